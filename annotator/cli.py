@@ -1,0 +1,121 @@
+"""The command line: ``annotator [PROJECT] [FILE...]`` opens the window; subcommands work headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator import __version__
+from annotator.core.errors import AnnotatorError
+
+COMMANDS = ("import", "export", "info")
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser(prog: str = "annotator", **kwargs: object) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, **kwargs)  # type: ignore[arg-type]
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def gui_parser() -> argparse.ArgumentParser:
+    parser = _parser(
+        description="Annotate articles. With no PROJECT, reopens the last project (or, on first "
+        "run, a sample project).",
+        epilog="Commands that work without the window: "
+        + ", ".join(f"'annotator {c} --help'" for c in COMMANDS),
+    )
+    parser.add_argument("project", nargs="?", type=Path, metavar="PROJECT",
+                        help="the project file to open (created if missing; e.g. news.annot)")
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                        help="articles to import into the project on opening")
+    return parser
+
+
+def command_parser() -> argparse.ArgumentParser:
+    parser = _parser(description="Annotator commands that work without the window.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    imp = commands.add_parser(
+        "import", help="import articles or project JSON into a project",
+        description="Import articles (txt, md, html, docx, pdf) or Annotator JSON. Creates "
+        "PROJECT if it does not exist. Each file is imported whole or not at all. "
+        "Exit status: 0 all imported (or skipped as already present), 1 some failed, 2 usage.")
+    imp.add_argument("project", type=Path, metavar="PROJECT")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    exp = commands.add_parser(
+        "export", help="export a project",
+        description="Export the whole project. Offsets are Unicode code points, end exclusive.")
+    exp.add_argument("project", type=Path, metavar="PROJECT")
+    from annotator.service import EXPORT_FORMATS
+
+    exp.add_argument("--format", default="json", choices=EXPORT_FORMATS)
+    exp.add_argument("-o", "--output", default="-", metavar="OUT",
+                     help="file to write ('-' or omitted: standard output)")
+
+    info = commands.add_parser("info", help="show documents, labels and annotation counts",
+                               description="Show documents, labels and annotations per label.")
+    info.add_argument("project", type=Path, metavar="PROJECT")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"annotator: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from annotator.io.files import atomic_text_writer
+    from annotator.service import Outcome, export_project, import_files, info_lines
+    from annotator.store.project import Project
+
+    create = args.command == "import"
+    with Project.open(args.project, create=create) as project:
+        if args.command == "import":
+            outcomes = import_files(project, args.files)
+            for outcome in outcomes:
+                stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
+                print(f"{outcome.outcome}: {outcome.message}", file=stream)
+            failed = any(o.outcome is Outcome.ERROR for o in outcomes)
+            return EXIT_SOME_FAILED if failed else EXIT_OK
+        if args.command == "export":
+            if args.output == "-":
+                sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+                export_project(project, sys.stdout, args.format)
+            else:
+                with atomic_text_writer(Path(args.output)) as out:
+                    export_project(project, out, args.format)
+            return EXIT_OK
+        for line in info_lines(project):
+            print(line)
+        return EXIT_OK
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    try:
+        from annotator.gui.app import run  # type: ignore[import-not-found]
+    except ImportError:
+        return _fail("the desktop window is not part of this version yet; use "
+                     + ", ".join(f"'annotator {c}'" for c in COMMANDS) + " (see --help)")
+    return run(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    is_command = bool(argv) and argv[0] in COMMANDS
+    args = (command_parser() if is_command else gui_parser()).parse_args(argv)
+    try:
+        return run_command(args) if is_command else run_gui(args)
+    except AnnotatorError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

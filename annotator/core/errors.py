@@ -1,0 +1,22 @@
+"""Errors that reach the user as one line: the file, then what is wrong with it."""
+
+from __future__ import annotations
+
+from os import PathLike
+
+
+class AnnotatorError(Exception):
+    """A problem with something the user gave us, reported as ``<where>: <reason>``."""
+
+    def __init__(self, where: str | PathLike[str] | None, reason: str) -> None:
+        self.where = str(where) if where is not None else None
+        self.reason = reason
+        super().__init__(f"{self.where}: {reason}" if self.where else reason)
+
+
+class ImportFailed(AnnotatorError):
+    """A file could not be read as an article or project."""
+
+
+class ProjectError(AnnotatorError):
+    """A project file could not be opened or written."""

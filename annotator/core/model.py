@@ -1,0 +1,95 @@
+"""Domain types shared by the store, the importers/exporters, the CLI and the GUI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from annotator.core.labels import LabelDef
+
+
+def timestamp() -> str:
+    """Now, as the ISO 8601 UTC string stored in ``created``/``modified`` fields."""
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class DocumentStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: str
+    document_id: str
+    label: str
+    start: int
+    end: int
+    text: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    annotator: str = ""
+    created: str = ""
+    modified: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    id: str
+    title: str
+    source: str
+    status: DocumentStatus
+    annotation_count: int
+    length: int
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    source: str
+    metadata: dict[str, Any]
+    text: str
+    sha256: str
+    created: str
+    status: DocumentStatus
+
+
+@dataclass
+class ImportedAnnotation:
+    """A span read from a file: code-point offsets into the imported document's canonical text."""
+
+    label: str
+    start: int
+    end: int
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    annotator: str = ""
+    id: str | None = None
+    created: str | None = None
+    modified: str | None = None
+
+
+@dataclass
+class ImportedDocument:
+    """What every importer produces: canonical text (newlines ``\\n``) plus what is known about it."""
+
+    text: str
+    title: str
+    source: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    annotations: list[ImportedAnnotation] = field(default_factory=list)
+    id: str | None = None
+    created: str | None = None
+    status: DocumentStatus = DocumentStatus.NEW
+
+
+@dataclass
+class ImportedBundle:
+    """The documents of one file, and the labels it defines (only project files define labels)."""
+
+    documents: list[ImportedDocument]
+    labels: list[LabelDef] = field(default_factory=list)

@@ -1,0 +1,61 @@
+"""Pick the reader for a file by its extension, or by sniffing its first bytes."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from annotator.core.errors import ImportFailed
+from annotator.core.model import ImportedBundle
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+# extension -> module in annotator.io with read(path) -> ImportedDocument | ImportedBundle
+READERS = {
+    ".txt": "txt", ".text": "txt",
+    ".md": "markdown", ".markdown": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".json": "native_json",
+}
+
+SUPPORTED = "txt, md, html, docx, pdf, json"
+
+
+def reader_for(path: Path) -> str:
+    name = READERS.get(path.suffix.lower())
+    if name:
+        return name
+    with path.open("rb") as handle:
+        head = handle.read(2048)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if stripped.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if stripped.startswith(b"{"):
+        return "native_json"
+    return "txt"
+
+
+def read_file(path: Path) -> ImportedBundle:
+    """Read any supported file into documents (and, for project JSON, labels)."""
+    try:
+        if path.is_dir():
+            raise ImportFailed(path, "is a folder; choose the files inside it")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportFailed(
+                path, f"is {size / 2**20:.0f} MB; files over {MAX_FILE_BYTES // 2**20} MB "
+                "are refused"
+            )
+        name = reader_for(path)
+    except FileNotFoundError as exc:
+        raise ImportFailed(path, "no such file") from exc
+    except OSError as exc:
+        raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from exc
+    result = importlib.import_module(f"annotator.io.{name}").read(path)
+    return result if isinstance(result, ImportedBundle) else ImportedBundle([result])

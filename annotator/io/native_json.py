@@ -1,0 +1,263 @@
+"""Annotator's own JSON: the whole project, versioned (resources/annotator-project.schema.json).
+
+Offsets are code points into ``text``, end exclusive, and ``text[start:end] == annotation.text``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.core.errors import ImportFailed
+from annotator.core.labels import AttributeDef, AttributeKind, LabelDef, is_valid_color
+from annotator.core.model import (
+    Annotation,
+    Document,
+    DocumentStatus,
+    ImportedAnnotation,
+    ImportedBundle,
+    ImportedDocument,
+)
+from annotator.core.text import NewlineShift, canonical_text
+
+FORMAT = "annotator-project"
+VERSION = 1
+
+
+# -- export ------------------------------------------------------------------------------------
+
+
+def label_to_json(label: LabelDef) -> dict[str, Any]:
+    return {
+        "name": label.name,
+        "color": label.color,
+        "shortcut": label.shortcut,
+        "description": label.description,
+        "attributes": [
+            {
+                "name": a.name,
+                "kind": a.kind.value,
+                "choices": list(a.choices),
+                "required": a.required,
+                "default": a.default,
+            }
+            for a in label.attributes
+        ],
+    }
+
+
+def annotation_to_json(a: Annotation) -> dict[str, Any]:
+    return {
+        "id": a.id, "label": a.label, "start": a.start, "end": a.end, "text": a.text,
+        "attributes": a.attributes, "note": a.note, "annotator": a.annotator,
+        "created": a.created, "modified": a.modified,
+    }
+
+
+def document_to_json(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.id, "title": d.title, "source": d.source, "metadata": d.metadata,
+        "status": d.status.value, "created": d.created, "text": d.text, "sha256": d.sha256,
+    }
+
+
+def write_project(out: IO[str], labels: Iterable[LabelDef],
+                  documents: Iterable[tuple[Document, Iterable[Annotation]]]) -> None:
+    """Write the project JSON: one line per label and per annotation, so diffs stay readable.
+
+    Each piece goes through ``json.dumps`` (the C encoder), which keeps large exports fast.
+    """
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    out.write('{"format": "annotator-project", "version": %d,\n "labels": [' % VERSION)
+    out.write(",".join(f"\n  {dumps(label_to_json(label))}" for label in labels))
+    out.write('\n ],\n "documents": [')
+    for n, (document, annotations) in enumerate(documents):
+        header = dumps(document_to_json(document))
+        out.write(("," if n else "") + f'\n  {header[:-1]}, "annotations": [')
+        out.write(",".join(f"\n   {dumps(annotation_to_json(a))}" for a in annotations))
+        out.write("\n  ]}")
+    out.write("\n ]\n}\n")
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+class _Problem(Exception):
+    """A validation failure, with the place in the file it concerns."""
+
+
+def read(path: Path) -> ImportedBundle:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from exc
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(path, f"is not UTF-8 text (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(
+            path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
+    except RecursionError as exc:
+        raise ImportFailed(path, "the JSON is nested too deeply") from exc
+    try:
+        return parse_project(data)
+    except _Problem as exc:
+        raise ImportFailed(path, str(exc)) from exc
+
+
+def looks_like_project(data: Any) -> bool:
+    return isinstance(data, dict) and (data.get("format") == FORMAT or "documents" in data)
+
+
+def parse_project(data: Any) -> ImportedBundle:
+    if not isinstance(data, dict):
+        raise _Problem("not an Annotator project JSON (the top level is not an object)")
+    if data.get("format", FORMAT) != FORMAT:
+        raise _Problem(f"not an Annotator project JSON (format is {data.get('format')!r})")
+    version = data.get("version", VERSION)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _Problem(f"'version' must be a whole number, not {version!r}")
+    if version > VERSION:
+        raise _Problem(
+            f"made by a newer Annotator (format version {version}; this version reads up to "
+            f"{VERSION}): update Annotator to import it"
+        )
+    documents = data.get("documents")
+    if not isinstance(documents, list):
+        raise _Problem("'documents' must be a list")
+    labels = _get(data, "labels", list, [], "the project")
+    return ImportedBundle(
+        documents=[_document(d, i) for i, d in enumerate(documents)],
+        labels=_labels(labels),
+    )
+
+
+_KIND_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "an object",
+               bool: "true or false"}
+
+
+def _get(obj: dict, key: str, kind: type, default: Any, where: str) -> Any:
+    """``obj[key]`` checked to be of ``kind``; ``default`` when missing or null."""
+    value = obj.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _Problem(f"{where}: '{key}' must be {_KIND_NAMES[kind]}, not {value!r:.60}")
+    return value
+
+
+def _labels(items: list) -> list[LabelDef]:
+    labels: list[LabelDef] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        where = f"label {i + 1}"
+        if not isinstance(item, dict):
+            raise _Problem(f"{where} must be an object")
+        name = _get(item, "name", str, None, where)
+        if not name or not name.strip():
+            raise _Problem(f"{where} has no name")
+        where = f"label {i + 1} ({name!r})"
+        if name in seen:
+            raise _Problem(f"{where} is defined twice")
+        seen.add(name)
+        color = _get(item, "color", str, "#808080", where)
+        if not is_valid_color(color):
+            raise _Problem(f"{where}: colour {color!r} is not of the form #rrggbb")
+        shortcut = item.get("shortcut")
+        if shortcut is not None and not isinstance(shortcut, str):
+            raise _Problem(f"{where}: 'shortcut' must be text or null")
+        labels.append(LabelDef(
+            name=name, color=color, shortcut=shortcut or None,
+            description=_get(item, "description", str, "", where),
+            attributes=tuple(_attribute(a, f"{where}, attribute {j + 1}")
+                             for j, a in enumerate(_get(item, "attributes", list, [], where))),
+        ))
+    return labels
+
+
+def _attribute(item: Any, where: str) -> AttributeDef:
+    if not isinstance(item, dict):
+        raise _Problem(f"{where} must be an object")
+    name = _get(item, "name", str, None, where)
+    if not name:
+        raise _Problem(f"{where} has no name")
+    kind = _get(item, "kind", str, "text", where)
+    if kind not in AttributeKind.__members__.values():
+        raise _Problem(f"{where} ({name!r}): unknown kind {kind!r} "
+                       f"(use {', '.join(k.value for k in AttributeKind)})")
+    choices = _get(item, "choices", list, [], where)
+    if not all(isinstance(c, str) for c in choices):
+        raise _Problem(f"{where} ({name!r}): every choice must be text")
+    return AttributeDef(name, AttributeKind(kind), tuple(choices),
+                        bool(_get(item, "required", bool, False, where)), item.get("default"))
+
+
+def _document(item: Any, index: int) -> ImportedDocument:
+    where = f"document {index + 1}"
+    if not isinstance(item, dict):
+        raise _Problem(f"{where} must be an object")
+    raw = _get(item, "text", str, None, where)
+    if raw is None:
+        raise _Problem(f"{where} has no 'text'")
+    if not raw.strip():
+        raise _Problem(f"{where} has an empty text")
+    title = _get(item, "title", str, "", where) or _first_line(raw)
+    where = f"document {index + 1} ({title[:60]!r})"
+    status = _get(item, "status", str, DocumentStatus.NEW.value, where)
+    if status not in DocumentStatus.__members__.values():
+        raise _Problem(f"{where}: unknown status {status!r}")
+    shift = NewlineShift(raw)
+    text = canonical_text(raw)
+    spans = [_annotation(a, j, raw, where, shift)
+             for j, a in enumerate(_get(item, "annotations", list, [], where))]
+    return ImportedDocument(
+        text=text,
+        title=title,
+        source=_get(item, "source", str, "", where),
+        metadata=_get(item, "metadata", dict, {}, where),
+        annotations=spans,
+        id=_get(item, "id", str, None, where),
+        created=_get(item, "created", str, None, where),
+        status=DocumentStatus(status),
+    )
+
+
+def _annotation(item: Any, index: int, raw: str, doc: str, shift: NewlineShift) -> ImportedAnnotation:
+    where = f"{doc}, annotation {index + 1}"
+    if not isinstance(item, dict):
+        raise _Problem(f"{where} must be an object")
+    label = _get(item, "label", str, None, where)
+    start = _get(item, "start", int, None, where)
+    end = _get(item, "end", int, None, where)
+    if not label or start is None or end is None:
+        raise _Problem(f"{where} needs 'label', 'start' and 'end'")
+    where = f"{doc}, annotation {index + 1} ({label} {start}..{end})"
+    if not 0 <= start < end:
+        raise _Problem(f"{where}: start must be at least 0 and before end")
+    if end > len(raw):
+        raise _Problem(f"{where}: the span ends beyond the text (length {len(raw)})")
+    quoted = _get(item, "text", str, None, where)
+    if quoted is not None and quoted != raw[start:end]:
+        raise _Problem(f"{where}: its text {quoted[:40]!r} does not match the document's text "
+                       f"there, {raw[start:end][:40]!r}")
+    if shift:
+        start, end = shift(start), shift(end)
+    return ImportedAnnotation(
+        label=label, start=start, end=end,
+        attributes=_get(item, "attributes", dict, {}, where),
+        note=_get(item, "note", str, "", where),
+        annotator=_get(item, "annotator", str, "", where),
+        id=_get(item, "id", str, None, where),
+        created=_get(item, "created", str, None, where),
+        modified=_get(item, "modified", str, None, where),
+    )
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "Untitled")[:200]

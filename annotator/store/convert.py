@@ -1,0 +1,77 @@
+"""Rows <-> core types, so nothing above the store holds a session-bound object."""
+
+from __future__ import annotations
+
+from annotator.core import model
+from annotator.core.labels import AttributeDef, AttributeKind, LabelDef
+from annotator.store.models import Annotation, Document, Label, LabelAttribute
+
+
+def label_from_row(row: Label) -> LabelDef:
+    return LabelDef(
+        name=row.name,
+        color=row.color,
+        shortcut=row.shortcut,
+        description=row.description,
+        attributes=tuple(
+            AttributeDef(
+                name=a.name,
+                kind=AttributeKind(a.kind),
+                choices=tuple(a.choices),
+                required=a.required,
+                default=a.default,
+            )
+            for a in row.attributes
+        ),
+    )
+
+
+def label_to_row(label: LabelDef, position: int) -> Label:
+    return Label(
+        name=label.name,
+        color=label.color,
+        shortcut=label.shortcut,
+        description=label.description,
+        position=position,
+        attributes=[attribute_to_row(a, i) for i, a in enumerate(label.attributes)],
+    )
+
+
+def attribute_to_row(attribute: AttributeDef, position: int) -> LabelAttribute:
+    return LabelAttribute(
+        name=attribute.name,
+        kind=attribute.kind.value,
+        choices=list(attribute.choices),
+        required=attribute.required,
+        default=attribute.default,
+        position=position,
+    )
+
+
+def document_from_row(row: Document) -> model.Document:
+    return model.Document(
+        id=row.id,
+        title=row.title,
+        source=row.source,
+        metadata=dict(row.meta),
+        text=row.text,
+        sha256=row.sha256,
+        created=row.created,
+        status=model.DocumentStatus(row.status),
+    )
+
+
+def annotation_from_row(row: Annotation, label: str) -> model.Annotation:
+    return model.Annotation(
+        id=row.id,
+        document_id=row.document_id,
+        label=label,
+        start=row.start,
+        end=row.end,
+        text=row.text,
+        attributes=dict(row.attributes),
+        note=row.note,
+        annotator=row.annotator,
+        created=row.created,
+        modified=row.modified,
+    )

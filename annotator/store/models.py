@@ -1,0 +1,104 @@
+"""SQLAlchemy models of a project file. Schema changes ship as Alembic migrations (migrations/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATUSES = ("new", "in progress", "done")
+ATTRIBUTE_KINDS = ("text", "choice", "number", "boolean")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class ProjectMeta(Base):
+    __tablename__ = "project_meta"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Label(Base):
+    __tablename__ = "labels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+    color: Mapped[str] = mapped_column(String)
+    shortcut: Mapped[str | None] = mapped_column(String, unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer)
+
+    attributes: Mapped[list[LabelAttribute]] = relationship(
+        back_populates="label",
+        cascade="all, delete-orphan",
+        order_by="LabelAttribute.position",
+        passive_deletes=True,
+    )
+
+
+class LabelAttribute(Base):
+    __tablename__ = "label_attributes"
+    __table_args__ = (
+        UniqueConstraint("label_id", "name"),
+        CheckConstraint(f"kind IN {ATTRIBUTE_KINDS}", name="attribute_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String)
+    kind: Mapped[str] = mapped_column(String)
+    choices: Mapped[list[str]] = mapped_column(default=list)
+    required: Mapped[bool] = mapped_column(default=False)
+    default: Mapped[Any] = mapped_column(JSON, nullable=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    label: Mapped[Label] = relationship(back_populates="attributes")
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (CheckConstraint(f"status IN {STATUSES}", name="document_status"),)
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text, default="")
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String, unique=True)
+    created: Mapped[str] = mapped_column(String)
+    status: Mapped[str] = mapped_column(String, default="new")
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Annotation(Base):
+    __tablename__ = "annotations"
+    __table_args__ = (
+        CheckConstraint('0 <= start AND start < "end"', name="span_order"),
+        Index("ix_annotations_document_start", "document_id", "start"),
+        Index("ix_annotations_label", "label_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id", ondelete="RESTRICT"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    annotator: Mapped[str] = mapped_column(String, default="")
+    created: Mapped[str] = mapped_column(String)
+    modified: Mapped[str] = mapped_column(String)

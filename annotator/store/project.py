@@ -1,0 +1,336 @@
+"""A project file: open/create/migrate it, read it, and write it one transaction per call."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload
+
+from annotator import __version__
+from annotator.core import model
+from annotator.core.errors import ProjectError
+from annotator.core.labels import DEFAULT_LABELS, LabelDef
+from annotator.store import fileformat
+from annotator.store.convert import (
+    annotation_from_row,
+    document_from_row,
+    label_from_row,
+    label_to_row,
+)
+from annotator.store.database import backup_copy, make_engine, migrate
+from annotator.store.importing import ImportSummary, add_bundle
+from annotator.store.models import Annotation, Document, Label, ProjectMeta
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Project:
+    """One open project file. Reads return frozen core types; each write is one transaction."""
+
+    def __init__(self, path: Path, engine: Engine, backup: Path | None = None) -> None:
+        self.path = path
+        self._engine = engine
+        self.migration_backup = backup
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True,
+             labels: Sequence[LabelDef] = DEFAULT_LABELS) -> Project:
+        """Open ``path``, creating it (with ``labels``) if missing and ``create`` is set.
+
+        Raises :class:`ProjectError` for anything that is not a usable project; such a file is
+        left byte-for-byte as it was.
+        """
+        path = Path(path).expanduser().absolute()
+        state = fileformat.inspect_project_file(path)
+        backup = None
+        if not state.exists:
+            if not create:
+                raise ProjectError(path, "no such project file")
+            _create(path, labels)
+        else:
+            _probe(path)
+            if state.needs_migration:
+                backup = _upgrade(path, state.schema_version)
+        return cls(path, make_engine(path), backup)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _session(self, write: bool = False) -> Iterator[Session]:
+        try:
+            with Session(self._engine, expire_on_commit=False) as session:
+                if write:
+                    with session.begin():
+                        yield session
+                else:
+                    yield session
+        except DBAPIError as exc:
+            raise ProjectError(self.path, _sqlite_reason(exc)) from exc
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        with self._session() as s:
+            return {row.key: row.value for row in s.scalars(select(ProjectMeta))}
+
+    def labels(self) -> list[LabelDef]:
+        with self._session() as s:
+            rows = s.scalars(
+                select(Label).options(selectinload(Label.attributes)).order_by(Label.position)
+            )
+            return [label_from_row(row) for row in rows]
+
+    def documents(self) -> list[model.DocumentSummary]:
+        counts = (
+            select(Annotation.document_id, func.count().label("n"))
+            .group_by(Annotation.document_id)
+            .subquery()
+        )
+        query = (
+            select(
+                Document.id, Document.title, Document.source, Document.status,
+                func.length(Document.text), func.coalesce(counts.c.n, 0),
+            )
+            .outerjoin(counts, counts.c.document_id == Document.id)
+            .order_by(Document.position)
+        )
+        with self._session() as s:
+            return [
+                model.DocumentSummary(id, title, source, model.DocumentStatus(status), n, length)
+                for id, title, source, status, length, n in s.execute(query)
+            ]
+
+    def document(self, document_id: str) -> model.Document:
+        with self._session() as s:
+            row = s.get(Document, document_id)
+            if row is None:
+                raise KeyError(document_id)
+            return document_from_row(row)
+
+    def annotations(self, document_id: str | None = None) -> list[model.Annotation]:
+        """Annotations of one document (or all), in document order, then text order."""
+        query = (
+            select(Annotation, Label.name)
+            .join(Label, Label.id == Annotation.label_id)
+            .join(Document, Document.id == Annotation.document_id)
+            .order_by(Document.position, Annotation.start, Annotation.end, Annotation.created)
+        )
+        if document_id is not None:
+            query = query.where(Annotation.document_id == document_id)
+        with self._session() as s:
+            return [annotation_from_row(row, name) for row, name in s.execute(query)]
+
+    def annotation_counts(self) -> dict[str, int]:
+        """Annotations per label name, every label listed (zero included), in label order."""
+        query = (
+            select(Label.name, func.count(Annotation.id))
+            .outerjoin(Annotation, Annotation.label_id == Label.id)
+            .group_by(Label.id)
+            .order_by(Label.position)
+        )
+        with self._session() as s:
+            return dict(s.execute(query).all())
+
+    # -- annotation edits ----------------------------------------------------------------------
+
+    def add_annotation(self, document_id: str, label: str, start: int, end: int, *,
+                       attributes: dict[str, Any] | None = None, note: str = "",
+                       annotator: str = "", id: str | None = None) -> model.Annotation:
+        with self._session(write=True) as s:
+            label_id = _label_id(s, label)
+            snippet, length = s.execute(
+                select(func.substr(Document.text, start + 1, end - start),
+                       func.length(Document.text)).where(Document.id == document_id)
+            ).one_or_none() or (None, None)
+            if length is None:
+                raise KeyError(document_id)
+            if not 0 <= start < end <= length:
+                raise ValueError(f"span {start}..{end} is outside the text (length {length})")
+            now = model.timestamp()
+            row = Annotation(
+                id=id or new_id(), document_id=document_id, label_id=label_id, start=start,
+                end=end, text=snippet, attributes=dict(attributes or {}), note=note,
+                annotator=annotator, created=now, modified=now,
+            )
+            s.add(row)
+            s.flush()
+            return annotation_from_row(row, label)
+
+    def restore_annotations(self, annotations: Iterable[model.Annotation]) -> None:
+        """Put back annotations exactly as they were (ids and timestamps kept): undo of delete."""
+        with self._session(write=True) as s:
+            for a in annotations:
+                s.add(Annotation(
+                    id=a.id, document_id=a.document_id, label_id=_label_id(s, a.label),
+                    start=a.start, end=a.end, text=a.text, attributes=dict(a.attributes),
+                    note=a.note, annotator=a.annotator, created=a.created, modified=a.modified,
+                ))
+
+    def delete_annotations(self, ids: Iterable[str]) -> list[model.Annotation]:
+        """Delete by id; returns what was deleted, so the caller can restore it."""
+        ids = list(ids)
+        with self._session(write=True) as s:
+            rows = s.execute(
+                select(Annotation, Label.name)
+                .join(Label, Label.id == Annotation.label_id)
+                .where(Annotation.id.in_(ids))
+            ).all()
+            deleted = [annotation_from_row(row, name) for row, name in rows]
+            s.execute(delete(Annotation).where(Annotation.id.in_(ids)))
+            return deleted
+
+    def update_annotation(self, annotation_id: str, *, label: str | None = None,
+                          attributes: dict[str, Any] | None = None,
+                          note: str | None = None) -> model.Annotation:
+        with self._session(write=True) as s:
+            row = s.get(Annotation, annotation_id)
+            if row is None:
+                raise KeyError(annotation_id)
+            if label is not None:
+                row.label_id = _label_id(s, label)
+            if attributes is not None:
+                row.attributes = dict(attributes)
+            if note is not None:
+                row.note = note
+            row.modified = model.timestamp()
+            s.flush()
+            name = s.scalar(select(Label.name).where(Label.id == row.label_id))
+            return annotation_from_row(row, name)
+
+    # -- document edits ------------------------------------------------------------------------
+
+    def set_document_status(self, document_id: str,
+                            status: model.DocumentStatus) -> model.DocumentStatus:
+        """Set the status; returns the previous one."""
+        with self._session(write=True) as s:
+            row = s.get(Document, document_id)
+            if row is None:
+                raise KeyError(document_id)
+            previous = model.DocumentStatus(row.status)
+            row.status = model.DocumentStatus(status).value
+            return previous
+
+    def delete_documents(self, ids: Iterable[str]) -> None:
+        with self._session(write=True) as s:
+            s.execute(delete(Document).where(Document.id.in_(list(ids))))
+
+    # -- labels --------------------------------------------------------------------------------
+
+    def add_labels(self, labels: Iterable[LabelDef]) -> None:
+        with self._session(write=True) as s:
+            position = s.scalar(select(func.coalesce(func.max(Label.position), -1))) + 1
+            for offset, label in enumerate(labels):
+                s.add(label_to_row(label, position + offset))
+
+    # -- bulk import ---------------------------------------------------------------------------
+
+    def import_bundle(self, bundle: model.ImportedBundle) -> ImportSummary:
+        """Add a file's documents, annotations and labels in one transaction."""
+        with self._session(write=True) as s:
+            return add_bundle(s, bundle)
+
+
+def _label_id(session: Session, name: str) -> int:
+    label_id = session.scalar(select(Label.id).where(Label.name == name))
+    if label_id is None:
+        raise KeyError(f"no label named {name!r}")
+    return label_id
+
+
+def _one_line(exc: Exception) -> str:
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return str(exc.orig)
+    return next(iter(str(exc).splitlines()), type(exc).__name__)
+
+
+def _sqlite_reason(exc: DBAPIError) -> str:
+    text = _one_line(exc)
+    if "readonly" in text or "read-only" in text:
+        return "the project file is read-only; changes cannot be saved"
+    if "disk is full" in text or "database or disk is full" in text:
+        return "the disk is full; the last change was not saved"
+    if "locked" in text or "busy" in text:
+        return "the project is busy in another window or program; try again"
+    if "malformed" in text or "not a database" in text:
+        return "the project file is damaged"
+    return f"database error ({text})"
+
+
+def _create(path: Path, labels: Sequence[LabelDef]) -> None:
+    """Build the new project beside ``path`` and move it into place: never half-created."""
+    if not path.parent.is_dir():
+        raise ProjectError(path, f"the folder {path.parent} does not exist")
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.creating")
+    engine = make_engine(temporary)
+    try:
+        migrate(engine)
+        with Session(engine) as s, s.begin():
+            now = model.timestamp()
+            s.add_all([
+                ProjectMeta(key="schema_version", value=str(fileformat.SCHEMA_VERSION)),
+                ProjectMeta(key="created", value=now),
+                ProjectMeta(key="created_by", value=f"Annotator {__version__}"),
+            ])
+            s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
+        engine.dispose()
+        os.replace(temporary, path)
+    except (OSError, SQLAlchemyError) as exc:
+        engine.dispose()
+        for leftover in (temporary, *(temporary.with_name(temporary.name + x)
+                                      for x in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _one_line(exc)
+        raise ProjectError(path, f"cannot create the project ({reason})") from exc
+
+
+def _probe(path: Path) -> None:
+    """Read the project read-only once, so a damaged file is refused before we write to it."""
+    try:
+        # immutable: no locks and no -wal/-shm files, so the probe leaves no trace.
+        connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            connection.execute("SELECT count(*) FROM project_meta").fetchone()
+            connection.execute("SELECT count(*) FROM labels").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(path, f"the project file is damaged or incomplete ({exc})") from exc
+
+
+def _upgrade(path: Path, schema_version: int) -> Path:
+    try:
+        backup = backup_copy(path, schema_version)
+    except (OSError, sqlite3.Error) as exc:
+        raise ProjectError(
+            path, f"needs an upgrade, but no backup copy could be made ({exc}); nothing changed"
+        ) from exc
+    engine = make_engine(path)
+    try:
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        raise ProjectError(
+            path, f"could not be upgraded ({_one_line(exc)}); the project is unchanged, a copy is "
+            f"at {backup}"
+        ) from exc
+    finally:
+        engine.dispose()
+    return backup
