@@ -1,14 +1,19 @@
-"""The command line: ``annotator [PROJECT] [FILE...]`` opens the window; subcommands work headless."""
+"""The command line: ``annotator [PROJECT] [FILE...]`` opens the window; commands run headless."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
 
 COMMANDS = ("import", "export", "info")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -50,11 +55,17 @@ def command_parser() -> argparse.ArgumentParser:
         "export", help="export a project",
         description="Export the whole project. Offsets are Unicode code points, end exclusive.")
     exp.add_argument("project", type=Path, metavar="PROJECT")
-    from annotator.service import EXPORT_FORMATS
+    from annotator.io.registry import EXPORT_FORMATS
 
-    exp.add_argument("--format", default="json", choices=EXPORT_FORMATS)
+    exp.add_argument("--format", default="json", choices=list(EXPORT_FORMATS),
+                     help="; ".join(f"{f.name}: {f.description}" for f in EXPORT_FORMATS.values()))
     exp.add_argument("-o", "--output", default="-", metavar="OUT",
-                     help="file to write ('-' or omitted: standard output)")
+                     help="file (or folder, for formats of several files) to write; '-' or "
+                     "omitted: standard output")
+    exp.add_argument("--org-name", default="", help="claimreview: the fact-checking organisation")
+    exp.add_argument("--org-url", default="", help="claimreview: the organisation's web site")
+    exp.add_argument("--review-url-base", default="",
+                     help="claimreview: base URL of the published reviews")
 
     info = commands.add_parser("info", help="show documents, labels and annotation counts",
                                description="Show documents, labels and annotations per label.")
@@ -68,8 +79,7 @@ def _fail(message: str) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from annotator.io.files import atomic_text_writer
-    from annotator.service import Outcome, export_project, import_files, info_lines
+    from annotator.service import Outcome, import_files, info_lines
     from annotator.store.project import Project
 
     create = args.command == "import"
@@ -82,16 +92,38 @@ def run_command(args: argparse.Namespace) -> int:
             failed = any(o.outcome is Outcome.ERROR for o in outcomes)
             return EXIT_SOME_FAILED if failed else EXIT_OK
         if args.command == "export":
-            if args.output == "-":
-                sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-                export_project(project, sys.stdout, args.format)
-            else:
-                with atomic_text_writer(Path(args.output)) as out:
-                    export_project(project, out, args.format)
-            return EXIT_OK
+            return export(project, args)
         for line in info_lines(project):
             print(line)
         return EXIT_OK
+
+
+def export(project: Project, args: argparse.Namespace) -> int:
+    from annotator.io.registry import EXPORT_FORMATS, ExportOptions
+    from annotator.service import export_project, export_to
+
+    fmt = EXPORT_FORMATS[args.format]
+    if args.output != "-":
+        options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
+        report = export_to(project, fmt.name, Path(args.output), options)
+        for note in report.notes:
+            print(f"note: {note}", file=sys.stderr)
+        return EXIT_OK
+    if fmt.name == "json":
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        export_project(project, sys.stdout)
+        return EXIT_OK
+    if not fmt.stdout_ok:
+        what = "a binary file" if fmt.extension else "a folder"
+        return _fail(f"the {fmt.name} export writes {what}; name it with -o")
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"export{fmt.extension}"
+        options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
+        for note in export_to(project, fmt.name, target, options).notes:
+            print(f"note: {note}", file=sys.stderr)
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+        sys.stdout.write(target.read_text(encoding="utf-8"))
+    return EXIT_OK
 
 
 def run_gui(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation, Document
 from annotator.io import native_json
 from annotator.io.detect import read_file
+from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
 from annotator.store.importing import ImportSummary
 from annotator.store.project import Project
 
@@ -80,14 +81,19 @@ def documents_with_annotations(project: Project) -> Iterator[tuple[Document, lis
         yield project.document(summary.id), by_document.get(summary.id, [])
 
 
-EXPORT_FORMATS = ("json",)
+def export_data(project: Project) -> ExportData:
+    return ExportData(project.labels(), documents_with_annotations(project))
 
 
-def export_project(project: Project, out: IO[str], fmt: str = "json") -> None:
-    if fmt not in EXPORT_FORMATS:
-        raise AnnotatorError(None, f"unknown export format {fmt!r} (choose from "
-                             f"{', '.join(EXPORT_FORMATS)})")
+def export_project(project: Project, out: IO[str]) -> None:
+    """The project JSON, to a text stream (standard output, or a string in tests)."""
     native_json.write_project(out, project.labels(), documents_with_annotations(project))
+
+
+def export_to(project: Project, fmt: str, target: Path,
+              options: ExportOptions | None = None) -> ExportReport:
+    """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one)."""
+    return exporter(fmt).export(export_data(project), target, options or ExportOptions())
 
 
 def info_lines(project: Project) -> Iterable[str]:
@@ -98,7 +104,8 @@ def info_lines(project: Project) -> Iterable[str]:
     yield f"Schema version: {meta.get('schema_version', '?')}, created {meta.get('created', '?')}"
     yield f"Documents: {len(documents)}"
     for d in documents:
-        yield f"  {d.title[:70]}  ({d.length} characters, {d.annotation_count} annotations, {d.status})"
+        yield (f"  {d.title[:70]}  ({d.length} characters, {d.annotation_count} annotations, "
+               f"{d.status})")
     yield f"Labels: {len(counts)}"
     for label in project.labels():
         key = f"[{label.shortcut}] " if label.shortcut else ""

@@ -75,7 +75,7 @@ class ImportedAnnotation:
 
 @dataclass
 class ImportedDocument:
-    """What every importer produces: canonical text (newlines ``\\n``) plus what is known about it."""
+    """What every importer produces: canonical text (newlines ``\\n``) and what is known of it."""
 
     text: str
     title: str

@@ -7,7 +7,7 @@ from bisect import bisect_left
 
 
 def canonical_text(text: str) -> str:
-    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n``; nothing else changes (no Unicode normalisation)."""
+    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n``; nothing else changes (no normalisation)."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -21,6 +21,8 @@ from annotator.core.model import (
     ImportedDocument,
 )
 from annotator.core.text import NewlineShift, canonical_text
+from annotator.io.files import atomic_text_writer
+from annotator.io.registry import ExportData, ExportOptions, ExportReport
 
 FORMAT = "annotator-project"
 VERSION = 1
@@ -72,15 +74,21 @@ def write_project(out: IO[str], labels: Iterable[LabelDef],
     def dumps(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
 
-    out.write('{"format": "annotator-project", "version": %d,\n "labels": [' % VERSION)
+    out.write(f'{{"format": "{FORMAT}", "version": {VERSION},\n "labels": [')
     out.write(",".join(f"\n  {dumps(label_to_json(label))}" for label in labels))
     out.write('\n ],\n "documents": [')
-    for n, (document, annotations) in enumerate(documents):
+    for n, (document, spans) in enumerate(documents):
         header = dumps(document_to_json(document))
         out.write(("," if n else "") + f'\n  {header[:-1]}, "annotations": [')
-        out.write(",".join(f"\n   {dumps(annotation_to_json(a))}" for a in annotations))
+        out.write(",".join(f"\n   {dumps(annotation_to_json(a))}" for a in spans))
         out.write("\n  ]}")
     out.write("\n ]\n}\n")
+
+
+def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
+    with atomic_text_writer(target) as out:
+        write_project(out, data.labels, data.documents)
+    return ExportReport()
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -228,7 +236,9 @@ def _document(item: Any, index: int) -> ImportedDocument:
     )
 
 
-def _annotation(item: Any, index: int, raw: str, doc: str, shift: NewlineShift) -> ImportedAnnotation:
+def _annotation(
+    item: Any, index: int, raw: str, doc: str, shift: NewlineShift
+) -> ImportedAnnotation:
     where = f"{doc}, annotation {index + 1}"
     if not isinstance(item, dict):
         raise _Problem(f"{where} must be an object")

@@ -89,7 +89,9 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
     return summary
 
 
-def _merge_labels(s: Session, bundle: model.ImportedBundle, summary: ImportSummary) -> dict[str, int]:
+def _merge_labels(
+    s: Session, bundle: model.ImportedBundle, summary: ImportSummary
+) -> dict[str, int]:
     """Make every label the file defines or uses exist; return name -> id.
 
     A project with no documents yet takes the file's codebook as it is (so exporting a project

@@ -1,0 +1,70 @@
+"""The export formats, by name: what the CLI's --format and File -> Export offer.
+
+An exporter module has ``export(data: ExportData, target: Path, options: ExportOptions) ->
+ExportReport``. ``target`` is a file, or a folder for formats that write several files. Writers
+must not leave half a file behind on failure (see ``annotator.io.files.atomic_text_writer``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.labels import LabelDef
+from annotator.core.model import Annotation, Document
+
+
+@dataclass
+class ExportData:
+    labels: list[LabelDef]
+    documents: Iterable[tuple[Document, list[Annotation]]]
+
+
+@dataclass
+class ExportOptions:
+    """Format-specific settings (e.g. ClaimReview's publisher); unused ones are ignored."""
+
+    org_name: str = ""
+    org_url: str = ""
+    review_url_base: str = ""
+
+
+@dataclass
+class ExportReport:
+    """What the user should hear about the export besides "done" (e.g. spans a format dropped)."""
+
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    module: str
+    description: str
+    extension: str  # "" for a folder
+    stdout_ok: bool = True  # can be written to standard output
+
+
+class Exporter(Protocol):
+    def export(self, data: ExportData, target: Path, options: ExportOptions) -> ExportReport: ...
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("json", "native_json", "Annotator project JSON (everything)", ".json"),
+    )
+}
+
+
+def exporter(name: str) -> Exporter:
+    try:
+        spec = EXPORT_FORMATS[name]
+    except KeyError:
+        raise AnnotatorError(None, f"unknown export format {name!r} (choose from "
+                             f"{', '.join(EXPORT_FORMATS)})") from None
+    return importlib.import_module(f"annotator.io.{spec.module}")  # type: ignore[return-value]
