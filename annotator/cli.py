@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -36,6 +37,9 @@ def gui_parser() -> argparse.ArgumentParser:
                         help="the project file to open (created if missing; e.g. news.annot)")
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
                         help="articles to import into the project on opening")
+    parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
+                        help="render the window offscreen with PROJECT (first document shown), "
+                        "save it as OUT.png and exit")
     return parser
 
 
@@ -127,11 +131,10 @@ def export(project: Project, args: argparse.Namespace) -> int:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    try:
-        from annotator.gui.app import run  # type: ignore[import-not-found]
-    except ImportError:
-        return _fail("the desktop window is not part of this version yet; use "
-                     + ", ".join(f"'annotator {c}'" for c in COMMANDS) + " (see --help)")
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from annotator.gui.app import run
+
     return run(args)
 
 

@@ -43,3 +43,29 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"../shared is not beside the checkout (looked in {SHARED})")
     return SHARED
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path: Path):
+    """Open a real main window on a project, active so that its shortcuts fire."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QUndoStack
+
+    from annotator.gui.context import AppContext
+    from annotator.gui.main_window import MainWindow
+
+    def make(project: Project):
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(AppContext(project, settings, QUndoStack()))
+        qtbot.addWidget(window)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window, sample_project: Project):
+    return make_window(sample_project)

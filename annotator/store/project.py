@@ -99,12 +99,12 @@ class Project:
             )
             return [label_from_row(row) for row in rows]
 
-    def documents(self) -> list[model.DocumentSummary]:
-        counts = (
-            select(Annotation.document_id, func.count().label("n"))
-            .group_by(Annotation.document_id)
-            .subquery()
-        )
+    def documents(self, document_id: str | None = None) -> list[model.DocumentSummary]:
+        """Every document (or just ``document_id``) in list order, with annotation counts."""
+        counts = select(Annotation.document_id, func.count().label("n"))
+        if document_id is not None:
+            counts = counts.where(Annotation.document_id == document_id)
+        counts = counts.group_by(Annotation.document_id).subquery()
         query = (
             select(
                 Document.id, Document.title, Document.source, Document.status,
@@ -113,6 +113,8 @@ class Project:
             .outerjoin(counts, counts.c.document_id == Document.id)
             .order_by(Document.position)
         )
+        if document_id is not None:
+            query = query.where(Document.id == document_id)
         with self._session() as s:
             return [
                 model.DocumentSummary(id, title, source, model.DocumentStatus(status), n, length)
@@ -155,31 +157,45 @@ class Project:
     def add_annotation(self, document_id: str, label: str, start: int, end: int, *,
                        attributes: dict[str, Any] | None = None, note: str = "",
                        annotator: str = "", id: str | None = None) -> model.Annotation:
+        (added,) = self.add_annotations(document_id, label, [(start, end)], attributes=attributes,
+                                        note=note, annotator=annotator, ids=[id] if id else None)
+        return added
+
+    def add_annotations(self, document_id: str, label: str, ranges: Sequence[tuple[int, int]], *,
+                        attributes: dict[str, Any] | None = None, note: str = "",
+                        annotator: str = "", ids: Sequence[str] | None = None,
+                        ) -> list[model.Annotation]:
+        """Label each code-point range of one document, all in one transaction."""
         with self._session(write=True) as s:
             label_id = _label_id(s, label)
-            snippet, length = s.execute(
-                select(func.substr(Document.text, start + 1, end - start),
-                       func.length(Document.text)).where(Document.id == document_id)
-            ).one_or_none() or (None, None)
+            length = s.scalar(select(func.length(Document.text)).where(Document.id == document_id))
             if length is None:
                 raise KeyError(document_id)
-            if not 0 <= start < end <= length:
-                raise ValueError(f"span {start}..{end} is outside the text (length {length})")
+            for start, end in ranges:
+                if not 0 <= start < end <= length:
+                    raise ValueError(f"span {start}..{end} is outside the text (length {length})")
             now = model.timestamp()
-            row = Annotation(
-                id=id or new_id(), document_id=document_id, label_id=label_id, start=start,
-                end=end, text=snippet, attributes=dict(attributes or {}), note=note,
-                annotator=annotator, created=now, modified=now,
-            )
-            s.add(row)
+            rows = [
+                Annotation(
+                    id=ids[n] if ids else new_id(), document_id=document_id, label_id=label_id,
+                    start=start, end=end,
+                    text=s.scalar(select(func.substr(Document.text, start + 1, end - start))
+                                  .where(Document.id == document_id)),
+                    attributes=dict(attributes or {}), note=note, annotator=annotator,
+                    created=now, modified=now,
+                )
+                for n, (start, end) in enumerate(ranges)
+            ]
+            s.add_all(rows)
             s.flush()
-            return annotation_from_row(row, label)
+            return [annotation_from_row(row, label) for row in rows]
 
     def restore_annotations(self, annotations: Iterable[model.Annotation]) -> None:
-        """Put back annotations exactly as they were (ids and timestamps kept): undo of delete."""
+        """Put annotations back exactly as they were (ids and timestamps kept), replacing any
+        with the same id: the undo of a delete or an edit."""
         with self._session(write=True) as s:
             for a in annotations:
-                s.add(Annotation(
+                s.merge(Annotation(
                     id=a.id, document_id=a.document_id, label_id=_label_id(s, a.label),
                     start=a.start, end=a.end, text=a.text, attributes=dict(a.attributes),
                     note=a.note, annotator=a.annotator, created=a.created, modified=a.modified,
@@ -228,6 +244,22 @@ class Project:
             previous = model.DocumentStatus(row.status)
             row.status = model.DocumentStatus(status).value
             return previous
+
+    def snapshot_documents(self, ids: Sequence[str]) -> model.ImportedBundle:
+        """Everything about these documents, ready to be put back with :meth:`import_bundle`."""
+        by_document: dict[str, list[model.ImportedAnnotation]] = {i: [] for i in ids}
+        for id in ids:
+            for a in self.annotations(id):
+                by_document[id].append(model.ImportedAnnotation(
+                    a.label, a.start, a.end, a.attributes, a.note, a.annotator, a.id, a.created,
+                    a.modified))
+        documents = []
+        for id in ids:
+            d = self.document(id)
+            documents.append(model.ImportedDocument(
+                d.text, d.title, d.source, d.metadata, by_document[id], d.id, d.created,
+                d.status))
+        return model.ImportedBundle(documents)
 
     def delete_documents(self, ids: Iterable[str]) -> None:
         with self._session(write=True) as s:

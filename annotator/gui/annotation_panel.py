@@ -1,0 +1,247 @@
+"""The annotations of the current document in text order: filter by label, counts, navigation."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import Annotation
+from annotator.gui.context import AppContext
+from annotator.gui.formatting import excerpt, show_value
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+ALL_LABELS = ""
+
+
+def _sort_key(a: Annotation) -> tuple[int, int, str]:
+    return a.start, a.end, a.id
+
+
+def describe_attributes(a: Annotation) -> str:
+    return "; ".join(f"{key}: {show_value(value)}" for key, value in a.attributes.items()
+                     if value not in (None, ""))
+
+
+class AnnotationModel(QAbstractTableModel):
+    COLUMNS = ("Label", "Text", "Attributes")
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.rows: list[Annotation] = []
+        self._keys: list[tuple[int, int, str]] = []
+        self._key_of: dict[str, tuple[int, int, str]] = {}
+
+    def reset(self, annotations: list[Annotation]) -> None:
+        self.beginResetModel()
+        self.rows = sorted(annotations, key=_sort_key)
+        self._keys = [_sort_key(a) for a in self.rows]
+        self._key_of = {a.id: key for a, key in zip(self.rows, self._keys, strict=True)}
+        self.endResetModel()
+
+    def remove(self, annotation: Annotation) -> None:
+        key = self._key_of.pop(annotation.id, None)
+        if key is None:
+            return
+        row = bisect_left(self._keys, key)
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self.rows[row], self._keys[row]
+        self.endRemoveRows()
+
+    def insert(self, annotation: Annotation) -> None:
+        self.remove(annotation)  # applying a change twice must not duplicate a row
+        key = _sort_key(annotation)
+        self._key_of[annotation.id] = key
+        row = bisect_left(self._keys, key)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.rows.insert(row, annotation)
+        self._keys.insert(row, key)
+        self.endInsertRows()
+
+    def row_of(self, annotation_id: str) -> int | None:
+        key = self._key_of.get(annotation_id)
+        return None if key is None else bisect_left(self._keys, key)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        a = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return a.label
+            if column == 1:
+                return excerpt(a.text, 80)
+            return describe_attributes(a) + (" ✎" if a.note else "")
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            label = self.ctx.label(a.label)
+            return QColor(label.color if label else "#808080")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            note = f"\n\nNote: {a.note}" if a.note else ""
+            return f"{a.label} ({a.start}–{a.end})\n{a.text[:500]}{note}"
+        if role == Qt.ItemDataRole.UserRole:
+            return a.id
+        return None
+
+
+class LabelFilter(QSortFilterProxyModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.label = ALL_LABELS
+
+    def set_label(self, label: str) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateFilter is deprecated there
+            self.beginFilterChange()
+            self.label = label
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.label = label
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, row: int, parent: AnyIndex) -> bool:  # noqa: N802
+        if not self.label:
+            return True
+        return self.sourceModel().rows[row].label == self.label  # type: ignore[attr-defined]
+
+
+class AnnotationPanel(QWidget):
+    annotation_selected = Signal(str)  # "" when nothing is selected
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.document_id: str | None = None
+        self.model = AnnotationModel(ctx)
+        self.proxy = LabelFilter()
+        self.proxy.setSourceModel(self.model)
+        self.label_filter = QComboBox()
+        self.label_filter.currentIndexChanged.connect(self._filter_changed)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.resizeSection(2, 130)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 6, 0)
+        layout.addWidget(self.label_filter)
+        layout.addWidget(self.view)
+        layout.addWidget(self.summary)
+        ctx.events.annotations_changed.connect(self._apply_change)
+        ctx.events.labels_changed.connect(self._refresh_labels)
+
+    def show_document(self, document_id: str | None, annotations: list[Annotation]) -> None:
+        self.document_id = document_id
+        self.model.reset(annotations)
+        self._refresh_labels()
+
+    def _refresh_labels(self) -> None:
+        counts = Counter(a.label for a in self.model.rows)
+        current = self.label_filter.currentData()
+        self.label_filter.blockSignals(True)
+        self.label_filter.clear()
+        self.label_filter.addItem(f"All labels ({len(self.model.rows)})", ALL_LABELS)
+        for label in self.ctx.labels():
+            self.label_filter.addItem(f"{label.name} ({counts.get(label.name, 0)})", label.name)
+            self.label_filter.setItemData(self.label_filter.count() - 1, QColor(label.color),
+                                          Qt.ItemDataRole.DecorationRole)
+        found = self.label_filter.findData(current)
+        self.label_filter.setCurrentIndex(max(found, 0))
+        self.label_filter.blockSignals(False)
+        self.proxy.set_label(self.label_filter.currentData() or ALL_LABELS)
+        parts = [f"{n} {name}" for name, n in counts.most_common()]
+        self.summary.setText(", ".join(parts) if parts else "No annotations yet: select text "
+                             "and press a label's key.")
+
+    def _filter_changed(self) -> None:
+        self.proxy.set_label(self.label_filter.currentData() or ALL_LABELS)
+
+    def _apply_change(self, document_id: str, removed: list, added: list) -> None:
+        if document_id != self.document_id:
+            return
+        current = self.current_id()
+        selection = self.view.selectionModel()
+        selection.blockSignals(True)  # an edited annotation stays selected, silently
+        for a in removed:
+            self.model.remove(a)
+        for a in added:
+            self.model.insert(a)
+        self._refresh_labels()
+        row = self.model.row_of(current) if current else None
+        if row is not None:
+            self.view.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))
+        selection.blockSignals(False)
+        if current and row is None:
+            self.annotation_selected.emit("")
+
+    def current_id(self) -> str | None:
+        index = self.view.currentIndex()
+        return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+
+    def select(self, annotation_id: str | None) -> None:
+        if annotation_id is None:
+            self.view.clearSelection()
+            self.view.setCurrentIndex(QModelIndex())
+            return
+        row = self.model.row_of(annotation_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            self.label_filter.setCurrentIndex(0)
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+
+    def step(self, delta: int) -> None:
+        """Select the next (+1) or previous (-1) annotation in text order."""
+        count = self.proxy.rowCount()
+        if not count:
+            return
+        current = self.view.currentIndex()
+        row = current.row() + delta if current.isValid() else (0 if delta > 0 else count - 1)
+        self.view.setCurrentIndex(self.proxy.index(max(0, min(count - 1, row)), 0))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.annotation_selected.emit(current.data(Qt.ItemDataRole.UserRole)
+                                      if current.isValid() else "")

@@ -1,0 +1,165 @@
+"""The document list: title, annotation count and status; a filter box; keyboard navigation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import DocumentStatus, DocumentSummary
+from annotator.gui.commands import SetDocumentStatus
+from annotator.gui.context import AppContext
+
+STATUS_MARK = {DocumentStatus.NEW: "○ new", DocumentStatus.IN_PROGRESS: "◐ in progress",
+               DocumentStatus.DONE: "● done"}
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class DocumentModel(QAbstractTableModel):
+    COLUMNS = ("Title", "Spans", "Status")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[DocumentSummary] = []
+
+    def reset(self, rows: list[DocumentSummary]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def replace(self, summary: DocumentSummary) -> None:
+        for row, current in enumerate(self.rows):
+            if current.id == summary.id:
+                self.rows[row] = summary
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+                return
+
+    def row_of(self, document_id: str) -> int | None:
+        return next((i for i, r in enumerate(self.rows) if r.id == document_id), None)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.title, row.annotation_count, STATUS_MARK[row.status])[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.title}\n{row.source}\n{row.length:,} characters"
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class DocumentList(QWidget):
+    document_selected = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = DocumentModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(0)
+        self.filter = QLineEdit(placeholderText="Filter documents", clearButtonEnabled=True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 6)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+        ctx.events.documents_changed.connect(self.reload)
+        ctx.events.document_status_changed.connect(self._refresh_one)
+        ctx.events.annotations_changed.connect(lambda doc_id, *_: self._refresh_one(doc_id))
+
+    def reload(self) -> None:
+        current = self.current_id()
+        self.model.reset(self.ctx.project.documents())
+        if current and self.model.row_of(current) is not None:
+            self.select(current)
+        elif self.model.rows:
+            self.select(self.model.rows[0].id)
+        else:
+            self.document_selected.emit("")
+
+    def _refresh_one(self, document_id: str) -> None:
+        for summary in self.ctx.project.documents(document_id):
+            self.model.replace(summary)
+
+    def current_id(self) -> str | None:
+        index = self.view.currentIndex()
+        return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+
+    def select(self, document_id: str) -> None:
+        row = self.model.row_of(document_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():  # hidden by the filter
+            self.filter.clear()
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.document_selected.emit(current.data(Qt.ItemDataRole.UserRole))
+
+    def status_actions(self, parent: QWidget) -> list[QAction]:
+        actions = []
+        for status in DocumentStatus:
+            action = QAction(f"Mark as {status}", parent)
+            action.triggered.connect(lambda _=False, s=status: self.set_status(s))
+            actions.append(action)
+        return actions
+
+    def set_status(self, status: DocumentStatus) -> None:
+        document_id = self.current_id()
+        if document_id:
+            self.ctx.undo_stack.push(SetDocumentStatus(self.ctx, document_id, status))
+
+    def _menu(self, point) -> None:  # type: ignore[no-untyped-def]
+        menu = QMenu(self)
+        menu.addActions(self.status_actions(menu))
+        menu.exec(self.view.viewport().mapToGlobal(point))

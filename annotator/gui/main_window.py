@@ -1,0 +1,296 @@
+"""The main window: document list | reader | annotations + attributes, with the label bar on top."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator import __version__
+from annotator.core.model import Annotation, ImportedBundle, ImportedDocument
+from annotator.core.spans import snap_to_words
+from annotator.core.text import canonical_text
+from annotator.gui import menus
+from annotator.gui.annotation_panel import AnnotationPanel
+from annotator.gui.attribute_editor import AttributeEditor
+from annotator.gui.commands import AddAnnotations, DeleteAnnotations, ImportDocuments
+from annotator.gui.context import AppContext
+from annotator.gui.document_list import DocumentList
+from annotator.gui.find_bar import FindBar
+from annotator.gui.import_runner import ImportRunner
+from annotator.gui.label_bar import LabelBar
+from annotator.gui.reader import ReaderView
+from annotator.io.txt import first_line
+
+
+class MainWindow(QMainWindow):
+    open_project_requested = Signal(str)  # path; "" asks the user
+    new_project_requested = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        ctx.undo_stack.setParent(self)  # they live and die with the window that shows them
+        ctx.events.setParent(self)
+        self.setAcceptDrops(True)
+        self.reader = ReaderView()
+        self.find_bar = FindBar()
+        self.documents = DocumentList(ctx)
+        self.panel = AnnotationPanel(ctx)
+        self.editor = AttributeEditor(ctx, self.selected_text)
+        self.label_bar = LabelBar(self)
+        self.importer = ImportRunner(ctx, self)
+        self._label_actions: list[QAction] = []
+        self._reveal_quietly = False
+        self._build_layout()
+        self.actions_by_name = menus.build(self)
+        self._connect()
+        self.refresh_labels()
+        self.documents.reload()
+        self._restore_window_state()
+        self._update_title()
+
+    # -- construction --------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.reader)
+        layout.addWidget(self.find_bar)
+        self.setCentralWidget(centre)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
+        self.documents_dock = self._dock("Documents", self.documents,
+                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(self.panel)
+        side.addWidget(self.editor)
+        side.setStretchFactor(0, 3)
+        side.setStretchFactor(1, 2)
+        self.annotations_dock = self._dock("Annotations", side,
+                                           Qt.DockWidgetArea.RightDockWidgetArea)
+        self.saved = QLabel()
+        self.statusBar().addPermanentWidget(self.saved)
+        self.resize(1280, 800)
+        self.resizeDocks([self.documents_dock, self.annotations_dock], [230, 420],
+                         Qt.Orientation.Horizontal)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title.lower())
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _connect(self) -> None:
+        events = self.ctx.events
+        events.annotations_changed.connect(self._annotations_changed)
+        events.labels_changed.connect(self.refresh_labels)
+        events.reveal_document.connect(self._reveal_document)
+        self.documents.document_selected.connect(self.show_document)
+        self.panel.annotation_selected.connect(self._annotation_selected)
+        self.reader.annotation_clicked.connect(self._annotation_clicked)
+        self.label_bar.label_chosen.connect(self.label_selection)
+        self.find_bar.match_selected.connect(self.reader.select_range)
+        self.find_bar.label_all.connect(self.label_ranges)
+        self.find_bar.closed.connect(self.reader.setFocus)
+        self.ctx.undo_stack.indexChanged.connect(self._mark_saved)
+
+    # -- labels --------------------------------------------------------------------------------
+
+    def refresh_labels(self) -> None:
+        labels = self.ctx.labels()
+        self.reader.set_labels(labels)
+        self.label_bar.set_labels(labels)
+        self.find_bar.set_labels(labels)
+        for action in self._label_actions:
+            self.removeAction(action)
+        self._label_actions = []
+        for label in labels:
+            if not label.shortcut:
+                continue
+            action = QAction(f"Label as {label.name}", self)
+            action.setShortcut(QKeySequence(label.shortcut))
+            action.triggered.connect(lambda _=False, name=label.name: self.label_selection(name))
+            self.addAction(action)
+            self._label_actions.append(action)
+
+    def snap_enabled(self) -> bool:
+        return self.ctx.settings.value("reader/snap", True, type=bool)
+
+    def selected_text(self) -> str | None:
+        selected = self.reader.selected_range()
+        if selected is None:
+            return None
+        if self.snap_enabled():
+            selected = snap_to_words(self.reader.text, *selected)
+        return self.reader.text[selected[0]:selected[1]] if selected else None
+
+    def label_selection(self, label: str) -> None:
+        document_id = self.reader.document_id
+        selected = self.reader.selected_range()
+        if document_id is None or selected is None:
+            self.statusBar().showMessage("Select some text first, then press a label's key.", 4000)
+            return
+        if self.snap_enabled():
+            selected = snap_to_words(self.reader.text, *selected)
+            if selected is None:
+                self.statusBar().showMessage("Only spaces or punctuation are selected.", 4000)
+                return
+        command = AddAnnotations(self.ctx, document_id, label, [selected])
+        self.ctx.undo_stack.push(command)
+        cursor = self.reader.textCursor()
+        cursor.clearSelection()
+        self.reader.setTextCursor(cursor)
+        if command.added:
+            self._reveal_quietly = True
+            self.panel.select(command.added[0].id)
+            self._reveal_quietly = False
+
+    def label_ranges(self, label: str, ranges: list[tuple[int, int]]) -> None:
+        """Label every find match not already labelled so."""
+        document_id = self.reader.document_id
+        if document_id is None or self.reader.index is None:
+            return
+        existing = {(s.start, s.end) for line in range(len(self.reader.lines))
+                    for s in self.reader.index.in_line(line) if s.label == label}
+        fresh = [r for r in ranges if r not in existing]
+        if not fresh:
+            self.statusBar().showMessage(f"Every match is already labelled {label}.", 4000)
+            return
+        self.ctx.undo_stack.push(AddAnnotations(self.ctx, document_id, label, fresh))
+        self.statusBar().showMessage(f"Labelled {len(fresh)} matches as {label}.", 4000)
+
+    def delete_current_annotation(self) -> None:
+        annotation = self.reader.annotation(self.panel.current_id() or "")
+        if annotation is not None:
+            self.ctx.undo_stack.push(DeleteAnnotations(self.ctx, [annotation]))
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def show_document(self, document_id: str) -> None:
+        if not document_id:
+            self.reader.clear_document()
+            self.panel.show_document(None, [])
+            self.editor.show_annotation(None)
+            self.find_bar.set_text("")
+            return
+        if document_id == self.reader.document_id:
+            return
+        document = self.ctx.project.document(document_id)
+        annotations = self.ctx.project.annotations(document_id)
+        self.reader.show_document(document, annotations)
+        self.panel.show_document(document_id, annotations)
+        self.editor.show_annotation(None)
+        self.find_bar.set_text(document.text)
+        self.statusBar().showMessage(f"{document.title} — {len(document.text):,} characters, "
+                                     f"{len(annotations):,} annotations", 5000)
+
+    def _reveal_document(self, document_id: str) -> None:
+        if document_id != self.reader.document_id:
+            self.documents.select(document_id)
+
+    def _annotations_changed(self, document_id: str, removed: list[Annotation],
+                             added: list[Annotation]) -> None:
+        if document_id == self.reader.document_id:
+            self.reader.apply_change(removed, added)
+
+    def _annotation_selected(self, annotation_id: str) -> None:
+        annotation = self.reader.annotation(annotation_id) if annotation_id else None
+        self.reader.set_current(annotation.id if annotation else None,
+                                reveal=not self._reveal_quietly)
+        self.editor.show_annotation(annotation)
+
+    def _annotation_clicked(self, annotation_id: str) -> None:
+        self._reveal_quietly = True
+        self.panel.select(annotation_id)
+        self._reveal_quietly = False
+
+    def paste_article(self) -> None:
+        text = canonical_text(QApplication.clipboard().text()).strip()
+        if not text:
+            QMessageBox.information(self, "Paste article", "The clipboard holds no text.")
+            return
+        title, ok = QInputDialog.getText(self, "Paste article", "Title:", text=first_line(text))
+        if not ok:
+            return
+        bundle = ImportedBundle([ImportedDocument(text, title.strip() or first_line(text),
+                                                  source="clipboard")])
+        summary = self.ctx.project.import_bundle(bundle)
+        if not summary.added:
+            QMessageBox.information(self, "Paste article", "This text is already in the project "
+                                    f"as “{summary.skipped[0].existing_title}”.")
+            return
+        self.ctx.undo_stack.push(ImportDocuments(self.ctx, [summary.added[0].id],
+                                                 "Paste article"))
+        self.ctx.events.documents_changed.emit()
+        self.documents.select(summary.added[0].id)
+
+    def import_files(self, paths: list[Path]) -> None:
+        self.importer.start(paths)
+
+    # -- window --------------------------------------------------------------------------------
+
+    def _mark_saved(self) -> None:
+        self.saved.setText("All changes saved")
+        self.saved.setToolTip(f"Every change is written to {self.ctx.project.path} at once.")
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.ctx.project.path.stem} — Annotator")
+        self.setWindowFilePath(str(self.ctx.project.path))
+
+    def _restore_window_state(self) -> None:
+        geometry = self.ctx.settings.value("window/geometry")
+        state = self.ctx.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        zoom = self.ctx.settings.value("reader/zoom", 0, type=int)
+        if zoom:
+            self.reader.zoom(zoom)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.editor.commit_pending()
+        self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.settings.setValue("window/state", self.saveState())
+        self.ctx.settings.setValue("reader/zoom", self.reader.zoom_level)
+        super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "About Annotator",
+            f"<h3>Annotator {__version__}</h3><p>Annotate articles: claims, quotes, "
+            "organisations and tier ratings, saved as you go.</p>"
+            f"<p>Project: {self.ctx.project.path}</p><p>Licence: GPL-3.0-or-later</p>")

@@ -1,0 +1,134 @@
+"""Menus and their actions, with the usual shortcuts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
+
+from annotator.core.model import DocumentStatus
+from annotator.gui.export_dialog import ExportDialog
+from annotator.gui.shortcuts_dialog import ShortcutsDialog
+from annotator.io.detect import READERS
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+Key = QKeySequence.StandardKey
+IMPORT_FILTER = ("Articles and projects (" + " ".join(f"*{e}" for e in READERS) + ");;All files (*)")
+
+
+def _action(window: MainWindow, menu: QMenu, text: str, slot, shortcut=None,  # type: ignore[no-untyped-def]
+            tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Key)
+                            else [QKeySequence(shortcut)])
+    if tip:
+        action.setStatusTip(tip)
+    action.triggered.connect(lambda _=False: slot())
+    menu.addAction(action)
+    return action
+
+
+def build(w: MainWindow) -> dict[str, QAction]:
+    bar = w.menuBar()
+    actions: dict[str, QAction] = {}
+
+    file = bar.addMenu("&File")
+    actions["new"] = _action(w, file, "&New Project…", w.new_project_requested.emit, Key.New)
+    actions["open"] = _action(w, file, "&Open Project…",
+                              lambda: w.open_project_requested.emit(""), Key.Open)
+    w.recent_menu = file.addMenu("Open &Recent")
+    w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
+    file.addSeparator()
+    actions["import"] = _action(w, file, "&Import Articles…", lambda: _import(w), "Ctrl+I",
+                                "Import txt, Markdown, web pages, DOCX, PDF or JSON")
+    actions["paste"] = _action(w, file, "&Paste Article as New Document", w.paste_article,
+                               "Ctrl+Shift+V")
+    actions["export"] = _action(w, file, "&Export…", lambda: ExportDialog(w.ctx, w).exec(),
+                                "Ctrl+E")
+    file.addSeparator()
+    actions["quit"] = _action(w, file, "&Quit", w.close, Key.Quit)
+
+    edit = bar.addMenu("&Edit")
+    undo = w.ctx.undo_stack.createUndoAction(w, "&Undo")
+    undo.setShortcuts(QKeySequence.keyBindings(Key.Undo))
+    redo = w.ctx.undo_stack.createRedoAction(w, "&Redo")
+    redo.setShortcuts(QKeySequence.keyBindings(Key.Redo))
+    edit.addActions([undo, redo])
+    actions["undo"], actions["redo"] = undo, redo
+    edit.addSeparator()
+    actions["find"] = _action(w, edit, "&Find…", lambda: w.find_bar.open_bar(
+        w.selected_text() or ""), Key.Find)
+    actions["find_next"] = _action(w, edit, "Find &Next", lambda: w.find_bar.step(1),
+                                   Key.FindNext)
+    actions["find_previous"] = _action(w, edit, "Find Pre&vious", lambda: w.find_bar.step(-1),
+                                       Key.FindPrevious)
+    edit.addSeparator()
+    actions["delete"] = _action(w, edit, "&Delete Annotation", w.delete_current_annotation,
+                                Key.Delete)
+    actions["next"] = _action(w, edit, "Next Annotation", lambda: w.panel.step(1), "Alt+Down")
+    actions["previous"] = _action(w, edit, "Previous Annotation", lambda: w.panel.step(-1),
+                                  "Alt+Up")
+    edit.addSeparator()
+    snap = _action(w, edit, "&Snap Selections to Words", lambda: None)
+    snap.setCheckable(True)
+    snap.setChecked(w.snap_enabled())
+    snap.toggled.connect(lambda on: w.ctx.settings.setValue("reader/snap", on))
+    actions["snap"] = snap
+    actions["name"] = _action(w, edit, "Annotator &Name…", lambda: _ask_name(w))
+
+    view = bar.addMenu("&View")
+    actions["zoom_in"] = _action(w, view, "Zoom &In", lambda: w.reader.zoom(1), Key.ZoomIn)
+    actions["zoom_out"] = _action(w, view, "Zoom &Out", lambda: w.reader.zoom(-1), Key.ZoomOut)
+    actions["zoom_reset"] = _action(w, view, "&Actual Size", lambda: w.reader.zoom(0), "Ctrl+0")
+    view.addSeparator()
+    view.addAction(w.documents_dock.toggleViewAction())
+    view.addAction(w.annotations_dock.toggleViewAction())
+    view.addAction(w.label_bar.toggleViewAction())
+
+    document = bar.addMenu("&Document")
+    for status, key in zip(DocumentStatus, ("Ctrl+Shift+1", "Ctrl+Shift+2", "Ctrl+Shift+3"),
+                           strict=True):
+        actions[f"status_{status.name.lower()}"] = _action(
+            w, document, f"Mark as {status}", lambda s=status: w.documents.set_status(s), key)
+
+    help_menu = bar.addMenu("&Help")
+    actions["shortcuts"] = _action(w, help_menu, "&Keyboard Shortcuts",
+                                   lambda: ShortcutsDialog(w).exec(), "F1")
+    actions["about"] = _action(w, help_menu, "&About Annotator", w.about)
+    return actions
+
+
+def _import(w: MainWindow) -> None:
+    from pathlib import Path
+
+    files, _ = QFileDialog.getOpenFileNames(w, "Import articles", _last_dir(w), IMPORT_FILTER)
+    if files:
+        w.ctx.settings.setValue("paths/import", str(Path(files[0]).parent))
+        w.import_files([Path(f) for f in files])
+
+
+def _last_dir(w: MainWindow) -> str:
+    return str(w.ctx.settings.value("paths/import", "") or "")
+
+
+def _fill_recent(w: MainWindow) -> None:
+    w.recent_menu.clear()
+    recent = w.ctx.settings.value("recent/projects", []) or []
+    if isinstance(recent, str):
+        recent = [recent]
+    for path in recent:
+        action = w.recent_menu.addAction(path)
+        action.triggered.connect(lambda _=False, p=path: w.open_project_requested.emit(p))
+    if not recent:
+        w.recent_menu.addAction("No recent projects").setEnabled(False)
+
+
+def _ask_name(w: MainWindow) -> None:
+    name, ok = QInputDialog.getText(w, "Annotator name", "Your name, stored with every new "
+                                    "annotation:", text=w.ctx.annotator_name)
+    if ok:
+        w.ctx.settings.setValue("annotator/name", name.strip())

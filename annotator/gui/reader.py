@@ -1,0 +1,326 @@
+"""The reader pane: a read-only text view whose highlights come from a per-line span index.
+
+Everything here speaks code points except the few lines marked "Qt boundary", which convert
+through the document's :class:`OffsetMap` (Qt counts UTF-16 code units).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QMouseEvent,
+    QPalette,
+    QResizeEvent,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from annotator.core.labels import LabelDef
+from annotator.core.model import Annotation, Document
+from annotator.core.offsets import OffsetMap
+from annotator.core.spans import LineIndex, Span, SpanIndex, segments
+from annotator.gui.formatting import escape_html, show_value
+
+READING_FONTS = ("Source Serif 4", "Noto Serif", "Georgia", "Charter", "DejaVu Serif", "Serif")
+COLUMN_CHARACTERS = 78
+BASE_POINT_SIZE = 13
+
+
+def blend(colors: list[QColor], base: QColor, amount: float) -> QColor:
+    """Mix the average of ``colors`` into ``base`` (``amount`` 0..1), opaque."""
+    r = sum(c.redF() for c in colors) / len(colors)
+    g = sum(c.greenF() for c in colors) / len(colors)
+    b = sum(c.blueF() for c in colors) / len(colors)
+    return QColor.fromRgbF(
+        base.redF() + (r - base.redF()) * amount,
+        base.greenF() + (g - base.greenF()) * amount,
+        base.blueF() + (b - base.blueF()) * amount,
+    )
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """Paints each block from the span index: one cached format per set of active labels.
+
+    Overlaps blend their labels' colours and get an underline, so two labels on the same words
+    read as "both" rather than one hiding the other.
+    """
+
+    def __init__(self, reader: ReaderView) -> None:
+        super().__init__(reader)  # attached to the document by ReaderView.show_document
+        self.reader = reader
+        self._formats: dict[frozenset[str], QTextCharFormat] = {}
+
+    def reset_formats(self) -> None:
+        self._formats.clear()
+
+    def format_for(self, labels: frozenset[str]) -> QTextCharFormat:
+        cached = self._formats.get(labels)
+        if cached is None:
+            cached = self._formats[labels] = self._make_format(labels)
+        return cached
+
+    def _make_format(self, labels: frozenset[str]) -> QTextCharFormat:
+        palette = self.reader.palette()
+        base = palette.color(QPalette.ColorRole.Base)
+        dark = base.lightnessF() < 0.5
+        colors = [QColor(self.reader.label_color(name)) for name in sorted(labels)]
+        fmt = QTextCharFormat()
+        amount = (0.42 if dark else 0.34) + (0.12 if len(labels) > 1 else 0.0)
+        fmt.setBackground(blend(colors, base, amount))
+        if len(labels) > 1:
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(palette.color(QPalette.ColorRole.Text))
+        return fmt
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt API)
+        reader = self.reader
+        line = self.currentBlock().blockNumber()
+        spans = reader.index.in_line(line) if reader.index is not None else ()
+        if not spans:
+            return
+        line_start, line_end = reader.lines.span(line)
+        to_utf16 = reader.offsets.to_utf16
+        origin = to_utf16(line_start)  # Qt boundary
+        for start, end, labels in segments(spans, line_start, line_end):
+            first = to_utf16(start) - origin
+            self.setFormat(first, to_utf16(end) - origin - first, self.format_for(labels))
+
+
+class ReaderView(QPlainTextEdit):
+    """Shows one document; knows its spans; reports clicks on them."""
+
+    annotation_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.setMouseTracking(True)
+        self.setUndoRedoEnabled(False)
+        self.document().setDocumentMargin(18)
+        self._zoom = 0
+        self._apply_font()
+        self.text = ""
+        self.offsets = OffsetMap("")
+        self.lines = LineIndex("")
+        self.index: SpanIndex | None = None
+        self.document_id: str | None = None
+        self._label_colors: dict[str, str] = {}
+        self._annotations: dict[str, Annotation] = {}
+        self.current_id: str | None = None
+        self._flash_left = 0
+        self._flash_timer = QTimer(self, interval=160, timeout=self._flash_step)
+        self.highlighter = SpanHighlighter(self)
+
+    # -- labels and colours ------------------------------------------------------------------
+
+    def set_labels(self, labels: list[LabelDef]) -> None:
+        self._label_colors = {label.name: label.color for label in labels}
+        self.highlighter.reset_formats()
+        if self.index is not None:
+            self.highlighter.rehighlight()
+        self._update_current_selection()
+
+    def label_color(self, name: str) -> str:
+        return self._label_colors.get(name, "#808080")
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.index is not None:
+            self.highlighter.reset_formats()
+            self.highlighter.rehighlight()
+
+    # -- the document --------------------------------------------------------------------------
+
+    def show_document(self, document: Document, annotations: list[Annotation]) -> None:
+        self.highlighter.setDocument(None)
+        self.document_id = document.id
+        self.text = document.text
+        self.offsets = OffsetMap(document.text)
+        self.lines = LineIndex(document.text)
+        self._annotations = {a.id: a for a in annotations}
+        self.index = SpanIndex(self.lines, (_span(a) for a in annotations))
+        self.current_id = None
+        self.setExtraSelections([])
+        self.setPlainText(document.text)
+        self.highlighter.setDocument(self.document())  # highlights every block once
+
+    def clear_document(self) -> None:
+        self.highlighter.setDocument(None)
+        self.document_id, self.index, self.text = None, None, ""
+        self.offsets, self.lines = OffsetMap(""), LineIndex("")
+        self._annotations = {}
+        self.setPlainText("")
+
+    def annotation(self, annotation_id: str) -> Annotation | None:
+        return self._annotations.get(annotation_id)
+
+    def apply_change(self, removed: list[Annotation], added: list[Annotation]) -> None:
+        """Update the index and repaint only the lines the change touched."""
+        if self.index is None:
+            return
+        lines: set[int] = set()
+        for a in removed:
+            lines.update(self.index.remove(a.id))
+            self._annotations.pop(a.id, None)
+        for a in added:
+            lines.update(self.index.remove(a.id))  # applying a change twice is harmless
+            lines.update(self.index.add(_span(a)))
+            self._annotations[a.id] = a
+        document = self.document()
+        for line in sorted(lines):
+            self.highlighter.rehighlightBlock(document.findBlockByNumber(line))
+        if self.current_id is not None and self.current_id not in self.index:
+            self.current_id = None
+        self._update_current_selection()
+
+    # -- selection in code points --------------------------------------------------------------
+
+    def selected_range(self) -> tuple[int, int] | None:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self.offsets.from_utf16(cursor.selectionStart(), "before")  # Qt boundary
+        end = self.offsets.from_utf16(cursor.selectionEnd(), "after")
+        return (start, end) if start < end else None
+
+    def select_range(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(start))  # Qt boundary
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def position_at(self, point: QPoint) -> int:
+        unit = self.cursorForPosition(point).position()  # Qt boundary
+        return self.offsets.from_utf16(min(unit, self.offsets.utf16_length), "before")
+
+    def spans_at(self, point: QPoint) -> list[Span]:
+        if self.index is None or not self.text:
+            return []
+        position = self.position_at(point)
+        # cursorForPosition rounds to the nearest gap: check the character under the pointer
+        rect = self.cursorRect(self.cursorForPosition(point))
+        if point.x() < rect.x() and position > 0:
+            position -= 1
+        return self.index.at(position) if position < len(self.text) else []
+
+    # -- the current annotation ----------------------------------------------------------------
+
+    def set_current(self, annotation_id: str | None, *, reveal: bool = False) -> None:
+        self.current_id = annotation_id
+        if reveal and annotation_id and (a := self._annotations.get(annotation_id)):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(a.start))
+            self.setTextCursor(cursor)
+            self.centerCursor()
+            self._flash_left = 4
+            self._flash_timer.start()
+        self._update_current_selection()
+
+    def _flash_step(self) -> None:
+        self._flash_left -= 1
+        if self._flash_left <= 0:
+            self._flash_timer.stop()
+        self._update_current_selection(dimmed=self._flash_left % 2 == 1)
+
+    def _update_current_selection(self, dimmed: bool = False) -> None:
+        """Underline the current annotation; while flashing, also fill it strongly.
+
+        The steady state leaves the fill alone so that overlapping labels stay visible.
+        """
+        a = self._annotations.get(self.current_id or "")
+        if a is None:
+            self.setExtraSelections([])
+            return
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(a.start))  # Qt boundary
+        cursor.setPosition(self.offsets.to_utf16(a.end), QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        fmt = QTextCharFormat()
+        base = self.palette().color(QPalette.ColorRole.Base)
+        color = QColor(self.label_color(a.label))
+        if self._flash_timer.isActive() and not dimmed:
+            fmt.setBackground(blend([color], base, 0.8))
+        fmt.setFontUnderline(True)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        fmt.setUnderlineColor(color.darker(150) if base.lightnessF() > 0.5 else color.lighter(130))
+        selection.format = fmt
+        self.setExtraSelections([selection])
+
+    # -- reading comfort -----------------------------------------------------------------------
+
+    def _apply_font(self) -> None:
+        families = set(QFontDatabase.families())
+        family = next((f for f in READING_FONTS if f in families), None)
+        font = QFont(family) if family else QFont()
+        if not family:
+            font.setStyleHint(QFont.StyleHint.Serif)
+        font.setPointSizeF(max(6.0, BASE_POINT_SIZE * (1.1 ** self._zoom)))
+        self.setFont(font)
+        self._update_margins()
+
+    def zoom(self, steps: int) -> None:
+        """+1/-1 zoom a step; 0 resets."""
+        self._zoom = 0 if steps == 0 else max(-6, min(12, self._zoom + steps))
+        self._apply_font()
+
+    @property
+    def zoom_level(self) -> int:
+        return self._zoom
+
+    def _update_margins(self) -> None:
+        column = self.fontMetrics().averageCharWidth() * COLUMN_CHARACTERS
+        side = max(0, (self.width() - column - self.verticalScrollBar().sizeHint().width()) // 2)
+        self.setViewportMargins(side, 0, side, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        self._update_margins()
+        super().resizeEvent(event)
+
+    # -- pointer -------------------------------------------------------------------------------
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.ToolTip:
+            spans = self.spans_at(event.pos())  # type: ignore[attr-defined]
+            if spans:
+                QToolTip.showText(event.globalPos(), self._tooltip(spans), self)  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def _tooltip(self, spans: list[Span]) -> str:
+        parts = []
+        for span in spans:
+            a = self._annotations[span.id]
+            rows = "".join(
+                f"<br>&nbsp;&nbsp;{escape_html(k)}: <b>{escape_html(show_value(v))}</b>"
+                for k, v in a.attributes.items() if v not in (None, "")
+            )
+            note = f"<br>&nbsp;&nbsp;<i>{escape_html(a.note[:200])}</i>" if a.note else ""
+            swatch = f"<span style='color:{self.label_color(a.label)}'>■</span>"
+            parts.append(f"{swatch} <b>{escape_html(a.label)}</b>{rows}{note}")
+        return "<br>".join(parts)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            spans = self.spans_at(event.position().toPoint())
+            if spans:
+                self.annotation_clicked.emit(spans[0].id)
+
+
+def _span(a: Annotation) -> Span:
+    return Span(a.start, a.end, a.label, a.id)

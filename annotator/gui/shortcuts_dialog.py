@@ -1,0 +1,46 @@
+"""Help -> Keyboard Shortcuts: every shortcut the window knows, including the label keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+
+def shortcut_rows(window: MainWindow) -> list[tuple[str, str]]:
+    rows = [(label.shortcut or "—", f"Label the selection as {label.name}")
+            for label in window.ctx.labels()]
+    for action in window.actions_by_name.values():
+        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                         for k in action.shortcuts())
+        if keys:
+            rows.append((keys, action.text().replace("&", "").rstrip("…")))
+    rows.append(("Shift+arrows", "Extend the selection from the caret (caret browsing)"))
+    rows.append(("Click a highlight", "Select that annotation"))
+    return rows
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Keyboard shortcuts")
+        rows = shortcut_rows(window)
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, (keys, text) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.resize(520, 560)

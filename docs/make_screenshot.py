@@ -1,0 +1,59 @@
+"""Build a demo project from the sample article and render docs/screenshot.png offscreen.
+
+Run with `make screenshot`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from annotator.cli import main  # noqa: E402
+from annotator.resources_path import SAMPLE_ARTICLE, resource  # noqa: E402
+from annotator.service import import_file  # noqa: E402
+from annotator.store.project import Project  # noqa: E402
+
+# (label, phrase, occurrence, attributes): several of every label, with overlaps.
+DEMO = [
+    ("Organisation", "US State Department", 0, {"type": "government"}),
+    ("Claim", "The US State Department has bumped Cambodia up to Tier 2 in its annual report on "
+     "human trafficking", 0, {"verdict": "true", "checkworthy": True}),
+    ("Tier rating", "Tier 2", 0, {"tier": "Tier 2", "subject": "Cambodia", "year": 2004}),
+    ("Quote", "Cambodia does not fully comply with the minimum standards for the elimination of "
+     "trafficking; however it is making significant efforts to do so.", 0,
+     {"speaker": "US State Department"}),
+    ("Tier rating", "Tier 3", 0, {"tier": "Tier 3", "subject": "Cambodia", "year": 2003}),
+    ("Claim", "Cambodia will not be subject to sanctions imposed by the US", 0,
+     {"verdict": "mostly true"}),
+    ("Tier rating", "Tier 3", 1, {"tier": "Tier 3", "subject": "Burma"}),
+    ("Organisation", "Ministry of Women’s and Veterans’ Affairs", 0, {"type": "government"}),
+    ("Organisation", "Ministry of Labor and Social Affairs", 0, {"type": "government"}),
+    ("Organisation", "Ministry of Tourism", 0, {"type": "government"}),
+    ("Claim", "a corrupt judiciary and a backed-up caseload also hinder prosecution", 0,
+     {"verdict": "unverified"}),
+]
+
+
+def build(path: Path) -> None:
+    with Project.open(path) as project:
+        import_file(project, resource(SAMPLE_ARTICLE))
+        document = project.documents()[0]
+        text = project.document(document.id).text
+        for label, phrase, occurrence, attributes in DEMO:
+            start = -1
+            for _ in range(occurrence + 1):
+                start = text.index(phrase, start + 1)
+            project.add_annotation(document.id, label, start, start + len(phrase),
+                                   attributes=attributes, annotator="demo")
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
+    with tempfile.TemporaryDirectory() as folder:
+        demo = Path(folder) / "Sample project.annot"
+        build(demo)
+        sys.exit(main(["--screenshot", str(out), str(demo)]))
