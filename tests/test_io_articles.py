@@ -476,7 +476,9 @@ def test_pdf_refusals(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
 
 # --- every importer ----------------------------------------------------------------------------
 
-ALL_FIXTURES = sorted(path.name for path in FIXTURES.iterdir() if path.suffix != ".py")
+ALL_FIXTURES = sorted(
+    path.name for path in FIXTURES.iterdir() if path.is_file() and path.suffix != ".py"
+)
 
 
 @pytest.mark.usefixtures("no_network")

@@ -50,12 +50,15 @@ class AnnotationModel(QAbstractTableModel):
         self.rows: list[Annotation] = []
         self._keys: list[tuple[int, int, str]] = []
         self._key_of: dict[str, tuple[int, int, str]] = {}
+        self.counts: Counter[str] = Counter()
 
     def reset(self, annotations: list[Annotation]) -> None:
         self.beginResetModel()
-        self.rows = sorted(annotations, key=_sort_key)
-        self._keys = [_sort_key(a) for a in self.rows]
-        self._key_of = {a.id: key for a, key in zip(self.rows, self._keys, strict=True)}
+        keyed = sorted(((_sort_key(a), a) for a in annotations), key=lambda pair: pair[0])
+        self._keys = [key for key, _ in keyed]
+        self.rows = [a for _, a in keyed]
+        self._key_of = {a.id: key for key, a in keyed}
+        self.counts = Counter(a.label for a in self.rows)
         self.endResetModel()
 
     def remove(self, annotation: Annotation) -> None:
@@ -64,6 +67,7 @@ class AnnotationModel(QAbstractTableModel):
             return
         row = bisect_left(self._keys, key)
         self.beginRemoveRows(QModelIndex(), row, row)
+        self.counts[self.rows[row].label] -= 1
         del self.rows[row], self._keys[row]
         self.endRemoveRows()
 
@@ -75,6 +79,7 @@ class AnnotationModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), row, row)
         self.rows.insert(row, annotation)
         self._keys.insert(row, key)
+        self.counts[annotation.label] += 1
         self.endInsertRows()
 
     def row_of(self, annotation_id: str) -> int | None:
@@ -119,6 +124,8 @@ class LabelFilter(QSortFilterProxyModel):
         self.label = ALL_LABELS
 
     def set_label(self, label: str) -> None:
+        if label == self.label:
+            return
         if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateFilter is deprecated there
             self.beginFilterChange()
             self.label = label
@@ -174,9 +181,14 @@ class AnnotationPanel(QWidget):
         self.document_id = document_id
         self.model.reset(annotations)
         self._refresh_labels()
+        self._refresh_counts()
 
     def _refresh_labels(self) -> None:
-        counts = Counter(a.label for a in self.model.rows)
+        counts = self.model.counts
+        if [self.label_filter.itemData(i) for i in range(1, self.label_filter.count())] == [
+                label.name for label in self.ctx.labels()]:
+            self._refresh_counts()  # same labels: only the numbers change
+            return
         current = self.label_filter.currentData()
         self.label_filter.blockSignals(True)
         self.label_filter.clear()
@@ -189,7 +201,15 @@ class AnnotationPanel(QWidget):
         self.label_filter.setCurrentIndex(max(found, 0))
         self.label_filter.blockSignals(False)
         self.proxy.set_label(self.label_filter.currentData() or ALL_LABELS)
-        parts = [f"{n} {name}" for name, n in counts.most_common()]
+        self._refresh_counts()
+
+    def _refresh_counts(self) -> None:
+        counts = self.model.counts
+        self.label_filter.setItemText(0, f"All labels ({len(self.model.rows)})")
+        for i in range(1, self.label_filter.count()):
+            name = self.label_filter.itemData(i)
+            self.label_filter.setItemText(i, f"{name} ({counts.get(name, 0)})")
+        parts = [f"{n} {name}" for name, n in counts.most_common() if n]
         self.summary.setText(", ".join(parts) if parts else "No annotations yet: select text "
                              "and press a label's key.")
 
@@ -206,7 +226,7 @@ class AnnotationPanel(QWidget):
             self.model.remove(a)
         for a in added:
             self.model.insert(a)
-        self._refresh_labels()
+        self._refresh_counts()
         row = self.model.row_of(current) if current else None
         if row is not None:
             self.view.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, 0)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -111,7 +113,7 @@ class DocumentList(QWidget):
         layout.addWidget(self.view)
         ctx.events.documents_changed.connect(self.reload)
         ctx.events.document_status_changed.connect(self._refresh_one)
-        ctx.events.annotations_changed.connect(lambda doc_id, *_: self._refresh_one(doc_id))
+        ctx.events.annotations_changed.connect(self._count_changed)
 
     def reload(self) -> None:
         current = self.current_id()
@@ -122,6 +124,13 @@ class DocumentList(QWidget):
             self.select(self.model.rows[0].id)
         else:
             self.document_selected.emit("")
+
+    def _count_changed(self, document_id: str, removed: list, added: list) -> None:
+        row = self.model.row_of(document_id)
+        if row is not None:
+            current = self.model.rows[row]
+            count = current.annotation_count + len(added) - len(removed)
+            self.model.replace(replace(current, annotation_count=count))
 
     def _refresh_one(self, document_id: str) -> None:
         for summary in self.ctx.project.documents(document_id):

@@ -77,6 +77,7 @@ class Document(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     text: Mapped[str] = mapped_column(Text)
+    length: Mapped[int] = mapped_column(Integer)  # code points; SQLite's length() scans the text
     sha256: Mapped[str] = mapped_column(String, unique=True)
     created: Mapped[str] = mapped_column(String)
     status: Mapped[str] = mapped_column(String, default="new")

@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("length", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(), nullable=False, unique=True),
         sa.Column("created", sa.String(), nullable=False),
         sa.Column("status", sa.String(), nullable=False),
