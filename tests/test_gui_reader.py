@@ -279,3 +279,84 @@ def test_zoom_changes_the_reading_font(qtbot, window) -> None:
     assert window.reader.font().pointSizeF() > size
     window.actions_by_name["zoom_reset"].trigger()
     assert window.reader.font().pointSizeF() == size
+
+
+def test_label_bar_button_labels_the_selection(qtbot, window) -> None:
+    select_text(window, "Afesip")
+    qtbot.mouseClick(window.label_bar.buttons["Organisation"], Qt.MouseButton.LeftButton)
+    assert stored(window)[0][:2] == ("Organisation", "Afesip")
+
+
+def test_keyboard_only_selection_and_labelling(qtbot, window) -> None:
+    text = window.reader.text
+    start = text.index("Pierre Legros")
+    cursor = QTextCursor(window.reader.document())
+    cursor.setPosition(utf16(text, start))
+    window.reader.setTextCursor(cursor)
+    window.reader.setFocus()
+    for _ in range(2):  # caret browsing: Ctrl+Shift+Right selects word by word
+        qtbot.keyClick(window.reader, Qt.Key.Key_Right,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    press(qtbot, window, "2")
+    assert stored(window)[0][:2] == ("Quote", "Pierre Legros")
+
+
+def test_hover_names_the_labels_and_attributes(qtbot, window) -> None:
+    select_text(window, "Tier 2")
+    press(qtbot, window, "4")
+    window.editor._editors["tier"].setCurrentIndex(window.editor._editors["tier"].findData("Tier 2"))
+    window.editor._editors["tier"].activated.emit(1)
+    span = window.reader.index.at(window.reader.text.index("Tier 2"))
+    tip = window.reader._tooltip(span)
+    assert "Tier rating" in tip and "tier: <b>Tier 2</b>" in tip
+
+
+def test_panel_filters_by_label_counts_and_steps(qtbot, window) -> None:
+    for phrase, key in (("Ministry of Tourism", "3"), ("Tier 2", "4"), ("Afesip", "3")):
+        select_text(window, phrase)
+        press(qtbot, window, key)
+    panel = window.panel
+    assert panel.label_filter.itemText(0) == "All labels (3)"
+    organisation = panel.label_filter.findData("Organisation")
+    assert panel.label_filter.itemText(organisation) == "Organisation (2)"
+    panel.label_filter.setCurrentIndex(organisation)
+    assert panel.proxy.rowCount() == 2
+    panel.label_filter.setCurrentIndex(0)
+    panel.select(None)
+    window.actions_by_name["next"].trigger()
+    first = window.reader.current_id
+    window.actions_by_name["next"].trigger()
+    assert window.reader.current_id != first
+    window.actions_by_name["previous"].trigger()
+    assert window.reader.current_id == first
+    assert window.editor.annotation is not None and window.editor.annotation.id == first
+
+
+def test_dropping_files_imports_them(qtbot, window) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(FIXTURES / "article.md"))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.importer.finished, timeout=20000):
+        window.dropEvent(event)
+    assert len(window.ctx.project.documents()) == 2
+
+
+def test_cancelling_an_import_keeps_what_finished(qtbot, window, monkeypatch) -> None:
+    from annotator.gui import import_runner
+
+    real = import_runner._Worker.run
+
+    def cancel_after_first(worker):
+        worker.progressed.connect(lambda *_: setattr(worker, "cancelled", True))
+        real(worker)
+
+    monkeypatch.setattr(import_runner._Worker, "run", cancel_after_first)
+    files = [FIXTURES / "table.docx", FIXTURES / "two-pages.pdf", FIXTURES / "article.md"]
+    with qtbot.waitSignal(window.importer.finished, timeout=20000) as finished:
+        window.import_files(files)
+    assert len(finished.args[0]) < len(files)
+    assert len(window.ctx.project.documents()) == 1 + len(finished.args[0])

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -83,9 +84,14 @@ class MainWindow(QMainWindow):
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.panel)
-        side.addWidget(self.editor)
-        side.setStretchFactor(0, 3)
-        side.setStretchFactor(1, 2)
+        editor_scroll = QScrollArea()
+        editor_scroll.setWidget(self.editor)
+        editor_scroll.setWidgetResizable(True)
+        editor_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        side.addWidget(editor_scroll)
+        side.setStretchFactor(0, 1)
+        side.setStretchFactor(1, 1)
+        side.setSizes([440, 320])
         self.annotations_dock = self._dock("Annotations", side,
                                            Qt.DockWidgetArea.RightDockWidgetArea)
         self.saved = QLabel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
@@ -15,13 +16,18 @@ def shortcut_rows(window: MainWindow) -> list[tuple[str, str]]:
     rows = [(label.shortcut or "—", f"Label the selection as {label.name}")
             for label in window.ctx.labels()]
     for action in window.actions_by_name.values():
-        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                         for k in action.shortcuts())
+        keys = ", ".join(name for k in action.shortcuts()
+                         if _typeable(name := k.toString(QKeySequence.SequenceFormat.NativeText)))
         if keys:
             rows.append((keys, action.text().replace("&", "").rstrip("…")))
     rows.append(("Shift+arrows", "Extend the selection from the caret (caret browsing)"))
     rows.append(("Click a highlight", "Select that annotation"))
     return rows
+
+
+def _typeable(name: str) -> bool:
+    """Leave out the multimedia-keyboard keys Qt adds to standard bindings ("Undo", "Open")."""
+    return "+" in name or len(name) == 1 or bool(re.fullmatch(r"F\d+|Del|Delete|Esc", name))
 
 
 class ShortcutsDialog(QDialog):
@@ -38,6 +44,7 @@ class ShortcutsDialog(QDialog):
             table.setItem(row, 1, QTableWidgetItem(text))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
+        table.setWordWrap(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
