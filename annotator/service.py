@@ -40,8 +40,13 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
         return ImportOutcome(path, Outcome.ERROR, str(exc))
     except ValueError as exc:  # a reader produced spans the store refuses
         return ImportOutcome(path, Outcome.ERROR, f"{path}: {exc}")
+    message = describe_import(path, summary)
+    units = sorted({str(d.metadata["positions"]) for d in bundle.documents
+                    if d.metadata.get("positions")})
+    if units:  # e.g. a QDPX file: say how its positions were read
+        message += "; positions read as " + " / ".join(units)
     return ImportOutcome(path, Outcome.IMPORTED if summary.added else Outcome.SKIPPED,
-                         describe_import(path, summary), summary)
+                         message, summary)
 
 
 def import_files(project: Project, paths: Sequence[Path],
@@ -113,3 +118,16 @@ def info_lines(project: Project) -> Iterable[str]:
         yield f"  {key}{label.name}: {counts.get(label.name, 0)} annotations" + (
             f"  ({attributes})" if attributes else "")
     yield f"Annotations: {sum(counts.values())}"
+
+
+def label_lines(project: Project) -> Iterable[str]:
+    """The codebook as a person reads it: one line per label, one per attribute."""
+    for label in project.labels():
+        key = f"  key {label.shortcut}" if label.shortcut else ""
+        yield f"{label.name}  {label.color}{key}" + (f"  — {label.description}"
+                                                      if label.description else "")
+        for a in label.attributes:
+            choices = f": {' / '.join(a.choices)}" if a.choices else ""
+            extra = (" (required)" if a.required else "") + (
+                f" (default {a.default})" if a.default is not None else "")
+            yield f"    {a.name} [{a.kind}]{choices}{extra}"

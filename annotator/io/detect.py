@@ -7,6 +7,7 @@ from pathlib import Path
 
 from annotator.core.errors import ImportFailed
 from annotator.core.model import ImportedBundle
+from annotator.io.sanitize import check_bundle
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -18,13 +19,20 @@ READERS = {
     ".docx": "docx",
     ".pdf": "pdf",
     ".json": "native_json",
+    ".jsonl": "doccano",
+    ".ann": "brat",
+    ".qdpx": "qdpx_import",
 }
 
-SUPPORTED = "txt, md, html, docx, pdf, json"
+SUPPORTED = "txt, md, html, docx, pdf, json, Label Studio json, doccano jsonl, brat, qdpx"
 
 
 def reader_for(path: Path) -> str:
     name = READERS.get(path.suffix.lower())
+    if name == "native_json":
+        from annotator.io import labelstudio
+
+        return "labelstudio" if labelstudio.sniff(path) else name
     if name:
         return name
     with path.open("rb") as handle:
@@ -32,12 +40,16 @@ def reader_for(path: Path) -> str:
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx"
+        return "qdpx_import" if b"project.qde" in head[:200].lower() else "docx"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith((b"<!doctype html", b"<html")):
         return "html"
     if stripped.startswith(b"{"):
         return "native_json"
+    if stripped.startswith(b"["):
+        from annotator.io import labelstudio
+
+        return "labelstudio" if labelstudio.sniff(path) else "native_json"
     return "txt"
 
 
@@ -45,11 +57,16 @@ def read_file(path: Path) -> ImportedBundle:
     """Read any supported file into documents (and, for project JSON, labels)."""
     try:
         if path.is_dir():
-            raise ImportFailed(path, "is a folder; choose the files inside it")
+            from annotator.io import brat
+
+            if not brat.is_brat_folder(path):
+                raise ImportFailed(path, "is a folder; choose the files inside it (only a "
+                                   "folder of brat .txt/.ann pairs is read whole)")
+            return check_bundle(path, brat.read(path))
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ImportFailed(
-                path, f"is {size / 2**20:.0f} MB; files over {MAX_FILE_BYTES // 2**20} MB "
+                path, f"is {-(-size // 2**20)} MB; files over {MAX_FILE_BYTES // 2**20} MB "
                 "are refused"
             )
         name = reader_for(path)
@@ -58,4 +75,5 @@ def read_file(path: Path) -> ImportedBundle:
     except OSError as exc:
         raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from exc
     result = importlib.import_module(f"annotator.io.{name}").read(path)
-    return result if isinstance(result, ImportedBundle) else ImportedBundle([result])
+    bundle = result if isinstance(result, ImportedBundle) else ImportedBundle([result])
+    return check_bundle(path, bundle)  # untrusted input: NULs, controls, bad Unicode

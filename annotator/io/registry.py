@@ -57,6 +57,24 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
         ExportFormat("json", "native_json", "Annotator project JSON (everything)", ".json"),
+        ExportFormat("jsonl", "jsonl", "JSON Lines, one document per line, code-point spans",
+                     ".jsonl"),
+        ExportFormat("spacy", "spacy_docbin", "spaCy DocBin for training (needs spaCy)",
+                     ".spacy", stdout_ok=False),
+        ExportFormat("conll", "conll", "CoNLL-2003-style IOB2 tokens and tags", ".conll"),
+        ExportFormat("brat", "brat", "brat standoff folder (.txt/.ann pairs)", "",
+                     stdout_ok=False),
+        ExportFormat("w3c", "w3c", "W3C Web Annotation JSON-LD collection", ".jsonld"),
+        ExportFormat("claimreview", "claimreview", "schema.org ClaimReview JSON-LD of verdicts",
+                     ".jsonld"),
+        ExportFormat("qdpx", "qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA", ".qdpx",
+                     stdout_ok=False),
+        ExportFormat("csv", "csv_table", "CSV, one row per annotation (UTF-8 with BOM)", ".csv"),
+        ExportFormat("xlsx", "xlsx_table", "Excel workbook, one row per annotation", ".xlsx",
+                     stdout_ok=False),
+        ExportFormat("doccano", "doccano", "doccano JSONL (UTF-16 offsets)", ".jsonl"),
+        ExportFormat("labelstudio", "labelstudio", "Label Studio tasks JSON (UTF-16 offsets)",
+                     ".json"),
     )
 }
 

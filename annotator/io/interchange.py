@@ -1,0 +1,209 @@
+"""Helpers shared by the interchange formats (doccano, Label Studio, brat, REFI-QDA, W3C, ...).
+
+Writing: every output appears whole or not at all (a temporary file or folder beside the target,
+moved into place on success). Reading: unexpected library errors become one-line
+:class:`ImportFailed` messages, and span problems name the document and the span.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+from annotator.core.errors import AnnotatorError, ImportFailed
+from annotator.core.offsets import OffsetMap
+from annotator.core.text import NewlineShift
+from annotator.io.txt import describe_error
+
+NAMESPACE = uuid.UUID("5f0e1c7a-9a43-4c2e-8d1e-3b1f6f4f2a10")  # for stable derived ids
+
+
+class SpanProblem(Exception):
+    """A span that does not fit its text; the message names the document and the span."""
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def atomic_file(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; it replaces ``target`` only on success."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        os.close(handle)
+    except OSError as exc:
+        raise AnnotatorError(target, f"cannot be written ({exc.strerror or exc})") from exc
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise AnnotatorError(target, f"cannot be written ({exc.strerror or exc})") from exc
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_folder(target: Path, allowed: tuple[str, ...]) -> Iterator[Path]:
+    """Yield a temporary folder beside ``target``; on success it becomes ``target``.
+
+    An existing ``target`` is replaced only when it is empty or holds nothing but files whose
+    names end with one of ``allowed`` (a previous export); anything else is refused untouched.
+    """
+    if target.exists():
+        if not target.is_dir():
+            raise AnnotatorError(target, "exists and is not a folder")
+        strangers = [p.name for p in target.iterdir() if not p.name.endswith(allowed)]
+        if strangers:
+            raise AnnotatorError(target, f"is a folder holding other files ({strangers[0]!r}); "
+                                 "choose an empty or new folder")
+    try:
+        temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent or "."))
+    except OSError as exc:
+        raise AnnotatorError(target, f"cannot be written ({exc.strerror or exc})") from exc
+    try:
+        yield temporary
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+            os.replace(target, old)
+            os.replace(temporary, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temporary, target)
+    except OSError as exc:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise AnnotatorError(target, f"cannot be written ({exc.strerror or exc})") from exc
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.\- ]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+             *(f"lpt{i}" for i in range(10))}
+
+
+def safe_file_stems(titles: list[str], limit: int = 60) -> list[str]:
+    """File-name stems for ``titles``: portable characters only, unique ignoring case."""
+    stems: list[str] = []
+    taken: set[str] = set()
+    for n, title in enumerate(titles, 1):
+        stem = unicodedata.normalize("NFC", title)
+        stem = _UNSAFE_NAME.sub("_", stem).strip(" ._")[:limit].strip(" ._")
+        stem = re.sub(r"\s+", "_", stem) or f"document_{n}"
+        if stem.lower() in _RESERVED:
+            stem = f"{stem}_"
+        candidate, suffix = stem, 2
+        while candidate.lower() in taken:
+            candidate, suffix = f"{stem}_{suffix}", suffix + 1
+        taken.add(candidate.lower())
+        stems.append(candidate)
+    return stems
+
+
+def stable_uuid(*parts: str) -> str:
+    """``parts`` joined, as a UUID when it already is one, else a stable UUID derived from it."""
+    value = "\x1f".join(parts)
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return str(uuid.uuid5(NAMESPACE, value))
+
+
+def is_web_url(value: str) -> bool:
+    return bool(re.match(r"https?://[^\s/]+", value or ""))
+
+
+def document_uri(document_id: str, source: str) -> str:
+    """The document's web address when it has one, else a ``urn:uuid:`` naming it."""
+    return source if is_web_url(source) else f"urn:uuid:{stable_uuid(document_id)}"
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def reading(path: Path, what: str) -> Iterator[None]:
+    """Turn anything but :class:`ImportFailed` into ``ImportFailed(path, 'not a valid ...')``."""
+    try:
+        yield
+    except ImportFailed:
+        raise
+    except SpanProblem as exc:
+        raise ImportFailed(path, str(exc)) from None
+    except FileNotFoundError:
+        raise ImportFailed(path, "no such file") from None
+    except Exception as exc:  # zipfile, lxml, json and friends each raise their own types
+        raise ImportFailed(path, f"not a valid {what} file ({describe_error(exc)})") from None
+
+
+def read_utf8(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ImportFailed(path, "no such file") from None
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(path, f"is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from None
+
+
+class RawSpans:
+    """Turns offsets counted over a raw text (maybe with ``\\r\\n``) into canonical code points.
+
+    ``unit`` says what the offsets count: code points, or UTF-16 code units. Every conversion
+    checks the span: inside the text, start before end, not inside a surrogate pair, and (when
+    the file quotes it) the quoted text equal to the text there.
+    """
+
+    def __init__(self, raw: str, unit: Literal["code points", "utf-16"], where: str) -> None:
+        self.raw = raw
+        self.unit = unit
+        self.where = where
+        self._map = OffsetMap(raw) if unit == "utf-16" else None
+        self._shift = NewlineShift(raw)
+        self.length = self._map.utf16_length if self._map else len(raw)
+
+    def raw_range(self, start: object, end: object, span: str) -> tuple[int, int]:
+        """``start``/``end`` as code points into the raw text (checked)."""
+        where = f"{self.where}, {span}"
+        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) \
+                or isinstance(end, bool):
+            raise SpanProblem(f"{where}: start and end must be whole numbers")
+        if not 0 <= start < end:
+            raise SpanProblem(f"{where}: start must be at least 0 and before end")
+        if end > self.length:
+            unit = "UTF-16 code units" if self._map else "characters"
+            raise SpanProblem(f"{where}: the span ends beyond the text ({self.length} {unit})")
+        if self._map is None:
+            return start, end
+        if self._map.is_inside_pair(start) or self._map.is_inside_pair(end):
+            raise SpanProblem(f"{where}: the span cuts a character in half (UTF-16 surrogate "
+                              "pair); the offsets are not UTF-16 code units of this text")
+        return self._map.from_utf16(start), self._map.from_utf16(end)
+
+    def canonical(self, raw_position: int) -> int:
+        """A code-point position in the raw text, in the canonical text."""
+        return self._shift(raw_position)
+
+    def convert(self, start: object, end: object, span: str,
+                quoted: str | None = None) -> tuple[int, int]:
+        """Checked canonical code-point offsets of a span (``quoted``: the text the file gives)."""
+        raw_start, raw_end = self.raw_range(start, end, span)
+        actual = self.raw[raw_start:raw_end]
+        if quoted is not None and quoted != actual and quoted.replace("\r\n", "\n") != \
+                actual.replace("\r\n", "\n"):
+            raise SpanProblem(
+                f"{self.where}, {span}: its text {quoted[:40]!r} does not match the document's "
+                f"text there, {actual[:40]!r}")
+        return self._shift(raw_start), self._shift(raw_end)

@@ -1,0 +1,202 @@
+"""Label Studio task JSON, for teams labelling in Label Studio (``<Labels name="label"
+toName="text">`` over ``<Text name="text" value="$text"/>``).
+
+Export: a JSON list of tasks ``{"id", "data": {"text", "title", "source", "document_id"},
+"annotations": [{"result": [...]}]}``. Each span is a ``labels`` result
+``{"id", "from_name": "label", "to_name": "text", "type": "labels",
+"value": {"start", "end", "text", "labels": [label]}}``; **offsets are UTF-16 code units**
+(Label Studio counts JavaScript string indices), end exclusive, over the canonical text.
+Attributes become per-region results sharing the region's ``id`` (``choices`` for choice and
+yes/no attributes, ``number``, ``textarea`` for text), named by the attribute; a note becomes
+the region's ``meta.text``. Annotators and timestamps are not written.
+
+Import reads such a list (also ``completions``, the old name of ``annotations``): every
+``labels`` result becomes a span, checked against the text it quotes; per-region results come
+back as attributes (yes/no attributes come back as the text ``"true"``/``"false"``).
+Cancelled annotations and predictions are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import ImportFailed
+from annotator.core.model import (
+    Annotation,
+    Document,
+    ImportedAnnotation,
+    ImportedBundle,
+    ImportedDocument,
+)
+from annotator.core.offsets import OffsetMap
+from annotator.core.text import canonical_text
+from annotator.io.files import atomic_text_writer
+from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading
+from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.txt import clip_title, first_line
+
+_PER_REGION = {"choices", "textarea", "number", "rating"}
+
+
+def _attribute_result(region: str, name: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, bool):
+        kind, payload = "choices", {"choices": ["true" if value else "false"]}
+    elif isinstance(value, int | float):
+        kind, payload = "number", {"number": value}
+    elif isinstance(value, str):
+        kind, payload = "textarea", {"text": [value]}
+    else:
+        kind, payload = "textarea", {"text": [json.dumps(value, ensure_ascii=False)]}
+    return {"id": region, "from_name": name, "to_name": "text", "type": kind, "value": payload}
+
+
+def _choice_names(data: ExportData) -> set[str]:
+    return {a.name for label in data.labels for a in label.attributes if a.kind == "choice"}
+
+
+def task(number: int, document: Document, spans: list[Annotation],
+         choices: set[str]) -> dict[str, Any]:
+    offsets = OffsetMap(document.text)
+    result: list[dict[str, Any]] = []
+    for n, a in enumerate(spans, 1):
+        region = f"r{number}-{n}"
+        item: dict[str, Any] = {
+            "id": region, "from_name": "label", "to_name": "text", "type": "labels",
+            "value": {"start": offsets.to_utf16(a.start), "end": offsets.to_utf16(a.end),
+                      "text": a.text, "labels": [a.label]},
+        }
+        if a.note:
+            item["meta"] = {"text": [a.note]}
+        result.append(item)
+        for name, value in a.attributes.items():
+            if value is None:
+                continue
+            extra = _attribute_result(region, name, value)
+            if name in choices and isinstance(value, str):
+                extra["type"], extra["value"] = "choices", {"choices": [value]}
+            result.append(extra)
+    return {
+        "id": number,
+        "data": {"text": document.text, "title": document.title, "source": document.source,
+                 "document_id": document.id},
+        "annotations": [{"result": result}] if result else [],
+    }
+
+
+def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
+    choices = _choice_names(data)
+    with atomic_text_writer(target) as out:
+        out.write("[")
+        for number, (document, spans) in enumerate(data.documents, 1):
+            out.write(("," if number > 1 else "") + "\n ")
+            out.write(json.dumps(task(number, document, spans, choices), ensure_ascii=False))
+        out.write("\n]\n")
+    return ExportReport()
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def looks_like_tasks(data: Any) -> bool:
+    return isinstance(data, list) and bool(data) and all(
+        isinstance(t, dict) and isinstance(t.get("data"), dict) for t in data)
+
+
+def sniff(path: Path) -> bool:
+    """Whether ``path`` holds a Label Studio task list (cheap check first: starts with '[')."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not head.startswith(b"["):
+            return False
+        return looks_like_tasks(json.loads(path.read_bytes().decode("utf-8-sig")))
+    except (OSError, ValueError, RecursionError):
+        return False
+
+
+def read(path: Path) -> ImportedBundle:
+    content = read_utf8(path)
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                           f"{exc.msg})") from None
+    except RecursionError:
+        raise ImportFailed(path, "the JSON is nested too deeply") from None
+    if not looks_like_tasks(data):
+        raise ImportFailed(path, "not a Label Studio export (expected a list of tasks, each "
+                           "with 'data')")
+    with reading(path, "Label Studio JSON"):
+        return ImportedBundle([_document(t, n) for n, t in enumerate(data, 1)])
+
+
+def _document(item: dict, number: int) -> ImportedDocument:
+    data = item["data"]
+    raw = data.get("text")
+    if not isinstance(raw, str):
+        strings = [v for v in data.values() if isinstance(v, str) and v.strip()]
+        raw = strings[0] if len(strings) == 1 else None
+    if not isinstance(raw, str) or not raw.strip():
+        raise SpanProblem(f"task {number} has no 'text' in its 'data'")
+    title = data.get("title")
+    title = clip_title(title) if isinstance(title, str) and title.strip() else first_line(raw)
+    where = f"task {number} ({title[:60]!r})"
+    spans = RawSpans(raw, "utf-16", where)
+    annotations: list[ImportedAnnotation] = []
+    for entry in item.get("annotations", item.get("completions", [])) or []:
+        if not isinstance(entry, dict) or entry.get("was_cancelled"):
+            continue
+        annotations.extend(_spans(entry.get("result") or [], spans))
+    metadata = {k: v for k, v in data.items()
+                if k not in ("text", "title", "source", "document_id")}
+    source = data.get("source")
+    return ImportedDocument(text=canonical_text(raw), title=title,
+                            source=source if isinstance(source, str) else "",
+                            metadata=metadata, annotations=annotations)
+
+
+def _spans(result: list, spans: RawSpans) -> list[ImportedAnnotation]:
+    if not isinstance(result, list):
+        raise SpanProblem(f"{spans.where}: 'result' must be a list")
+    found: dict[str, list[ImportedAnnotation]] = {}
+    extras: list[dict] = []
+    for n, entry in enumerate(result, 1):
+        if not isinstance(entry, dict):
+            raise SpanProblem(f"{spans.where}, result {n} is not an object")
+        if entry.get("type") not in ("labels",):
+            extras.append(entry)
+            continue
+        value = entry.get("value") or {}
+        labels = value.get("labels")
+        if not (isinstance(labels, list) and labels and all(isinstance(x, str) for x in labels)):
+            raise SpanProblem(f"{spans.where}, result {n}: no labels")
+        quoted = value.get("text") if isinstance(value.get("text"), str) else None
+        start, end = spans.convert(value.get("start"), value.get("end"),
+                                   f"span {n} ({labels[0]} {value.get('start')}.."
+                                   f"{value.get('end')})", quoted)
+        meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
+        note = "\n".join(t for t in meta.get("text", []) if isinstance(t, str))
+        region = str(entry.get("id", n))
+        found.setdefault(region, []).extend(
+            ImportedAnnotation(label=label, start=start, end=end, note=note) for label in labels)
+    for entry in extras:
+        targets = found.get(str(entry.get("id")))
+        if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"),
+                                                                         str):
+            value = _attribute_value(entry)
+            for annotation in targets:
+                annotation.attributes[entry["from_name"]] = value
+    return [a for group in found.values() for a in group]
+
+
+def _attribute_value(entry: dict) -> Any:
+    value = entry.get("value") or {}
+    kind = entry["type"]
+    if kind == "choices":
+        choices = value.get("choices") or []
+        return choices[0] if len(choices) == 1 else choices
+    if kind == "textarea":
+        return "\n".join(t for t in value.get("text", []) if isinstance(t, str))
+    return value.get(kind)
