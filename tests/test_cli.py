@@ -89,7 +89,8 @@ def test_export_to_a_file_and_info(tmp_path: Path, capsys: pytest.CaptureFixture
 @pytest.mark.parametrize(("args", "message"), [
     (["info", "{tmp}/absent.annot"], "{tmp}/absent.annot: no such project file"),
     (["export", "{tmp}/absent.annot"], "{tmp}/absent.annot: no such project file"),
-    (["info", "{sample}"], "{sample}: not an Annotator project (the file is not a SQLite database)"),
+    (["info", "{sample}"],
+     "{sample}: not an Annotator project (the file is not a SQLite database)"),
     (["import", "{sample}", "{sample}"], "{sample}: not an Annotator project"),
     (["export", "{tmp}/p.annot", "-o", "{tmp}/no/such/dir/out.json"],
      "{tmp}/no/such/dir/out.json: cannot be written"),

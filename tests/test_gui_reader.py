@@ -304,8 +304,9 @@ def test_keyboard_only_selection_and_labelling(qtbot, window) -> None:
 def test_hover_names_the_labels_and_attributes(qtbot, window) -> None:
     select_text(window, "Tier 2")
     press(qtbot, window, "4")
-    window.editor._editors["tier"].setCurrentIndex(window.editor._editors["tier"].findData("Tier 2"))
-    window.editor._editors["tier"].activated.emit(1)
+    tier = window.editor._editors["tier"]
+    tier.setCurrentIndex(tier.findData("Tier 2"))
+    tier.activated.emit(1)
     span = window.reader.index.at(window.reader.text.index("Tier 2"))
     tip = window.reader._tooltip(span)
     assert "Tier rating" in tip and "tier: <b>Tier 2</b>" in tip
@@ -348,15 +349,18 @@ def test_dropping_files_imports_them(qtbot, window) -> None:
 def test_cancelling_an_import_keeps_what_finished(qtbot, window, monkeypatch) -> None:
     from annotator.gui import import_runner
 
-    real = import_runner._Worker.run
+    real = import_runner.import_files
 
-    def cancel_after_first(worker):
-        worker.progressed.connect(lambda *_: setattr(worker, "cancelled", True))
-        real(worker)
+    def cancel_after_first(project, paths, report):
+        def cancelling(index, outcome):
+            window.importer.cancel()  # as if the user pressed Cancel during the first file
+            return report(index, outcome)
 
-    monkeypatch.setattr(import_runner._Worker, "run", cancel_after_first)
+        return real(project, paths, cancelling)
+
+    monkeypatch.setattr(import_runner, "import_files", cancel_after_first)
     files = [FIXTURES / "table.docx", FIXTURES / "two-pages.pdf", FIXTURES / "article.md"]
     with qtbot.waitSignal(window.importer.finished, timeout=20000) as finished:
         window.import_files(files)
-    assert len(finished.args[0]) < len(files)
-    assert len(window.ctx.project.documents()) == 1 + len(finished.args[0])
+    assert len(finished.args[0]) == 1
+    assert len(window.ctx.project.documents()) == 2

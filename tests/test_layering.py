@@ -43,7 +43,8 @@ def test_layer_imports_only_downwards(layer: str) -> None:
 def test_core_runs_without_qt_loaded() -> None:
     code = (
         "import sys, pkgutil, importlib, annotator.core as c\n"
-        "for m in pkgutil.iter_modules(c.__path__): importlib.import_module('annotator.core.' + m.name)\n"
+        "for m in pkgutil.iter_modules(c.__path__):\n"
+        "    importlib.import_module('annotator.core.' + m.name)\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )

@@ -16,7 +16,10 @@ from annotator.resources_path import PROJECT_SCHEMA, resource
 from annotator.service import Outcome, export_project, import_file
 from annotator.store.project import Project
 
-TEXT = "Cambodia 🇰🇭 moved to Tier 2, said the Ministry of Women’s Affairs.\nA ZWJ 👨\u200d👩\u200d👧 family."
+TEXT = (
+    "Cambodia 🇰🇭 moved to Tier 2, said the Ministry of Women’s Affairs.\n"
+    "A ZWJ 👨\u200d👩\u200d👧 family."
+)
 
 
 def export_text(project: Project) -> str:

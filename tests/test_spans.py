@@ -18,7 +18,8 @@ def snapped(piece_start: int, piece_end: int) -> str | None:
 def test_drag_slop_is_trimmed_and_words_completed() -> None:
     start = TEXT.index("“Tier")
     assert snapped(start - 1, start + 9) == "Tier 2"  # ' “Tier 2,' -> 'Tier 2'
-    assert snapped(TEXT.index("inistry"), TEXT.index("Affairs") + 3) == "Ministry of Women’s Affairs"
+    ministry = snapped(TEXT.index("inistry"), TEXT.index("Affairs") + 3)
+    assert ministry == "Ministry of Women’s Affairs"
     assert snapped(TEXT.index("👍"), TEXT.index("👍") + 1) == "👍🏽"
     assert snapped(TEXT.index(", at"), TEXT.index(", at") + 2) is None
 

@@ -72,7 +72,8 @@ def test_foreign_keys_are_enforced_and_cascade(project: Project) -> None:
     assert sql(project.path, "SELECT count(*) FROM annotations") == [(0,)]
     with project._session(write=True) as s, pytest.raises(IntegrityError):
         s.connection().exec_driver_sql(
-            "INSERT INTO annotations VALUES ('x', 'no-such-doc', 1, 0, 1, 'a', '{}', '', '', '', '')"
+            "INSERT INTO annotations VALUES "
+            "('x', 'no-such-doc', 1, 0, 1, 'a', '{}', '', '', '', '')"
         )
 
 
@@ -218,22 +219,25 @@ def downgrade() -> None:
 '''
 
 
+def pretend_newer_annotator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                            second_revision: str) -> None:
+    """Run as an Annotator whose migrations are ours plus ``second_revision`` (schema 2)."""
+    scripts = tmp_path / "migrations"
+    (scripts / "versions").mkdir(parents=True)
+    for name in ("env.py", "script.py.mako", "versions/0001_initial.py"):
+        (scripts / name).write_text((database.MIGRATIONS_DIR / name).read_text())
+    (scripts / "versions" / "0002_next.py").write_text(second_revision)
+    monkeypatch.setattr(database, "MIGRATIONS_DIR", scripts)
+    monkeypatch.setattr(fileformat, "SCHEMA_VERSION", 2)
+
+
 def test_older_schema_is_backed_up_then_migrated(project_path: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     with Project.open(project_path) as p:
         doc_id = p.import_bundle(one_doc_bundle()).added[0].id
         p.add_annotation(doc_id, "Claim", 0, 8)
         before = p.annotations()
-    # A newer Annotator: the same migrations plus a second one.
-    scripts = tmp_path / "migrations"
-    (scripts / "versions").mkdir(parents=True)
-    for name in ("env.py", "script.py.mako"):
-        (scripts / name).write_text((database.MIGRATIONS_DIR / name).read_text())
-    (scripts / "versions" / "0001_initial.py").write_text(
-        (database.MIGRATIONS_DIR / "versions" / "0001_initial.py").read_text())
-    (scripts / "versions" / "0002_language.py").write_text(SECOND_REVISION)
-    monkeypatch.setattr(database, "MIGRATIONS_DIR", scripts)
-    monkeypatch.setattr(fileformat, "SCHEMA_VERSION", 2)
+    pretend_newer_annotator(tmp_path, monkeypatch, SECOND_REVISION)
 
     with Project.open(project_path) as p:
         backup = p.migration_backup
@@ -250,18 +254,10 @@ def test_older_schema_is_backed_up_then_migrated(project_path: Path, tmp_path: P
 def test_failed_migration_leaves_the_project_as_it_was(project_path: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     Project.open(project_path).close()
-    scripts = tmp_path / "migrations"
-    (scripts / "versions").mkdir(parents=True)
-    for name in ("env.py", "script.py.mako"):
-        (scripts / name).write_text((database.MIGRATIONS_DIR / name).read_text())
-    (scripts / "versions" / "0001_initial.py").write_text(
-        (database.MIGRATIONS_DIR / "versions" / "0001_initial.py").read_text())
-    (scripts / "versions" / "0002_broken.py").write_text(
-        SECOND_REVISION.replace('batch.add_column(sa.Column("language", sa.String(), '
-                                'nullable=False, server_default="en"))',
-                                'op.execute("CREATE TABLE labels (x)")'))
-    monkeypatch.setattr(database, "MIGRATIONS_DIR", scripts)
-    monkeypatch.setattr(fileformat, "SCHEMA_VERSION", 2)
+    broken = SECOND_REVISION.replace('batch.add_column(sa.Column("language", sa.String(), '
+                                     'nullable=False, server_default="en"))',
+                                     'op.execute("CREATE TABLE labels (x)")')
+    pretend_newer_annotator(tmp_path, monkeypatch, broken)
     with pytest.raises(ProjectError, match="could not be upgraded.*unchanged"):
         Project.open(project_path)
     assert sql(project_path, "PRAGMA user_version") == [(1,)]

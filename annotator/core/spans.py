@@ -120,7 +120,9 @@ class SpanIndex:
         return sorted(hits, key=lambda s: (s.end - s.start, s.start))
 
 
-def segments(spans: Iterable[Span], start: int, end: int) -> Iterator[tuple[int, int, frozenset[str]]]:
+def segments(
+    spans: Iterable[Span], start: int, end: int
+) -> Iterator[tuple[int, int, frozenset[str]]]:
     """Split ``start..end`` into pieces covered by the same set of labels (empty sets skipped)."""
     events: list[tuple[int, int, str]] = []
     for span in spans:

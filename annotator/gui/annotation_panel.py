@@ -6,9 +6,7 @@ from bisect import bisect_left
 from collections import Counter
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -27,8 +25,8 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Annotation
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import excerpt, show_value
+from annotator.gui.table_model import AnyIndex, RowsModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 ALL_LABELS = ""
 
 
@@ -41,7 +39,7 @@ def describe_attributes(a: Annotation) -> str:
                      if value not in (None, ""))
 
 
-class AnnotationModel(QAbstractTableModel):
+class AnnotationModel(RowsModel):
     COLUMNS = ("Label", "Text", "Attributes")
 
     def __init__(self, ctx: AppContext) -> None:
@@ -85,18 +83,6 @@ class AnnotationModel(QAbstractTableModel):
     def row_of(self, annotation_id: str) -> int | None:
         key = self._key_of.get(annotation_id)
         return None if key is None else bisect_left(self._keys, key)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         a = self.rows[index.row()]
@@ -175,7 +161,7 @@ class AnnotationPanel(QWidget):
         layout.addWidget(self.view)
         layout.addWidget(self.summary)
         ctx.events.annotations_changed.connect(self._apply_change)
-        ctx.events.labels_changed.connect(self._refresh_labels)
+        ctx.events.labels_changed.connect(lambda _affected: self._refresh_labels())
 
     def show_document(self, document_id: str | None, annotations: list[Annotation]) -> None:
         self.document_id = document_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QDoubleValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,22 +24,9 @@ from annotator.core.labels import AttributeDef, AttributeKind
 from annotator.core.model import Annotation
 from annotator.gui.commands import EditAnnotation
 from annotator.gui.context import AppContext
-from annotator.gui.formatting import escape_html, excerpt, show_value
+from annotator.gui.formatting import FocusOutWatcher, escape_html, excerpt, show_value
 
 UNSET = ""
-
-
-class _FocusOut(QObject):
-    """Calls back when the watched widget loses focus (a note is saved when you leave it)."""
-
-    def __init__(self, callback: Callable[[], None], parent: QObject) -> None:
-        super().__init__(parent)
-        self.callback = callback
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.FocusOut:
-            self.callback()
-        return False
 
 
 class AttributeEditor(QWidget):
@@ -60,7 +47,7 @@ class AttributeEditor(QWidget):
         self.form.setContentsMargins(0, 0, 0, 0)
         self.note = QPlainTextEdit(placeholderText="Note")
         self.note.setMaximumHeight(90)
-        self.note.installEventFilter(_FocusOut(self._note_done, self))
+        self.note.installEventFilter(FocusOutWatcher(self._note_done, self))
         # a note also saves itself when typing pauses, so nothing waits on a focus change
         self._note_timer = QTimer(self, singleShot=True, interval=700, timeout=self._note_done)
         self.note.textChanged.connect(self._note_timer.start)
@@ -76,13 +63,22 @@ class AttributeEditor(QWidget):
         layout.addWidget(self.note)
         layout.addStretch(1)
         ctx.events.annotations_changed.connect(self._apply_change)
-        ctx.events.labels_changed.connect(lambda: self.show_annotation(self.annotation))
+        ctx.events.labels_changed.connect(lambda _affected: self._labels_changed())
         self.show_annotation(None)
+
+    def _labels_changed(self) -> None:
+        """Rebuild the form from the new definitions (the annotation itself is unchanged)."""
+        if self.annotation is not None and self.ctx.label(self.annotation.label) is None:
+            self.show_annotation(None)  # its label was renamed or deleted
+        else:
+            self.show_annotation(self.annotation)
 
     # -- showing -------------------------------------------------------------------------------
 
     def show_annotation(self, annotation: Annotation | None) -> None:
-        if self.annotation is not None and (annotation is None or annotation.id != self.annotation.id):
+        leaving = self.annotation is not None and (annotation is None
+                                                   or annotation.id != self.annotation.id)
+        if leaving:
             self._note_done()
         self.annotation = annotation
         has = annotation is not None
@@ -90,6 +86,7 @@ class AttributeEditor(QWidget):
             widget.setVisible(has)
         self.empty.setVisible(not has)
         if annotation is None:
+            self._clear_form()
             return
         quoted = escape_html(excerpt(annotation.text, 120))
         self.heading.setText(f"<b>“{quoted}”</b><br><small>characters "
@@ -106,7 +103,7 @@ class AttributeEditor(QWidget):
         self.note.blockSignals(False)
         self._note_timer.stop()
 
-    def _build_form(self, annotation: Annotation) -> None:
+    def _clear_form(self) -> None:
         while self.form.rowCount():
             # deleteLater: a button of the old form may be the very sender of this rebuild
             row = self.form.takeRow(0)
@@ -115,6 +112,9 @@ class AttributeEditor(QWidget):
                     item.widget().hide()
                     item.widget().deleteLater()
         self._editors.clear()
+
+    def _build_form(self, annotation: Annotation) -> None:
+        self._clear_form()
         label = self.ctx.label(annotation.label)
         definitions = list(label.attributes) if label else []
         known = {d.name for d in definitions}
@@ -125,8 +125,8 @@ class AttributeEditor(QWidget):
             caption = definition.name + (" *" if definition.required else "")
             if not definition.accepts(value):
                 caption += " ⚠"
-                editor.setToolTip(f"{show_value(value)!r} does not fit this attribute's definition; "
-                                  "it is kept until you change it")
+                editor.setToolTip(f"{show_value(value)!r} does not fit this attribute's "
+                                  "definition; it is kept until you change it")
             self.form.addRow(caption, editor)
         for name, value in annotation.attributes.items():
             if name not in known:  # kept from an older codebook: shown, never dropped

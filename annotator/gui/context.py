@@ -19,7 +19,7 @@ class ProjectEvents(QObject):
     annotations_changed = Signal(str, list, list)
     documents_changed = Signal()  # documents added or removed
     document_status_changed = Signal(str)
-    labels_changed = Signal()
+    labels_changed = Signal(bool)  # True when annotations' labels or attributes moved too
     # the command that changed a document wants it shown (undo/redo across documents)
     reveal_document = Signal(str)
 
@@ -44,9 +44,9 @@ class AppContext:
     def label(self, name: str) -> LabelDef | None:
         return next((label for label in self.labels() if label.name == name), None)
 
-    def labels_did_change(self) -> None:
+    def labels_did_change(self, annotations_affected: bool = False) -> None:
         self._labels = None
-        self.events.labels_changed.emit()
+        self.events.labels_changed.emit(annotations_affected)
 
     def announce(self, document_id: str, removed: list[Annotation],
                  added: list[Annotation]) -> None:

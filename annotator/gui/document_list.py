@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -26,13 +24,13 @@ from PySide6.QtWidgets import (
 from annotator.core.model import DocumentStatus, DocumentSummary
 from annotator.gui.commands import SetDocumentStatus
 from annotator.gui.context import AppContext
+from annotator.gui.table_model import AnyIndex, RowsModel
 
 STATUS_MARK = {DocumentStatus.NEW: "○ new", DocumentStatus.IN_PROGRESS: "◐ in progress",
                DocumentStatus.DONE: "● done"}
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class DocumentModel(QAbstractTableModel):
+class DocumentModel(RowsModel):
     COLUMNS = ("Title", "Spans", "Status")
 
     def __init__(self) -> None:
@@ -53,18 +51,6 @@ class DocumentModel(QAbstractTableModel):
 
     def row_of(self, document_id: str) -> int | None:
         return next((i for i, r in enumerate(self.rows) if r.id == document_id), None)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         row = self.rows[index.row()]

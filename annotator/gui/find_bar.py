@@ -21,7 +21,9 @@ from annotator.core.labels import LabelDef
 from annotator.gui.formatting import swatch
 
 
-def find_all(text: str, needle: str, case_sensitive: bool, whole_words: bool) -> list[tuple[int, int]]:
+def find_all(
+    text: str, needle: str, case_sensitive: bool, whole_words: bool
+) -> list[tuple[int, int]]:
     """Code-point ranges of every match of ``needle``."""
     if not needle:
         return []

@@ -1,10 +1,11 @@
-"""Small text helpers shared by the widgets."""
+"""Small helpers shared by the widgets."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 
@@ -38,3 +39,16 @@ def swatch(color: str, size: int = 14) -> QIcon:
     painter.drawRoundedRect(1, 1, size - 2, size - 2, 3, 3)
     painter.end()
     return QIcon(pixmap)
+
+
+class FocusOutWatcher(QObject):
+    """Calls back when the watched widget loses focus (text is saved when you leave it)."""
+
+    def __init__(self, callback: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.FocusOut:
+            self.callback()
+        return False

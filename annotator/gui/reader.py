@@ -154,7 +154,10 @@ class ReaderView(QPlainTextEdit):
         self.current_id = None
         self.setExtraSelections([])
         self.setPlainText(document.text)
-        self.highlighter.setDocument(self.document())  # highlights every block once
+        self.highlighter.setDocument(self.document())
+        # now, not on the next event-loop turn (setDocument only queues it): nothing is ever
+        # shown unhighlighted, and this call cancels the queued pass, so blocks run once
+        self.highlighter.rehighlight()
 
     def clear_document(self) -> None:
         self.highlighter.setDocument(None)

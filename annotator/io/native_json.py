@@ -6,6 +6,7 @@ Offsets are code points into ``text``, end exclusive, and ``text[start:end] == a
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -98,13 +99,14 @@ class _Problem(Exception):
     """A validation failure, with the place in the file it concerns."""
 
 
-def read(path: Path) -> ImportedBundle:
+def load_json(path: Path) -> Any:
+    """Parse a JSON file, turning every failure into a one-line ImportFailed."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from exc
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        return json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ImportFailed(path, f"is not UTF-8 text (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
@@ -113,8 +115,23 @@ def read(path: Path) -> ImportedBundle:
         ) from exc
     except RecursionError as exc:
         raise ImportFailed(path, "the JSON is nested too deeply") from exc
+    except ValueError as exc:  # Python's limit on integer digits (sys.get_int_max_str_digits)
+        raise ImportFailed(path, "the JSON holds a number too long to read (over "
+                           f"{sys.get_int_max_str_digits()} digits)") from exc
+
+
+def read(path: Path) -> ImportedBundle:
+    data = load_json(path)
     try:
         return parse_project(data)
+    except _Problem as exc:
+        raise ImportFailed(path, str(exc)) from exc
+
+
+def parse_labels(items: list, path: Path) -> list[LabelDef]:
+    """A list of label objects from a file at ``path``, validated."""
+    try:
+        return _labels(items)
     except _Problem as exc:
         raise ImportFailed(path, str(exc)) from exc
 

@@ -64,7 +64,8 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
         doc_id = _fresh(doc.id, taken_ids)
         documents.append(dict(
             id=doc_id, title=doc.title, source=doc.source, meta=doc.metadata, text=doc.text,
-            length=len(doc.text), sha256=sha, created=doc.created or now, status=model.DocumentStatus(doc.status).value,
+            length=len(doc.text), sha256=sha, created=doc.created or now,
+            status=model.DocumentStatus(doc.status).value,
             position=position,
         ))
         position += 1

@@ -1,0 +1,399 @@
+"""Edit -> Codebook: labels (name, colour, key, description, order) and their attributes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QKeySequenceEdit,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.labels import AttributeDef, AttributeKind, LabelDef, next_color
+from annotator.core.templates import TEMPLATES
+from annotator.gui import codebook_commands as cmd
+from annotator.gui.context import AppContext
+from annotator.gui.delete_label_dialog import DeleteLabelDialog
+from annotator.gui.formatting import FocusOutWatcher, swatch
+from annotator.io import labelset
+from annotator.store.codebook import annotation_count
+
+LABEL_FILTER = "Label sets (*.json);;All files (*)"
+
+
+class CodebookDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Codebook")
+        self.labels = QListWidget()
+        self.labels.currentRowChanged.connect(lambda _row: self._show_label())
+        self.name = QLineEdit()
+        self.name.editingFinished.connect(self._rename)
+        self.color = QPushButton()
+        self.color.clicked.connect(self._pick_color)
+        self.shortcut = QKeySequenceEdit()
+        self.shortcut.setMaximumSequenceLength(1)
+        self.shortcut.editingFinished.connect(self._set_shortcut)
+        clear_key = QToolButton(text="Clear", toolTip="Remove the shortcut")
+        clear_key.clicked.connect(self._clear_shortcut)
+        key_row = _row(self.shortcut, clear_key)
+        self.description = QPlainTextEdit()
+        self.description.setMaximumHeight(70)
+        self.description.installEventFilter(FocusOutWatcher(self._describe, self))
+        self.attributes = QListWidget()
+        self.attributes.currentRowChanged.connect(lambda _row: self._show_attribute())
+        self.attr_name = QLineEdit()
+        self.attr_kind = QComboBox()
+        for kind in AttributeKind:
+            self.attr_kind.addItem(kind.value, kind.value)
+        self.attr_kind.currentIndexChanged.connect(self._kind_changed)
+        self.attr_choices = QPlainTextEdit(placeholderText="One choice per line")
+        self.attr_choices.setMaximumHeight(90)
+        self.attr_required = QCheckBox("Required")
+        self.attr_default = QLineEdit(placeholderText="(none)")
+        apply_attr = QPushButton("Apply")
+        apply_attr.clicked.connect(self._apply_attribute)
+        add_attr = QPushButton("Add attribute")
+        add_attr.clicked.connect(self._add_attribute)
+        self.delete_attr = QPushButton("Delete attribute")
+        self.delete_attr.clicked.connect(self._delete_attribute)
+        self._build(key_row, apply_attr, add_attr)
+        ctx.events.labels_changed.connect(lambda _affected: self.refresh())
+        self.refresh()
+        self.resize(820, 560)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _build(self, key_row: QWidget, apply_attr: QPushButton, add_attr: QPushButton) -> None:
+        add = QPushButton("Add label")
+        add.clicked.connect(self._add_label)
+        delete = QPushButton("Delete")
+        delete.clicked.connect(self._delete_label)
+        up = QToolButton(text="↑", toolTip="Move up")
+        up.clicked.connect(lambda: self._move(-1))
+        down = QToolButton(text="↓", toolTip="Move down")
+        down.clicked.connect(lambda: self._move(1))
+        left = QVBoxLayout()
+        left.addWidget(self.labels)
+        left.addWidget(_row(add, delete, up, down))
+
+        label_box = QGroupBox("Label")
+        form = QFormLayout(label_box)
+        form.addRow("Name", self.name)
+        form.addRow("Colour", self.color)
+        form.addRow("Key", key_row)
+        form.addRow("Description", self.description)
+
+        attribute_box = QGroupBox("Attributes")
+        attribute_form = QFormLayout()
+        attribute_form.addRow("Name", self.attr_name)
+        attribute_form.addRow("Kind", self.attr_kind)
+        attribute_form.addRow("Choices", self.attr_choices)
+        attribute_form.addRow("Default", self.attr_default)
+        attribute_form.addRow("", self.attr_required)
+        attribute_form.addRow("", apply_attr)
+        attribute_layout = QHBoxLayout(attribute_box)
+        attribute_list = QVBoxLayout()
+        attribute_list.addWidget(self.attributes)
+        attribute_list.addWidget(_row(add_attr, self.delete_attr))
+        attribute_layout.addLayout(attribute_list, 1)
+        attribute_layout.addLayout(attribute_form, 2)
+
+        right = QVBoxLayout()
+        right.addWidget(label_box)
+        right.addWidget(attribute_box, 1)
+        body = QHBoxLayout()
+        body.addLayout(left, 2)
+        body.addLayout(right, 5)
+
+        templates = QPushButton("Import template")
+        menu = QMenu(templates)
+        for key, (title, labels) in TEMPLATES.items():
+            action = menu.addAction(title)
+            action.triggered.connect(lambda _=False, ls=labels, k=key: self._merge(ls, k))
+        templates.setMenu(menu)
+        import_file = QPushButton("Import labels…")
+        import_file.clicked.connect(self._import_file)
+        export_file = QPushButton("Export labels…")
+        export_file.clicked.connect(self._export_file)
+        undo = QPushButton("Undo")
+        undo.clicked.connect(self.ctx.undo_stack.undo)
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = QPushButton("Redo")
+        redo.clicked.connect(self.ctx.undo_stack.redo)
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        footer = QHBoxLayout()
+        for widget in (templates, import_file, export_file):
+            footer.addWidget(widget)
+        footer.addStretch(1)
+        for widget in (undo, redo, close):
+            footer.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addLayout(footer)
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the codebook (after any edit, including undo), keeping the selection."""
+        current = self.current_label()
+        self.labels.blockSignals(True)
+        self.labels.clear()
+        counts = self.ctx.project.annotation_counts()
+        for label in self.ctx.labels():
+            key = f"  [{label.shortcut}]" if label.shortcut else ""
+            item = QListWidgetItem(swatch(label.color),
+                                   f"{label.name}{key}  · {counts.get(label.name, 0)}")
+            item.setToolTip(f"{counts.get(label.name, 0)} annotations")
+            item.setData(Qt.ItemDataRole.UserRole, label.name)
+            self.labels.addItem(item)
+        names = [label.name for label in self.ctx.labels()]
+        row = names.index(current.name) if current and current.name in names else 0
+        self.labels.setCurrentRow(row if names else -1)
+        self.labels.blockSignals(False)
+        self._show_label()
+
+    def current_label(self) -> LabelDef | None:
+        item = self.labels.currentItem()
+        return self.ctx.label(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def _show_label(self) -> None:
+        label = self.current_label()
+        for widget in (self.name, self.color, self.shortcut, self.description, self.attributes):
+            widget.setEnabled(label is not None)
+        if label is None:
+            return
+        self.name.setText(label.name)
+        self.color.setIcon(swatch(label.color))
+        self.color.setText(label.color)
+        self.shortcut.setKeySequence(QKeySequence(label.shortcut or ""))
+        self.description.setPlainText(label.description)
+        selected = self.attributes.currentRow()
+        self.attributes.blockSignals(True)
+        self.attributes.clear()
+        for attribute in label.attributes:
+            self.attributes.addItem(f"{attribute.name} ({attribute.kind})")
+        count = len(label.attributes)
+        self.attributes.setCurrentRow(min(max(selected, 0), count - 1) if count else -1)
+        self.attributes.blockSignals(False)
+        self._show_attribute()
+
+    def current_attribute(self) -> AttributeDef | None:
+        label, row = self.current_label(), self.attributes.currentRow()
+        return label.attributes[row] if label and 0 <= row < len(label.attributes) else None
+
+    def _show_attribute(self) -> None:
+        attribute = self.current_attribute()
+        for widget in (self.attr_name, self.attr_kind, self.attr_choices, self.attr_required,
+                       self.attr_default, self.delete_attr):
+            widget.setEnabled(attribute is not None)
+        if attribute is None:
+            for line in (self.attr_name, self.attr_default):
+                line.clear()
+            self.attr_choices.clear()
+            return
+        self.attr_name.setText(attribute.name)
+        self.attr_kind.setCurrentIndex(self.attr_kind.findText(attribute.kind.value))
+        self.attr_choices.setPlainText("\n".join(attribute.choices))
+        self.attr_required.setChecked(attribute.required)
+        self.attr_default.setText("" if attribute.default is None else
+                                  json.dumps(attribute.default) if not isinstance(
+                                      attribute.default, str) else attribute.default)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        self.attr_choices.setEnabled(self._kind() is AttributeKind.CHOICE
+                                     and self.current_attribute() is not None)
+
+    def _kind(self) -> AttributeKind:
+        return AttributeKind(self.attr_kind.currentData())
+
+    # -- label edits ---------------------------------------------------------------------------
+
+    def _run(self, command: cmd.CodebookCommand) -> bool:
+        refusal = cmd.execute(self.ctx, command)
+        if refusal:
+            QMessageBox.warning(self, "Codebook", refusal[0].upper() + refusal[1:] + ".")
+            self._show_label()
+        return refusal is None
+
+    def _add_label(self) -> None:
+        names = {label.name for label in self.ctx.labels()}
+        name = next(f"New label {n}" for n in range(1, 1000) if f"New label {n}" not in names)
+        color = next_color({label.color for label in self.ctx.labels()})
+        if self._run(cmd.AddLabel(self.ctx, LabelDef(name, color))):
+            self.labels.setCurrentRow(self.labels.count() - 1)
+            self.name.setFocus()
+            self.name.selectAll()
+
+    def _rename(self) -> None:
+        label = self.current_label()
+        if label and self.name.text().strip() != label.name:
+            self._run(cmd.UpdateLabel(self.ctx, label.name, name=self.name.text().strip()))
+
+    def _pick_color(self) -> None:
+        label = self.current_label()
+        if label is None:
+            return
+        color = QColorDialog.getColor(QColor(label.color), self, f"Colour of {label.name}")
+        if color.isValid() and color.name() != label.color:
+            self._run(cmd.UpdateLabel(self.ctx, label.name, color=color.name()))
+
+    def _set_shortcut(self) -> None:
+        label = self.current_label()
+        key = self.shortcut.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+        if label and (key or None) != label.shortcut:
+            self._run(cmd.UpdateLabel(self.ctx, label.name, shortcut=key or None))
+
+    def _clear_shortcut(self) -> None:
+        self.shortcut.clear()
+        self._set_shortcut()
+
+    def _describe(self) -> None:
+        label = self.current_label()
+        if label and self.description.toPlainText() != label.description:
+            self._run(cmd.UpdateLabel(self.ctx, label.name,
+                                      description=self.description.toPlainText()))
+
+    def _move(self, delta: int) -> None:
+        label, row = self.current_label(), self.labels.currentRow()
+        if label and 0 <= row + delta < self.labels.count():
+            self._run(cmd.MoveLabel(self.ctx, label.name, row + delta))
+
+    def _delete_label(self) -> None:
+        label = self.current_label()
+        if label is None:
+            return
+        count = annotation_count(self.ctx.project, label.name)
+        move_to = None
+        if count:
+            others = [x.name for x in self.ctx.labels() if x.name != label.name]
+            ask = DeleteLabelDialog(label.name, count, others, self)
+            if ask.exec() != QDialog.DialogCode.Accepted:
+                return
+            move_to = ask.move_to()
+        self._run(cmd.DeleteLabel(self.ctx, label.name, move_to))
+
+    # -- attribute edits -----------------------------------------------------------------------
+
+    def _add_attribute(self) -> None:
+        label = self.current_label()
+        if label is None:
+            return
+        names = {a.name for a in label.attributes}
+        name = next(f"attribute {n}" for n in range(1, 1000) if f"attribute {n}" not in names)
+        if self._run(cmd.SetAttributes(self.ctx, label.name,
+                                       (*label.attributes, AttributeDef(name)),
+                                       f"Add attribute to {label.name}")):
+            self.attributes.setCurrentRow(self.attributes.count() - 1)
+            self.attr_name.setFocus()
+            self.attr_name.selectAll()
+
+    def _delete_attribute(self) -> None:
+        label, attribute = self.current_label(), self.current_attribute()
+        if label and attribute:
+            kept = tuple(a for a in label.attributes if a.name != attribute.name)
+            self._run(cmd.SetAttributes(self.ctx, label.name, kept,
+                                        f"Delete attribute {attribute.name} of {label.name}"))
+
+    def _apply_attribute(self) -> None:
+        label, attribute = self.current_label(), self.current_attribute()
+        if label is None or attribute is None:
+            return
+        kind = self._kind()
+        choices = tuple(c.strip() for c in self.attr_choices.toPlainText().splitlines()
+                        if c.strip()) if kind is AttributeKind.CHOICE else ()
+        edited = AttributeDef(attribute.name, kind, choices, self.attr_required.isChecked(),
+                              _parse_default(self.attr_default.text(), kind))
+        new_name = self.attr_name.text().strip()
+        # a rename carries annotation values over, so it is its own (undoable) step
+        if new_name != attribute.name and not self._run(
+                cmd.RenameAttribute(self.ctx, label.name, attribute.name, new_name)):
+            return
+        edited = replace(edited, name=new_name)
+        current = self.ctx.label(label.name)
+        if current is None:
+            return
+        attributes = tuple(edited if a.name == new_name else a for a in current.attributes)
+        if attributes != current.attributes:
+            self._run(cmd.SetAttributes(self.ctx, label.name, attributes))
+
+    # -- label sets ----------------------------------------------------------------------------
+
+    def _merge(self, labels: tuple[LabelDef, ...] | list[LabelDef], source: str) -> None:
+        command = cmd.MergeLabels(self.ctx, labels, source)
+        if self._run(command) and command.report is not None:
+            report = command.report
+            lines = [f"Added: {', '.join(report.added) or 'nothing'}"]
+            if report.extended:
+                lines.append(f"Extended: {', '.join(report.extended)}")
+            lines += report.conflicts
+            QMessageBox.information(self, "Labels imported", "\n".join(lines))
+
+    def _import_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import labels", "", LABEL_FILTER)
+        if path:
+            try:
+                labels = labelset.read(Path(path))
+            except AnnotatorError as exc:
+                QMessageBox.warning(self, "Import labels", str(exc))
+                return
+            self._merge(labels, Path(path).name)
+
+    def _export_file(self) -> None:
+        default = str(self.ctx.project.path.with_name(f"{self.ctx.project.path.stem}-labels.json"))
+        path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, LABEL_FILTER)
+        if path:
+            try:
+                labelset.write(Path(path), self.ctx.labels())
+            except AnnotatorError as exc:
+                QMessageBox.warning(self, "Export labels", str(exc))
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    host = QWidget()
+    layout = QHBoxLayout(host)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return host
+
+
+def _parse_default(text: str, kind: AttributeKind) -> object:
+    text = text.strip()
+    if not text:
+        return None
+    if kind is AttributeKind.NUMBER:
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return text  # refused by the codebook with a message
+        return int(number) if number.is_integer() else number
+    if kind is AttributeKind.BOOLEAN:
+        return text.lower() in ("true", "yes", "1", "on")
+    return text
