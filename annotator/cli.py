@@ -16,7 +16,7 @@ from annotator.core.errors import AnnotatorError
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-COMMANDS = ("import", "export", "info")
+COMMANDS = ("import", "export", "info", "labels")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -74,6 +74,21 @@ def command_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="show documents, labels and annotation counts",
                                description="Show documents, labels and annotations per label.")
     info.add_argument("project", type=Path, metavar="PROJECT")
+
+    labels = commands.add_parser(
+        "labels", help="list, export or import the codebook (labels and their attributes)",
+        description="With no option, list the labels with their keys and attributes. "
+        "--import merges by name (a fresh project with the default labels takes the file's "
+        "labels as they are) and reports conflicts.")
+    labels.add_argument("project", type=Path, metavar="PROJECT")
+    action = labels.add_mutually_exclusive_group()
+    action.add_argument("--export", type=Path, metavar="FILE", help="write the labels as JSON")
+    action.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
+                        help="merge labels from a label-set or project JSON file")
+    from annotator.core.templates import TEMPLATES
+
+    action.add_argument("--template", choices=list(TEMPLATES),
+                        help="merge a built-in label set")
     return parser
 
 
@@ -86,9 +101,15 @@ def run_command(args: argparse.Namespace) -> int:
     from annotator.service import Outcome, import_files, info_lines
     from annotator.store.project import Project
 
-    create = args.command == "import"
-    with Project.open(args.project, create=create) as project:
+    create = args.command in ("import", "labels") and not (
+        args.command == "labels" and not (args.import_file or args.template))
+    existed = args.project.is_file() and args.project.stat().st_size > 0
+    # Commands that only read work on a read-only project too; those that write say so at once.
+    with Project.open(args.project, create=create, read_only=False if create else None
+                      ) as project:
         if args.command == "import":
+            if existed:
+                _backup_before_import(project)
             outcomes = import_files(project, args.files)
             for outcome in outcomes:
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
@@ -97,9 +118,49 @@ def run_command(args: argparse.Namespace) -> int:
             return EXIT_SOME_FAILED if failed else EXIT_OK
         if args.command == "export":
             return export(project, args)
+        if args.command == "labels":
+            return labels_command(project, args)
         for line in info_lines(project):
             print(line)
         return EXIT_OK
+
+
+def _backup_before_import(project: Project) -> None:
+    """The rolling backup (annotator.store.backups) a window makes on opening; a bulk import
+    has no undo on the command line."""
+    from annotator.store import backups
+
+    try:
+        backups.rolling_backup(project)
+    except AnnotatorError as exc:
+        print(f"note: no backup made before the import: {exc}", file=sys.stderr)
+
+
+def labels_command(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core.templates import TEMPLATES
+    from annotator.io import labelset
+    from annotator.service import label_lines
+    from annotator.store.codebook import merge_labels
+
+    if args.export:
+        labelset.write(args.export, project.labels())
+        return EXIT_OK
+    if args.import_file or args.template:
+        labels = (labelset.read(args.import_file) if args.import_file
+                  else list(TEMPLATES[args.template][1]))
+        report = merge_labels(project, labels)
+        if report.replaced:
+            print("labels taken from the file: " + ", ".join(report.added))
+        else:
+            print("added: " + (", ".join(report.added) or "none"))
+            if report.extended:
+                print("extended: " + ", ".join(report.extended))
+        for conflict in report.conflicts:
+            print(f"conflict: {conflict}", file=sys.stderr)
+        return EXIT_OK
+    for line in label_lines(project):
+        print(line)
+    return EXIT_OK
 
 
 def export(project: Project, args: argparse.Namespace) -> int:
@@ -150,6 +211,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # e.g. standard output on a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}")
+    except Exception as exc:  # a bug, not bad input: one line, never a traceback
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        detail = next(iter(str(exc).splitlines()), "")[:200]
+        print(f"annotator: internal error: {type(exc).__name__}: {detail} (a bug in Annotator: "
+              "run again with ANNOTATOR_DEBUG=1 to see the traceback, and please report it)",
+              file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

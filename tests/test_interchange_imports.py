@@ -90,6 +90,20 @@ def test_our_jsonl_export_reads_back_too(rich: Project, tmp_path: Path) -> None:
         assert tier.attributes == {"tier": "Tier 2", "year": 2024, "subject": "Cambodia"}
 
 
+@pytest.mark.parametrize("fmt", ["doccano", "jsonl"])
+def test_unicode_line_separators_inside_texts_survive_jsonl(project: Project, tmp_path: Path,
+                                                           fmt: str) -> None:
+    from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
+
+    text = "One\u2028two\u0085three\x0cfour \u2029 Tier 2"
+    project.import_bundle(ImportedBundle([ImportedDocument(
+        text, "Separators", annotations=[ImportedAnnotation("Claim", text.index("Tier"),
+                                                            len(text))])]))
+    with round_trip(project, fmt, tmp_path / "out.jsonl", tmp_path) as copy:
+        assert texts_of(copy) == [text]
+        assert spans_of(copy) == spans_of(project)
+
+
 # -- Label Studio ------------------------------------------------------------------------------
 
 

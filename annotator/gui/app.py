@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtCore import QLockFile, QSettings, QStandardPaths, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
+from annotator.core.labels import DEFAULT_LABELS, LabelDef
+from annotator.core.templates import TEMPLATES
+from annotator.gui import project_guard
 from annotator.gui.context import AppContext
 from annotator.gui.main_window import MainWindow
+from annotator.gui.restore_backup_dialog import RestoreBackupDialog
 from annotator.resources_path import SAMPLE_ARTICLE, resource
 from annotator.service import import_file
+from annotator.store import backups
 from annotator.store.project import Project
 
 ORGANISATION = "Annotator"
 APPLICATION = "Annotator"
 PROJECT_FILTER = "Annotator projects (*.annot);;All files (*)"
 MAX_RECENT = 10
+BACKUP_CHECK_MS = 60 * 60 * 1000  # while a window stays open, the rolling backup is due hourly
 
 
 def settings() -> QSettings:
@@ -66,22 +73,78 @@ def last_project(store: QSettings) -> Path | None:
 class Application:
     """Owns the one main window and the project open in it."""
 
-    def __init__(self, qt_app: QApplication) -> None:
+    def __init__(self, qt_app: QApplication, guard: bool = True) -> None:
         self.qt_app = qt_app
         self.settings = settings()
         self.window: MainWindow | None = None
+        # guard: one writing window per project (project_guard) and rolling backups; off for
+        # the offscreen screenshot.
+        self.guard = guard
+        self.lock: QLockFile | None = None
+        self.backup_timer = QTimer()
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self.backup_now)
 
-    def open(self, project: Project) -> MainWindow:
+    def open(self, project: Project) -> MainWindow | None:
+        """Show ``project`` in a new window (replacing the current one); None if the user chose
+        not to open it after all (it is open in another window)."""
+        if self.guard:
+            current = self.window.ctx.project.path if self.window is not None else None
+            claimed = project_guard.claim(self.window, project, self.lock, current)
+            if claimed is None:
+                return None
+            project, lock = claimed
+            if self.lock is not None and self.lock is not lock:
+                self.lock.unlock()
+            self.lock = lock
         ctx = AppContext(project=project, settings=self.settings, undo_stack=QUndoStack())
         window = MainWindow(ctx)
         window.open_project_requested.connect(self.choose_and_open)
         window.new_project_requested.connect(self.choose_new)
+        window.restore_backup_requested.connect(self.restore_backup)
         previous, self.window = self.window, window
         if previous is not None:
             previous.close()
             previous.ctx.project.close()
             previous.deleteLater()
         remember(self.settings, project.path)
+        if self.guard:
+            self.backup_now()
+            self.backup_timer.start()
+        return window
+
+    def backup_now(self) -> None:
+        """The rolling backup (annotator.store.backups), if one is due; never in the way."""
+        if self.window is None:
+            return
+        try:
+            backups.rolling_backup(self.window.ctx.project)
+        except (AnnotatorError, OSError) as exc:
+            self.window.statusBar().showMessage(f"No automatic backup could be made: {exc}",
+                                                15000)
+
+    def restore_backup(self) -> None:
+        if self.window is None:
+            return
+        dialog = RestoreBackupDialog(self.window.ctx.project.path, self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted and (chosen := dialog.chosen()):
+            self.restore_from(chosen.path)
+
+    def restore_from(self, backup: Path) -> MainWindow | None:
+        """Replace the open project with ``backup`` (backing it up first) and reload the window."""
+        assert self.window is not None
+        path = self.window.ctx.project.path
+        self.window.editor.commit_pending()
+        try:
+            safety = backups.restore(path, backup)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self.window, "Restore failed", str(exc))
+            return None
+        window = self._open_path(path, create=False)
+        if window is not None:
+            window.statusBar().showMessage(
+                f"Restored the backup {backup.name}. The project as it was before is kept as "
+                f"{safety}.", 20000)
         return window
 
     def choose_and_open(self, path: str = "") -> None:
@@ -100,15 +163,26 @@ class Application:
                 QMessageBox.warning(self.window, "New project",
                                     f"{target} already exists; choose another name.")
                 return
-            self._open_path(target, create=True)
+            titles = [title for title, _labels in TEMPLATES.values()]
+            title, ok = QInputDialog.getItem(self.window, "New project", "Start with the labels:",
+                                             titles, 0, False)
+            if ok:
+                labels = next(ls for t, ls in TEMPLATES.values() if t == title)
+                self._open_path(target, create=True, labels=labels)
 
-    def _open_path(self, path: Path, create: bool) -> None:
+    def _open_path(self, path: Path, create: bool,
+                   labels: Sequence[LabelDef] = DEFAULT_LABELS) -> MainWindow | None:
         try:
-            project = Project.open(path, create=create)
+            project = Project.open(path, create=create, labels=labels, read_only=None)
         except AnnotatorError as exc:
-            QMessageBox.warning(self.window, "Cannot open project", str(exc))
-            return
-        self.open(project).show()
+            # A damaged project with backups: offer one, then open the restored project.
+            if project_guard.report_open_failure(self.window, path, exc):
+                return self._open_path(path, create=False)
+            return None
+        window = self.open(project)
+        if window is not None:
+            window.show()
+        return window
 
 
 def run(args: argparse.Namespace) -> int:
@@ -117,12 +191,12 @@ def run(args: argparse.Namespace) -> int:
     qt_app.setApplicationName(APPLICATION)
     qt_app.setApplicationVersion(__version__)
     qt_app.setDesktopFileName("org.annotator.Annotator")
-    app = Application(qt_app)
+    app = Application(qt_app, guard=not args.screenshot)
     try:
         if args.project is not None:
-            project = Project.open(args.project)
+            project = Project.open(args.project, read_only=None)
         elif (last := last_project(app.settings)) is not None and not args.screenshot:
-            project = Project.open(last, create=False)
+            project = Project.open(last, create=False, read_only=None)
         else:
             project = open_sample_project()
     except AnnotatorError as exc:
@@ -131,6 +205,8 @@ def run(args: argparse.Namespace) -> int:
         QMessageBox.critical(None, "Cannot open project", str(exc))
         project = open_sample_project()
     window = app.open(project)
+    if window is None:  # open in another window, and the user cancelled
+        return 0
     if args.files:
         window.import_files(list(args.files))
     if args.screenshot:

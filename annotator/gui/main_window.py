@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__
+from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation, ImportedBundle, ImportedDocument
 from annotator.core.spans import snap_to_words
 from annotator.core.text import canonical_text
@@ -38,13 +39,16 @@ from annotator.gui.document_list import DocumentList
 from annotator.gui.find_bar import FindBar
 from annotator.gui.import_runner import ImportRunner
 from annotator.gui.label_bar import LabelBar
+from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
+from annotator.gui.safe_edits import guard_undo_stack
 from annotator.io.txt import first_line
 
 
 class MainWindow(QMainWindow):
     open_project_requested = Signal(str)  # path; "" asks the user
     new_project_requested = Signal()
+    restore_backup_requested = Signal()
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -53,6 +57,7 @@ class MainWindow(QMainWindow):
         ctx.events.setParent(self)
         self.setAcceptDrops(True)
         self.reader = ReaderView()
+        self.notice = NoticeBar()
         self.find_bar = FindBar()
         self.documents = DocumentList(ctx)
         self.panel = AnnotationPanel(ctx)
@@ -64,10 +69,12 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.actions_by_name = menus.build(self)
         self._connect()
+        guard_undo_stack(ctx.undo_stack, self.show_write_failure)
         self.refresh_labels()
         self.documents.reload()
         self._restore_window_state()
         self._update_title()
+        self._apply_read_only()
 
     # -- construction --------------------------------------------------------------------------
 
@@ -76,6 +83,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(centre)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.notice)
         layout.addWidget(self.reader)
         layout.addWidget(self.find_bar)
         self.setCentralWidget(centre)
@@ -112,7 +120,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         events = self.ctx.events
         events.annotations_changed.connect(self._annotations_changed)
-        events.labels_changed.connect(self.refresh_labels)
+        events.labels_changed.connect(self._labels_changed)
         events.reveal_document.connect(self._reveal_document)
         self.documents.document_selected.connect(self.show_document)
         self.panel.annotation_selected.connect(self._annotation_selected)
@@ -142,6 +150,17 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self._label_actions.append(action)
 
+    def _labels_changed(self, annotations_affected: bool) -> None:
+        self.refresh_labels()
+        if annotations_affected and self.reader.document_id:
+            current = self.panel.current_id()
+            self.show_document(self.reader.document_id, force=True)
+            self.documents.reload()
+            if current:
+                self._reveal_quietly = True
+                self.panel.select(current)
+                self._reveal_quietly = False
+
     def snap_enabled(self) -> bool:
         return self.ctx.settings.value("reader/snap", True, type=bool)
 
@@ -154,6 +173,8 @@ class MainWindow(QMainWindow):
         return self.reader.text[selected[0]:selected[1]] if selected else None
 
     def label_selection(self, label: str) -> None:
+        if self._refuse_if_read_only():
+            return
         document_id = self.reader.document_id
         selected = self.reader.selected_range()
         if document_id is None or selected is None:
@@ -177,7 +198,7 @@ class MainWindow(QMainWindow):
     def label_ranges(self, label: str, ranges: list[tuple[int, int]]) -> None:
         """Label every find match not already labelled so."""
         document_id = self.reader.document_id
-        if document_id is None or self.reader.index is None:
+        if document_id is None or self.reader.index is None or self._refuse_if_read_only():
             return
         existing = {(s.start, s.end) for line in range(len(self.reader.lines))
                     for s in self.reader.index.in_line(line) if s.label == label}
@@ -190,19 +211,19 @@ class MainWindow(QMainWindow):
 
     def delete_current_annotation(self) -> None:
         annotation = self.reader.annotation(self.panel.current_id() or "")
-        if annotation is not None:
+        if annotation is not None and not self._refuse_if_read_only():
             self.ctx.undo_stack.push(DeleteAnnotations(self.ctx, [annotation]))
 
     # -- documents -----------------------------------------------------------------------------
 
-    def show_document(self, document_id: str) -> None:
+    def show_document(self, document_id: str, force: bool = False) -> None:
         if not document_id:
             self.reader.clear_document()
             self.panel.show_document(None, [])
             self.editor.show_annotation(None)
             self.find_bar.set_text("")
             return
-        if document_id == self.reader.document_id:
+        if document_id == self.reader.document_id and not force:
             return
         document = self.ctx.project.document(document_id)
         annotations = self.ctx.project.annotations(document_id)
@@ -234,6 +255,8 @@ class MainWindow(QMainWindow):
         self._reveal_quietly = False
 
     def paste_article(self) -> None:
+        if self._refuse_if_read_only():
+            return
         text = canonical_text(QApplication.clipboard().text()).strip()
         if not text:
             QMessageBox.information(self, "Paste article", "The clipboard holds no text.")
@@ -243,7 +266,11 @@ class MainWindow(QMainWindow):
             return
         bundle = ImportedBundle([ImportedDocument(text, title.strip() or first_line(text),
                                                   source="clipboard")])
-        summary = self.ctx.project.import_bundle(bundle)
+        try:
+            summary = self.ctx.project.import_bundle(bundle)
+        except AnnotatorError as exc:
+            self.show_write_failure(exc)
+            return
         if not summary.added:
             QMessageBox.information(self, "Paste article", "This text is already in the project "
                                     f"as “{summary.skipped[0].existing_title}”.")
@@ -254,7 +281,37 @@ class MainWindow(QMainWindow):
         self.documents.select(summary.added[0].id)
 
     def import_files(self, paths: list[Path]) -> None:
-        self.importer.start(paths)
+        if not self._refuse_if_read_only():
+            self.importer.start(paths)
+
+    # -- read-only projects and failed writes --------------------------------------------------
+
+    def _apply_read_only(self) -> None:
+        """A read-only project: the bar above the reader, and no edit that would only fail."""
+        reason = self.ctx.project.read_only_reason
+        if reason is None:
+            return
+        self.notice.show_read_only(reason)
+        self.editor.setEnabled(False)
+        for name, action in self.actions_by_name.items():
+            if name in ("delete", "paste", "import", "codebook", "restore_backup") \
+                    or name.startswith("status_"):
+                action.setEnabled(False)
+        self.saved.setText("Read-only")
+        self.saved.setToolTip(reason)
+
+    def _refuse_if_read_only(self) -> bool:
+        """In a read-only project, say so instead of writing (label keys, delete, import…)."""
+        if not self.ctx.project.read_only:
+            return False
+        self.statusBar().showMessage(self.notice.refusal(), 8000)
+        return True
+
+    def show_write_failure(self, error: AnnotatorError) -> None:
+        self.saved.setText("Last change not saved")
+        self.saved.setToolTip(str(error))
+        self.statusBar().showMessage(f"Not saved: {error.reason}", 10000)
+        show_write_failure(self, error)
 
     # -- window --------------------------------------------------------------------------------
 

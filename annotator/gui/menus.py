@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
 from annotator.core.model import DocumentStatus
+from annotator.gui.codebook_dialog import CodebookDialog
 from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.shortcuts_dialog import ShortcutsDialog
 from annotator.io.detect import READERS
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 Key = QKeySequence.StandardKey
-IMPORT_FILTER = ("Articles and projects (" + " ".join(f"*{e}" for e in READERS) + ");;All files (*)")
+IMPORT_FILTER = (
+    "Articles and projects (" + " ".join(f"*{e}" for e in READERS) + ");;All files (*)"
+)
 
 
 def _action(window: MainWindow, menu: QMenu, text: str, slot, shortcut=None,  # type: ignore[no-untyped-def]
@@ -50,6 +53,11 @@ def build(w: MainWindow) -> dict[str, QAction]:
     actions["export"] = _action(w, file, "&Export…", lambda: ExportDialog(w.ctx, w).exec(),
                                 "Ctrl+E")
     file.addSeparator()
+    actions["restore_backup"] = _action(
+        w, file, "Restore &Backup…", w.restore_backup_requested.emit,
+        tip="Replace the project with one of its automatic backups (the current state is backed "
+        "up first)")
+    file.addSeparator()
     actions["quit"] = _action(w, file, "&Quit", w.close, Key.Quit)
 
     edit = bar.addMenu("&Edit")
@@ -78,6 +86,8 @@ def build(w: MainWindow) -> dict[str, QAction]:
     snap.setChecked(w.snap_enabled())
     snap.toggled.connect(lambda on: w.ctx.settings.setValue("reader/snap", on))
     actions["snap"] = snap
+    actions["codebook"] = _action(w, edit, "&Codebook…", lambda: CodebookDialog(w.ctx, w).exec(),
+                                  "Ctrl+K", "Edit labels, their keys, colours and attributes")
     actions["name"] = _action(w, edit, "Annotator &Name…", lambda: _ask_name(w))
 
     view = bar.addMenu("&View")

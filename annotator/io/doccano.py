@@ -65,7 +65,7 @@ def read(path: Path) -> ImportedBundle:
     content = read_utf8(path)
     documents = []
     with reading(path, "doccano JSONL"):
-        for number, line in enumerate(content.splitlines(), 1):
+        for number, line in enumerate(content.split("\n"), 1):
             if not line.strip():
                 continue
             try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -15,11 +17,55 @@ from annotator.store import fileformat
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
+WRITE_OPTION = "annotator_write"  # execution option: this transaction will write
 
 
-def make_engine(path: Path) -> Engine:
+def for_writing(engine: Engine) -> Engine:
+    """``engine``, starting each transaction with ``BEGIN IMMEDIATE``."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def sqlite_uri(path: Path, **params: str) -> str:
+    """A ``file:`` URI for ``path`` (quoted: names may hold ``?``, ``#`` or ``%``)."""
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"file:{quote(str(path))}" + (f"?{query}" if query else "")
+
+
+def _writable(path: Path) -> bool:
+    effective = os.access in os.supports_effective_ids  # honour a dropped effective uid
+    return os.access(path, os.W_OK, effective_ids=effective)
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why changes to the project at ``path`` could not be saved; None when they can."""
+    if not _writable(path):
+        return "the file is not writable"
+    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    # WAL mode needs to create its -wal and -shm files beside the project.
+    if not _writable(path.parent) and not all(c.exists() and _writable(c) for c in companions):
+        return f"its folder {path.parent} is not writable"
+    return None
+
+
+def read_only_uri(path: Path) -> str:
+    """Read-only access that takes the usual locks; ``immutable`` only where no -wal file exists
+    and none could be created (a read-only folder), i.e. no one can be writing to it."""
+    wal = path.with_name(path.name + "-wal")
+    if not _writable(path.parent) and not wal.exists():
+        return sqlite_uri(path, mode="ro", immutable="1")
+    return sqlite_uri(path, mode="ro")
+
+
+def make_engine(path: Path, read_only: bool = False) -> Engine:
     # NullPool: a connection per unit of work, so closing the project leaves no handle open.
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    if read_only:
+        uri = read_only_uri(path)
+        engine = create_engine(
+            "sqlite://", poolclass=NullPool,
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -29,14 +75,19 @@ def make_engine(path: Path) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # FULL: a commit the user saw acknowledged survives a power cut, not only a crash.
-        cursor.execute("PRAGMA synchronous=FULL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # FULL: a commit the user saw acknowledged survives a power cut, not only a crash.
+            cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN")
+        # A write takes the write lock first (waiting up to the busy timeout): a deferred BEGIN
+        # that reads, then writes, fails at once with "database is locked" when another
+        # instance committed in between (its snapshot is stale; waiting cannot help).
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 
@@ -56,7 +107,7 @@ def backup_copy(path: Path, schema_version: int) -> Path:
     """Copy a project with SQLite's backup API (safe on a live WAL database) beside it."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.schema{schema_version}-backup-{stamp}{path.suffix}")
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    source = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
     try:
         destination = sqlite3.connect(target)
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -12,24 +11,22 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, Text, delete, func, select, type_coerce
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
-from annotator import __version__
 from annotator.core import model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
-from annotator.store import fileformat
+from annotator.store import database, fileformat, opening
 from annotator.store.convert import (
     annotation_from_row,
     document_from_row,
     label_from_row,
     label_to_row,
 )
-from annotator.store.database import backup_copy, make_engine, migrate
+from annotator.store.database import make_engine, read_only_reason
 from annotator.store.importing import ImportSummary, add_bundle
 from annotator.store.models import Annotation, Document, Label, ProjectMeta
-
 
 ANNOTATION_FIELDS = ("id", "document_id", "start", "end", "text", "attributes", "note",
                      "annotator", "created", "modified")
@@ -42,17 +39,29 @@ def new_id() -> str:
 class Project:
     """One open project file. Reads return frozen core types; each write is one transaction."""
 
-    def __init__(self, path: Path, engine: Engine, backup: Path | None = None) -> None:
+    def __init__(self, path: Path, engine: Engine, backup: Path | None = None,
+                 read_only_reason: str | None = None) -> None:
         self.path = path
         self._engine = engine
         self.migration_backup = backup
+        #: Why this project is open read-only (e.g. "the file is not writable"); None if it is not.
+        self.read_only_reason = read_only_reason
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
 
     # -- opening -------------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True,
-             labels: Sequence[LabelDef] = DEFAULT_LABELS) -> Project:
+             labels: Sequence[LabelDef] = DEFAULT_LABELS,
+             read_only: bool | None = False) -> Project:
         """Open ``path``, creating it (with ``labels``) if missing and ``create`` is set.
+
+        ``read_only``: False needs a writable project (else :class:`ProjectError`); True opens
+        it read-only; None opens it read-only only when it cannot be written. Every write to a
+        read-only project raises :class:`ProjectError`.
 
         Raises :class:`ProjectError` for anything that is not a usable project; such a file is
         left byte-for-byte as it was.
@@ -60,15 +69,24 @@ class Project:
         path = Path(path).expanduser().absolute()
         state = fileformat.inspect_project_file(path)
         backup = None
+        reason = None
         if not state.exists:
-            if not create:
+            if not create or read_only:
                 raise ProjectError(path, "no such project file")
-            _create(path, labels)
+            opening.create(path, labels)
         else:
-            _probe(path)
+            reason = read_only_reason(path)
+            if reason and read_only is False:
+                raise ProjectError(path, f"cannot be changed: {reason}")
+            if read_only and not reason:
+                reason = "opened read-only"
+            opening.probe(path)
             if state.needs_migration:
-                backup = _upgrade(path, state.schema_version)
-        return cls(path, make_engine(path), backup)
+                if reason:
+                    raise ProjectError(path, f"was made by an older Annotator and needs an "
+                                       f"upgrade, which cannot be done: {reason}")
+                backup = opening.upgrade(path, state.schema_version)
+        return cls(path, make_engine(path, read_only=reason is not None), backup, reason)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -81,15 +99,21 @@ class Project:
 
     @contextmanager
     def _session(self, write: bool = False) -> Iterator[Session]:
+        if write and self.read_only_reason:
+            raise ProjectError(self.path, f"is open read-only ({self.read_only_reason}); the "
+                               "change was not saved")
         try:
-            with Session(self._engine, expire_on_commit=False) as session:
+            engine = database.for_writing(self._engine) if write else self._engine
+            with Session(engine, expire_on_commit=False) as session:
                 if write:
                     with session.begin():
                         yield session
                 else:
                     yield session
         except DBAPIError as exc:
-            raise ProjectError(self.path, _sqlite_reason(exc)) from exc
+            raise ProjectError(self.path, opening.sqlite_reason(exc)) from exc
+        except json.JSONDecodeError as exc:  # a stored JSON value that is not JSON
+            raise ProjectError(self.path, f"the project file is damaged ({exc})") from exc
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -305,83 +329,3 @@ def _label_id(session: Session, name: str) -> int:
     if label_id is None:
         raise KeyError(f"no label named {name!r}")
     return label_id
-
-
-def _one_line(exc: Exception) -> str:
-    if isinstance(exc, DBAPIError) and exc.orig is not None:
-        return str(exc.orig)
-    return next(iter(str(exc).splitlines()), type(exc).__name__)
-
-
-def _sqlite_reason(exc: DBAPIError) -> str:
-    text = _one_line(exc)
-    if "readonly" in text or "read-only" in text:
-        return "the project file is read-only; changes cannot be saved"
-    if "disk is full" in text or "database or disk is full" in text:
-        return "the disk is full; the last change was not saved"
-    if "locked" in text or "busy" in text:
-        return "the project is busy in another window or program; try again"
-    if "malformed" in text or "not a database" in text:
-        return "the project file is damaged"
-    return f"database error ({text})"
-
-
-def _create(path: Path, labels: Sequence[LabelDef]) -> None:
-    """Build the new project beside ``path`` and move it into place: never half-created."""
-    if not path.parent.is_dir():
-        raise ProjectError(path, f"the folder {path.parent} does not exist")
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.creating")
-    engine = make_engine(temporary)
-    try:
-        migrate(engine)
-        with Session(engine) as s, s.begin():
-            now = model.timestamp()
-            s.add_all([
-                ProjectMeta(key="schema_version", value=str(fileformat.SCHEMA_VERSION)),
-                ProjectMeta(key="created", value=now),
-                ProjectMeta(key="created_by", value=f"Annotator {__version__}"),
-            ])
-            s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
-        engine.dispose()
-        os.replace(temporary, path)
-    except (OSError, SQLAlchemyError) as exc:
-        engine.dispose()
-        for leftover in (temporary, *(temporary.with_name(temporary.name + x)
-                                      for x in ("-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else _one_line(exc)
-        raise ProjectError(path, f"cannot create the project ({reason})") from exc
-
-
-def _probe(path: Path) -> None:
-    """Read the project read-only once, so a damaged file is refused before we write to it."""
-    try:
-        # immutable: no locks and no -wal/-shm files, so the probe leaves no trace.
-        connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-        try:
-            connection.execute("SELECT count(*) FROM project_meta").fetchone()
-            connection.execute("SELECT count(*) FROM labels").fetchone()
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as exc:
-        raise ProjectError(path, f"the project file is damaged or incomplete ({exc})") from exc
-
-
-def _upgrade(path: Path, schema_version: int) -> Path:
-    try:
-        backup = backup_copy(path, schema_version)
-    except (OSError, sqlite3.Error) as exc:
-        raise ProjectError(
-            path, f"needs an upgrade, but no backup copy could be made ({exc}); nothing changed"
-        ) from exc
-    engine = make_engine(path)
-    try:
-        migrate(engine)
-    except SQLAlchemyError as exc:
-        raise ProjectError(
-            path, f"could not be upgraded ({_one_line(exc)}); the project is unchanged, a copy is "
-            f"at {backup}"
-        ) from exc
-    finally:
-        engine.dispose()
-    return backup

@@ -1,0 +1,120 @@
+"""Opening a project file: creating it, probing it, upgrading it, and naming SQLite's errors."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from annotator import __version__
+from annotator.core import model
+from annotator.core.errors import ProjectError
+from annotator.core.labels import LabelDef
+from annotator.store import fileformat
+from annotator.store.convert import label_to_row
+from annotator.store.database import (
+    backup_copy,
+    make_engine,
+    migrate,
+    read_only_uri,
+    sqlite_uri,
+)
+from annotator.store.models import ProjectMeta
+
+
+def one_line(exc: Exception) -> str:
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return str(exc.orig)
+    return next(iter(str(exc).splitlines()), type(exc).__name__)
+
+
+def sqlite_reason(exc: DBAPIError) -> str:
+    text = one_line(exc)
+    if "readonly" in text or "read-only" in text:
+        return "the project file is read-only; changes cannot be saved"
+    if "disk is full" in text or "database or disk is full" in text:
+        return "the disk is full; the last change was not saved"
+    if "locked" in text or "busy" in text:
+        return "the project is busy in another window or program; try again"
+    if "malformed" in text or "not a database" in text or "Could not decode" in text:
+        return "the project file is damaged"
+    if "disk I/O error" in text:
+        return "the disk reported an error (disk I/O error); the last change was not saved"
+    return f"database error ({text})"
+
+
+def create(path: Path, labels: Sequence[LabelDef]) -> None:
+    """Build the new project beside ``path`` and move it into place: never half-created."""
+    if not path.parent.is_dir():
+        raise ProjectError(path, f"the folder {path.parent} does not exist")
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.creating")
+    engine = make_engine(temporary)
+    try:
+        migrate(engine)
+        with Session(engine) as s, s.begin():
+            now = model.timestamp()
+            s.add_all([
+                ProjectMeta(key="schema_version", value=str(fileformat.SCHEMA_VERSION)),
+                ProjectMeta(key="created", value=now),
+                ProjectMeta(key="created_by", value=f"Annotator {__version__}"),
+            ])
+            s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
+        engine.dispose()
+        os.replace(temporary, path)
+    except (OSError, SQLAlchemyError) as exc:
+        engine.dispose()
+        for leftover in (temporary, *(temporary.with_name(temporary.name + x)
+                                      for x in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else one_line(exc)
+        raise ProjectError(path, f"cannot create the project ({reason})") from exc
+
+
+def probe(path: Path) -> None:
+    """Check the project read-only once, so a damaged file is refused before we write to it.
+
+    ``quick_check`` reads every page (about 20 ms for a 20 MB project) and finds broken pages
+    anywhere, not only in the tables the window shows first.
+    """
+    wal = path.with_name(path.name + "-wal")
+    # No -wal file: nobody has the project open, and immutable leaves no -wal/-shm behind.
+    # Otherwise take the usual locks, so a checkpoint in another window is never seen half-done.
+    uri = read_only_uri(path) if wal.exists() else sqlite_uri(path, mode="ro", immutable="1")
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+        try:
+            connection.execute("SELECT count(*) FROM project_meta").fetchone()
+            connection.execute("SELECT count(*) FROM labels").fetchone()
+            problems = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(path, f"the project file is damaged or incomplete ({exc})") from exc
+    if problems != ["ok"]:
+        first = " ".join(problems[0].split())[:100]
+        raise ProjectError(path, f"the project file is damaged (SQLite's check: {first})")
+
+
+def upgrade(path: Path, schema_version: int) -> Path:
+    try:
+        backup = backup_copy(path, schema_version)
+    except (OSError, sqlite3.Error) as exc:
+        raise ProjectError(
+            path, f"needs an upgrade, but no backup copy could be made ({exc}); nothing changed"
+        ) from exc
+    engine = make_engine(path)
+    try:
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        raise ProjectError(
+            path, f"could not be upgraded ({one_line(exc)}); the project is unchanged, a copy is "
+            f"at {backup}"
+        ) from exc
+    finally:
+        engine.dispose()
+    return backup

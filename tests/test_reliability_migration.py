@@ -1,0 +1,95 @@
+"""A project made with schema version 1 (tests/fixtures/v1-project.annot) opens with today's code
+with every annotation as it was; an upgrade first makes a backup, then migrates."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from annotator.core.labels import DEFAULT_LABELS
+from annotator.store import backups, database, fileformat
+from annotator.store.project import Project
+
+from .conftest import FIXTURES
+from .test_store import SECOND_REVISION
+
+sys.path.insert(0, str(FIXTURES))
+import make_v1_project as made  # noqa: E402
+
+FIXTURE = FIXTURES / "v1-project.annot"
+
+
+def header_version(path: Path) -> int:
+    return int.from_bytes(path.read_bytes()[60:64], "big")
+
+
+@pytest.fixture
+def v1_copy(tmp_path: Path) -> Path:
+    """Never open the fixture itself: opening may migrate it."""
+    assert header_version(FIXTURE) == made.SCHEMA_VERSION == 1
+    copy = tmp_path / "old.annot"
+    shutil.copyfile(FIXTURE, copy)
+    return copy
+
+
+def check_everything(project: Project) -> None:
+    stored = sorted((asdict(a) for a in project.annotations()), key=lambda a: a["id"])
+    assert stored == made.expected_annotations()  # label, offsets, text, attributes, notes, …
+    documents = {d.id: d for d in (project.document(s.id) for s in project.documents())}
+    assert [s.id for s in project.documents()] == [d["id"] for d in made.DOCUMENTS]
+    for expected in made.DOCUMENTS:
+        document = documents[expected["id"]]
+        assert (document.title, document.text, document.source, document.metadata,
+                document.status.value, document.created) == (
+            expected["title"], expected["text"], expected["source"], expected["metadata"],
+            expected["status"], expected["created"])
+    labels = project.labels()
+    assert labels[:4] == list(DEFAULT_LABELS)
+    person = labels[4]
+    assert (person.name, person.color, person.shortcut, person.description) == (
+        "Person", "#3a86c8", "5", "Someone named.")
+    assert [(a.name, a.kind.value, a.choices, a.required, a.default)
+            for a in person.attributes] == [
+        ("role", "choice", ("official", "witness", "other"), True, "other"),
+        ("age", "number", (), False, None),
+        ("quoted", "boolean", (), False, False),
+        ("aka", "text", (), False, None),
+    ]
+
+
+def test_the_v1_fixture_opens_with_every_annotation_intact(v1_copy: Path) -> None:
+    with Project.open(v1_copy, create=False) as project:
+        check_everything(project)
+        backup = project.migration_backup
+    if fileformat.SCHEMA_VERSION > 1:  # a later Annotator migrated it, after a backup
+        assert backup is not None and header_version(backup) == 1
+    else:
+        assert backup is None
+
+
+def test_the_v1_fixture_is_backed_up_then_migrated(v1_copy: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a later Annotator will: a second revision on top of today's migrations."""
+    scripts = tmp_path / "migrations"
+    shutil.copytree(database.MIGRATIONS_DIR, scripts,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    number = fileformat.SCHEMA_VERSION + 1
+    revision = SECOND_REVISION.replace('"0002"', f'"{number:04d}"').replace(
+        'down_revision = "0001"', f'down_revision = "{number - 1:04d}"')
+    (scripts / "versions" / f"{number:04d}_language.py").write_text(revision)
+    monkeypatch.setattr(database, "MIGRATIONS_DIR", scripts)
+    monkeypatch.setattr(fileformat, "SCHEMA_VERSION", number)
+    with Project.open(v1_copy, create=False) as project:
+        check_everything(project)
+        backup = project.migration_backup
+    assert backup is not None and header_version(backup) == 1
+    assert backups.fingerprint(backup) == backups.fingerprint(FIXTURE)  # the same content
+    connection = sqlite3.connect(v1_copy)
+    assert connection.execute("PRAGMA user_version").fetchone() == (number,)
+    assert connection.execute("SELECT DISTINCT language FROM documents").fetchall() == [("en",)]
+    connection.close()
