@@ -79,11 +79,9 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
 
 
 def documents_with_annotations(project: Project) -> Iterator[tuple[Document, list[Annotation]]]:
-    by_document: dict[str, list[Annotation]] = {}
-    for annotation in project.annotations():
-        by_document.setdefault(annotation.document_id, []).append(annotation)
+    """Each document with its annotations, one document in memory at a time."""
     for summary in project.documents():
-        yield project.document(summary.id), by_document.get(summary.id, [])
+        yield project.document(summary.id), project.annotations(summary.id)
 
 
 def export_data(project: Project) -> ExportData:

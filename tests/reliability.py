@@ -101,6 +101,7 @@ def disk_full(project: Project) -> None:
         connection.execute(f"PRAGMA max_page_count={pages}")
 
     project._disk_full_hook = _limit  # type: ignore[attr-defined]
+    project._engine.dispose()  # pooled connections were made before the limit: start afresh
 
 
 def fill_disk(project: Project, document_id: str) -> int:
@@ -120,6 +121,7 @@ def fill_disk(project: Project, document_id: str) -> int:
 
 def disk_freed(project: Project) -> None:
     event.remove(project._engine, "connect", project._disk_full_hook)  # type: ignore[attr-defined]
+    project._engine.dispose()  # the pooled connections still carry the limit
 
 
 @contextmanager

@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import jsonschema
+from hypothesis import given
+from hypothesis import strategies as st
 import pytest
 
 from annotator.core.errors import ImportFailed
@@ -164,3 +166,17 @@ def test_unreadable_json_is_refused(tmp_path: Path, content: bytes, message: str
     path.write_bytes(content)
     with pytest.raises(ImportFailed, match=message.replace("(", r"\(")):
         native_json.read(path)
+
+
+json_values = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+                        st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8))
+
+
+@given(st.text(max_size=30), st.text(max_size=10), st.dictionaries(st.text(max_size=6),
+                                                                      json_values, max_size=3))
+def test_fast_annotation_lines_equal_json_dumps(text: str, note: str, attributes: dict) -> None:
+    from annotator.core.model import Annotation
+    from annotator.io.native_json import _annotation_line, annotation_to_json
+
+    a = Annotation("id-1", "doc", "Tier rating", 3, 9, text, attributes, note, "ana", "c", "m")
+    assert _annotation_line(a) == "\n   " + json.dumps(annotation_to_json(a), ensure_ascii=False)

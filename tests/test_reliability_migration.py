@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -38,7 +37,7 @@ def v1_copy(tmp_path: Path) -> Path:
 
 
 def check_everything(project: Project) -> None:
-    stored = sorted((asdict(a) for a in project.annotations()), key=lambda a: a["id"])
+    stored = sorted((a._asdict() for a in project.annotations()), key=lambda a: a["id"])
     assert stored == made.expected_annotations()  # label, offsets, text, attributes, notes, …
     documents = {d.id: d for d in (project.document(s.id) for s in project.documents())}
     assert [s.id for s in project.documents()] == [d["id"] for d in made.DOCUMENTS]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotator.core.labels import LabelDef
 
@@ -21,15 +21,17 @@ class DocumentStatus(StrEnum):
     DONE = "done"
 
 
-@dataclass(frozen=True)
-class Annotation:
+class Annotation(NamedTuple):
+    """One stored span. A named tuple, not a dataclass: a document may hold 50,000 of them and
+    tuples are built several times faster."""
+
     id: str
     document_id: str
     label: str
     start: int
     end: int
     text: str
-    attributes: dict[str, Any] = field(default_factory=dict)
+    attributes: dict[str, Any] = {}  # noqa: RUF012 (never mutated: records are replaced whole)
     note: str = ""
     annotator: str = ""
     created: str = ""

@@ -52,10 +52,12 @@ class AnnotationModel(RowsModel):
 
     def reset(self, annotations: list[Annotation]) -> None:
         self.beginResetModel()
-        keyed = sorted(((_sort_key(a), a) for a in annotations), key=lambda pair: pair[0])
-        self._keys = [key for key, _ in keyed]
-        self.rows = [a for _, a in keyed]
-        self._key_of = {a.id: key for key, a in keyed}
+        keys = [_sort_key(a) for a in annotations]
+        if any(keys[i] > keys[i + 1] for i in range(len(keys) - 1)):  # the store sends them sorted
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            keys, annotations = [keys[i] for i in order], [annotations[i] for i in order]
+        self._keys, self.rows = keys, list(annotations)
+        self._key_of = {a.id: key for a, key in zip(self.rows, keys, strict=True)}
         self.counts = Counter(a.label for a in self.rows)
         self.endResetModel()
 
@@ -149,7 +151,8 @@ class AnnotationPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # fixed, from the label names: sizing to contents asks data() for every row (50k)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -169,6 +172,14 @@ class AnnotationPanel(QWidget):
         self._refresh_labels()
         self._refresh_counts()
 
+    def _fit_label_column(self) -> None:
+        metrics = self.view.fontMetrics()
+        widest = max((metrics.horizontalAdvance(label.name) for label in self.ctx.labels()),
+                     default=40)
+        header_width = metrics.horizontalAdvance(AnnotationModel.COLUMNS[0])
+        icon = self.view.iconSize().width() or 16
+        self.view.horizontalHeader().resizeSection(0, max(widest + icon, header_width) + 24)
+
     def _refresh_labels(self) -> None:
         counts = self.model.counts
         if [self.label_filter.itemData(i) for i in range(1, self.label_filter.count())] == [
@@ -183,6 +194,7 @@ class AnnotationPanel(QWidget):
             self.label_filter.addItem(f"{label.name} ({counts.get(label.name, 0)})", label.name)
             self.label_filter.setItemData(self.label_filter.count() - 1, QColor(label.color),
                                           Qt.ItemDataRole.DecorationRole)
+        self._fit_label_column()
         found = self.label_filter.findData(current)
         self.label_filter.setCurrentIndex(max(found, 0))
         self.label_filter.blockSignals(False)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QSettings, QStandardPaths, QTimer
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from annotator import __version__
@@ -26,9 +26,21 @@ from annotator.store.project import Project
 
 ORGANISATION = "Annotator"
 APPLICATION = "Annotator"
+APP_ID = "org.annotator.Annotator"  # reverse-DNS id: the .desktop file's name, icons, AppStream
+ICON_SIZES = (16, 32, 48, 64, 128, 256)
 PROJECT_FILTER = "Annotator projects (*.annot);;All files (*)"
 MAX_RECENT = 10
 BACKUP_CHECK_MS = 60 * 60 * 1000  # while a window stays open, the rolling backup is due hourly
+
+
+def app_icon() -> QIcon:
+    """The window icon, from the PNGs in resources/icons (no SVG plugin needed)."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        path = resource(f"icons/{APP_ID}-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path))
+    return icon
 
 
 def settings() -> QSettings:
@@ -190,7 +202,8 @@ def run(args: argparse.Namespace) -> int:
     qt_app.setOrganizationName(ORGANISATION)
     qt_app.setApplicationName(APPLICATION)
     qt_app.setApplicationVersion(__version__)
-    qt_app.setDesktopFileName("org.annotator.Annotator")
+    qt_app.setDesktopFileName(APP_ID)
+    qt_app.setWindowIcon(app_icon())
     app = Application(qt_app, guard=not args.screenshot)
     try:
         if args.project is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -70,20 +71,32 @@ def write_project(out: IO[str], labels: Iterable[LabelDef],
                   documents: Iterable[tuple[Document, Iterable[Annotation]]]) -> None:
     """Write the project JSON: one line per label and per annotation, so diffs stay readable.
 
-    Each piece goes through ``json.dumps`` (the C encoder), which keeps large exports fast.
+    Annotation lines are formatted directly (byte for byte what ``json.dumps`` of
+    :func:`annotation_to_json` gives): building a dict and an encoder per annotation made a
+    100k-annotation export three times slower than the JSON encoding itself.
     """
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
     out.write(f'{{"format": "{FORMAT}", "version": {VERSION},\n "labels": [')
-    out.write(",".join(f"\n  {dumps(label_to_json(label))}" for label in labels))
+    out.write(",".join(f"\n  {_dumps(label_to_json(label))}" for label in labels))
     out.write('\n ],\n "documents": [')
     for n, (document, spans) in enumerate(documents):
-        header = dumps(document_to_json(document))
+        header = _dumps(document_to_json(document))
         out.write(("," if n else "") + f'\n  {header[:-1]}, "annotations": [')
-        out.write(",".join(f"\n   {dumps(annotation_to_json(a))}" for a in spans))
+        out.write(",".join(map(_annotation_line, spans)))
         out.write("\n  ]}")
     out.write("\n ]\n}\n")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _annotation_line(a: Annotation) -> str:
+    q = encode_basestring
+    attributes = _dumps(a.attributes) if a.attributes else "{}"
+    return (f'\n   {{"id": {q(a.id)}, "label": {q(a.label)}, "start": {a.start}, '
+            f'"end": {a.end}, "text": {q(a.text)}, "attributes": {attributes}, '
+            f'"note": {q(a.note)}, "annotator": {q(a.annotator)}, "created": {q(a.created)}, '
+            f'"modified": {q(a.modified)}}}')
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:

@@ -8,10 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from annotator.store import fileformat
 
@@ -57,7 +55,6 @@ def read_only_uri(path: Path) -> str:
 
 
 def make_engine(path: Path, read_only: bool = False) -> Engine:
-    # NullPool: a connection per unit of work, so closing the project leaves no handle open.
     if read_only:
         uri = read_only_uri(path)
         engine = create_engine(
@@ -65,7 +62,10 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
             creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
         )
     else:
-        engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+        # Pooled: a label keystroke must not pay for opening a connection, running the pragmas
+        # and checkpointing the WAL on close; Project.close() disposes of the pool.
+        engine = create_engine(f"sqlite:///{path}", poolclass=QueuePool, pool_size=2,
+                               max_overflow=4)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -94,6 +94,10 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision in one transaction, then stamp the header."""
+    # Imported here: Alembic (with Mako) costs ~17 MB and is needed only to create or upgrade.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:

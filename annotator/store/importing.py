@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 
@@ -45,18 +46,19 @@ class ImportSummary:
 def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
     summary = ImportSummary()
     label_ids = _merge_labels(s, bundle, summary)
-    known_texts = dict(s.execute(select(Document.sha256, Document.title)).all())
+    shas = {text_sha256(doc.text): doc for doc in bundle.documents}
+    known_texts = _titles_by_sha(s, list(shas))
     wanted_ids = [d.id for d in bundle.documents if d.id] + [
         a.id for d in bundle.documents for a in d.annotations if a.id
     ]
-    taken_ids = _existing_ids(s, wanted_ids)
+    empty = s.scalar(select(func.count()).select_from(Document)) == 0
+    taken_ids = set() if empty else _existing_ids(s, wanted_ids)
     position = s.scalar(select(func.coalesce(func.max(Document.position), -1))) + 1
     now = model.timestamp()
 
     documents: list[dict] = []
     annotations: list[dict] = []
-    for doc in bundle.documents:
-        sha = text_sha256(doc.text)
+    for sha, doc in _by_sha(bundle, shas):
         if sha in known_texts:
             summary.skipped.append(SkippedDocument(doc.title, known_texts[sha]))
             continue
@@ -74,20 +76,46 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
                 raise ValueError(f"document {doc.title!r}: span {span.label} "
                                  f"{span.start}..{span.end} is outside its text "
                                  f"(length {len(doc.text)})")
-            annotations.append(dict(
-                id=_fresh(span.id, taken_ids), document_id=doc_id,
-                label_id=label_ids[span.label], start=span.start, end=span.end,
-                text=doc.text[span.start:span.end], attributes=span.attributes, note=span.note,
-                annotator=span.annotator, created=span.created or now,
-                modified=span.modified or span.created or now,
+            annotations.append((
+                _fresh(span.id, taken_ids), doc_id, label_ids[span.label], span.start, span.end,
+                doc.text[span.start:span.end],
+                json.dumps(span.attributes) if span.attributes else "{}", span.note,
+                span.annotator, span.created or now, span.modified or span.created or now,
             ))
         summary.added.append(AddedDocument(doc_id, doc.title, len(doc.annotations)))
 
     if documents:
         s.execute(insert(Document), documents)
     if annotations:
-        s.execute(insert(Annotation), annotations)
+        # Plain executemany, not the ORM's bulk insert: 100k rows in a fifth of the time.
+        # json.dumps with default settings is what the JSON column itself writes.
+        s.connection().exec_driver_sql(_INSERT_ANNOTATION, annotations)
     return summary
+
+
+_ANNOTATION_COLUMNS = ("id", "document_id", "label_id", "start", "end", "text", "attributes",
+                       "note", "annotator", "created", "modified")
+_INSERT_ANNOTATION = (
+    f"INSERT INTO annotations ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in _ANNOTATION_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(_ANNOTATION_COLUMNS))})"
+)
+
+
+def _titles_by_sha(s: Session, shas: list[str]) -> dict[str, str]:
+    """Titles of the project's documents whose text has one of these hashes."""
+    found: dict[str, str] = {}
+    for i in range(0, len(shas), _CHUNK):
+        rows = s.execute(select(Document.sha256, Document.title)
+                         .where(Document.sha256.in_(shas[i:i + _CHUNK])))
+        found.update((sha, title) for sha, title in rows)
+    return found
+
+
+def _by_sha(bundle: model.ImportedBundle,
+            shas: dict[str, model.ImportedDocument]) -> list[tuple[str, model.ImportedDocument]]:
+    """The bundle's documents with their hashes, in file order (hashing each text once)."""
+    by_id = {id(doc): sha for sha, doc in shas.items()}
+    return [(by_id.get(id(doc)) or text_sha256(doc.text), doc) for doc in bundle.documents]
 
 
 def _merge_labels(
@@ -99,6 +127,8 @@ def _merge_labels(
     and importing it into a new one gives the same project). Otherwise labels merge by name: the
     project's definition wins, attributes it lacks are added, new labels are appended.
     """
+    if not bundle.labels and not any(doc.annotations for doc in bundle.documents):
+        return {}  # plain articles: the codebook is not involved
     if bundle.labels and not s.scalar(select(func.count()).select_from(Document)):
         s.execute(delete(Label))
         s.add_all(label_to_row(label, i) for i, label in enumerate(bundle.labels))

@@ -46,6 +46,7 @@ class Project:
         self.migration_backup = backup
         #: Why this project is open read-only (e.g. "the file is not writable"); None if it is not.
         self.read_only_reason = read_only_reason
+        self._texts: dict[str, str] = {}  # document id -> text, the most recently used last
 
     @property
     def read_only(self) -> bool:
@@ -155,7 +156,17 @@ class Project:
             row = s.get(Document, document_id)
             if row is None:
                 raise KeyError(document_id)
-            return document_from_row(row)
+            document = document_from_row(row)
+        self._remember_text(document.id, document.text)
+        return document
+
+    def _remember_text(self, document_id: str, text: str) -> None:
+        """Texts never change once imported: keep the last few, so a span's snapshot is a slice
+        instead of a scan of a 5 MB value in SQLite."""
+        self._texts.pop(document_id, None)
+        self._texts[document_id] = text
+        while len(self._texts) > 4:
+            self._texts.pop(next(iter(self._texts)))
 
     def annotations(self, document_id: str | None = None) -> list[model.Annotation]:
         """Annotations of one document (or all), in document order, then text order."""
@@ -165,13 +176,13 @@ class Project:
         query = (
             select(*columns, Label.name)
             .join(Label, Label.id == Annotation.label_id)
-            .order_by(Annotation.start, Annotation.end, Annotation.created)
+            .order_by(Annotation.start, Annotation.end, Annotation.id)
         )
         if document_id is not None:
             query = query.where(Annotation.document_id == document_id)
         else:
             query = query.join(Document, Document.id == Annotation.document_id).order_by(None) \
-                .order_by(Document.position, Annotation.start, Annotation.end, Annotation.created)
+                .order_by(Document.position, Annotation.start, Annotation.end, Annotation.id)
         with self._session() as s:
             return [
                 model.Annotation(id, document, label, start, end, text, _attributes(attributes),
@@ -207,19 +218,21 @@ class Project:
         """Label each code-point range of one document, all in one transaction."""
         with self._session(write=True) as s:
             label_id = _label_id(s, label)
-            length = s.scalar(select(Document.length).where(Document.id == document_id))
-            if length is None:
-                raise KeyError(document_id)
+            text = self._texts.get(document_id)
+            if text is None:
+                text = s.scalar(select(Document.text).where(Document.id == document_id))
+                if text is None:
+                    raise KeyError(document_id)
+                self._remember_text(document_id, text)
             for start, end in ranges:
-                if not 0 <= start < end <= length:
-                    raise ValueError(f"span {start}..{end} is outside the text (length {length})")
+                if not 0 <= start < end <= len(text):
+                    raise ValueError(f"span {start}..{end} is outside the text "
+                                     f"(length {len(text)})")
             now = model.timestamp()
             rows = [
                 Annotation(
                     id=ids[n] if ids else new_id(), document_id=document_id, label_id=label_id,
-                    start=start, end=end,
-                    text=s.scalar(select(func.substr(Document.text, start + 1, end - start))
-                                  .where(Document.id == document_id)),
+                    start=start, end=end, text=text[start:end],
                     attributes=dict(attributes or {}), note=note, annotator=annotator,
                     created=now, modified=now,
                 )
@@ -301,8 +314,11 @@ class Project:
         return model.ImportedBundle(documents)
 
     def delete_documents(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
         with self._session(write=True) as s:
-            s.execute(delete(Document).where(Document.id.in_(list(ids))))
+            s.execute(delete(Document).where(Document.id.in_(ids)))
+        for document_id in ids:  # an id may come back later with another text
+            self._texts.pop(document_id, None)
 
     # -- labels --------------------------------------------------------------------------------
 

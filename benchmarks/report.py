@@ -1,0 +1,156 @@
+"""The results table, the machine it ran on, and benchmarks/results.md."""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.rows import Row
+
+METHOD = """\
+- **open**: from `Project.open` to the main window's first paint (`show`, `repaint`,
+  `processEvents`), fresh settings each run, one untimed warm-up, app and baseline interleaved.
+  Baseline: raw `sqlite3` reads the document text and the same annotation rows, and a plain
+  `QPlainTextEdit` of the reader's size shows the text and paints once.
+- **keystroke / undo**: phrases spread through the document; each is selected through a
+  `QTextCursor` and scrolled into view (untimed), then `MainWindow.label_selection` + reader
+  viewport repaint + `processEvents` is timed, then `undo_stack.undo()` + repaint; two untimed
+  warm-ups. Baseline: one raw `sqlite3` INSERT (DELETE) transaction with the app's pragmas (WAL,
+  `synchronous=FULL`) + an extra selection on a plain `QPlainTextEdit`, repainted.
+- **scroll**: each pass in a freshly opened window; a frame is scroll bar `+= pageStep`,
+  viewport `repaint()`, `processEvents()`. Baseline: the same on a plain `QPlainTextEdit`.
+- **export / import**: a project of 10 documents; `service.export_project` to a `StringIO` vs
+  `json.dumps` of the same plain dicts; `service.import_file` of that export into a new project
+  (created untimed) vs raw `executemany` of the same rows into an empty project's tables (same
+  schema and pragmas). One untimed warm-up each.
+- **batch**: `service.import_files` with a progress callback into a new project; per-file times
+  are the gaps between callbacks. Baseline: read, hash and one raw INSERT transaction per file.
+- **peak RSS**: `ru_maxrss` of a subprocess (started through a small launcher, so it does not
+  inherit this process's peak) with the window open and painted, vs a bare `QApplication` +
+  `QPlainTextEdit` holding the same text.
+"""
+
+HEADER = ("scenario", "size", "runs", "median", "baseline", "ratio", "target", "holds", "notes")
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def ram() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def temp_filesystem() -> str:
+    """The file system the temporary projects live on (fsync cost depends on it)."""
+    folder = os.path.realpath(tempfile.gettempdir())
+    best, kind = "", "unknown"
+    try:
+        for line in Path("/proc/mounts").read_text(encoding="utf-8").splitlines():
+            _, mount, fstype, *_ = line.split()
+            if (folder == mount or folder.startswith(mount.rstrip("/") + "/")) \
+                    and len(mount) > len(best):
+                best, kind = mount, fstype
+    except OSError:
+        pass
+    return f"{folder} ({kind})"
+
+
+def machine() -> list[tuple[str, str]]:
+    import PySide6
+    import sqlalchemy
+    from PySide6.QtCore import qVersion
+
+    return [
+        ("Date", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        ("CPU", cpu_model()),
+        ("Cores", str(os.cpu_count())),
+        ("RAM", ram()),
+        ("OS", platform.platform()),
+        ("Python", sys.version.split()[0]),
+        ("PySide6 / Qt", f"{PySide6.__version__} / {qVersion()}"),
+        ("SQLite", sqlite3.sqlite_version),
+        ("SQLAlchemy", sqlalchemy.__version__),
+        ("Temporary projects on", temp_filesystem()),
+        ("Qt platform", os.environ.get("QT_QPA_PLATFORM", "default")),
+        ("Load average at the end (1/5/15 min)", load()),
+    ]
+
+
+def load() -> str:
+    """Other work on the machine skews timings; this shows how busy it was."""
+    try:
+        return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def amount(value: float | None, unit: str) -> str:
+    if value is None or math.isnan(value):
+        return "—"
+    if unit == "ms" and value >= 100:
+        return f"{value:,.0f} ms"
+    return f"{value:.1f} {unit}"
+
+
+def cells(row: Row) -> tuple[str, ...]:
+    ratio = row.ratio
+    holds = {None: "—", True: "yes", False: "**NO**"}[row.holds]
+    return (row.scenario, row.size, str(row.runs), amount(row.value, row.unit),
+            amount(row.baseline, row.unit), "—" if ratio is None else f"{ratio:.2f}×",
+            row.target.describe(row.unit) if row.target else "— (reported)", holds, row.note)
+
+
+def table(rows: Sequence[Row]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(c.replace("|", "/") for c in cells(row)) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def markdown(rows: Sequence[Row], seconds: float, command: str) -> str:
+    info = "\n".join(f"- {key}: {value}" for key, value in machine())
+    failing = [row.scenario + f" ({row.size})" for row in rows if row.holds is False]
+    verdict = ("Every target holds." if not failing
+               else "Targets that do not hold: " + "; ".join(failing) + ".")
+    return f"""# Benchmark results
+
+`{command}` — the whole suite took {seconds:.0f} s.
+
+Each number is the median of *runs* timed runs (after one untimed warm-up where the scenario
+says so); *baseline* is the bare cost of the same job with Qt and SQLite alone, measured in the
+same run, and *ratio* = median / baseline. Scenarios are in `benchmarks/bench_*.py`.
+
+{table(rows)}
+
+{verdict}
+
+## How each scenario is measured
+
+{METHOD}
+## Machine
+
+{info}
+"""
+
+
+def write(path: Path, rows: Sequence[Row], seconds: float, command: str) -> None:
+    path.write_text(markdown(rows, seconds, command), encoding="utf-8")

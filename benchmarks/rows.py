@@ -1,0 +1,77 @@
+"""Result rows, targets and scenario descriptions (standard library only)."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from benchmarks.generate import Size
+    from benchmarks.harness import Workspace
+
+
+@dataclass(frozen=True)
+class Target:
+    """What must hold: the ratio to the baseline and/or the measured value stays under a bound."""
+
+    max_ratio: float | None = None
+    max_value: float | None = None
+
+    def describe(self, unit: str) -> str:
+        parts = []
+        if self.max_ratio is not None:
+            parts.append(f"≤ {self.max_ratio:g}×")
+        if self.max_value is not None:
+            parts.append(f"≤ {self.max_value:g} {unit}")
+        return ", ".join(parts)
+
+    def holds(self, value: float, ratio: float | None) -> bool:
+        if self.max_ratio is not None and (ratio is None or ratio > self.max_ratio):
+            return False
+        return self.max_value is None or value <= self.max_value
+
+
+@dataclass
+class Row:
+    """One line of the results table. ``value`` is a median over ``runs`` unless ``note`` says
+    otherwise; ``baseline`` is the bare cost measured in the same run, in the same unit."""
+
+    scenario: str
+    size: str
+    runs: int
+    value: float
+    unit: str = "ms"
+    baseline: float | None = None
+    target: Target | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline is None or self.baseline <= 0:
+            return None
+        return self.value / self.baseline
+
+    @property
+    def holds(self) -> bool | None:
+        """None when the scenario has no target (reported only)."""
+        return None if self.target is None else self.target.holds(self.value, self.ratio)
+
+
+ScenarioFunction = Callable[["Workspace", "Size", int], list[Row]]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A benchmark: ``run(workspace, size, repeat)`` returns its rows. ``sizes`` and ``repeat``
+    are what the full suite uses; the smoke test runs it at the smallest size, once."""
+
+    name: str
+    run: ScenarioFunction
+    sizes: tuple[str, ...]
+    repeat: int
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
