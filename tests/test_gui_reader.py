@@ -38,8 +38,10 @@ def press(qtbot, window, key: str) -> None:
 
 
 def format_at(window, position_utf16: int) -> QTextCharFormat | None:
-    """The highlight format Qt will paint at a document position (None: unhighlighted)."""
+    """The highlight format Qt paints at a document position (None: unhighlighted), looked at
+    as a person would: scrolled into view first (lines are highlighted as they show)."""
     block = window.reader.document().findBlock(position_utf16)
+    window.reader.verticalScrollBar().setValue(block.firstLineNumber())
     local = position_utf16 - block.position()
     ranges = block.layout().formats()
     for fmt_range in ranges:
@@ -279,6 +281,27 @@ def test_zoom_changes_the_reading_font(qtbot, window) -> None:
     assert window.reader.font().pointSizeF() > size
     window.actions_by_name["zoom_reset"].trigger()
     assert window.reader.font().pointSizeF() == size
+
+
+def test_lines_are_highlighted_as_they_come_into_view(qtbot, make_window, project) -> None:
+    from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
+
+    paragraphs = [f"Paragraph {n} says Tier 2 again." for n in range(3000)]
+    text = "\n\n".join(paragraphs)
+    spans = [ImportedAnnotation("Tier rating", m, m + 6)
+             for m in (text.index("Tier 2", text.index(p)) for p in paragraphs)]
+    project.import_bundle(ImportedBundle([ImportedDocument(text, "Long", annotations=spans)]))
+    window = make_window(project)
+    reader = window.reader
+    last_line = len(reader.lines) - 1
+    assert reader.wants(0) and not reader.wants(last_line)  # the end is not painted yet
+    scrollbar = reader.verticalScrollBar()
+    scrollbar.setValue(scrollbar.maximum())  # scroll to the end, as a person would
+    assert reader.wants(last_line)
+    block = reader.document().findBlockByNumber(last_line)
+    assert any(r.format.background().color().isValid() for r in block.layout().formats())
+    middle = last_line // 2
+    assert not reader.wants(middle)  # never shown, never highlighted
 
 
 def test_label_bar_button_labels_the_selection(qtbot, window) -> None:

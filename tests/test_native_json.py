@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-import pytest
 
 from annotator.core.errors import ImportFailed
 from annotator.io import native_json

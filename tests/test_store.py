@@ -262,3 +262,14 @@ def test_failed_migration_leaves_the_project_as_it_was(project_path: Path, tmp_p
         Project.open(project_path)
     assert sql(project_path, "PRAGMA user_version") == [(1,)]
     assert sql(project_path, "SELECT version_num FROM alembic_version") == [("0001",)]
+
+
+def test_damage_found_while_reading_annotations_is_a_project_error(project: Project) -> None:
+    doc_id = project.import_bundle(one_doc_bundle()).added[0].id
+    project.add_annotation(doc_id, "Claim", 0, 8)
+    other = sqlite3.connect(project.path)  # another program breaks the file under us
+    other.execute("DROP TABLE labels")
+    other.commit()
+    other.close()
+    with pytest.raises(ProjectError, match=r"database error \(no such table: labels\)"):
+        project.annotations(doc_id)

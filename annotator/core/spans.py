@@ -7,7 +7,7 @@ import unicodedata
 from bisect import bisect_right, insort
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Qt starts a new block at \n and at U+2029 PARAGRAPH SEPARATOR; lines here must match blocks.
 _NEWLINE = re.compile("[\n\u2029]")
@@ -61,8 +61,9 @@ class LineIndex:
         return self.starts[line], end
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(NamedTuple):
+    """A span as the reader needs it; tuple order (start, end, label, id) is text order."""
+
     start: int
     end: int
     label: str
@@ -76,11 +77,17 @@ class SpanIndex:
         self.lines = lines
         self._by_line: defaultdict[int, list[Span]] = defaultdict(list)
         self._by_id: dict[str, Span] = {}
-        # a key, not Span's generated ordering: 5x faster for 50k spans
-        for span in sorted(spans, key=lambda s: (s.start, s.end, s.label, s.id)):
-            self._by_id[span.id] = span
-            for line in self._lines_of(span):
-                self._by_line[line].append(span)
+        # the loop below runs 50k times when a big document opens: kept free of method calls
+        starts, by_line, by_id = lines.starts, self._by_line, self._by_id
+        for span in sorted(spans):
+            by_id[span.id] = span
+            first = bisect_right(starts, span.start) - 1
+            last = bisect_right(starts, span.end - 1) - 1
+            if first == last:
+                by_line[first].append(span)
+            else:
+                for line in range(first, last + 1):
+                    by_line[line].append(span)
 
     def __len__(self) -> int:
         return len(self._by_id)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import sys
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from collections.abc import Iterable
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import IO, Any
 

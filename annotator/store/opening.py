@@ -33,7 +33,7 @@ def one_line(exc: Exception) -> str:
     return next(iter(str(exc).splitlines()), type(exc).__name__)
 
 
-def sqlite_reason(exc: DBAPIError) -> str:
+def sqlite_reason(exc: DBAPIError | sqlite3.Error) -> str:
     text = one_line(exc)
     if "readonly" in text or "read-only" in text:
         return "the project file is read-only; changes cannot be saved"
