@@ -1,4 +1,5 @@
-"""Build a demo project from the sample article and render docs/screenshot.png offscreen.
+"""Build a demo project from the sample article and render docs/screenshot.png (the main
+window) and docs/codebook.png (Edit -> Codebook) offscreen.
 
 Run with `make screenshot`.
 """
@@ -51,9 +52,33 @@ def build(path: Path) -> None:
                                    attributes=attributes, annotator="demo")
 
 
+def codebook_screenshot(project_path: Path, out: Path, settings_file: Path) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.codebook_dialog import CodebookDialog
+    from annotator.gui.context import AppContext
+    from annotator.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    with Project.open(project_path) as project:
+        window = MainWindow(AppContext(project, settings, QUndoStack()))
+        window.show()
+        dialog = CodebookDialog(window.ctx, window)
+        dialog.show()
+        dialog.labels.setCurrentRow(0)
+        app.processEvents()
+        dialog.grab().save(str(out))
+        window.close()
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
     with tempfile.TemporaryDirectory() as folder:
         demo = Path(folder) / "Sample project.annot"
         build(demo)
-        sys.exit(main(["--screenshot", str(out), str(demo)]))
+        status = main(["--screenshot", str(out), str(demo)])
+        codebook_screenshot(demo, out.with_name("codebook.png"), Path(folder) / "settings.ini")
+        sys.exit(status)

@@ -178,7 +178,7 @@ class AnnotationPanel(QWidget):
                      default=40)
         header_width = metrics.horizontalAdvance(AnnotationModel.COLUMNS[0])
         icon = self.view.iconSize().width() or 16
-        self.view.horizontalHeader().resizeSection(0, max(widest + icon, header_width) + 24)
+        self.view.horizontalHeader().resizeSection(0, max(widest + icon, header_width) + 36)
 
     def _refresh_labels(self) -> None:
         counts = self.model.counts
