@@ -4,7 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint format screenshot clean
+.PHONY: run test bench lint format screenshot clean dist dist-smoke icons validate-desktop \
+	install-desktop uninstall-desktop
+
+# Desktop integration (packaging/linux): `make install-desktop PREFIX=/usr/local EXEC=/opt/...`
+PREFIX ?= $(HOME)/.local
+EXEC   ?= annotator
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +38,26 @@ format: $(STAMP)
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python docs/make_screenshot.py docs/screenshot.png
+
+# The one-folder bundle dist/annotator/ and dist/annotator-VERSION-linux-ARCH.tar.gz, built in
+# its own venv (build/dist-venv) and smoke-tested as the last step (packaging/build.sh).
+dist:
+	PYTHON=$(PYTHON) bash packaging/build.sh
+
+dist-smoke:
+	bash packaging/smoke.sh $(firstword $(wildcard dist/annotator-*.tar.gz) dist/annotator)
+
+icons: $(STAMP)
+	$(BIN)/python packaging/make_icons.py
+
+validate-desktop:
+	sh packaging/linux/validate.sh
+
+install-desktop:
+	sh packaging/linux/install-desktop.sh --prefix $(PREFIX) --exec $(EXEC)
+
+uninstall-desktop:
+	sh packaging/linux/install-desktop.sh --prefix $(PREFIX) --uninstall
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

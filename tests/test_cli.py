@@ -126,3 +126,17 @@ def test_a_file_that_fails_leaves_the_project_unchanged(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: {bad}: document 2")
     assert run("export", project).stdout == before
+
+
+def test_exported_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    project = tmp_path / "p.annot"
+    run("import", project, SAMPLE)
+    old = os.umask(0o022)
+    try:
+        for fmt, name in (("json", "out.json"), ("csv", "out.csv"), ("qdpx", "out.qdpx"),
+                          ("brat", "brat")):
+            assert main(["export", str(project), "--format", fmt, "-o", str(tmp_path / name)]) == 0
+            mode = (tmp_path / name).stat().st_mode & 0o777
+            assert mode == (0o755 if fmt == "brat" else 0o644), (fmt, oct(mode))
+    finally:
+        os.umask(old)

@@ -32,10 +32,10 @@ from typing import Any
 from annotator.core.errors import ImportFailed
 from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
 from annotator.core.text import canonical_text
+from annotator.io.files import atomic_folder
 from annotator.io.interchange import (
     RawSpans,
     SpanProblem,
-    atomic_folder,
     reading,
     safe_file_stems,
 )

@@ -7,10 +7,7 @@ moved into place on success). Reading: unexpected library errors become one-line
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 import unicodedata
 import uuid
 from collections.abc import Iterator
@@ -18,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
-from annotator.core.errors import AnnotatorError, ImportFailed
+from annotator.core.errors import ImportFailed
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import NewlineShift
 from annotator.io.txt import describe_error
@@ -30,62 +27,6 @@ class SpanProblem(Exception):
     """A span that does not fit its text; the message names the document and the span."""
 
 
-# -- writing -----------------------------------------------------------------------------------
-
-
-@contextmanager
-def atomic_file(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; it replaces ``target`` only on success."""
-    try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-        os.close(handle)
-    except OSError as exc:
-        raise AnnotatorError(target, f"cannot be written ({exc.strerror or exc})") from exc
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise AnnotatorError(target, f"cannot be written ({exc.strerror or exc})") from exc
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
-def atomic_folder(target: Path, allowed: tuple[str, ...]) -> Iterator[Path]:
-    """Yield a temporary folder beside ``target``; on success it becomes ``target``.
-
-    An existing ``target`` is replaced only when it is empty or holds nothing but files whose
-    names end with one of ``allowed`` (a previous export); anything else is refused untouched.
-    """
-    if target.exists():
-        if not target.is_dir():
-            raise AnnotatorError(target, "exists and is not a folder")
-        strangers = [p.name for p in target.iterdir() if not p.name.endswith(allowed)]
-        if strangers:
-            raise AnnotatorError(target, f"is a folder holding other files ({strangers[0]!r}); "
-                                 "choose an empty or new folder")
-    try:
-        temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent or "."))
-    except OSError as exc:
-        raise AnnotatorError(target, f"cannot be written ({exc.strerror or exc})") from exc
-    try:
-        yield temporary
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-            os.replace(target, old)
-            os.replace(temporary, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(temporary, target)
-    except OSError as exc:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise AnnotatorError(target, f"cannot be written ({exc.strerror or exc})") from exc
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
 
 
 _UNSAFE_NAME = re.compile(r"[^\w.\- ]+")

@@ -34,7 +34,8 @@ from lxml import etree
 from annotator import __version__
 from annotator.core.labels import LabelDef
 from annotator.core.model import Annotation, Document, timestamp
-from annotator.io.interchange import atomic_file, stable_uuid
+from annotator.io.files import atomic_file
+from annotator.io.interchange import stable_uuid
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
 
 NS = "urn:QDA-XML:project:1.0"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
-from annotator.io.interchange import atomic_file
+from annotator.io.files import atomic_file
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
 from annotator.io.tabular import table
 
