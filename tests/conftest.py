@@ -69,3 +69,27 @@ def make_window(qtbot, tmp_path: Path):
 @pytest.fixture
 def window(make_window, sample_project: Project):
     return make_window(sample_project)
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if anything opens a network connection (importers must never fetch)."""
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an importer tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def sql(path: Path, query: str) -> list[tuple]:
+    """Rows of ``query`` on the SQLite file at ``path``, read with a separate connection."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(query).fetchall()
+    finally:
+        connection.close()

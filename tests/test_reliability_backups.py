@@ -16,7 +16,7 @@ from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDoc
 from annotator.store import backups
 from annotator.store.project import Project
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, sql
 from .reliability import overwrite_middle_page
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -26,14 +26,6 @@ def add_document(project: Project, text: str, spans: int = 1) -> str:
     bundle = ImportedBundle([ImportedDocument(text, text[:20], annotations=[
         ImportedAnnotation("Claim", 0, 3) for _ in range(spans)])])
     return project.import_bundle(bundle).added[0].id
-
-
-def sql(path: Path, query: str) -> list[tuple]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(query).fetchall()
-    finally:
-        connection.close()
 
 
 def test_rolling_policy_interval_change_and_keep_five(project: Project) -> None:

@@ -19,15 +19,7 @@ from annotator.core.model import (
 from annotator.store import database, fileformat
 from annotator.store.project import Project
 
-from .conftest import SAMPLE
-
-
-def sql(path: Path, query: str) -> list[tuple]:
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(query).fetchall()
-    finally:
-        connection.close()
+from .conftest import SAMPLE, sql
 
 
 def one_doc_bundle(text: str = "Cambodia moved to Tier 2 👍 today.", **doc) -> ImportedBundle:

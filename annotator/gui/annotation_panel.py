@@ -13,11 +13,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +23,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import Annotation
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import excerpt, show_value
-from annotator.gui.table_model import AnyIndex, RowsModel
+from annotator.gui.table_model import AnyIndex, RowsModel, row_table
 
 ALL_LABELS = ""
 
@@ -142,13 +140,7 @@ class AnnotationPanel(QWidget):
         self.label_filter.currentIndexChanged.connect(self._filter_changed)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
+        self.view = row_table(self.proxy)
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.view.horizontalHeader()
         # fixed, from the label names: sizing to contents asks data() for every row (50k)

@@ -12,11 +12,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLineEdit,
     QMenu,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +22,7 @@ from PySide6.QtWidgets import (
 from annotator.core.model import DocumentStatus, DocumentSummary
 from annotator.gui.commands import SetDocumentStatus
 from annotator.gui.context import AppContext
-from annotator.gui.table_model import AnyIndex, RowsModel
+from annotator.gui.table_model import AnyIndex, RowsModel, row_table
 
 STATUS_MARK = {DocumentStatus.NEW: "○ new", DocumentStatus.IN_PROGRESS: "◐ in progress",
                DocumentStatus.DONE: "● done"}
@@ -78,13 +76,7 @@ class DocumentList(QWidget):
         self.proxy.setFilterKeyColumn(0)
         self.filter = QLineEdit(placeholderText="Filter documents", clearButtonEnabled=True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
+        self.view = row_table(self.proxy)
         self.view.setAlternatingRowColors(True)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
