@@ -92,6 +92,9 @@ class SpanIndex:
     def __len__(self) -> int:
         return len(self._by_id)
 
+    def __iter__(self) -> Iterator[Span]:
+        return iter(self._by_id.values())
+
     def __contains__(self, span_id: str) -> bool:
         return span_id in self._by_id
 

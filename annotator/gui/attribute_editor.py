@@ -209,15 +209,6 @@ class AttributeEditor(QWidget):
             line.setText(text)
             self._attributes_edited()
 
-    def fill_text_attribute(self, name: str, text: str) -> bool:
-        editor = self._editors.get(name)
-        line = getattr(editor, "line", None)
-        if line is None:
-            return False
-        line.setText(text)
-        self._attributes_edited()
-        return True
-
     def _apply_change(self, _document_id: str, removed: list, added: list) -> None:
         if self.annotation is None:
             return

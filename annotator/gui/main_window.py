@@ -164,28 +164,30 @@ class MainWindow(QMainWindow):
     def snap_enabled(self) -> bool:
         return self.ctx.settings.value("reader/snap", True, type=bool)
 
-    def selected_text(self) -> str | None:
+    def _selection(self) -> tuple[int, int] | str:
+        """The selected code-point range (snapped to words if that is on), or why there is none."""
         selected = self.reader.selected_range()
-        if selected is None:
-            return None
+        if self.reader.document_id is None or selected is None:
+            return "Select some text first, then press a label's key."
         if self.snap_enabled():
             selected = snap_to_words(self.reader.text, *selected)
-        return self.reader.text[selected[0]:selected[1]] if selected else None
+            if selected is None:
+                return "Only spaces or punctuation are selected."
+        return selected
+
+    def selected_text(self) -> str | None:
+        selected = self._selection()
+        return None if isinstance(selected, str) else self.reader.text[selected[0]:selected[1]]
 
     def label_selection(self, label: str) -> None:
         if self._refuse_if_read_only():
             return
-        document_id = self.reader.document_id
-        selected = self.reader.selected_range()
-        if document_id is None or selected is None:
-            self.statusBar().showMessage("Select some text first, then press a label's key.", 4000)
+        selected = self._selection()
+        if isinstance(selected, str):
+            self.statusBar().showMessage(selected, 4000)
             return
-        if self.snap_enabled():
-            selected = snap_to_words(self.reader.text, *selected)
-            if selected is None:
-                self.statusBar().showMessage("Only spaces or punctuation are selected.", 4000)
-                return
-        command = AddAnnotations(self.ctx, document_id, label, [selected])
+        assert self.reader.document_id is not None
+        command = AddAnnotations(self.ctx, self.reader.document_id, label, [selected])
         self.ctx.undo_stack.push(command)
         cursor = self.reader.textCursor()
         cursor.clearSelection()
@@ -200,8 +202,7 @@ class MainWindow(QMainWindow):
         document_id = self.reader.document_id
         if document_id is None or self.reader.index is None or self._refuse_if_read_only():
             return
-        existing = {(s.start, s.end) for line in range(len(self.reader.lines))
-                    for s in self.reader.index.in_line(line) if s.label == label}
+        existing = {(s.start, s.end) for s in self.reader.index if s.label == label}
         fresh = [r for r in ranges if r not in existing]
         if not fresh:
             self.statusBar().showMessage(f"Every match is already labelled {label}.", 4000)

@@ -24,8 +24,6 @@ READERS = {
     ".qdpx": "qdpx_import",
 }
 
-SUPPORTED = "txt, md, html, docx, pdf, json, Label Studio json, doccano jsonl, brat, qdpx"
-
 
 def reader_for(path: Path) -> str:
     name = READERS.get(path.suffix.lower())

@@ -149,10 +149,6 @@ def parse_labels(items: list, path: Path) -> list[LabelDef]:
         raise ImportFailed(path, str(exc)) from exc
 
 
-def looks_like_project(data: Any) -> bool:
-    return isinstance(data, dict) and (data.get("format") == FORMAT or "documents" in data)
-
-
 def parse_project(data: Any) -> ImportedBundle:
     if not isinstance(data, dict):
         raise _Problem("not an Annotator project JSON (the top level is not an object)")

@@ -23,7 +23,6 @@ from annotator.store.convert import (
     annotation_from_row,
     document_from_row,
     label_from_row,
-    label_to_row,
 )
 from annotator.store.database import make_engine, read_only_reason
 from annotator.store.importing import ImportSummary, add_bundle
@@ -254,9 +253,12 @@ class Project:
         """Put annotations back exactly as they were (ids and timestamps kept), replacing any
         with the same id: the undo of a delete or an edit."""
         with self._session(write=True) as s:
+            label_ids: dict[str, int] = {}
             for a in annotations:
+                if a.label not in label_ids:  # undoing a label's deletion may restore thousands
+                    label_ids[a.label] = _label_id(s, a.label)
                 s.merge(Annotation(
-                    id=a.id, document_id=a.document_id, label_id=_label_id(s, a.label),
+                    id=a.id, document_id=a.document_id, label_id=label_ids[a.label],
                     start=a.start, end=a.end, text=a.text, attributes=dict(a.attributes),
                     note=a.note, annotator=a.annotator, created=a.created, modified=a.modified,
                 ))
@@ -307,18 +309,14 @@ class Project:
 
     def snapshot_documents(self, ids: Sequence[str]) -> model.ImportedBundle:
         """Everything about these documents, ready to be put back with :meth:`import_bundle`."""
-        by_document: dict[str, list[model.ImportedAnnotation]] = {i: [] for i in ids}
-        for id in ids:
-            for a in self.annotations(id):
-                by_document[id].append(model.ImportedAnnotation(
-                    a.label, a.start, a.end, a.attributes, a.note, a.annotator, a.id, a.created,
-                    a.modified))
         documents = []
         for id in ids:
             d = self.document(id)
+            spans = [model.ImportedAnnotation(a.label, a.start, a.end, a.attributes, a.note,
+                                              a.annotator, a.id, a.created, a.modified)
+                     for a in self.annotations(id)]
             documents.append(model.ImportedDocument(
-                d.text, d.title, d.source, d.metadata, by_document[id], d.id, d.created,
-                d.status))
+                d.text, d.title, d.source, d.metadata, spans, d.id, d.created, d.status))
         return model.ImportedBundle(documents)
 
     def delete_documents(self, ids: Iterable[str]) -> None:
@@ -327,14 +325,6 @@ class Project:
             s.execute(delete(Document).where(Document.id.in_(ids)))
         for document_id in ids:  # an id may come back later with another text
             self._texts.pop(document_id, None)
-
-    # -- labels --------------------------------------------------------------------------------
-
-    def add_labels(self, labels: Iterable[LabelDef]) -> None:
-        with self._session(write=True) as s:
-            position = s.scalar(select(func.coalesce(func.max(Label.position), -1))) + 1
-            for offset, label in enumerate(labels):
-                s.add(label_to_row(label, position + offset))
 
     # -- bulk import ---------------------------------------------------------------------------
 
