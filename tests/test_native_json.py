@@ -166,7 +166,8 @@ BAD_FILES = [
                 {"text": "short", "annotations": [{"label": "Claim", "start": 2, "end": 40}]}
             ]
         },
-        "document 1 ('short'), annotation 1 (Claim 2..40): the span ends beyond the text (length 5)",
+        "document 1 ('short'), annotation 1 (Claim 2..40): "
+        "the span ends beyond the text (length 5)",
     ),
     (
         {

@@ -79,7 +79,7 @@ def test_foreign_keys_are_enforced_and_cascade(project: Project) -> None:
     doc_id = summary.added[0].id
     project.delete_documents([doc_id])
     assert sql(project.path, "SELECT count(*) FROM annotations") == [(0,)]
-    with project._session(write=True) as s, pytest.raises(IntegrityError):
+    with project.transaction() as s, pytest.raises(IntegrityError):
         s.connection().exec_driver_sql(
             "INSERT INTO annotations VALUES "
             "('x', 'no-such-doc', 1, 0, 1, 'a', '{}', '', '', '', '')"
@@ -88,7 +88,7 @@ def test_foreign_keys_are_enforced_and_cascade(project: Project) -> None:
 
 def test_span_order_is_checked_by_the_database(project: Project) -> None:
     doc_id = project.import_bundle(one_doc_bundle()).added[0].id
-    with project._session(write=True) as s, pytest.raises(IntegrityError):
+    with project.transaction() as s, pytest.raises(IntegrityError):
         s.connection().exec_driver_sql(
             f"INSERT INTO annotations VALUES ('x', '{doc_id}', 1, 5, 5, '', '{{}}', '', '', '', '')"
         )

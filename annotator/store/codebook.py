@@ -14,12 +14,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.labels import DEFAULT_LABELS, AttributeDef, AttributeKind, LabelDef
 from annotator.core.model import Annotation as AnnotationRecord
-from annotator.store.convert import (
-    annotation_from_row,
-    attribute_to_row,
-    label_from_row,
-    label_to_row,
-)
+from annotator.store import annotation_rows
+from annotator.store.convert import attribute_to_row, label_from_row, label_to_row
 from annotator.store.models import Annotation, Label
 from annotator.store.project import Project
 
@@ -71,13 +67,13 @@ def _check_shortcut(s: Session, shortcut: str | None, ignore: str | None = None)
 
 
 def annotation_count(project: Project, name: str) -> int:
-    with project._session() as s:
+    with project.reading() as s:
         return s.scalar(select(func.count(Annotation.id)).join(Label).where(Label.name == name))
 
 
 def add_label(project: Project, label: LabelDef, position: int | None = None) -> None:
     """Add ``label`` at ``position`` (default: last)."""
-    with project._session(write=True) as s:
+    with project.transaction() as s:
         _check_name(s, label.name)
         _check_shortcut(s, label.shortcut)
         count = s.scalar(select(func.count(Label.id)))
@@ -90,7 +86,7 @@ def add_label(project: Project, label: LabelDef, position: int | None = None) ->
 
 def update_label(project: Project, name: str, /, **changes: Any) -> LabelDef:
     """Change a label's name, color, shortcut or description; returns the label as it was."""
-    with project._session(write=True) as s:
+    with project.transaction() as s:
         row = _row(s, name)
         before = label_from_row(row)
         if "name" in changes:
@@ -106,7 +102,7 @@ def update_label(project: Project, name: str, /, **changes: Any) -> LabelDef:
 
 def move_label(project: Project, name: str, position: int) -> int:
     """Move ``name`` to ``position`` in the codebook's order; returns its old position."""
-    with project._session(write=True) as s:
+    with project.transaction() as s:
         rows = list(s.scalars(select(Label).order_by(Label.position)))
         old = next(i for i, r in enumerate(rows) if r.name == name)
         moving = rows.pop(old)
@@ -118,7 +114,7 @@ def move_label(project: Project, name: str, position: int) -> int:
 
 def delete_label(project: Project, name: str, move_to: str | None = None) -> DeletedLabel:
     """Delete a label; its annotations are deleted too, or moved to ``move_to``."""
-    with project._session(write=True) as s:
+    with project.transaction() as s:
         row = _row(s, name)
         deleted = DeletedLabel(label_from_row(row), row.position, moved_to=move_to)
         spans = s.execute(select(Annotation).where(Annotation.label_id == row.id)).scalars().all()
@@ -129,7 +125,7 @@ def delete_label(project: Project, name: str, move_to: str | None = None) -> Del
                 update(Annotation).where(Annotation.label_id == row.id).values(label_id=target.id)
             )
         else:
-            deleted.annotations = [annotation_from_row(a, name) for a in spans]
+            deleted.annotations = [annotation_rows.from_orm(a, name) for a in spans]
             s.execute(delete(Annotation).where(Annotation.label_id == row.id))
         s.delete(row)
         s.flush()
@@ -145,7 +141,7 @@ def restore_label(project: Project, deleted: DeletedLabel) -> None:
     """Undo :func:`delete_label`: the label, its place, and its annotations come back."""
     add_label(project, deleted.label, deleted.position)
     if deleted.moved_ids:
-        with project._session(write=True) as s:
+        with project.transaction() as s:
             label_id = _row(s, deleted.label.name).id
             s.execute(
                 update(Annotation)
@@ -170,7 +166,7 @@ def set_attributes(
             raise CodebookError(f"the choice attribute {a.name!r} needs at least one choice")
         if a.default is not None and not a.accepts(a.default):
             raise CodebookError(f"the default of {a.name!r} does not fit its kind")
-    with project._session(write=True) as s:
+    with project.transaction() as s:
         row = _row(s, name)
         before = label_from_row(row).attributes
         row.attributes.clear()
@@ -182,7 +178,7 @@ def set_attributes(
 def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
     """Rename an attribute and carry every annotation's value over to the new name."""
     new = new.strip()
-    with project._session(write=True) as s:
+    with project.transaction() as s:
         row = _row(s, label)
         attribute = next((a for a in row.attributes if a.name == old), None)
         if attribute is None:
@@ -210,7 +206,7 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
     """
     report = MergeReport()
     current = project.labels()
-    with project._session(write=True) as s:
+    with project.transaction() as s:
         fresh = current == list(DEFAULT_LABELS) and not s.scalar(select(func.count(Annotation.id)))
         if fresh:
             s.execute(delete(Label))

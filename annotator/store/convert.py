@@ -1,10 +1,11 @@
-"""Rows <-> core types, so nothing above the store holds a session-bound object."""
+"""Label and document rows <-> core types, so nothing above the store holds a session-bound
+object. Annotations have their own mapper, with the bulk paths: :mod:`annotation_rows`."""
 
 from __future__ import annotations
 
 from annotator.core import model
 from annotator.core.labels import AttributeDef, AttributeKind, LabelDef
-from annotator.store.models import Annotation, Document, Label, LabelAttribute
+from annotator.store.models import Document, Label, LabelAttribute
 
 
 def label_from_row(row: Label) -> LabelDef:
@@ -58,20 +59,4 @@ def document_from_row(row: Document) -> model.Document:
         sha256=row.sha256,
         created=row.created,
         status=model.DocumentStatus(row.status),
-    )
-
-
-def annotation_from_row(row: Annotation, label: str) -> model.Annotation:
-    return model.Annotation(
-        id=row.id,
-        document_id=row.document_id,
-        label=label,
-        start=row.start,
-        end=row.end,
-        text=row.text,
-        attributes=dict(row.attributes),
-        note=row.note,
-        annotator=row.annotator,
-        created=row.created,
-        modified=row.modified,
     )

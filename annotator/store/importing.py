@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.core import model
 from annotator.core.labels import LabelDef, next_color
 from annotator.core.text import text_sha256
+from annotator.store import annotation_rows
 from annotator.store.convert import attribute_to_row, label_to_row
 from annotator.store.models import Annotation, Document, Label
 
@@ -57,7 +57,7 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
     now = model.timestamp()
 
     documents: list[dict] = []
-    annotations: list[dict] = []
+    annotations: list[tuple] = []  # in annotation_rows.COLUMNS order
     for sha, doc in _by_sha(bundle, shas):
         if sha in known_texts:
             summary.skipped.append(SkippedDocument(doc.title, known_texts[sha]))
@@ -94,7 +94,7 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
                     span.start,
                     span.end,
                     doc.text[span.start : span.end],
-                    json.dumps(span.attributes) if span.attributes else "{}",
+                    annotation_rows.attributes_json(span.attributes),
                     span.note,
                     span.annotator,
                     span.created or now,
@@ -105,30 +105,9 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
 
     if documents:
         s.execute(insert(Document), documents)
-    if annotations:
-        # Plain executemany, not the ORM's bulk insert: 100k rows in a fifth of the time.
-        # json.dumps with default settings is what the JSON column itself writes.
-        s.connection().exec_driver_sql(_INSERT_ANNOTATION, annotations)
+    # One executemany, not the ORM's bulk insert: 100k rows in a fifth of the time.
+    annotation_rows.insert(s.connection(), annotations)
     return summary
-
-
-_ANNOTATION_COLUMNS = (
-    "id",
-    "document_id",
-    "label_id",
-    "start",
-    "end",
-    "text",
-    "attributes",
-    "note",
-    "annotator",
-    "created",
-    "modified",
-)
-_INSERT_ANNOTATION = (
-    f"INSERT INTO annotations ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in _ANNOTATION_COLUMNS)})"
-    f" VALUES ({', '.join('?' * len(_ANNOTATION_COLUMNS))})"
-)
 
 
 def _titles_by_sha(s: Session, shas: list[str]) -> dict[str, str]:

@@ -18,27 +18,11 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.core import model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
-from annotator.store import database, fileformat, opening
-from annotator.store.convert import (
-    annotation_from_row,
-    document_from_row,
-    label_from_row,
-)
+from annotator.store import annotation_rows, database, fileformat, opening
+from annotator.store.convert import document_from_row, label_from_row
 from annotator.store.database import make_engine, read_only_reason
 from annotator.store.importing import ImportSummary, add_bundle
 from annotator.store.models import Annotation, Document, Label, ProjectMeta
-
-_ANNOTATION_SELECT = (
-    'SELECT a.id, a.document_id, l.name, a.start, a."end", a.text, a.attributes, a.note, '
-    "a.annotator, a.created, a.modified FROM annotations a JOIN labels l ON l.id = a.label_id "
-)
-_ANNOTATIONS_OF_DOCUMENT = (
-    _ANNOTATION_SELECT + 'WHERE a.document_id = ? ORDER BY a.start, a."end", a.id'
-)
-_ALL_ANNOTATIONS = (
-    _ANNOTATION_SELECT + "JOIN documents d ON d.id = a.document_id "
-    'ORDER BY d.position, a.start, a."end", a.id'
-)
 
 
 def new_id() -> str:
@@ -121,19 +105,33 @@ class Project:
         self.close()
 
     @contextmanager
-    def _session(self, write: bool = False) -> Iterator[Session]:
-        if write and self.read_only_reason:
+    def reading(self) -> Iterator[Session]:
+        """A session for reads (no transaction is held open beyond them)."""
+        with self._errors_named(), Session(self._engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """The one way to write: a session in one ``BEGIN IMMEDIATE`` transaction, committed when
+        the block ends, rolled back (the project as before) when it raises. Refused at once on a
+        read-only project."""
+        if self.read_only_reason:
             raise ProjectError(
                 self.path, f"is open read-only ({self.read_only_reason}); the change was not saved"
             )
+        engine = database.for_writing(self._engine)
+        with (
+            self._errors_named(),
+            Session(engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
+    def _errors_named(self) -> Iterator[None]:
+        """Database and stored-JSON failures become a one-line :class:`ProjectError`."""
         try:
-            engine = database.for_writing(self._engine) if write else self._engine
-            with Session(engine, expire_on_commit=False) as session:
-                if write:
-                    with session.begin():
-                        yield session
-                else:
-                    yield session
+            yield
         except (DBAPIError, sqlite3.Error) as exc:  # sqlite3's own: reads on the raw cursor
             raise ProjectError(self.path, opening.sqlite_reason(exc)) from exc
         except json.JSONDecodeError as exc:  # a stored JSON value that is not JSON
@@ -142,11 +140,11 @@ class Project:
     # -- reading -------------------------------------------------------------------------------
 
     def meta(self) -> dict[str, str]:
-        with self._session() as s:
+        with self.reading() as s:
             return {row.key: row.value for row in s.scalars(select(ProjectMeta))}
 
     def labels(self) -> list[LabelDef]:
-        with self._session() as s:
+        with self.reading() as s:
             rows = s.scalars(
                 select(Label).options(selectinload(Label.attributes)).order_by(Label.position)
             )
@@ -172,14 +170,14 @@ class Project:
         )
         if document_id is not None:
             query = query.where(Document.id == document_id)
-        with self._session() as s:
+        with self.reading() as s:
             return [
                 model.DocumentSummary(id, title, source, model.DocumentStatus(status), n, length)
                 for id, title, source, status, length, n in s.execute(query)
             ]
 
     def document(self, document_id: str) -> model.Document:
-        with self._session() as s:
+        with self.reading() as s:
             row = s.get(Document, document_id)
             if row is None:
                 raise KeyError(document_id)
@@ -197,34 +195,8 @@ class Project:
 
     def annotations(self, document_id: str | None = None) -> list[model.Annotation]:
         """Annotations of one document (or all), in document order, then text order."""
-        # Plain SQL on the session's DB-API cursor: even column-only ORM queries, and Core's
-        # Row objects, spent more time on 100k rows than SQLite spent producing them.
-        if document_id is not None:
-            sql, params = _ANNOTATIONS_OF_DOCUMENT, (document_id,)
-        else:
-            sql, params = _ALL_ANNOTATIONS, ()
-        with self._session() as s:
-            cursor = s.connection().connection.cursor()
-            try:
-                rows = cursor.execute(sql, params).fetchall()
-            finally:
-                cursor.close()
-        return [
-            model.Annotation(
-                id,
-                document,
-                label,
-                start,
-                end,
-                text,
-                _attributes(attributes),
-                note,
-                annotator,
-                created,
-                modified,
-            )
-            for id, document, label, start, end, text, attributes, note, annotator, created, modified in rows
-        ]
+        with self.reading() as s:
+            return annotation_rows.read(s.connection(), document_id)
 
     def annotation_counts(self) -> dict[str, int]:
         """Annotations per label name, every label listed (zero included), in label order."""
@@ -234,7 +206,7 @@ class Project:
             .group_by(Label.id)
             .order_by(Label.position)
         )
-        with self._session() as s:
+        with self.reading() as s:
             return dict(s.execute(query).all())
 
     # -- annotation edits ----------------------------------------------------------------------
@@ -274,7 +246,7 @@ class Project:
         ids: Sequence[str] | None = None,
     ) -> list[model.Annotation]:
         """Label each code-point range of one document, all in one transaction."""
-        with self._session(write=True) as s:
+        with self.transaction() as s:
             label_id = _label_id(s, label)
             text = self._texts.get(document_id)
             if text is None:
@@ -288,60 +260,46 @@ class Project:
                         f"span {start}..{end} is outside the text (length {len(text)})"
                     )
             now = model.timestamp()
-            rows = [
-                Annotation(
-                    id=ids[n] if ids else new_id(),
-                    document_id=document_id,
-                    label_id=label_id,
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                    attributes=dict(attributes or {}),
-                    note=note,
-                    annotator=annotator,
-                    created=now,
-                    modified=now,
+            added = [
+                model.Annotation(
+                    ids[n] if ids else new_id(),
+                    document_id,
+                    label,
+                    start,
+                    end,
+                    text[start:end],
+                    dict(attributes or {}),
+                    note,
+                    annotator,
+                    now,
+                    now,
                 )
                 for n, (start, end) in enumerate(ranges)
             ]
-            s.add_all(rows)
+            s.add_all(annotation_rows.to_orm(a, label_id) for a in added)
             s.flush()
-            return [annotation_from_row(row, label) for row in rows]
+            return added
 
     def restore_annotations(self, annotations: Iterable[model.Annotation]) -> None:
         """Put annotations back exactly as they were (ids and timestamps kept), replacing any
         with the same id: the undo of a delete or an edit."""
-        with self._session(write=True) as s:
+        with self.transaction() as s:
             label_ids: dict[str, int] = {}
             for a in annotations:
                 if a.label not in label_ids:  # undoing a label's deletion may restore thousands
                     label_ids[a.label] = _label_id(s, a.label)
-                s.merge(
-                    Annotation(
-                        id=a.id,
-                        document_id=a.document_id,
-                        label_id=label_ids[a.label],
-                        start=a.start,
-                        end=a.end,
-                        text=a.text,
-                        attributes=dict(a.attributes),
-                        note=a.note,
-                        annotator=a.annotator,
-                        created=a.created,
-                        modified=a.modified,
-                    )
-                )
+                s.merge(annotation_rows.to_orm(a, label_ids[a.label]))
 
     def delete_annotations(self, ids: Iterable[str]) -> list[model.Annotation]:
         """Delete by id; returns what was deleted, so the caller can restore it."""
         ids = list(ids)
-        with self._session(write=True) as s:
+        with self.transaction() as s:
             rows = s.execute(
                 select(Annotation, Label.name)
                 .join(Label, Label.id == Annotation.label_id)
                 .where(Annotation.id.in_(ids))
             ).all()
-            deleted = [annotation_from_row(row, name) for row, name in rows]
+            deleted = [annotation_rows.from_orm(row, name) for row, name in rows]
             s.execute(delete(Annotation).where(Annotation.id.in_(ids)))
             return deleted
 
@@ -353,7 +311,7 @@ class Project:
         attributes: dict[str, Any] | None = None,
         note: str | None = None,
     ) -> model.Annotation:
-        with self._session(write=True) as s:
+        with self.transaction() as s:
             row = s.get(Annotation, annotation_id)
             if row is None:
                 raise KeyError(annotation_id)
@@ -366,7 +324,7 @@ class Project:
             row.modified = model.timestamp()
             s.flush()
             name = s.scalar(select(Label.name).where(Label.id == row.label_id))
-            return annotation_from_row(row, name)
+            return annotation_rows.from_orm(row, name)
 
     # -- document edits ------------------------------------------------------------------------
 
@@ -374,7 +332,7 @@ class Project:
         self, document_id: str, status: model.DocumentStatus
     ) -> model.DocumentStatus:
         """Set the status; returns the previous one."""
-        with self._session(write=True) as s:
+        with self.transaction() as s:
             row = s.get(Document, document_id)
             if row is None:
                 raise KeyError(document_id)
@@ -410,7 +368,7 @@ class Project:
 
     def delete_documents(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        with self._session(write=True) as s:
+        with self.transaction() as s:
             s.execute(delete(Document).where(Document.id.in_(ids)))
         for document_id in ids:  # an id may come back later with another text
             self._texts.pop(document_id, None)
@@ -419,12 +377,8 @@ class Project:
 
     def import_bundle(self, bundle: model.ImportedBundle) -> ImportSummary:
         """Add a file's documents, annotations and labels in one transaction."""
-        with self._session(write=True) as s:
+        with self.transaction() as s:
             return add_bundle(s, bundle)
-
-
-def _attributes(raw: str) -> dict[str, Any]:
-    return {} if raw == "{}" else json.loads(raw)
 
 
 def _label_id(session: Session, name: str) -> int:
