@@ -18,7 +18,7 @@ from sqlalchemy import event
 
 from annotator.core.errors import ProjectError
 from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
-from annotator.store import fileformat
+from annotator.store import schema
 from annotator.store.project import Project
 
 NOBODY = 65534
@@ -79,7 +79,7 @@ def make_garbage_page(path: Path) -> Path:
 def make_newer_schema(path: Path) -> Path:
     Project.open(path).close()
     connection = sqlite3.connect(path)
-    connection.execute(f"PRAGMA user_version={fileformat.SCHEMA_VERSION + 1}")
+    connection.execute(f"PRAGMA user_version={schema.current_version() + 1}")
     connection.close()
     return path
 

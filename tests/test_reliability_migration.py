@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from annotator.cli import main
 from annotator.core.labels import DEFAULT_LABELS
-from annotator.store import backups, database, fileformat
+from annotator.store import backups, schema
 from annotator.store.project import Project
 
-from .conftest import FIXTURES
-from .test_store import SECOND_REVISION
+from .conftest import FIXTURES, sql
+from .helpers.migrations import pretend_newer_annotator
 
 sys.path.insert(0, str(FIXTURES))
 import make_v1_project as made  # noqa: E402
@@ -81,7 +82,7 @@ def test_the_v1_fixture_opens_with_every_annotation_intact(v1_copy: Path) -> Non
     with Project.open(v1_copy, create=False) as project:
         check_everything(project)
         backup = project.migration_backup
-    if fileformat.SCHEMA_VERSION > 1:  # a later Annotator migrated it, after a backup
+    if schema.current_version() > 1:  # a later Annotator migrated it, after a backup
         assert backup is not None and header_version(backup) == 1
     else:
         assert backup is None
@@ -90,16 +91,8 @@ def test_the_v1_fixture_opens_with_every_annotation_intact(v1_copy: Path) -> Non
 def test_the_v1_fixture_is_backed_up_then_migrated(
     v1_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As a later Annotator will: a second revision on top of today's migrations."""
-    scripts = tmp_path / "migrations"
-    shutil.copytree(database.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    number = fileformat.SCHEMA_VERSION + 1
-    revision = SECOND_REVISION.replace('"0002"', f'"{number:04d}"').replace(
-        'down_revision = "0001"', f'down_revision = "{number - 1:04d}"'
-    )
-    (scripts / "versions" / f"{number:04d}_language.py").write_text(revision)
-    monkeypatch.setattr(database, "MIGRATIONS_DIR", scripts)
-    monkeypatch.setattr(fileformat, "SCHEMA_VERSION", number)
+    """As a later Annotator will: one more revision on top of today's migrations."""
+    number = pretend_newer_annotator(tmp_path, monkeypatch)
     with Project.open(v1_copy, create=False) as project:
         check_everything(project)
         backup = project.migration_backup
@@ -109,3 +102,19 @@ def test_the_v1_fixture_is_backed_up_then_migrated(
     assert connection.execute("PRAGMA user_version").fetchone() == (number,)
     assert connection.execute("SELECT DISTINCT language FROM documents").fetchall() == [("en",)]
     connection.close()
+
+
+def test_an_upgraded_project_reports_the_new_version_everywhere(
+    v1_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    number = pretend_newer_annotator(tmp_path, monkeypatch)
+    assert schema.current_version() == number
+    with Project.open(v1_copy, create=False) as project:
+        assert project.meta()["schema_version"] == str(number)
+    assert header_version(v1_copy) == number
+    assert sql(v1_copy, "SELECT version_num FROM alembic_version") == [(f"{number:04d}",)]
+    assert sql(v1_copy, "SELECT value FROM project_meta WHERE key = 'schema_version'") == [
+        (str(number),)
+    ]
+    assert main(["info", str(v1_copy)]) == 0
+    assert f"Schema version: {number}," in capsys.readouterr().out

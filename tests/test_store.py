@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -16,10 +17,11 @@ from annotator.core.model import (
     ImportedBundle,
     ImportedDocument,
 )
-from annotator.store import database, fileformat
+from annotator.store import fileformat, schema
 from annotator.store.project import Project
 
 from .conftest import SAMPLE, sql
+from .helpers.migrations import NEXT_REVISION, pretend_newer_annotator
 
 
 def one_doc_bundle(text: str = "Cambodia moved to Tier 2 👍 today.", **doc) -> ImportedBundle:
@@ -29,19 +31,42 @@ def one_doc_bundle(text: str = "Cambodia moved to Tier 2 👍 today.", **doc) ->
 def test_new_project_is_stamped_and_has_the_default_labels(project: Project) -> None:
     path = project.path
     assert sql(path, "PRAGMA application_id") == [(fileformat.APPLICATION_ID,)]
-    assert sql(path, "PRAGMA user_version") == [(fileformat.SCHEMA_VERSION,)]
+    assert sql(path, "PRAGMA user_version") == [(schema.current_version(),)]
     assert sql(path, "PRAGMA journal_mode") == [("wal",)]
-    assert sql(path, "SELECT version_num FROM alembic_version") == [("0001",)]
+    head = schema.head_revision(schema.MIGRATIONS_DIR)
+    assert sql(path, "SELECT version_num FROM alembic_version") == [(head,)]
     assert project.labels() == list(DEFAULT_LABELS)
     assert [label.shortcut for label in project.labels()] == ["1", "2", "3", "4"]
-    assert project.meta()["schema_version"] == "1"
+    assert project.meta()["schema_version"] == str(int(head))
 
 
-def test_schema_version_is_the_newest_migration() -> None:
-    revisions = sorted(
-        p.stem.split("_")[0] for p in (database.MIGRATIONS_DIR / "versions").glob("[0-9]*.py")
-    )
-    assert int(revisions[-1]) == fileformat.SCHEMA_VERSION
+def test_schema_version_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(schema.MIGRATIONS_DIR)).get_current_head()
+    assert schema.head_revision(schema.MIGRATIONS_DIR) == head
+    assert schema.current_version() == int(head)
+
+
+def test_models_and_migrations_agree(tmp_path: Path) -> None:
+    """``make migration`` on an unchanged model writes the next revision, and it is empty."""
+    from annotator.store import new_migration
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(schema.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    path = new_migration.write_revision("nothing changed", scripts)
+    number = schema.current_version() + 1
+    assert path.name == f"{number:04d}_nothing_changed.py"
+    body = path.read_text()
+    assert f"revision = '{number:04d}'" in body
+    assert f"down_revision = '{schema.head_revision(schema.MIGRATIONS_DIR)}'" in body
+    commands = [
+        line.strip()
+        for line in body.split("def upgrade()")[1].split("def downgrade()")[0].splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    assert commands == ["-> None:", "pass"], "models.py differs from the migrations:\n" + body
+    assert schema.current_version(scripts) == number
 
 
 def test_default_labels_carry_their_typed_attributes() -> None:
@@ -185,7 +210,7 @@ def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
 def test_newer_schema_is_refused(project_path: Path) -> None:
     Project.open(project_path).close()
     connection = sqlite3.connect(project_path)
-    connection.execute(f"PRAGMA user_version={fileformat.SCHEMA_VERSION + 1}")
+    connection.execute(f"PRAGMA user_version={schema.current_version() + 1}")
     connection.close()
     refused(project_path, "newer Annotator")
 
@@ -218,39 +243,6 @@ def test_empty_file_becomes_a_project(tmp_path: Path) -> None:
 
 # -- migrations ---------------------------------------------------------------------------------
 
-SECOND_REVISION = """
-import sqlalchemy as sa
-from alembic import op
-
-revision = "0002"
-down_revision = "0001"
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    with op.batch_alter_table("documents") as batch:
-        batch.add_column(sa.Column("language", sa.String(), nullable=False, server_default="en"))
-
-
-def downgrade() -> None:
-    with op.batch_alter_table("documents") as batch:
-        batch.drop_column("language")
-"""
-
-
-def pretend_newer_annotator(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second_revision: str
-) -> None:
-    """Run as an Annotator whose migrations are ours plus ``second_revision`` (schema 2)."""
-    scripts = tmp_path / "migrations"
-    (scripts / "versions").mkdir(parents=True)
-    for name in ("env.py", "script.py.mako", "versions/0001_initial.py"):
-        (scripts / name).write_text((database.MIGRATIONS_DIR / name).read_text())
-    (scripts / "versions" / "0002_next.py").write_text(second_revision)
-    monkeypatch.setattr(database, "MIGRATIONS_DIR", scripts)
-    monkeypatch.setattr(fileformat, "SCHEMA_VERSION", 2)
-
 
 def test_older_schema_is_backed_up_then_migrated(
     project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -259,33 +251,35 @@ def test_older_schema_is_backed_up_then_migrated(
         doc_id = p.import_bundle(one_doc_bundle()).added[0].id
         p.add_annotation(doc_id, "Claim", 0, 8)
         before = p.annotations()
-    pretend_newer_annotator(tmp_path, monkeypatch, SECOND_REVISION)
+    old = schema.current_version()
+    number = pretend_newer_annotator(tmp_path, monkeypatch)
 
     with Project.open(project_path) as p:
         backup = p.migration_backup
         assert p.annotations() == before
     assert backup is not None and backup.parent == project_path.parent
-    assert "schema1-backup" in backup.name
-    assert sql(backup, "PRAGMA user_version") == [(1,)]
+    assert f"schema{old}-backup" in backup.name
+    assert sql(backup, "PRAGMA user_version") == [(old,)]
     assert sql(backup, "SELECT count(*) FROM annotations") == [(1,)]
-    assert sql(project_path, "PRAGMA user_version") == [(2,)]
+    assert sql(project_path, "PRAGMA user_version") == [(number,)]
     assert sql(project_path, "SELECT language FROM documents") == [("en",)]
-    assert sql(project_path, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert sql(project_path, "SELECT version_num FROM alembic_version") == [(f"{number:04d}",)]
 
 
 def test_failed_migration_leaves_the_project_as_it_was(
     project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Project.open(project_path).close()
-    broken = SECOND_REVISION.replace(
+    old = schema.current_version()
+    broken = NEXT_REVISION.replace(
         'batch.add_column(sa.Column("language", sa.String(), nullable=False, server_default="en"))',
         'op.execute("CREATE TABLE labels (x)")',
     )
     pretend_newer_annotator(tmp_path, monkeypatch, broken)
     with pytest.raises(ProjectError, match="could not be upgraded.*unchanged"):
         Project.open(project_path)
-    assert sql(project_path, "PRAGMA user_version") == [(1,)]
-    assert sql(project_path, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert sql(project_path, "PRAGMA user_version") == [(old,)]
+    assert sql(project_path, "SELECT version_num FROM alembic_version") == [(f"{old:04d}",)]
 
 
 def test_damage_found_while_reading_annotations_is_a_project_error(project: Project) -> None:

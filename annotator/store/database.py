@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, delete, event, insert
 from sqlalchemy.pool import NullPool, QueuePool
 
-from annotator.store import fileformat
+from annotator.store import fileformat, schema
+from annotator.store.models import ProjectMeta
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "annotator_write"  # execution option: this transaction will write
 
@@ -95,18 +95,23 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision in one transaction, then stamp the header."""
+    """Bring the schema to the newest revision in one transaction, and say so everywhere the
+    version is reported: the file header (``user_version``) and ``project_meta``."""
     # Imported here: Alembic (with Mako) costs ~17 MB and is needed only to create or upgrade.
     from alembic import command
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
+    version = schema.current_version()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+        meta = ProjectMeta.__table__
+        connection.execute(delete(meta).where(meta.c.key == "schema_version"))
+        connection.execute(insert(meta).values(key="schema_version", value=str(version)))
         connection.exec_driver_sql(f"PRAGMA application_id={fileformat.APPLICATION_ID}")
-        connection.exec_driver_sql(f"PRAGMA user_version={fileformat.SCHEMA_VERSION}")
+        connection.exec_driver_sql(f"PRAGMA user_version={version}")
 
 
 def backup_copy(path: Path, schema_version: int) -> Path:

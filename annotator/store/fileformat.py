@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.errors import ProjectError
+from annotator.store.schema import current_version
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-SCHEMA_VERSION = 1  # equals the number of the newest Alembic revision (migrations/versions)
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class FileState:
 
     @property
     def needs_migration(self) -> bool:
-        return self.exists and self.schema_version < SCHEMA_VERSION
+        return self.exists and self.schema_version < current_version()
 
 
 def inspect_project_file(path: Path) -> FileState:
@@ -56,10 +56,11 @@ def inspect_project_file(path: Path) -> FileState:
         raise ProjectError(
             path, "a SQLite database made by another program, not an Annotator project"
         )
-    if user_version > SCHEMA_VERSION:
+    newest = current_version()
+    if user_version > newest:
         raise ProjectError(
             path,
             f"made by a newer Annotator (project schema {user_version}; this version reads up to "
-            f"{SCHEMA_VERSION}): update Annotator to open it",
+            f"{newest}): update Annotator to open it",
         )
     return FileState(exists=True, schema_version=user_version)

@@ -15,7 +15,6 @@ from annotator import __version__
 from annotator.core import model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import LabelDef
-from annotator.store import fileformat
 from annotator.store.convert import label_to_row
 from annotator.store.database import (
     backup_copy,
@@ -60,7 +59,6 @@ def create(path: Path, labels: Sequence[LabelDef]) -> None:
             now = model.timestamp()
             s.add_all(
                 [
-                    ProjectMeta(key="schema_version", value=str(fileformat.SCHEMA_VERSION)),
                     ProjectMeta(key="created", value=now),
                     ProjectMeta(key="created_by", value=f"Annotator {__version__}"),
                 ]
