@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import Annotation
+from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import excerpt, show_value
 from annotator.gui.table_model import AnyIndex, RowsModel, row_table
@@ -158,8 +159,13 @@ class AnnotationPanel(QWidget):
         layout.addWidget(self.label_filter)
         layout.addWidget(self.view)
         layout.addWidget(self.summary)
-        ctx.events.annotations_changed.connect(self._apply_change)
-        ctx.events.labels_changed.connect(lambda _affected: self._refresh_labels())
+        ctx.events.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.labels:
+            self._refresh_labels()
+        if changes.annotations_of(self.document_id):
+            self._apply_change(changes.removed, changes.added)
 
     def show_document(self, document_id: str | None, annotations: list[Annotation]) -> None:
         self.document_id = document_id
@@ -215,9 +221,7 @@ class AnnotationPanel(QWidget):
     def _filter_changed(self) -> None:
         self.proxy.set_label(self.label_filter.currentData() or ALL_LABELS)
 
-    def _apply_change(self, document_id: str, removed: list, added: list) -> None:
-        if document_id != self.document_id:
-            return
+    def _apply_change(self, removed: tuple[Annotation, ...], added: tuple[Annotation, ...]) -> None:
         current = self.current_id()
         selection = self.view.selectionModel()
         selection.blockSignals(True)  # an edited annotation stays selected, silently

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from annotator.core.labels import AttributeDef, AttributeKind
 from annotator.core.model import Annotation
+from annotator.gui.changes import Changes
 from annotator.gui.commands import EditAnnotation
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import FocusOutWatcher, escape_html, excerpt, show_value
+from annotator.gui.undo import push
 
 UNSET = ""
 
@@ -66,9 +68,14 @@ class AttributeEditor(QWidget):
         layout.addWidget(self.form_host)
         layout.addWidget(self.note)
         layout.addStretch(1)
-        ctx.events.annotations_changed.connect(self._apply_change)
-        ctx.events.labels_changed.connect(lambda _affected: self._labels_changed())
+        ctx.events.changed.connect(self._changed)
         self.show_annotation(None)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.labels:
+            self._labels_changed()
+        if changes.annotations:
+            self._apply_change(changes.removed, changes.added)
 
     def _labels_changed(self) -> None:
         """Rebuild the form from the new definitions (the annotation itself is unchanged)."""
@@ -200,12 +207,12 @@ class AttributeEditor(QWidget):
             return
         values = self._values()
         if values != self.annotation.attributes:
-            self.ctx.undo_stack.push(EditAnnotation(self.ctx, self.annotation, attributes=values))
+            push(self.ctx, EditAnnotation(self.ctx, self.annotation, attributes=values))
 
     def _label_chosen(self) -> None:
         name = self.label_box.currentData()
         if self.annotation is not None and name and name != self.annotation.label:
-            self.ctx.undo_stack.push(EditAnnotation(self.ctx, self.annotation, label=name))
+            push(self.ctx, EditAnnotation(self.ctx, self.annotation, label=name))
 
     def commit_pending(self) -> None:
         """Save a note still being typed (e.g. when the window closes)."""
@@ -214,9 +221,7 @@ class AttributeEditor(QWidget):
     def _note_done(self) -> None:
         self._note_timer.stop()
         if self.annotation is not None and self.note.toPlainText() != self.annotation.note:
-            self.ctx.undo_stack.push(
-                EditAnnotation(self.ctx, self.annotation, note=self.note.toPlainText())
-            )
+            push(self.ctx, EditAnnotation(self.ctx, self.annotation, note=self.note.toPlainText()))
 
     def _fill_from_selection(self, line: QLineEdit) -> None:
         text = self.selection_text()
@@ -224,7 +229,7 @@ class AttributeEditor(QWidget):
             line.setText(text)
             self._attributes_edited()
 
-    def _apply_change(self, _document_id: str, removed: list, added: list) -> None:
+    def _apply_change(self, removed: tuple[Annotation, ...], added: tuple[Annotation, ...]) -> None:
         if self.annotation is None:
             return
         current = self.annotation.id

@@ -1,54 +1,29 @@
-"""Undoable codebook edits. Each is applied (and may be refused) before it joins the undo stack,
-so a refused edit never leaves a command behind."""
+"""Undoable codebook edits, on the one command protocol (:mod:`annotator.gui.undo`): each is
+done (and may be refused) before it joins the undo stack, so a refused edit never leaves a
+command behind."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
 from annotator.core.labels import AttributeDef, LabelDef
+from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
+from annotator.gui.undo import Command
 from annotator.store import codebook
 
 
-class CodebookCommand(QUndoCommand):
+class CodebookCommand(Command):
+    """A codebook edit (refused with :class:`~annotator.store.codebook.CodebookError`); every
+    view hears that the labels changed."""
+
+    refused_by = (codebook.CodebookError,)
     #: whether annotations must be re-read (their label names or existence changed)
     touches_annotations = False
 
-    def __init__(self, ctx: AppContext, text: str) -> None:
-        super().__init__(text)
-        self.ctx = ctx
-        self._applied = False
-
-    def apply(self) -> None:
-        raise NotImplementedError
-
-    def revert(self) -> None:
-        raise NotImplementedError
-
-    def redo(self) -> None:
-        if self._applied:  # pushed right after apply(): nothing more to do this time
-            self._applied = False
-        else:
-            self.apply()
-        self.ctx.labels_did_change(self.touches_annotations)
-
-    def undo(self) -> None:
-        self.revert()
-        self.ctx.labels_did_change(self.touches_annotations)
-
-
-def execute(ctx: AppContext, command: CodebookCommand) -> str | None:
-    """Apply ``command`` and push it; returns the refusal message instead if it is refused."""
-    try:
-        command.apply()
-    except codebook.CodebookError as exc:
-        return str(exc)
-    command._applied = True
-    ctx.undo_stack.push(command)
-    return None
+    def changed(self) -> Changes:
+        return Changes(labels=True, relabelled=self.touches_annotations)
 
 
 class AddLabel(CodebookCommand):
@@ -56,11 +31,13 @@ class AddLabel(CodebookCommand):
         super().__init__(ctx, f"Add label {label.name}")
         self.label = label
 
-    def apply(self) -> None:
+    def do(self) -> Changes:
         codebook.add_label(self.ctx.project, self.label)
+        return self.changed()
 
-    def revert(self) -> None:
+    def revert(self) -> Changes:
         codebook.delete_label(self.ctx.project, self.label.name)
+        return self.changed()
 
 
 class UpdateLabel(CodebookCommand):
@@ -71,14 +48,16 @@ class UpdateLabel(CodebookCommand):
         self.touches_annotations = "name" in changes
         self.before: LabelDef | None = None
 
-    def apply(self) -> None:
+    def do(self) -> Changes:
         self.before = codebook.update_label(self.ctx.project, self.name, **self.changes)
+        return self.changed()
 
-    def revert(self) -> None:
+    def revert(self) -> Changes:
         assert self.before is not None
         current = self.changes.get("name", self.name)
         old = {key: getattr(self.before, key) for key in self.changes}
         codebook.update_label(self.ctx.project, current, **old)
+        return self.changed()
 
 
 class MoveLabel(CodebookCommand):
@@ -86,11 +65,13 @@ class MoveLabel(CodebookCommand):
         super().__init__(ctx, f"Move label {name}")
         self.name, self.position, self.old = name, position, 0
 
-    def apply(self) -> None:
+    def do(self) -> Changes:
         self.old = codebook.move_label(self.ctx.project, self.name, self.position)
+        return self.changed()
 
-    def revert(self) -> None:
+    def revert(self) -> Changes:
         codebook.move_label(self.ctx.project, self.name, self.old)
+        return self.changed()
 
 
 class DeleteLabel(CodebookCommand):
@@ -101,12 +82,14 @@ class DeleteLabel(CodebookCommand):
         self.name, self.move_to = name, move_to
         self.deleted: codebook.DeletedLabel | None = None
 
-    def apply(self) -> None:
+    def do(self) -> Changes:
         self.deleted = codebook.delete_label(self.ctx.project, self.name, self.move_to)
+        return self.changed()
 
-    def revert(self) -> None:
+    def revert(self) -> Changes:
         assert self.deleted is not None
         codebook.restore_label(self.ctx.project, self.deleted)
+        return self.changed()
 
 
 class SetAttributes(CodebookCommand):
@@ -117,11 +100,13 @@ class SetAttributes(CodebookCommand):
         self.label, self.attributes = label, tuple(attributes)
         self.before: tuple[AttributeDef, ...] = ()
 
-    def apply(self) -> None:
+    def do(self) -> Changes:
         self.before = codebook.set_attributes(self.ctx.project, self.label, self.attributes)
+        return self.changed()
 
-    def revert(self) -> None:
+    def revert(self) -> Changes:
         codebook.set_attributes(self.ctx.project, self.label, self.before)
+        return self.changed()
 
 
 class RenameAttribute(CodebookCommand):
@@ -131,11 +116,13 @@ class RenameAttribute(CodebookCommand):
         super().__init__(ctx, f"Rename attribute {old} of {label}")
         self.label, self.old, self.new = label, old, new
 
-    def apply(self) -> None:
+    def do(self) -> Changes:
         codebook.rename_attribute(self.ctx.project, self.label, self.old, self.new)
+        return self.changed()
 
-    def revert(self) -> None:
+    def revert(self) -> Changes:
         codebook.rename_attribute(self.ctx.project, self.label, self.new.strip(), self.old)
+        return self.changed()
 
 
 class MergeLabels(CodebookCommand):
@@ -147,11 +134,12 @@ class MergeLabels(CodebookCommand):
         self.before: list[LabelDef] = []
         self.report: codebook.MergeReport | None = None
 
-    def apply(self) -> None:
+    def do(self) -> Changes:
         self.before = self.ctx.project.labels()
         self.report = codebook.merge_labels(self.ctx.project, self.labels)
+        return self.changed()
 
-    def revert(self) -> None:
+    def revert(self) -> Changes:
         assert self.report is not None
         project = self.ctx.project
         if self.report.replaced:
@@ -159,9 +147,10 @@ class MergeLabels(CodebookCommand):
                 codebook.delete_label(project, label.name)
             for label in self.before:
                 codebook.add_label(project, label)
-            return
+            return self.changed()
         for name in self.report.added:
             codebook.delete_label(project, name)
         for label in self.before:
             if label.name in self.report.extended:
                 codebook.set_attributes(project, label.name, label.attributes)
+        return self.changed()

@@ -34,9 +34,11 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.labels import AttributeDef, AttributeKind, LabelDef, next_color
 from annotator.core.templates import TEMPLATES
 from annotator.gui import codebook_commands as cmd
+from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
+from annotator.gui.undo import execute
 from annotator.io import labelset
 from annotator.store.codebook import annotation_count
 
@@ -81,7 +83,7 @@ class CodebookDialog(QDialog):
         self.delete_attr = QPushButton("Delete attribute")
         self.delete_attr.clicked.connect(self._delete_attribute)
         self._build(key_row, apply_attr, add_attr)
-        ctx.events.labels_changed.connect(lambda _affected: self.refresh())
+        ctx.events.changed.connect(self._changed)
         self.refresh()
         self.resize(820, 560)
 
@@ -158,6 +160,10 @@ class CodebookDialog(QDialog):
         layout.addLayout(footer)
 
     # -- showing -------------------------------------------------------------------------------
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.labels:
+            self.refresh()
 
     def refresh(self) -> None:
         """Re-read the codebook (after any edit, including undo), keeping the selection."""
@@ -248,9 +254,10 @@ class CodebookDialog(QDialog):
     # -- label edits ---------------------------------------------------------------------------
 
     def _run(self, command: cmd.CodebookCommand) -> bool:
-        refusal = cmd.execute(self.ctx, command)
-        if refusal:
-            QMessageBox.warning(self, "Codebook", refusal[0].upper() + refusal[1:] + ".")
+        refusal = execute(self.ctx, command)
+        if refusal is not None:
+            message = str(refusal)
+            QMessageBox.warning(self, "Codebook", message[0].upper() + message[1:] + ".")
             self._show_label()
         return refusal is None
 

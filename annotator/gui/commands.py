@@ -1,4 +1,5 @@
-"""Every edit is a QUndoCommand; each redo/undo writes one transaction and announces the change."""
+"""Annotation and document edits: each is a :class:`~annotator.gui.undo.Command` whose ``do``/
+``revert`` write one transaction and return what changed."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Annotation, DocumentStatus, ImportedBundle
+from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
+from annotator.gui.undo import Command
 
 
-class AddAnnotations(QUndoCommand):
+class AddAnnotations(Command):
     """Label one span (or every find match) in one document."""
 
     def __init__(
@@ -23,12 +26,12 @@ class AddAnnotations(QUndoCommand):
     ) -> None:
         count = len(ranges)
         super().__init__(
-            text or (f"Label {count} matches as {label}" if count > 1 else f"Label as {label}")
+            ctx, text or (f"Label {count} matches as {label}" if count > 1 else f"Label as {label}")
         )
-        self.ctx, self.document_id, self.label, self.ranges = ctx, document_id, label, ranges
+        self.document_id, self.label, self.ranges = document_id, label, ranges
         self.added: list[Annotation] = []
 
-    def redo(self) -> None:
+    def do(self) -> Changes:
         if self.added:  # redo after undo: put back the very same annotations
             self.ctx.project.restore_annotations(self.added)
         else:
@@ -40,37 +43,34 @@ class AddAnnotations(QUndoCommand):
                 attributes=defaults,
                 annotator=self.ctx.annotator_name,
             )
-        self.ctx.events.reveal_document.emit(self.document_id)
-        self.ctx.announce(self.document_id, [], list(self.added))
+        return Changes.of_annotations(self.document_id, added=self.added)
 
-    def undo(self) -> None:
+    def revert(self) -> Changes:
         self.ctx.project.delete_annotations([a.id for a in self.added])
-        self.ctx.events.reveal_document.emit(self.document_id)
-        self.ctx.announce(self.document_id, list(self.added), [])
+        return Changes.of_annotations(self.document_id, removed=self.added)
 
 
-class DeleteAnnotations(QUndoCommand):
+class DeleteAnnotations(Command):
     def __init__(self, ctx: AppContext, annotations: list[Annotation]) -> None:
         super().__init__(
+            ctx,
             "Delete annotation"
             if len(annotations) == 1
-            else f"Delete {len(annotations)} annotations"
+            else f"Delete {len(annotations)} annotations",
         )
-        self.ctx, self.annotations = ctx, annotations
+        self.annotations = annotations
         self.document_id = annotations[0].document_id
 
-    def redo(self) -> None:
+    def do(self) -> Changes:
         self.ctx.project.delete_annotations([a.id for a in self.annotations])
-        self.ctx.events.reveal_document.emit(self.document_id)
-        self.ctx.announce(self.document_id, list(self.annotations), [])
+        return Changes.of_annotations(self.document_id, removed=self.annotations)
 
-    def undo(self) -> None:
+    def revert(self) -> Changes:
         self.ctx.project.restore_annotations(self.annotations)
-        self.ctx.events.reveal_document.emit(self.document_id)
-        self.ctx.announce(self.document_id, [], list(self.annotations))
+        return Changes.of_annotations(self.document_id, added=self.annotations)
 
 
-class EditAnnotation(QUndoCommand):
+class EditAnnotation(Command):
     """Change an annotation's label, attributes or note.
 
     Successive note edits of one annotation merge into one undo step (a note saves itself as
@@ -89,8 +89,8 @@ class EditAnnotation(QUndoCommand):
         note: str | None = None,
     ) -> None:
         what = "label" if label is not None else "note" if note is not None else "attributes"
-        super().__init__(f"Change {what}")
-        self.ctx, self.before = ctx, before
+        super().__init__(ctx, f"Change {what}")
+        self.before = before
         self.changes = {"label": label, "attributes": attributes, "note": note}
         self.after: Annotation | None = None
 
@@ -100,7 +100,7 @@ class EditAnnotation(QUndoCommand):
             and self.changes["label"] is None
             and self.changes["attributes"] is None
         )
-        return self.NOTE_EDIT if only_note else -1
+        return self.NOTE_EDIT if only_note and not self.isObsolete() else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt API)
         if not isinstance(other, EditAnnotation) or other.before.id != self.before.id:
@@ -109,52 +109,57 @@ class EditAnnotation(QUndoCommand):
         self.after = other.after
         return True
 
-    def redo(self) -> None:
+    def do(self) -> Changes:
         self.after = self.ctx.project.update_annotation(self.before.id, **self.changes)
-        self.ctx.events.reveal_document.emit(self.before.document_id)
-        self.ctx.announce(self.before.document_id, [self.before], [self.after])
+        return Changes.of_annotations(self.before.document_id, [self.before], [self.after])
 
-    def undo(self) -> None:
+    def revert(self) -> Changes:
         assert self.after is not None
-        self.ctx.project.delete_annotations([self.before.id])
-        self.ctx.project.restore_annotations([self.before])
-        self.ctx.events.reveal_document.emit(self.before.document_id)
-        self.ctx.announce(self.before.document_id, [self.after], [self.before])
+        self.ctx.project.restore_annotations([self.before])  # replaces the edited one
+        return Changes.of_annotations(self.before.document_id, [self.after], [self.before])
 
 
-class SetDocumentStatus(QUndoCommand):
+class SetDocumentStatus(Command):
     def __init__(self, ctx: AppContext, document_id: str, status: DocumentStatus) -> None:
-        super().__init__(f"Mark document {status}")
-        self.ctx, self.document_id, self.status = ctx, document_id, status
+        super().__init__(ctx, f"Mark document {status}")
+        self.document_id, self.status = document_id, status
         self.previous: DocumentStatus | None = None
 
-    def redo(self) -> None:
+    def do(self) -> Changes:
         self.previous = self.ctx.project.set_document_status(self.document_id, self.status)
-        self.ctx.events.document_status_changed.emit(self.document_id)
+        return Changes(status=frozenset({self.document_id}))
 
-    def undo(self) -> None:
+    def revert(self) -> Changes:
         assert self.previous is not None
         self.ctx.project.set_document_status(self.document_id, self.previous)
-        self.ctx.events.document_status_changed.emit(self.document_id)
+        return Changes(status=frozenset({self.document_id}))
 
 
-class ImportDocuments(QUndoCommand):
-    """Documents that an import already added: undo removes them, redo puts them back."""
+class ImportDocuments(Command):
+    """Documents an import already added (it ran in one transaction of its own, with progress):
+    the first ``do`` only reports them; undo removes them, redo puts them back."""
 
-    def __init__(self, ctx: AppContext, document_ids: list[str], description: str) -> None:
-        super().__init__(description)
-        self.ctx, self.document_ids = ctx, document_ids
+    def __init__(
+        self,
+        ctx: AppContext,
+        document_ids: list[str],
+        description: str,
+        labels_changed: bool = False,
+    ) -> None:
+        super().__init__(ctx, description)
+        self.document_ids, self.labels_changed = document_ids, labels_changed
         self.snapshot: ImportedBundle | None = None
 
-    def redo(self) -> None:
+    def do(self) -> Changes:
         if self.snapshot is not None:
             self.ctx.project.import_bundle(self.snapshot)
-            self.ctx.events.documents_changed.emit()
+            return Changes(documents=True)
+        return Changes(documents=True, labels=self.labels_changed, reveal=self.document_ids[0])
 
-    def undo(self) -> None:
+    def revert(self) -> Changes:
         self.snapshot = self.ctx.project.snapshot_documents(self.document_ids)
         self.ctx.project.delete_documents(self.document_ids)
-        self.ctx.events.documents_changed.emit()
+        return Changes(documents=True)
 
 
 def _defaults(ctx: AppContext, label: str) -> dict[str, Any]:

@@ -1,27 +1,24 @@
-"""The application context handed to every widget: project, undo stack, settings, change signals."""
+"""The application context handed to every widget: project, undo stack, settings, and the one
+change notification every view subscribes to."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelDef
-from annotator.core.model import Annotation
+from annotator.gui.changes import Changes
 from annotator.store.project import Project
 
 
 class ProjectEvents(QObject):
-    """What changed, so each view refreshes only its own data."""
+    """One signal: each operation's :class:`Changes`, once; each view decides if it cares."""
 
-    # document id, annotations removed, annotations added (an update is both)
-    annotations_changed = Signal(str, list, list)
-    documents_changed = Signal()  # documents added or removed
-    document_status_changed = Signal(str)
-    labels_changed = Signal(bool)  # True when annotations' labels or attributes moved too
-    # the command that changed a document wants it shown (undo/redo across documents)
-    reveal_document = Signal(str)
+    changed = Signal(object)  # Changes
 
 
 @dataclass
@@ -30,6 +27,8 @@ class AppContext:
     settings: QSettings
     undo_stack: QUndoStack
     events: ProjectEvents = field(default_factory=ProjectEvents)
+    #: shows a write that failed (the main window's dialog); unset, the error propagates
+    on_write_failure: Callable[[AnnotatorError], None] | None = None
     _labels: list[LabelDef] | None = None
 
     @property
@@ -44,11 +43,13 @@ class AppContext:
     def label(self, name: str) -> LabelDef | None:
         return next((label for label in self.labels() if label.name == name), None)
 
-    def labels_did_change(self, annotations_affected: bool = False) -> None:
-        self._labels = None
-        self.events.labels_changed.emit(annotations_affected)
+    def publish(self, changes: Changes) -> None:
+        """Tell every view what one operation changed."""
+        if changes.labels:
+            self._labels = None
+        self.events.changed.emit(changes)
 
-    def announce(
-        self, document_id: str, removed: list[Annotation], added: list[Annotation]
-    ) -> None:
-        self.events.annotations_changed.emit(document_id, removed, added)
+    def write_failed(self, error: AnnotatorError) -> None:
+        if self.on_write_failure is None:
+            raise error
+        self.on_write_failure(error)

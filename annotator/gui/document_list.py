@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import DocumentStatus, DocumentSummary
+from annotator.core.model import Annotation, DocumentStatus, DocumentSummary
+from annotator.gui.changes import Changes
 from annotator.gui.commands import SetDocumentStatus
 from annotator.gui.context import AppContext
 from annotator.gui.table_model import AnyIndex, RowsModel, row_table
+from annotator.gui.undo import push
 
 STATUS_MARK = {
     DocumentStatus.NEW: "○ new",
@@ -92,9 +94,16 @@ class DocumentList(QWidget):
         layout.setContentsMargins(6, 6, 0, 6)
         layout.addWidget(self.filter)
         layout.addWidget(self.view)
-        ctx.events.documents_changed.connect(self.reload)
-        ctx.events.document_status_changed.connect(self._refresh_one)
-        ctx.events.annotations_changed.connect(self._count_changed)
+        ctx.events.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.documents:
+            self.reload()
+            return
+        for document_id in changes.status:
+            self._refresh_one(document_id)
+        if changes.annotations and changes.document_id is not None:
+            self._count_changed(changes.document_id, changes.removed, changes.added)
 
     def reload(self) -> None:
         current = self.current_id()
@@ -106,7 +115,9 @@ class DocumentList(QWidget):
         else:
             self.document_selected.emit("")
 
-    def _count_changed(self, document_id: str, removed: list, added: list) -> None:
+    def _count_changed(
+        self, document_id: str, removed: tuple[Annotation, ...], added: tuple[Annotation, ...]
+    ) -> None:
         row = self.model.row_of(document_id)
         if row is not None:
             current = self.model.rows[row]
@@ -147,7 +158,7 @@ class DocumentList(QWidget):
     def set_status(self, status: DocumentStatus) -> None:
         document_id = self.current_id()
         if document_id:
-            self.ctx.undo_stack.push(SetDocumentStatus(self.ctx, document_id, status))
+            push(self.ctx, SetDocumentStatus(self.ctx, document_id, status))
 
     def _menu(self, point) -> None:  # type: ignore[no-untyped-def]
         menu = QMenu(self)

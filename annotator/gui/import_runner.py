@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from annotator.gui.commands import ImportDocuments
 from annotator.gui.context import AppContext
+from annotator.gui.undo import push
 from annotator.service import ImportOutcome, Outcome, import_files
 
 _DONE = None  # queue marker: the worker has finished
@@ -102,14 +103,11 @@ class ImportRunner(QObject):
         if added:
             files = sum(1 for o in outcomes if o.outcome is Outcome.IMPORTED)
             name = "Import " + (outcomes[0].path.name if files == 1 else f"{files} files")
-            self.ctx.undo_stack.push(ImportDocuments(self.ctx, added, name))
-            if any(
+            labels_changed = any(
                 o.summary and (o.summary.labels_created or o.summary.codebook_replaced)
                 for o in outcomes
-            ):
-                self.ctx.labels_did_change()
-            self.ctx.events.documents_changed.emit()
-            self.ctx.events.reveal_document.emit(added[0])
+            )
+            push(self.ctx, ImportDocuments(self.ctx, added, name, labels_changed))
         self._report(outcomes, added)
         self.finished.emit(outcomes)
 

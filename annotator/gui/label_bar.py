@@ -6,18 +6,26 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QToolBar, QToolButton, QWidget
 
 from annotator.core.labels import LabelDef
+from annotator.gui.changes import Changes
+from annotator.gui.context import AppContext
 from annotator.gui.formatting import swatch
 
 
 class LabelBar(QToolBar):
     label_chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("Labels", parent)
+        self.ctx = ctx
         self.setObjectName("label-bar")
         self.setMovable(False)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.buttons: dict[str, QToolButton] = {}
+        ctx.events.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.labels:
+            self.set_labels(self.ctx.labels())
 
     def set_labels(self, labels: list[LabelDef]) -> None:
         self.clear()

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Annotation, ImportedBundle, ImportedDocument
+from annotator.core.model import ImportedBundle, ImportedDocument
 from annotator.core.spans import snap_to_words
 from annotator.core.text import canonical_text
 from annotator.gui import menus
 from annotator.gui.annotation_panel import AnnotationPanel
 from annotator.gui.attribute_editor import AttributeEditor
+from annotator.gui.changes import Changes
 from annotator.gui.commands import AddAnnotations, DeleteAnnotations, ImportDocuments
 from annotator.gui.context import AppContext
 from annotator.gui.document_list import DocumentList
@@ -41,7 +42,7 @@ from annotator.gui.import_runner import ImportRunner
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
-from annotator.gui.safe_edits import guard_undo_stack
+from annotator.gui.undo import push
 from annotator.io.txt import first_line
 
 
@@ -56,20 +57,20 @@ class MainWindow(QMainWindow):
         ctx.undo_stack.setParent(self)  # they live and die with the window that shows them
         ctx.events.setParent(self)
         self.setAcceptDrops(True)
-        self.reader = ReaderView()
+        ctx.on_write_failure = self.show_write_failure
+        self.reader = ReaderView(ctx)
         self.notice = NoticeBar()
         self.find_bar = FindBar()
         self.documents = DocumentList(ctx)
         self.panel = AnnotationPanel(ctx)
         self.editor = AttributeEditor(ctx, self.selected_text)
-        self.label_bar = LabelBar(self)
+        self.label_bar = LabelBar(ctx, self)
         self.importer = ImportRunner(ctx, self)
         self._label_actions: list[QAction] = []
         self._reveal_quietly = False
         self._build_layout()
         self.actions_by_name = menus.build(self)
         self._connect()
-        guard_undo_stack(ctx.undo_stack, self.show_write_failure)
         self.refresh_labels()
         self.documents.reload()
         self._restore_window_state()
@@ -123,10 +124,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _connect(self) -> None:
-        events = self.ctx.events
-        events.annotations_changed.connect(self._annotations_changed)
-        events.labels_changed.connect(self._labels_changed)
-        events.reveal_document.connect(self._reveal_document)
+        self.ctx.events.changed.connect(self._changed)
         self.documents.document_selected.connect(self.show_document)
         self.panel.annotation_selected.connect(self._annotation_selected)
         self.reader.annotation_clicked.connect(self._annotation_clicked)
@@ -139,9 +137,14 @@ class MainWindow(QMainWindow):
     # -- labels --------------------------------------------------------------------------------
 
     def refresh_labels(self) -> None:
+        """Show the codebook everywhere (on opening; after a change each view follows it)."""
+        self.reader.set_labels(self.ctx.labels())
+        self.label_bar.set_labels(self.ctx.labels())
+        self._label_keys()
+
+    def _label_keys(self) -> None:
+        """The label keys, and the labels the find bar offers."""
         labels = self.ctx.labels()
-        self.reader.set_labels(labels)
-        self.label_bar.set_labels(labels)
         self.find_bar.set_labels(labels)
         for action in self._label_actions:
             self.removeAction(action)
@@ -155,8 +158,14 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self._label_actions.append(action)
 
+    def _changed(self, changes: Changes) -> None:
+        if changes.labels:
+            self._labels_changed(changes.relabelled)
+        if changes.reveal is not None:
+            self._reveal_document(changes.reveal)
+
     def _labels_changed(self, annotations_affected: bool) -> None:
-        self.refresh_labels()
+        self._label_keys()
         if annotations_affected and self.reader.document_id:
             current = self.panel.current_id()
             self.show_document(self.reader.document_id, force=True)
@@ -193,7 +202,7 @@ class MainWindow(QMainWindow):
             return
         assert self.reader.document_id is not None
         command = AddAnnotations(self.ctx, self.reader.document_id, label, [selected])
-        self.ctx.undo_stack.push(command)
+        push(self.ctx, command)
         cursor = self.reader.textCursor()
         cursor.clearSelection()
         self.reader.setTextCursor(cursor)
@@ -212,13 +221,13 @@ class MainWindow(QMainWindow):
         if not fresh:
             self.statusBar().showMessage(f"Every match is already labelled {label}.", 4000)
             return
-        self.ctx.undo_stack.push(AddAnnotations(self.ctx, document_id, label, fresh))
-        self.statusBar().showMessage(f"Labelled {len(fresh)} matches as {label}.", 4000)
+        if push(self.ctx, AddAnnotations(self.ctx, document_id, label, fresh)):
+            self.statusBar().showMessage(f"Labelled {len(fresh)} matches as {label}.", 4000)
 
     def delete_current_annotation(self) -> None:
         annotation = self.reader.annotation(self.panel.current_id() or "")
         if annotation is not None and not self._refuse_if_read_only():
-            self.ctx.undo_stack.push(DeleteAnnotations(self.ctx, [annotation]))
+            push(self.ctx, DeleteAnnotations(self.ctx, [annotation]))
 
     # -- documents -----------------------------------------------------------------------------
 
@@ -246,12 +255,6 @@ class MainWindow(QMainWindow):
     def _reveal_document(self, document_id: str) -> None:
         if document_id != self.reader.document_id:
             self.documents.select(document_id)
-
-    def _annotations_changed(
-        self, document_id: str, removed: list[Annotation], added: list[Annotation]
-    ) -> None:
-        if document_id == self.reader.document_id:
-            self.reader.apply_change(removed, added)
 
     def _annotation_selected(self, annotation_id: str) -> None:
         annotation = self.reader.annotation(annotation_id) if annotation_id else None
@@ -290,9 +293,7 @@ class MainWindow(QMainWindow):
                 f"This text is already in the project as “{summary.skipped[0].existing_title}”.",
             )
             return
-        self.ctx.undo_stack.push(ImportDocuments(self.ctx, [summary.added[0].id], "Paste article"))
-        self.ctx.events.documents_changed.emit()
-        self.documents.select(summary.added[0].id)
+        push(self.ctx, ImportDocuments(self.ctx, [summary.added[0].id], "Paste article"))
 
     def import_files(self, paths: list[Path]) -> None:
         if not self._refuse_if_read_only():

@@ -30,6 +30,8 @@ from annotator.core.labels import LabelDef
 from annotator.core.model import Annotation, Document
 from annotator.core.offsets import OffsetMap
 from annotator.core.spans import LineIndex, Span, SpanIndex, segments
+from annotator.gui.changes import Changes
+from annotator.gui.context import AppContext
 from annotator.gui.formatting import escape_html, show_value
 
 READING_FONTS = ("Source Serif 4", "Noto Serif", "Georgia", "Charter", "DejaVu Serif", "Serif")
@@ -105,8 +107,9 @@ class ReaderView(QPlainTextEdit):
 
     annotation_clicked = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         self.setReadOnly(True)
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -132,6 +135,13 @@ class ReaderView(QPlainTextEdit):
         self._wanted = bytearray()  # per line: 1 once it has been in view
         self.highlighter = SpanHighlighter(self)
         self.verticalScrollBar().valueChanged.connect(self._highlight_visible)
+        ctx.events.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.labels:
+            self.set_labels(self.ctx.labels())
+        if changes.annotations_of(self.document_id):
+            self.apply_change(list(changes.removed), list(changes.added))
 
     # -- lazy highlighting ---------------------------------------------------------------------
 

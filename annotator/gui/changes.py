@@ -1,0 +1,48 @@
+"""What one operation changed (Anki's ``OpChanges`` is the model).
+
+Every edit, undo, redo and import publishes one :class:`Changes` through the application context
+(``AppContext.publish``); each view subscribes to ``ctx.events.changed`` and looks at the fields
+it shows, instead of each operation calling the views it thinks are concerned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.core.model import Annotation
+
+
+@dataclass(frozen=True)
+class Changes:
+    #: the document whose annotations changed (``removed``/``added``; an update is both)
+    document_id: str | None = None
+    removed: tuple[Annotation, ...] = ()
+    added: tuple[Annotation, ...] = ()
+    #: documents whose status changed
+    status: frozenset[str] = frozenset()
+    #: documents were added or removed
+    documents: bool = False
+    #: the codebook changed (labels, colours, keys, attribute definitions)
+    labels: bool = False
+    #: annotations changed with the codebook (a label renamed, deleted or merged): re-read them
+    relabelled: bool = False
+    #: the document the operation wants shown (an undo in another document shows it)
+    reveal: str | None = None
+
+    @property
+    def annotations(self) -> bool:
+        return bool(self.removed or self.added)
+
+    def annotations_of(self, document_id: str | None) -> bool:
+        """Whether annotations of ``document_id`` were removed or added."""
+        return document_id is not None and document_id == self.document_id and self.annotations
+
+    @classmethod
+    def of_annotations(
+        cls,
+        document_id: str,
+        removed: list[Annotation] | tuple[Annotation, ...] = (),
+        added: list[Annotation] | tuple[Annotation, ...] = (),
+    ) -> Changes:
+        """An annotation edit, which shows its document."""
+        return cls(document_id, tuple(removed), tuple(added), reveal=document_id)
