@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import IO
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Annotation, Document
-from annotator.io import native_json
+from annotator.core.labels import LabelDef
+from annotator.core.model import Annotation, Document, ImportedBundle, ImportedDocument
+from annotator.io import labelset, native_json
 from annotator.io.detect import read_file
 from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
+from annotator.io.txt import first_line
 from annotator.store.importing import ImportSummary
 from annotator.store.project import Project
 
@@ -141,3 +143,26 @@ def label_lines(project: Project) -> Iterable[str]:
                 f" (default {a.default})" if a.default is not None else ""
             )
             yield f"    {a.name} [{a.kind}]{choices}{extra}"
+
+
+# -- the window's own actions (kept here so the GUI reaches io and the store through service) ---
+
+
+def default_title(text: str) -> str:
+    """The title a pasted article gets unless the user types another: its first line."""
+    return first_line(text)
+
+
+def paste_article(project: Project, text: str, title: str) -> ImportSummary:
+    """Add pasted text (canonical already) as a new document, in one transaction."""
+    document = ImportedDocument(text, title.strip() or default_title(text), source="clipboard")
+    return project.import_bundle(ImportedBundle([document]))
+
+
+def read_label_set(path: Path) -> list[LabelDef]:
+    """A label-set file's labels (``annotator labels --import``); AnnotatorError if unreadable."""
+    return labelset.read(path)
+
+
+def write_label_set(path: Path, labels: Sequence[LabelDef]) -> None:
+    labelset.write(path, labels)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator import service
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import AttributeDef, AttributeKind, LabelDef, next_color
 from annotator.core.templates import TEMPLATES
@@ -39,8 +40,6 @@ from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
 from annotator.gui.undo import execute
-from annotator.io import labelset
-from annotator.store.codebook import annotation_count
 
 LABEL_FILTER = "Label sets (*.json);;All files (*)"
 
@@ -309,7 +308,7 @@ class CodebookDialog(QDialog):
         label = self.current_label()
         if label is None:
             return
-        count = annotation_count(self.ctx.project, label.name)
+        count = self.ctx.project.annotation_counts().get(label.name, 0)
         move_to = None
         if count:
             others = [x.name for x in self.ctx.labels() if x.name != label.name]
@@ -396,7 +395,7 @@ class CodebookDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "Import labels", "", LABEL_FILTER)
         if path:
             try:
-                labels = labelset.read(Path(path))
+                labels = service.read_label_set(Path(path))
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Import labels", str(exc))
                 return
@@ -407,7 +406,7 @@ class CodebookDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, LABEL_FILTER)
         if path:
             try:
-                labelset.write(Path(path), self.ctx.labels())
+                service.write_label_set(Path(path), self.ctx.labels())
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Export labels", str(exc))
 

@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import __version__
+from annotator import __version__, service
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import ImportedBundle, ImportedDocument
 from annotator.core.spans import snap_to_words
 from annotator.core.text import canonical_text
 from annotator.gui import menus
@@ -43,7 +42,6 @@ from annotator.gui.label_bar import LabelBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
 from annotator.gui.undo import push
-from annotator.io.txt import first_line
 
 
 class MainWindow(QMainWindow):
@@ -275,14 +273,13 @@ class MainWindow(QMainWindow):
         if not text:
             QMessageBox.information(self, "Paste article", "The clipboard holds no text.")
             return
-        title, ok = QInputDialog.getText(self, "Paste article", "Title:", text=first_line(text))
+        title, ok = QInputDialog.getText(
+            self, "Paste article", "Title:", text=service.default_title(text)
+        )
         if not ok:
             return
-        bundle = ImportedBundle(
-            [ImportedDocument(text, title.strip() or first_line(text), source="clipboard")]
-        )
         try:
-            summary = self.ctx.project.import_bundle(bundle)
+            summary = service.paste_article(self.ctx.project, text, title)
         except AnnotatorError as exc:
             self.show_write_failure(exc)
             return
