@@ -71,15 +71,17 @@ def test_acknowledged_annotations_survive_sigkill(tmp_path: Path) -> None:
         )
         assert writer.stdout is not None
         assert writer.stdout.readline() == "ready\n"
-        time.sleep(rng.uniform(0.05, 0.4))
+        # Kill once the writer has acknowledged a random number of commits (however slow the
+        # machine is): it is then in the middle of its next transaction, or just past it.
+        lines = [writer.stdout.readline() for _ in range(rng.randint(5, 40))]
         os.kill(writer.pid, signal.SIGKILL)
         output = writer.stdout.read()
         writer.wait()
         writer.stdout.close()
         assert writer.returncode == -signal.SIGKILL
+        assert all(line.endswith("\n") for line in lines), "the writer stopped early"
         # Only whole lines were acknowledged (a kill mid-print leaves a partial one).
-        lines = output.split("\n")[:-1]
-        assert lines, "the writer acknowledged nothing before the kill; raise the delay"
+        lines = [line[:-1] for line in lines] + output.split("\n")[:-1]
         acknowledged += lines
         assert integrity(path) == ["ok"], f"round {round_}"
         with Project.open(path, create=False) as project:
