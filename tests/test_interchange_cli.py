@@ -12,7 +12,7 @@ from annotator.cli import main
 from annotator.core.errors import AnnotatorError
 from annotator.io.registry import EXPORT_FORMATS
 from annotator.store.project import Project
-from tests.test_interchange_common import build, export
+from tests.helpers.interchange import build, export
 
 NEW_FORMATS = [name for name in EXPORT_FORMATS if name != "json"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from annotator.store.project import Project
-from tests.test_interchange_common import build, export
+from tests.helpers.interchange import build, export
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from annotator.io import brat, doccano, labelstudio, qdpx_import
 from annotator.io.detect import read_file, reader_for
 from annotator.service import Outcome, import_file
 from annotator.store.project import Project
-from tests.test_interchange_common import INTERCHANGE, build, round_trip, spans_of, texts_of
+from tests.helpers.interchange import INTERCHANGE, build, round_trip, spans_of, texts_of
 
 
 @pytest.fixture

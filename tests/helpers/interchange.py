@@ -14,7 +14,7 @@ from annotator.io.registry import ExportOptions, ExportReport
 from annotator.service import export_to, import_file
 from annotator.store.project import Project
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 INTERCHANGE = FIXTURES / "interchange"
 
 NEWS = (
