@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from annotator.core.errors import ProjectError
 from annotator.core.labels import LabelDef
 from annotator.core.model import DocumentStatus
 from annotator.gui import codebook_commands as cmd
@@ -62,3 +63,11 @@ def test_every_view_hears_of_a_status_change(qtbot, window) -> None:
     window.ctx.undo_stack.undo()
     row = window.documents.model.rows[window.documents.model.row_of(document_id)]
     assert row.status == "new"
+
+
+def test_a_codebook_edit_that_cannot_be_written_is_handed_back(qtbot, window) -> None:
+    window.ctx.project.read_only_reason = "made read-only for the test"
+    refusal = execute(window.ctx, cmd.AddLabel(window.ctx, LabelDef("Person", "#123456")))
+    assert isinstance(refusal, ProjectError) and "made read-only for the test" in str(refusal)
+    assert window.ctx.undo_stack.count() == 0
+    assert "Person" not in window.label_bar.buttons
