@@ -76,7 +76,10 @@ def execute(ctx: AppContext, command: Command) -> Exception | None:
 
 
 def push(ctx: AppContext, command: Command) -> bool:
-    """:func:`execute`, reporting a refusal through ``ctx.write_failed``; True when done."""
+    """:func:`execute`, reporting a failed write through ``ctx.write_failed``; True when done.
+
+    Commands with refusals of their own (``refused_by``, e.g. codebook edits) are run with
+    :func:`execute` by dialogs that show the reason; here such a refusal propagates."""
     refusal = execute(ctx, command)
     if refusal is None:
         return True

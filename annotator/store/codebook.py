@@ -66,11 +66,6 @@ def _check_shortcut(s: Session, shortcut: str | None, ignore: str | None = None)
     return shortcut
 
 
-def annotation_count(project: Project, name: str) -> int:
-    with project.reading() as s:
-        return s.scalar(select(func.count(Annotation.id)).join(Label).where(Label.name == name))
-
-
 def add_label(project: Project, label: LabelDef, position: int | None = None) -> None:
     """Add ``label`` at ``position`` (default: last)."""
     with project.transaction() as s:
