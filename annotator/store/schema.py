@@ -13,12 +13,18 @@ from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
-_ASSIGNMENT = re.compile(r"""^(revision|down_revision)\s*=\s*(?:['"](\d+)['"]|None)""", re.M)
+_ASSIGNMENT = re.compile(r"""^(revision|down_revision)\s*=\s*(?:['"]([^'"]+)['"]|None)""", re.M)
 
 
 def current_version(migrations: Path | None = None) -> int:
     """The schema version this Annotator writes: its newest migration's number."""
-    return int(head_revision(migrations or MIGRATIONS_DIR))
+    head = head_revision(migrations or MIGRATIONS_DIR)
+    if not head.isdigit():
+        raise RuntimeError(
+            f"migration {head!r}: revision ids are schema versions, numbered 0001, 0002, … "
+            "(`make migration NAME=…` numbers them)"
+        )
+    return int(head)
 
 
 @cache
