@@ -22,6 +22,7 @@ from annotator.gui.restore_backup_dialog import RestoreBackupDialog
 from annotator.resources_path import SAMPLE_ARTICLE, resource
 from annotator.service import import_file
 from annotator.store import backups
+from annotator.store.identity import FileReplaced
 from annotator.store.project import Project
 
 ORGANISATION = "Annotator"
@@ -131,6 +132,8 @@ class Application:
             return
         try:
             backups.rolling_backup(self.window.ctx.project)
+        except FileReplaced as exc:  # gone while open: the window stops saving and says so
+            self.window.show_write_failure(exc)
         except (AnnotatorError, OSError) as exc:
             self.window.statusBar().showMessage(f"No automatic backup could be made: {exc}",
                                                 15000)

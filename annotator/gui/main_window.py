@@ -42,7 +42,9 @@ from annotator.gui.label_bar import LabelBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
 from annotator.gui.safe_edits import guard_undo_stack
+from annotator.gui.save_as import offer_save_as
 from annotator.io.txt import first_line
+from annotator.store.identity import FileReplaced
 
 
 class MainWindow(QMainWindow):
@@ -312,6 +314,10 @@ class MainWindow(QMainWindow):
         self.saved.setText("Last change not saved")
         self.saved.setToolTip(str(error))
         self.statusBar().showMessage(f"Not saved: {error.reason}", 10000)
+        if isinstance(error, FileReplaced):  # the project now saves nothing: say so, offer a copy
+            self._apply_read_only()
+            offer_save_as(self, error)
+            return
         show_write_failure(self, error)
 
     # -- window --------------------------------------------------------------------------------

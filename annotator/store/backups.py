@@ -101,6 +101,7 @@ def rolling_backup(project: Project, now: datetime | None = None, keep: int = KE
     """Make a backup if the policy (module docstring) calls for one; returns it, or None."""
     if project.read_only:
         return None
+    project.check_file()  # never back up (or prune for) a file that replaced the project
     now = now or datetime.now(UTC)
     newest = next((b for b in list_backups(project.path) if b.usable), None)
     if newest is not None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.core import model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
-from annotator.store import database, fileformat, opening
+from annotator.store import database, fileformat, identity, opening
 from annotator.store.convert import (
     annotation_from_row,
     document_from_row,
@@ -56,6 +56,8 @@ class Project:
         #: Why this project is open read-only (e.g. "the file is not writable"); None if it is not.
         self.read_only_reason = read_only_reason
         self._texts: dict[str, str] = {}  # document id -> text, the most recently used last
+        self._identity = identity.identity_of(path)  # checked before every write
+        identity.guard_new_connections(engine, path, self._identity)
 
     @property
     def read_only(self) -> bool:
@@ -101,6 +103,15 @@ class Project:
     def close(self) -> None:
         self._engine.dispose()
 
+    def check_file(self) -> None:
+        """Raise :class:`identity.FileReplaced`, and save nothing more, when the file at
+        :attr:`path` is no longer the one opened (deleted, moved or replaced)."""
+        try:
+            identity.check(self.path, self._identity)
+        except identity.FileReplaced:
+            self.read_only_reason = identity.STOPPED
+            raise
+
     def __enter__(self) -> Project:
         return self
 
@@ -112,6 +123,8 @@ class Project:
         if write and self.read_only_reason:
             raise ProjectError(self.path, f"is open read-only ({self.read_only_reason}); the "
                                "change was not saved")
+        if write:
+            self.check_file()
         try:
             engine = database.for_writing(self._engine) if write else self._engine
             with Session(engine, expire_on_commit=False) as session:
