@@ -153,6 +153,16 @@ def restore(project: Path, backup: Path) -> Path:
     return safety
 
 
+def readable(path: Path) -> bool:
+    """Whether SQLite reads ``path`` whole (its page check passes): such a project is never
+    replaced by an older backup, whatever a quicker check said."""
+    try:
+        _check(path)
+    except sqlite3.Error:
+        return False
+    return True
+
+
 def fingerprint(path: Path) -> str:
     """A digest of every row of every table: equal digests mean equal content."""
     digest = hashlib.sha256()

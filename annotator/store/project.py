@@ -92,7 +92,9 @@ class Project:
                 raise ProjectError(path, f"cannot be changed: {reason}")
             if read_only and not reason:
                 reason = "opened read-only"
-            opening.probe(path)
+            opening.probe(path)  # SQLite itself says whether it can read the file
+            if state.wal_pending and not reason:
+                opening.checkpoint(path)  # a checkpoint a full disk cut short, completed now
             if state.needs_migration:
                 if reason:
                     raise ProjectError(path, f"was made by an older Annotator and needs an "
@@ -134,7 +136,7 @@ class Project:
                 else:
                     yield session
         except (DBAPIError, sqlite3.Error) as exc:  # sqlite3's own: reads on the raw cursor
-            raise ProjectError(self.path, opening.sqlite_reason(exc)) from exc
+            raise ProjectError(self.path, opening.sqlite_reason(exc, self.path)) from exc
         except json.JSONDecodeError as exc:  # a stored JSON value that is not JSON
             raise ProjectError(self.path, f"the project file is damaged ({exc})") from exc
 
