@@ -17,6 +17,7 @@ from annotator.core.labels import DEFAULT_LABELS, LabelDef
 from annotator.core.templates import TEMPLATES
 from annotator.gui import project_guard
 from annotator.gui.context import AppContext
+from annotator.gui.exception_hook import ExceptionHook
 from annotator.gui.main_window import MainWindow
 from annotator.gui.restore_backup_dialog import RestoreBackupDialog
 from annotator.resources_path import SAMPLE_ARTICLE, resource
@@ -228,7 +229,8 @@ def run(args: argparse.Namespace) -> int:
     if args.screenshot:
         return screenshot(window, Path(args.screenshot))
     window.show()
-    return qt_app.exec()
+    with ExceptionHook(lambda: app.window):  # what escapes into Qt: a dialog, not a lost trace
+        return qt_app.exec()
 
 
 def screenshot(window: MainWindow, out: Path) -> int:

@@ -24,6 +24,7 @@ from annotator.core.labels import AttributeDef, AttributeKind
 from annotator.core.model import Annotation
 from annotator.gui.commands import EditAnnotation
 from annotator.gui.context import AppContext
+from annotator.gui.exception_hook import failed
 from annotator.gui.formatting import FocusOutWatcher, escape_html, excerpt, show_value
 
 UNSET = ""
@@ -186,12 +187,12 @@ class AttributeEditor(QWidget):
             return
         values = self._values()
         if values != self.annotation.attributes:
-            self.ctx.undo_stack.push(EditAnnotation(self.ctx, self.annotation, attributes=values))
+            self._push(EditAnnotation(self.ctx, self.annotation, attributes=values))
 
     def _label_chosen(self) -> None:
         name = self.label_box.currentData()
         if self.annotation is not None and name and name != self.annotation.label:
-            self.ctx.undo_stack.push(EditAnnotation(self.ctx, self.annotation, label=name))
+            self._push(EditAnnotation(self.ctx, self.annotation, label=name))
 
     def commit_pending(self) -> None:
         """Save a note still being typed (e.g. when the window closes)."""
@@ -200,8 +201,14 @@ class AttributeEditor(QWidget):
     def _note_done(self) -> None:
         self._note_timer.stop()
         if self.annotation is not None and self.note.toPlainText() != self.annotation.note:
-            self.ctx.undo_stack.push(EditAnnotation(self.ctx, self.annotation,
-                                                    note=self.note.toPlainText()))
+            self._push(EditAnnotation(self.ctx, self.annotation, note=self.note.toPlainText()))
+
+    def _push(self, command: EditAnnotation) -> None:
+        """Push an edit; one that failed (reported by the undo stack's guards) puts the form
+        back to what is saved, so it is not tried again on leaving the annotation."""
+        self.ctx.undo_stack.push(command)
+        if failed(command) and self.annotation is not None:
+            self.show_annotation(self.annotation)
 
     def _fill_from_selection(self, line: QLineEdit) -> None:
         text = self.selection_text()

@@ -236,7 +236,12 @@ class CodebookDialog(QDialog):
     # -- label edits ---------------------------------------------------------------------------
 
     def _run(self, command: cmd.CodebookCommand) -> bool:
-        refusal = cmd.execute(self.ctx, command)
+        try:
+            refusal = cmd.execute(self.ctx, command)
+        except AnnotatorError as exc:  # not saved (read-only, full disk, file gone): say so
+            QMessageBox.warning(self, "Codebook", f"Not saved: {exc}")
+            self._show_label()
+            return False
         if refusal:
             QMessageBox.warning(self, "Codebook", refusal[0].upper() + refusal[1:] + ".")
             self._show_label()

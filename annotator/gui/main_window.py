@@ -30,7 +30,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation, ImportedBundle, ImportedDocument
 from annotator.core.spans import snap_to_words
 from annotator.core.text import canonical_text
-from annotator.gui import menus
+from annotator.gui import exception_hook, menus
 from annotator.gui.annotation_panel import AnnotationPanel
 from annotator.gui.attribute_editor import AttributeEditor
 from annotator.gui.commands import AddAnnotations, DeleteAnnotations, ImportDocuments
@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name = menus.build(self)
         self._connect()
         guard_undo_stack(ctx.undo_stack, self.show_write_failure)
+        exception_hook.guard_undo_stack(ctx.undo_stack)  # and a bug in a command drops it too
         self.refresh_labels()
         self.documents.reload()
         self._restore_window_state()
@@ -342,6 +343,7 @@ class MainWindow(QMainWindow):
             self.reader.zoom(zoom)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.importer.shutdown()  # a running import stops after its current file
         self.editor.commit_pending()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/state", self.saveState())

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
-from annotator.core import model
+from annotator.core import leftovers, model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
 from annotator.store import database, fileformat, identity, opening
@@ -95,6 +95,8 @@ class Project:
             opening.probe(path)  # SQLite itself says whether it can read the file
             if state.wal_pending and not reason:
                 opening.checkpoint(path)  # a checkpoint a full disk cut short, completed now
+            if not reason:
+                sweep_leftovers(path)  # what a killed export, backup or copy left behind
             if state.needs_migration:
                 if reason:
                     raise ProjectError(path, f"was made by an older Annotator and needs an "
@@ -347,6 +349,13 @@ class Project:
         """Add a file's documents, annotations and labels in one transaction."""
         with self._session(write=True) as s:
             return add_bundle(s, bundle)
+
+
+def sweep_leftovers(path: Path) -> list[Path]:
+    """Delete stale temporary files of ours beside the project and in its backups folder."""
+    backups = path.with_name(f"{path.name}.backups")
+    return leftovers.sweep(path.parent, leftovers.BESIDE) + leftovers.sweep(
+        backups, leftovers.IN_BACKUPS)
 
 
 def _attributes(raw: str) -> dict[str, Any]:
