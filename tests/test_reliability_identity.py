@@ -199,3 +199,31 @@ def test_the_window_stops_saving_says_so_and_save_as_carries_on(
     app.window.label_selection("Claim")  # saving again, into the new file
     assert len(app.window.ctx.project.annotations()) == 2
     assert not path.exists()
+
+
+def test_file_save_as_copies_a_healthy_project_and_carries_on_there(
+    apps,  # noqa: F811 (the fixture imported above)
+    qtbot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = sample_file(tmp_path / "p.annot")
+    app = new_app(apps)
+    window = app._open_path(path, create=False)
+    assert window is not None
+    select_text(window, "Tier 2")
+    window.label_selection("Tier rating")
+    target = tmp_path / "copy.annot"
+    offered: list[str] = []
+
+    def choose(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
+        offered.append(suggested)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
+    window.actions_by_name["save_as"].trigger()
+    assert offered == [str(tmp_path / "p (copy).annot")]
+    assert app.window is not None and app.window.ctx.project.path == target
+    assert len(app.window.ctx.project.annotations()) == 1
+    with Project.open(path, read_only=True) as original:  # the original stays as it was
+        assert len(original.annotations()) == 1

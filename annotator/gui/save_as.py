@@ -30,7 +30,7 @@ def offer_save_as(window: MainWindow, error: FileReplaced) -> QMessageBox:
         QMessageBox.Icon.Warning,
         "Project file gone",
         f"“{window.ctx.project.path.name}” was deleted, moved or replaced while "
-        "it was open. Nothing more is saved to it.",
+        "it was open.",
         parent=window,
     )
     box.setInformativeText(
