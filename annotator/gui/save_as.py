@@ -29,8 +29,7 @@ def offer_save_as(window: MainWindow, error: FileReplaced) -> QMessageBox:
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         "Project file gone",
-        f"“{window.ctx.project.path.name}” was deleted, moved or replaced while "
-        "it was open.",
+        f"“{window.ctx.project.path.name}” was deleted, moved or replaced while it was open.",
         parent=window,
     )
     box.setInformativeText(
