@@ -37,8 +37,9 @@ def _cannot_write(target: Path, exc: OSError) -> AnnotatorError:
 def atomic_file(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; it replaces ``target`` only on success."""
     try:
-        handle, name = tempfile.mkstemp(prefix=_temporary_prefix(target),
-                                        suffix=leftovers.EXPORT_SUFFIX, dir=target.parent)
+        handle, name = tempfile.mkstemp(
+            prefix=_temporary_prefix(target), suffix=leftovers.EXPORT_SUFFIX, dir=target.parent
+        )
         os.close(handle)
     except OSError as exc:
         raise _cannot_write(target, exc) from exc
@@ -80,11 +81,17 @@ def atomic_folder(target: Path, allowed: tuple[str, ...]) -> Iterator[Path]:
             raise AnnotatorError(target, "exists and is not a folder")
         strangers = [p.name for p in target.iterdir() if not p.name.endswith(allowed)]
         if strangers:
-            raise AnnotatorError(target, f"is a folder holding other files ({strangers[0]!r}); "
-                                 "choose an empty or new folder")
+            raise AnnotatorError(
+                target,
+                f"is a folder holding other files ({strangers[0]!r}); "
+                "choose an empty or new folder",
+            )
     try:
-        temporary = Path(tempfile.mkdtemp(prefix=_temporary_prefix(target),
-                                          suffix=leftovers.EXPORT_SUFFIX, dir=target.parent))
+        temporary = Path(
+            tempfile.mkdtemp(
+                prefix=_temporary_prefix(target), suffix=leftovers.EXPORT_SUFFIX, dir=target.parent
+            )
+        )
     except OSError as exc:
         raise _cannot_write(target, exc) from exc
     try:
