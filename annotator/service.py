@@ -15,6 +15,7 @@ from annotator.io import labelset, native_json
 from annotator.io.detect import read_file
 from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
 from annotator.io.txt import first_line
+from annotator.store import rescue
 from annotator.store.importing import ImportSummary
 from annotator.store.project import Project
 
@@ -166,3 +167,9 @@ def read_label_set(path: Path) -> list[LabelDef]:
 
 def write_label_set(path: Path, labels: Sequence[LabelDef]) -> None:
     labelset.write(path, labels)
+
+
+def save_as(project: Project, target: Path) -> Path:
+    """Copy the open project, every acknowledged change included, into a new project file at
+    ``target`` (also when its own file is gone); returns the new file's path."""
+    return rescue.save_as(project, target)

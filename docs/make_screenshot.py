@@ -1,5 +1,6 @@
 """Build a demo project from the sample article and render docs/screenshot.png (the main
-window) and docs/codebook.png (Edit -> Codebook) offscreen.
+window), docs/codebook.png (Edit -> Codebook) and docs/file-gone.png (the project file moved
+away while open: the window stops saving and offers Save As) offscreen.
 
 Run with `make screenshot`.
 """
@@ -74,6 +75,45 @@ def codebook_screenshot(project_path: Path, out: Path, settings_file: Path) -> N
         window.close()
 
 
+def file_gone_screenshot(project_path: Path, out: Path, settings_file: Path) -> None:
+    """The window after its project file was moved away, with the dialog drawn over it."""
+    import shutil
+
+    from PySide6.QtCore import QPoint, QSettings
+    from PySide6.QtGui import QPainter, QUndoStack
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from annotator.gui.context import AppContext
+    from annotator.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    copy = project_path.with_name("Fact-check.annot")
+    shutil.copy(project_path, copy)
+    with Project.open(copy) as project:
+        window = MainWindow(AppContext(project, settings, QUndoStack()))
+        window.resize(1100, 700)
+        window.show()
+        window.documents.select(project.documents()[0].id)
+        app.processEvents()
+        copy.rename(copy.with_name("moved elsewhere.annot"))
+        cursor = window.reader.textCursor()
+        cursor.setPosition(4)
+        cursor.setPosition(20, cursor.MoveMode.KeepAnchor)
+        window.reader.setTextCursor(cursor)
+        window.label_selection("Claim")
+        (box,) = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+        app.processEvents()
+        image = window.grab()
+        dialog = box.grab()
+        painter = QPainter(image)
+        painter.drawPixmap(QPoint((image.width() - dialog.width()) // 2, 120), dialog)
+        painter.end()
+        image.save(str(out))
+        box.close()
+        window.close()
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
     with tempfile.TemporaryDirectory() as folder:
@@ -81,4 +121,5 @@ if __name__ == "__main__":
         build(demo)
         status = main(["--screenshot", str(out), str(demo)])
         codebook_screenshot(demo, out.with_name("codebook.png"), Path(folder) / "settings.ini")
+        file_gone_screenshot(demo, out.with_name("file-gone.png"), Path(folder) / "settings.ini")
         sys.exit(status)

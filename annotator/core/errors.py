@@ -20,3 +20,7 @@ class ImportFailed(AnnotatorError):
 
 class ProjectError(AnnotatorError):
     """A project file could not be opened or written."""
+
+
+class FileReplaced(ProjectError):
+    """The project's file was deleted, moved or replaced while it was open."""

@@ -12,11 +12,12 @@ from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, FileReplaced
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
 from annotator.core.templates import TEMPLATES
 from annotator.gui import project_guard
 from annotator.gui.context import AppContext
+from annotator.gui.exception_hook import ExceptionHook
 from annotator.gui.main_window import MainWindow
 from annotator.gui.restore_backup_dialog import RestoreBackupDialog
 from annotator.resources_path import SAMPLE_ARTICLE, resource
@@ -131,6 +132,8 @@ class Application:
             return
         try:
             backups.rolling_backup(self.window.ctx.project)
+        except FileReplaced as exc:  # gone while open: the window stops saving and says so
+            self.window.show_write_failure(exc)
         except (AnnotatorError, OSError) as exc:
             self.window.statusBar().showMessage(f"No automatic backup could be made: {exc}", 15000)
 
@@ -230,7 +233,8 @@ def run(args: argparse.Namespace) -> int:
     if args.screenshot:
         return screenshot(window, Path(args.screenshot))
     window.show()
-    return qt_app.exec()
+    with ExceptionHook(lambda: app.window):  # what escapes into Qt: a dialog, not a lost trace
+        return qt_app.exec()
 
 
 def screenshot(window: MainWindow, out: Path) -> int:

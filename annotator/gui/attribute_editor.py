@@ -207,12 +207,12 @@ class AttributeEditor(QWidget):
             return
         values = self._values()
         if values != self.annotation.attributes:
-            push(self.ctx, EditAnnotation(self.ctx, self.annotation, attributes=values))
+            self._push(EditAnnotation(self.ctx, self.annotation, attributes=values))
 
     def _label_chosen(self) -> None:
         name = self.label_box.currentData()
         if self.annotation is not None and name and name != self.annotation.label:
-            push(self.ctx, EditAnnotation(self.ctx, self.annotation, label=name))
+            self._push(EditAnnotation(self.ctx, self.annotation, label=name))
 
     def commit_pending(self) -> None:
         """Save a note still being typed (e.g. when the window closes)."""
@@ -221,7 +221,13 @@ class AttributeEditor(QWidget):
     def _note_done(self) -> None:
         self._note_timer.stop()
         if self.annotation is not None and self.note.toPlainText() != self.annotation.note:
-            push(self.ctx, EditAnnotation(self.ctx, self.annotation, note=self.note.toPlainText()))
+            self._push(EditAnnotation(self.ctx, self.annotation, note=self.note.toPlainText()))
+
+    def _push(self, command: EditAnnotation) -> None:
+        """Push an edit; one that was not saved (reported by :func:`push`) puts the form back to
+        what is saved, so it is not tried again on leaving the annotation."""
+        if not push(self.ctx, command) and self.annotation is not None:
+            self.show_annotation(self.annotation)
 
     def _fill_from_selection(self, line: QLineEdit) -> None:
         text = self.selection_text()

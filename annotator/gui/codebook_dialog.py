@@ -254,7 +254,11 @@ class CodebookDialog(QDialog):
 
     def _run(self, command: cmd.CodebookCommand) -> bool:
         refusal = execute(self.ctx, command)
-        if refusal is not None:
+        if command.failed:  # a bug: the exception hook has shown it
+            pass
+        elif isinstance(refusal, AnnotatorError):  # not saved (read-only, full disk, file gone)
+            QMessageBox.warning(self, "Codebook", f"Not saved: {refusal}")
+        elif refusal is not None:
             message = str(refusal)
             QMessageBox.warning(self, "Codebook", message[0].upper() + message[1:] + ".")
             self._show_label()

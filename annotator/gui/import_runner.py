@@ -3,13 +3,17 @@
 The worker is a plain Python thread that touches no Qt object: it puts each outcome on a queue
 that a timer in the GUI thread drains. While it runs, Python's automatic garbage collection is
 paused and the GUI thread collects instead: a collection that happened to start in the worker
-would destroy unreachable Qt widgets on the wrong thread, which crashes Qt.
+would destroy unreachable Qt widgets on the wrong thread, which crashes Qt. Collection is turned
+back on however the import ends: finished, failed with an unexpected error (reported to
+``sys.excepthook`` once the files that did import are accounted for), or cut short by closing
+the window (:meth:`ImportRunner.shutdown`).
 """
 
 from __future__ import annotations
 
 import gc
 import queue
+import sys
 import threading
 from pathlib import Path
 
@@ -37,6 +41,7 @@ class ImportRunner(QObject):
         self._outcomes: list[ImportOutcome] = []
         self._timer = QTimer(self, interval=40, timeout=self._drain)
         self._gc_was_enabled = True
+        self._error: BaseException | None = None  # an unexpected error that ended the worker
         self.progress: QProgressDialog | None = None
 
     @property
@@ -47,7 +52,7 @@ class ImportRunner(QObject):
         if self.running:
             QMessageBox.information(self.window, "Import", "An import is already running.")
             return
-        self._paths, self._outcomes = list(paths), []
+        self._paths, self._outcomes, self._error = list(paths), [], None
         self._cancel.clear()
         self.progress = QProgressDialog("Importing…", "Cancel", 0, len(paths), self.window)
         self.progress.setWindowTitle("Import articles")
@@ -69,6 +74,8 @@ class ImportRunner(QObject):
 
         try:
             import_files(self.ctx.project, self._paths, report)
+        except Exception as exc:  # a bug: reported on the GUI thread when the import ends
+            self._error = exc
         finally:
             self._queue.put(_DONE)
 
@@ -87,18 +94,42 @@ class ImportRunner(QObject):
                 self.progress.setValue(len(self._outcomes))
                 self.progress.setLabelText(f"{item.path.name}: {item.outcome}")
 
+    def shutdown(self) -> None:
+        """The window is closing: stop after the file being imported (each file is whole or
+        not at all) and turn garbage collection back on."""
+        if not self.running:
+            return
+        self._cancel.set()
+        try:
+            self._stop()
+        finally:
+            self._queue = queue.Queue()
+
+    def _stop(self) -> None:
+        """Stop the timer and the worker; garbage collection is on again however this ends."""
+        try:
+            self._timer.stop()
+            if self._thread is not None:
+                self._thread.join()
+            self._thread = None
+            if self.progress is not None:
+                self.progress.reset()
+                self.progress.deleteLater()
+                self.progress = None
+        finally:
+            if self._gc_was_enabled:
+                gc.enable()
+
     def _finish(self) -> None:
-        self._timer.stop()
-        if self._thread is not None:
-            self._thread.join()
-        self._thread = None
-        if self._gc_was_enabled:
-            gc.enable()
-        if self.progress is not None:
-            self.progress.reset()
-            self.progress.deleteLater()
-            self.progress = None
-        outcomes = self._outcomes
+        self._stop()
+        try:
+            self._account_for(self._outcomes)
+        finally:
+            if self._error is not None:
+                error, self._error = self._error, None
+                sys.excepthook(type(error), error, error.__traceback__)
+
+    def _account_for(self, outcomes: list[ImportOutcome]) -> None:
         added = [d.id for o in outcomes if o.summary for d in o.summary.added]
         if added:
             files = sum(1 for o in outcomes if o.outcome is Outcome.IMPORTED)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator import __version__, service
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, FileReplaced
 from annotator.core.spans import snap_to_words
 from annotator.core.text import canonical_text
 from annotator.gui import menus
@@ -41,6 +41,7 @@ from annotator.gui.import_runner import ImportRunner
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
+from annotator.gui.save_as import offer_save_as
 from annotator.gui.undo import push
 
 
@@ -328,6 +329,10 @@ class MainWindow(QMainWindow):
         self.saved.setText("Last change not saved")
         self.saved.setToolTip(str(error))
         self.statusBar().showMessage(f"Not saved: {error.reason}", 10000)
+        if isinstance(error, FileReplaced):  # the project now saves nothing: say so, offer a copy
+            self._apply_read_only()
+            offer_save_as(self, error)
+            return
         show_write_failure(self, error)
 
     # -- window --------------------------------------------------------------------------------
@@ -352,6 +357,7 @@ class MainWindow(QMainWindow):
             self.reader.zoom(zoom)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.importer.shutdown()  # a running import stops after its current file
         self.editor.commit_pending()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/state", self.saveState())

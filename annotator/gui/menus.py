@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 from annotator.core.model import DocumentStatus
 from annotator.gui.codebook_dialog import CodebookDialog
 from annotator.gui.export_dialog import ExportDialog
+from annotator.gui.save_as import save_as
 from annotator.gui.shortcuts_dialog import ShortcutsDialog
 from annotator.io.detect import READERS
 
@@ -53,6 +54,14 @@ def build(w: MainWindow) -> dict[str, QAction]:
     )
     w.recent_menu = file.addMenu("Open &Recent")
     w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
+    actions["save_as"] = _action(
+        w,
+        file,
+        "Save &As…",
+        lambda: save_as(w),
+        Key.SaveAs,
+        "Copy the project into a new project file and carry on there",
+    )
     file.addSeparator()
     actions["import"] = _action(
         w,

@@ -101,7 +101,8 @@ def claim(
 def report_open_failure(parent: QWidget | None, path: Path, error: AnnotatorError) -> bool:
     """Say why ``path`` cannot be opened; for a damaged project with backups, offer to restore
     one. Returns True when a backup was restored (the caller opens the project again)."""
-    usable = [b for b in backups.list_backups(path) if b.usable] if "damaged" in str(error) else []
+    damaged = "damaged" in str(error) and not backups.readable(path)  # only what SQLite can't read
+    usable = [b for b in backups.list_backups(path) if b.usable] if damaged else []
     if not usable:
         QMessageBox.warning(parent, "Cannot open project", str(error))
         return False

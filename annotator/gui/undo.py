@@ -11,6 +11,7 @@ the stack (its step was not done, so there is nothing to undo) and is reported t
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
@@ -28,6 +29,7 @@ class Command(QUndoCommand):
         super().__init__(text)
         self.ctx = ctx
         self._done: Changes | None = None  # set by execute(): the first redo() only publishes
+        self.failed = False  # its last redo/undo raised, and it was dropped from the stack
 
     def do(self) -> Changes:
         """Make the change in one transaction; raise to refuse it."""
@@ -58,17 +60,32 @@ class Command(QUndoCommand):
         try:
             return step()
         except AnnotatorError as exc:  # the transaction rolled back: the project is as before
-            self.setObsolete(True)  # Qt deletes an obsolete command instead of keeping it
+            self._drop()
             self.ctx.write_failed(exc)
             return None
+        except Exception:  # a bug: drop the step, then the exception hook shows it
+            self._drop()
+            sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+            return None
+
+    def _drop(self) -> None:
+        """Qt deletes an obsolete command instead of keeping a step that did not happen;
+        ``failed`` stays readable on the Python side after that."""
+        self.failed = True
+        self.setObsolete(True)
 
 
 def execute(ctx: AppContext, command: Command) -> Exception | None:
     """Do ``command`` and push it onto the undo stack; or return why the store refused it (then
-    nothing was changed and nothing was pushed)."""
+    nothing was changed and nothing was pushed). A bug in ``do()`` goes to the exception hook,
+    which shows it; it is returned too, with ``command.failed`` set so callers say nothing more."""
     try:
         changes = command.do()
     except (AnnotatorError, *command.refused_by) as exc:
+        return exc
+    except Exception as exc:
+        command.failed = True
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
         return exc
     command._done = changes
     ctx.undo_stack.push(command)  # Qt calls redo(), which publishes the changes
@@ -83,6 +100,8 @@ def push(ctx: AppContext, command: Command) -> bool:
     refusal = execute(ctx, command)
     if refusal is None:
         return True
+    if command.failed:  # a bug, already shown by the exception hook
+        return False
     if isinstance(refusal, AnnotatorError):
         ctx.write_failed(refusal)
         return False

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from annotator.core import leftovers
 from annotator.core.errors import AnnotatorError
 
 
@@ -19,6 +20,13 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _temporary_prefix(target: Path) -> str:
+    """The hidden name's start; a killed export's leftovers beside ``target`` are swept first
+    (core/leftovers.py: ours by name, and untouched for an hour)."""
+    leftovers.sweep(target.parent, leftovers.BESIDE[:1])
+    return f".{target.name}."
 
 
 def _cannot_write(target: Path, exc: OSError) -> AnnotatorError:
@@ -29,7 +37,9 @@ def _cannot_write(target: Path, exc: OSError) -> AnnotatorError:
 def atomic_file(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; it replaces ``target`` only on success."""
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+        handle, name = tempfile.mkstemp(
+            prefix=_temporary_prefix(target), suffix=leftovers.EXPORT_SUFFIX, dir=target.parent
+        )
         os.close(handle)
     except OSError as exc:
         raise _cannot_write(target, exc) from exc
@@ -77,7 +87,11 @@ def atomic_folder(target: Path, allowed: tuple[str, ...]) -> Iterator[Path]:
                 "choose an empty or new folder",
             )
     try:
-        temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent or "."))
+        temporary = Path(
+            tempfile.mkdtemp(
+                prefix=_temporary_prefix(target), suffix=leftovers.EXPORT_SUFFIX, dir=target.parent
+            )
+        )
     except OSError as exc:
         raise _cannot_write(target, exc) from exc
     try:

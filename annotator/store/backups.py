@@ -111,6 +111,7 @@ def rolling_backup(
     """Make a backup if the policy (module docstring) calls for one; returns it, or None."""
     if project.read_only:
         return None
+    project.check_file()  # never back up (or prune for) a file that replaced the project
     now = now or datetime.now(UTC)
     newest = next((b for b in list_backups(project.path) if b.usable), None)
     if newest is not None:
@@ -163,6 +164,16 @@ def restore(project: Path, backup: Path) -> Path:
             f"project is as it was, and a copy of it is at {safety}",
         ) from exc
     return safety
+
+
+def readable(path: Path) -> bool:
+    """Whether SQLite reads ``path`` whole (its page check passes): such a project is never
+    replaced by an older backup, whatever a quicker check said."""
+    try:
+        _check(path)
+    except sqlite3.Error:
+        return False
+    return True
 
 
 def fingerprint(path: Path) -> str:

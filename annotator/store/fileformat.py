@@ -21,6 +21,9 @@ APPLICATION_ID = 0x414E4E54  # "ANNT"
 class FileState:
     exists: bool
     schema_version: int = 0
+    #: The file is shorter than its header says, but a -wal beside it holds the rest (a
+    #: checkpoint that ran out of disk space): SQLite reads it whole; a checkpoint completes it.
+    wal_pending: bool = False
 
     @property
     def needs_migration(self) -> bool:
@@ -46,10 +49,14 @@ def inspect_project_file(path: Path) -> FileState:
     (valid_for,) = struct.unpack(">I", header[92:96])
     expected = (65536 if page_size == 1 else page_size) * page_count
     size = path.stat().st_size
+    wal_pending = False
     if valid_for == change_counter and size < expected:
-        raise ProjectError(
-            path, f"the project file is damaged (truncated: {size} of {expected} bytes)"
-        )
+        wal = path.with_name(path.name + "-wal")
+        if not (wal.is_file() and wal.stat().st_size > 0):
+            raise ProjectError(
+                path, f"the project file is damaged (truncated: {size} of {expected} bytes)"
+            )
+        wal_pending = True  # SQLite decides whether it can read it (opening.probe)
     (user_version,) = struct.unpack(">I", header[60:64])
     (application_id,) = struct.unpack(">I", header[68:72])
     if application_id != APPLICATION_ID:
@@ -63,4 +70,4 @@ def inspect_project_file(path: Path) -> FileState:
             f"made by a newer Annotator (project schema {user_version}; this version reads up to "
             f"{newest}): update Annotator to open it",
         )
-    return FileState(exists=True, schema_version=user_version)
+    return FileState(exists=True, schema_version=user_version, wal_pending=wal_pending)

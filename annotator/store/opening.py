@@ -17,6 +17,7 @@ from annotator.core.errors import ProjectError
 from annotator.core.labels import LabelDef
 from annotator.store.convert import label_to_row
 from annotator.store.database import (
+    BUSY_TIMEOUT_MS,
     backup_copy,
     make_engine,
     migrate,
@@ -25,6 +26,11 @@ from annotator.store.database import (
 )
 from annotator.store.models import ProjectMeta
 
+SQLITE_ERROR, SQLITE_CORRUPT, SQLITE_NOTADB = 1, 11, 26
+#: What SQLite says of a file it cannot read (a missing table counts: an incomplete project);
+#: anything else (I/O, full disk, locks) says nothing about the file.
+_DAMAGE = {SQLITE_ERROR, SQLITE_CORRUPT, SQLITE_NOTADB}
+
 
 def one_line(exc: Exception) -> str:
     if isinstance(exc, DBAPIError) and exc.orig is not None:
@@ -32,7 +38,18 @@ def one_line(exc: Exception) -> str:
     return next(iter(str(exc).splitlines()), type(exc).__name__)
 
 
-def sqlite_reason(exc: DBAPIError | sqlite3.Error) -> str:
+def disk_full(folder: Path) -> bool:
+    """Whether the filesystem holding ``folder`` has no room left for another page."""
+    try:
+        status = os.statvfs(folder)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return False
+    return status.f_bavail * status.f_frsize < 65536
+
+
+def sqlite_reason(exc: DBAPIError | sqlite3.Error, path: Path | None = None) -> str:
+    """What SQLite's error means for the user; ``path``, the project, tells a full disk from
+    other I/O errors (SQLite reports growing its -shm file on a full disk as an I/O error)."""
     text = one_line(exc)
     if "readonly" in text or "read-only" in text:
         return "the project file is read-only; changes cannot be saved"
@@ -42,6 +59,8 @@ def sqlite_reason(exc: DBAPIError | sqlite3.Error) -> str:
         return "the project is busy in another window or program; try again"
     if "malformed" in text or "not a database" in text or "Could not decode" in text:
         return "the project file is damaged"
+    if "disk I/O error" in text and path is not None and disk_full(path.parent):
+        return "the disk is full; the last change was not saved"
     if "disk I/O error" in text:
         return "the disk reported an error (disk I/O error); the last change was not saved"
     return f"database error ({text})"
@@ -96,10 +115,38 @@ def probe(path: Path) -> None:
         finally:
             connection.close()
     except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", SQLITE_CORRUPT) & 0xFF not in _DAMAGE:
+            raise ProjectError(path, _unreadable_now(exc, path)) from exc
         raise ProjectError(path, f"the project file is damaged or incomplete ({exc})") from exc
     if problems != ["ok"]:
         first = " ".join(problems[0].split())[:100]
         raise ProjectError(path, f"the project file is damaged (SQLite's check: {first})")
+
+
+def checkpoint(path: Path) -> bool:
+    """Copy the -wal into the project file (SQLite's passive checkpoint), as far as there is
+    room; True when it completed. Failing (a full disk) is fine: SQLite reads through the WAL."""
+    try:
+        connection = sqlite3.connect(sqlite_uri(path, mode="rw"), uri=True)
+        try:
+            connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            busy, _frames, _done = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+    return busy == 0
+
+
+def _unreadable_now(exc: sqlite3.Error, path: Path) -> str:
+    """Why a project SQLite could not open is not its fault (a full disk, a lock, an I/O
+    error): said as such, never as damage."""
+    if disk_full(path.parent) or "full" in str(exc):
+        return (
+            "cannot be opened now: the disk is full (SQLite needs a little room beside the "
+            "project to read it); free some space and try again"
+        )
+    return f"cannot be opened now ({exc}); the file itself was not found damaged"
 
 
 def upgrade(path: Path, schema_version: int) -> Path:

@@ -15,10 +15,10 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
-from annotator.core import model
+from annotator.core import leftovers, model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
-from annotator.store import annotation_rows, database, fileformat, opening
+from annotator.store import annotation_rows, database, fileformat, identity, opening
 from annotator.store.convert import document_from_row, label_from_row
 from annotator.store.database import make_engine, read_only_reason
 from annotator.store.importing import ImportSummary, add_bundle
@@ -45,6 +45,8 @@ class Project:
         #: Why this project is open read-only (e.g. "the file is not writable"); None if it is not.
         self.read_only_reason = read_only_reason
         self._texts: dict[str, str] = {}  # document id -> text, the most recently used last
+        self._identity = identity.identity_of(path)  # checked before every write
+        identity.guard_new_connections(engine, path, self._identity)
 
     @property
     def read_only(self) -> bool:
@@ -84,7 +86,11 @@ class Project:
                 raise ProjectError(path, f"cannot be changed: {reason}")
             if read_only and not reason:
                 reason = "opened read-only"
-            opening.probe(path)
+            opening.probe(path)  # SQLite itself says whether it can read the file
+            if state.wal_pending and not reason:
+                opening.checkpoint(path)  # a checkpoint a full disk cut short, completed now
+            if not reason:
+                sweep_leftovers(path)  # what a killed export, backup or copy left behind
             if state.needs_migration:
                 if reason:
                     raise ProjectError(
@@ -97,6 +103,15 @@ class Project:
 
     def close(self) -> None:
         self._engine.dispose()
+
+    def check_file(self) -> None:
+        """Raise :class:`identity.FileReplaced`, and save nothing more, when the file at
+        :attr:`path` is no longer the one opened (deleted, moved or replaced)."""
+        try:
+            identity.check(self.path, self._identity)
+        except identity.FileReplaced:
+            self.read_only_reason = identity.STOPPED
+            raise
 
     def __enter__(self) -> Project:
         return self
@@ -119,6 +134,7 @@ class Project:
             raise ProjectError(
                 self.path, f"is open read-only ({self.read_only_reason}); the change was not saved"
             )
+        self.check_file()
         engine = database.for_writing(self._engine)
         with (
             self._errors_named(),
@@ -133,7 +149,7 @@ class Project:
         try:
             yield
         except (DBAPIError, sqlite3.Error) as exc:  # sqlite3's own: reads on the raw cursor
-            raise ProjectError(self.path, opening.sqlite_reason(exc)) from exc
+            raise ProjectError(self.path, opening.sqlite_reason(exc, self.path)) from exc
         except json.JSONDecodeError as exc:  # a stored JSON value that is not JSON
             raise ProjectError(self.path, f"the project file is damaged ({exc})") from exc
 
@@ -379,6 +395,14 @@ class Project:
         """Add a file's documents, annotations and labels in one transaction."""
         with self.transaction() as s:
             return add_bundle(s, bundle)
+
+
+def sweep_leftovers(path: Path) -> list[Path]:
+    """Delete stale temporary files of ours beside the project and in its backups folder."""
+    backups = path.with_name(f"{path.name}.backups")
+    return leftovers.sweep(path.parent, leftovers.BESIDE) + leftovers.sweep(
+        backups, leftovers.IN_BACKUPS
+    )
 
 
 def _label_id(session: Session, name: str) -> int:
