@@ -8,12 +8,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
+from annotator.core import agreement as agreement_figures
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Annotation, Document
+from annotator.core.model import Annotation, Document, DocumentStatus, timestamp
 from annotator.io import native_json
 from annotator.io.detect import read_file
 from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
 from annotator.store.importing import ImportSummary
+from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
 
 
@@ -61,6 +63,53 @@ def import_files(project: Project, paths: Sequence[Path],
         if progress is not None and progress(index, outcome) is False:
             break
     return outcomes
+
+
+@dataclass
+class MergeOutcome:
+    path: Path
+    report: MergeReport | None  # None: the source was refused
+    message: str
+
+
+def merge_file(project: Project, path: Path) -> MergeOutcome:
+    """Merge the project at ``path`` into ``project`` in one transaction (see store.merge)."""
+    path = Path(path)
+    try:
+        if path.absolute().resolve() == project.path.resolve():
+            return MergeOutcome(path, None, f"{path}: is the target project itself")
+        with Project.open(path, create=False, read_only=True) as source:
+            report = merge_project(project, source)
+    except AnnotatorError as exc:
+        return MergeOutcome(path, None, str(exc))
+    return MergeOutcome(path, report, describe_merge(path, report))
+
+
+def merge_files(project: Project, paths: Sequence[Path],
+                progress: Callable[[int, MergeOutcome], bool | None] | None = None,
+                ) -> list[MergeOutcome]:
+    """Merge each source in its own transaction; ``progress`` returning False stops early."""
+    outcomes = []
+    for index, path in enumerate(paths):
+        outcome = merge_file(project, Path(path))
+        outcomes.append(outcome)
+        if progress is not None and progress(index, outcome) is False:
+            break
+    return outcomes
+
+
+def describe_merge(path: Path, report: MergeReport) -> str:
+    parts = [f"{report.documents_added} documents added, {report.documents_matched} matched",
+             f"{report.annotations_added} annotations added, {report.annotations_skipped} "
+             f"skipped, {len(report.conflicts)} in conflict"]
+    if report.codebook_replaced:
+        parts.append("labels taken from the source")
+    elif report.labels_added:
+        parts.append("new labels: " + ", ".join(report.labels_added))
+    if report.label_conflicts:
+        parts.append(f"{len(report.label_conflicts)} labels defined differently (kept the "
+                     "target's)")
+    return f"{path}: " + "; ".join(parts)
 
 
 def describe_import(path: Path, summary: ImportSummary) -> str:
@@ -129,3 +178,118 @@ def label_lines(project: Project) -> Iterable[str]:
             extra = (" (required)" if a.required else "") + (
                 f" (default {a.default})" if a.default is not None else "")
             yield f"    {a.name} [{a.kind}]{choices}{extra}"
+
+
+# -- team work: layers, agreement, adjudication -------------------------------------------------
+
+
+def annotator_names(project: Project) -> list[str]:
+    """Every named layer (annotator) in the project, sorted; unnamed annotations are left out."""
+    return sorted({a.annotator for a in project.annotations() if a.annotator})
+
+
+def _refuse_unknown(project: Project, kind: str, asked: Sequence[str],
+                    known: Sequence[str]) -> None:
+    for name in asked:
+        if name not in known:
+            have = ", ".join(repr(k) for k in known) or "none"
+            raise AnnotatorError(project.path, f"no {kind} named {name!r} (the project has: "
+                                 f"{have})")
+
+
+def agreement(project: Project, annotators: Sequence[str] | None = None,
+              labels: Sequence[str] | None = None,
+              document_ids: Sequence[str] | None = None) -> dict:
+    """The agreement figures as ``annotator agreement --json`` prints them
+    (see annotator.core.agreement for the definitions).
+
+    Defaults: every named annotator, every label, and the documents in which every compared
+    annotator has at least one annotation or that are marked done. Raises
+    :class:`AnnotatorError` for an unknown annotator, label or document, or fewer than two
+    annotators.
+    """
+    spans = project.annotations()
+    known = sorted({a.annotator for a in spans if a.annotator})
+    chosen = list(dict.fromkeys(annotators)) if annotators else known
+    _refuse_unknown(project, "annotator", chosen, known)
+    if len(chosen) < 2:
+        raise AnnotatorError(project.path, "agreement needs at least two annotators (the "
+                             f"project has: {', '.join(map(repr, known)) or 'none'})")
+    label_names = [label.name for label in project.labels()]
+    chosen_labels = list(dict.fromkeys(labels)) if labels else label_names
+    _refuse_unknown(project, "label", chosen_labels, label_names)
+    summaries = project.documents()
+    lengths = {d.id: d.length for d in summaries}
+    if document_ids:
+        wanted = list(dict.fromkeys(document_ids))
+        _refuse_unknown(project, "document", wanted, list(lengths))
+    else:
+        annotated: dict[str, set[str]] = {}
+        for a in spans:
+            annotated.setdefault(a.document_id, set()).add(a.annotator)
+        wanted = [d.id for d in summaries if d.status is DocumentStatus.DONE
+                  or set(chosen) <= annotated.get(d.id, set())]
+    records = (agreement_figures.SpanRecord(a.annotator, a.document_id, a.label, a.start, a.end)
+               for a in spans)
+    return agreement_figures.agreement_report(chosen, chosen_labels,
+                                              {d: lengths[d] for d in wanted}, records)
+
+
+@dataclass
+class AdjudicationReport:
+    added: int
+    already: int  # agreed spans the layer already holds
+
+
+def agreed_annotations(project: Project, annotators: Sequence[str],
+                       into: str) -> tuple[list[Annotation], int]:
+    """New annotations for layer ``into``: one per span on which every named annotator agrees
+    exactly (label, start, end), with the attributes (and note) on which they all agree; and
+    how many such spans ``into`` already holds."""
+    spans = project.annotations()
+    known = sorted({a.annotator for a in spans if a.annotator})
+    _refuse_unknown(project, "annotator", annotators, known)
+    if len(set(annotators)) < 2:
+        raise AnnotatorError(project.path, "adjudication needs at least two annotators")
+    if not into.strip() or into in annotators:
+        raise AnnotatorError(project.path, f"--into {into!r}: name a layer of its own, not one "
+                             "of the compared annotators")
+    groups: dict[tuple[str, str, int, int], dict[str, Annotation]] = {}
+    existing: set[tuple[str, str, int, int]] = set()
+    for a in spans:
+        key = (a.document_id, a.label, a.start, a.end)
+        if a.annotator == into:
+            existing.add(key)
+        elif a.annotator in annotators:
+            groups.setdefault(key, {}).setdefault(a.annotator, a)
+    now = timestamp()
+    added: list[Annotation] = []
+    already = 0
+    for key, found in groups.items():
+        if len(found) < len(set(annotators)):
+            continue
+        if key in existing:
+            already += 1
+            continue
+        first, *others = found.values()
+        attributes = {name: value for name, value in first.attributes.items()
+                      if all(o.attributes.get(name, object()) == value for o in others)}
+        note = first.note if all(o.note == first.note for o in others) else ""
+        added.append(Annotation(new_annotation_id(), first.document_id, first.label, first.start,
+                                first.end, first.text, attributes, note, into, now, now))
+    return added, already
+
+
+def new_annotation_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def adjudicate(project: Project, annotators: Sequence[str], into: str) -> AdjudicationReport:
+    """Copy every span the named annotators agree on into layer ``into``, in one transaction;
+    running it again adds nothing."""
+    added, already = agreed_annotations(project, annotators, into)
+    if added:
+        project.restore_annotations(added)
+    return AdjudicationReport(len(added), already)
