@@ -66,6 +66,8 @@ def command_parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", default="-", metavar="OUT",
                      help="file (or folder, for formats of several files) to write; '-' or "
                      "omitted: standard output")
+    exp.add_argument("--annotator", action="append", dest="annotators", metavar="NAME",
+                     help="only this annotator's layer (repeatable); default: every layer")
     exp.add_argument("--org-name", default="", help="claimreview: the fact-checking organisation")
     exp.add_argument("--org-url", default="", help="claimreview: the organisation's web site")
     exp.add_argument("--review-url-base", default="",
@@ -267,13 +269,16 @@ def export(project: Project, args: argparse.Namespace) -> int:
     fmt = EXPORT_FORMATS[args.format]
     if args.output != "-":
         options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
-        report = export_to(project, fmt.name, Path(args.output), options)
+        report = export_to(project, fmt.name, Path(args.output), options, args.annotators)
         for note in report.notes:
             print(f"note: {note}", file=sys.stderr)
         return EXIT_OK
     if fmt.name == "json":
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        export_project(project, sys.stdout)
+        from annotator.service import check_layers
+
+        check_layers(project, args.annotators)  # before the first byte is written
+        export_project(project, sys.stdout, args.annotators)
         return EXIT_OK
     if not fmt.stdout_ok:
         what = "a binary file" if fmt.extension else "a folder"
@@ -281,7 +286,7 @@ def export(project: Project, args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"export{fmt.extension}"
         options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
-        for note in export_to(project, fmt.name, target, options).notes:
+        for note in export_to(project, fmt.name, target, options, args.annotators).notes:
             print(f"note: {note}", file=sys.stderr)
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         sys.stdout.write(target.read_text(encoding="utf-8"))

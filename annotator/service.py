@@ -127,25 +127,45 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
     return f"{path}: " + "; ".join(parts)
 
 
-def documents_with_annotations(project: Project) -> Iterator[tuple[Document, list[Annotation]]]:
-    """Each document with its annotations, one document in memory at a time."""
+def documents_with_annotations(project: Project, annotators: Sequence[str] | None = None,
+                                ) -> Iterator[tuple[Document, list[Annotation]]]:
+    """Each document with its annotations, one document in memory at a time; with
+    ``annotators``, only those layers' annotations (every document still comes)."""
+    wanted = None if annotators is None else set(annotators)
     for summary in project.documents():
-        yield project.document(summary.id), project.annotations(summary.id)
+        annotations = project.annotations(summary.id)
+        if wanted is not None:
+            annotations = [a for a in annotations if a.annotator in wanted]
+        yield project.document(summary.id), annotations
 
 
-def export_data(project: Project) -> ExportData:
-    return ExportData(project.labels(), documents_with_annotations(project))
+def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
+    """Refuse a layer name that no annotation in the project carries."""
+    if annotators is not None:
+        known = sorted({a.annotator for a in project.annotations()})
+        _refuse_unknown(project, "annotator", annotators, known)
 
 
-def export_project(project: Project, out: IO[str]) -> None:
+def export_data(project: Project, annotators: Sequence[str] | None = None) -> ExportData:
+    """What an export writes; ``annotators`` keeps only those layers (None: every layer)."""
+    check_layers(project, annotators)
+    return ExportData(project.labels(), documents_with_annotations(project, annotators))
+
+
+def export_project(project: Project, out: IO[str],
+                   annotators: Sequence[str] | None = None) -> None:
     """The project JSON, to a text stream (standard output, or a string in tests)."""
-    native_json.write_project(out, project.labels(), documents_with_annotations(project))
+    data = export_data(project, annotators)
+    native_json.write_project(out, data.labels, data.documents)
 
 
 def export_to(project: Project, fmt: str, target: Path,
-              options: ExportOptions | None = None) -> ExportReport:
-    """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one)."""
-    return exporter(fmt).export(export_data(project), target, options or ExportOptions())
+              options: ExportOptions | None = None,
+              annotators: Sequence[str] | None = None) -> ExportReport:
+    """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one); with
+    ``annotators``, only those layers."""
+    return exporter(fmt).export(export_data(project, annotators), target,
+                                options or ExportOptions())
 
 
 def info_lines(project: Project) -> Iterable[str]:

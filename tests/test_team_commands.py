@@ -200,3 +200,24 @@ def test_adjudicate_copies_exact_agreement_once(
     assert [(o.text, o.attributes) for o in organisation] == [("ONU", {})]
     assert main(["adjudicate", str(team.path), "--annotators", "ann,bob", "--into", "ann"]) == 2
     assert "name a layer of its own" in capsys.readouterr().err
+
+
+def test_exports_filter_layers(team: Project, tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(team.path)
+    assert main(["export", path, "--annotator", "bob", "--annotator", "cleo"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    names = [a["annotator"] for d in data["documents"] for a in d["annotations"]]
+    assert sorted(set(names)) == ["bob", "cleo"] and len(names) == 7
+    assert len(data["documents"]) == 2  # every document still comes, with its layers only
+    out = tmp_path / "bob.csv"
+    assert main(["export", path, "--format", "csv", "-o", str(out), "--annotator", "bob"]) == 0
+    rows = out.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) == 1 + 4
+    assert main(["export", path]) == 0
+    everything = json.loads(capsys.readouterr().out)
+    assert sum(len(d["annotations"]) for d in everything["documents"]) == 12
+    assert main(["export", path, "--annotator", "zed"]) == 2
+    out_err = capsys.readouterr()
+    assert out_err.out == ""
+    assert out_err.err.startswith(f"annotator: error: {team.path}: no annotator named 'zed'")
