@@ -15,6 +15,7 @@ from annotator.io import native_json
 from annotator.io.detect import read_file
 from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
 from annotator.store.importing import ImportSummary
+from annotator.store.layers import layer_names
 from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
 
@@ -142,8 +143,7 @@ def documents_with_annotations(project: Project, annotators: Sequence[str] | Non
 def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
     """Refuse a layer name that no annotation in the project carries."""
     if annotators is not None:
-        known = sorted({a.annotator for a in project.annotations()})
-        _refuse_unknown(project, "annotator", annotators, known)
+        _refuse_unknown(project, "annotator", annotators, layer_names(project))
 
 
 def export_data(project: Project, annotators: Sequence[str] | None = None) -> ExportData:
@@ -205,7 +205,7 @@ def label_lines(project: Project) -> Iterable[str]:
 
 def annotator_names(project: Project) -> list[str]:
     """Every named layer (annotator) in the project, sorted; unnamed annotations are left out."""
-    return sorted({a.annotator for a in project.annotations() if a.annotator})
+    return [name for name in layer_names(project) if name]
 
 
 def _refuse_unknown(project: Project, kind: str, asked: Sequence[str],

@@ -39,8 +39,9 @@ from annotator.gui.document_list import DocumentList
 from annotator.gui.find_bar import FindBar
 from annotator.gui.import_runner import ImportRunner
 from annotator.gui.label_bar import LabelBar
+from annotator.gui.layer_bar import LayerBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
-from annotator.gui.reader import ReaderView
+from annotator.gui.reader import ReaderView, span_label
 from annotator.gui.safe_edits import guard_undo_stack
 from annotator.io.txt import first_line
 
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.panel = AnnotationPanel(ctx)
         self.editor = AttributeEditor(ctx, self.selected_text)
         self.label_bar = LabelBar(self)
+        self.layer_bar = LayerBar(ctx, self)
         self.importer = ImportRunner(ctx, self)
         self._label_actions: list[QAction] = []
         self._reveal_quietly = False
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.find_bar)
         self.setCentralWidget(centre)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.layer_bar)
         self.documents_dock = self._dock("Documents", self.documents,
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
         side = QSplitter(Qt.Orientation.Vertical)
@@ -122,6 +125,7 @@ class MainWindow(QMainWindow):
         events.annotations_changed.connect(self._annotations_changed)
         events.labels_changed.connect(self._labels_changed)
         events.reveal_document.connect(self._reveal_document)
+        events.layers_changed.connect(self._layers_changed)
         self.documents.document_selected.connect(self.show_document)
         self.panel.annotation_selected.connect(self._annotation_selected)
         self.reader.annotation_clicked.connect(self._annotation_clicked)
@@ -202,7 +206,7 @@ class MainWindow(QMainWindow):
         document_id = self.reader.document_id
         if document_id is None or self.reader.index is None or self._refuse_if_read_only():
             return
-        existing = {(s.start, s.end) for s in self.reader.index if s.label == label}
+        existing = {(s.start, s.end) for s in self.reader.index if span_label(s) == label}
         fresh = [r for r in ranges if r not in existing]
         if not fresh:
             self.statusBar().showMessage(f"Every match is already labelled {label}.", 4000)
@@ -212,6 +216,9 @@ class MainWindow(QMainWindow):
 
     def delete_current_annotation(self) -> None:
         annotation = self.reader.annotation(self.panel.current_id() or "")
+        if annotation is not None and not self.ctx.owns(annotation):
+            self.statusBar().showMessage(self.ctx.not_yours(annotation), 8000)
+            return
         if annotation is not None and not self._refuse_if_read_only():
             self.ctx.undo_stack.push(DeleteAnnotations(self.ctx, [annotation]))
 
@@ -234,6 +241,18 @@ class MainWindow(QMainWindow):
         self.find_bar.set_text(document.text)
         self.statusBar().showMessage(f"{document.title} — {len(document.text):,} characters, "
                                      f"{len(annotations):,} annotations", 5000)
+
+    def _layers_changed(self) -> None:
+        """Other layers chosen (or their colours): show the document again through them."""
+        self.reader.set_layers(self.ctx.shows, self.layer_bar.colors()
+                               if self.ctx.colour_by_layer else {})
+        if self.reader.document_id:
+            current = self.panel.current_id()
+            self.show_document(self.reader.document_id, force=True)
+            if current:
+                self._reveal_quietly = True
+                self.panel.select(current)
+                self._reveal_quietly = False
 
     def _reveal_document(self, document_id: str) -> None:
         if document_id != self.reader.document_id:
