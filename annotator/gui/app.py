@@ -225,6 +225,7 @@ def run(args: argparse.Namespace) -> int:
     if args.screenshot:
         return screenshot(window, Path(args.screenshot))
     window.show()
+    QTimer.singleShot(0, window.ask_name_if_unset)  # first launch: whose annotations these are
     return qt_app.exec()
 
 

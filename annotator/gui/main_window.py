@@ -254,6 +254,20 @@ class MainWindow(QMainWindow):
                 self.panel.select(current)
                 self._reveal_quietly = False
 
+    def ask_name_if_unset(self) -> None:
+        """First launch: ask whose annotations these will be (Edit → Preferences… later)."""
+        from annotator.gui.preferences_dialog import ask_name_on_first_launch
+
+        if ask_name_on_first_launch(self.ctx.settings, self):
+            self.name_changed()
+
+    def name_changed(self) -> None:
+        """The person's name changed: their layer (and what they may edit) with it."""
+        self.layer_bar.reload()
+        self.editor.show_annotation(self.editor.annotation)
+        self.statusBar().showMessage(f"New annotations are stamped with the name "
+                                     f"{self.ctx.annotator_name!r}.", 6000)
+
     def _reveal_document(self, document_id: str) -> None:
         if document_id != self.reader.document_id:
             self.documents.select(document_id)
