@@ -299,3 +299,31 @@ def test_curation_needs_a_name_and_two_layers(qtbot, make_window, sample_project
     view = CurationView(window.ctx, window)
     qtbot.addWidget(view)
     assert "two different annotators" in view.message.text()
+
+
+def test_export_dialog_writes_the_chosen_layers(
+    qtbot, team_window, team_project: Project, tmp_path: Path
+) -> None:
+    import json
+
+    from annotator.gui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(team_window.ctx, team_window)
+    qtbot.addWidget(dialog)
+    assert dialog.layers.names == ["ann", "bob"] and dialog.layers.chosen() is None
+    dialog.layers.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.layers.chosen() == ["ann"]
+    dialog.format.setCurrentIndex(dialog.format.findData("json"))
+    out = tmp_path / "ann.json"
+    dialog.target.setText(str(out))
+
+    def close_message() -> None:
+        box = QApplication.activeModalWidget()
+        if box is not None and box is not dialog:
+            box.close()
+
+    QTimer.singleShot(0, close_message)
+    dialog.export()
+    data = json.loads(out.read_text(encoding="utf-8"))
+    names = {a["annotator"] for d in data["documents"] for a in d["annotations"]}
+    assert names == {"ann"}
