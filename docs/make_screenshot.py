@@ -1,5 +1,6 @@
 """Build a demo project from the sample article and render docs/screenshot.png (the main
-window) and docs/codebook.png (Edit -> Codebook) offscreen.
+window) and docs/codebook.png (Edit -> Codebook) offscreen; then docs/agreement.png and
+docs/curation.png (make_team_screenshots.py).
 
 Run with `make screenshot`.
 """
@@ -49,7 +50,7 @@ def build(path: Path) -> None:
             for _ in range(occurrence + 1):
                 start = text.index(phrase, start + 1)
             project.add_annotation(document.id, label, start, start + len(phrase),
-                                   attributes=attributes, annotator="demo")
+                                   attributes=attributes)
 
 
 def codebook_screenshot(project_path: Path, out: Path, settings_file: Path) -> None:
@@ -81,4 +82,9 @@ if __name__ == "__main__":
         build(demo)
         status = main(["--screenshot", str(out), str(demo)])
         codebook_screenshot(demo, out.with_name("codebook.png"), Path(folder) / "settings.ini")
+        import make_team_screenshots
+
+        team = Path(folder) / "Team project.annot"
+        make_team_screenshots.build(team)
+        make_team_screenshots.render(team, out.parent, Path(folder) / "team-settings.ini")
         sys.exit(status)

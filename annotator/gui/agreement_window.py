@@ -41,9 +41,9 @@ HELP = (
     "label's F1 is the mean over pairs. A figure with nothing to vary (e.g. a label no one "
     "used) is undefined and shown as “—”.<br>"
     "<b>Documents</b>: those in which every compared annotator has at least one annotation, "
-    "or that are marked done.")
-FIGURES = (("alpha", "α"), ("kappa", "κ"), ("f1_exact", "F1 exact"),
-           ("f1_overlap", "F1 overlap"))
+    "or that are marked done."
+)
+FIGURES = (("alpha", "α"), ("kappa", "κ"), ("f1_exact", "F1 exact"), ("f1_overlap", "F1 overlap"))
 
 
 def show_figure(value: float | None) -> str:
@@ -100,25 +100,32 @@ class AgreementWindow(QDialog):
         self.refresh()
 
     def chosen(self) -> list[str]:
-        return [self.annotators.item(i).text() for i in range(self.annotators.count())
-                if self.annotators.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.annotators.item(i).text()
+            for i in range(self.annotators.count())
+            if self.annotators.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def refresh(self) -> None:
         try:
             self.figures = agreement(self.ctx.project, self.chosen() or None)
         except AnnotatorError as exc:
             self.figures = None
-            self.summary.setText(f"No figures: {exc.reason}. Merge the team's copies first "
-                                 "(File → Merge Projects…), then tick two or more annotators.")
+            self.summary.setText(
+                f"No figures: {exc.reason}. Merge the team's copies first "
+                "(File → Merge Projects…), then tick two or more annotators."
+            )
             self.table.setRowCount(0)
             self.chart.set_figures({})
             return
         figures = self.figures
         self.summary.setText(
-            f"<b>{', '.join(figures['annotators'])}</b> over {figures['documents']} documents "
+            f"<b>{', '.join(figures['annotators'])}</b> over {figures['documents']} "
+            f"document{'s' * (figures['documents'] != 1)} "
             f"— α {show_figure(figures['overall']['alpha'])}, "
             f"κ {show_figure(figures['overall']['kappa'])}, "
-            f"F1 overlap {show_figure(figures['overall']['f1_overlap'])}")
+            f"F1 overlap {show_figure(figures['overall']['f1_overlap'])}"
+        )
         self._fill_table(figures)
         self.chart.set_figures(figures["labels"])
 
@@ -142,16 +149,14 @@ class AgreementWindow(QDialog):
             self.table.setItem(r, 0, first)
             for c, (key, _title) in enumerate(FIGURES, start=1):
                 item = QTableWidgetItem(show_figure(values[key]))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                      | Qt.AlignmentFlag.AlignVCenter)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if values[key] is None:
                     item.setToolTip("Undefined: nothing varies (e.g. no one used this label)")
                 self.table.setItem(r, c, item)
             for c, annotator in enumerate(names, start=1 + len(FIGURES)):
                 count = str(spans[annotator]) if spans else ""
                 item = QTableWidgetItem(count)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                      | Qt.AlignmentFlag.AlignVCenter)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
