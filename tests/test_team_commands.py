@@ -202,8 +202,9 @@ def test_adjudicate_copies_exact_agreement_once(
     assert "name a layer of its own" in capsys.readouterr().err
 
 
-def test_exports_filter_layers(team: Project, tmp_path: Path,
-                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_exports_filter_layers(
+    team: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = str(team.path)
     assert main(["export", path, "--annotator", "bob", "--annotator", "cleo"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -47,8 +47,9 @@ def clusters(spans: Sequence[Annotation]) -> list[list[Annotation]]:
     return groups
 
 
-def disagreements(annotations: Iterable[Annotation], a: str, b: str, curator: str,
-                  document_order: Sequence[str]) -> list[Disagreement]:
+def disagreements(
+    annotations: Iterable[Annotation], a: str, b: str, curator: str, document_order: Sequence[str]
+) -> list[Disagreement]:
     """Every undecided disagreement between layers ``a`` and ``b``, in document order, then
     text order."""
     by_document: dict[str, list[Annotation]] = {}

@@ -8,8 +8,11 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 # (key in the figures, legend, colour)
-SERIES = (("alpha", "α (Krippendorff)", "#3b6ea8"), ("kappa", "κ (Cohen/Fleiss)", "#7aa95c"),
-          ("f1_overlap", "F1 overlap", "#d08a2e"))
+SERIES = (
+    ("alpha", "α (Krippendorff)", "#3b6ea8"),
+    ("kappa", "κ (Cohen/Fleiss)", "#7aa95c"),
+    ("f1_overlap", "F1 overlap", "#d08a2e"),
+)
 
 
 class AgreementChart(QWidget):
@@ -20,8 +23,10 @@ class AgreementChart(QWidget):
         self.setObjectName("agreement-chart")
 
     def set_figures(self, labels: dict[str, dict]) -> None:
-        self.rows = [(name, {key: figures.get(key) for key, _, _ in SERIES})
-                     for name, figures in labels.items()]
+        self.rows = [
+            (name, {key: figures.get(key) for key, _, _ in SERIES})
+            for name, figures in labels.items()
+        ]
         self.updateGeometry()
         self.update()
 
@@ -47,8 +52,9 @@ class AgreementChart(QWidget):
         for _key, legend, colour in SERIES:
             painter.fillRect(QRectF(x, 4, 12, 12), QColor(colour))
             painter.setPen(text)
-            painter.drawText(QRectF(x + 16, 0, 200, line + 6), Qt.AlignmentFlag.AlignVCenter,
-                             legend)
+            painter.drawText(
+                QRectF(x + 16, 0, 200, line + 6), Qt.AlignmentFlag.AlignVCenter, legend
+            )
             x += 16 + metrics.horizontalAdvance(legend) + 18
         if not self.rows:
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No figures yet")
@@ -71,26 +77,38 @@ class AgreementChart(QWidget):
             painter.setPen(grid)
             painter.drawLine(int(x_of(tick)), top - 4, int(x_of(tick)), bottom)
             painter.setPen(text)
-            painter.drawText(QRectF(x_of(tick) - 20, bottom + 2, 40, line),
-                             Qt.AlignmentFlag.AlignHCenter, f"{tick:.1f}")
+            painter.drawText(
+                QRectF(x_of(tick) - 20, bottom + 2, 40, line),
+                Qt.AlignmentFlag.AlignHCenter,
+                f"{tick:.1f}",
+            )
         for row, (name, figures) in enumerate(self.rows):
             y = top + row * self._row_height()
             painter.setPen(text)
-            painter.drawText(QRectF(0, y, name_width, line * len(SERIES)),
-                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                             metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_width))
+            painter.drawText(
+                QRectF(0, y, name_width, line * len(SERIES)),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_width),
+            )
             for i, (key, _legend, colour) in enumerate(SERIES):
                 value = figures[key]
                 bar_top = y + i * line + 1
                 if value is None:
                     painter.setPen(grid)
-                    painter.drawText(QRectF(left + 4, bar_top, 60, line - 2),
-                                     Qt.AlignmentFlag.AlignVCenter, "n/a")
+                    painter.drawText(
+                        QRectF(left + 4, bar_top, 60, line - 2),
+                        Qt.AlignmentFlag.AlignVCenter,
+                        "n/a",
+                    )
                     continue
                 start, end = sorted((x_of(0.0), x_of(value)))
-                painter.fillRect(QRectF(start, bar_top, max(1.0, end - start), line - 3),
-                                 QColor(colour))
+                painter.fillRect(
+                    QRectF(start, bar_top, max(1.0, end - start), line - 3), QColor(colour)
+                )
                 painter.setPen(text)
-                painter.drawText(QRectF(end + 4, bar_top - 1, 44, line),
-                                 Qt.AlignmentFlag.AlignVCenter, f"{value:.2f}")
+                painter.drawText(
+                    QRectF(end + 4, bar_top - 1, 44, line),
+                    Qt.AlignmentFlag.AlignVCenter,
+                    f"{value:.2f}",
+                )
         painter.end()

@@ -47,16 +47,23 @@ def copies_for(item: Disagreement, choice: str, curator: str) -> list[Annotation
         if (span.label, span.start, span.end) in seen:
             continue
         seen.add((span.label, span.start, span.end))
-        copies.append(span._replace(id=str(uuid.uuid4()), annotator=curator, created=now,
-                                    modified=now))
+        copies.append(
+            span._replace(id=str(uuid.uuid4()), annotator=curator, created=now, modified=now)
+        )
     return copies
 
 
 class DecideDisagreement(QUndoCommand):
     """Take A's spans, B's, both, neither, or one edited span, into the curator's layer."""
 
-    def __init__(self, ctx: AppContext, session: CurationSession, item: Disagreement,
-                 choice: str, copies: list[Annotation]) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        session: CurationSession,
+        item: Disagreement,
+        choice: str,
+        copies: list[Annotation],
+    ) -> None:
         super().__init__(f"Curate: take {choice}" if choice != NEITHER else "Curate: take neither")
         self.ctx, self.session, self.item = ctx, session, item
         self.choice, self.copies = choice, copies

@@ -103,8 +103,17 @@ class CurationView(QDialog):
         cancel_edit.clicked.connect(lambda: self.edit_row.setVisible(False))
         row = QHBoxLayout(self.edit_row)
         row.setContentsMargins(0, 0, 0, 0)
-        for widget in (QLabel("Label"), self.edit_label, QLabel("from"), self.edit_start,
-                       QLabel("to"), self.edit_end, self.edit_preview, apply_edit, cancel_edit):
+        for widget in (
+            QLabel("Label"),
+            self.edit_label,
+            QLabel("from"),
+            self.edit_start,
+            QLabel("to"),
+            self.edit_end,
+            self.edit_preview,
+            apply_edit,
+            cancel_edit,
+        ):
             row.addWidget(widget)
         row.setStretchFactor(self.edit_preview, 1)
         self.edit_row.setVisible(False)
@@ -170,15 +179,18 @@ class CurationView(QDialog):
         self.session = None
         self.position = 0
         if not self.curator:
-            return self._blocked("Set your name first (Edit → Preferences…): your choices are "
-                                 "written into your own layer.")
+            return self._blocked(
+                "Set your name first (Edit → Preferences…): your choices are "
+                "written into your own layer."
+            )
         if not self.a or not self.b or self.a == self.b:
-            return self._blocked("Choose two different annotators as A and B (merge the team's "
-                                 "copies first: File → Merge Projects…).")
+            return self._blocked(
+                "Choose two different annotators as A and B (merge the team's "
+                "copies first: File → Merge Projects…)."
+            )
         self.into.setText(f"→ writing into <b>{escape_html(self.curator)}</b>'s layer")
         order = [d.id for d in self.ctx.project.documents()]
-        items = disagreements(self.ctx.project.annotations(), self.a, self.b, self.curator,
-                              order)
+        items = disagreements(self.ctx.project.annotations(), self.a, self.b, self.curator, order)
         self.session = CurationSession(items, self.curator)
         self.session.listeners.append(self._session_changed)
         for key, button in self.buttons.items():
@@ -235,14 +247,17 @@ class CurationView(QDialog):
         self.progress.setValue(total - left)
         item = self.current()
         if item is None:
-            self.progress_label.setText(f"No disagreements left between {self.a} and {self.b}: "
-                                        "everything they marked is agreed or decided.")
+            self.progress_label.setText(
+                f"No disagreements left between {self.a} and {self.b}: "
+                "everything they marked is agreed or decided."
+            )
             self.heading.setText("")
             return
         decided = session.decisions.get(item.key)
         self.progress_label.setText(
             f"Disagreement {self.position + 1} of {total} — {left} left"
-            + (f" · decided: took {decided}" if decided else ""))
+            + (f" · decided: took {decided}" if decided else "")
+        )
         title = self._titles.get(item.document_id, item.document_id)
         self.heading.setText(f"<b>{escape_html(title)}</b>, characters {item.start}–{item.end}")
         text = self._text(item.document_id)
@@ -254,8 +269,9 @@ class CurationView(QDialog):
     def _html(self, text: str, item: Disagreement, spans: tuple[Annotation, ...]) -> str:
         """The disagreement in its context, with this layer's spans coloured by label."""
         begin, stop = max(0, item.start - CONTEXT), min(len(text), item.end + CONTEXT)
-        cuts = sorted({begin, stop, *(max(begin, min(stop, p)) for s in spans
-                                      for p in (s.start, s.end))})
+        cuts = sorted(
+            {begin, stop, *(max(begin, min(stop, p)) for s in spans for p in (s.start, s.end))}
+        )
         base = self.palette().color(self.backgroundRole())
         parts = ["…" if begin > 0 else ""]
         for left, right in zip(cuts, cuts[1:], strict=False):
@@ -266,13 +282,13 @@ class CurationView(QDialog):
                 fill = blend(colors, base, 0.45).name()
                 parts.append(f"<span style='background-color:{fill}'>{piece}</span>")
             else:
-                parts.append(f"<span style='color:gray'>{piece}</span>" if right <= item.start
-                             or left >= item.end else piece)
+                parts.append(
+                    f"<span style='color:gray'>{piece}</span>"
+                    if right <= item.start or left >= item.end
+                    else piece
+                )
         parts.append("…" if stop < len(text) else "")
-        listing = "".join(
-            f"<li><b>{escape_html(s.label)}</b> {s.start}–{s.end}: “{escape_html(s.text[:120])}”"
-            + (f" <small>({escape_html(_attributes(s))})</small>" if s.attributes else "")
-            + "</li>" for s in spans) or "<li><i>no span here</i></li>"
+        listing = "".join(_list_item(s) for s in spans) or "<li><i>no span here</i></li>"
         return f"<p style='line-height:140%'>{''.join(parts)}</p><ul>{listing}</ul>"
 
     def _label_color(self, name: str) -> str:
@@ -280,8 +296,7 @@ class CurationView(QDialog):
         return label.color if label else "#808080"
 
     def _orientation(self, stacked: bool) -> None:
-        self.split.setOrientation(Qt.Orientation.Vertical if stacked
-                                  else Qt.Orientation.Horizontal)
+        self.split.setOrientation(Qt.Orientation.Vertical if stacked else Qt.Orientation.Horizontal)
 
     # -- choosing --------------------------------------------------------------------------------
 
@@ -298,8 +313,7 @@ class CurationView(QDialog):
         assert self.session is not None
         self.message.setText("")
         self.edit_row.setVisible(False)
-        self.ctx.undo_stack.push(DecideDisagreement(self.ctx, self.session, item, choice,
-                                                    copies))
+        self.ctx.undo_stack.push(DecideDisagreement(self.ctx, self.session, item, choice, copies))
         if item.key in self.session.decisions:  # the write worked
             self._next_undecided()
             self.show_current()
@@ -329,8 +343,11 @@ class CurationView(QDialog):
         if item is None:
             return
         start, end = self.edit_start.value(), self.edit_end.value()
-        self.edit_preview.setText(f"“{escape_html(self._text(item.document_id)[start:end][:80])}”"
-                                  if start < end else "<i>the end must come after the start</i>")
+        self.edit_preview.setText(
+            f"“{escape_html(self._text(item.document_id)[start:end][:80])}”"
+            if start < end
+            else "<i>the end must come after the start</i>"
+        )
 
     def apply_edit(self) -> None:
         item = self.current()
@@ -343,11 +360,13 @@ class CurationView(QDialog):
             return
         label = self.edit_label.currentText()
         model = next((s for s in item.a + item.b if s.label == label), (item.a + item.b)[0])
-        (copy,) = copies_for(Disagreement(item.document_id, start, end, (model,), ()), TAKE_A,
-                             self.curator)
+        (copy,) = copies_for(
+            Disagreement(item.document_id, start, end, (model,), ()), TAKE_A, self.curator
+        )
         attributes = model.attributes if model.label == label else {}
-        copy = copy._replace(label=label, start=start, end=end, text=text[start:end],
-                             attributes=attributes)
+        copy = copy._replace(
+            label=label, start=start, end=end, text=text[start:end], attributes=attributes
+        )
         self._decide(item, EDITED, [copy])
 
     def _enter(self) -> None:
@@ -364,6 +383,12 @@ class CurationView(QDialog):
         if self.session is not None and self._session_changed in self.session.listeners:
             self.session.listeners.remove(self._session_changed)
         super().closeEvent(event)
+
+
+def _list_item(s: Annotation) -> str:
+    quoted = escape_html(s.text[:120])
+    extra = f" <small>({escape_html(_attributes(s))})</small>" if s.attributes else ""
+    return f"<li><b>{escape_html(s.label)}</b> {s.start}–{s.end}: “{quoted}”{extra}</li>"
 
 
 def _attributes(a: Annotation) -> str:

@@ -15,8 +15,16 @@ from annotator.gui.formatting import swatch
 from annotator.store.layers import layer_names
 
 # distinct from one another and readable as underlines on a light or dark page
-LAYER_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b",
-                "#e377c2")
+LAYER_COLORS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+)
 UNNAMED = "(no name)"
 
 
@@ -37,8 +45,10 @@ class LayerBar(QToolBar):
         self.all_button.setToolTip("Show every annotator's layer")
         self.all_button.clicked.connect(self.show_all)
         self.colour_button = QToolButton(self, text="Colour by layer", checkable=True)
-        self.colour_button.setToolTip("Underline each layer's spans in the layer's colour "
-                                      "(dashed); a wave where several layers mark the same words")
+        self.colour_button.setToolTip(
+            "Underline each layer's spans in the layer's colour "
+            "(dashed); a wave where several layers mark the same words"
+        )
         self.colour_button.toggled.connect(self._colour_toggled)
         ctx.events.documents_changed.connect(self.reload)
         ctx.events.annotations_changed.connect(self._maybe_new_layer)

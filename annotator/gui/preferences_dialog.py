@@ -19,8 +19,9 @@ NAME_KEY = "annotator/name"
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, settings: QSettings, parent: QWidget | None = None,
-                 first_launch: bool = False) -> None:
+    def __init__(
+        self, settings: QSettings, parent: QWidget | None = None, first_launch: bool = False
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("Welcome to Annotator" if first_launch else "Preferences")
@@ -28,15 +29,17 @@ class PreferencesDialog(QDialog):
             ("What name should your annotations carry? " if first_launch else "")
             + "Your name is stored with every annotation you make, so that a team's copies can "
             "be merged, compared (Team → Agreement) and adjudicated. You edit only your own "
-            "layer; other people's annotations are read-only for you.")
+            "layer; other people's annotations are read-only for you."
+        )
         intro.setWordWrap(True)
         self.name = QLineEdit(str(settings.value(NAME_KEY, "") or ""))
         self.name.setPlaceholderText("e.g. Dara")
         self.name.textChanged.connect(self._check)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         if first_launch:
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Later")
         self.buttons.accepted.connect(self.save)

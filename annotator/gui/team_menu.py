@@ -41,8 +41,7 @@ def build(w: MainWindow, file: QMenu, bar: QMenuBar, actions: dict[str, QAction]
 def choose_and_merge(w: MainWindow) -> None:
     if w._refuse_if_read_only():
         return
-    files, _ = QFileDialog.getOpenFileNames(w, "Merge projects into this one", "",
-                                            PROJECT_FILTER)
+    files, _ = QFileDialog.getOpenFileNames(w, "Merge projects into this one", "", PROJECT_FILTER)
     if files:
         merge_into_window(w, [Path(f) for f in files])
 
@@ -54,8 +53,9 @@ def merge_into_window(w: MainWindow, paths: list[Path]) -> list[MergeOutcome]:
     try:
         backup = backups.make_backup(w.ctx.project.path, note="before-merge")
     except AnnotatorError as exc:
-        QMessageBox.warning(w, "Merge Projects", f"No backup could be made, so nothing was "
-                            f"merged: {exc}")
+        QMessageBox.warning(
+            w, "Merge Projects", f"No backup could be made, so nothing was merged: {exc}"
+        )
         return []
     outcomes = merge_files(w.ctx.project, paths)
     w.ctx.events.documents_changed.emit()
@@ -73,11 +73,19 @@ def merge_into_window(w: MainWindow, paths: list[Path]) -> list[MergeOutcome]:
         lines.extend(f"      conflict: {c}" for c in conflicts[:10])
         if len(conflicts) > 10:
             lines.append(f"      … and {len(conflicts) - 10} more conflicts")
-    lines.append(f"\nA backup of the project as it was is in {backup.parent.name}/ "
-                 "(File → Restore Backup… takes it back).")
-    box = QMessageBox(QMessageBox.Icon.Information if all(o.report for o in outcomes)
-                      else QMessageBox.Icon.Warning, "Merge Projects", "\n".join(lines),
-                      QMessageBox.StandardButton.Ok, w)
+    lines.append(
+        f"\nA backup of the project as it was is in {backup.parent.name}/ "
+        "(File → Restore Backup… takes it back)."
+    )
+    box = QMessageBox(
+        QMessageBox.Icon.Information
+        if all(o.report for o in outcomes)
+        else QMessageBox.Icon.Warning,
+        "Merge Projects",
+        "\n".join(lines),
+        QMessageBox.StandardButton.Ok,
+        w,
+    )
     box.setObjectName("merge-summary")
     box.open()
     return outcomes
