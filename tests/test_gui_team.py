@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QTextCharFormat
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QToolButton
 
 from annotator.gui.agreement_window import AgreementWindow
 from annotator.gui.curation_view import CurationView
@@ -124,6 +124,11 @@ def test_layer_bar_chooses_which_layers_the_reader_shows(qtbot, team_window) -> 
     assert window.panel.model.rowCount() == 3
     bar.all_button.click()
     assert len(window.reader.index) == 6 and bar.buttons["bob"].isChecked()
+    bar.buttons["ann"].click()  # one's own layer hidden: a new span is saved, and said so
+    select_text(window, "trafficking")
+    press(qtbot, window, "2")
+    assert "your layer, which the layer bar hides" in window.statusBar().currentMessage()
+    assert len(by(window.ctx.project, "ann")) == 4
 
 
 def test_colour_by_layer_underlines_each_layer(qtbot, team_window) -> None:
@@ -211,6 +216,10 @@ def test_agreement_window_shows_the_service_figures(
     assert table.item(1 + labels.index("Tier rating"), 1).text() == "—"
     assert [name for name, _ in dialog.chart.rows] == labels
     assert dialog.chart.grab().width() > 0
+    team_project.add_annotation(team_project.documents()[0].id, "Quote", 0, 8, annotator="bob")
+    assert dialog.figures == expected  # computed when asked, not behind one's back
+    next(b for b in dialog.findChildren(QToolButton) if b.text() == "Refresh").click()
+    assert dialog.figures == agreement(team_project) != expected
     dialog.annotators.item(1).setCheckState(Qt.CheckState.Unchecked)
     assert dialog.figures is None and "at least two annotators" in dialog.summary.text()
     assert table.rowCount() == 0

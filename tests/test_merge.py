@@ -188,3 +188,20 @@ def test_a_failing_source_merges_nothing(tmp_path: Path, monkeypatch: pytest.Mon
         outcome = merge_file(a, b.path)
         assert outcome.report is None and "disk is full" in outcome.message
         assert (a.documents(), a.annotations(), a.labels()) == before
+
+
+def test_documents_match_by_the_hash_of_their_text_not_the_stored_one(tmp_path: Path) -> None:
+    import sqlite3
+
+    with copy_with(tmp_path / "a.annot", "ann", [TEXT], [("Claim", 0, 9)]) as a:
+        pass
+    with copy_with(tmp_path / "b.annot", "bob", [TEXT], [("Quote", 10, 20)]):
+        pass
+    connection = sqlite3.connect(tmp_path / "b.annot")
+    with connection:
+        connection.execute("UPDATE documents SET sha256 = 'not the hash'")
+    connection.close()
+    with Project.open(tmp_path / "a.annot") as a:
+        report = merge_file(a, tmp_path / "b.annot").report
+        assert report is not None and (report.documents_added, report.documents_matched) == (0, 1)
+        assert len(a.documents()) == 1 and len(a.annotations()) == 2

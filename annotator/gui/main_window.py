@@ -196,7 +196,10 @@ class MainWindow(QMainWindow):
         cursor = self.reader.textCursor()
         cursor.clearSelection()
         self.reader.setTextCursor(cursor)
-        if command.added:
+        if command.added and not self.ctx.shows(command.added[0]):
+            self.statusBar().showMessage("Saved in your layer, which the layer bar hides: "
+                                         "show it to see the new annotation.", 8000)
+        elif command.added:
             self._reveal_quietly = True
             self.panel.select(command.added[0].id)
             self._reveal_quietly = False

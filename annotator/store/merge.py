@@ -10,7 +10,7 @@ is added. Merging the same source again changes nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.core import model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import LabelDef
+from annotator.core.text import text_sha256
 from annotator.store.convert import label_from_row, label_to_row
 from annotator.store.importing import _INSERT_ANNOTATION, _existing_ids, _fresh
 from annotator.store.models import Annotation, Document, Label
@@ -78,7 +79,11 @@ def _content(
 def merge_project(target: Project, source: Project) -> MergeReport:
     """Merge ``source`` into ``target`` in one transaction of ``target``: all or nothing."""
     labels = source.labels()
-    documents = [source.document(d.id) for d in source.documents()]
+    # matched by the hash of the text itself, not by the stored hash the source claims
+    documents = [
+        replace(d, sha256=text_sha256(d.text))
+        for d in (source.document(s.id) for s in source.documents())
+    ]
     annotations = source.annotations()
     by_document: dict[str, list[model.Annotation]] = {}
     texts = {d.id: d.text for d in documents}
