@@ -142,7 +142,7 @@ def run_command(args: argparse.Namespace) -> int:
     from annotator.service import Outcome, import_files, info_lines
     from annotator.store.project import Project
 
-    create = args.command in ("import", "labels", "merge", "adjudicate") and not (
+    create = args.command in ("import", "labels", "merge") and not (
         args.command == "labels" and not (args.import_file or args.template))
     existed = args.project.is_file() and args.project.stat().st_size > 0
     # Commands that only read work on a read-only project too; those that write say so at once.
@@ -168,6 +168,7 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "adjudicate":
             from annotator.service import adjudicate
 
+            _backup_before_import(project)  # no undo on the command line
             report = adjudicate(project, args.annotators, args.into)
             print(f"added: {report.added} agreed spans to layer {args.into!r}"
                   + (f" ({report.already} already there)" if report.already else ""))

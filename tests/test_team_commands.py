@@ -200,6 +200,9 @@ def test_adjudicate_copies_exact_agreement_once(
     assert [(o.text, o.attributes) for o in organisation] == [("ONU", {})]
     assert main(["adjudicate", str(team.path), "--annotators", "ann,bob", "--into", "ann"]) == 2
     assert "name a layer of its own" in capsys.readouterr().err
+    missing = team.path.with_name("missing.annot")
+    assert main(["adjudicate", str(missing), "--annotators", "ann,bob", "--into", "x"]) == 2
+    assert not missing.exists() and "no such project file" in capsys.readouterr().err
 
 
 def test_exports_filter_layers(
