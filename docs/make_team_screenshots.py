@@ -1,5 +1,6 @@
-"""Render docs/agreement.png (Team → Agreement…) and docs/curation.png (Team → Curate
-Disagreements…) offscreen, from the sample article coded by two people, ann and bob.
+"""Render docs/layers.png (the window coloured by layer), docs/agreement.png (Team →
+Agreement…) and docs/curation.png (Team → Curate Disagreements…) offscreen, from the sample
+article coded by two people, ann and bob.
 
 Run with `make screenshot` (docs/make_screenshot.py calls this), or on its own:
 `python docs/make_team_screenshots.py docs/`.
@@ -77,7 +78,13 @@ def render(project_path: Path, folder: Path, settings_file: Path) -> None:
     settings.setValue("annotator/name", "lead")
     with Project.open(project_path) as project:
         window = MainWindow(AppContext(project, settings, QUndoStack()))
+        window.resize(1360, 820)
         window.show()
+        window.documents.select(project.documents()[0].id)
+        window.layer_bar.colour_button.click()
+        window.reader.verticalScrollBar().setValue(0)
+        app.processEvents()
+        window.grab().save(str(folder / "layers.png"))
         agreement = AgreementWindow(window.ctx, window)
         agreement.resize(980, 700)
         agreement.show()
