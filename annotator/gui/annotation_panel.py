@@ -161,7 +161,9 @@ class AnnotationPanel(QWidget):
 
     def show_document(self, document_id: str | None, annotations: list[Annotation]) -> None:
         self.document_id = document_id
-        self.model.reset([a for a in annotations if self.ctx.shows(a)])
+        if self.ctx.visible_layers is not None:  # only the layers the reader shows
+            annotations = [a for a in annotations if self.ctx.shows(a)]
+        self.model.reset(annotations)
         self._refresh_labels()
         self._refresh_counts()
 

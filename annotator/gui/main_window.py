@@ -247,8 +247,8 @@ class MainWindow(QMainWindow):
 
     def _layers_changed(self) -> None:
         """Other layers chosen (or their colours): show the document again through them."""
-        self.reader.set_layers(self.ctx.shows, self.layer_bar.colors()
-                               if self.ctx.colour_by_layer else {})
+        self.reader.set_layers(None if self.ctx.visible_layers is None else self.ctx.shows,
+                               self.layer_bar.colors() if self.ctx.colour_by_layer else {})
         if self.reader.document_id:
             current = self.panel.current_id()
             self.show_document(self.reader.document_id, force=True)
