@@ -336,3 +336,23 @@ def test_export_dialog_writes_the_chosen_layers(
     data = json.loads(out.read_text(encoding="utf-8"))
     names = {a["annotator"] for d in data["documents"] for a in d["annotations"]}
     assert names == {"ann"}
+
+
+def test_label_all_skips_only_matches_in_ones_own_layer(
+    qtbot, team_window, team_project: Project
+) -> None:
+    window = team_window
+    text = window.reader.text
+    phrase = "State Department"
+    ranges = []
+    start = text.find(phrase)
+    while start != -1:
+        ranges.append((start, start + len(phrase)))
+        start = text.find(phrase, start + 1)
+    before = len(by(team_project, "ann"))
+    window.label_ranges("Organisation", ranges)  # ann's first match is already hers
+    assert len(by(team_project, "ann")) == before + len(ranges) - 1
+    bob_only = [r for r in ranges if r != ranges[0]]
+    window.ctx.settings.setValue("annotator/name", "cleo")  # bob's spans do not count for cleo
+    window.label_ranges("Organisation", bob_only[:1])
+    assert len(by(team_project, "cleo")) == 1

@@ -209,7 +209,9 @@ class MainWindow(QMainWindow):
         document_id = self.reader.document_id
         if document_id is None or self.reader.index is None or self._refuse_if_read_only():
             return
-        existing = {(s.start, s.end) for s in self.reader.index if span_label(s) == label}
+        mine = {a.id for a in self.reader.annotations() if self.ctx.owns(a)}
+        existing = {(s.start, s.end) for s in self.reader.index  # in one's own layer
+                    if span_label(s) == label and s.id in mine}
         fresh = [r for r in ranges if r not in existing]
         if not fresh:
             self.statusBar().showMessage(f"Every match is already labelled {label}.", 4000)

@@ -247,6 +247,10 @@ class ReaderView(QPlainTextEdit):
     def annotation(self, annotation_id: str) -> Annotation | None:
         return self._annotations.get(annotation_id)
 
+    def annotations(self) -> Iterable[Annotation]:
+        """The annotations shown (those of the chosen layers)."""
+        return self._annotations.values()
+
     def apply_change(self, removed: list[Annotation], added: list[Annotation]) -> None:
         """Update the index and repaint only the lines the change touched."""
         if self.index is None:
