@@ -44,17 +44,21 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
     except ValueError as exc:  # a reader produced spans the store refuses
         return ImportOutcome(path, Outcome.ERROR, f"{path}: {exc}")
     message = describe_import(path, summary)
-    units = sorted({str(d.metadata["positions"]) for d in bundle.documents
-                    if d.metadata.get("positions")})
+    units = sorted(
+        {str(d.metadata["positions"]) for d in bundle.documents if d.metadata.get("positions")}
+    )
     if units:  # e.g. a QDPX file: say how its positions were read
         message += "; positions read as " + " / ".join(units)
-    return ImportOutcome(path, Outcome.IMPORTED if summary.added else Outcome.SKIPPED,
-                         message, summary)
+    return ImportOutcome(
+        path, Outcome.IMPORTED if summary.added else Outcome.SKIPPED, message, summary
+    )
 
 
-def import_files(project: Project, paths: Sequence[Path],
-                 progress: Callable[[int, ImportOutcome], bool | None] | None = None,
-                 ) -> list[ImportOutcome]:
+def import_files(
+    project: Project,
+    paths: Sequence[Path],
+    progress: Callable[[int, ImportOutcome], bool | None] | None = None,
+) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
     what finished stays, nothing is half-done."""
     outcomes = []
@@ -86,9 +90,11 @@ def merge_file(project: Project, path: Path) -> MergeOutcome:
     return MergeOutcome(path, report, describe_merge(path, report))
 
 
-def merge_files(project: Project, paths: Sequence[Path],
-                progress: Callable[[int, MergeOutcome], bool | None] | None = None,
-                ) -> list[MergeOutcome]:
+def merge_files(
+    project: Project,
+    paths: Sequence[Path],
+    progress: Callable[[int, MergeOutcome], bool | None] | None = None,
+) -> list[MergeOutcome]:
     """Merge each source in its own transaction; ``progress`` returning False stops early."""
     outcomes = []
     for index, path in enumerate(paths):
@@ -100,16 +106,19 @@ def merge_files(project: Project, paths: Sequence[Path],
 
 
 def describe_merge(path: Path, report: MergeReport) -> str:
-    parts = [f"{report.documents_added} documents added, {report.documents_matched} matched",
-             f"{report.annotations_added} annotations added, {report.annotations_skipped} "
-             f"skipped, {len(report.conflicts)} in conflict"]
+    parts = [
+        f"{report.documents_added} documents added, {report.documents_matched} matched",
+        f"{report.annotations_added} annotations added, {report.annotations_skipped} "
+        f"skipped, {len(report.conflicts)} in conflict",
+    ]
     if report.codebook_replaced:
         parts.append("labels taken from the source")
     elif report.labels_added:
         parts.append("new labels: " + ", ".join(report.labels_added))
     if report.label_conflicts:
-        parts.append(f"{len(report.label_conflicts)} labels defined differently (kept the "
-                     "target's)")
+        parts.append(
+            f"{len(report.label_conflicts)} labels defined differently (kept the target's)"
+        )
     return f"{path}: " + "; ".join(parts)
 
 
@@ -119,8 +128,10 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
         spans = f", {added.annotations} annotations" if added.annotations else ""
         parts.append(f"{added.title!r}{spans}")
     for skipped in summary.skipped:
-        parts.append(f"{skipped.title!r} skipped: the same text is already in the project as "
-                     f"{skipped.existing_title!r}")
+        parts.append(
+            f"{skipped.title!r} skipped: the same text is already in the project as "
+            f"{skipped.existing_title!r}"
+        )
     if summary.labels_created and not summary.codebook_replaced:
         parts.append("new labels: " + ", ".join(summary.labels_created))
     if summary.codebook_replaced:
@@ -128,8 +139,10 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
     return f"{path}: " + "; ".join(parts)
 
 
-def documents_with_annotations(project: Project, annotators: Sequence[str] | None = None,
-                                ) -> Iterator[tuple[Document, list[Annotation]]]:
+def documents_with_annotations(
+    project: Project,
+    annotators: Sequence[str] | None = None,
+) -> Iterator[tuple[Document, list[Annotation]]]:
     """Each document with its annotations, one document in memory at a time; with
     ``annotators``, only those layers' annotations (every document still comes)."""
     wanted = None if annotators is None else set(annotators)
@@ -152,20 +165,24 @@ def export_data(project: Project, annotators: Sequence[str] | None = None) -> Ex
     return ExportData(project.labels(), documents_with_annotations(project, annotators))
 
 
-def export_project(project: Project, out: IO[str],
-                   annotators: Sequence[str] | None = None) -> None:
+def export_project(project: Project, out: IO[str], annotators: Sequence[str] | None = None) -> None:
     """The project JSON, to a text stream (standard output, or a string in tests)."""
     data = export_data(project, annotators)
     native_json.write_project(out, data.labels, data.documents)
 
 
-def export_to(project: Project, fmt: str, target: Path,
-              options: ExportOptions | None = None,
-              annotators: Sequence[str] | None = None) -> ExportReport:
+def export_to(
+    project: Project,
+    fmt: str,
+    target: Path,
+    options: ExportOptions | None = None,
+    annotators: Sequence[str] | None = None,
+) -> ExportReport:
     """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one); with
     ``annotators``, only those layers."""
-    return exporter(fmt).export(export_data(project, annotators), target,
-                                options or ExportOptions())
+    return exporter(fmt).export(
+        export_data(project, annotators), target, options or ExportOptions()
+    )
 
 
 def info_lines(project: Project) -> Iterable[str]:
@@ -176,14 +193,17 @@ def info_lines(project: Project) -> Iterable[str]:
     yield f"Schema version: {meta.get('schema_version', '?')}, created {meta.get('created', '?')}"
     yield f"Documents: {len(documents)}"
     for d in documents:
-        yield (f"  {d.title[:70]}  ({d.length} characters, {d.annotation_count} annotations, "
-               f"{d.status})")
+        yield (
+            f"  {d.title[:70]}  ({d.length} characters, {d.annotation_count} annotations, "
+            f"{d.status})"
+        )
     yield f"Labels: {len(counts)}"
     for label in project.labels():
         key = f"[{label.shortcut}] " if label.shortcut else ""
         attributes = ", ".join(f"{a.name}: {a.kind}" for a in label.attributes)
         yield f"  {key}{label.name}: {counts.get(label.name, 0)} annotations" + (
-            f"  ({attributes})" if attributes else "")
+            f"  ({attributes})" if attributes else ""
+        )
     yield f"Annotations: {sum(counts.values())}"
 
 
@@ -191,12 +211,14 @@ def label_lines(project: Project) -> Iterable[str]:
     """The codebook as a person reads it: one line per label, one per attribute."""
     for label in project.labels():
         key = f"  key {label.shortcut}" if label.shortcut else ""
-        yield f"{label.name}  {label.color}{key}" + (f"  — {label.description}"
-                                                      if label.description else "")
+        yield f"{label.name}  {label.color}{key}" + (
+            f"  — {label.description}" if label.description else ""
+        )
         for a in label.attributes:
             choices = f": {' / '.join(a.choices)}" if a.choices else ""
             extra = (" (required)" if a.required else "") + (
-                f" (default {a.default})" if a.default is not None else "")
+                f" (default {a.default})" if a.default is not None else ""
+            )
             yield f"    {a.name} [{a.kind}]{choices}{extra}"
 
 
@@ -208,18 +230,23 @@ def annotator_names(project: Project) -> list[str]:
     return [name for name in layer_names(project) if name]
 
 
-def _refuse_unknown(project: Project, kind: str, asked: Sequence[str],
-                    known: Sequence[str]) -> None:
+def _refuse_unknown(
+    project: Project, kind: str, asked: Sequence[str], known: Sequence[str]
+) -> None:
     for name in asked:
         if name not in known:
             have = ", ".join(repr(k) for k in known) or "none"
-            raise AnnotatorError(project.path, f"no {kind} named {name!r} (the project has: "
-                                 f"{have})")
+            raise AnnotatorError(
+                project.path, f"no {kind} named {name!r} (the project has: {have})"
+            )
 
 
-def agreement(project: Project, annotators: Sequence[str] | None = None,
-              labels: Sequence[str] | None = None,
-              document_ids: Sequence[str] | None = None) -> dict:
+def agreement(
+    project: Project,
+    annotators: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+    document_ids: Sequence[str] | None = None,
+) -> dict:
     """The agreement figures as ``annotator agreement --json`` prints them
     (see annotator.core.agreement for the definitions).
 
@@ -233,8 +260,11 @@ def agreement(project: Project, annotators: Sequence[str] | None = None,
     chosen = list(dict.fromkeys(annotators)) if annotators else known
     _refuse_unknown(project, "annotator", chosen, known)
     if len(chosen) < 2:
-        raise AnnotatorError(project.path, "agreement needs at least two annotators (the "
-                             f"project has: {', '.join(map(repr, known)) or 'none'})")
+        raise AnnotatorError(
+            project.path,
+            "agreement needs at least two annotators (the "
+            f"project has: {', '.join(map(repr, known)) or 'none'})",
+        )
     label_names = [label.name for label in project.labels()]
     chosen_labels = list(dict.fromkeys(labels)) if labels else label_names
     _refuse_unknown(project, "label", chosen_labels, label_names)
@@ -247,12 +277,18 @@ def agreement(project: Project, annotators: Sequence[str] | None = None,
         annotated: dict[str, set[str]] = {}
         for a in spans:
             annotated.setdefault(a.document_id, set()).add(a.annotator)
-        wanted = [d.id for d in summaries if d.status is DocumentStatus.DONE
-                  or set(chosen) <= annotated.get(d.id, set())]
-    records = (agreement_figures.SpanRecord(a.annotator, a.document_id, a.label, a.start, a.end)
-               for a in spans)
-    return agreement_figures.agreement_report(chosen, chosen_labels,
-                                              {d: lengths[d] for d in wanted}, records)
+        wanted = [
+            d.id
+            for d in summaries
+            if d.status is DocumentStatus.DONE or set(chosen) <= annotated.get(d.id, set())
+        ]
+    records = (
+        agreement_figures.SpanRecord(a.annotator, a.document_id, a.label, a.start, a.end)
+        for a in spans
+    )
+    return agreement_figures.agreement_report(
+        chosen, chosen_labels, {d: lengths[d] for d in wanted}, records
+    )
 
 
 @dataclass
@@ -261,8 +297,9 @@ class AdjudicationReport:
     already: int  # agreed spans the layer already holds
 
 
-def agreed_annotations(project: Project, annotators: Sequence[str],
-                       into: str) -> tuple[list[Annotation], int]:
+def agreed_annotations(
+    project: Project, annotators: Sequence[str], into: str
+) -> tuple[list[Annotation], int]:
     """New annotations for layer ``into``: one per span on which every named annotator agrees
     exactly (label, start, end), with the attributes (and note) on which they all agree; and
     how many such spans ``into`` already holds."""
@@ -272,8 +309,10 @@ def agreed_annotations(project: Project, annotators: Sequence[str],
     if len(set(annotators)) < 2:
         raise AnnotatorError(project.path, "adjudication needs at least two annotators")
     if not into.strip() or into in annotators:
-        raise AnnotatorError(project.path, f"--into {into!r}: name a layer of its own, not one "
-                             "of the compared annotators")
+        raise AnnotatorError(
+            project.path,
+            f"--into {into!r}: name a layer of its own, not one of the compared annotators",
+        )
     groups: dict[tuple[str, str, int, int], dict[str, Annotation]] = {}
     existing: set[tuple[str, str, int, int]] = set()
     for a in spans:
@@ -292,11 +331,27 @@ def agreed_annotations(project: Project, annotators: Sequence[str],
             already += 1
             continue
         first, *others = found.values()
-        attributes = {name: value for name, value in first.attributes.items()
-                      if all(o.attributes.get(name, object()) == value for o in others)}
+        attributes = {
+            name: value
+            for name, value in first.attributes.items()
+            if all(o.attributes.get(name, object()) == value for o in others)
+        }
         note = first.note if all(o.note == first.note for o in others) else ""
-        added.append(Annotation(new_annotation_id(), first.document_id, first.label, first.start,
-                                first.end, first.text, attributes, note, into, now, now))
+        added.append(
+            Annotation(
+                new_annotation_id(),
+                first.document_id,
+                first.label,
+                first.start,
+                first.end,
+                first.text,
+                attributes,
+                note,
+                into,
+                now,
+                now,
+            )
+        )
     return added, already
 
 

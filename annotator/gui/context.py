@@ -48,8 +48,10 @@ class AppContext:
     def not_yours(self, annotation: Annotation) -> str:
         """Why ``annotation`` is read-only for this person."""
         me = f"you ({self.annotator_name})" if self.annotator_name else "you (no name set)"
-        return (f"This annotation is in {annotation.annotator}'s layer: {me} can edit only "
-                "your own. Use Team → Curate Disagreements to take it into your layer.")
+        return (
+            f"This annotation is in {annotation.annotator}'s layer: {me} can edit only "
+            "your own. Use Team → Curate Disagreements to take it into your layer."
+        )
 
     def shows(self, annotation: Annotation) -> bool:
         """Whether the reader shows ``annotation`` under the chosen layers."""
@@ -67,6 +69,7 @@ class AppContext:
         self._labels = None
         self.events.labels_changed.emit(annotations_affected)
 
-    def announce(self, document_id: str, removed: list[Annotation],
-                 added: list[Annotation]) -> None:
+    def announce(
+        self, document_id: str, removed: list[Annotation], added: list[Annotation]
+    ) -> None:
         self.events.annotations_changed.emit(document_id, removed, added)

@@ -172,8 +172,9 @@ class ReaderView(QPlainTextEdit):
         first = last = block.blockNumber()
         offset = self.contentOffset()
         reach = 2 * max(self.viewport().height(), 400)  # this screen and the next
-        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() \
-                < reach:
+        while (
+            block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() < reach
+        ):
             last = block.blockNumber()
             block = block.next()
         self.highlight_lines(range(max(0, 2 * first - last), last + 1))
@@ -192,8 +193,9 @@ class ReaderView(QPlainTextEdit):
 
     # -- layers ----------------------------------------------------------------------------------
 
-    def set_layers(self, shows: Callable[[Annotation], bool] | None,
-                   layer_colors: dict[str, str]) -> None:
+    def set_layers(
+        self, shows: Callable[[Annotation], bool] | None, layer_colors: dict[str, str]
+    ) -> None:
         """Show only the annotations ``shows`` accepts (None: all); with ``layer_colors``,
         underline each layer's spans in its colour. Takes effect when a document is next shown."""
         self.shows = shows
@@ -355,7 +357,7 @@ class ReaderView(QPlainTextEdit):
         font = QFont(family) if family else QFont()
         if not family:
             font.setStyleHint(QFont.StyleHint.Serif)
-        font.setPointSizeF(max(6.0, BASE_POINT_SIZE * (1.1 ** self._zoom)))
+        font.setPointSizeF(max(6.0, BASE_POINT_SIZE * (1.1**self._zoom)))
         self.setFont(font)
         self._update_margins()
 
@@ -397,7 +399,8 @@ class ReaderView(QPlainTextEdit):
             a = self._annotations[span.id]
             rows = "".join(
                 f"<br>&nbsp;&nbsp;{escape_html(k)}: <b>{escape_html(show_value(v))}</b>"
-                for k, v in a.attributes.items() if v not in (None, "")
+                for k, v in a.attributes.items()
+                if v not in (None, "")
             )
             note = f"<br>&nbsp;&nbsp;<i>{escape_html(a.note[:200])}</i>" if a.note else ""
             swatch = f"<span style='color:{self.label_color(a.label)}'>■</span>"
