@@ -66,10 +66,13 @@ def command_parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", default="-", metavar="OUT",
                      help="file (or folder, for formats of several files) to write; '-' or "
                      "omitted: standard output")
-    exp.add_argument("--org-name", default="", help="claimreview: the fact-checking organisation")
-    exp.add_argument("--org-url", default="", help="claimreview: the organisation's web site")
-    exp.add_argument("--review-url-base", default="",
-                     help="claimreview: base URL of the published reviews")
+    for spec in EXPORT_FORMATS.values():  # each format's own settings, as it declares them
+        for option in spec.options:
+            default = f" (default {option.default})" if option.default else ""
+            exp.add_argument(option.flag, dest=f"option_{option.name}", default=None,
+                             choices=option.choices or None,
+                             metavar=None if option.choices else option.name.upper(),
+                             help=f"{spec.name}: {option.help}{default}")
 
     info = commands.add_parser("info", help="show documents, labels and annotation counts",
                                description="Show documents, labels and annotations per label.")
@@ -164,12 +167,15 @@ def labels_command(project: Project, args: argparse.Namespace) -> int:
 
 
 def export(project: Project, args: argparse.Namespace) -> int:
-    from annotator.io.registry import EXPORT_FORMATS, ExportOptions
+    from annotator.io.registry import ALL_OPTIONS, EXPORT_FORMATS, ExportOptions
     from annotator.service import export_project, export_to
 
     fmt = EXPORT_FORMATS[args.format]
+    options = ExportOptions({name: value for name in ALL_OPTIONS
+                             if (value := getattr(args, f"option_{name}")) is not None})
+    for note in options.check(fmt):
+        print(f"note: {note}", file=sys.stderr)
     if args.output != "-":
-        options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
         report = export_to(project, fmt.name, Path(args.output), options)
         for note in report.notes:
             print(f"note: {note}", file=sys.stderr)
@@ -183,9 +189,12 @@ def export(project: Project, args: argparse.Namespace) -> int:
         return _fail(f"the {fmt.name} export writes {what}; name it with -o")
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"export{fmt.extension}"
-        options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
-        for note in export_to(project, fmt.name, target, options).notes:
+        report = export_to(project, fmt.name, target, options)
+        for note in report.notes:
             print(f"note: {note}", file=sys.stderr)
+        for companion in report.companions:
+            print(f"note: {companion.name[len('export'):]} not written (standard output takes "
+                  "one file); name the export with -o to get it", file=sys.stderr)
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         sys.stdout.write(target.read_text(encoding="utf-8"))
     return EXIT_OK

@@ -9,10 +9,16 @@ from pathlib import Path
 from typing import IO
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Annotation, Document
 from annotator.io import native_json
 from annotator.io.detect import read_file
-from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
+from annotator.io.registry import (
+    EXPORT_FORMATS,
+    DocumentExport,
+    ExportData,
+    ExportOptions,
+    ExportReport,
+    exporter,
+)
 from annotator.store.importing import ImportSummary
 from annotator.store.project import Project
 
@@ -78,10 +84,10 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
     return f"{path}: " + "; ".join(parts)
 
 
-def documents_with_annotations(project: Project) -> Iterator[tuple[Document, list[Annotation]]]:
+def documents_with_annotations(project: Project) -> Iterator[DocumentExport]:
     """Each document with its annotations, one document in memory at a time."""
     for summary in project.documents():
-        yield project.document(summary.id), project.annotations(summary.id)
+        yield DocumentExport(project.document(summary.id), project.annotations(summary.id))
 
 
 def export_data(project: Project) -> ExportData:
@@ -96,7 +102,10 @@ def export_project(project: Project, out: IO[str]) -> None:
 def export_to(project: Project, fmt: str, target: Path,
               options: ExportOptions | None = None) -> ExportReport:
     """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one)."""
-    return exporter(fmt).export(export_data(project), target, options or ExportOptions())
+    options = options or ExportOptions()
+    module = exporter(fmt)
+    options.check(EXPORT_FORMATS[fmt])
+    return module.export(export_data(project), target, options)
 
 
 def info_lines(project: Project) -> Iterable[str]:

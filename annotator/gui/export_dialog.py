@@ -1,4 +1,4 @@
-"""File -> Export: pick a format and a target; ClaimReview asks for the publishing organisation."""
+"""File -> Export: pick a format and a target, and fill in the options the format declares."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.gui.context import AppContext
-from annotator.io.registry import EXPORT_FORMATS, ExportOptions
+from annotator.io.registry import EXPORT_FORMATS, ExportFormat, ExportOptions, FormatOption
 from annotator.service import export_to
 
 
@@ -40,15 +40,17 @@ class ExportDialog(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.target)
         row.addWidget(browse)
-        self.org_name = QLineEdit(ctx.settings.value("export/org_name", "") or "")
-        self.org_url = QLineEdit(ctx.settings.value("export/org_url", "") or "")
-        self.review_base = QLineEdit(ctx.settings.value("export/review_url_base", "") or "")
         self.form = QFormLayout(self)
         self.form.addRow("Format", self.format)
         self.form.addRow("Save to", target_row)
-        self.form.addRow("Organisation", self.org_name)
-        self.form.addRow("Organisation URL", self.org_url)
-        self.form.addRow("Review URL base", self.review_base)
+        # One field per declared format option, shown while its format is chosen.
+        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        for spec in EXPORT_FORMATS.values():
+            for option in spec.options:
+                widget = self._field(option)
+                widget.setToolTip(option.help)
+                self.fields[option.name] = widget
+                self.form.addRow(option.label, widget)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.export)
@@ -59,14 +61,25 @@ class ExportDialog(QDialog):
         self._format_changed()
         self.resize(560, self.sizeHint().height())
 
-    def _spec(self):  # type: ignore[no-untyped-def]
+    def _field(self, option: FormatOption) -> QLineEdit | QComboBox:
+        saved = self.ctx.settings.value(f"export/{option.name}", option.default)
+        saved = saved if isinstance(saved, str) else option.default
+        if not option.choices:
+            return QLineEdit(saved)
+        box = QComboBox()
+        for choice in option.choices:
+            box.addItem(choice, choice)
+        box.setCurrentIndex(max(0, box.findData(saved)))
+        return box
+
+    def _spec(self) -> ExportFormat:
         return EXPORT_FORMATS[self.format.currentData()]
 
     def _format_changed(self) -> None:
         spec = self._spec()
-        claimreview = spec.name == "claimreview"
-        for widget in (self.org_name, self.org_url, self.review_base):
-            self.form.setRowVisible(widget, claimreview)
+        own = {option.name for option in spec.options}
+        for name, widget in self.fields.items():
+            self.form.setRowVisible(widget, name in own)
         stem = self.ctx.project.path.with_suffix("")
         self.target.setText(f"{stem}-{spec.name}{spec.extension}" if spec.extension
                             else f"{stem}-{spec.name}")
@@ -82,11 +95,14 @@ class ExportDialog(QDialog):
         if path:
             self.target.setText(path)
 
+    def _value(self, name: str) -> str:
+        widget = self.fields[name]
+        return widget.currentData() if isinstance(widget, QComboBox) else widget.text().strip()
+
     def export(self) -> None:
         spec = self._spec()
         target = Path(self.target.text()).expanduser()
-        options = ExportOptions(self.org_name.text().strip(), self.org_url.text().strip(),
-                                self.review_base.text().strip())
+        options = ExportOptions({option.name: self._value(option.name) for option in spec.options})
         try:
             report = export_to(self.ctx.project, spec.name, target, options)
         except AnnotatorError as exc:
@@ -94,9 +110,8 @@ class ExportDialog(QDialog):
             return
         settings = self.ctx.settings
         settings.setValue("export/format", spec.name)
-        settings.setValue("export/org_name", options.org_name)
-        settings.setValue("export/org_url", options.org_url)
-        settings.setValue("export/review_url_base", options.review_url_base)
+        for name, value in options.items():
+            settings.setValue(f"export/{name}", value)
         notes = "\n".join(f"• {n}" for n in report.notes)
         QMessageBox.information(self, "Exported", f"Saved {target}" + (f"\n\n{notes}" if notes
                                                                        else ""))

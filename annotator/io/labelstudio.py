@@ -89,9 +89,10 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     choices = _choice_names(data)
     with atomic_text_writer(target) as out:
         out.write("[")
-        for number, (document, spans) in enumerate(data.documents, 1):
+        for number, item in enumerate(data.documents, 1):
             out.write(("," if number > 1 else "") + "\n ")
-            out.write(json.dumps(task(number, document, spans, choices), ensure_ascii=False))
+            out.write(json.dumps(task(number, item.document, item.annotations, choices),
+                                 ensure_ascii=False))
         out.write("\n]\n")
     return ExportReport()
 

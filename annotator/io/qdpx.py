@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,10 @@ from lxml import etree
 
 from annotator import __version__
 from annotator.core.labels import LabelDef
-from annotator.core.model import Annotation, Document, timestamp
+from annotator.core.model import Annotation, timestamp
 from annotator.io.files import atomic_file
 from annotator.io.interchange import stable_uuid
-from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
 
 NS = "urn:QDA-XML:project:1.0"
 SEPARATOR = "---"
@@ -76,19 +77,11 @@ def _dt(value: str) -> str | None:
     return value if value and re.fullmatch(pattern, value) else None
 
 
-def build(labels: list[LabelDef], documents: list[tuple[Document, list[Annotation]]]
-          ) -> tuple[etree._ElementTree, dict[str, str]]:
-    """The project tree and the source files (zip member name -> text)."""
-    root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS},
-                         name="Annotator export", origin=f"Annotator {__version__}",
-                         creationDateTime=timestamp())
-    users = sorted({a.annotator for _, spans in documents for a in spans if a.annotator})
-    if users:
-        holder = _el(root, "Users")
-        for name in users:
-            _el(holder, "User", guid=_user_guid(name), name=name)
+def _codebook(root: etree._Element, labels: list[LabelDef], used: list[str]
+              ) -> dict[str, str]:
+    """The ``CodeBook``: the labels, then labels only annotations use; name -> code GUID."""
     names = [label.name for label in labels]
-    names += sorted({a.label for _, spans in documents for a in spans} - set(names))
+    names += sorted(set(used) - set(names))
     by_name = {label.name: label for label in labels}
     codes = {name: stable_uuid("code", name) for name in names}
     if names:
@@ -98,34 +91,60 @@ def build(labels: list[LabelDef], documents: list[tuple[Document, list[Annotatio
             code = _el(holder, "Code", guid=codes[name], name=_xml_text(name), isCodable="true",
                        color=label.color if label else None)
             _description(code, label.description if label else "")
-    files: dict[str, str] = {}
-    if documents:
-        sources = _el(root, "Sources")
-    for document, spans in documents:
-        guid = stable_uuid(document.id)
-        files[f"sources/{guid}.txt"] = document.text
-        source = _el(sources, "TextSource", guid=guid, name=_xml_text(document.title),
-                     plainTextPath=f"internal://{guid}.txt",
-                     creationDateTime=_dt(document.created))
-        for a in spans:
-            user = _user_guid(a.annotator) if a.annotator else None
-            selection = _el(source, "PlainTextSelection", guid=stable_uuid(a.id),
-                            name=_xml_text(a.text), startPosition=a.start, endPosition=a.end,
-                            creatingUser=user, creationDateTime=_dt(a.created),
-                            modifyingUser=user, modifiedDateTime=_dt(a.modified))
-            _description(selection, describe(a))
-            coding = _el(selection, "Coding", guid=stable_uuid("coding", a.id),
-                         creatingUser=user, creationDateTime=_dt(a.created))
-            _el(coding, "CodeRef", targetGUID=codes[a.label])
-    return etree.ElementTree(root), files
+    return codes
+
+
+def _source(sources: etree._Element, item: DocumentExport) -> None:
+    document = item.document
+    guid = stable_uuid(document.id)
+    source = _el(sources, "TextSource", guid=guid, name=_xml_text(document.title),
+                 plainTextPath=f"internal://{guid}.txt", creationDateTime=_dt(document.created))
+    for a in item.annotations:
+        user = _user_guid(a.annotator) if a.annotator else None
+        selection = _el(source, "PlainTextSelection", guid=stable_uuid(a.id),
+                        name=_xml_text(a.text), startPosition=a.start, endPosition=a.end,
+                        creatingUser=user, creationDateTime=_dt(a.created),
+                        modifyingUser=user, modifiedDateTime=_dt(a.modified))
+        _description(selection, describe(a))
+        coding = _el(selection, "Coding", guid=stable_uuid("coding", a.id),
+                     creatingUser=user, creationDateTime=_dt(a.created))
+        # The code is not known yet (the codebook is written last): the label's name stands in.
+        _el(coding, "CodeRef", targetGUID=a.label)
+
+
+def write(archive: zipfile.ZipFile, labels: list[LabelDef],
+          documents: Iterable[DocumentExport]) -> None:
+    """Stream ``documents`` into ``archive``: each text goes into the zip as it comes, so only
+    the selections (not the texts) of the whole project are held in memory."""
+    root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS},
+                         name="Annotator export", origin=f"Annotator {__version__}",
+                         creationDateTime=timestamp())
+    sources = etree.Element(f"{{{NS}}}Sources")
+    users: set[str] = set()
+    used: dict[str, None] = {}
+    for item in documents:
+        guid = stable_uuid(item.document.id)
+        archive.writestr(f"sources/{guid}.txt", item.document.text.encode("utf-8"))
+        _source(sources, item)
+        for a in item.annotations:
+            used.setdefault(a.label)
+            if a.annotator:
+                users.add(a.annotator)
+    if users:  # the schema's order: Users, CodeBook, ..., Sources
+        holder = _el(root, "Users")
+        for name in sorted(users):
+            _el(holder, "User", guid=_user_guid(name), name=name)
+    codes = _codebook(root, labels, list(used))
+    if len(sources):
+        root.append(sources)
+        for ref in sources.iter(f"{{{NS}}}CodeRef"):
+            ref.set("targetGUID", codes[ref.get("targetGUID")])
+    archive.writestr("project.qde", etree.tostring(root, xml_declaration=True,
+                                                   encoding="utf-8", pretty_print=True))
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
-    tree, files = build(list(data.labels), list(data.documents))
-    xml = etree.tostring(tree, xml_declaration=True, encoding="utf-8", pretty_print=True)
     with atomic_file(target) as temporary, \
             zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("project.qde", xml)
-        for name, text in files.items():
-            archive.writestr(name, text.encode("utf-8"))
+        write(archive, list(data.labels), data.documents)
     return ExportReport()

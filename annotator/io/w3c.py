@@ -76,7 +76,7 @@ def annotation(document: Document, a: Annotation) -> dict[str, Any]:
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
-    items = [annotation(document, a) for document, spans in data.documents for a in spans]
+    items = [annotation(item.document, a) for item in data.documents for a in item.annotations]
     collection = {
         "@context": CONTEXT,
         "id": f"urn:uuid:{stable_uuid('collection', *(i['id'] for i in items))}",
