@@ -85,9 +85,13 @@ def command_parser() -> argparse.ArgumentParser:
         "labels as they are) and reports conflicts.")
     labels.add_argument("project", type=Path, metavar="PROJECT")
     action = labels.add_mutually_exclusive_group()
-    action.add_argument("--export", type=Path, metavar="FILE", help="write the labels as JSON")
+    action.add_argument("--export", type=Path, metavar="FILE",
+                        help="write the labels; by extension: .json label set (everything), "
+                        ".qdc REFI-QDA codebook, .csv Taguette codebook, .xml Label Studio "
+                        "labelling config")
     action.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
-                        help="merge labels from a label-set or project JSON file")
+                        help="merge labels from a label-set or project JSON file, a REFI-QDA "
+                        "codebook (.qdc) or a Taguette codebook CSV (.csv)")
     from annotator.core.templates import TEMPLATES
 
     action.add_argument("--template", choices=list(TEMPLATES),
@@ -141,15 +145,15 @@ def _backup_before_import(project: Project) -> None:
 
 def labels_command(project: Project, args: argparse.Namespace) -> int:
     from annotator.core.templates import TEMPLATES
-    from annotator.io import labelset
+    from annotator.io import codebook_files
     from annotator.service import label_lines
     from annotator.store.codebook import merge_labels
 
     if args.export:
-        labelset.write(args.export, project.labels())
+        codebook_files.write(args.export, project.labels())
         return EXIT_OK
     if args.import_file or args.template:
-        labels = (labelset.read(args.import_file) if args.import_file
+        labels = (codebook_files.read(args.import_file) if args.import_file
                   else list(TEMPLATES[args.template][1]))
         report = merge_labels(project, labels)
         if report.replaced:

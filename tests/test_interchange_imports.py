@@ -124,8 +124,9 @@ def test_labelstudio_text_mismatch_refuses_naming_task_and_span(tmp_path: Path) 
     path.write_text(json.dumps(tasks), encoding="utf-8")
     with pytest.raises(ImportFailed) as caught:
         read_file(path)
-    assert "task 1 ('Border news'), span 1 (Person 0..12): its text 'Hun Sen' does not match" \
-        in str(caught.value)
+    assert "task 1 ('Border news'), span 1 (Person 0..12): its text 'Hun Sen' matches the " \
+        "document's text there neither in code points ('Hun Sen 🇰🇭 s') nor in UTF-16 code " \
+        "units ('Hun Sen 🇰🇭')" in str(caught.value)
 
 
 def test_labelstudio_round_trip_keeps_spans_attributes_and_notes(rich: Project,

@@ -37,10 +37,13 @@ from annotator.gui import codebook_commands as cmd
 from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
-from annotator.io import labelset
+from annotator.io import codebook_files
 from annotator.store.codebook import annotation_count
 
-LABEL_FILTER = "Label sets (*.json);;All files (*)"
+_CODEBOOKS = ("Label sets (*.json);;REFI-QDA codebooks (*.qdc);;Taguette codebooks (*.csv);;")
+LABEL_FILTER = f"Codebooks (*.json *.qdc *.csv);;{_CODEBOOKS}All files (*)"
+EXPORT_FILTER = (f"Codebooks (*.json *.qdc *.csv *.xml);;{_CODEBOOKS}"
+                 "Label Studio labelling config (*.xml);;All files (*)")
 
 
 class CodebookDialog(QDialog):
@@ -359,7 +362,7 @@ class CodebookDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "Import labels", "", LABEL_FILTER)
         if path:
             try:
-                labels = labelset.read(Path(path))
+                labels = codebook_files.read(Path(path))
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Import labels", str(exc))
                 return
@@ -367,10 +370,10 @@ class CodebookDialog(QDialog):
 
     def _export_file(self) -> None:
         default = str(self.ctx.project.path.with_name(f"{self.ctx.project.path.stem}-labels.json"))
-        path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, LABEL_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, EXPORT_FILTER)
         if path:
             try:
-                labelset.write(Path(path), self.ctx.labels())
+                codebook_files.write(Path(path), self.ctx.labels())
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Export labels", str(exc))
 

@@ -61,6 +61,10 @@ def read_file(path: Path) -> ImportedBundle:
                 raise ImportFailed(path, "is a folder; choose the files inside it (only a "
                                    "folder of brat .txt/.ann pairs is read whole)")
             return check_bundle(path, brat.read(path))
+        if path.suffix.lower() == ".qdc":
+            raise ImportFailed(path, "is a REFI-QDA codebook (labels, no documents): merge it "
+                               "with 'annotator labels PROJECT --import FILE' or the "
+                               "codebook's Import button")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ImportFailed(

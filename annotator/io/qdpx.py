@@ -37,6 +37,7 @@ from annotator.core.labels import LabelDef
 from annotator.core.model import Annotation, timestamp
 from annotator.io.files import atomic_file
 from annotator.io.interchange import stable_uuid
+from annotator.io.qdc import code_guid
 from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
 
 NS = "urn:QDA-XML:project:1.0"
@@ -83,7 +84,7 @@ def _codebook(root: etree._Element, labels: list[LabelDef], used: list[str]
     names = [label.name for label in labels]
     names += sorted(set(used) - set(names))
     by_name = {label.name: label for label in labels}
-    codes = {name: stable_uuid("code", name) for name in names}
+    codes = {name: code_guid(name) for name in names}
     if names:
         holder = _el(_el(root, "CodeBook"), "Codes")
         for name in names:

@@ -142,6 +142,9 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
                      )),
         ExportFormat("qdpx", "qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder",
                      ".qdpx", stdout_ok=False),
+        ExportFormat("qdc", "qdc", "REFI-QDA codebook (labels only) for Taguette, QualCoder, "
+                     "NVivo, ATLAS.ti", ".qdc"),
+        ExportFormat("taguette", "taguette", "Taguette codebook CSV (labels only)", ".csv"),
         ExportFormat("csv", "csv_table", "CSV, one row per annotation (UTF-8 with BOM)", ".csv"),
         ExportFormat("xlsx", "xlsx_table", "Excel workbook, one row per annotation", ".xlsx",
                      stdout_ok=False),
