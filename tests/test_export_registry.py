@@ -146,7 +146,9 @@ def test_export_dialog_fields_come_from_the_declarations(
     for fmt, spec in EXPORT_FORMATS.items():
         dialog.format.setCurrentIndex(dialog.format.findData(fmt))
         visible = {
-            name for name, widget in dialog.fields.items() if dialog.form.isRowVisible(widget)
+            name
+            for name, widget in dialog.fields.items()
+            if dialog.form.isRowVisible(widget.parentWidget())
         }
         assert visible == {option.name for option in spec.options}, fmt
     assert isinstance(dialog.fields["doccano_offsets"], QComboBox)

@@ -11,9 +11,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -45,12 +47,14 @@ class ExportDialog(QDialog):
         self.form.addRow("Save to", target_row)
         # One field per declared format option, shown while its format is chosen.
         self.fields: dict[str, QLineEdit | QComboBox] = {}
+        self._rows: dict[str, QWidget] = {}
         for spec in EXPORT_FORMATS.values():
             for option in spec.options:
                 widget = self._field(option)
                 widget.setToolTip(option.help)
                 self.fields[option.name] = widget
-                self.form.addRow(option.label, widget)
+                self._rows[option.name] = self._with_help(widget, option.help)
+                self.form.addRow(option.label, self._rows[option.name])
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.export)
@@ -72,14 +76,30 @@ class ExportDialog(QDialog):
         box.setCurrentIndex(max(0, box.findData(saved)))
         return box
 
+    @staticmethod
+    def _with_help(widget: QWidget, text: str) -> QWidget:
+        """The field with its help below it, small and grey."""
+        row = QWidget()
+        layout = QVBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        hint = QLabel(text[:1].upper() + text[1:] + ".")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(placeholder-text); font-size: small;")
+        layout.addWidget(hint)
+        return row
+
     def _spec(self) -> ExportFormat:
         return EXPORT_FORMATS[self.format.currentData()]
 
     def _format_changed(self) -> None:
         spec = self._spec()
         own = {option.name for option in spec.options}
-        for name, widget in self.fields.items():
-            self.form.setRowVisible(widget, name in own)
+        for name, row in self._rows.items():
+            self.form.setRowVisible(row, name in own)
+        self.layout().activate()
+        self.resize(self.width(), self.sizeHint().height())  # fit the rows now shown
         stem = self.ctx.project.path.with_suffix("")
         self.target.setText(f"{stem}-{spec.name}{spec.extension}" if spec.extension
                             else f"{stem}-{spec.name}")

@@ -130,7 +130,13 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         ExportFormat("conll", "conll", "CoNLL-2003-style IOB2 tokens and tags", ".conll"),
         ExportFormat("brat", "brat", "brat standoff folder (.txt/.ann pairs)", "",
                      stdout_ok=False),
-        ExportFormat("w3c", "w3c", "W3C Web Annotation JSON-LD collection", ".jsonld"),
+        ExportFormat("w3c", "w3c", "W3C Web Annotation JSON-LD collection", ".jsonld", options=(
+            FormatOption("w3c_context", "JSON-LD context",
+                         "remote: the context's URL (processors fetch it, or map it to "
+                         "resources/anno.jsonld); embedded: the context written into the file, "
+                         "for processing offline", default="remote",
+                         choices=("remote", "embedded")),
+        )),
         ExportFormat("claimreview", "claimreview", "schema.org ClaimReview JSON-LD of verdicts",
                      ".jsonld", options=(
                          FormatOption("org_name", "Organisation",
