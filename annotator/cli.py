@@ -194,11 +194,13 @@ def export(project: Project, args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"export{fmt.extension}"
         report = export_to(project, fmt.name, target, options)
+        names = [companion.name for companion in report.companions]
         for note in report.notes:
-            print(f"note: {note}", file=sys.stderr)
-        for companion in report.companions:
-            print(f"note: {companion.name[len('export'):]} not written (standard output takes "
-                  "one file); name the export with -o to get it", file=sys.stderr)
+            if not any(name in note for name in names):  # it was written to a temporary folder
+                print(f"note: {note}", file=sys.stderr)
+        for name in names:
+            print(f"note: {name.replace('export', 'OUT', 1)} was not written (standard output "
+                  "holds one file); export with -o OUT to get it beside OUT", file=sys.stderr)
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         sys.stdout.write(target.read_text(encoding="utf-8"))
     return EXIT_OK

@@ -268,3 +268,39 @@ def test_crlf_is_named_only_when_the_text_has_it() -> None:
         == "UTF-16 code units, CRLF counted as one (x)"
     )
     assert describe_reading(("utf-16", True), "x", "plain") == "code points (x)"
+
+
+def test_codebook_window_imports_and_exports_qdc(qtbot, window, tmp_path: Path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from annotator.gui.codebook_dialog import CodebookDialog
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    dialog = CodebookDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(QUALCODER_CODEBOOK), "")
+    )
+    dialog._import_file()
+    names = [label.name for label in window.ctx.project.labels()]
+    assert "Fact-check/Claim" in names and "Fact-check/Quote" in names
+    window.ctx.undo_stack.undo()  # one undoable step, like any label import
+    assert "Fact-check/Claim" not in [label.name for label in window.ctx.project.labels()]
+    for name in ("codebook.qdc", "config.xml", "tags.csv"):
+        target = tmp_path / name
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", lambda *_a, target=target, **_k: (str(target), "")
+        )
+        dialog._export_file()
+        assert target.stat().st_size > 0
+    assert etree.parse(str(tmp_path / "codebook.qdc")).getroot().tag.endswith("CodeBook")
+    assert etree.parse(str(tmp_path / "config.xml")).getroot().tag == "View"
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(tmp_path / "config.xml"), "")
+    )
+    dialog._import_file()
+    assert shown[-1].endswith(
+        "a Label Studio config is written, not read: import labels from .json, .qdc or .csv"
+    )

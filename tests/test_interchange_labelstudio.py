@@ -211,7 +211,8 @@ def test_export_to_standard_output_says_the_config_was_not_written(
     assert main(["export", str(path), "--format", "labelstudio"]) == 0
     captured = capsys.readouterr()
     json.loads(captured.out)
-    assert "labelling config" in captured.err and "-o" in captured.err
+    assert "OUT.labeling-config.xml was not written" in captured.err
+    assert "-o OUT" in captured.err and "written to" not in captured.err
 
 
 # -- 3. predictions ----------------------------------------------------------------------------
