@@ -12,11 +12,18 @@ import pytest
 from annotator.cli import main
 from annotator.core.graphemes import GraphemeMap
 from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
+from annotator.service import Outcome, import_file
 from annotator.store.project import Project
-from tests.test_interchange_common import export
+from tests.test_interchange_common import INTERCHANGE, build, export, spans_of
 
 # flag (2 code points), "e" + combining acute, a ZWJ family (5 code points), a skin-tone thumb
 TEXT = "🇰🇭 Cafe\u0301 👨\u200d👩\u200d👧 fled, 👍🏽 ok"
+
+
+@pytest.fixture
+def rich(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with Project.open(tmp_path / "rich.annot") as project:
+        yield build(project)
 
 
 @pytest.fixture
@@ -45,7 +52,7 @@ def project_with_clusters(project: Project) -> Project:
 
 
 def _triples(path: Path) -> list[list]:
-    (line,) = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
+    (line,) = [json.loads(x) for x in path.read_text(encoding="utf-8-sig").splitlines()]
     assert line["text"] == TEXT
     return line["label"]
 
@@ -125,3 +132,29 @@ def test_grapheme_map_round_trips_boundaries() -> None:
     assert clusters.to_graphemes(inside) == 7 and clusters.to_graphemes(inside, end=True) == 8
     with pytest.raises(ValueError, match="outside the text"):
         clusters.from_graphemes(20)
+
+
+# -- with doccano 1.8.4 (fixtures/interchange/doccano-1.8.4, see make_fixtures.py there) -------
+
+REAL = INTERCHANGE / "doccano-1.8.4"
+
+
+@pytest.mark.parametrize("unit", ["utf16", "graphemes"])
+def test_doccano_kept_every_span_it_was_given(rich: Project, tmp_path: Path, unit: str) -> None:
+    """doccano imported our export (encoding "Auto") and exported the same offsets back."""
+    target = tmp_path / "ours.jsonl"
+    export(rich, "doccano", target, doccano_offsets=unit)
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf{")  # the BOM doccano's "Auto" needs
+
+    def labels(path: Path) -> dict[str, list]:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        return {item["text"]: sorted(map(tuple, item["label"])) for item in map(json.loads, lines)}
+
+    assert labels(REAL / f"doccano-export-{unit}.jsonl") == labels(target)
+
+
+def test_doccanos_own_export_imports(rich: Project, tmp_path: Path) -> None:
+    with Project.open(tmp_path / "copy.annot") as copy:
+        outcome = import_file(copy, REAL / "doccano-export-utf16.jsonl")
+        assert outcome.outcome is Outcome.IMPORTED, outcome.message
+        assert spans_of(copy) == spans_of(rich)

@@ -273,7 +273,7 @@ def test_doccano_counts_utf16_units_and_labelstudio_code_points(rich: Project,
                                                                  tmp_path: Path) -> None:
     export(rich, "doccano", tmp_path / "out.jsonl")
     export(rich, "labelstudio", tmp_path / "out.json")
-    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8").splitlines()]
+    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text("utf-8-sig").splitlines()]
     tasks = json.loads((tmp_path / "out.json").read_text("utf-8"))
 
     def js_slice(text: str, start: int, end: int) -> str:  # what JavaScript's slice returns

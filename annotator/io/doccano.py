@@ -7,7 +7,9 @@ one character" off, doccano's web page counting JavaScript string indices; ``gra
 project with it on (``grapheme_mode``), where a flag, a ZWJ family or a letter with its combining
 accent is one position (a span that starts or ends inside such a cluster is widened to the whole
 cluster, and counted in the notes). Attributes, notes, annotators and timestamps are not written
-(doccano spans carry a label only).
+(doccano spans carry a label only). The file starts with a UTF-8 byte-order mark: doccano 1.8
+detects the encoding of an upload with chardet (import encoding "Auto", the default), which
+took a UTF-8 file with a few non-Latin characters for Windows-1254 and failed.
 
 Import reads the same, and also the ``"entities": [{"start_offset", "end_offset", "label"}]``
 form of doccano's relation projects. Offsets are taken as UTF-16 code units; each span must lie
@@ -70,6 +72,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     unit = options["doccano_offsets"]
     dropped = widened = 0
     with atomic_text_writer(target) as out:
+        out.write("\ufeff")  # doccano's "Auto" encoding guesses UTF-8 right only with a BOM
         for item in data.documents:
             dropped += sum(1 for a in item.annotations if a.attributes or a.note)
             line, cut = document_line(item.document, item.annotations, unit)
