@@ -19,12 +19,17 @@ newlines ``\\n``), referenced as ``plainTextPath="internal://<guid>.txt"``.
 
 Ids are kept: document and annotation ids become the source and selection GUIDs when they are
 UUIDs (else GUIDs derived from them). Document metadata and status are not written.
+
+The export streams (see :func:`write`): one document is in memory at a time, texts and
+selections alike (benchmarks/bench_interchange.py measures the peak).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,6 +47,7 @@ from annotator.io.registry import DocumentExport, ExportData, ExportOptions, Exp
 
 NS = "urn:QDA-XML:project:1.0"
 SEPARATOR = "---"
+_MARK = "annotator: the sources go here"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -78,28 +84,28 @@ def _dt(value: str) -> str | None:
     return value if value and re.fullmatch(pattern, value) else None
 
 
-def _codebook(root: etree._Element, labels: list[LabelDef], used: list[str]
-              ) -> dict[str, str]:
-    """The ``CodeBook``: the labels, then labels only annotations use; name -> code GUID."""
+def _codebook(root: etree._Element, labels: list[LabelDef], used: list[str]) -> None:
+    """The ``CodeBook``: the labels, then labels only annotations use."""
     names = [label.name for label in labels]
     names += sorted(set(used) - set(names))
     by_name = {label.name: label for label in labels}
-    codes = {name: code_guid(name) for name in names}
     if names:
         holder = _el(_el(root, "CodeBook"), "Codes")
         for name in names:
             label = by_name.get(name)
-            code = _el(holder, "Code", guid=codes[name], name=_xml_text(name), isCodable="true",
+            code = _el(holder, "Code", guid=code_guid(name), name=_xml_text(name), isCodable="true",
                        color=label.color if label else None)
             _description(code, label.description if label else "")
-    return codes
 
 
-def _source(sources: etree._Element, item: DocumentExport) -> None:
+def _source(item: DocumentExport) -> etree._Element:
     document = item.document
     guid = stable_uuid(document.id)
-    source = _el(sources, "TextSource", guid=guid, name=_xml_text(document.title),
-                 plainTextPath=f"internal://{guid}.txt", creationDateTime=_dt(document.created))
+    source = etree.Element(f"{{{NS}}}TextSource", {k: str(v) for k, v in {
+        "guid": guid, "name": _xml_text(document.title),
+        "plainTextPath": f"internal://{guid}.txt",
+        "creationDateTime": _dt(document.created)}.items() if v not in (None, "")},
+        nsmap={None: NS})
     for a in item.annotations:
         user = _user_guid(a.annotator) if a.annotator else None
         selection = _el(source, "PlainTextSelection", guid=stable_uuid(a.id),
@@ -109,39 +115,48 @@ def _source(sources: etree._Element, item: DocumentExport) -> None:
         _description(selection, describe(a))
         coding = _el(selection, "Coding", guid=stable_uuid("coding", a.id),
                      creatingUser=user, creationDateTime=_dt(a.created))
-        # The code is not known yet (the codebook is written last): the label's name stands in.
-        _el(coding, "CodeRef", targetGUID=a.label)
+        _el(coding, "CodeRef", targetGUID=code_guid(a.label))
+    return source
 
 
 def write(archive: zipfile.ZipFile, labels: list[LabelDef],
           documents: Iterable[DocumentExport]) -> None:
-    """Stream ``documents`` into ``archive``: each text goes into the zip as it comes, so only
-    the selections (not the texts) of the whole project are held in memory."""
-    root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS},
-                         name="Annotator export", origin=f"Annotator {__version__}",
-                         creationDateTime=timestamp())
-    sources = etree.Element(f"{{{NS}}}Sources")
+    """Stream ``documents`` into ``archive``, one in memory at a time: each text goes into the
+    zip as it comes, and its ``TextSource`` (selections and codings) is serialised to a
+    temporary file at once. The schema wants ``Users`` and ``CodeBook`` before ``Sources``, and
+    they are only known after the last document, so ``project.qde`` is written last: its head,
+    then the sources copied from the temporary file, then its tail."""
     users: set[str] = set()
     used: dict[str, None] = {}
-    for item in documents:
-        guid = stable_uuid(item.document.id)
-        archive.writestr(f"sources/{guid}.txt", item.document.text.encode("utf-8"))
-        _source(sources, item)
-        for a in item.annotations:
-            used.setdefault(a.label)
-            if a.annotator:
-                users.add(a.annotator)
-    if users:  # the schema's order: Users, CodeBook, ..., Sources
-        holder = _el(root, "Users")
-        for name in sorted(users):
-            _el(holder, "User", guid=_user_guid(name), name=name)
-    codes = _codebook(root, labels, list(used))
-    if len(sources):
-        root.append(sources)
-        for ref in sources.iter(f"{{{NS}}}CodeRef"):
-            ref.set("targetGUID", codes[ref.get("targetGUID")])
-    archive.writestr("project.qde", etree.tostring(root, xml_declaration=True,
-                                                   encoding="utf-8", pretty_print=True))
+    with tempfile.TemporaryFile() as sources:
+        for item in documents:
+            guid = stable_uuid(item.document.id)
+            archive.writestr(f"sources/{guid}.txt", item.document.text.encode("utf-8"))
+            sources.write(etree.tostring(_source(item), encoding="utf-8", pretty_print=True))
+            for a in item.annotations:
+                used.setdefault(a.label)
+                if a.annotator:
+                    users.add(a.annotator)
+        root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS},
+                             name="Annotator export", origin=f"Annotator {__version__}",
+                             creationDateTime=timestamp())
+        if users:  # the schema's order: Users, CodeBook, ..., Sources
+            holder = _el(root, "Users")
+            for name in sorted(users):
+                _el(holder, "User", guid=_user_guid(name), name=name)
+        _codebook(root, labels, list(used))
+        with archive.open("project.qde", "w") as out:
+            if not sources.tell():
+                out.write(etree.tostring(root, xml_declaration=True, encoding="utf-8",
+                                         pretty_print=True))
+                return
+            _el(root, "Sources").append(etree.Comment(_MARK))
+            head, tail = etree.tostring(root, xml_declaration=True, encoding="utf-8",
+                                        pretty_print=True).split(f"<!--{_MARK}-->".encode())
+            out.write(head)
+            sources.seek(0)
+            shutil.copyfileobj(sources, out)
+            out.write(tail)
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
