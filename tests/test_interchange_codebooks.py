@@ -15,8 +15,7 @@ from annotator.cli import main
 from annotator.core.errors import ImportFailed
 from annotator.core.labels import AttributeDef, LabelDef
 from annotator.io import codebook_files, qdc, taguette
-from annotator.io.detect import read_file
-from annotator.io.qdpx_import import _parse_description, describe_reading
+from annotator.io.qdpx_import import _names_match, _parse_description, describe_reading
 from annotator.service import Outcome, import_file
 from annotator.store.project import Project
 from tests.test_interchange_common import INTERCHANGE, build, export
@@ -225,19 +224,49 @@ def test_qualcoder_export_imports_with_the_unit_named_truthfully(project: Projec
     assert "CRLF" not in outcome.message
 
 
-def test_qualcoder_round_trip_reads_the_attribute_block_back() -> None:
-    bundle = read_file(QUALCODER)
-    (document,) = bundle.documents
-    claim, quote, plain = document.annotations
-    assert (claim.label, document.text[claim.start : claim.end]) == (
-        "Fact-check/Claim",
-        "moved to Tier 2 👍🏽",
+def test_qualcoder_round_trip_keeps_spans_attributes_and_notes(
+    rich: Project, tmp_path: Path
+) -> None:
+    """Our qdpx, imported by QualCoder, exported by QualCoder, imported here: every span with its
+    label (now under the category it was moved to), attributes and note. Unattributed spans come
+    back as QualCoder's user "default"."""
+    with Project.open(tmp_path / "back.annot") as back:
+        assert import_file(back, QUALCODER).outcome is Outcome.IMPORTED
+        renamed = {"Fact-check/Claim": "Claim", "Fact-check/Quote": "Quote"}
+
+        def key(a, titles):  # type: ignore[no-untyped-def]
+            return (
+                titles[a.document_id],
+                renamed.get(a.label, a.label),
+                a.start,
+                a.end,
+                a.text,
+                sorted(a.attributes.items()),
+                a.note,
+            )
+
+        ours = {d.id: d.title for d in rich.documents()}
+        theirs = {d.id: d.title for d in back.documents()}
+        assert sorted(key(a, theirs) for a in back.annotations()) == sorted(
+            key(a, ours) for a in rich.annotations()
+        )
+        assert {a.annotator for a in back.annotations()} == {"ana", "bo", "default"}
+
+
+def test_a_line_break_in_a_selection_name_may_read_as_a_space() -> None:
+    """QualCoder writes the selected text raw into the name attribute; XML reads its line
+    breaks back as spaces. The span crossing a line break still matches its name."""
+    assert _names_match("proud,” said Licadho. A ZWJ", "proud,” said Licadho.\nA ZWJ")
+    assert not _names_match("proud,” said Licadho. B ZWJ", "proud,” said Licadho.\nA ZWJ")
+
+
+def test_qualcoder_read_our_qdc_names_and_descriptions(rich: Project) -> None:
+    read = json.loads(
+        (QUALCODER.parent / "qualcoder-read-annotator-qdc.json").read_text(encoding="utf-8")
     )
-    assert claim.attributes == {"verdict": "mixed", "checkworthy": True}
-    assert claim.note == "see the report"
-    assert document.text[quote.start : quote.end] == "“no” & left"
-    assert quote.attributes == {"speaker": "Hun Sen"} and quote.note == ""
-    assert plain.attributes == {} and plain.note == ""
+    assert [(c["name"], c["memo"]) for c in read] == [
+        (label.name, label.description) for label in rich.labels()
+    ]
 
 
 def test_the_readme_layout_of_the_block_reads_too() -> None:

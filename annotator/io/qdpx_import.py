@@ -195,10 +195,23 @@ def _slice(text: str, offsets: OffsetMap, unit: str, start: int, end: int
     return begin, text[begin:offsets.from_utf16(end)]
 
 
+_ATTRIBUTE_SPACE = str.maketrans("\t\n\r", "   ")
+
+
 def _names_match(name: str, selected: str) -> bool:
+    """Whether a selection's ``name`` is the text it selects (or its start, cut with "…").
+
+    A line break written raw inside an XML attribute reads back as a space (the XML spec's
+    attribute-value normalisation; QualCoder writes names so), so breaks and tabs in the
+    selected text may be spaces in the name."""
     name, selected = canonical_text(name).strip(), canonical_text(selected).strip()
     if name == selected:
         return True
+    if "\n" in selected or "\t" in selected:
+        selected = selected.translate(_ATTRIBUTE_SPACE)
+        name = name.translate(_ATTRIBUTE_SPACE)
+        if name == selected:
+            return True
     stem = name.removesuffix("…").removesuffix("...").rstrip()
     return stem != name and len(stem) >= 10 and selected.startswith(stem)
 
