@@ -191,6 +191,16 @@ def test_an_attribute_named_like_a_control_round_trips(tmp_path: Path) -> None:
     assert 'name="attribute_text"' in xml and xml.count('name="text"') == 1
 
 
+def test_a_label_with_a_comma_shows_its_controls_for_every_region() -> None:
+    from annotator.core.labels import AttributeDef, LabelDef
+
+    xml = labelstudio_config.config(
+        [LabelDef("Claim, checked", "#e0a030", attributes=(AttributeDef("verdict"),))]
+    )
+    box = etree.fromstring(xml).find("View")
+    assert box.get("visibleWhen") == "region-selected" and box.get("whenLabelValue") is None
+
+
 def test_labels_export_xml_writes_the_config_alone(
     rich: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,7 +11,8 @@ writes the config that matches the ``labelstudio`` export:
   ``whenTagName="label"``, ``whenLabelValue`` = those labels): ``<Choices>`` for choice
   attributes (``<Choice>`` per value), ``<Choices>`` with ``true``/``false`` for yes/no,
   ``<Number>`` for numbers, ``<TextArea>`` for text. An attribute name used by several labels is
-  one control; its kind is the first label's.
+  one control; its kind is the first label's. When one of those labels has a comma in its name
+  (which ``whenLabelValue`` cannot hold) the control shows for every selected region.
 
 Paste it in Label Studio under Project → Settings → Labeling Interface → Code.
 """
@@ -41,13 +42,10 @@ def companion_path(target: Path) -> Path:
 
 
 def _control(view: etree._Element, attribute: AttributeDef, labels: list[str]) -> None:
-    box = etree.SubElement(
-        view,
-        "View",
-        visibleWhen="region-selected",
-        whenTagName="label",
-        whenLabelValue=",".join(labels),
-    )
+    when = {"visibleWhen": "region-selected"}
+    if not any("," in label for label in labels):  # Label Studio splits the list at commas
+        when.update(whenTagName="label", whenLabelValue=",".join(labels))
+    box = etree.SubElement(view, "View", **when)
     etree.SubElement(box, "Header", value=attribute.name, size="6")
     name = control_name(attribute.name)
     region = {"toName": "text", "perRegion": "true"}
