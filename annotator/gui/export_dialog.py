@@ -55,8 +55,9 @@ class ExportDialog(QDialog):
                 self.fields[option.name] = widget
                 self._rows[option.name] = self._with_help(widget, option.help)
                 self.form.addRow(option.label, self._rows[option.name])
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.export)
         self.buttons.rejected.connect(self.reject)
         self.form.addRow(self.buttons)
@@ -101,17 +102,20 @@ class ExportDialog(QDialog):
         self.layout().activate()
         self.resize(self.width(), self.sizeHint().height())  # fit the rows now shown
         stem = self.ctx.project.path.with_suffix("")
-        self.target.setText(f"{stem}-{spec.name}{spec.extension}" if spec.extension
-                            else f"{stem}-{spec.name}")
+        self.target.setText(
+            f"{stem}-{spec.name}{spec.extension}" if spec.extension else f"{stem}-{spec.name}"
+        )
 
     def _browse(self) -> None:
         spec = self._spec()
         if spec.extension:
-            path, _ = QFileDialog.getSaveFileName(self, "Export to", self.target.text(),
-                                                  f"{spec.name} (*{spec.extension})")
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export to", self.target.text(), f"{spec.name} (*{spec.extension})"
+            )
         else:
-            path = QFileDialog.getExistingDirectory(self, "Export into folder",
-                                                    str(Path(self.target.text()).parent))
+            path = QFileDialog.getExistingDirectory(
+                self, "Export into folder", str(Path(self.target.text()).parent)
+            )
         if path:
             self.target.setText(path)
 
@@ -133,6 +137,7 @@ class ExportDialog(QDialog):
         for name, value in options.items():
             settings.setValue(f"export/{name}", value)
         notes = "\n".join(f"• {n}" for n in report.notes)
-        QMessageBox.information(self, "Exported", f"Saved {target}" + (f"\n\n{notes}" if notes
-                                                                       else ""))
+        QMessageBox.information(
+            self, "Exported", f"Saved {target}" + (f"\n\n{notes}" if notes else "")
+        )
         self.accept()

@@ -60,21 +60,30 @@ def _attribute_result(region: str, name: str, value: Any) -> dict[str, Any]:
         kind, payload = "textarea", {"text": [value]}
     else:
         kind, payload = "textarea", {"text": [json.dumps(value, ensure_ascii=False)]}
-    return {"id": region, "from_name": control_name(name), "to_name": "text", "type": kind,
-            "value": payload}
+    return {
+        "id": region,
+        "from_name": control_name(name),
+        "to_name": "text",
+        "type": kind,
+        "value": payload,
+    }
 
 
 def _choice_names(data: ExportData) -> set[str]:
     return {a.name for label in data.labels for a in label.attributes if a.kind == "choice"}
 
 
-def task(number: int, document: Document, spans: list[Annotation],
-         choices: set[str]) -> dict[str, Any]:
+def task(
+    number: int, document: Document, spans: list[Annotation], choices: set[str]
+) -> dict[str, Any]:
     result: list[dict[str, Any]] = []
     for n, a in enumerate(spans, 1):
         region = f"r{number}-{n}"
         item: dict[str, Any] = {
-            "id": region, "from_name": "label", "to_name": "text", "type": "labels",
+            "id": region,
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
             "value": {"start": a.start, "end": a.end, "text": a.text, "labels": [a.label]},
         }
         if a.note:
@@ -89,8 +98,12 @@ def task(number: int, document: Document, spans: list[Annotation],
             result.append(extra)
     return {
         "id": number,
-        "data": {"text": document.text, "title": document.title, "source": document.source,
-                 "document_id": document.id},
+        "data": {
+            "text": document.text,
+            "title": document.title,
+            "source": document.source,
+            "document_id": document.id,
+        },
         "annotations": [{"result": result}] if result else [],
     }
 
@@ -102,21 +115,32 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
         out.write("[")
         for number, item in enumerate(data.documents, 1):
             out.write(("," if number > 1 else "") + "\n ")
-            out.write(json.dumps(task(number, item.document, item.annotations, choices),
-                                 ensure_ascii=False))
+            out.write(
+                json.dumps(
+                    task(number, item.document, item.annotations, choices), ensure_ascii=False
+                )
+            )
         out.write("\n]\n")
     labelstudio_config.write(config, data.labels)
-    return ExportReport([f"labelling config written to {config.name}: paste it in Label Studio "
-                         "under Project → Settings → Labeling Interface → Code, or the "
-                         "attributes are dropped"], companions=[config])
+    return ExportReport(
+        [
+            f"labelling config written to {config.name}: paste it in Label Studio "
+            "under Project → Settings → Labeling Interface → Code, or the "
+            "attributes are dropped"
+        ],
+        companions=[config],
+    )
 
 
 # -- import ------------------------------------------------------------------------------------
 
 
 def looks_like_tasks(data: Any) -> bool:
-    return isinstance(data, list) and bool(data) and all(
-        isinstance(t, dict) and isinstance(t.get("data"), dict) for t in data)
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in data)
+    )
 
 
 def sniff(path: Path) -> bool:
@@ -136,13 +160,15 @@ def read(path: Path) -> ImportedBundle:
     try:
         data = json.loads(content)
     except json.JSONDecodeError as exc:
-        raise ImportFailed(path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                           f"{exc.msg})") from None
+        raise ImportFailed(
+            path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
     except RecursionError:
         raise ImportFailed(path, "the JSON is nested too deeply") from None
     if not looks_like_tasks(data):
-        raise ImportFailed(path, "not a Label Studio export (expected a list of tasks, each "
-                           "with 'data')")
+        raise ImportFailed(
+            path, "not a Label Studio export (expected a list of tasks, each with 'data')"
+        )
     with reading(path, "Label Studio JSON"):
         return ImportedBundle([_document(t, n) for n, t in enumerate(data, 1)])
 
@@ -156,8 +182,7 @@ class _Units:
         self.units = RawSpans(raw, "utf-16", where)
         self.used: dict[str, int] = {}
 
-    def convert(self, start: object, end: object, span: str, quoted: str | None
-                ) -> tuple[int, int]:
+    def convert(self, start: object, end: object, span: str, quoted: str | None) -> tuple[int, int]:
         try:
             found = self.points.convert(start, end, span, quoted)
             unit = "code points"
@@ -174,7 +199,8 @@ class _Units:
                 raise SpanProblem(
                     f"{self.where}, {span}: its text {quoted[:40]!r} matches the document's "
                     f"text there neither in code points ({actual[0]!r}) nor in UTF-16 code "
-                    f"units ({actual[1]!r})") from None
+                    f"units ({actual[1]!r})"
+                ) from None
         self.used[unit] = self.used.get(unit, 0) + 1
         return found
 
@@ -190,15 +216,18 @@ class _Units:
         if points is None and units is None:
             return None
         raw = self.points.raw
-        return (raw[points[0]:points[1]][:40] if points else "(outside the text)",
-                raw[units[0]:units[1]][:40] if units else "(outside the text)")
+        return (
+            raw[points[0] : points[1]][:40] if points else "(outside the text)",
+            raw[units[0] : units[1]][:40] if units else "(outside the text)",
+        )
 
     def describe(self) -> str | None:
         """The reading used, when it mattered (a text with characters beyond the BMP)."""
         if self.units.length == self.points.length or not self.used:
             return None
-        return " and ".join(f"{unit} ({n} spans)" if len(self.used) > 1 else unit
-                            for unit, n in self.used.items())
+        return " and ".join(
+            f"{unit} ({n} spans)" if len(self.used) > 1 else unit for unit, n in self.used.items()
+        )
 
 
 def _document(item: dict, number: int) -> ImportedDocument:
@@ -214,8 +243,11 @@ def _document(item: dict, number: int) -> ImportedDocument:
     where = f"task {number} ({title[:60]!r})"
     spans = _Units(raw, where)
     annotations: list[ImportedAnnotation] = []
-    entries = [e for e in item.get("annotations", item.get("completions", [])) or []
-               if isinstance(e, dict) and not e.get("was_cancelled")]
+    entries = [
+        e
+        for e in item.get("annotations", item.get("completions", [])) or []
+        if isinstance(e, dict) and not e.get("was_cancelled")
+    ]
     for entry in entries:
         annotations.extend(_spans(entry.get("result") or [], spans))
     predictions = item.get("predictions") or []
@@ -226,22 +258,28 @@ def _document(item: dict, number: int) -> ImportedDocument:
                 "holds no prediction results. Export them with their results: in Label "
                 "Studio's Data Manager select the tasks, Actions → Create Annotations From "
                 "Predictions, then export JSON again; or make an export snapshot through the "
-                "API with serialization_options {\"predictions\": {\"only_id\": false}}")
+                'API with serialization_options {"predictions": {"only_id": false}}'
+            )
         for prediction in predictions:
             model = prediction.get("model_version")
             found = _spans(prediction.get("result") or [], spans)
             for annotation in found:
                 annotation.annotator = model if isinstance(model, str) else "prediction"
             annotations.extend(found)
-    metadata = {k: v for k, v in data.items()
-                if k not in ("text", "title", "source", "document_id")}
+    metadata = {
+        k: v for k, v in data.items() if k not in ("text", "title", "source", "document_id")
+    }
     positions = spans.describe()
     if positions:
         metadata["positions"] = positions
     source = data.get("source")
-    return ImportedDocument(text=canonical_text(raw), title=title,
-                            source=source if isinstance(source, str) else "",
-                            metadata=metadata, annotations=annotations)
+    return ImportedDocument(
+        text=canonical_text(raw),
+        title=title,
+        source=source if isinstance(source, str) else "",
+        metadata=metadata,
+        annotations=annotations,
+    )
 
 
 def _ids(predictions: list) -> str:
@@ -265,22 +303,25 @@ def _spans(result: list, spans: _Units) -> list[ImportedAnnotation]:
         if not (isinstance(labels, list) and labels and all(isinstance(x, str) for x in labels)):
             raise SpanProblem(f"{spans.where}, result {n}: no labels")
         quoted = value.get("text") if isinstance(value.get("text"), str) else None
-        start, end = spans.convert(value.get("start"), value.get("end"),
-                                   f"span {n} ({labels[0]} {value.get('start')}.."
-                                   f"{value.get('end')})", quoted)
+        start, end = spans.convert(
+            value.get("start"),
+            value.get("end"),
+            f"span {n} ({labels[0]} {value.get('start')}..{value.get('end')})",
+            quoted,
+        )
         meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
         note = "\n".join(t for t in meta.get("text", []) if isinstance(t, str))
         region = str(entry.get("id", n))
         found.setdefault(region, []).extend(
-            ImportedAnnotation(label=label, start=start, end=end, note=note) for label in labels)
+            ImportedAnnotation(label=label, start=start, end=end, note=note) for label in labels
+        )
     for entry in extras:
         targets = found.get(str(entry.get("id")))
-        if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"),
-                                                                         str):
+        if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"), str):
             value = _attribute_value(entry)
             name = entry["from_name"]
-            if name.startswith("attribute_") and name[len("attribute_"):] in RESERVED:
-                name = name[len("attribute_"):]
+            if name.startswith("attribute_") and name[len("attribute_") :] in RESERVED:
+                name = name[len("attribute_") :]
             for annotation in targets:
                 annotation.attributes[name] = value
     return [a for group in found.values() for a in group]

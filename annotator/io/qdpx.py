@@ -57,16 +57,20 @@ def _xml_text(text: str) -> str:
 
 def describe(a: Annotation) -> str:
     """The selection's Description: the note, then ``---`` and the attributes as JSON values."""
-    lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}"
-             for name, value in a.attributes.items() if value is not None]
+    lines = [
+        f"{name}: {json.dumps(value, ensure_ascii=False)}"
+        for name, value in a.attributes.items()
+        if value is not None
+    ]
     if not lines:
         return a.note
     return "\n".join(([a.note] if a.note else []) + [SEPARATOR, *lines])
 
 
 def _el(parent: etree._Element, tag: str, **attributes: Any) -> etree._Element:
-    return etree.SubElement(parent, f"{{{NS}}}{tag}",
-                            {k: str(v) for k, v in attributes.items() if v not in (None, "")})
+    return etree.SubElement(
+        parent, f"{{{NS}}}{tag}", {k: str(v) for k, v in attributes.items() if v not in (None, "")}
+    )
 
 
 def _description(parent: etree._Element, text: str) -> None:
@@ -93,34 +97,63 @@ def _codebook(root: etree._Element, labels: list[LabelDef], used: list[str]) -> 
         holder = _el(_el(root, "CodeBook"), "Codes")
         for name in names:
             label = by_name.get(name)
-            code = _el(holder, "Code", guid=code_guid(name), name=_xml_text(name), isCodable="true",
-                       color=label.color if label else None)
+            code = _el(
+                holder,
+                "Code",
+                guid=code_guid(name),
+                name=_xml_text(name),
+                isCodable="true",
+                color=label.color if label else None,
+            )
             _description(code, label.description if label else "")
 
 
 def _source(item: DocumentExport) -> etree._Element:
     document = item.document
     guid = stable_uuid(document.id)
-    source = etree.Element(f"{{{NS}}}TextSource", {k: str(v) for k, v in {
-        "guid": guid, "name": _xml_text(document.title),
-        "plainTextPath": f"internal://{guid}.txt",
-        "creationDateTime": _dt(document.created)}.items() if v not in (None, "")},
-        nsmap={None: NS})
+    source = etree.Element(
+        f"{{{NS}}}TextSource",
+        {
+            k: str(v)
+            for k, v in {
+                "guid": guid,
+                "name": _xml_text(document.title),
+                "plainTextPath": f"internal://{guid}.txt",
+                "creationDateTime": _dt(document.created),
+            }.items()
+            if v not in (None, "")
+        },
+        nsmap={None: NS},
+    )
     for a in item.annotations:
         user = _user_guid(a.annotator) if a.annotator else None
-        selection = _el(source, "PlainTextSelection", guid=stable_uuid(a.id),
-                        name=_xml_text(a.text), startPosition=a.start, endPosition=a.end,
-                        creatingUser=user, creationDateTime=_dt(a.created),
-                        modifyingUser=user, modifiedDateTime=_dt(a.modified))
+        selection = _el(
+            source,
+            "PlainTextSelection",
+            guid=stable_uuid(a.id),
+            name=_xml_text(a.text),
+            startPosition=a.start,
+            endPosition=a.end,
+            creatingUser=user,
+            creationDateTime=_dt(a.created),
+            modifyingUser=user,
+            modifiedDateTime=_dt(a.modified),
+        )
         _description(selection, describe(a))
-        coding = _el(selection, "Coding", guid=stable_uuid("coding", a.id),
-                     creatingUser=user, creationDateTime=_dt(a.created))
+        coding = _el(
+            selection,
+            "Coding",
+            guid=stable_uuid("coding", a.id),
+            creatingUser=user,
+            creationDateTime=_dt(a.created),
+        )
         _el(coding, "CodeRef", targetGUID=code_guid(a.label))
     return source
 
 
-def write(archive: zipfile.ZipFile, labels: list[LabelDef],
-          documents: Iterable[DocumentExport]) -> None:
+def write(
+    archive: zipfile.ZipFile, labels: list[LabelDef], documents: Iterable[DocumentExport]
+) -> None:
     """Stream ``documents`` into ``archive``, one in memory at a time: each text goes into the
     zip as it comes, and its ``TextSource`` (selections and codings) is serialised to a
     temporary file at once. The schema wants ``Users`` and ``CodeBook`` before ``Sources``, and
@@ -137,9 +170,13 @@ def write(archive: zipfile.ZipFile, labels: list[LabelDef],
                 used.setdefault(a.label)
                 if a.annotator:
                     users.add(a.annotator)
-        root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS},
-                             name="Annotator export", origin=f"Annotator {__version__}",
-                             creationDateTime=timestamp())
+        root = etree.Element(
+            f"{{{NS}}}Project",
+            nsmap={None: NS},
+            name="Annotator export",
+            origin=f"Annotator {__version__}",
+            creationDateTime=timestamp(),
+        )
         if users:  # the schema's order: Users, CodeBook, ..., Sources
             holder = _el(root, "Users")
             for name in sorted(users):
@@ -147,12 +184,14 @@ def write(archive: zipfile.ZipFile, labels: list[LabelDef],
         _codebook(root, labels, list(used))
         with archive.open("project.qde", "w") as out:
             if not sources.tell():
-                out.write(etree.tostring(root, xml_declaration=True, encoding="utf-8",
-                                         pretty_print=True))
+                out.write(
+                    etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+                )
                 return
             _el(root, "Sources").append(etree.Comment(_MARK))
-            head, tail = etree.tostring(root, xml_declaration=True, encoding="utf-8",
-                                        pretty_print=True).split(f"<!--{_MARK}-->".encode())
+            head, tail = etree.tostring(
+                root, xml_declaration=True, encoding="utf-8", pretty_print=True
+            ).split(f"<!--{_MARK}-->".encode())
             out.write(head)
             sources.seek(0)
             shutil.copyfileobj(sources, out)
@@ -160,7 +199,9 @@ def write(archive: zipfile.ZipFile, labels: list[LabelDef],
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
-    with atomic_file(target) as temporary, \
-            zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (
+        atomic_file(target) as temporary,
+        zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         write(archive, list(data.labels), data.documents)
     return ExportReport()

@@ -98,11 +98,12 @@ class ExportOptions(Mapping[str, str]):
         for name, value in self._values.items():
             option = ALL_OPTIONS[name]
             if option.choices and value not in option.choices:
-                raise AnnotatorError(None, f"{option.flag} must be one of "
-                                     f"{', '.join(option.choices)} (not {value!r})")
+                raise AnnotatorError(
+                    None,
+                    f"{option.flag} must be one of {', '.join(option.choices)} (not {value!r})",
+                )
             if name not in own and value != option.default:
-                ignored.append(f"{option.flag} is not an option of the {fmt.name} format; "
-                               "ignored")
+                ignored.append(f"{option.flag} is not an option of the {fmt.name} format; ignored")
         return ignored
 
 
@@ -123,58 +124,101 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
         ExportFormat("json", "native_json", "Annotator project JSON (everything)", ".json"),
-        ExportFormat("jsonl", "jsonl", "JSON Lines, one document per line, code-point spans",
-                     ".jsonl"),
-        ExportFormat("spacy", "spacy_docbin", "spaCy DocBin for training (needs spaCy)",
-                     ".spacy", stdout_ok=False),
+        ExportFormat(
+            "jsonl", "jsonl", "JSON Lines, one document per line, code-point spans", ".jsonl"
+        ),
+        ExportFormat(
+            "spacy",
+            "spacy_docbin",
+            "spaCy DocBin for training (needs spaCy)",
+            ".spacy",
+            stdout_ok=False,
+        ),
         ExportFormat("conll", "conll", "CoNLL-2003-style IOB2 tokens and tags", ".conll"),
-        ExportFormat("brat", "brat", "brat standoff folder (.txt/.ann pairs)", "",
-                     stdout_ok=False),
-        ExportFormat("w3c", "w3c", "W3C Web Annotation JSON-LD collection", ".jsonld", options=(
-            FormatOption("w3c_context", "JSON-LD context",
-                         "remote: the context's URL (processors fetch it, or map it to "
-                         "resources/anno.jsonld); embedded: the context written into the file, "
-                         "for processing offline", default="remote",
-                         choices=("remote", "embedded")),
-        )),
-        ExportFormat("claimreview", "claimreview", "schema.org ClaimReview JSON-LD of verdicts",
-                     ".jsonld", options=(
-                         FormatOption("org_name", "Organisation",
-                                      "the fact-checking organisation"),
-                         FormatOption("org_url", "Organisation URL",
-                                      "the organisation's web site"),
-                         FormatOption("review_url_base", "Review URL base",
-                                      "base URL of the published reviews"),
-                     )),
-        ExportFormat("qdpx", "qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder",
-                     ".qdpx", stdout_ok=False),
-        ExportFormat("qdc", "qdc", "REFI-QDA codebook (labels only) for Taguette, QualCoder, "
-                     "NVivo, ATLAS.ti", ".qdc"),
+        ExportFormat("brat", "brat", "brat standoff folder (.txt/.ann pairs)", "", stdout_ok=False),
+        ExportFormat(
+            "w3c",
+            "w3c",
+            "W3C Web Annotation JSON-LD collection",
+            ".jsonld",
+            options=(
+                FormatOption(
+                    "w3c_context",
+                    "JSON-LD context",
+                    "remote: the context's URL (processors fetch it, or map it to "
+                    "resources/anno.jsonld); embedded: the context written into the file, "
+                    "for processing offline",
+                    default="remote",
+                    choices=("remote", "embedded"),
+                ),
+            ),
+        ),
+        ExportFormat(
+            "claimreview",
+            "claimreview",
+            "schema.org ClaimReview JSON-LD of verdicts",
+            ".jsonld",
+            options=(
+                FormatOption("org_name", "Organisation", "the fact-checking organisation"),
+                FormatOption("org_url", "Organisation URL", "the organisation's web site"),
+                FormatOption(
+                    "review_url_base", "Review URL base", "base URL of the published reviews"
+                ),
+            ),
+        ),
+        ExportFormat(
+            "qdpx",
+            "qdpx",
+            "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA, QualCoder",
+            ".qdpx",
+            stdout_ok=False,
+        ),
+        ExportFormat(
+            "qdc",
+            "qdc",
+            "REFI-QDA codebook (labels only) for Taguette, QualCoder, NVivo, ATLAS.ti",
+            ".qdc",
+        ),
         ExportFormat("taguette", "taguette", "Taguette codebook CSV (labels only)", ".csv"),
         ExportFormat("csv", "csv_table", "CSV, one row per annotation (UTF-8 with BOM)", ".csv"),
-        ExportFormat("xlsx", "xlsx_table", "Excel workbook, one row per annotation", ".xlsx",
-                     stdout_ok=False),
-        ExportFormat("doccano", "doccano", "doccano JSONL", ".jsonl", options=(
-            FormatOption("doccano_offsets", "Offsets",
-                         "what the doccano project counts: utf16 with 'Count grapheme clusters "
-                         "as one character' off, graphemes with it on",
-                         default="utf16", choices=("utf16", "graphemes")),
-        )),
-        ExportFormat("labelstudio", "labelstudio", "Label Studio tasks JSON (code points)",
-                     ".json"),
+        ExportFormat(
+            "xlsx", "xlsx_table", "Excel workbook, one row per annotation", ".xlsx", stdout_ok=False
+        ),
+        ExportFormat(
+            "doccano",
+            "doccano",
+            "doccano JSONL",
+            ".jsonl",
+            options=(
+                FormatOption(
+                    "doccano_offsets",
+                    "Offsets",
+                    "what the doccano project counts: utf16 with 'Count grapheme clusters "
+                    "as one character' off, graphemes with it on",
+                    default="utf16",
+                    choices=("utf16", "graphemes"),
+                ),
+            ),
+        ),
+        ExportFormat(
+            "labelstudio", "labelstudio", "Label Studio tasks JSON (code points)", ".json"
+        ),
     )
 }
 
 ALL_OPTIONS: dict[str, FormatOption] = {
-    option.name: option for spec in EXPORT_FORMATS.values() for option in spec.options}
-assert len(ALL_OPTIONS) == sum(len(f.options) for f in EXPORT_FORMATS.values()), \
+    option.name: option for spec in EXPORT_FORMATS.values() for option in spec.options
+}
+assert len(ALL_OPTIONS) == sum(len(f.options) for f in EXPORT_FORMATS.values()), (
     "format option names must be unique across formats"
+)
 
 
 def exporter(name: str) -> Exporter:
     try:
         spec = EXPORT_FORMATS[name]
     except KeyError:
-        raise AnnotatorError(None, f"unknown export format {name!r} (choose from "
-                             f"{', '.join(EXPORT_FORMATS)})") from None
+        raise AnnotatorError(
+            None, f"unknown export format {name!r} (choose from {', '.join(EXPORT_FORMATS)})"
+        ) from None
     return importlib.import_module(f"annotator.io.{spec.module}")  # type: ignore[return-value]
