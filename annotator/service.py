@@ -13,15 +13,21 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelDef
 from annotator.core.model import (
     Annotation,
-    Document,
     DocumentStatus,
     ImportedBundle,
     ImportedDocument,
     timestamp,
 )
-from annotator.io import labelset, native_json
+from annotator.io import codebook_files, native_json
 from annotator.io.detect import read_file
-from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
+from annotator.io.registry import (
+    EXPORT_FORMATS,
+    DocumentExport,
+    ExportData,
+    ExportOptions,
+    ExportReport,
+    exporter,
+)
 from annotator.io.txt import first_line
 from annotator.store import backups, rescue
 from annotator.store.importing import ImportSummary
@@ -152,7 +158,7 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
 def documents_with_annotations(
     project: Project,
     annotators: Sequence[str] | None = None,
-) -> Iterator[tuple[Document, list[Annotation]]]:
+) -> Iterator[DocumentExport]:
     """Each document with its annotations, one document in memory at a time; with
     ``annotators``, only those layers' annotations (every document still comes)."""
     wanted = None if annotators is None else set(annotators)
@@ -160,7 +166,7 @@ def documents_with_annotations(
         annotations = project.annotations(summary.id)
         if wanted is not None:
             annotations = [a for a in annotations if a.annotator in wanted]
-        yield project.document(summary.id), annotations
+        yield DocumentExport(project.document(summary.id), annotations)
 
 
 def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
@@ -190,9 +196,10 @@ def export_to(
 ) -> ExportReport:
     """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one); with
     ``annotators``, only those layers."""
-    return exporter(fmt).export(
-        export_data(project, annotators), target, options or ExportOptions()
-    )
+    options = options or ExportOptions()
+    module = exporter(fmt)
+    options.check(EXPORT_FORMATS[fmt])
+    return module.export(export_data(project, annotators), target, options)
 
 
 def info_lines(project: Project) -> Iterable[str]:
@@ -247,12 +254,14 @@ def paste_article(project: Project, text: str, title: str) -> ImportSummary:
 
 
 def read_label_set(path: Path) -> list[LabelDef]:
-    """A label-set file's labels (``annotator labels --import``); AnnotatorError if unreadable."""
-    return labelset.read(path)
+    """A codebook file's labels (``annotator labels --import``: label-set JSON, REFI-QDA .qdc,
+    Taguette CSV); AnnotatorError if unreadable."""
+    return codebook_files.read(path)
 
 
 def write_label_set(path: Path, labels: Sequence[LabelDef]) -> None:
-    labelset.write(path, labels)
+    """Write a codebook file in the format its extension names (.json, .qdc, .csv, .xml)."""
+    codebook_files.write(path, labels)
 
 
 def save_as(project: Project, target: Path) -> Path:

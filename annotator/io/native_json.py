@@ -24,7 +24,7 @@ from annotator.core.model import (
 )
 from annotator.core.text import NewlineShift, canonical_text
 from annotator.io.files import atomic_text_writer
-from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
 
 FORMAT = "annotator-project"
 VERSION = 1
@@ -81,9 +81,7 @@ def document_to_json(d: Document) -> dict[str, Any]:
 
 
 def write_project(
-    out: IO[str],
-    labels: Iterable[LabelDef],
-    documents: Iterable[tuple[Document, Iterable[Annotation]]],
+    out: IO[str], labels: Iterable[LabelDef], documents: Iterable[DocumentExport]
 ) -> None:
     """Write the project JSON: one line per label and per annotation, so diffs stay readable.
 
@@ -94,10 +92,10 @@ def write_project(
     out.write(f'{{"format": "{FORMAT}", "version": {VERSION},\n "labels": [')
     out.write(",".join(f"\n  {_dumps(label_to_json(label))}" for label in labels))
     out.write('\n ],\n "documents": [')
-    for n, (document, spans) in enumerate(documents):
-        header = _dumps(document_to_json(document))
+    for n, item in enumerate(documents):
+        header = _dumps(document_to_json(item.document))
         out.write(("," if n else "") + f'\n  {header[:-1]}, "annotations": [')
-        out.write(",".join(map(_annotation_line, spans)))
+        out.write(",".join(map(_annotation_line, item.annotations)))
         out.write("\n  ]}")
     out.write("\n ]\n}\n")
 
