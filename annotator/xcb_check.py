@@ -72,17 +72,23 @@ def _loadable(soname: str) -> bool:
     return True
 
 
-def missing_libraries(load: Callable[[str], bool] = _loadable,
-                      folders: Iterable[Path] | None = None) -> list[str]:
+def missing_libraries(
+    load: Callable[[str], bool] = _loadable, folders: Iterable[Path] | None = None
+) -> list[str]:
     """The sonames of :data:`XCB_LIBRARIES` that neither load nor ship beside Qt."""
     shipped = list(_bundled_folders() if folders is None else folders)
-    return [soname for soname in XCB_LIBRARIES
-            if not any((folder / soname).exists() for folder in shipped) and not load(soname)]
+    return [
+        soname
+        for soname in XCB_LIBRARIES
+        if not any((folder / soname).exists() for folder in shipped) and not load(soname)
+    ]
 
 
-def problem(environ: Mapping[str, str] = os.environ,
-            load: Callable[[str], bool] = _loadable,
-            folders: Iterable[Path] | None = None) -> str | None:
+def problem(
+    environ: Mapping[str, str] = os.environ,
+    load: Callable[[str], bool] = _loadable,
+    folders: Iterable[Path] | None = None,
+) -> str | None:
     """One line naming the packages to install, or None when Qt can start (or is not on X11)."""
     if not uses_xcb(environ):
         return None
@@ -90,6 +96,8 @@ def problem(environ: Mapping[str, str] = os.environ,
     if not missing:
         return None
     packages = " ".join(dict.fromkeys(XCB_LIBRARIES[soname] for soname in missing))
-    return (f"Qt cannot start on X11: {', '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} missing; install "
-            f"{'it' if len(missing) == 1 else 'them'} with: sudo apt install {packages}")
+    return (
+        f"Qt cannot start on X11: {', '.join(missing)} "
+        f"{'is' if len(missing) == 1 else 'are'} missing; install "
+        f"{'it' if len(missing) == 1 else 'them'} with: sudo apt install {packages}"
+    )

@@ -44,15 +44,15 @@ def test_every_resource_folder_is_a_configured_package() -> None:
 
 def test_a_missing_xcb_library_names_its_package() -> None:
     missing = {"libxcb-icccm.so.4", "libxcb-keysyms.so.1"}
-    line = xcb_check.problem({"DISPLAY": ":0"}, load=lambda soname: soname not in missing,
-                             folders=[])
+    line = xcb_check.problem(
+        {"DISPLAY": ":0"}, load=lambda soname: soname not in missing, folders=[]
+    )
     assert line is not None and "\n" not in line
     assert line.endswith("sudo apt install libxcb-icccm4 libxcb-keysyms1")
     assert "libxcb-cursor" not in line
 
 
-def test_nothing_is_reported_when_every_library_loads_or_qt_is_not_on_x11(
-        tmp_path: Path) -> None:
+def test_nothing_is_reported_when_every_library_loads_or_qt_is_not_on_x11(tmp_path: Path) -> None:
     assert xcb_check.problem({"DISPLAY": ":0"}, load=lambda _s: True, folders=[]) is None
     never = lambda _soname: False  # noqa: E731
     assert xcb_check.problem({"QT_QPA_PLATFORM": "offscreen"}, load=never, folders=[]) is None
@@ -65,15 +65,21 @@ def test_nothing_is_reported_when_every_library_loads_or_qt_is_not_on_x11(
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 libraries are Linux's")
 def test_the_window_refuses_to_start_with_one_line_when_a_library_is_missing(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     missing = xcb_check.missing_libraries()
     if not missing:
         pytest.skip("every xcb library is installed here; the fake-loader test covers the line")
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
     env["XDG_SESSION_TYPE"] = "x11"
     script = Path(sys.executable).with_name("annotator")
-    result = subprocess.run([str(script), str(tmp_path / "p.annot")], capture_output=True,
-                            text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [str(script), str(tmp_path / "p.annot")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "sudo apt install" in result.stderr
