@@ -82,3 +82,31 @@ def test_words_keeps_only_pairs_it_covers(text: str, data: st.DataObject) -> Non
                 edge in pair and lo <= pair[0] and pair[1] < hi
                 for pair in matched_pairs(text, lo, hi)
             ), (text, span)
+
+
+def test_each_label_keeps_its_rule_through_rename_delete_and_export(tmp_path) -> None:
+    import io
+
+    from annotator.service import export_project
+    from annotator.store import codebook
+    from annotator.store.project import Project
+
+    with Project.open(tmp_path / "p.annot") as project:
+        rules = {label.name: label.snap for label in project.labels()}
+        assert rules["Quote"] is SnapMode.PUNCTUATION  # a quote keeps its marks by default
+        assert rules["Claim"] is SnapMode.WORDS
+        codebook.update_label(project, "Claim", snap=SnapMode.EXACT)
+        codebook.update_label(project, "Claim", name="Assertion")
+        assert {lb.name: lb.snap for lb in project.labels()}["Assertion"] is SnapMode.EXACT
+        deleted = codebook.delete_label(project, "Assertion")
+        codebook.restore_label(project, deleted)
+        assert {lb.name: lb.snap for lb in project.labels()}["Assertion"] is SnapMode.EXACT
+        out = io.StringIO()
+        export_project(project, out)
+    assert '"snap": "exact"' in out.getvalue() and '"snap": "punctuation"' in out.getvalue()
+    (tmp_path / "p.json").write_text(out.getvalue(), encoding="utf-8")
+    with Project.open(tmp_path / "q.annot") as other:
+        from annotator.service import import_file
+
+        import_file(other, tmp_path / "p.json")
+        assert {lb.name: lb.snap for lb in other.labels()}["Assertion"] is SnapMode.EXACT

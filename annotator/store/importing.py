@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.core import model
 from annotator.core.labels import LabelDef, next_color
 from annotator.core.text import text_sha256
+from annotator.store import snap_rules
 from annotator.store.convert import attribute_to_row, label_to_row
 from annotator.store.models import Annotation, Document, Label
 
@@ -132,6 +133,7 @@ def _merge_labels(
     if bundle.labels and not s.scalar(select(func.count()).select_from(Document)):
         s.execute(delete(Label))
         s.add_all(label_to_row(label, i) for i, label in enumerate(bundle.labels))
+        snap_rules.set_rules(s, bundle.labels, replace=True)
         summary.codebook_replaced = True
         s.flush()
     existing = {
@@ -148,6 +150,7 @@ def _merge_labels(
         row = label_to_row(LabelDef(label.name, label.color, shortcut, label.description,
                                     label.attributes), position)
         s.add(row)
+        snap_rules.set_rule(s, label.name, label.snap)
         existing[label.name] = row
         shortcuts.add(shortcut)
         colors.add(label.color)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.core import model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
-from annotator.store import database, fileformat, opening
+from annotator.store import database, fileformat, opening, snap_rules
 from annotator.store.convert import (
     annotation_from_row,
     document_from_row,
@@ -136,7 +136,8 @@ class Project:
             rows = s.scalars(
                 select(Label).options(selectinload(Label.attributes)).order_by(Label.position)
             )
-            return [label_from_row(row) for row in rows]
+            rules = snap_rules.read(s)
+            return [label_from_row(row, rules.get(row.name)) for row in rows]
 
     def documents(self, document_id: str | None = None) -> list[model.DocumentSummary]:
         """Every document (or just ``document_id``) in list order, with annotation counts."""
