@@ -129,6 +129,26 @@ class DocumentList(QWidget):
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)
 
+    def step(self, delta: int) -> None:
+        """Show the next (+1) or previous (-1) document in the list."""
+        count = self.proxy.rowCount()
+        if count:
+            current = self.view.currentIndex()
+            row = current.row() + delta if current.isValid() else 0
+            self.view.setCurrentIndex(self.proxy.index(max(0, min(count - 1, row)), 0))
+
+    def select_next_unfinished(self) -> bool:
+        """Show the next document (after the current one, wrapping) that is not done."""
+        rows = self.model.rows
+        current = self.model.row_of(self.current_id() or "")
+        start = -1 if current is None else current
+        for offset in range(1, len(rows) + 1):
+            candidate = rows[(start + offset) % len(rows)]
+            if candidate.status is not DocumentStatus.DONE and candidate.id != self.current_id():
+                self.select(candidate.id)
+                return True
+        return False
+
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
             self.document_selected.emit(current.data(Qt.ItemDataRole.UserRole))

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
 from annotator.core.model import DocumentStatus
+from annotator.gui import labelling
 from annotator.gui.codebook_dialog import CodebookDialog
 from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.shortcuts_dialog import ShortcutsDialog
@@ -81,14 +82,18 @@ def build(w: MainWindow) -> dict[str, QAction]:
     actions["previous"] = _action(w, edit, "Previous Annotation", lambda: w.panel.step(-1),
                                   "Alt+Up")
     edit.addSeparator()
-    snap = _action(w, edit, "&Snap Selections to Words", lambda: None)
+    snap = _action(w, edit, "&Snap Selections", lambda: None,
+                   tip="Snap selections by each label's rule (off: store exactly what is "
+                   "selected; Alt+drag does that once)")
     snap.setCheckable(True)
     snap.setChecked(w.snap_enabled())
-    snap.toggled.connect(lambda on: w.ctx.settings.setValue("reader/snap", on))
+    snap.toggled.connect(w.set_snap_enabled)
     actions["snap"] = snap
     actions["codebook"] = _action(w, edit, "&Codebook…", lambda: CodebookDialog(w.ctx, w).exec(),
                                   "Ctrl+K", "Edit labels, their keys, colours and attributes")
     actions["name"] = _action(w, edit, "Annotator &Name…", lambda: _ask_name(w))
+    edit.addSeparator()
+    labelling_actions = edit  # the labelling keys (gui/labelling.py) follow
 
     view = bar.addMenu("&View")
     actions["zoom_in"] = _action(w, view, "Zoom &In", lambda: w.reader.zoom(1), Key.ZoomIn)
@@ -104,6 +109,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
                            strict=True):
         actions[f"status_{status.name.lower()}"] = _action(
             w, document, f"Mark as {status}", lambda s=status: w.documents.set_status(s), key)
+    labelling.add_actions(w, labelling_actions, document, actions)
 
     help_menu = bar.addMenu("&Help")
     actions["shortcuts"] = _action(w, help_menu, "&Keyboard Shortcuts",

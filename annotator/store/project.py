@@ -295,6 +295,24 @@ class Project:
             name = s.scalar(select(Label.name).where(Label.id == row.label_id))
             return annotation_from_row(row, name)
 
+    def move_annotation(self, annotation_id: str, start: int, end: int) -> model.Annotation:
+        """Give an annotation new boundaries (its text follows); returns it as it is now."""
+        with self._session(write=True) as s:
+            row = s.get(Annotation, annotation_id)
+            if row is None:
+                raise KeyError(annotation_id)
+            text = self._texts.get(row.document_id)
+            if text is None:
+                text = s.scalar(select(Document.text).where(Document.id == row.document_id))
+                self._remember_text(row.document_id, text)
+            if not 0 <= start < end <= len(text):
+                raise ValueError(f"span {start}..{end} is outside the text (length {len(text)})")
+            row.start, row.end, row.text = start, end, text[start:end]
+            row.modified = model.timestamp()
+            s.flush()
+            name = s.scalar(select(Label.name).where(Label.id == row.label_id))
+            return annotation_from_row(row, name)
+
     # -- document edits ------------------------------------------------------------------------
 
     def set_document_status(self, document_id: str,

@@ -1,0 +1,120 @@
+"""Undoable edits of what is already labelled: boundaries, label, attributes copied from the
+previous annotation. Same pattern as gui/commands.py: each redo/undo writes one transaction and
+announces the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.model import Annotation, DocumentStatus
+from annotator.gui.commands import AddAnnotations
+from annotator.gui.context import AppContext
+
+
+class _ReplaceAnnotation(QUndoCommand):
+    """Base: ``_write`` changes the stored annotation; undo puts ``before`` back exactly."""
+
+    def __init__(self, ctx: AppContext, before: Annotation, text: str) -> None:
+        super().__init__(text)
+        self.ctx, self.before = ctx, before
+        self.after: Annotation | None = None
+
+    def _write(self) -> Annotation:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        self.after = self._write()
+        self.ctx.events.reveal_document.emit(self.before.document_id)
+        self.ctx.announce(self.before.document_id, [self.before], [self.after])
+
+    def undo(self) -> None:
+        assert self.after is not None
+        self.ctx.project.restore_annotations([self.before])
+        self.ctx.events.reveal_document.emit(self.before.document_id)
+        self.ctx.announce(self.before.document_id, [self.after], [self.before])
+
+
+class ResizeAnnotation(_ReplaceAnnotation):
+    """New boundaries for one annotation. Successive key presses on the same annotation merge
+    into one undo step."""
+
+    RESIZE = 14_001
+
+    def __init__(self, ctx: AppContext, before: Annotation, start: int, end: int) -> None:
+        super().__init__(ctx, before, f"Change the boundaries of {before.label}")
+        self.start, self.end = start, end
+
+    def _write(self) -> Annotation:
+        return self.ctx.project.move_annotation(self.before.id, self.start, self.end)
+
+    def id(self) -> int:
+        return self.RESIZE
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt API)
+        if not isinstance(other, ResizeAnnotation) or other.before.id != self.before.id:
+            return False
+        self.start, self.end, self.after = other.start, other.end, other.after
+        return True
+
+
+class RelabelAnnotation(_ReplaceAnnotation):
+    """Another label for the same span. The new label's attributes get their defaults, or the
+    value already given under the same name; the old label's other values go (undo brings
+    them back)."""
+
+    def __init__(self, ctx: AppContext, before: Annotation, label: str) -> None:
+        super().__init__(ctx, before, f"Relabel {before.label} as {label}")
+        self.label = label
+
+    def _write(self) -> Annotation:
+        definition = self.ctx.label(self.label)
+        values: dict[str, Any] = {}
+        for a in definition.attributes if definition is not None else ():
+            value = self.before.attributes.get(a.name, a.default)
+            if value is not None:
+                values[a.name] = value
+        return self.ctx.project.update_annotation(self.before.id, label=self.label,
+                                                  attributes=values)
+
+
+class CopyAttributes(_ReplaceAnnotation):
+    """"Same as the previous one": take the attribute values of another annotation."""
+
+    def __init__(self, ctx: AppContext, before: Annotation, source: Annotation) -> None:
+        super().__init__(ctx, before, "Same attributes as the previous one")
+        self.values = dict(source.attributes)
+
+    def _write(self) -> Annotation:
+        return self.ctx.project.update_annotation(self.before.id, attributes=self.values)
+
+
+class LabelAndStart(AddAnnotations):
+    """Label spans; the first annotation of a new document also marks it in progress (one
+    undo step, undone together)."""
+
+    def __init__(self, ctx: AppContext, document_id: str, label: str,
+                 ranges: list[tuple[int, int]]) -> None:
+        super().__init__(ctx, document_id, label, ranges)
+        self.previous_status: DocumentStatus | None = None
+
+    def redo(self) -> None:
+        super().redo()
+        summary = self.ctx.project.documents(self.document_id)
+        if summary and summary[0].status is DocumentStatus.NEW:
+            try:
+                self.previous_status = self.ctx.project.set_document_status(
+                    self.document_id, DocumentStatus.IN_PROGRESS)
+            except AnnotatorError:
+                super().undo()  # all or nothing
+                raise
+            self.ctx.events.document_status_changed.emit(self.document_id)
+
+    def undo(self) -> None:
+        super().undo()
+        if self.previous_status is not None:
+            self.ctx.project.set_document_status(self.document_id, self.previous_status)
+            self.previous_status = None
+            self.ctx.events.document_status_changed.emit(self.document_id)
