@@ -76,12 +76,13 @@ class RelabelAnnotation(_ReplaceAnnotation):
             value = self.before.attributes.get(a.name, a.default)
             if value is not None:
                 values[a.name] = value
-        return self.ctx.project.update_annotation(self.before.id, label=self.label,
-                                                  attributes=values)
+        return self.ctx.project.update_annotation(
+            self.before.id, label=self.label, attributes=values
+        )
 
 
 class CopyAttributes(_ReplaceAnnotation):
-    """"Same as the previous one": take the attribute values of another annotation."""
+    """ "Same as the previous one": take the attribute values of another annotation."""
 
     def __init__(self, ctx: AppContext, before: Annotation, source: Annotation) -> None:
         super().__init__(ctx, before, "Same attributes as the previous one")
@@ -95,8 +96,9 @@ class LabelAndStart(AddAnnotations):
     """Label spans; the first annotation of a new document also marks it in progress (one
     undo step, undone together)."""
 
-    def __init__(self, ctx: AppContext, document_id: str, label: str,
-                 ranges: list[tuple[int, int]]) -> None:
+    def __init__(
+        self, ctx: AppContext, document_id: str, label: str, ranges: list[tuple[int, int]]
+    ) -> None:
         super().__init__(ctx, document_id, label, ranges)
         self.previous_status: DocumentStatus | None = None
 
@@ -106,7 +108,8 @@ class LabelAndStart(AddAnnotations):
         if summary and summary[0].status is DocumentStatus.NEW:
             try:
                 self.previous_status = self.ctx.project.set_document_status(
-                    self.document_id, DocumentStatus.IN_PROGRESS)
+                    self.document_id, DocumentStatus.IN_PROGRESS
+                )
             except AnnotatorError:
                 super().undo()  # all or nothing
                 raise

@@ -58,14 +58,23 @@ class LabellingMixin(_Base):
     def update_snap_state(self) -> None:
         """The status bar says how the next selection will be stored."""
         if not self.snap_enabled():
-            text, tip = "Snapping off", ("Selections are stored exactly as selected. Edit → "
-                                         "Snap Selections turns snapping back on.")
+            text, tip = (
+                "Snapping off",
+                (
+                    "Selections are stored exactly as selected. Edit → "
+                    "Snap Selections turns snapping back on."
+                ),
+            )
         elif self.reader.exact_once and self.reader.textCursor().hasSelection():
             text, tip = "Exact (Alt)", "This selection was made with Alt: stored exactly, once."
         else:
-            text, tip = "Snapping by label", "Each label snaps by its rule (Edit → Codebook): " \
-                + ", ".join(f"{lb.name}: {SnapMode(lb.snap).title.lower()}"
-                            for lb in self.ctx.labels())
+            text, tip = (
+                "Snapping by label",
+                "Each label snaps by its rule (Edit → Codebook): "
+                + ", ".join(
+                    f"{lb.name}: {SnapMode(lb.snap).title.lower()}" for lb in self.ctx.labels()
+                ),
+            )
         self.snap_state.setText(text)
         self.snap_state.setToolTip(tip)
 
@@ -79,15 +88,16 @@ class LabellingMixin(_Base):
 
     def selected_text(self) -> str | None:
         selected = self._selection()
-        return None if isinstance(selected, str) else self.reader.text[selected[0]:selected[1]]
+        return None if isinstance(selected, str) else self.reader.text[selected[0] : selected[1]]
 
     # -- labelling -----------------------------------------------------------------------------
 
     def current_annotation(self) -> Annotation | None:
         return self.reader.annotation(self.panel.current_id() or "")
 
-    def _same_span(self, label: str, start: int, end: int,
-                   ignore: str | None = None) -> Annotation | None:
+    def _same_span(
+        self, label: str, start: int, end: int, ignore: str | None = None
+    ) -> Annotation | None:
         if self.reader.index is None:
             return None
         for span in self.reader.index.at(start) if start < len(self.reader.text) else ():
@@ -114,8 +124,9 @@ class LabellingMixin(_Base):
         existing = self._same_span(label, *selected)
         if existing is not None:
             self._show(existing.id)
-            self.statusBar().showMessage(f"Already labelled {label}: “{excerpt(existing.text, 60)}"
-                                         "” (selected).", STATUS_MS)
+            self.statusBar().showMessage(
+                f"Already labelled {label}: “{excerpt(existing.text, 60)}” (selected).", STATUS_MS
+            )
             return
         command = self.push_labels(label, [selected])
         cursor = self.reader.textCursor()
@@ -137,21 +148,21 @@ class LabellingMixin(_Base):
 
     def relabel(self, annotation: Annotation, label: str) -> None:
         if annotation.label == label:
-            self.statusBar().showMessage(f"This annotation is already labelled {label}.",
-                                         STATUS_MS)
+            self.statusBar().showMessage(f"This annotation is already labelled {label}.", STATUS_MS)
             return
         twin = self._same_span(label, annotation.start, annotation.end)
         if twin is not None:
             self._show(twin.id)
-            self.statusBar().showMessage(f"The same span is already labelled {label} "
-                                         "(selected).", STATUS_MS)
+            self.statusBar().showMessage(
+                f"The same span is already labelled {label} (selected).", STATUS_MS
+            )
             return
         self.ctx.undo_stack.push(RelabelAnnotation(self.ctx, annotation, label))
         self._show(annotation.id)
         self.statusBar().showMessage(f"Relabelled {annotation.label} as {label}.", STATUS_MS)
 
     def label_ranges(self, label: str, ranges: list[tuple[int, int]]) -> LabelAllDialog | None:
-        """"Label all": review the find matches (those already labelled so are left out, those
+        """ "Label all": review the find matches (those already labelled so are left out, those
         inside an existing span of the label are unticked), then label the accepted ones."""
         document_id = self.reader.document_id
         if document_id is None or self.reader.index is None or self._refuse_if_read_only():
@@ -203,8 +214,9 @@ class LabellingMixin(_Base):
         left (-1) or right (+1), snapped by its label's rule."""
         annotation = self.current_annotation()
         if annotation is None:
-            self.statusBar().showMessage("Select an annotation first (click it, or Alt+Down).",
-                                         STATUS_MS)
+            self.statusBar().showMessage(
+                "Select an annotation first (click it, or Alt+Down).", STATUS_MS
+            )
             return
         text = self.reader.text
         start, end = annotation.start, annotation.end
@@ -214,8 +226,9 @@ class LabellingMixin(_Base):
             end = word_step(text, end, direction) if by_word else end + direction
         self.resize_annotation(annotation, start, end, snapped=by_word)
 
-    def resize_annotation(self, annotation: Annotation, start: int, end: int,
-                          snapped: bool = True) -> None:
+    def resize_annotation(
+        self, annotation: Annotation, start: int, end: int, snapped: bool = True
+    ) -> None:
         if self._refuse_if_read_only():
             return
         text = self.reader.text
@@ -229,8 +242,9 @@ class LabellingMixin(_Base):
             return
         twin = self._same_span(annotation.label, *span, ignore=annotation.id)
         if twin is not None:
-            self.statusBar().showMessage(f"That span is already labelled {annotation.label}.",
-                                         STATUS_MS)
+            self.statusBar().showMessage(
+                f"That span is already labelled {annotation.label}.", STATUS_MS
+            )
             return
         self.ctx.undo_stack.push(ResizeAnnotation(self.ctx, annotation, *span))
         self._show(annotation.id)
@@ -248,12 +262,17 @@ class LabellingMixin(_Base):
         if annotation is None or self._refuse_if_read_only():
             return
         rows = self.panel.model.rows
-        before = [a for a in rows if a.label == annotation.label
-                  and (a.start, a.end, a.id) < (annotation.start, annotation.end, annotation.id)]
+        before = [
+            a
+            for a in rows
+            if a.label == annotation.label
+            and (a.start, a.end, a.id) < (annotation.start, annotation.end, annotation.id)
+        ]
         source = before[-1] if before else None
         if source is None or not source.attributes:
-            self.statusBar().showMessage(f"No earlier {annotation.label} with attributes to "
-                                         "copy.", STATUS_MS)
+            self.statusBar().showMessage(
+                f"No earlier {annotation.label} with attributes to copy.", STATUS_MS
+            )
             return
         if source.attributes != annotation.attributes:
             self.ctx.undo_stack.push(CopyAttributes(self.ctx, annotation, source))
@@ -275,8 +294,12 @@ class LabellingMixin(_Base):
         self.next_unfinished()
 
 
-def add_actions(w: LabellingMixin, edit_menu, document_menu,  # type: ignore[no-untyped-def]
-                actions: dict[str, QAction]) -> None:
+def add_actions(
+    w: LabellingMixin,
+    edit_menu,
+    document_menu,  # type: ignore[no-untyped-def]
+    actions: dict[str, QAction],
+) -> None:
     """The labelling keys, in the Edit and Document menus."""
 
     def add(menu, name: str, text: str, slot, *keys: str) -> None:  # type: ignore[no-untyped-def]
@@ -288,34 +311,92 @@ def add_actions(w: LabellingMixin, edit_menu, document_menu,  # type: ignore[no-
 
     select = edit_menu.addMenu("Se&lect")
     add(select, "select_sentence", "Select the Sentence at the Caret", w.select_sentence, "Alt+S")
-    add(select, "extend_clause", "Extend to the Next Clause or Sentence",
-        lambda: w.step_selection_end(1), "Alt+.")
-    add(select, "shrink_clause", "Shrink to the Previous Clause",
-        lambda: w.step_selection_end(-1), "Alt+,")
+    add(
+        select,
+        "extend_clause",
+        "Extend to the Next Clause or Sentence",
+        lambda: w.step_selection_end(1),
+        "Alt+.",
+    )
+    add(
+        select,
+        "shrink_clause",
+        "Shrink to the Previous Clause",
+        lambda: w.step_selection_end(-1),
+        "Alt+,",
+    )
     edges = edit_menu.addMenu("Annotation &Boundaries")
     add(edges, "end_word_later", "End a Word Later", lambda: w.move_edge("end", 1), "Alt+Right")
-    add(edges, "end_word_earlier", "End a Word Earlier", lambda: w.move_edge("end", -1),
-        "Alt+Left")
-    add(edges, "start_word_earlier", "Start a Word Earlier", lambda: w.move_edge("start", -1),
-        "Alt+Shift+Left")
-    add(edges, "start_word_later", "Start a Word Later", lambda: w.move_edge("start", 1),
-        "Alt+Shift+Right")
-    add(edges, "end_char_later", "End a Character Later",
-        lambda: w.move_edge("end", 1, by_word=False), "Ctrl+Alt+Right")
-    add(edges, "end_char_earlier", "End a Character Earlier",
-        lambda: w.move_edge("end", -1, by_word=False), "Ctrl+Alt+Left")
-    add(edges, "start_char_earlier", "Start a Character Earlier",
-        lambda: w.move_edge("start", -1, by_word=False), "Ctrl+Alt+Shift+Left")
-    add(edges, "start_char_later", "Start a Character Later",
-        lambda: w.move_edge("start", 1, by_word=False), "Ctrl+Alt+Shift+Right")
-    add(edit_menu, "same_as_previous", "Attributes Same as the Previous One",
-        w.same_as_previous, "Ctrl+D")
+    add(edges, "end_word_earlier", "End a Word Earlier", lambda: w.move_edge("end", -1), "Alt+Left")
+    add(
+        edges,
+        "start_word_earlier",
+        "Start a Word Earlier",
+        lambda: w.move_edge("start", -1),
+        "Alt+Shift+Left",
+    )
+    add(
+        edges,
+        "start_word_later",
+        "Start a Word Later",
+        lambda: w.move_edge("start", 1),
+        "Alt+Shift+Right",
+    )
+    add(
+        edges,
+        "end_char_later",
+        "End a Character Later",
+        lambda: w.move_edge("end", 1, by_word=False),
+        "Ctrl+Alt+Right",
+    )
+    add(
+        edges,
+        "end_char_earlier",
+        "End a Character Earlier",
+        lambda: w.move_edge("end", -1, by_word=False),
+        "Ctrl+Alt+Left",
+    )
+    add(
+        edges,
+        "start_char_earlier",
+        "Start a Character Earlier",
+        lambda: w.move_edge("start", -1, by_word=False),
+        "Ctrl+Alt+Shift+Left",
+    )
+    add(
+        edges,
+        "start_char_later",
+        "Start a Character Later",
+        lambda: w.move_edge("start", 1, by_word=False),
+        "Ctrl+Alt+Shift+Right",
+    )
+    add(
+        edit_menu,
+        "same_as_previous",
+        "Attributes Same as the Previous One",
+        w.same_as_previous,
+        "Ctrl+D",
+    )
     document_menu.addSeparator()
-    add(document_menu, "done_next", "Mark Done and Go to the Next Unfinished",
-        w.mark_done_and_next, "Ctrl+Return")
-    add(document_menu, "next_document", "Next Document", lambda: w.step_document(1),
-        "Ctrl+PgDown")
-    add(document_menu, "previous_document", "Previous Document", lambda: w.step_document(-1),
-        "Ctrl+PgUp")
-    add(document_menu, "next_unfinished", "Next Unfinished Document", w.next_unfinished,
-        "Ctrl+Shift+PgDown")
+    add(
+        document_menu,
+        "done_next",
+        "Mark Done and Go to the Next Unfinished",
+        w.mark_done_and_next,
+        "Ctrl+Return",
+    )
+    add(document_menu, "next_document", "Next Document", lambda: w.step_document(1), "Ctrl+PgDown")
+    add(
+        document_menu,
+        "previous_document",
+        "Previous Document",
+        lambda: w.step_document(-1),
+        "Ctrl+PgUp",
+    )
+    add(
+        document_menu,
+        "next_unfinished",
+        "Next Unfinished Document",
+        w.next_unfinished,
+        "Ctrl+Shift+PgDown",
+    )

@@ -221,7 +221,7 @@ class MainWindow(LabellingMixin, QMainWindow):
             self.editor.fill_picked(annotation.text)  # a click on a name fills the speaker
             return
         self._reveal_quietly = True
-        self.panel.select(annotation_id)
+        self.panel.select(annotation_id or None)
         self._reveal_quietly = False
 
     def paste_article(self) -> None:

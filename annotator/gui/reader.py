@@ -108,7 +108,7 @@ class ReaderView(QPlainTextEdit):
     annotation_clicked = Signal(str)
     # an edge handle of the current annotation was dragged: id, start, end (code points)
     edges_dragged = Signal(str, int, int)
-    HANDLE_WIDTH = 4  # px; the grab zone is wider
+    HANDLE_SIZE = 8  # px, the knobs of the current annotation's edges
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -372,23 +372,25 @@ class ReaderView(QPlainTextEdit):
         return "<br>".join(parts)
 
     def handle_rects(self) -> dict[str, QRect]:
-        """Where the current annotation's edge handles are drawn, in viewport coordinates."""
+        """The current annotation's edge handles, in viewport coordinates: a knob above the
+        start and one below the end, off the text, so a press on the words still selects."""
         a = self._annotations.get(self.current_id or "")
         if a is None:
             return {}
         start, end = self._drag_range or (a.start, a.end)
+        size = self.HANDLE_SIZE
         rects = {}
         for edge, position in (("start", start), ("end", end)):
             cursor = QTextCursor(self.document())
             cursor.setPosition(self.offsets.to_utf16(position))  # Qt boundary
             caret = self.cursorRect(cursor)
-            rects[edge] = QRect(caret.center().x() - self.HANDLE_WIDTH // 2, caret.top() - 2,
-                                self.HANDLE_WIDTH, caret.height() + 4)
+            top = caret.top() - size + 1 if edge == "start" else caret.bottom()
+            rects[edge] = QRect(caret.center().x() - size // 2, top, size, size)
         return rects
 
     def _edge_at(self, point: QPoint) -> str | None:
         for edge, rect in self.handle_rects().items():
-            if rect.adjusted(-4, -2, 4, 2).contains(point):
+            if rect.adjusted(-2, -2, 2, 2).contains(point):
                 return edge
         return None
 
@@ -399,9 +401,16 @@ class ReaderView(QPlainTextEdit):
             return
         a = self._annotations[self.current_id or ""]
         painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         color = QColor(self.label_color(a.label)).darker(140)
-        for rect in rects.values():
-            painter.fillRect(rect, color)
+        painter.setPen(color)
+        painter.setBrush(color)
+        for edge, rect in rects.items():
+            x = rect.center().x()
+            line_end = rect.bottom() + self.fontMetrics().height() if edge == "start" \
+                else rect.top() - self.fontMetrics().height()
+            painter.drawLine(x, rect.center().y(), x, line_end)
+            painter.drawEllipse(rect)
         painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
@@ -445,8 +454,8 @@ class ReaderView(QPlainTextEdit):
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             spans = self.spans_at(event.position().toPoint())
-            if spans:
-                self.annotation_clicked.emit(spans[0].id)
+            # a click on plain text lets go of the current annotation ("" = none)
+            self.annotation_clicked.emit(spans[0].id if spans else "")
 
 
 def _span(a: Annotation) -> Span:
