@@ -38,6 +38,9 @@ class ImportSummary:
     skipped: list[SkippedDocument] = field(default_factory=list)
     labels_created: list[str] = field(default_factory=list)
     codebook_replaced: bool = False
+    #: spans identical to an earlier one of the same document (label, range, attributes,
+    #: note), not imported
+    duplicates_skipped: int = 0
 
     @property
     def annotation_count(self) -> int:
@@ -72,18 +75,27 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
             position=position,
         ))
         position += 1
+        seen: set[tuple[str, int, int, str, str]] = set()
+        kept = 0
         for span in doc.annotations:
             if not 0 <= span.start < span.end <= len(doc.text):
                 raise ValueError(f"document {doc.title!r}: span {span.label} "
                                  f"{span.start}..{span.end} is outside its text "
                                  f"(length {len(doc.text)})")
+            values = json.dumps(span.attributes) if span.attributes else "{}"
+            key = (span.label, span.start, span.end, values, span.note)
+            if key in seen:
+                summary.duplicates_skipped += 1
+                continue
+            seen.add(key)
+            kept += 1
             annotations.append((
                 _fresh(span.id, taken_ids), doc_id, label_ids[span.label], span.start, span.end,
                 doc.text[span.start:span.end],
-                json.dumps(span.attributes) if span.attributes else "{}", span.note,
+                values, span.note,
                 span.annotator, span.created or now, span.modified or span.created or now,
             ))
-        summary.added.append(AddedDocument(doc_id, doc.title, len(doc.annotations)))
+        summary.added.append(AddedDocument(doc_id, doc.title, kept))
 
     if documents:
         s.execute(insert(Document), documents)
