@@ -346,3 +346,45 @@ def test_status_and_document_keys(qtbot, window) -> None:
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert window.reader.document_id == second  # the only one not done
+
+
+def test_the_annotation_list_filters_by_attribute_value_and_text(qtbot, window) -> None:
+    for phrase, digit in (("Tier 2", "4"), ("Tier 3", "4"), ("US State Department", "3")):
+        drag(qtbot, window, *find(window, phrase))
+        label(qtbot, window, digit)
+    window.panel.select(window.panel.model.rows[1].id)  # "Tier 2"
+    box = window.editor._editors["tier"]
+    qtbot.keyClick(box, "2")
+    qtbot.keyClicks(window.panel.search, "tier: tier 2")
+    shown = [window.panel.proxy.index(r, 1).data() for r in range(window.panel.proxy.rowCount())]
+    assert shown == ["Tier 2"]
+    window.panel.search.clear()
+    qtbot.keyClicks(window.panel.search, "state")
+    shown = [window.panel.proxy.index(r, 1).data() for r in range(window.panel.proxy.rowCount())]
+    assert shown == ["US State Department"]
+
+
+def test_the_concordance_lists_a_label_across_documents_and_opens_a_span(qtbot, window) -> None:
+    project = window.ctx.project
+    import_file(project, FIXTURES / "article.md")
+    window.documents.reload()
+    first, second = (d.id for d in project.documents())
+    other_text = project.document(second).text
+    word = next(w for w in other_text.split() if len(w) > 5 and w.isalpha())
+    at = other_text.index(word)
+    project.add_annotation(second, "Organisation", at, at + len(word))
+    drag(qtbot, window, *find(window, "Ministry of Tourism"))
+    label(qtbot, window, "3")
+    window.actions_by_name["concordance"].trigger()
+    assert window.concordance_dock.isVisible()
+    window.concordance.show_label("Organisation")
+    rows = window.concordance.model.rows
+    assert sorted(r.span for r in rows) == sorted(["Ministry of Tourism", word])
+    other = next(r for r in rows if r.document_id == second)
+    assert other.left == " ".join(other_text[:at].split())[-50:]
+    row = rows.index(other)
+    rect = window.concordance.view.visualRect(window.concordance.model.index(row, 2))
+    qtbot.mouseClick(window.concordance.view.viewport(), Left, NoMod, rect.center())
+    assert window.reader.document_id == second
+    assert window.current_annotation() is not None
+    assert window.current_annotation().text == word

@@ -33,6 +33,7 @@ from annotator.gui import menus
 from annotator.gui.annotation_panel import AnnotationPanel
 from annotator.gui.attribute_editor import AttributeEditor
 from annotator.gui.commands import DeleteAnnotations, ImportDocuments
+from annotator.gui.concordance import ConcordanceView
 from annotator.gui.context import AppContext
 from annotator.gui.document_list import DocumentList
 from annotator.gui.find_bar import FindBar
@@ -62,6 +63,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.documents = DocumentList(ctx)
         self.panel = AnnotationPanel(ctx)
         self.editor = AttributeEditor(ctx, self.selected_text)
+        self.concordance = ConcordanceView(ctx)
         self.label_bar = LabelBar(self)
         self.importer = ImportRunner(ctx, self)
         self._label_actions: list[QAction] = []
@@ -102,6 +104,9 @@ class MainWindow(LabellingMixin, QMainWindow):
         side.setSizes([440, 320])
         self.annotations_dock = self._dock("Annotations", side,
                                            Qt.DockWidgetArea.RightDockWidgetArea)
+        self.concordance_dock = self._dock("Concordance", self.concordance,
+                                           Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.concordance_dock.hide()  # View → Concordance
         self.saved = QLabel()
         self.snap_state = QLabel()
         self.statusBar().addPermanentWidget(self.snap_state)
@@ -135,6 +140,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.find_bar.closed.connect(self.reader.setFocus)
         self.editor.prompt.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.editor.finished.connect(self._prompt_finished)
+        self.concordance.open_span.connect(self.open_span)
         self.ctx.undo_stack.indexChanged.connect(self._mark_saved)
 
     # -- labels --------------------------------------------------------------------------------
@@ -207,6 +213,12 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.reader.set_current(annotation.id if annotation else None,
                                 reveal=not self._reveal_quietly)
         self.editor.show_annotation(annotation)
+
+    def open_span(self, document_id: str, annotation_id: str) -> None:
+        """Show a document with one of its annotations selected in place (the concordance)."""
+        self.documents.select(document_id)
+        self.show_document(document_id)
+        self.panel.select(annotation_id)
 
     def _prompt_finished(self) -> None:
         self.statusBar().clearMessage()

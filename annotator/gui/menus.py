@@ -103,6 +103,10 @@ def build(w: MainWindow) -> dict[str, QAction]:
     view.addAction(w.documents_dock.toggleViewAction())
     view.addAction(w.annotations_dock.toggleViewAction())
     view.addAction(w.label_bar.toggleViewAction())
+    concordance = w.concordance_dock.toggleViewAction()
+    concordance.setShortcut(QKeySequence("Ctrl+Shift+K"))
+    view.addAction(concordance)
+    actions["concordance"] = concordance
 
     document = bar.addMenu("&Document")
     for status, key in zip(DocumentStatus, ("Ctrl+Shift+1", "Ctrl+Shift+2", "Ctrl+Shift+3"),
