@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +57,15 @@ class ConcordanceModel(RowsModel):
         self.endResetModel()
 
 
+class ElideLeft(QStyledItemDelegate):
+    """The context before a span is cut on its left, so the words next to the span show."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 (Qt API)
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft
+
+
 class ConcordanceView(QWidget):
     #: document id, annotation id: open that span in the reader
     open_span = Signal(str, str)
@@ -72,9 +83,12 @@ class ConcordanceView(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(0, 160)
+        header.resizeSection(2, 380)
+        self._elide_left = ElideLeft(self.view)
+        self.view.setItemDelegateForColumn(1, self._elide_left)
         self.view.clicked.connect(self._clicked)
         self.view.activated.connect(self._clicked)
         top = QHBoxLayout()
