@@ -24,7 +24,8 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 def add_document(project: Project, text: str, spans: int = 1) -> str:
     bundle = ImportedBundle([ImportedDocument(text, text[:20], annotations=[
-        ImportedAnnotation("Claim", 0, 3) for _ in range(spans)])])
+        ImportedAnnotation("Claim", n, n + 3) for n in range(spans)])])  # distinct: imports
+    # skip exact duplicates
     return project.import_bundle(bundle).added[0].id
 
 

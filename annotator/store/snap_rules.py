@@ -1,6 +1,7 @@
 """Each label's snapping rule, kept in ``project_meta`` (key ``label_snap``: a JSON object of
 label name -> rule) rather than in a new column, so no migration is needed. Labels with the
-default rule (``words``) are not listed. Codebook edits keep it in step (codebook.py)."""
+default rule (``words``) are not listed; a project without the key (made before the rules)
+has the default codebook's rules (a Quote keeps its punctuation). Codebook edits keep it in step (codebook.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 
 from sqlalchemy.orm import Session
 
-from annotator.core.labels import LabelDef
+from annotator.core.labels import DEFAULT_LABELS, LabelDef
 from annotator.core.snapping import SnapMode
 from annotator.store.models import ProjectMeta
 
@@ -17,8 +18,9 @@ KEY = "label_snap"
 
 def read(s: Session) -> dict[str, SnapMode]:
     row = s.get(ProjectMeta, KEY)
-    if row is None:
-        return {}
+    if row is None:  # a project from before the rules: the default labels' own (Quote's)
+        return {label.name: label.snap for label in DEFAULT_LABELS
+                if label.snap is not SnapMode.WORDS}
     try:
         raw = json.loads(row.value)
     except json.JSONDecodeError:
