@@ -1,7 +1,8 @@
 """Each label's snapping rule, kept in ``project_meta`` (key ``label_snap``: a JSON object of
 label name -> rule) rather than in a new column, so no migration is needed. Labels with the
 default rule (``words``) are not listed; a project without the key (made before the rules)
-has the default codebook's rules (a Quote keeps its punctuation). Codebook edits keep it in step (codebook.py)."""
+has the default codebook's rules (a Quote keeps its punctuation). Codebook edits keep it in
+step (codebook.py)."""
 
 from __future__ import annotations
 
