@@ -388,3 +388,13 @@ def test_the_concordance_lists_a_label_across_documents_and_opens_a_span(qtbot, 
     assert window.reader.document_id == second
     assert window.current_annotation() is not None
     assert window.current_annotation().text == word
+
+
+def test_shift_press_still_extends_the_selection(qtbot, window) -> None:
+    start, end = find(window, "US State Department")
+    drag(qtbot, window, start, start + 2)
+    viewport = window.reader.viewport()
+    shift = Qt.KeyboardModifier.ShiftModifier
+    qtbot.mousePress(viewport, Left, shift, point_at(window, end))
+    qtbot.mouseRelease(viewport, Left, shift, point_at(window, end))
+    assert window.reader.selected_range() == (start, end)

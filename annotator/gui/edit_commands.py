@@ -4,6 +4,7 @@ announces the change."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -15,18 +16,18 @@ from annotator.gui.context import AppContext
 
 
 class _ReplaceAnnotation(QUndoCommand):
-    """Base: ``_write`` changes the stored annotation; undo puts ``before`` back exactly."""
+    """Base: ``write()`` changes the stored annotation and returns it; undo puts ``before`` back
+    exactly."""
 
-    def __init__(self, ctx: AppContext, before: Annotation, text: str) -> None:
+    def __init__(
+        self, ctx: AppContext, before: Annotation, text: str, write: Callable[[], Annotation]
+    ) -> None:
         super().__init__(text)
-        self.ctx, self.before = ctx, before
+        self.ctx, self.before, self.write = ctx, before, write
         self.after: Annotation | None = None
 
-    def _write(self) -> Annotation:
-        raise NotImplementedError
-
     def redo(self) -> None:
-        self.after = self._write()
+        self.after = self.write()
         self.ctx.events.reveal_document.emit(self.before.document_id)
         self.ctx.announce(self.before.document_id, [self.before], [self.after])
 
@@ -44,11 +45,13 @@ class ResizeAnnotation(_ReplaceAnnotation):
     RESIZE = 14_001
 
     def __init__(self, ctx: AppContext, before: Annotation, start: int, end: int) -> None:
-        super().__init__(ctx, before, f"Change the boundaries of {before.label}")
+        super().__init__(
+            ctx,
+            before,
+            f"Change the boundaries of {before.label}",
+            lambda: ctx.project.move_annotation(before.id, self.start, self.end),
+        )
         self.start, self.end = start, end
-
-    def _write(self) -> Annotation:
-        return self.ctx.project.move_annotation(self.before.id, self.start, self.end)
 
     def id(self) -> int:
         return self.RESIZE
@@ -66,10 +69,10 @@ class RelabelAnnotation(_ReplaceAnnotation):
     them back)."""
 
     def __init__(self, ctx: AppContext, before: Annotation, label: str) -> None:
-        super().__init__(ctx, before, f"Relabel {before.label} as {label}")
+        super().__init__(ctx, before, f"Relabel {before.label} as {label}", self._relabel)
         self.label = label
 
-    def _write(self) -> Annotation:
+    def _relabel(self) -> Annotation:
         definition = self.ctx.label(self.label)
         values: dict[str, Any] = {}
         for a in definition.attributes if definition is not None else ():
@@ -85,11 +88,13 @@ class CopyAttributes(_ReplaceAnnotation):
     """ "Same as the previous one": take the attribute values of another annotation."""
 
     def __init__(self, ctx: AppContext, before: Annotation, source: Annotation) -> None:
-        super().__init__(ctx, before, "Same attributes as the previous one")
-        self.values = dict(source.attributes)
-
-    def _write(self) -> Annotation:
-        return self.ctx.project.update_annotation(self.before.id, attributes=self.values)
+        values = dict(source.attributes)
+        super().__init__(
+            ctx,
+            before,
+            "Same attributes as the previous one",
+            lambda: ctx.project.update_annotation(before.id, attributes=values),
+        )
 
 
 class LabelAndStart(AddAnnotations):

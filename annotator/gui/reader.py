@@ -423,9 +423,11 @@ class ReaderView(QPlainTextEdit):
                 return
             self.exact_once = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
             # The reader is read-only: there is nothing to drag. A press inside the selection
-            # starts a new selection instead of Qt's text drag-and-drop.
+            # starts a new selection instead of Qt's text drag-and-drop (Shift+press still
+            # extends it).
             cursor = self.textCursor()
-            if cursor.hasSelection():
+            extending = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            if cursor.hasSelection() and not extending:
                 cursor.clearSelection()
                 self.setTextCursor(cursor)
         super().mousePressEvent(event)
