@@ -398,3 +398,31 @@ def test_shift_press_still_extends_the_selection(qtbot, window) -> None:
     qtbot.mousePress(viewport, Left, shift, point_at(window, end))
     qtbot.mouseRelease(viewport, Left, shift, point_at(window, end))
     assert window.reader.selected_range() == (start, end)
+
+
+def test_the_codebook_sets_a_labels_snapping_rule(qtbot, window) -> None:
+    from annotator.core.snapping import SnapMode
+    from annotator.gui.codebook_dialog import CodebookDialog
+
+    dialog = CodebookDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.labels.setCurrentRow(0)  # Claim
+    assert dialog.snap.currentData() == SnapMode.WORDS.value
+    dialog.snap.setFocus()
+    qtbot.keyClick(dialog.snap, Qt.Key.Key_Down)  # keeping punctuation
+    qtbot.keyClick(dialog.snap, Qt.Key.Key_Down)  # exact characters
+    assert window.ctx.label("Claim").snap is SnapMode.EXACT
+    dialog.labels.setCurrentRow(1)
+    assert dialog.snap.currentData() == SnapMode.PUNCTUATION.value  # Quote's default
+    dialog.close()
+    start, end = find(window, "The new classification")
+    drag(qtbot, window, start, end - 1)
+    label(qtbot, window, "1")
+    assert stored(window)[-1][1] == "The new classificatio"
+    assert "Claim: exact characters" in window.snap_state.toolTip()
+    window.ctx.undo_stack.undo()  # the label
+    window.ctx.undo_stack.undo()  # the rule changes are undoable too, one per choice
+    assert window.ctx.label("Claim").snap is SnapMode.PUNCTUATION
+    window.ctx.undo_stack.undo()
+    assert window.ctx.label("Claim").snap is SnapMode.WORDS
