@@ -8,10 +8,11 @@ widgets and pushes undo commands, and every offset is a code point.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMenu
 
 from annotator.core.boundaries import next_boundary, previous_boundary, sentence_at, word_step
 from annotator.core.model import Annotation, DocumentStatus
@@ -295,16 +296,13 @@ class LabellingMixin(_Base):
 
 
 def add_actions(
-    w: LabellingMixin,
-    edit_menu,
-    document_menu,  # type: ignore[no-untyped-def]
-    actions: dict[str, QAction],
+    w: LabellingMixin, edit_menu: QMenu, document_menu: QMenu, actions: dict[str, QAction]
 ) -> None:
     """The labelling keys, in the Edit and Document menus."""
 
-    def add(menu, name: str, text: str, slot, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    def add(menu: QMenu, name: str, text: str, slot: Callable[[], object], *keys: str) -> None:
         action = QAction(text, w)
-        action.setShortcuts(list(keys))
+        action.setShortcuts([QKeySequence(k) for k in keys])
         action.triggered.connect(lambda _=False: slot())
         menu.addAction(action)
         actions[name] = action
