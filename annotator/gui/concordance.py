@@ -60,8 +60,11 @@ class ConcordanceModel(RowsModel):
 class ElideLeft(QStyledItemDelegate):
     """The context before a span is cut on its left, so the words next to the span show."""
 
-    def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 (Qt API)
-                        index: QModelIndex | QPersistentModelIndex) -> None:
+    def initStyleOption(
+        self,
+        option: QStyleOptionViewItem,  # noqa: N802 (Qt API)
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         super().initStyleOption(option, index)
         option.textElideMode = Qt.TextElideMode.ElideLeft
 

@@ -20,8 +20,9 @@ KEY = "label_snap"
 def read(s: Session) -> dict[str, SnapMode]:
     row = s.get(ProjectMeta, KEY)
     if row is None:  # a project from before the rules: the default labels' own (Quote's)
-        return {label.name: label.snap for label in DEFAULT_LABELS
-                if label.snap is not SnapMode.WORDS}
+        return {
+            label.name: label.snap for label in DEFAULT_LABELS if label.snap is not SnapMode.WORDS
+        }
     try:
         raw = json.loads(row.value)
     except json.JSONDecodeError:
