@@ -61,8 +61,9 @@ class FieldKeys(QObject):
         if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
         assert isinstance(event, QKeyEvent)
-        if event.matches(QKeySequence.StandardKey.Undo) or \
-                event.matches(QKeySequence.StandardKey.Redo):
+        if event.matches(QKeySequence.StandardKey.Undo) or event.matches(
+            QKeySequence.StandardKey.Redo
+        ):
             if kind == QEvent.Type.ShortcutOverride:
                 self.editor.reset_fields()
                 event.ignore()
@@ -86,8 +87,12 @@ class AttributeEditor(QWidget):
     #: the keyboard is done with the form: give the reader the focus back
     finished = Signal()
 
-    def __init__(self, ctx: AppContext, selection_text: Callable[[], str | None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        selection_text: Callable[[], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.selection_text = selection_text
@@ -136,8 +141,9 @@ class AttributeEditor(QWidget):
     # -- showing -------------------------------------------------------------------------------
 
     def show_annotation(self, annotation: Annotation | None) -> None:
-        leaving = self.annotation is not None and (annotation is None
-                                                   or annotation.id != self.annotation.id)
+        leaving = self.annotation is not None and (
+            annotation is None or annotation.id != self.annotation.id
+        )
         if leaving:
             self._note_done()
             self.set_picking(None)
@@ -150,13 +156,15 @@ class AttributeEditor(QWidget):
             self._clear_form()
             return
         quoted = escape_html(quoted_heading(annotation.text))
-        self.heading.setText(f"<b>{quoted}</b><br><small>characters "
-                             f"{annotation.start}–{annotation.end}</small>")
+        self.heading.setText(
+            f"<b>{quoted}</b><br><small>characters {annotation.start}–{annotation.end}</small>"
+        )
         self.label_box.clear()
         for label in self.ctx.labels():
             self.label_box.addItem(label.name, label.name)
-            self.label_box.setItemData(self.label_box.count() - 1, QColor(label.color),
-                                       Qt.ItemDataRole.DecorationRole)
+            self.label_box.setItemData(
+                self.label_box.count() - 1, QColor(label.color), Qt.ItemDataRole.DecorationRole
+            )
         self.label_box.setCurrentIndex(self.label_box.findData(annotation.label))
         self._build_form(annotation)
         self.note.blockSignals(True)
@@ -186,8 +194,10 @@ class AttributeEditor(QWidget):
             caption = definition.name + (" *" if definition.required else "")
             if not definition.accepts(value):
                 caption += " ⚠"
-                editor.setToolTip(f"{show_value(value)!r} does not fit this attribute's "
-                                  "definition; it is kept until you change it")
+                editor.setToolTip(
+                    f"{show_value(value)!r} does not fit this attribute's "
+                    "definition; it is kept until you change it"
+                )
             self.form.addRow(caption, editor)
         for name, value in annotation.attributes.items():
             if name not in known:  # kept from an older codebook: shown, never dropped
@@ -212,8 +222,13 @@ class AttributeEditor(QWidget):
             case AttributeKind.BOOLEAN:
                 check = QCheckBox()
                 check.setTristate(True)
-                check.setCheckState(Qt.CheckState.PartiallyChecked if value is None else
-                                    Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+                check.setCheckState(
+                    Qt.CheckState.PartiallyChecked
+                    if value is None
+                    else Qt.CheckState.Checked
+                    if value
+                    else Qt.CheckState.Unchecked
+                )
                 check.setToolTip("Partly checked: not set")
                 check.clicked.connect(self._attributes_edited)
                 return check
@@ -236,9 +251,11 @@ class AttributeEditor(QWidget):
                 fill = QToolButton(text="⇐", toolTip="Fill from the text selected in the reader")
                 fill.clicked.connect(lambda _=False, le=line: self._fill_from_selection(le))
                 row.addWidget(fill)
-                pick = QToolButton(text="⌖", checkable=True,
-                                   toolTip="Pick: click a highlighted span in the text (a name) "
-                                   "to fill this")
+                pick = QToolButton(
+                    text="⌖",
+                    checkable=True,
+                    toolTip="Pick: click a highlighted span in the text (a name) to fill this",
+                )
                 pick.toggled.connect(lambda on, le=line: self.set_picking(le if on else None))
                 row.addWidget(pick)
                 host.line = line  # type: ignore[attr-defined]
@@ -274,8 +291,9 @@ class AttributeEditor(QWidget):
     def _note_done(self) -> None:
         self._note_timer.stop()
         if self.annotation is not None and self.note.toPlainText() != self.annotation.note:
-            self.ctx.undo_stack.push(EditAnnotation(self.ctx, self.annotation,
-                                                    note=self.note.toPlainText()))
+            self.ctx.undo_stack.push(
+                EditAnnotation(self.ctx, self.annotation, note=self.note.toPlainText())
+            )
 
     def _fill_from_selection(self, line: QLineEdit) -> None:
         text = self.selection_text()
@@ -307,8 +325,9 @@ class AttributeEditor(QWidget):
             if not 0 < index < box.count():
                 return
         else:
-            starts = [i for i in range(1, box.count())
-                      if box.itemText(i).lower().startswith(key.lower())]
+            starts = [
+                i for i in range(1, box.count()) if box.itemText(i).lower().startswith(key.lower())
+            ]
             if not starts:
                 return
             index = next((i for i in starts if i > box.currentIndex()), starts[0])
@@ -319,8 +338,11 @@ class AttributeEditor(QWidget):
     def _missing_required(self) -> list[str]:
         label = self.ctx.label(self.annotation.label) if self.annotation else None
         values = self.annotation.attributes if self.annotation else {}
-        return [a.name for a in (label.attributes if label else ())
-                if a.required and values.get(a.name) in (None, "")]
+        return [
+            a.name
+            for a in (label.attributes if label else ())
+            if a.required and values.get(a.name) in (None, "")
+        ]
 
     def prompt_required(self) -> bool:
         """Right after labelling: put the keyboard in the first required attribute that has
@@ -375,8 +397,11 @@ class AttributeEditor(QWidget):
             return
         current = self.annotation.id
         replacement = next((a for a in added if a.id == current), None)
-        if replacement is not None and replacement.label == self.annotation.label \
-                and self._values() == replacement.attributes:
+        if (
+            replacement is not None
+            and replacement.label == self.annotation.label
+            and self._values() == replacement.attributes
+        ):
             self.annotation = replacement  # the form already shows these values
             if self.note.toPlainText() != replacement.note and not self.note.hasFocus():
                 self.note.blockSignals(True)
