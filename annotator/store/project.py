@@ -18,7 +18,16 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.core import leftovers, model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
-from annotator.store import annotation_rows, database, fileformat, identity, opening, snap_rules
+from annotator.store import (
+    annotation_rows,
+    database,
+    fileformat,
+    identity,
+    opening,
+    server,
+    snap_rules,
+)
+from annotator.store.backend import ServerAddress, is_server, location
 from annotator.store.convert import document_from_row, label_from_row
 from annotator.store.database import make_engine, read_only_reason
 from annotator.store.importing import ImportSummary, add_bundle
@@ -34,19 +43,35 @@ class Project:
 
     def __init__(
         self,
-        path: Path,
+        path: Path | ServerAddress,
         engine: Engine,
         backup: Path | None = None,
         read_only_reason: str | None = None,
+        *,
+        client_id: str | None = None,
+        migrated_from: int | None = None,
     ) -> None:
+        #: The project file, or the :class:`ServerAddress` of a project on a server (whose
+        #: ``str()`` never holds the password).
         self.path = path
         self._engine = engine
         self.migration_backup = backup
+        #: The schema version a server project was upgraded from on opening (None: no upgrade).
+        self.migrated_from = migrated_from
         #: Why this project is open read-only (e.g. "the file is not writable"); None if it is not.
         self.read_only_reason = read_only_reason
+        #: This client among those writing to a server project (its changes' notices name it).
+        self.client_id = client_id or server.new_client_id()
         self._texts: dict[str, str] = {}  # document id -> text, the most recently used last
-        self._identity = identity.identity_of(path)  # checked before every write
-        identity.guard_new_connections(engine, path, self._identity)
+        self._identity: identity.FileIdentity | None = None
+        if not self.on_server:  # file identity only makes sense for a file
+            self._identity = identity.identity_of(path)  # checked before every write
+            identity.guard_new_connections(engine, path, self._identity)
+
+    @property
+    def on_server(self) -> bool:
+        """Whether the project lives in a PostgreSQL database rather than a file."""
+        return is_server(self.path)
 
     @property
     def read_only(self) -> bool:
@@ -72,6 +97,8 @@ class Project:
         Raises :class:`ProjectError` for anything that is not a usable project; such a file is
         left byte-for-byte as it was.
         """
+        if is_server(path):
+            return cls._open_server(location(path), create, labels, read_only)
         path = Path(path).expanduser().absolute()
         state = fileformat.inspect_project_file(path)
         backup = None
@@ -101,12 +128,40 @@ class Project:
                 backup = opening.upgrade(path, state.schema_version)
         return cls(path, make_engine(path, read_only=reason is not None), backup, reason)
 
+    @classmethod
+    def _open_server(
+        cls,
+        address: Path | ServerAddress,
+        create: bool,
+        labels: Sequence[LabelDef],
+        read_only: bool | None,
+    ) -> Project:
+        assert isinstance(address, ServerAddress)
+        client_id = server.new_client_id()
+        engine = server.make_engine(address, client_id)
+        try:
+            reason, migrated_from = server.open_project(
+                address, engine, create=create, labels=labels, read_only=read_only
+            )
+        except BaseException:
+            engine.dispose()
+            raise
+        if reason:
+            engine.dispose()
+            engine = server.make_engine(address, client_id, read_only=True)
+        return cls(
+            address, engine, None, reason, client_id=client_id, migrated_from=migrated_from
+        )
+
     def close(self) -> None:
         self._engine.dispose()
 
     def check_file(self) -> None:
         """Raise :class:`identity.FileReplaced`, and save nothing more, when the file at
         :attr:`path` is no longer the one opened (deleted, moved or replaced)."""
+        if self._identity is None:
+            return  # a project on a server
+        assert isinstance(self.path, Path)
         try:
             identity.check(self.path, self._identity)
         except identity.FileReplaced:
@@ -149,6 +204,8 @@ class Project:
         try:
             yield
         except (DBAPIError, sqlite3.Error) as exc:  # sqlite3's own: reads on the raw cursor
+            if isinstance(self.path, ServerAddress):
+                raise ProjectError(self.path, server.reason(exc, self.path)) from exc
             raise ProjectError(self.path, opening.sqlite_reason(exc, self.path)) from exc
         except json.JSONDecodeError as exc:  # a stored JSON value that is not JSON
             raise ProjectError(self.path, f"the project file is damaged ({exc})") from exc
