@@ -30,6 +30,7 @@ from annotator.io.registry import (
 )
 from annotator.io.txt import first_line
 from annotator.store import backups, rescue
+from annotator.store.backend import ServerAddress, location
 from annotator.store.importing import ImportSummary
 from annotator.store.layers import layer_names as layer_names_in
 from annotator.store.merge import MergeReport, merge_project
@@ -88,14 +89,14 @@ def import_files(
 
 @dataclass
 class MergeOutcome:
-    path: Path
+    path: Path | ServerAddress
     report: MergeReport | None  # None: the source was refused
     message: str
 
 
-def merge_file(project: Project, path: Path) -> MergeOutcome:
+def merge_file(project: Project, path: Path | ServerAddress | str) -> MergeOutcome:
     """Merge the project at ``path`` into ``project`` in one transaction (see store.merge)."""
-    path = Path(path)
+    path = location(path)
     try:
         if path.absolute().resolve() == project.path.resolve():
             return MergeOutcome(path, None, f"{path}: is the target project itself")
@@ -108,20 +109,20 @@ def merge_file(project: Project, path: Path) -> MergeOutcome:
 
 def merge_files(
     project: Project,
-    paths: Sequence[Path],
+    paths: Sequence[Path | ServerAddress],
     progress: Callable[[int, MergeOutcome], bool | None] | None = None,
 ) -> list[MergeOutcome]:
     """Merge each source in its own transaction; ``progress`` returning False stops early."""
     outcomes = []
     for index, path in enumerate(paths):
-        outcome = merge_file(project, Path(path))
+        outcome = merge_file(project, location(path))
         outcomes.append(outcome)
         if progress is not None and progress(index, outcome) is False:
             break
     return outcomes
 
 
-def describe_merge(path: Path, report: MergeReport) -> str:
+def describe_merge(path: Path | ServerAddress, report: MergeReport) -> str:
     parts = [
         f"{report.documents_added} documents added, {report.documents_matched} matched",
         f"{report.annotations_added} annotations added, {report.annotations_skipped} "

@@ -120,3 +120,18 @@ def pg_url(pg_server: str):
     url = pg_cluster.new_database(pg_server)
     yield url
     pg_cluster.drop_database(pg_server, url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a project lives, once as a file and once on a PostgreSQL server: the store tests
+    that take it (or ``any_project``) run against both backends."""
+    if request.param == "sqlite":
+        return tmp_path / "test.annot"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def any_project(store_location: Path | str):
+    with Project.open(store_location) as opened:
+        yield opened

@@ -149,9 +149,7 @@ class Project:
         if reason:
             engine.dispose()
             engine = server.make_engine(address, client_id, read_only=True)
-        return cls(
-            address, engine, None, reason, client_id=client_id, migrated_from=migrated_from
-        )
+        return cls(address, engine, None, reason, client_id=client_id, migrated_from=migrated_from)
 
     def close(self) -> None:
         self._engine.dispose()

@@ -233,9 +233,7 @@ def _schema_version(connection: Connection, address: ServerAddress) -> int | Non
             "the database holds other tables and no Annotator project; it was left untouched "
             "(use an empty database)",
         )
-    value = connection.scalar(
-        text("SELECT value FROM project_meta WHERE key = 'schema_version'")
-    )
+    value = connection.scalar(text("SELECT value FROM project_meta WHERE key = 'schema_version'"))
     if value is None or not str(value).isdigit():
         raise ProjectError(address, "the project has no schema version; it is damaged")
     return int(value)
