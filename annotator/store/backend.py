@@ -47,14 +47,11 @@ class ServerAddress:
             raise ProjectError(
                 _redact(str(url)), "only postgresql:// and postgresql+psycopg:// URLs are supported"
             )
+        display = _without_password(parsed.set(drivername="postgresql"))
         if not parsed.database:
-            raise ProjectError(
-                str(parsed.set(password=None).render_as_string(hide_password=False)),
-                "names no database (postgresql://user@host:port/DATABASE)",
-            )
+            raise ProjectError(display, "names no database (postgresql://user@host:port/DATABASE)")
         self.url: URL = parsed.set(drivername=DRIVER)
-        display = parsed.set(drivername="postgresql", password=None)
-        self._display = display.render_as_string(hide_password=False)
+        self._display = display
 
     def __str__(self) -> str:
         return self._display
@@ -100,6 +97,12 @@ def location(argument: str | os.PathLike[str]) -> Path | ServerAddress:
     if is_server(argument):
         return argument if isinstance(argument, ServerAddress) else ServerAddress(str(argument))
     return Path(argument)
+
+
+def _without_password(url: URL) -> str:
+    return URL.create(
+        url.drivername, url.username, None, url.host, url.port, url.database, url.query
+    ).render_as_string(hide_password=False)
 
 
 def _redact(text: str) -> str:
