@@ -24,3 +24,11 @@ class ProjectError(AnnotatorError):
 
 class FileReplaced(ProjectError):
     """The project's file was deleted, moved or replaced while it was open."""
+
+
+class Deleted(ProjectError, KeyError):
+    """What an edit was about no longer exists (on a shared project: someone else deleted it
+    meanwhile); nothing was changed. A ``KeyError`` too, for callers that look things up."""
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)

@@ -44,6 +44,7 @@ from annotator.gui.layer_bar import LayerBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
 from annotator.gui.save_as import offer_save_as
+from annotator.gui.server_watch import ServerWatch
 from annotator.gui.undo import push
 
 
@@ -79,6 +80,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._restore_window_state()
         self._update_title()
         self._apply_read_only()
+        #: other people's changes to a project on a server, shown as they happen
+        self.server_watch = ServerWatch(self) if ctx.project.on_server else None
 
     # -- construction --------------------------------------------------------------------------
 
@@ -362,7 +365,8 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.ctx.project.path.stem} — Annotator")
-        self.setWindowFilePath(str(self.ctx.project.path))
+        if not self.ctx.project.on_server:
+            self.setWindowFilePath(str(self.ctx.project.path))
 
     def _restore_window_state(self) -> None:
         geometry = self.ctx.settings.value("window/geometry")
@@ -376,6 +380,8 @@ class MainWindow(LabellingMixin, QMainWindow):
             self.reader.zoom(zoom)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.server_watch is not None:
+            self.server_watch.stop()
         self.importer.shutdown()  # a running import stops after its current file
         self.editor.commit_pending()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())

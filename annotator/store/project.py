@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core import leftovers, model
-from annotator.core.errors import ProjectError
+from annotator.core.errors import Deleted, ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
+from annotator.core.remote import RemoteChange
 from annotator.store import (
     annotation_rows,
     database,
@@ -63,6 +64,7 @@ class Project:
         #: This client among those writing to a server project (its changes' notices name it).
         self.client_id = client_id or server.new_client_id()
         self._texts: dict[str, str] = {}  # document id -> text, the most recently used last
+        self._listeners: list[server.Listener] = []
         self._identity: identity.FileIdentity | None = None
         if not self.on_server:  # file identity only makes sense for a file
             self._identity = identity.identity_of(path)  # checked before every write
@@ -152,7 +154,30 @@ class Project:
         return cls(address, engine, None, reason, client_id=client_id, migrated_from=migrated_from)
 
     def close(self) -> None:
+        for listener in self._listeners:
+            listener.stop()
+        self._listeners.clear()
         self._engine.dispose()
+
+    def listen(
+        self,
+        on_change: Callable[[RemoteChange | None], None],
+        on_problem: Callable[[str], None],
+    ) -> server.Listener | None:
+        """Hear the changes other clients make to a project on a server (see
+        :class:`server.Listener`; ``on_change`` runs on the listener's thread); None for a file,
+        which only this window writes. :meth:`close` stops it."""
+        if not isinstance(self.path, ServerAddress):
+            return None
+        mine = server.application_name(self.client_id)
+
+        def others(change: RemoteChange | None) -> None:
+            if change is None or change.client != mine:
+                on_change(change)
+
+        listener = server.Listener(self.path, self.client_id, others, on_problem).start()
+        self._listeners.append(listener)
+        return listener
 
     def check_file(self) -> None:
         """Raise :class:`identity.FileReplaced`, and save nothing more, when the file at
@@ -195,6 +220,11 @@ class Project:
             session.begin(),
         ):
             yield session
+
+    def _gone(self, what: str, id: str) -> Deleted:
+        """The error for an edit to something that is not there (any more)."""
+        who = " by someone else" if self.on_server else ""
+        return Deleted(self.path, f"{what} was deleted meanwhile{who} ({id}); nothing was changed")
 
     @contextmanager
     def _errors_named(self) -> Iterator[None]:
@@ -321,10 +351,17 @@ class Project:
         with self.transaction() as s:
             label_id = _label_id(s, label)
             text = self._texts.get(document_id)
+            # on a server, others may have deleted the document meanwhile
+            if (
+                text is not None
+                and self.on_server
+                and s.scalar(select(Document.id).where(Document.id == document_id)) is None
+            ):
+                raise self._gone("the document", document_id)
             if text is None:
                 text = s.scalar(select(Document.text).where(Document.id == document_id))
                 if text is None:
-                    raise KeyError(document_id)
+                    raise self._gone("the document", document_id)
                 self._remember_text(document_id, text)
             for start, end in ranges:
                 if not 0 <= start < end <= len(text):
@@ -355,7 +392,12 @@ class Project:
     def restore_annotations(self, annotations: Iterable[model.Annotation]) -> None:
         """Put annotations back exactly as they were (ids and timestamps kept), replacing any
         with the same id: the undo of a delete or an edit."""
+        annotations = list(annotations)
         with self.transaction() as s:
+            documents = {a.document_id for a in annotations}
+            present = set(s.scalars(select(Document.id).where(Document.id.in_(documents))))
+            if missing := documents - present:
+                raise self._gone("the document", min(missing))
             label_ids: dict[str, int] = {}
             for a in annotations:
                 if a.label not in label_ids:  # undoing a label's deletion may restore thousands
@@ -386,7 +428,7 @@ class Project:
         with self.transaction() as s:
             row = s.get(Annotation, annotation_id)
             if row is None:
-                raise KeyError(annotation_id)
+                raise self._gone("the annotation", annotation_id)
             if label is not None:
                 row.label_id = _label_id(s, label)
             if attributes is not None:
@@ -403,7 +445,7 @@ class Project:
         with self.transaction() as s:
             row = s.get(Annotation, annotation_id)
             if row is None:
-                raise KeyError(annotation_id)
+                raise self._gone("the annotation", annotation_id)
             text = self._texts.get(row.document_id)
             if text is None:
                 text = s.scalar(select(Document.text).where(Document.id == row.document_id))
@@ -425,7 +467,7 @@ class Project:
         with self.transaction() as s:
             row = s.get(Document, document_id)
             if row is None:
-                raise KeyError(document_id)
+                raise self._gone("the document", document_id)
             previous = model.DocumentStatus(row.status)
             row.status = model.DocumentStatus(status).value
             return previous

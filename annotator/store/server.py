@@ -10,9 +10,9 @@ text add one document and no write is lost. Triggers announce every change with 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -23,6 +23,7 @@ from annotator import __version__
 from annotator.core import model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import LabelDef
+from annotator.core.remote import RemoteChange
 from annotator.store import schema, snap_rules
 from annotator.store.backend import ServerAddress
 from annotator.store.convert import label_to_row
@@ -77,21 +78,79 @@ $$ LANGUAGE plpgsql
 )
 
 
-@dataclass(frozen=True)
-class Notice:
-    """One change another client made, as a trigger announced it."""
-
-    kind: str  # "annotations", "status", "documents" or "labels"
-    document: str | None
-    client: str
-
-
-def parse_notice(payload: str) -> Notice | None:
+def parse_notice(payload: str) -> RemoteChange | None:
+    """A trigger's payload as a change; None for anything else sent on the channel."""
     try:
         data = json.loads(payload)
-        return Notice(str(data["kind"]), data.get("document"), str(data.get("client") or ""))
+        return RemoteChange(str(data["kind"]), data.get("document"), str(data.get("client") or ""))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+class Listener:
+    """Hears the changes every client makes (``LISTEN``) on a thread of its own and hands each
+    to ``on_change`` (on that thread); ``on_problem`` hears, in one line, that the connection
+    was lost (it is retried every few seconds) and ``on_change`` gets ``None`` once it is back,
+    meaning "anything may have changed meanwhile"."""
+
+    RETRY_S = 3.0
+    POLL_S = 0.2  # how often the thread looks whether it should stop
+
+    def __init__(
+        self,
+        address: ServerAddress,
+        client_id: str,
+        on_change: Callable[[RemoteChange | None], None],
+        on_problem: Callable[[str], None],
+    ) -> None:
+        self._address = address
+        self._client_id = client_id
+        self._on_change = on_change
+        self._on_problem = on_problem
+        self._stop = threading.Event()
+        self.listening = threading.Event()  # set while LISTEN is in effect
+        self._thread = threading.Thread(target=self._run, name="annotator-listen", daemon=True)
+
+    def start(self) -> Listener:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        import psycopg
+
+        url = self._address.url.set(drivername="postgresql")
+        conninfo = url.render_as_string(hide_password=False)
+        lost = False
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(
+                    conninfo,
+                    autocommit=True,
+                    connect_timeout=CONNECT_TIMEOUT_S,
+                    application_name=f"{application_name(self._client_id)} listening",
+                ) as connection:
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self.listening.set()
+                    if lost:
+                        lost = False
+                        self._on_change(None)
+                    while not self._stop.is_set():
+                        for notice in connection.notifies(timeout=self.POLL_S):
+                            if (change := parse_notice(notice.payload)) is not None:
+                                self._on_change(change)
+            except psycopg.Error as exc:
+                self.listening.clear()
+                if self._stop.is_set():
+                    return
+                if not lost:
+                    lost = True
+                    self._on_problem(reason(exc, self._address))
+                self._stop.wait(self.RETRY_S)
 
 
 def new_client_id() -> str:

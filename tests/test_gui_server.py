@@ -1,0 +1,102 @@
+"""Two windows on one server project: what one adds, deletes or marks shows in the other without
+reopening; undo undoes only one's own edits; editing what the other deleted meanwhile says so
+and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.core.model import DocumentStatus
+from annotator.gui.commands import AddAnnotations
+from annotator.gui.undo import push
+from annotator.service import import_file
+from annotator.store.project import Project
+from tests.conftest import SAMPLE
+
+WAIT_MS = 10_000  # an upper bound for a loaded CI machine; the tests wait for the event
+
+
+@pytest.fixture
+def two_windows(make_window, pg_url: str, tmp_path):
+    with Project.open(pg_url) as first:
+        import_file(first, SAMPLE)
+    projects = [Project.open(pg_url, create=False) for _ in range(2)]
+    windows = [make_window(project) for project in projects]
+    for window in windows:
+        assert window.server_watch is not None
+        window.server_watch.listener.listening.wait(WAIT_MS / 1000)
+        window.ctx.settings.setValue("annotator/name", "")
+    yield windows
+    for window, project in zip(windows, projects, strict=True):
+        window.close()
+        project.close()
+
+
+def label(window, start: int, end: int, name: str = "Claim") -> None:
+    window.reader.select_range(start, end)
+    window.label_selection(name)
+
+
+def test_an_annotation_added_in_one_window_appears_in_the_other(qtbot, two_windows) -> None:
+    ann, bob = two_windows
+    document = ann.reader.document_id
+    assert bob.reader.document_id == document
+    label(ann, 0, 8)
+    (added,) = [a for a in ann.reader.annotations()]
+    qtbot.waitUntil(lambda: bob.reader.annotation(added.id) is not None, timeout=WAIT_MS)
+    assert bob.reader.annotation(added.id) == added
+    assert bob.panel.model.row_of(added.id) is not None
+    row = bob.documents.model.row_of(document)
+    qtbot.waitUntil(lambda: bob.documents.model.rows[row].annotation_count == 1, timeout=WAIT_MS)
+    # bob's undo stack holds none of ann's edits
+    assert bob.ctx.undo_stack.count() == 0 and ann.ctx.undo_stack.count() == 1
+
+    ann.ctx.undo_stack.undo()
+    qtbot.waitUntil(lambda: bob.reader.annotation(added.id) is None, timeout=WAIT_MS)
+    assert list(bob.reader.annotations()) == []
+
+
+def test_a_status_change_shows_in_the_other_window(qtbot, two_windows) -> None:
+    ann, bob = two_windows
+    document = ann.reader.document_id
+    ann.ctx.project.set_document_status(document, DocumentStatus.DONE)
+    row = bob.documents.model.row_of(document)
+    qtbot.waitUntil(
+        lambda: bob.documents.model.rows[row].status is DocumentStatus.DONE, timeout=WAIT_MS
+    )
+
+
+def test_editing_what_the_other_deleted_says_so_and_changes_nothing(
+    qtbot, two_windows, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ann, bob = two_windows
+    label(ann, 0, 8)
+    (added,) = list(ann.reader.annotations())
+    qtbot.waitUntil(lambda: bob.reader.annotation(added.id) is not None, timeout=WAIT_MS)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "annotator.gui.main_window.show_write_failure", lambda _w, error: shown.append(str(error))
+    )
+    bob.server_watch.stop()  # bob does not hear of the deletion before editing
+    ann.ctx.project.delete_annotations([added.id])
+    bob.panel.select(added.id)
+    bob.label_selection("Quote")  # relabel the selected annotation
+    assert shown and "was deleted meanwhile by someone else" in shown[0]
+    assert "nothing was changed" in shown[0]
+    assert bob.ctx.project.annotations() == []
+    assert bob.ctx.undo_stack.count() == 0
+
+
+def test_a_push_into_a_deleted_document_is_refused(qtbot, two_windows, monkeypatch) -> None:
+    ann, bob = two_windows
+    document = ann.reader.document_id
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "annotator.gui.main_window.show_write_failure", lambda _w, error: shown.append(str(error))
+    )
+    bob.server_watch.stop()
+    ann.ctx.project.delete_documents([document])
+    pushed = push(bob.ctx, AddAnnotations(bob.ctx, document, "Claim", [(0, 8)]))
+    assert not pushed and bob.ctx.undo_stack.count() == 0
+    assert shown and "the document was deleted meanwhile by someone else" in shown[0]
+    assert bob.ctx.project.annotations() == []
