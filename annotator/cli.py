@@ -38,9 +38,10 @@ def gui_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "project",
         nargs="?",
-        type=Path,
+        type=project_location,
         metavar="PROJECT",
-        help="the project file to open (created if missing; e.g. news.annot)",
+        help="the project file to open (created if missing; e.g. news.annot), or a project on "
+        "a PostgreSQL server (postgresql://user@host:port/database)",
     )
     parser.add_argument(
         "files",
@@ -417,10 +418,14 @@ def project_argument_problem(argument: str) -> str | None:
     PROJECT is an existing file, a path ending in ``.annot`` (created if missing) or a server
     URL; a bare word is taken for a mistyped command.
     """
+    from annotator.store.backend import is_server
+
+    if is_server(argument):
+        return None
     if argument.startswith(SERVER_SCHEMES):
         return (
-            f"{argument}: this Annotator opens project files only; a project on a server "
-            "cannot be opened"
+            f"{argument}: not a project address; a project on a server is opened with its "
+            "PostgreSQL URL (postgresql://user@host:port/database)"
         )
     path = Path(argument).expanduser()
     if path.is_dir():

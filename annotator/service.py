@@ -270,7 +270,15 @@ def write_label_set(path: Path, labels: Sequence[LabelDef]) -> None:
 
 def save_as(project: Project, target: Path) -> Path:
     """Copy the open project, every acknowledged change included, into a new project file at
-    ``target`` (also when its own file is gone); returns the new file's path."""
+    ``target`` (also when its own file is gone); returns the new file's path. A project on a
+    server is copied by merging it into the new file (its codebook, documents and layers)."""
+    if project.on_server:
+        target = Path(target).expanduser().absolute()
+        if target.exists():
+            raise AnnotatorError(target, "already exists; choose a new name for the copy")
+        with Project.open(target) as copy:
+            merge_project(copy, project)
+        return target
     return rescue.save_as(project, target)
 
 

@@ -100,3 +100,86 @@ def test_a_push_into_a_deleted_document_is_refused(qtbot, two_windows, monkeypat
     assert not pushed and bob.ctx.undo_stack.count() == 0
     assert shown and "the document was deleted meanwhile by someone else" in shown[0]
     assert bob.ctx.project.annotations() == []
+
+
+# -- opening: the dialog, recent projects, `annotator URL` -------------------------------------
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    from PySide6.QtCore import QSettings
+
+    from annotator.gui import app as gui_app
+
+    monkeypatch.setattr(gui_app, "data_folder", lambda: tmp_path / "data")
+    (tmp_path / "data").mkdir()
+    monkeypatch.setattr(
+        gui_app,
+        "settings",
+        lambda: QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+    )
+    return tmp_path
+
+
+def test_open_server_project_creates_it_and_remembers_no_password(
+    qtbot, isolated, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from annotator.gui import app as gui_app
+    from annotator.gui.server_dialog import ServerDialog
+
+    secret = "d1alog-secret"
+    filled: list[ServerDialog] = []
+
+    def fill(dialog: ServerDialog) -> QDialog.DialogCode:
+        filled.append(dialog)
+        dialog.url_edit.setText(pg_url)
+        dialog.password_edit.setText(secret)  # trust authentication lets it through
+        dialog.create_box.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ServerDialog, "exec", fill)
+    application = gui_app.Application(QApplication.instance(), guard=True)
+    window = application.choose_server()
+    assert window is not None and filled
+    qtbot.addWidget(window)
+    assert window.ctx.project.on_server and window.server_watch is not None
+    assert window.windowTitle() == f"{pg_url.rsplit('/', 1)[1]} — Annotator"
+    assert not window.actions_by_name["restore_backup"].isEnabled()
+    application.settings.sync()
+    settings_text = (isolated / "settings.ini").read_text()
+    assert pg_url in settings_text and secret not in settings_text
+    assert gui_app.last_project(application.settings) is not None
+    assert str(gui_app.last_project(application.settings)) == pg_url
+    window.close()
+    window.ctx.project.close()
+
+
+def test_the_dialog_opens_only_a_postgresql_url(qtbot) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from annotator.gui.server_dialog import ServerDialog
+
+    dialog = ServerDialog()
+    qtbot.addWidget(dialog)
+    open_button = dialog.buttons.button(QDialogButtonBox.StandardButton.Open)
+    assert not open_button.isEnabled()
+    dialog.url_edit.setText("https://example.org/project")
+    assert not open_button.isEnabled()
+    dialog.url_edit.setText("postgresql://ann@db/news")
+    assert open_button.isEnabled()
+
+
+def test_annotator_url_opens_the_server_project(qtbot, isolated, pg_url: str) -> None:
+    from PySide6.QtGui import QImage
+
+    from annotator.cli import gui_parser
+    from annotator.gui import app as gui_app
+
+    with Project.open(pg_url) as project:
+        import_file(project, SAMPLE)
+    shot = isolated / "server.png"
+    parsed = gui_parser().parse_args([pg_url, "--screenshot", str(shot)])
+    assert gui_app.run(parsed) == 0
+    assert QImage(str(shot)).width() > 800

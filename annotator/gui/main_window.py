@@ -52,6 +52,7 @@ class MainWindow(LabellingMixin, QMainWindow):
     open_project_requested = Signal(str)  # path; "" asks the user
     new_project_requested = Signal()
     restore_backup_requested = Signal()
+    open_server_requested = Signal()
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -80,6 +81,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._restore_window_state()
         self._update_title()
         self._apply_read_only()
+        if ctx.project.on_server:  # backups are the server's business
+            self.actions_by_name["restore_backup"].setEnabled(False)
         #: other people's changes to a project on a server, shown as they happen
         self.server_watch = ServerWatch(self) if ctx.project.on_server else None
 

@@ -75,6 +75,11 @@ class ServerAddress:
         return self.name
 
     @property
+    def suffix(self) -> str:
+        """The suffix a local copy of this project gets."""
+        return ".annot"
+
+    @property
     def parent(self) -> Path:
         """Where files made from this project (exports, codebooks) go by default."""
         return Path.home()
@@ -84,6 +89,10 @@ class ServerAddress:
 
     def with_name(self, name: str) -> Path:
         return self.parent / name
+
+    def with_password(self, password: str) -> ServerAddress:
+        """This address, logging in with ``password`` (kept in memory only)."""
+        return ServerAddress(self.url.set(password=password or None))
 
     def resolve(self) -> ServerAddress:
         return self
