@@ -139,11 +139,11 @@ def _backup_before_import(project: Project) -> None:
 def labels_command(project: Project, args: argparse.Namespace) -> int:
     from annotator.core.templates import TEMPLATES
     from annotator.io import labelset
-    from annotator.service import label_lines
+    from annotator.service import export_labels, label_lines
     from annotator.store.codebook import merge_labels
 
     if args.export:
-        labelset.write(args.export, project.labels())
+        export_labels(project, args.export)
         return EXIT_OK
     if args.import_file or args.template:
         labels = (labelset.read(args.import_file) if args.import_file

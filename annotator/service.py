@@ -10,9 +10,16 @@ from typing import IO
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation, Document
+from annotator.export_target import check_export_target
 from annotator.io import native_json
 from annotator.io.detect import read_file
-from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
+from annotator.io.registry import (
+    EXPORT_FORMATS,
+    ExportData,
+    ExportOptions,
+    ExportReport,
+    exporter,
+)
 from annotator.store.importing import ImportSummary
 from annotator.store.project import Project
 
@@ -95,8 +102,20 @@ def export_project(project: Project, out: IO[str]) -> None:
 
 def export_to(project: Project, fmt: str, target: Path,
               options: ExportOptions | None = None) -> ExportReport:
-    """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one)."""
-    return exporter(fmt).export(export_data(project), target, options or ExportOptions())
+    """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one); a target
+    that is the project itself, its companions or backups, a link, a device or a folder that is
+    not empty is refused (:mod:`annotator.export_target`)."""
+    write = exporter(fmt)
+    check_export_target(project.path, target, folder=not EXPORT_FORMATS[fmt].extension)
+    return write.export(export_data(project), target, options or ExportOptions())
+
+
+def export_labels(project: Project, target: Path) -> None:
+    """Write the codebook as a label-set JSON file (the same target check as any export)."""
+    from annotator.io import labelset
+
+    check_export_target(project.path, target)
+    labelset.write(target, project.labels())
 
 
 def info_lines(project: Project) -> Iterable[str]:

@@ -38,6 +38,7 @@ from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
 from annotator.io import labelset
+from annotator.service import export_labels
 from annotator.store.codebook import annotation_count
 
 LABEL_FILTER = "Label sets (*.json);;All files (*)"
@@ -370,7 +371,7 @@ class CodebookDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, LABEL_FILTER)
         if path:
             try:
-                labelset.write(Path(path), self.ctx.labels())
+                export_labels(self.ctx.project, Path(path))
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Export labels", str(exc))
 

@@ -96,7 +96,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             entry["values"].extend(v for v in values if v not in entry["values"])
     trimmed = 0
     stems = safe_file_stems([d.title for d, _ in documents])
-    with atomic_folder(target, (".txt", ".ann", ".conf")) as folder:
+    with atomic_folder(target) as folder:
         for stem, (document, spans) in zip(stems, documents, strict=True):
             lines: list[str] = []
             attribute_n = note_n = 0
