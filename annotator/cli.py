@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import tempfile
@@ -213,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:  # e.g. standard output on a full disk
         where = f"{exc.filename}: " if exc.filename else ""
+        if exc.errno == errno.ENAMETOOLONG:
+            return _fail(f"{where}the name is too long for the filesystem; choose a shorter name")
         return _fail(f"{where}{exc.strerror or exc}")
     except Exception as exc:  # a bug, not bad input: one line, never a traceback
         if os.environ.get("ANNOTATOR_DEBUG"):

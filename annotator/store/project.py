@@ -77,12 +77,14 @@ class Project:
         left byte-for-byte as it was.
         """
         path = Path(path).expanduser().absolute()
+        opening.check_name(path, creating=False)
         state = fileformat.inspect_project_file(path)
         backup = None
         reason = None
         if not state.exists:
             if not create or read_only:
                 raise ProjectError(path, "no such project file")
+            opening.check_name(path, creating=True)
             opening.create(path, labels)
         else:
             reason = read_only_reason(path)
