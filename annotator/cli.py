@@ -99,7 +99,7 @@ def _fail(message: str) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from annotator.service import Outcome, import_files, info_lines
+    from annotator.service import ImportOutcome, Outcome, import_files, info_lines
     from annotator.store.project import Project
 
     create = args.command in ("import", "labels") and not (
@@ -111,10 +111,12 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "import":
             if existed:
                 _backup_before_import(project)
-            outcomes = import_files(project, args.files)
-            for outcome in outcomes:
+
+            def report(_index: int, outcome: ImportOutcome) -> None:  # as each file finishes
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
-                print(f"{outcome.outcome}: {outcome.message}", file=stream)
+                print(f"{outcome.outcome}: {outcome.message}", file=stream, flush=True)
+
+            outcomes = import_files(project, args.files, report)
             failed = any(o.outcome is Outcome.ERROR for o in outcomes)
             return EXIT_SOME_FAILED if failed else EXIT_OK
         if args.command == "export":

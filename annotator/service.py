@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -39,7 +40,11 @@ class ImportOutcome:
 
 
 def import_file(project: Project, path: Path) -> ImportOutcome:
-    """Import one file in one transaction: all of it, or nothing."""
+    """Import one file in one transaction: all of it, or nothing.
+
+    Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
+    error, so that the rest of a batch is imported and every file reported.
+    """
     try:
         bundle = read_file(path)
         summary = project.import_bundle(bundle)
@@ -47,6 +52,13 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
         return ImportOutcome(path, Outcome.ERROR, str(exc))
     except ValueError as exc:  # a reader produced spans the store refuses
         return ImportOutcome(path, Outcome.ERROR, f"{path}: {exc}")
+    except Exception as exc:
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        detail = next(iter(str(exc).splitlines()), "")[:200]
+        return ImportOutcome(path, Outcome.ERROR, f"{path}: internal error: "
+                             f"{type(exc).__name__}: {detail} (a bug in Annotator, please report "
+                             "it; nothing of this file was saved)")
     message = describe_import(path, summary)
     units = sorted({str(d.metadata["positions"]) for d in bundle.documents
                     if d.metadata.get("positions")})

@@ -27,6 +27,7 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
@@ -53,7 +54,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     with atomic_text_writer(target) as out:
         for document, spans in data.documents:
             dropped += sum(1 for a in spans if a.attributes or a.note)
-            out.write(json.dumps(document_line(document, spans), ensure_ascii=False) + "\n")
+            out.write(jsonvalues.dumps(document_line(document, spans), ensure_ascii=False) + "\n")
     notes = []
     if dropped:
         notes.append(f"doccano keeps labels only: the attributes and notes of {dropped} "
@@ -69,10 +70,12 @@ def read(path: Path) -> ImportedBundle:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = jsonvalues.loads(line)
             except json.JSONDecodeError as exc:
                 raise ImportFailed(path, f"line {number} is not valid JSON (column {exc.colno}: "
                                    f"{exc.msg})") from None
+            except jsonvalues.NotJson as exc:
+                raise ImportFailed(path, f"line {number}: {exc}") from None
             documents.append(_document(item, number))
     if not documents:
         raise ImportFailed(path, "the file holds no documents")
