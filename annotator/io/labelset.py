@@ -5,12 +5,12 @@ Reads a label-set file, a whole project file (its labels), or a bare list of lab
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.core.errors import ImportFailed
 from annotator.core.labels import LabelDef
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.native_json import VERSION, label_to_json, load_json, parse_labels
 
@@ -23,7 +23,8 @@ def write(path: Path, labels: Sequence[LabelDef]) -> None:
 
 
 def dumps(labels: Sequence[LabelDef]) -> str:
-    body = ",\n  ".join(json.dumps(label_to_json(label), ensure_ascii=False) for label in labels)
+    body = ",\n  ".join(jsonvalues.dumps(label_to_json(label), ensure_ascii=False)
+                         for label in labels)
     return f'{{"format": "{FORMAT}", "version": {VERSION},\n "labels": [\n  {body}\n ]\n}}\n'
 
 

@@ -23,7 +23,6 @@ UUIDs (else GUIDs derived from them). Document metadata and status are not writt
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from pathlib import Path
@@ -34,6 +33,7 @@ from lxml import etree
 from annotator import __version__
 from annotator.core.labels import LabelDef
 from annotator.core.model import Annotation, Document, timestamp
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_file
 from annotator.io.interchange import stable_uuid
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
@@ -49,7 +49,7 @@ def _xml_text(text: str) -> str:
 
 def describe(a: Annotation) -> str:
     """The selection's Description: the note, then ``---`` and the attributes as JSON values."""
-    lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}"
+    lines = [f"{name}: {jsonvalues.dumps(value, ensure_ascii=False)}"
              for name, value in a.attributes.items() if value is not None]
     if not lines:
         return a.note
