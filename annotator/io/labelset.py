@@ -13,6 +13,7 @@ from annotator.core.labels import LabelDef
 from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.native_json import VERSION, label_to_json, load_json, parse_labels
+from annotator.io.sanitize import check_labels
 
 FORMAT = "annotator-labels"
 
@@ -41,4 +42,4 @@ def read(path: Path) -> list[LabelDef]:
         items = data
     if not isinstance(items, list):
         raise ImportFailed(path, "no 'labels' list found")
-    return parse_labels(items, path)
+    return check_labels(path, parse_labels(items, path))

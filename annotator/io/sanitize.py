@@ -44,6 +44,12 @@ def check_bundle(path: Path, bundle: ImportedBundle) -> ImportedBundle:
     return bundle
 
 
+def check_labels(path: Path, labels: list[LabelDef]) -> list[LabelDef]:
+    """A label set on its own (``annotator labels --import``), refused or cleaned like the
+    labels of an imported file."""
+    return [_label(path, label, f"label {label.name!r}") for label in labels]
+
+
 def clean_text(value: str) -> str:
     """Free text with newlines made ``\\n`` and other control characters removed."""
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))

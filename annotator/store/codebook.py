@@ -20,7 +20,7 @@ from annotator.store.convert import (
     label_from_row,
     label_to_row,
 )
-from annotator.store.models import Annotation, Label
+from annotator.store.models import Annotation, Label, LabelAttribute
 from annotator.store.project import Project
 
 
@@ -190,44 +190,110 @@ def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
 
 
 def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
-    """Bring ``labels`` into the project, merging by name.
+    """Bring ``labels`` into the project, merging by name, in one transaction.
 
     A fresh project (the default codebook, no annotations) takes ``labels`` as they are.
     Otherwise new labels are appended, existing ones gain missing attributes and choices, and
-    every difference that is not merged is reported as a conflict.
+    every difference that is not merged is reported as a conflict. A shortcut already taken (by
+    the project or by an earlier label of ``labels``) is dropped and reported. Linear in the
+    number of labels: the codebook is read once and written in the same session.
     """
     report = MergeReport()
-    current = project.labels()
     with project._session(write=True) as s:
-        fresh = current == list(DEFAULT_LABELS) and not s.scalar(select(func.count(Annotation.id)))
+        rows = list(s.scalars(select(Label).options(selectinload(Label.attributes))
+                              .order_by(Label.position)))
+        fresh = len(rows) == len(DEFAULT_LABELS) and [
+            label_from_row(r) for r in rows] == list(DEFAULT_LABELS) and not s.scalar(
+            select(func.count(Annotation.id)))
         if fresh:
-            s.execute(delete(Label))
-            s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
+            for row in rows:
+                s.delete(row)
+            s.flush()
+            rows = []
             report.replaced = True
-            report.added = [label.name for label in labels]
-            return report
-    by_name = {label.name: label for label in current}
-    for label in labels:
-        mine = by_name.get(label.name)
-        if mine is None:
-            shortcut = label.shortcut
-            owner = next((x.name for x in project.labels() if shortcut and x.shortcut == shortcut),
-                         None)
-            if owner:
-                report.conflicts.append(f"{label.name!r}: shortcut {shortcut} is used by "
-                                        f"{owner!r}; added without a shortcut")
-                shortcut = None
-            add_label(project, replace(label, shortcut=shortcut))
-            report.added.append(label.name)
-            continue
-        merged, notes = _merge_attributes(mine, label)
-        report.conflicts.extend(notes)
-        if merged != mine.attributes:
-            set_attributes(project, mine.name, merged)
-            report.extended.append(label.name)
-        if label.color != mine.color or (label.shortcut or None) != (mine.shortcut or None):
-            report.conflicts.append(f"{label.name!r}: colour/shortcut differ; kept the project's")
+        by_name = {row.name: row for row in rows}
+        shortcuts = {row.shortcut: row.name for row in rows if row.shortcut}
+        ids = _IdSource(s)
+        for label in labels:
+            name = label.name.strip()
+            row = by_name.get(name)
+            if row is None:
+                shortcut = label.shortcut or None
+                if shortcut in shortcuts:
+                    report.conflicts.append(f"{name!r}: shortcut {shortcut} is used by "
+                                            f"{shortcuts[shortcut]!r}; added without a shortcut")
+                    shortcut = None
+                if shortcut:
+                    shortcuts[shortcut] = name
+                row = ids.number(label_to_row(replace(label, name=name, shortcut=shortcut),
+                                              len(by_name)))
+                s.add(row)
+                by_name[name] = row
+                report.added.append(name)
+                continue
+            mine = label_from_row(row)
+            merged, notes = _merge_attributes(mine, label)
+            report.conflicts.extend(notes)
+            if merged != mine.attributes:
+                _extend_attributes(row, mine.attributes, merged, ids)
+                report.extended.append(name)
+            if label.color != mine.color or (label.shortcut or None) != (mine.shortcut or None):
+                report.conflicts.append(f"{name!r}: colour/shortcut differ; kept the project's")
     return report
+
+
+def unmerge_labels(project: Project, before: Sequence[LabelDef], report: MergeReport) -> None:
+    """Undo :func:`merge_labels` (``before``: the codebook as it was), in one transaction."""
+    with project._session(write=True) as s:
+        rows = list(s.scalars(select(Label).options(selectinload(Label.attributes))))
+        added = set(report.added) if not report.replaced else {row.name for row in rows}
+        doomed = [row.id for row in rows if row.name in added]
+        for chunk in range(0, len(doomed), 500):  # annotations made with them since, if any
+            s.execute(delete(Annotation).where(Annotation.label_id.in_(doomed[chunk:chunk + 500])))
+        extended = {label.name: label for label in before if label.name in report.extended}
+        for row in rows:
+            if row.name in added:
+                s.delete(row)
+            elif row.name in extended:
+                row.attributes.clear()
+        s.flush()
+        if report.replaced:
+            s.add_all(label_to_row(label, i) for i, label in enumerate(before))
+            return
+        for row in rows:
+            if row.name in extended:
+                row.attributes.extend(attribute_to_row(a, i)
+                                      for i, a in enumerate(extended[row.name].attributes))
+
+
+class _IdSource:
+    """Primary keys handed out in advance, so the session inserts new rows in batches (a row
+    whose key the database picks is inserted alone, to read the key back)."""
+
+    def __init__(self, s: Session) -> None:
+        self.label = (s.scalar(select(func.max(Label.id))) or 0) + 1
+        self.attribute = (s.scalar(select(func.max(LabelAttribute.id))) or 0) + 1
+
+    def number(self, row: Label) -> Label:
+        row.id, self.label = self.label, self.label + 1
+        for attribute in row.attributes:
+            self.attribute_row(attribute)
+        return row
+
+    def attribute_row(self, row: LabelAttribute) -> LabelAttribute:
+        row.id, self.attribute = self.attribute, self.attribute + 1
+        return row
+
+
+def _extend_attributes(row: Label, mine: tuple[AttributeDef, ...],
+                       merged: tuple[AttributeDef, ...], ids: _IdSource) -> None:
+    """Make ``row``'s attribute rows say ``merged``, which only adds attributes and choices to
+    ``mine`` (so no row is deleted and no unique name is reused)."""
+    for attribute_row, attribute in zip(row.attributes, merged, strict=False):
+        if list(attribute.choices) != list(attribute_row.choices):
+            attribute_row.choices = list(attribute.choices)
+    row.attributes.extend(ids.attribute_row(attribute_to_row(a, i))
+                          for i, a in enumerate(merged) if i >= len(mine))
 
 
 def _merge_attributes(mine: LabelDef,
