@@ -92,14 +92,14 @@ def test_descriptions_are_cleaned_like_imports(used: Path, tmp_path: Path) -> No
 def test_an_error_midway_leaves_nothing_half_imported(
     used: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = codebook.label_to_row
+    real = codebook._merge_attributes
 
-    def failing(label: LabelDef, position: int):  # type: ignore[no-untyped-def]
-        if label.name == "C":
+    def failing(mine: LabelDef, theirs: LabelDef):  # type: ignore[no-untyped-def]
+        if mine.name == "Claim":  # after A, B and C were taken in
             raise OSError(28, "No space left on device")
-        return real(label, position)
+        return real(mine, theirs)
 
-    monkeypatch.setattr(codebook, "label_to_row", failing)
+    monkeypatch.setattr(codebook, "_merge_attributes", failing)
     labels = [
         LabelDef("A", "#112233"),
         LabelDef("B", "#112233"),
@@ -178,3 +178,45 @@ def test_undoing_a_merge_restores_the_codebook_in_one_transaction(used: Path) ->
         assert report.added == ["New"] and report.extended == ["Claim"]
         codebook.unmerge_labels(project, before, report)
         assert project.labels() == before
+
+
+def test_the_codebook_reads_as_it_does_through_the_orm(project: Project) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from annotator.store.convert import label_from_row
+    from annotator.store.models import Label
+
+    kinds = AttributeKind
+    labels = [
+        LabelDef(
+            "N",
+            "#112233",
+            "7",
+            "d",
+            (
+                AttributeDef("n", kinds.NUMBER, default=3),
+                AttributeDef("f", kinds.NUMBER, default=2.5),
+                AttributeDef("b", kinds.BOOLEAN, default=True),
+                AttributeDef("t", default="1"),
+                AttributeDef("c", kinds.CHOICE, ("x", "y"), True, "x"),
+                AttributeDef("z"),
+            ),
+        ),
+        LabelDef("Plain", "#aabbcc"),
+    ]
+    assert codebook.merge_labels(project, labels).replaced
+    with project._session() as s:
+        rows = s.scalars(
+            select(Label).options(selectinload(Label.attributes)).order_by(Label.position)
+        )
+        through_orm = [label_from_row(row) for row in rows]
+    assert project.labels() == through_orm == labels
+
+
+def test_undoing_a_merge_into_a_fresh_project_brings_the_defaults_back(project: Project) -> None:
+    before = project.labels()
+    report = codebook.merge_labels(project, [LabelDef("Only", "#112233", "1")])
+    assert report.replaced and [label.name for label in project.labels()] == ["Only"]
+    codebook.unmerge_labels(project, before, report)
+    assert project.labels() == list(DEFAULT_LABELS)

@@ -31,6 +31,7 @@ class AppContext:
     undo_stack: QUndoStack
     events: ProjectEvents = field(default_factory=ProjectEvents)
     _labels: list[LabelDef] | None = None
+    _by_name: dict[str, LabelDef] = field(default_factory=dict)
 
     @property
     def annotator_name(self) -> str:
@@ -39,13 +40,16 @@ class AppContext:
     def labels(self) -> list[LabelDef]:
         if self._labels is None:
             self._labels = self.project.labels()
+            self._by_name = {label.name: label for label in self._labels}
         return self._labels
 
     def label(self, name: str) -> LabelDef | None:
-        return next((label for label in self.labels() if label.name == name), None)
+        self.labels()
+        return self._by_name.get(name)
 
     def labels_did_change(self, annotations_affected: bool = False) -> None:
         self._labels = None
+        self._by_name = {}
         self.events.labels_changed.emit(annotations_affected)
 
     def announce(self, document_id: str, removed: list[Annotation],

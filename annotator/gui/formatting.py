@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -29,7 +30,9 @@ def excerpt(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+@cache
 def swatch(color: str, size: int = 14) -> QIcon:
+    """A rounded square of ``color`` (one icon per colour, shared: codebooks reuse a few)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)

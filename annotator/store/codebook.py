@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.labels import DEFAULT_LABELS, AttributeDef, AttributeKind, LabelDef
@@ -21,7 +21,7 @@ from annotator.store.convert import (
     label_to_row,
 )
 from annotator.store.models import Annotation, Label, LabelAttribute
-from annotator.store.project import Project
+from annotator.store.project import Project, read_codebook
 
 
 class CodebookError(ValueError):
@@ -195,29 +195,27 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
     A fresh project (the default codebook, no annotations) takes ``labels`` as they are.
     Otherwise new labels are appended, existing ones gain missing attributes and choices, and
     every difference that is not merged is reported as a conflict. A shortcut already taken (by
-    the project or by an earlier label of ``labels``) is dropped and reported. Linear in the
-    number of labels: the codebook is read once and written in the same session.
+    the project or by an earlier label of ``labels``) is dropped and reported.
+
+    Linear in the number of labels: the codebook is read once (:func:`read_codebook`) and the
+    changes are written as a few bulk statements.
     """
     report = MergeReport()
     with project._session(write=True) as s:
-        rows = list(s.scalars(select(Label).options(selectinload(Label.attributes))
-                              .order_by(Label.position)))
-        fresh = len(rows) == len(DEFAULT_LABELS) and [
-            label_from_row(r) for r in rows] == list(DEFAULT_LABELS) and not s.scalar(
-            select(func.count(Annotation.id)))
-        if fresh:
-            for row in rows:
-                s.delete(row)
-            s.flush()
-            rows = []
+        current = read_codebook(s.connection())
+        if [label for _, label, _ in current] == list(DEFAULT_LABELS) and not s.scalar(
+                select(func.count(Annotation.id))):
+            s.execute(delete(Label))  # their attributes go with them (ON DELETE CASCADE)
+            current = []
             report.replaced = True
-        by_name = {row.name: row for row in rows}
-        shortcuts = {row.shortcut: row.name for row in rows if row.shortcut}
-        ids = _IdSource(s)
+        by_name = {label.name: (label_id, label, ids) for label_id, label, ids in current}
+        shortcuts = {label.shortcut: label.name for _, label, _ in current if label.shortcut}
+        rows = _NewRows(s, len(current))
+        choices: list[dict[str, Any]] = []
         for label in labels:
             name = label.name.strip()
-            row = by_name.get(name)
-            if row is None:
+            found = by_name.get(name)
+            if found is None:
                 shortcut = label.shortcut or None
                 if shortcut in shortcuts:
                     report.conflicts.append(f"{name!r}: shortcut {shortcut} is used by "
@@ -225,75 +223,97 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
                     shortcut = None
                 if shortcut:
                     shortcuts[shortcut] = name
-                row = ids.number(label_to_row(replace(label, name=name, shortcut=shortcut),
-                                              len(by_name)))
-                s.add(row)
-                by_name[name] = row
+                added = replace(label, name=name, shortcut=shortcut)
+                by_name[name] = (rows.label(added), added, {})
                 report.added.append(name)
                 continue
-            mine = label_from_row(row)
+            label_id, mine, attribute_ids = found
             merged, notes = _merge_attributes(mine, label)
             report.conflicts.extend(notes)
             if merged != mine.attributes:
-                _extend_attributes(row, mine.attributes, merged, ids)
+                for position, attribute in enumerate(merged):
+                    if position >= len(mine.attributes):
+                        rows.attribute(label_id, attribute, position)
+                    elif attribute.choices != mine.attributes[position].choices:
+                        choices.append({"id": attribute_ids[attribute.name],
+                                        "choices": list(attribute.choices)})
                 report.extended.append(name)
             if label.color != mine.color or (label.shortcut or None) != (mine.shortcut or None):
                 report.conflicts.append(f"{name!r}: colour/shortcut differ; kept the project's")
+        rows.write()
+        if choices:
+            s.execute(update(LabelAttribute), choices)  # bulk UPDATE by primary key
     return report
 
 
 def unmerge_labels(project: Project, before: Sequence[LabelDef], report: MergeReport) -> None:
     """Undo :func:`merge_labels` (``before``: the codebook as it was), in one transaction."""
     with project._session(write=True) as s:
-        rows = list(s.scalars(select(Label).options(selectinload(Label.attributes))))
-        added = set(report.added) if not report.replaced else {row.name for row in rows}
-        doomed = [row.id for row in rows if row.name in added]
-        for chunk in range(0, len(doomed), 500):  # annotations made with them since, if any
-            s.execute(delete(Annotation).where(Annotation.label_id.in_(doomed[chunk:chunk + 500])))
-        extended = {label.name: label for label in before if label.name in report.extended}
-        for row in rows:
-            if row.name in added:
-                s.delete(row)
-            elif row.name in extended:
-                row.attributes.clear()
-        s.flush()
+        current = read_codebook(s.connection())
+        earlier = {label.name: label for label in before}
         if report.replaced:
-            s.add_all(label_to_row(label, i) for i, label in enumerate(before))
-            return
-        for row in rows:
-            if row.name in extended:
-                row.attributes.extend(attribute_to_row(a, i)
-                                      for i, a in enumerate(extended[row.name].attributes))
+            removed, stripped = [label_id for label_id, _, _ in current], []
+        else:
+            added, extended = set(report.added), set(report.extended)
+            removed = [label_id for label_id, label, _ in current if label.name in added]
+            stripped = [(label_id, earlier[label.name]) for label_id, label, _ in current
+                        if label.name in extended and label.name in earlier]
+        for chunk in _chunks(removed):
+            # annotations made with an added label since, if any, go with it (as on delete)
+            s.execute(delete(Annotation).where(Annotation.label_id.in_(chunk)))
+            s.execute(delete(Label).where(Label.id.in_(chunk)))
+        for chunk in _chunks([label_id for label_id, _ in stripped]):
+            s.execute(delete(LabelAttribute).where(LabelAttribute.label_id.in_(chunk)))
+        rows = _NewRows(s, 0)
+        if report.replaced:
+            for label in before:
+                rows.label(label)
+        for label_id, label in stripped:
+            for position, attribute in enumerate(label.attributes):
+                rows.attribute(label_id, attribute, position)
+        rows.write()
 
 
-class _IdSource:
-    """Primary keys handed out in advance, so the session inserts new rows in batches (a row
-    whose key the database picks is inserted alone, to read the key back)."""
-
-    def __init__(self, s: Session) -> None:
-        self.label = (s.scalar(select(func.max(Label.id))) or 0) + 1
-        self.attribute = (s.scalar(select(func.max(LabelAttribute.id))) or 0) + 1
-
-    def number(self, row: Label) -> Label:
-        row.id, self.label = self.label, self.label + 1
-        for attribute in row.attributes:
-            self.attribute_row(attribute)
-        return row
-
-    def attribute_row(self, row: LabelAttribute) -> LabelAttribute:
-        row.id, self.attribute = self.attribute, self.attribute + 1
-        return row
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """``ids`` in pieces small enough for one statement's bound parameters."""
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
-def _extend_attributes(row: Label, mine: tuple[AttributeDef, ...],
-                       merged: tuple[AttributeDef, ...], ids: _IdSource) -> None:
-    """Make ``row``'s attribute rows say ``merged``, which only adds attributes and choices to
-    ``mine`` (so no row is deleted and no unique name is reused)."""
-    for attribute_row, attribute in zip(row.attributes, merged, strict=False):
-        if list(attribute.choices) != list(attribute_row.choices):
-            attribute_row.choices = list(attribute.choices)
-    row.attributes.extend(ids.attribute_row(attribute_to_row(a, i))
-                          for i, a in enumerate(merged) if i >= len(mine))
+class _NewRows:
+    """Label and attribute rows to insert, with their keys handed out in advance, so that each
+    table gets one bulk INSERT (executemany) however many labels there are."""
+
+    def __init__(self, s: Session, position: int) -> None:
+        self.s = s
+        self.position = position
+        self.next_label = (s.scalar(select(func.max(Label.id))) or 0) + 1
+        self.next_attribute = (s.scalar(select(func.max(LabelAttribute.id))) or 0) + 1
+        self.labels: list[dict[str, Any]] = []
+        self.attributes: list[dict[str, Any]] = []
+
+    def label(self, label: LabelDef) -> int:
+        label_id, self.next_label = self.next_label, self.next_label + 1
+        self.labels.append({"id": label_id, "name": label.name, "color": label.color,
+                            "shortcut": label.shortcut or None,
+                            "description": label.description, "position": self.position})
+        self.position += 1
+        for position, attribute in enumerate(label.attributes):
+            self.attribute(label_id, attribute, position)
+        return label_id
+
+    def attribute(self, label_id: int, attribute: AttributeDef, position: int) -> None:
+        self.attributes.append({
+            "id": self.next_attribute, "label_id": label_id, "name": attribute.name,
+            "kind": attribute.kind.value, "choices": list(attribute.choices),
+            "required": attribute.required, "default": attribute.default,
+            "position": position})
+        self.next_attribute += 1
+
+    def write(self) -> None:
+        if self.labels:
+            self.s.execute(insert(Label), self.labels)
+        if self.attributes:
+            self.s.execute(insert(LabelAttribute), self.attributes)
 
 
 def _merge_attributes(mine: LabelDef,
