@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.labels import DEFAULT_LABELS, AttributeDef, AttributeKind, LabelDef
@@ -235,14 +235,16 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
                     if position >= len(mine.attributes):
                         rows.attribute(label_id, attribute, position)
                     elif attribute.choices != mine.attributes[position].choices:
-                        choices.append({"id": attribute_ids[attribute.name],
-                                        "choices": list(attribute.choices)})
+                        choices.append({"attribute": attribute_ids[attribute.name],
+                                        "new_choices": list(attribute.choices)})
                 report.extended.append(name)
             if label.color != mine.color or (label.shortcut or None) != (mine.shortcut or None):
                 report.conflicts.append(f"{name!r}: colour/shortcut differ; kept the project's")
         rows.write()
         if choices:
-            s.execute(update(LabelAttribute), choices)  # bulk UPDATE by primary key
+            table = LabelAttribute.__table__
+            s.execute(update(table).where(table.c.id == bindparam("attribute"))
+                      .values(choices=bindparam("new_choices")), choices)
     return report
 
 
@@ -310,10 +312,11 @@ class _NewRows:
         self.next_attribute += 1
 
     def write(self) -> None:
+        # Core statements on the tables: executemany, without the ORM's per-row bookkeeping.
         if self.labels:
-            self.s.execute(insert(Label), self.labels)
+            self.s.execute(insert(Label.__table__), self.labels)
         if self.attributes:
-            self.s.execute(insert(LabelAttribute), self.attributes)
+            self.s.execute(insert(LabelAttribute.__table__), self.attributes)
 
 
 def _merge_attributes(mine: LabelDef,

@@ -348,10 +348,10 @@ def read_codebook(connection: Connection) -> list[tuple[int, LabelDef, dict[str,
             parsed[raw] = _json_column(raw)
         return parsed[raw]
 
-    for attribute_id, label_id, name, kind, choices, required, default in \
-            connection.exec_driver_sql(
-                'SELECT id, label_id, name, kind, choices, required, "default" '
-                "FROM label_attributes ORDER BY label_id, position").fetchall():
+    cursor = connection.connection.driver_connection.cursor()  # sqlite3's own: no row objects
+    for attribute_id, label_id, name, kind, choices, required, default in cursor.execute(
+            'SELECT id, label_id, name, kind, choices, required, "default" '
+            "FROM label_attributes ORDER BY label_id, position").fetchall():
         shared = value(default)  # a list or object default gets its own copy
         attributes.setdefault(label_id, []).append(AttributeDef(
             name, AttributeKind(kind), tuple(value(choices) or ()), bool(required),
@@ -360,7 +360,7 @@ def read_codebook(connection: Connection) -> list[tuple[int, LabelDef, dict[str,
     return [(label_id, LabelDef(name, color, shortcut, description or "",
                                 tuple(attributes.get(label_id, ()))),
              attribute_ids.get(label_id, {}))
-            for label_id, name, color, shortcut, description in connection.exec_driver_sql(
+            for label_id, name, color, shortcut, description in cursor.execute(
                 "SELECT id, name, color, shortcut, description FROM labels ORDER BY position"
             ).fetchall()]
 
