@@ -1,5 +1,6 @@
 """Build a demo project from the sample article and render docs/screenshot.png (the main
-window) and docs/codebook.png (Edit -> Codebook) offscreen.
+window), docs/codebook.png (Edit -> Codebook) and docs/many-labels.png (a codebook of 10,000
+labels: the label bar's "All labels…" chooser, filtered) offscreen.
 
 Run with `make screenshot`.
 """
@@ -74,6 +75,42 @@ def codebook_screenshot(project_path: Path, out: Path, settings_file: Path) -> N
         window.close()
 
 
+def many_labels_screenshot(project_path: Path, out: Path, settings_file: Path,
+                           count: int = 10_000) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.core.labels import PALETTE, LabelDef
+    from annotator.gui.context import AppContext
+    from annotator.gui.main_window import MainWindow
+    from annotator.store import codebook
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    with Project.open(project_path) as project:
+        codebook.merge_labels(project, [LabelDef(f"Topic {n:05d}", PALETTE[n % len(PALETTE)])
+                                        for n in range(count)])
+        window = MainWindow(AppContext(project, settings, QUndoStack()))
+        window.resize(1200, 640)
+        window.show()
+        chooser = window.label_bar.chooser()
+        chooser.show()
+        chooser.filter.setText("topic 042")
+        chooser.move(window.mapToGlobal(window.label_bar.more.geometry().bottomLeft()))
+        app.processEvents()
+        image = window.grab()
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter(image)
+        painter.drawPixmap(window.label_bar.more.geometry().bottomLeft()
+                           + window.label_bar.geometry().topLeft(), chooser.grab())
+        painter.end()
+        image.save(str(out))
+        chooser.close()
+        window.close()
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
     with tempfile.TemporaryDirectory() as folder:
@@ -81,4 +118,6 @@ if __name__ == "__main__":
         build(demo)
         status = main(["--screenshot", str(out), str(demo)])
         codebook_screenshot(demo, out.with_name("codebook.png"), Path(folder) / "settings.ini")
+        many_labels_screenshot(demo, out.with_name("many-labels.png"),
+                               Path(folder) / "settings.ini")
         sys.exit(status)
