@@ -8,11 +8,11 @@ measures every row for its width.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QListView, QWidget
 
 from annotator.core.labels import LabelDef
 from annotator.gui.formatting import swatch
@@ -32,8 +32,14 @@ class LabelListModel(QAbstractListModel):
         all_row: str | None = None,
         with_counts: bool = False,
         icons: bool = True,
+        text: Callable[[LabelDef, int], str] | None = None,
+        tip: Callable[[LabelDef, int], str] | None = None,
     ) -> None:
+        """``text``/``tip``: a row's text and tooltip from its label and count, instead of the
+        name (with the count in brackets when ``with_counts``) and the description."""
         super().__init__(parent)
+        self._text = text
+        self._tip = tip
         self.labels: list[LabelDef] = []
         self._rows: dict[str, int] = {}
         self._all_row = all_row
@@ -74,6 +80,10 @@ class LabelListModel(QAbstractListModel):
                 return f"{self._all_row} ({self._total})" if self._with_counts else self._all_row
             return "" if role == NAME_ROLE else None
         label = self.labels[row]
+        if role == Qt.ItemDataRole.DisplayRole and self._text is not None:
+            return self._text(label, self._counts.get(label.name, 0))
+        if role == Qt.ItemDataRole.ToolTipRole and self._tip is not None:
+            return self._tip(label, self._counts.get(label.name, 0))
         if role == Qt.ItemDataRole.DisplayRole:
             if self._with_counts:
                 return f"{label.name} ({self._counts.get(label.name, 0)})"
@@ -87,6 +97,36 @@ class LabelListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return label.description or label.name
         return None
+
+
+class LabelList(QListView):
+    """A list view of a :class:`LabelListModel` with the few ``QListWidget`` calls the codebook
+    dialog makes (``count``, ``currentRow``, ``setCurrentRow``, ``currentRowChanged``)."""
+
+    currentRowChanged = Signal(int)  # noqa: N815 (as QListWidget names it)
+
+    def __init__(self, model: LabelListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setUniformItemSizes(True)
+        self.setModel(model)
+        self.label_model = model
+        self.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.currentRowChanged.emit(current.row())
+        )
+
+    def count(self) -> int:
+        return self.label_model.rowCount()
+
+    def currentRow(self) -> int:  # noqa: N802
+        index = self.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def setCurrentRow(self, row: int) -> None:  # noqa: N802
+        self.setCurrentIndex(self.label_model.index(row, 0) if row >= 0 else QModelIndex())
+
+    def current_name(self) -> str | None:
+        index = self.currentIndex()
+        return index.data(NAME_ROLE) if index.isValid() else None
 
 
 def label_combo(combo: QComboBox, model: LabelListModel, characters: int = 18) -> None:
