@@ -197,6 +197,8 @@ def test_the_export_dialog_refuses_the_open_project(
     from annotator.gui.export_dialog import ExportDialog
 
     warnings: list[str] = []
+    exported: list[object] = []  # the success message, which must not come
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: exported.append(a))
     monkeypatch.setattr(
         QMessageBox, "warning", lambda _parent, _title, text, *a: warnings.append(text)
     )
@@ -206,10 +208,35 @@ def test_the_export_dialog_refuses_the_open_project(
     dialog.format.setCurrentIndex(dialog.format.findData("csv"))
     dialog.target.setText(str(path))
     dialog.export()
-    assert len(warnings) == 1 and "is the open project" in warnings[0]
+    assert len(warnings) == 1 and "is the open project" in warnings[0] and not exported
     assert dialog.isVisible() or dialog.result() == 0
     assert (path.stat().st_ino, window.ctx.project.annotation_counts()) == before
 
 
 def test_every_folder_format_is_covered() -> None:
     assert [f.name for f in EXPORT_FORMATS.values() if not f.extension] == ["brat"]
+
+
+def test_the_export_dialog_refuses_a_folder_of_articles_for_brat(
+    window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.gui.export_dialog import ExportDialog
+
+    warnings: list[str] = []
+    exported: list[object] = []  # the success message, which must not come
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: exported.append(a))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, _title, text, *a: warnings.append(text)
+    )
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "interview-notes.txt").write_text("my notes", encoding="utf-8")
+    dialog = ExportDialog(window.ctx, window)
+    dialog.format.setCurrentIndex(dialog.format.findData("brat"))
+    dialog.target.setText(str(articles))
+    dialog.export()
+    assert len(warnings) == 1 and "the folder is not empty" in warnings[0] and not exported
+    assert [p.name for p in articles.iterdir()] == ["interview-notes.txt"]
+    assert (articles / "interview-notes.txt").read_text(encoding="utf-8") == "my notes"
