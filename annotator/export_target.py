@@ -29,11 +29,15 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 
 def protected_paths(project: Path) -> dict[Path, str]:
-    """The paths an export of ``project`` must not touch, each with what it is."""
-    protected = {project: "the open project"}
-    for suffix in COMPANIONS:
-        protected[project.with_name(project.name + suffix)] = f"the open project's {suffix} file"
-    protected[backups.folder(project)] = BACKUPS
+    """The paths an export of ``project`` must not touch, each with what it is (beside the
+    name it was opened by and, when that is a link, beside the real file, where SQLite keeps
+    its companions)."""
+    protected: dict[Path, str] = {}
+    for where in dict.fromkeys((project, project.resolve())):
+        protected[where] = "the open project"
+        for suffix in COMPANIONS:
+            protected[where.with_name(where.name + suffix)] = f"the open project's {suffix} file"
+        protected[backups.folder(where)] = BACKUPS
     return protected
 
 

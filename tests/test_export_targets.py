@@ -240,3 +240,18 @@ def test_the_export_dialog_refuses_a_folder_of_articles_for_brat(
     assert len(warnings) == 1 and "the folder is not empty" in warnings[0] and not exported
     assert [p.name for p in articles.iterdir()] == ["interview-notes.txt"]
     assert (articles / "interview-notes.txt").read_text(encoding="utf-8") == "my notes"
+
+
+def test_a_project_opened_through_a_link_is_protected_where_it_really_is(
+    rich_path: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = elsewhere / "link.annot"
+    link.symlink_to(rich_path)
+    with Project.open(link) as project:
+        project.documents()
+        for target in (rich_path, rich_path.with_name(rich_path.name + "-wal")):
+            with pytest.raises(AnnotatorError, match="the open project"):
+                export(project, "csv", target)
+    _still_whole(rich_path)
