@@ -28,11 +28,17 @@ IMPORT_TARGET = Target(max_ratio=10, max_value=5_000)
 
 def codebook_of(count: int, prefix: str = "Topic") -> list[LabelDef]:
     """``count`` labels, each with a choice attribute, in the palette's colours."""
-    return [LabelDef(f"{prefix} {n:06d}", PALETTE[n % len(PALETTE)],
-                     description=f"A topic of the coding scheme, number {n}.",
-                     attributes=(AttributeDef("strength", AttributeKind.CHOICE,
-                                              ("weak", "moderate", "strong")),))
-            for n in range(count)]
+    return [
+        LabelDef(
+            f"{prefix} {n:06d}",
+            PALETTE[n % len(PALETTE)],
+            description=f"A topic of the coding scheme, number {n}.",
+            attributes=(
+                AttributeDef("strength", AttributeKind.CHOICE, ("weak", "moderate", "strong")),
+            ),
+        )
+        for n in range(count)
+    ]
 
 
 def _used_project(ws: Workspace, size: Size) -> Path:
@@ -54,10 +60,17 @@ def run_open(ws: Workspace, size: Size, repeat: int) -> list[Row]:
     for _ in range(repeat):
         app_ms.append(open_app(ws, many)[0])
         bare_ms.append(open_app(ws, small)[0])
-    return [Row(f"open the window with {count:,} labels", "a 20 KB article", repeat,
-                median(app_ms),
-                baseline=median(bare_ms), target=OPEN_TARGET,
-                note="baseline: the same project with its 4 default labels")]
+    return [
+        Row(
+            f"open the window with {count:,} labels",
+            "a 20 KB article",
+            repeat,
+            median(app_ms),
+            baseline=median(bare_ms),
+            target=OPEN_TARGET,
+            note="baseline: the same project with its 4 default labels",
+        )
+    ]
 
 
 def _bare_insert(target: Path, labels: list[LabelDef]) -> float:
@@ -66,18 +79,27 @@ def _bare_insert(target: Path, labels: list[LabelDef]) -> float:
     try:
         first = connection.execute("SELECT coalesce(max(id), 0) + 1 FROM labels").fetchone()[0]
         position = connection.execute("SELECT count(*) FROM labels").fetchone()[0]
-        rows = [(first + n, label.name, label.color, None, label.description, position + n)
-                for n, label in enumerate(labels)]
-        attributes = [(first + n, "strength", "choice", '["weak", "moderate", "strong"]', 0,
-                       None, 0) for n in range(len(labels))]
+        rows = [
+            (first + n, label.name, label.color, None, label.description, position + n)
+            for n, label in enumerate(labels)
+        ]
+        attributes = [
+            (first + n, "strength", "choice", '["weak", "moderate", "strong"]', 0, None, 0)
+            for n in range(len(labels))
+        ]
 
         def insert() -> None:
             connection.execute("BEGIN IMMEDIATE")
-            connection.executemany("INSERT INTO labels (id, name, color, shortcut, description, "
-                                   "position) VALUES (?, ?, ?, ?, ?, ?)", rows)
             connection.executemany(
-                'INSERT INTO label_attributes (label_id, name, kind, choices, required, '
-                '"default", position) VALUES (?, ?, ?, ?, ?, ?, ?)', attributes)
+                "INSERT INTO labels (id, name, color, shortcut, description, "
+                "position) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            connection.executemany(
+                "INSERT INTO label_attributes (label_id, name, kind, choices, required, "
+                '"default", position) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                attributes,
+            )
             connection.execute("COMMIT")
 
         return elapsed_ms(insert)
@@ -103,9 +125,17 @@ def run_import(ws: Workspace, size: Size, repeat: int) -> list[Row]:
         if n:  # the first of each is a warm-up
             app_ms.append(app)
             bare_ms.append(bare)
-    return [Row(f"labels --import of {count:,} labels (merge_labels)", "into a project in use",
-                repeat, median(app_ms), baseline=median(bare_ms), target=IMPORT_TARGET,
-                note="baseline: sqlite3 executemany of the same label and attribute rows")]
+    return [
+        Row(
+            f"labels --import of {count:,} labels (merge_labels)",
+            "into a project in use",
+            repeat,
+            median(app_ms),
+            baseline=median(bare_ms),
+            target=IMPORT_TARGET,
+            note="baseline: sqlite3 executemany of the same label and attribute rows",
+        )
+    ]
 
 
 SCENARIOS = [
