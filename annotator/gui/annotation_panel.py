@@ -35,8 +35,11 @@ def _sort_key(a: Annotation) -> tuple[int, int, str]:
 
 
 def describe_attributes(a: Annotation) -> str:
-    return "; ".join(f"{key}: {show_value(value)}" for key, value in a.attributes.items()
-                     if value not in (None, ""))
+    return "; ".join(
+        f"{key}: {show_value(value)}"
+        for key, value in a.attributes.items()
+        if value not in (None, "")
+    )
 
 
 class AnnotationModel(RowsModel):
@@ -139,8 +142,9 @@ class AnnotationPanel(QWidget):
         self.proxy = LabelFilter()
         self.proxy.setSourceModel(self.model)
         self.label_filter = QComboBox()
-        self.filter_model = LabelListModel(self, all_row="All labels", with_counts=True,
-                                           icons=False)
+        self.filter_model = LabelListModel(
+            self, all_row="All labels", with_counts=True, icons=False
+        )
         label_combo(self.label_filter, self.filter_model, 20)
         self._labels_shown: list | None = None
         self.label_filter.currentIndexChanged.connect(self._filter_changed)
@@ -198,8 +202,11 @@ class AnnotationPanel(QWidget):
         counts = self.model.counts
         self.filter_model.set_counts(counts, len(self.model.rows))
         parts = [f"{n} {name}" for name, n in counts.most_common() if n]
-        self.summary.setText(", ".join(parts) if parts else "No annotations yet: select text "
-                             "and press a label's key.")
+        self.summary.setText(
+            ", ".join(parts)
+            if parts
+            else "No annotations yet: select text and press a label's key."
+        )
 
     def _filter_changed(self) -> None:
         self.proxy.set_label(self.label_filter.currentData() or ALL_LABELS)
@@ -251,5 +258,6 @@ class AnnotationPanel(QWidget):
         self.view.setCurrentIndex(self.proxy.index(max(0, min(count - 1, row)), 0))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.annotation_selected.emit(current.data(Qt.ItemDataRole.UserRole)
-                                      if current.isValid() else "")
+        self.annotation_selected.emit(
+            current.data(Qt.ItemDataRole.UserRole) if current.isValid() else ""
+        )

@@ -31,8 +31,12 @@ UNSET = ""
 
 
 class AttributeEditor(QWidget):
-    def __init__(self, ctx: AppContext, selection_text: Callable[[], str | None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        selection_text: Callable[[], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.selection_text = selection_text
@@ -80,8 +84,9 @@ class AttributeEditor(QWidget):
     # -- showing -------------------------------------------------------------------------------
 
     def show_annotation(self, annotation: Annotation | None) -> None:
-        leaving = self.annotation is not None and (annotation is None
-                                                   or annotation.id != self.annotation.id)
+        leaving = self.annotation is not None and (
+            annotation is None or annotation.id != self.annotation.id
+        )
         if leaving:
             self._note_done()
         self.annotation = annotation
@@ -93,8 +98,9 @@ class AttributeEditor(QWidget):
             self._clear_form()
             return
         quoted = escape_html(excerpt(annotation.text, 120))
-        self.heading.setText(f"<b>“{quoted}”</b><br><small>characters "
-                             f"{annotation.start}–{annotation.end}</small>")
+        self.heading.setText(
+            f"<b>“{quoted}”</b><br><small>characters {annotation.start}–{annotation.end}</small>"
+        )
         labels = self.ctx.labels()
         if labels is not self._labels_shown:  # the same codebook: no reset per selection
             self.label_model.set_labels(labels)
@@ -128,8 +134,10 @@ class AttributeEditor(QWidget):
             caption = definition.name + (" *" if definition.required else "")
             if not definition.accepts(value):
                 caption += " ⚠"
-                editor.setToolTip(f"{show_value(value)!r} does not fit this attribute's "
-                                  "definition; it is kept until you change it")
+                editor.setToolTip(
+                    f"{show_value(value)!r} does not fit this attribute's "
+                    "definition; it is kept until you change it"
+                )
             self.form.addRow(caption, editor)
         for name, value in annotation.attributes.items():
             if name not in known:  # kept from an older codebook: shown, never dropped
@@ -152,8 +160,13 @@ class AttributeEditor(QWidget):
             case AttributeKind.BOOLEAN:
                 check = QCheckBox()
                 check.setTristate(True)
-                check.setCheckState(Qt.CheckState.PartiallyChecked if value is None else
-                                    Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+                check.setCheckState(
+                    Qt.CheckState.PartiallyChecked
+                    if value is None
+                    else Qt.CheckState.Checked
+                    if value
+                    else Qt.CheckState.Unchecked
+                )
                 check.setToolTip("Partly checked: not set")
                 check.clicked.connect(self._attributes_edited)
                 return check
@@ -203,8 +216,9 @@ class AttributeEditor(QWidget):
     def _note_done(self) -> None:
         self._note_timer.stop()
         if self.annotation is not None and self.note.toPlainText() != self.annotation.note:
-            self.ctx.undo_stack.push(EditAnnotation(self.ctx, self.annotation,
-                                                    note=self.note.toPlainText()))
+            self.ctx.undo_stack.push(
+                EditAnnotation(self.ctx, self.annotation, note=self.note.toPlainText())
+            )
 
     def _fill_from_selection(self, line: QLineEdit) -> None:
         text = self.selection_text()
@@ -217,8 +231,11 @@ class AttributeEditor(QWidget):
             return
         current = self.annotation.id
         replacement = next((a for a in added if a.id == current), None)
-        if replacement is not None and replacement.label == self.annotation.label \
-                and self._values() == replacement.attributes:
+        if (
+            replacement is not None
+            and replacement.label == self.annotation.label
+            and self._values() == replacement.attributes
+        ):
             self.annotation = replacement  # the form already shows these values
             if self.note.toPlainText() != replacement.note and not self.note.hasFocus():
                 self.note.blockSignals(True)

@@ -58,19 +58,26 @@ def check_target(target: Path, folder: bool = False) -> None:
         raise _cannot_write(target, exc) from exc
     if folder:
         if not stat.S_ISDIR(mode):
-            raise AnnotatorError(target, f"is {_kind(mode)}, not a folder; this format writes "
-                                 "a folder of files: choose a new or empty folder")
+            raise AnnotatorError(
+                target,
+                f"is {_kind(mode)}, not a folder; this format writes "
+                "a folder of files: choose a new or empty folder",
+            )
         try:
             inside = next(iter(sorted(p.name for p in target.iterdir())), None)
         except OSError as exc:
             raise _cannot_write(target, exc) from exc
         if inside is not None:
-            raise AnnotatorError(target, f"the folder is not empty (it holds {inside!r}); an "
-                                 "export writes only into a new or empty folder, so that none of "
-                                 "your files is replaced: choose a new or empty folder")
+            raise AnnotatorError(
+                target,
+                f"the folder is not empty (it holds {inside!r}); an "
+                "export writes only into a new or empty folder, so that none of "
+                "your files is replaced: choose a new or empty folder",
+            )
     elif not stat.S_ISREG(mode):
-        raise AnnotatorError(target, f"is {_kind(mode)}; an export replaces only a regular file: "
-                             "choose a file name")
+        raise AnnotatorError(
+            target, f"is {_kind(mode)}; an export replaces only a regular file: choose a file name"
+        )
 
 
 @contextmanager

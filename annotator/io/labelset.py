@@ -24,8 +24,9 @@ def write(path: Path, labels: Sequence[LabelDef]) -> None:
 
 
 def dumps(labels: Sequence[LabelDef]) -> str:
-    body = ",\n  ".join(jsonvalues.dumps(label_to_json(label), ensure_ascii=False)
-                         for label in labels)
+    body = ",\n  ".join(
+        jsonvalues.dumps(label_to_json(label), ensure_ascii=False) for label in labels
+    )
     return f'{{"format": "{FORMAT}", "version": {VERSION},\n "labels": [\n  {body}\n ]\n}}\n'
 
 

@@ -82,8 +82,9 @@ def add_label(project: Project, label: LabelDef, position: int | None = None) ->
         _check_shortcut(s, label.shortcut)
         count = s.scalar(select(func.count(Label.id)))
         position = count if position is None else max(0, min(position, count))
-        s.execute(update(Label).where(Label.position >= position)
-                  .values(position=Label.position + 1))
+        s.execute(
+            update(Label).where(Label.position >= position).values(position=Label.position + 1)
+        )
         s.add(label_to_row(replace(label, name=label.name.strip()), position))
 
 
@@ -124,15 +125,19 @@ def delete_label(project: Project, name: str, move_to: str | None = None) -> Del
         if move_to is not None:
             target = _row(s, move_to)
             deleted.moved_ids = [a.id for a in spans]
-            s.execute(update(Annotation).where(Annotation.label_id == row.id)
-                      .values(label_id=target.id))
+            s.execute(
+                update(Annotation).where(Annotation.label_id == row.id).values(label_id=target.id)
+            )
         else:
             deleted.annotations = [annotation_from_row(a, name) for a in spans]
             s.execute(delete(Annotation).where(Annotation.label_id == row.id))
         s.delete(row)
         s.flush()
-        s.execute(update(Label).where(Label.position > deleted.position)
-                  .values(position=Label.position - 1))
+        s.execute(
+            update(Label)
+            .where(Label.position > deleted.position)
+            .values(position=Label.position - 1)
+        )
         return deleted
 
 
@@ -142,14 +147,18 @@ def restore_label(project: Project, deleted: DeletedLabel) -> None:
     if deleted.moved_ids:
         with project._session(write=True) as s:
             label_id = _row(s, deleted.label.name).id
-            s.execute(update(Annotation).where(Annotation.id.in_(deleted.moved_ids))
-                      .values(label_id=label_id))
+            s.execute(
+                update(Annotation)
+                .where(Annotation.id.in_(deleted.moved_ids))
+                .values(label_id=label_id)
+            )
     if deleted.annotations:
         project.restore_annotations(deleted.annotations)
 
 
-def set_attributes(project: Project, name: str,
-                   attributes: Sequence[AttributeDef]) -> tuple[AttributeDef, ...]:
+def set_attributes(
+    project: Project, name: str, attributes: Sequence[AttributeDef]
+) -> tuple[AttributeDef, ...]:
     """Replace ``name``'s attribute definitions; values already given are kept as they are."""
     names = [a.name.strip() for a in attributes]
     if any(not n for n in names):
@@ -179,8 +188,11 @@ def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
         if attribute is None:
             raise CodebookError(f"{label!r} has no attribute {old!r}")
         if not new or any(a.name == new for a in row.attributes):
-            raise CodebookError(f"{label!r} already has an attribute named {new!r}"
-                                if new else "an attribute needs a name")
+            raise CodebookError(
+                f"{label!r} already has an attribute named {new!r}"
+                if new
+                else "an attribute needs a name"
+            )
         attribute.name = new
         for annotation in s.scalars(select(Annotation).where(Annotation.label_id == row.id)):
             if old in annotation.attributes:
@@ -204,7 +216,8 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
     with project._session(write=True) as s:
         current = read_codebook(s.connection())
         if [label for _, label, _ in current] == list(DEFAULT_LABELS) and not s.scalar(
-                select(func.count(Annotation.id))):
+            select(func.count(Annotation.id))
+        ):
             s.execute(delete(Label))  # their attributes go with them (ON DELETE CASCADE)
             current = []
             report.replaced = True
@@ -218,8 +231,10 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
             if found is None:
                 shortcut = label.shortcut or None
                 if shortcut in shortcuts:
-                    report.conflicts.append(f"{name!r}: shortcut {shortcut} is used by "
-                                            f"{shortcuts[shortcut]!r}; added without a shortcut")
+                    report.conflicts.append(
+                        f"{name!r}: shortcut {shortcut} is used by "
+                        f"{shortcuts[shortcut]!r}; added without a shortcut"
+                    )
                     shortcut = None
                 if shortcut:
                     shortcuts[shortcut] = name
@@ -235,16 +250,24 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
                     if position >= len(mine.attributes):
                         rows.attribute(label_id, attribute, position)
                     elif attribute.choices != mine.attributes[position].choices:
-                        choices.append({"attribute": attribute_ids[attribute.name],
-                                        "new_choices": list(attribute.choices)})
+                        choices.append(
+                            {
+                                "attribute": attribute_ids[attribute.name],
+                                "new_choices": list(attribute.choices),
+                            }
+                        )
                 report.extended.append(name)
             if label.color != mine.color or (label.shortcut or None) != (mine.shortcut or None):
                 report.conflicts.append(f"{name!r}: colour/shortcut differ; kept the project's")
         rows.write()
         if choices:
             table = LabelAttribute.__table__
-            s.execute(update(table).where(table.c.id == bindparam("attribute"))
-                      .values(choices=bindparam("new_choices")), choices)
+            s.execute(
+                update(table)
+                .where(table.c.id == bindparam("attribute"))
+                .values(choices=bindparam("new_choices")),
+                choices,
+            )
     return report
 
 
@@ -258,8 +281,11 @@ def unmerge_labels(project: Project, before: Sequence[LabelDef], report: MergeRe
         else:
             added, extended = set(report.added), set(report.extended)
             removed = [label_id for label_id, label, _ in current if label.name in added]
-            stripped = [(label_id, earlier[label.name]) for label_id, label, _ in current
-                        if label.name in extended and label.name in earlier]
+            stripped = [
+                (label_id, earlier[label.name])
+                for label_id, label, _ in current
+                if label.name in extended and label.name in earlier
+            ]
         for chunk in _chunks(removed):
             # annotations made with an added label since, if any, go with it (as on delete)
             s.execute(delete(Annotation).where(Annotation.label_id.in_(chunk)))
@@ -278,7 +304,7 @@ def unmerge_labels(project: Project, before: Sequence[LabelDef], report: MergeRe
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
     """``ids`` in pieces small enough for one statement's bound parameters."""
-    return [ids[i:i + size] for i in range(0, len(ids), size)]
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 class _NewRows:
@@ -295,20 +321,34 @@ class _NewRows:
 
     def label(self, label: LabelDef) -> int:
         label_id, self.next_label = self.next_label, self.next_label + 1
-        self.labels.append({"id": label_id, "name": label.name, "color": label.color,
-                            "shortcut": label.shortcut or None,
-                            "description": label.description, "position": self.position})
+        self.labels.append(
+            {
+                "id": label_id,
+                "name": label.name,
+                "color": label.color,
+                "shortcut": label.shortcut or None,
+                "description": label.description,
+                "position": self.position,
+            }
+        )
         self.position += 1
         for position, attribute in enumerate(label.attributes):
             self.attribute(label_id, attribute, position)
         return label_id
 
     def attribute(self, label_id: int, attribute: AttributeDef, position: int) -> None:
-        self.attributes.append({
-            "id": self.next_attribute, "label_id": label_id, "name": attribute.name,
-            "kind": attribute.kind.value, "choices": list(attribute.choices),
-            "required": attribute.required, "default": attribute.default,
-            "position": position})
+        self.attributes.append(
+            {
+                "id": self.next_attribute,
+                "label_id": label_id,
+                "name": attribute.name,
+                "kind": attribute.kind.value,
+                "choices": list(attribute.choices),
+                "required": attribute.required,
+                "default": attribute.default,
+                "position": position,
+            }
+        )
         self.next_attribute += 1
 
     def write(self) -> None:
@@ -319,8 +359,9 @@ class _NewRows:
             self.s.execute(insert(LabelAttribute.__table__), self.attributes)
 
 
-def _merge_attributes(mine: LabelDef,
-                      theirs: LabelDef) -> tuple[tuple[AttributeDef, ...], list[str]]:
+def _merge_attributes(
+    mine: LabelDef, theirs: LabelDef
+) -> tuple[tuple[AttributeDef, ...], list[str]]:
     merged = list(mine.attributes)
     notes: list[str] = []
     for attribute in theirs.attributes:
@@ -330,8 +371,10 @@ def _merge_attributes(mine: LabelDef,
             continue
         own = merged[index]
         if own.kind != attribute.kind:
-            notes.append(f"{mine.name!r}: attribute {attribute.name!r} is {attribute.kind} in "
-                         f"the file but {own.kind} here; kept the project's")
+            notes.append(
+                f"{mine.name!r}: attribute {attribute.name!r} is {attribute.kind} in "
+                f"the file but {own.kind} here; kept the project's"
+            )
         elif own.kind is AttributeKind.CHOICE:
             extra = tuple(c for c in attribute.choices if c not in own.choices)
             if extra:

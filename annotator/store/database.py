@@ -69,8 +69,9 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
     else:
         # Pooled: a label keystroke must not pay for opening a connection, running the pragmas
         # and checkpointing the WAL on close; Project.close() disposes of the pool.
-        engine = create_engine("sqlite://", poolclass=QueuePool, pool_size=2, max_overflow=4,
-                               creator=connect)
+        engine = create_engine(
+            "sqlite://", poolclass=QueuePool, pool_size=2, max_overflow=4, creator=connect
+        )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:
