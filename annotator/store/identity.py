@@ -71,5 +71,3 @@ def check(path: Path, expected: FileIdentity) -> None:
             f"the project file was overwritten with {what} while open; the "
             "change was not saved, and nothing more will be saved to it",
         )
-
-
