@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import os
 import sys
 import tempfile
@@ -214,7 +215,7 @@ def _fail(message: str) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from annotator.service import Outcome, import_files, info_lines
+    from annotator.service import ImportOutcome, Outcome, import_files, info_lines
     from annotator.store.project import Project
 
     create = args.command in ("import", "labels", "merge") and not (
@@ -236,10 +237,12 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "import":
             if existed:
                 _backup_before_import(project)
-            outcomes = import_files(project, args.files)
-            for outcome in outcomes:
+
+            def report(_index: int, outcome: ImportOutcome) -> None:  # as each file finishes
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
-                print(f"{outcome.outcome}: {outcome.message}", file=stream)
+                print(f"{outcome.outcome}: {outcome.message}", file=stream, flush=True)
+
+            outcomes = import_files(project, args.files, report)
             failed = any(o.outcome is Outcome.ERROR for o in outcomes)
             return EXIT_SOME_FAILED if failed else EXIT_OK
         if args.command == "merge":
@@ -328,11 +331,11 @@ def _figure(value: float | None, width: int) -> str:
 def labels_command(project: Project, args: argparse.Namespace) -> int:
     from annotator.core.templates import TEMPLATES
     from annotator.io import codebook_files
-    from annotator.service import label_lines
+    from annotator.service import export_labels, label_lines
     from annotator.store.codebook import merge_labels
 
     if args.export:
-        codebook_files.write(args.export, project.labels())
+        export_labels(project, args.export)
         return EXIT_OK
     if args.import_file or args.template:
         labels = (
@@ -468,6 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:  # e.g. standard output on a full disk
         where = f"{exc.filename}: " if exc.filename else ""
+        if exc.errno == errno.ENAMETOOLONG:
+            return _fail(f"{where}the name is too long for the filesystem; choose a shorter name")
         return _fail(f"{where}{exc.strerror or exc}")
     except Exception as exc:  # a bug, not bad input: one line, never a traceback
         if os.environ.get("ANNOTATOR_DEBUG"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +19,7 @@ from annotator.core.model import (
     ImportedDocument,
     timestamp,
 )
+from annotator.export_target import check_export_target
 from annotator.io import codebook_files, native_json
 from annotator.io.detect import read_file
 from annotator.io.registry import (
@@ -52,7 +54,11 @@ class ImportOutcome:
 
 
 def import_file(project: Project, path: Path) -> ImportOutcome:
-    """Import one file in one transaction: all of it, or nothing."""
+    """Import one file in one transaction: all of it, or nothing.
+
+    Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
+    error, so that the rest of a batch is imported and every file reported.
+    """
     try:
         bundle = read_file(path)
         summary = project.import_bundle(bundle)
@@ -60,6 +66,17 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
         return ImportOutcome(path, Outcome.ERROR, str(exc))
     except ValueError as exc:  # a reader produced spans the store refuses
         return ImportOutcome(path, Outcome.ERROR, f"{path}: {exc}")
+    except Exception as exc:
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        detail = next(iter(str(exc).splitlines()), "")[:200]
+        return ImportOutcome(
+            path,
+            Outcome.ERROR,
+            f"{path}: internal error: "
+            f"{type(exc).__name__}: {detail} (a bug in Annotator, please report "
+            "it; nothing of this file was saved)",
+        )
     message = describe_import(path, summary)
     units = sorted(
         {str(d.metadata["positions"]) for d in bundle.documents if d.metadata.get("positions")}
@@ -199,11 +216,26 @@ def export_to(
     annotators: Sequence[str] | None = None,
 ) -> ExportReport:
     """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one); with
-    ``annotators``, only those layers."""
+    ``annotators``, only those layers. A target that is the project itself, its companions or
+    backups, a link, a device or a folder that is not empty is refused
+    (:mod:`annotator.export_target`)."""
     options = options or ExportOptions()
     module = exporter(fmt)
     options.check(EXPORT_FORMATS[fmt])
+    check_export_target(_project_file(project), target, folder=not EXPORT_FORMATS[fmt].extension)
     return module.export(export_data(project, annotators), target, options)
+
+
+def export_labels(project: Project, target: Path) -> None:
+    """Write the codebook in the format the target's extension names (.json, .qdc, .csv,
+    .xml), with the same target check as any export."""
+    check_export_target(_project_file(project), target)
+    codebook_files.write(target, project.labels())
+
+
+def _project_file(project: Project) -> Path | None:
+    """The open project's file, which an export must not overwrite; None on a server."""
+    return None if isinstance(project.path, ServerAddress) else project.path
 
 
 def info_lines(project: Project) -> Iterable[str]:
@@ -261,11 +293,6 @@ def read_label_set(path: Path) -> list[LabelDef]:
     """A codebook file's labels (``annotator labels --import``: label-set JSON, REFI-QDA .qdc,
     Taguette CSV); AnnotatorError if unreadable."""
     return codebook_files.read(path)
-
-
-def write_label_set(path: Path, labels: Sequence[LabelDef]) -> None:
-    """Write a codebook file in the format its extension names (.json, .qdc, .csv, .xml)."""
-    codebook_files.write(path, labels)
 
 
 def save_as(project: Project, target: Path) -> Path:

@@ -34,6 +34,7 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
@@ -91,7 +92,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             dropped += sum(1 for a in item.annotations if a.attributes or a.note)
             line, cut = document_line(item.document, item.annotations, unit)
             widened += cut
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            out.write(jsonvalues.dumps(line, ensure_ascii=False) + "\n")
     notes = []
     if widened:
         notes.append(
@@ -114,11 +115,13 @@ def read(path: Path) -> ImportedBundle:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = jsonvalues.loads(line)
             except json.JSONDecodeError as exc:
                 raise ImportFailed(
                     path, f"line {number} is not valid JSON (column {exc.colno}: {exc.msg})"
                 ) from None
+            except jsonvalues.NotJson as exc:
+                raise ImportFailed(path, f"line {number}: {exc}") from None
             documents.append(_document(item, number))
     if not documents:
         raise ImportFailed(path, "the file holds no documents")
