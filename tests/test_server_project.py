@@ -339,3 +339,47 @@ def test_merge_uploads_and_downloads_with_the_same_verb(
         assert [d.title for d in a.documents()] == [d.title for d in b.documents()]
     assert main(["merge", pg_url, pg_url]) == 1
     assert "is the target project itself" in capsys.readouterr().err
+
+
+def test_roles_set_up_as_the_readme_says_work_together(pg_server: str, pg_url: str) -> None:
+    """The README's paragraph for whoever runs the server: the owner creates the project, a
+    colleague granted access by default privileges writes to it."""
+    from tests.helpers import pg_cluster
+
+    suffix = pg_url.rsplit("_", 1)[1]
+    owner, colleague = f"ann_{suffix}", f"bob_{suffix}"
+    database = f"news_{suffix}"
+    pg_cluster.admin(
+        pg_server,
+        f"CREATE ROLE {owner} LOGIN PASSWORD 'a'",
+        f"CREATE ROLE {colleague} LOGIN PASSWORD 'b'",
+        f"CREATE DATABASE {database} OWNER {owner}",
+    )
+    host = pg_server.split("@", 1)[1]
+    try:
+        with psycopg.connect(f"{pg_server}/{database}", autocommit=True) as connection:
+            for grant in (
+                "SELECT, INSERT, UPDATE, DELETE ON TABLES",
+                "USAGE ON SEQUENCES",
+            ):
+                connection.execute(
+                    f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} GRANT {grant} TO {colleague}"
+                )
+        assert main(["import", f"postgresql://{owner}:a@{host}/{database}", str(SAMPLE)]) == 0
+        with Project.open(f"postgresql://{colleague}:b@{host}/{database}", create=False) as p:
+            assert not p.read_only
+            document = p.documents()[0].id
+            p.add_annotation(document, "Claim", 0, 8, annotator="bob")
+            p.set_document_status(document, model.DocumentStatus.DONE)
+            from annotator.core.labels import LabelDef
+            from annotator.store.codebook import merge_labels
+
+            merge_labels(p, [LabelDef("Person", "#123456")])
+            assert "Person" in [label.name for label in p.labels()]
+    finally:
+        pg_cluster.admin(
+            pg_server,
+            f"DROP DATABASE IF EXISTS {database} WITH (FORCE)",
+            f"DROP ROLE {colleague}",
+            f"DROP ROLE {owner}",
+        )
