@@ -183,3 +183,38 @@ def test_annotator_url_opens_the_server_project(qtbot, isolated, pg_url: str) ->
     parsed = gui_parser().parse_args([pg_url, "--screenshot", str(shot)])
     assert gui_app.run(parsed) == 0
     assert QImage(str(shot)).width() > 800
+
+
+def test_a_lost_server_refuses_the_edit_in_one_line_and_comes_back(
+    qtbot, two_windows, pg_server: str, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import pg_cluster
+
+    ann, bob = two_windows
+    database = pg_url.rsplit("/", 1)[1]
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "annotator.gui.main_window.show_write_failure", lambda _w, error: shown.append(str(error))
+    )
+    pg_cluster.admin(
+        pg_server,
+        f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false',
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE datname = '{database}' AND pid <> pg_backend_pid()",
+    )
+    try:
+        label(bob, 0, 8)
+        assert len(shown) == 1 and "\n" not in shown[0] and "Traceback" not in shown[0]
+        assert shown[0].startswith(f"{pg_url}: ")
+        assert "does not accept connections" in shown[0]
+        assert bob.ctx.undo_stack.count() == 0 and list(bob.reader.annotations()) == []
+        qtbot.waitUntil(
+            lambda: "Live updates paused" in bob.statusBar().currentMessage(), timeout=WAIT_MS
+        )
+    finally:
+        pg_cluster.admin(pg_server, f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+    label(bob, 0, 8)
+    assert bob.ctx.undo_stack.count() == 1
+    (added,) = list(bob.reader.annotations())
+    # ann's window hears again once its listener is back (it re-reads what it shows)
+    qtbot.waitUntil(lambda: ann.reader.annotation(added.id) is not None, timeout=WAIT_MS)

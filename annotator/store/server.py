@@ -201,6 +201,8 @@ def reason(exc: BaseException, address: ServerAddress) -> str:
         return "the server refused the login (this role may not connect to the database)"
     if "does not exist" in lowered and "database" in lowered:
         return f"the server has no database named {address.name!r}"
+    if "not currently accepting connections" in lowered:
+        return "the server does not accept connections to the project now; try again later"
     if isinstance(exc, DBAPIError) and exc.connection_invalidated or _closed(lowered):
         return "the connection to the server was lost; the last change was not saved"
     if "connection refused" in lowered or "timeout" in lowered or "could not translate" in lowered:
