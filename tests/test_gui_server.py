@@ -218,3 +218,20 @@ def test_a_lost_server_refuses_the_edit_in_one_line_and_comes_back(
     (added,) = list(bob.reader.annotations())
     # ann's window hears again once its listener is back (it re-reads what it shows)
     qtbot.waitUntil(lambda: ann.reader.annotation(added.id) is not None, timeout=WAIT_MS)
+
+
+def test_an_upgraded_server_project_says_so_in_the_window(make_window, pg_url: str) -> None:
+    import psycopg
+
+    from annotator.store import schema
+
+    Project.open(pg_url).close()
+    older = str(schema.current_version() - 1)
+    with psycopg.connect(pg_url) as connection:
+        connection.execute(
+            "UPDATE project_meta SET value = %s WHERE key = 'schema_version'", (older,)
+        )
+    with Project.open(pg_url, create=False) as project:
+        window = make_window(project)
+        assert f"upgraded from schema {older}" in window.statusBar().currentMessage()
+        window.close()

@@ -85,6 +85,12 @@ class MainWindow(LabellingMixin, QMainWindow):
             self.actions_by_name["restore_backup"].setEnabled(False)
         #: other people's changes to a project on a server, shown as they happen
         self.server_watch = ServerWatch(self) if ctx.project.on_server else None
+        if ctx.project.migrated_from is not None:
+            self.statusBar().showMessage(
+                f"The project was made by an older Annotator: upgraded from schema "
+                f"{ctx.project.migrated_from} in one transaction.",
+                20000,
+            )
 
     # -- construction --------------------------------------------------------------------------
 
