@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation, Document
-from annotator.io import native_json
+from annotator.core.report import Report, ReportOptions, build_report
+from annotator.io import native_json, report_html
 from annotator.io.detect import read_file
 from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
 from annotator.store.importing import ImportSummary
@@ -129,3 +130,18 @@ def label_lines(project: Project) -> Iterable[str]:
             extra = (" (required)" if a.required else "") + (
                 f" (default {a.default})" if a.default is not None else "")
             yield f"    {a.name} [{a.kind}]{choices}{extra}"
+
+
+def report(project: Project, options: ReportOptions | None = None,
+           agreement: dict[str, Any] | None = None) -> Report:
+    """The report of ``project`` as ``options`` narrow it (HTML: ``annotator.io.report_html``;
+    PDF: ``annotator.gui.report_pdf``). ``agreement``: figures in the shape of ``agreement()``."""
+    return build_report(project.labels(), documents_with_annotations(project),
+                        options or ReportOptions(), agreement)
+
+
+def write_html_report(project: Project, target: Path,
+                      options: ReportOptions | None = None) -> Report:
+    built = report(project, options)
+    report_html.write(built, target)
+    return built

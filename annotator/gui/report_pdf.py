@@ -1,0 +1,161 @@
+"""The report as PDF, printed by Qt: QTextDocument laid out on QPdfWriter pages.
+
+Why Qt rather than WeasyPrint: it ships with PySide6 (nothing more to install, no system Pango,
+and it works in the bundle) and it is fast enough for big reports (a 1 MB article with 10,000
+annotations prints in seconds; WeasyPrint needs about 5 s per 100 KB of text). Text stays text
+(selectable, searchable); fonts are embedded as subsets, and characters the body font lacks fall
+back through fontconfig to a font that has them (Noto CJK, Noto Arabic, Noto Color Emoji, which
+Qt draws as colour images). Page size follows the locale: Letter where it is the norm, else A4.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QLocale, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+from PySide6.QtSvg import QSvgRenderer
+
+from annotator.core.report import Report
+from annotator.io.files import atomic_file, check_output_file
+from annotator.io.report_html import render_print
+
+RESOLUTION = 300  # dots per inch of the layout; text and charts stay crisp
+CHART_SCALE = 3  # charts are rasterised at three times their CSS size
+BODY_FONTS = [
+    "Noto Serif",
+    "DejaVu Serif",
+    "Noto Sans CJK SC",
+    "Noto Naskh Arabic",
+    "Noto Color Emoji",
+]
+FOOTER_MM = 8.0
+
+# Territories where US Letter is the usual paper (the rest of the world uses A4).
+_LETTER = {
+    "UnitedStates",
+    "Canada",
+    "Mexico",
+    "Philippines",
+    "Chile",
+    "Colombia",
+    "Venezuela",
+    "CostaRica",
+    "Guatemala",
+    "Panama",
+    "PuertoRico",
+    "DominicanRepublic",
+    "ElSalvador",
+    "Nicaragua",
+    "Honduras",
+}
+
+
+class Paper(StrEnum):
+    A4 = "a4"
+    LETTER = "letter"
+
+
+def paper_for_locale(locale: QLocale | None = None) -> Paper:
+    """Letter in the Americas' Letter countries, else A4 (from LC_PAPER/LC_ALL/LANG)."""
+    if locale is None:
+        name = os.environ.get("LC_ALL") or os.environ.get("LC_PAPER") or os.environ.get("LANG")
+        locale = QLocale(name.split(".")[0]) if name else QLocale.system()
+    return Paper.LETTER if locale.territory().name in _LETTER else Paper.A4
+
+
+def _application() -> None:
+    """Fonts and painting need a Gui application; the command line has none of its own."""
+    if QGuiApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _application.app = QGuiApplication(["annotator"])  # type: ignore[attr-defined]
+
+
+def _chart(svg: str) -> QImage:
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    size = renderer.defaultSize() * CHART_SCALE
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter)
+    painter.end()
+    image.setDotsPerMeterX(image.dotsPerMeterX() * CHART_SCALE)
+    image.setDotsPerMeterY(image.dotsPerMeterY() * CHART_SCALE)
+    return image
+
+
+def write_pdf(report: Report, target: Path, paper: Paper | None = None) -> int:
+    """Print ``report`` to ``target`` (replaced only once complete); returns the page count."""
+    check_output_file(target)
+    _application()
+    printable = render_print(report)
+    with atomic_file(target) as temporary:
+        writer = QPdfWriter(str(temporary))
+        writer.setResolution(RESOLUTION)
+        writer.setTitle(report.title)
+        writer.setCreator("Annotator")
+        size = (
+            QPageSize.PageSizeId.Letter
+            if (paper or paper_for_locale()) is Paper.LETTER
+            else QPageSize.PageSizeId.A4
+        )
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(size),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(18, 16, 18, 12),
+                QPageLayout.Unit.Millimeter,
+            )
+        )
+        document = QTextDocument()
+        document.documentLayout().setPaintDevice(writer)
+        font = QFont()
+        font.setFamilies(BODY_FONTS)
+        font.setPointSizeF(10.5)
+        document.setDefaultFont(font)
+        document.setDocumentMargin(0)
+        for name, svg in printable.charts.items():
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), _chart(svg))
+        document.setHtml(printable.html)
+        area = writer.pageLayout().paintRectPixels(RESOLUTION)
+        footer = FOOTER_MM / 25.4 * RESOLUTION
+        page_height = area.height() - footer
+        document.setPageSize(QSizeF(area.width(), page_height))
+        pages = document.pageCount()
+        painter = QPainter(writer)
+        try:
+            footer_font = QFont(font)
+            footer_font.setPointSizeF(7.5)
+            for page in range(pages):
+                if page:
+                    writer.newPage()
+                painter.save()
+                painter.translate(0, -page * page_height)
+                document.drawContents(
+                    painter, QRectF(0, page * page_height, area.width(), page_height)
+                )
+                painter.restore()
+                painter.setFont(footer_font)
+                painter.setPen(QColor("#59636e"))
+                painter.drawText(
+                    QRectF(0, page_height, area.width(), footer),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                    f"{report.title} · {page + 1} / {pages}",
+                )
+        finally:
+            painter.end()
+        del writer  # flushes and closes the file before it replaces the target
+    return pages
