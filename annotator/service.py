@@ -136,8 +136,13 @@ def report(project: Project, options: ReportOptions | None = None,
            agreement: dict[str, Any] | None = None) -> Report:
     """The report of ``project`` as ``options`` narrow it (HTML: ``annotator.io.report_html``;
     PDF: ``annotator.gui.report_pdf``). ``agreement``: figures in the shape of ``agreement()``."""
-    return build_report(project.labels(), documents_with_annotations(project),
-                        options or ReportOptions(), agreement)
+    try:
+        return build_report(project.labels(), documents_with_annotations(project),
+                            options or ReportOptions(), agreement)
+    except AnnotatorError as exc:  # an unknown document, label or annotator: name the project
+        if exc.where is not None:
+            raise
+        raise AnnotatorError(project.path, exc.reason) from None
 
 
 def write_html_report(project: Project, target: Path,

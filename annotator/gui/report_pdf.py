@@ -83,7 +83,7 @@ def _application() -> None:
         _application.app = QGuiApplication(["annotator"])  # type: ignore[attr-defined]
 
 
-def _chart(svg: str) -> QImage:
+def chart_image(svg: str) -> QImage:
     renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
     size = renderer.defaultSize() * CHART_SCALE
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
@@ -128,7 +128,9 @@ def write_pdf(report: Report, target: Path, paper: Paper | None = None) -> int:
         document.setDefaultFont(font)
         document.setDocumentMargin(0)
         for name, svg in printable.charts.items():
-            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), _chart(svg))
+            document.addResource(
+                QTextDocument.ResourceType.ImageResource, QUrl(name), chart_image(svg)
+            )
         document.setHtml(printable.html)
         area = writer.pageLayout().paintRectPixels(RESOLUTION)
         footer = FOOTER_MM / 25.4 * RESOLUTION

@@ -146,7 +146,7 @@ table { font-size: 8.5pt; }
 th { font-weight: 600; color: #59636e; text-align: left; }
 td.num, th.num { text-align: right; }
 tr.total td { font-weight: 600; }
-sup { font-size: 6pt; color: #59636e; }
+sup { color: #59636e; font-weight: 600; }
 .segments { font-size: 9pt; }
 .empty { color: #59636e; font-style: italic; }
 .footer { font-size: 7.5pt; color: #59636e; margin-top: 18pt; }
@@ -386,9 +386,15 @@ class _Writer:
     # --- sections -------------------------------------------------------------------------
 
     def document(self, index: int, d: DocumentReport) -> str:
-        title = _e(d.document.title or "Untitled")
+        title = d.document.title or "Untitled"
+        # A one-document report already has the document's title as its own.
+        heading = (
+            ""
+            if title == self.r.title and len(self.r.documents) == 1
+            else (f"<h2>{_e(title)}</h2>")
+        )
         return (
-            f'<section class="document" id="doc-{index}"><h2>{title}</h2>'
+            f'<section class="document" id="doc-{index}">{heading}'
             f"{self.meta(d)}{self.legend(d)}{self.article(d)}{self.notes(d)}</section>"
         )
 
