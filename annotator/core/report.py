@@ -10,10 +10,12 @@ with several annotators, their span counts and (when given) agreement figures.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelDef
@@ -51,8 +53,7 @@ class Mark:
     closes: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """A span with a little of the text around it (``…`` where it was cut)."""
 
     before: str
@@ -123,24 +124,24 @@ def mark_segments(
         if a.end > a.start:
             starts.setdefault(a.start, []).append(a)
             ends.setdefault(a.end, []).append(a)
+    # Starts are visited in note order, so the dict keeps the active ids in note order too.
     active: dict[str, Annotation] = {}
     marks: list[Mark] = []
     previous = 0
     for position in sorted(starts.keys() | ends.keys()):
+        closing = ends.get(position, ())
         if active and position > previous:
-            closing = ends.get(position, ())
-            ids = tuple(sorted(active, key=numbers.__getitem__))
             marks.append(
                 Mark(
                     previous,
                     position,
-                    ids,
-                    frozenset(a.label for a in active.values()),
-                    tuple(sorted(numbers[a.id] for a in closing)),
+                    tuple(active),
+                    frozenset([a.label for a in active.values()]),
+                    tuple([numbers[a.id] for a in closing]),
                 )
             )
-        for a in ends.get(position, ()):
-            active.pop(a.id, None)
+        for a in closing:
+            del active[a.id]
         for a in starts.get(position, ()):
             active[a.id] = a
         previous = position
@@ -177,26 +178,48 @@ def context(text: str, start: int, end: int, width: int = CONTEXT) -> Context:
     return Context(before, text[start:end], after)
 
 
+class Sentences:
+    """Where the sentences of one text end, found once; claims look theirs up by bisection."""
+
+    WINDOW = 2000  # a "sentence" longer than this is cut
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.breaks: list[bool] = []  # the end is a line break (not part of the sentence)
+        for match in _SENTENCE_END.finditer(text):
+            self.starts.append(match.start())
+            self.ends.append(match.end())
+            self.breaks.append(match.group() == "\n")
+
+    def around(self, start: int, end: int) -> Context:
+        """The sentence(s) holding ``text[start:end]``, split around it."""
+        text = self.text
+        window = max(0, start - self.WINDOW)
+        before_start = bisect_right(self.ends, start) - 1
+        left = max(window, self.ends[before_start]) if before_start >= 0 else window
+        position = max(start, end - 1)
+        limit = min(len(text), end + self.WINDOW)
+        found = bisect_left(self.starts, position)
+        if found and self.ends[found - 1] > position:  # an end like "..." that starts earlier
+            right = self.ends[found - 1]
+        elif found < len(self.starts) and self.ends[found] <= limit:
+            right = self.starts[found] if self.breaks[found] else self.ends[found]
+        else:
+            right = limit
+        right = max(right, end)
+        before, after = text[left:start], text[end:right]
+        return Context(
+            _flat(before) + (" " if before[-1:].isspace() and before.strip() else ""),
+            text[start:end],
+            (" " if after[:1].isspace() and after.strip() else "") + _flat(after),
+        )
+
+
 def sentence(text: str, start: int, end: int) -> Context:
     """The sentence(s) holding ``text[start:end]``, split around it."""
-    window = max(0, start - 2000)
-    left = window
-    for match in _SENTENCE_END.finditer(text, window):  # no endpos: "$" would match there
-        if match.end() > start:
-            break
-        left = match.end()
-    found = _SENTENCE_END.search(text, max(start, end - 1), min(len(text), end + 2000))
-    if found is None:
-        right = min(len(text), end + 2000)
-    else:
-        right = found.start() if found.group() == "\n" else found.end()
-    right = max(right, end)
-    before, after = text[left:start], text[end:right]
-    return Context(
-        _flat(before) + (" " if before[-1:].isspace() and before.strip() else ""),
-        text[start:end],
-        (" " if after[:1].isspace() and after.strip() else "") + _flat(after),
-    )
+    return Sentences(text).around(start, end)
 
 
 def _choose(wanted: Iterable[str], known: Sequence[str], what: str) -> set[str]:
@@ -269,10 +292,12 @@ def _assemble(
     annotators: dict[str, Counter[str]] = {}
     for report in documents:
         text = report.document.text
+        sentences: Sentences | None = None
         for number, a in enumerate(report.annotations, 1):
             by_label[a.label].append(CodedSegment(report, number, a, context(text, a.start, a.end)))
             if claim_label is not None and a.label == claim_label.name:
-                claims.append(ClaimRow(report, number, a, sentence(text, a.start, a.end)))
+                sentences = sentences or Sentences(text)
+                claims.append(ClaimRow(report, number, a, sentences.around(a.start, a.end)))
             annotators.setdefault(a.annotator or UNNAMED, Counter())[a.label] += 1
     title = options.title or (
         documents[0].document.title if len(documents) == 1 else f"{len(documents)} documents"
@@ -316,4 +341,9 @@ def blend(colors: Sequence[str], amount: float, base: tuple[int, int, int] = PAG
 
 def highlight(colors: Sequence[str]) -> str:
     """A highlight's background on a white page: overlaps a little stronger, as in the reader."""
+    return _highlight(tuple(colors))
+
+
+@lru_cache(maxsize=1024)
+def _highlight(colors: tuple[str, ...]) -> str:
     return blend(colors, 0.34 + (0.12 if len(colors) > 1 else 0.0))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,7 +30,8 @@ from annotator.core.model import Annotation, Document
 from annotator.core.report import UNNAMED, Report, ReportOptions, build_report
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import swatch
-from annotator.gui.report_pdf import BODY_FONTS, Paper, chart_image, paper_for_locale, write_pdf
+from annotator.gui.report_document import build_document
+from annotator.gui.report_pdf import Paper, paper_for_locale, write_pdf
 from annotator.io import report_html
 from annotator.io.files import check_output_file
 from annotator.service import documents_with_annotations
@@ -123,9 +123,6 @@ class ReportDialog(QDialog):
 
         self.preview = QTextBrowser()
         self.preview.setOpenLinks(False)
-        font = QFont()
-        font.setFamilies(BODY_FONTS)
-        self.preview.document().setDefaultFont(font)
         splitter = QSplitter()
         splitter.addWidget(options)
         splitter.addWidget(self.preview)
@@ -213,14 +210,9 @@ class ReportDialog(QDialog):
         self.report = None
         if options is not None:
             self.report = build_report(self.labels, self.data, options)
-            printable = report_html.render_print(self.report)
-            document = self.preview.document()
-            for name, svg in printable.charts.items():
-                document.addResource(
-                    document.ResourceType.ImageResource, QUrl(name), chart_image(svg)
-                )
-            with QSignalBlocker(self.preview):
-                self.preview.setHtml(printable.html)
+            self._document = build_document(self.report)
+            self._document.setParent(self.preview)
+            self.preview.setDocument(self._document)
         else:
             self.preview.setHtml(f"<p><i>{self.problem.text()}</i></p>")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(

@@ -14,33 +14,23 @@ import os
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QLocale, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QLocale, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QGuiApplication,
-    QImage,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
-    QTextDocument,
 )
-from PySide6.QtSvg import QSvgRenderer
 
 from annotator.core.report import Report
+from annotator.gui.report_document import SERIF, build_document
 from annotator.io.files import atomic_file, check_output_file
-from annotator.io.report_html import render_print
 
 RESOLUTION = 300  # dots per inch of the layout; text and charts stay crisp
 CHART_SCALE = 3  # charts are rasterised at three times their CSS size
-BODY_FONTS = [
-    "Noto Serif",
-    "DejaVu Serif",
-    "Noto Sans CJK SC",
-    "Noto Naskh Arabic",
-    "Noto Color Emoji",
-]
 FOOTER_MM = 8.0
 
 # Territories where US Letter is the usual paper (the rest of the world uses A4).
@@ -83,25 +73,10 @@ def _application() -> None:
         _application.app = QGuiApplication(["annotator"])  # type: ignore[attr-defined]
 
 
-def chart_image(svg: str) -> QImage:
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    size = renderer.defaultSize() * CHART_SCALE
-    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter)
-    painter.end()
-    image.setDotsPerMeterX(image.dotsPerMeterX() * CHART_SCALE)
-    image.setDotsPerMeterY(image.dotsPerMeterY() * CHART_SCALE)
-    return image
-
-
 def write_pdf(report: Report, target: Path, paper: Paper | None = None) -> int:
     """Print ``report`` to ``target`` (replaced only once complete); returns the page count."""
     check_output_file(target)
     _application()
-    printable = render_print(report)
     with atomic_file(target) as temporary:
         writer = QPdfWriter(str(temporary))
         writer.setResolution(RESOLUTION)
@@ -120,26 +95,15 @@ def write_pdf(report: Report, target: Path, paper: Paper | None = None) -> int:
                 QPageLayout.Unit.Millimeter,
             )
         )
-        document = QTextDocument()
-        document.documentLayout().setPaintDevice(writer)
-        font = QFont()
-        font.setFamilies(BODY_FONTS)
-        font.setPointSizeF(10.5)
-        document.setDefaultFont(font)
-        document.setDocumentMargin(0)
-        for name, svg in printable.charts.items():
-            document.addResource(
-                QTextDocument.ResourceType.ImageResource, QUrl(name), chart_image(svg)
-            )
-        document.setHtml(printable.html)
         area = writer.pageLayout().paintRectPixels(RESOLUTION)
         footer = FOOTER_MM / 25.4 * RESOLUTION
         page_height = area.height() - footer
-        document.setPageSize(QSizeF(area.width(), page_height))
+        document = build_document(report, writer, QSizeF(area.width(), page_height))
         pages = document.pageCount()
         painter = QPainter(writer)
         try:
-            footer_font = QFont(font)
+            footer_font = QFont()
+            footer_font.setFamilies(SERIF)
             footer_font.setPointSizeF(7.5)
             for page in range(pages):
                 if page:

@@ -5,15 +5,15 @@ annotations that cover it. Marks never nest, so an annotation's text is the conc
 marks that list its id, and the article's text content is the document's text, whole (note
 numbers are drawn by CSS from ``data-n``, not written into the text).
 
-``render_print`` gives the same report in the HTML subset Qt's rich text understands (for the PDF,
-see ``annotator.gui.report_pdf``): note numbers as real superscripts, one paragraph per line and
-charts as named images to be rasterised from their SVG.
+With ``qt=True`` the writer gives the small parts (metadata, legends, count tables, charts as
+named images) in the HTML subset Qt's rich text understands, for the PDF and the preview built by
+``annotator.gui.report_document``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -24,7 +24,6 @@ from annotator.core.report import (
     CodedSegment,
     Context,
     DocumentReport,
-    Mark,
     Report,
     highlight,
 )
@@ -153,16 +152,12 @@ sup { color: #59636e; font-weight: 600; }
 """
 
 
-@dataclass
-class PrintReport:
-    """The Qt-flavoured HTML and the SVG charts its ``<img src="NAME">`` refer to."""
-
-    html: str
-    charts: dict[str, str] = field(default_factory=dict)
+_SPECIAL = re.compile("[&<>\"']")
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    value = str(text)
+    return escape(value, quote=True) if _SPECIAL.search(value) else value
 
 
 def show_value(value: Any) -> str:
@@ -188,7 +183,7 @@ def _flat(text: str, limit: int = 0) -> str:
     return flat if not limit or len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class _Writer:
+class HtmlWriter:
     """Builds either flavour; ``qt`` selects the subset for Qt's rich text (the PDF)."""
 
     def __init__(self, report: Report, qt: bool) -> None:
@@ -278,8 +273,6 @@ class _Writer:
 
     def article(self, d: DocumentReport) -> str:
         text = d.document.text
-        if self.qt:
-            return self._article_qt(text, d.marks)
         out: list[str] = ['<div class="article">']
         append = out.append
         position = 0
@@ -296,33 +289,6 @@ class _Writer:
         append(_e(text[position:]))
         append("</div>")
         return "".join(out)
-
-    def _article_qt(self, text: str, marks: list[Mark]) -> str:
-        """One <p> per line (Qt lays out a block at a time: one huge block is slow)."""
-        pieces: list[str] = []
-        position = 0
-
-        def plain(chunk: str) -> None:
-            pieces.append(_e(chunk))
-
-        for m in marks:
-            if m.start > position:
-                plain(text[position : m.start])
-            background = self.background(m.labels)
-            style = f"background-color:{background}" + (
-                ";text-decoration:underline" if len(m.ids) > 1 else ""
-            )
-            body = _e(text[m.start : m.end]).replace("\n", f'</span>\n<span style="{style}">')
-            pieces.append(f'<span style="{style}">{body}</span>')
-            if m.closes:
-                pieces.append(f"<sup>{','.join(map(str, m.closes))}</sup>")
-            position = m.end
-        plain(text[position:])
-        lines = "".join(pieces).split("\n")
-        return "".join(
-            f'<p style="white-space:pre-wrap">{line}</p>' if line else '<p class="gap">&nbsp;</p>'
-            for line in lines
-        )
 
     def notes(self, d: DocumentReport) -> str:
         if not d.annotations:
@@ -638,14 +604,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 def render(report: Report) -> str:
     """The self-contained HTML report."""
-    return _Writer(report, qt=False).page()
-
-
-def render_print(report: Report) -> PrintReport:
-    """The report in Qt's rich-text subset, and the charts its images name."""
-    writer = _Writer(report, qt=True)
-    html = writer.page()
-    return PrintReport(html, writer.charts)
+    return HtmlWriter(report, qt=False).page()
 
 
 def write(report: Report, target: Path) -> None:
