@@ -32,11 +32,21 @@ SVG = "{http://www.w3.org/2000/svg}"
 # (label, phrase, occurrence, attributes, annotator): overlaps of every kind, a span across a
 # paragraph break, spans holding emoji, CJK and Arabic.
 SPANS = [
-    ("Claim", "The ministry said rainfall rose 12 percent this week", 0,
-     {"verdict": "mostly true", "checkworthy": True}, "ana"),
+    (
+        "Claim",
+        "The ministry said rainfall rose 12 percent this week",
+        0,
+        {"verdict": "mostly true", "checkworthy": True},
+        "ana",
+    ),
     ("Organisation", "ministry", 0, {"type": "government"}, "ana"),  # inside the claim
-    ("Claim", "rainfall rose 12 percent this week, the highest since records began", 0,
-     {"verdict": "unverified"}, "ben"),  # crosses the first claim
+    (
+        "Claim",
+        "rainfall rose 12 percent this week, the highest since records began",
+        0,
+        {"verdict": "unverified"},
+        "ben",
+    ),  # crosses the first claim
     ("Quote", "The dams are safe,", 0, {"speaker": "the minister"}, "ana"),
     ("Quote", "The dams are safe,", 0, {"speaker": "minister"}, "ben"),  # the same range twice
     ("Claim", "官员说堤坝是安全的", 0, {"verdict": "true"}, "ana"),
@@ -48,16 +58,34 @@ SPANS = [
 ]
 
 AGREEMENT = {
-    "annotators": ["ana", "ben"], "documents": 1,
+    "annotators": ["ana", "ben"],
+    "documents": 1,
     "overall": {"alpha": 0.712, "kappa": 0.65, "f1_exact": 0.5, "f1_overlap": None},
     "labels": {
-        "Claim": {"alpha": 0.41, "kappa": None, "f1_exact": 0.25, "f1_overlap": 0.8,
-                  "spans": {"ana": 2, "ben": 2}},
-        "Quote": {"alpha": -0.2, "kappa": -0.1, "f1_exact": 1.0, "f1_overlap": 1.0,
-                  "spans": {"ana": 2, "ben": 1}},
+        "Claim": {
+            "alpha": 0.41,
+            "kappa": None,
+            "f1_exact": 0.25,
+            "f1_overlap": 0.8,
+            "spans": {"ana": 2, "ben": 2},
+        },
+        "Quote": {
+            "alpha": -0.2,
+            "kappa": -0.1,
+            "f1_exact": 1.0,
+            "f1_overlap": 1.0,
+            "spans": {"ana": 2, "ben": 1},
+        },
     },
-    "pairs": [{"annotators": ["ana", "ben"], "alpha": 0.712, "kappa": 0.65, "f1_exact": 0.5,
-               "f1_overlap": None}],
+    "pairs": [
+        {
+            "annotators": ["ana", "ben"],
+            "alpha": 0.712,
+            "kappa": 0.65,
+            "f1_exact": 0.5,
+            "f1_overlap": None,
+        }
+    ],
 }
 
 
@@ -70,9 +98,15 @@ def annotate(project: Project, spans=SPANS) -> str:  # type: ignore[no-untyped-d
         start = -1
         for _ in range(occurrence + 1):
             start = text.index(phrase, start + 1)
-        project.add_annotation(document.id, label, start, start + len(phrase),
-                               attributes=attributes, annotator=annotator,
-                               note="checked twice" if label == "Quote" else "")
+        project.add_annotation(
+            document.id,
+            label,
+            start,
+            start + len(phrase),
+            attributes=attributes,
+            annotator=annotator,
+            note="checked twice" if label == "Quote" else "",
+        )
     return document.id
 
 
@@ -108,8 +142,10 @@ def article_marks(article: ET.Element) -> list[tuple[int, int, list[str]]]:
 def spans_strategy():  # type: ignore[no-untyped-def]
     pair = st.tuples(st.integers(0, 60), st.integers(1, 20))
     return st.lists(pair, max_size=25).map(
-        lambda pairs: [Annotation(f"a{i}", "d", "XY"[i % 2], s, s + n, "")
-                       for i, (s, n) in enumerate(pairs)])
+        lambda pairs: [
+            Annotation(f"a{i}", "d", "XY"[i % 2], s, s + n, "") for i, (s, n) in enumerate(pairs)
+        ]
+    )
 
 
 @given(spans_strategy())
@@ -121,7 +157,7 @@ def test_marks_never_overlap_and_reassemble_every_span(spans: list[Annotation]) 
         assert first.ids != second.ids or first.end < second.start  # neighbours differ
     for a in spans:
         pieces = [m for m in marks if a.id in m.ids]
-        assert "".join(text[m.start:m.end] for m in pieces) == text[a.start:a.end]
+        assert "".join(text[m.start : m.end] for m in pieces) == text[a.start : a.end]
         assert pieces[0].start == a.start and pieces[-1].end == a.end
     covered = {p for a in spans for p in range(a.start, a.end)}
     assert covered == {p for m in marks for p in range(m.start, m.end)}
@@ -152,8 +188,9 @@ def test_unknown_document_label_or_annotator_is_refused(report_project: Project)
 
 
 def test_every_span_reassembles_from_its_marks_and_the_text_is_whole(
-        report_project: Project) -> None:
-    (document, annotations), = service.documents_with_annotations(report_project)
+    report_project: Project,
+) -> None:
+    ((document, annotations),) = service.documents_with_annotations(report_project)
     tree = parse(report_html.render(service.report(report_project)))
     article = tree.find(".//div[@class='article']")
     assert text_of(article) == document.text
@@ -197,7 +234,8 @@ def test_notes_claims_coded_segments_and_counts(report_project: Project) -> None
     assert any("checked twice" in text_of(li) for li in items)
     numbered = [m.get("data-n") for m in tree.iter("mark") if m.get("data-n")]
     assert sorted(int(n) for value in numbered for n in value.split(",")) == list(
-        range(1, len(SPANS) + 1))
+        range(1, len(SPANS) + 1)
+    )
 
     claims = tree.find(".//section[@id='claims']")
     rows = claims.findall(".//tbody/tr")
@@ -214,7 +252,12 @@ def test_notes_claims_coded_segments_and_counts(report_project: Project) -> None
     counts = tree.find(".//section[@id='counts']")
     tables = counts.findall(".//table")
     assert [text_of(td) for td in tables[0].findall(".//tbody/tr/td")][1:] == [
-        "4", "3", "2", "2", "11"]
+        "4",
+        "3",
+        "2",
+        "2",
+        "11",
+    ]
     annotators = [[text_of(td) for td in tr] for tr in tables[1].findall(".//tbody/tr")]
     assert annotators == [["ana", "2", "2", "2", "1", "7"], ["ben", "2", "1", "0", "1", "4"]]
     charts = counts.findall(f".//{SVG}svg")
@@ -246,8 +289,9 @@ def test_one_annotator_shows_no_annotator_or_agreement_section(project: Project)
 
 
 def test_filters_narrow_the_report(report_project: Project) -> None:
-    built = service.report(report_project, ReportOptions(annotators=("ben",),
-                                                        labels=("Claim", "Quote")))
+    built = service.report(
+        report_project, ReportOptions(annotators=("ben",), labels=("Claim", "Quote"))
+    )
     (document,) = built.documents
     assert {a.annotator for a in document.annotations} == {"ben"}
     assert {a.label for a in document.annotations} == {"Claim", "Quote"}
@@ -259,8 +303,9 @@ def test_filters_narrow_the_report(report_project: Project) -> None:
 
 def test_empty_project_and_document_without_annotations_still_render(project: Project) -> None:
     service.import_file(project, ARTICLE)
-    markup = report_html.render(build_report(project.labels(),
-                                             service.documents_with_annotations(project)))
+    markup = report_html.render(
+        build_report(project.labels(), service.documents_with_annotations(project))
+    )
     tree = parse(markup)
     text = project.document(project.documents()[0].id).text
     assert text_of(tree.find(".//div[@class='article']")) == text
@@ -271,7 +316,8 @@ def test_empty_project_and_document_without_annotations_still_render(project: Pr
 
 
 def test_cli_writes_html_and_replaces_an_existing_file_whole(
-        report_project: Project, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    report_project: Project, tmp_path: Path, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "report.html"
     out.write_text("old report", encoding="utf-8")
     path = str(report_project.path)
@@ -286,19 +332,34 @@ def test_cli_writes_html_and_replaces_an_existing_file_whole(
     monkeypatch.setattr(report_html, "render", broken)
     assert main(["report", path, "-o", str(out)]) == 2
     assert out.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "test.annot",
-                                                          "test.annot-shm", "test.annot-wal"]
-    assert capsys.readouterr().err == (f"annotator: error: {out}: cannot be written "
-                                       "(No space left on device)\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "report.html",
+        "test.annot",
+        "test.annot-shm",
+        "test.annot-wal",
+    ]
+    assert capsys.readouterr().err == (
+        f"annotator: error: {out}: cannot be written (No space left on device)\n"
+    )
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    (["--labels", "Nope"], "unknown label 'Nope' (the project has: Claim, Quote, Organisation, "
-     "Tier rating)"),
-    (["--annotator", "zoe"], "unknown annotator 'zoe' (the project has: ana, ben)"),
-])
-def test_cli_bad_arguments_give_one_line(report_project: Project, tmp_path: Path, capsys,  # type: ignore[no-untyped-def]
-                                         arguments: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--labels", "Nope"],
+            "unknown label 'Nope' (the project has: Claim, Quote, Organisation, Tier rating)",
+        ),
+        (["--annotator", "zoe"], "unknown annotator 'zoe' (the project has: ana, ben)"),
+    ],
+)
+def test_cli_bad_arguments_give_one_line(
+    report_project: Project,
+    tmp_path: Path,
+    capsys,  # type: ignore[no-untyped-def]
+    arguments: list[str],
+    message: str,
+) -> None:
     out = tmp_path / "r.html"
     assert main(["report", str(report_project.path), *arguments, "-o", str(out)]) == 2
     assert capsys.readouterr().err == f"annotator: error: {report_project.path}: {message}\n"
@@ -308,8 +369,9 @@ def test_cli_bad_arguments_give_one_line(report_project: Project, tmp_path: Path
 def test_cli_missing_folder_is_refused(report_project: Project, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "nowhere" / "r.pdf"
     assert main(["report", str(report_project.path), "-o", str(out)]) == 2
-    assert capsys.readouterr().err == (f"annotator: error: {out}: cannot be written: the folder "
-                                       f"{out.parent} does not exist\n")
+    assert capsys.readouterr().err == (
+        f"annotator: error: {out}: cannot be written: the folder {out.parent} does not exist\n"
+    )
     assert not out.parent.exists()
 
 
@@ -325,23 +387,27 @@ def test_cli_read_only_folder_is_refused_untouched(report_project: Project, caps
         os.chmod(folder, 0o555)
         with as_ordinary_user():
             assert main(["report", str(project), "-o", str(folder / "r.html")]) == 2
-        assert capsys.readouterr().err == (f"annotator: error: {folder / 'r.html'}: cannot be "
-                                           f"written: the folder {folder} is read-only\n")
+        assert capsys.readouterr().err == (
+            f"annotator: error: {folder / 'r.html'}: cannot be "
+            f"written: the folder {folder} is read-only\n"
+        )
         assert [p.name for p in folder.iterdir()] == ["r.html"]
         assert (folder / "r.html").read_text(encoding="utf-8") == "old"
 
 
 # -- PDF ------------------------------------------------------------------------------------
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                   reason="pdftotext (Debian poppler-utils) is not installed")
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="pdftotext (Debian poppler-utils) is not installed"
+)
 
 
 def pdf_text(path: Path) -> str:
     """The text layer, NFKC-normalised (Qt maps some glyphs back to compatibility characters:
     Arabic presentation forms, CJK radicals) and without whitespace or bidi controls."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return re.sub(r"[\s\u200e\u200f\u202a-\u202e]", "", unicodedata.normalize("NFKC", text))
 
 
@@ -353,8 +419,9 @@ LAM_ALEF = re.compile("ل[اأإآ]")  # drawn as one ligature glyph that Qt's t
 
 
 @needs_poppler
-def test_pdf_text_layer_holds_the_article_in_every_script(report_project: Project,
-                                                          tmp_path: Path) -> None:
+def test_pdf_text_layer_holds_the_article_in_every_script(
+    report_project: Project, tmp_path: Path
+) -> None:
     out = tmp_path / "report.pdf"
     assert main(["report", str(report_project.path), "--paper", "a4", "-o", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF-")
@@ -364,7 +431,7 @@ def test_pdf_text_layer_holds_the_article_in_every_script(report_project: Projec
     # Note numbers are printed after each highlight: put them where the PDF has them.
     numbered, position = [], 0
     for mark in document.marks:
-        numbered.append(text[position:mark.end] + ",".join(str(n) for n in mark.closes))
+        numbered.append(text[position : mark.end] + ",".join(str(n) for n in mark.closes))
         position = mark.end
     numbered.append(text[position:])
     paragraphs = unicodedata.normalize("NFKC", "".join(numbered)).split("\n\n")
@@ -398,8 +465,21 @@ def test_pdf_text_layer_holds_the_article_in_every_script(report_project: Projec
 @needs_poppler
 def test_pdf_letter_paper(report_project: Project, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
-    assert main(["report", str(report_project.path), "--format", "pdf", "--paper", "letter",
-                 "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(report_project.path),
+                "--format",
+                "pdf",
+                "--paper",
+                "letter",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
     assert "612 x 792 pts (letter)" in info
 
