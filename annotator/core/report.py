@@ -22,7 +22,8 @@ from annotator.core.labels import LabelDef
 from annotator.core.model import Annotation, Document
 
 CLAIM_LABEL = "claim"  # compared case-insensitively: the label whose spans fill the claims table
-CONTEXT = 80  # code points of context either side of a coded segment
+CONTEXT = 50  # code points of context either side of a coded segment
+QUOTE = 80  # a note quotes at most this much of its span (the text itself is marked above)
 UNNAMED = "(unnamed)"  # how an annotation without an annotator name is counted
 
 # Where a sentence ends: terminal punctuation (Latin, CJK, Arabic, Devanagari) and line breaks.

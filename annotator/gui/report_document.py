@@ -25,8 +25,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
-from annotator.core.report import Context, DocumentReport, Report, highlight
-from annotator.io.report_html import HtmlWriter, show_value
+from annotator.core.report import QUOTE, Context, DocumentReport, Report, highlight
+from annotator.io.report_html import PRINT_CSS, HtmlWriter, show_value
 
 SERIF = ["Noto Serif", "DejaVu Serif", "Noto Sans CJK SC", "Noto Naskh Arabic", "Noto Color Emoji"]
 SANS = ["Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", "Noto Naskh Arabic", "Noto Color Emoji"]
@@ -91,6 +91,12 @@ class _Builder:
         self.doc = document
         self.cursor = QTextCursor(document)
         self.html = HtmlWriter(report, qt=True)
+        device = document.documentLayout().paintDevice()
+        if device is not None and document.pageSize().width() > 0:
+            # Qt sizes images in 96-dpi pixels and scales them up for a printer.
+            self.html.chart_width = int(
+                document.pageSize().width() * 96 / device.logicalDpiX() * 0.85
+            )
         self.colors = {label.name: label.color for label in report.labels}
         self.text = _char(_font(SERIF, 10.5))
         self.small_serif = _char(_font(SERIF, 9))
@@ -174,8 +180,8 @@ class _Builder:
             self.document(d, page_break=index > 0)
         self.claims()
         self.coded()
-        self.block(_block(page_break=True))
-        self.cursor.insertHtml(self.html.counts())
+        self.heading("Counts", 2, page_break=True)
+        self.html_block(self.html.counts_body())
         for name, svg in self.html.charts.items():
             self.doc.addResource(
                 QTextDocument.ResourceType.ImageResource, QUrl(name), chart_image(svg)
@@ -192,7 +198,7 @@ class _Builder:
 
     def article(self, d: DocumentReport) -> None:
         text = d.document.text
-        self.block(_block(top=6, line=125), self.text)
+        self.block(_block(top=6, line=118), self.text)
         insert = self.cursor.insertText
         plain, sup = self.text, self.sup
         position = 0
@@ -218,7 +224,9 @@ class _Builder:
             insert("■ ", self.chip(a.label))
             insert(a.label, self.bold)
             quote = " ".join(a.text.split())
-            insert(f" “{quote[:119] + '…' if len(quote) > 120 else quote}”", self.small_serif)
+            if len(quote) > QUOTE:
+                quote = quote[: QUOTE - 1] + "…"
+            insert(f" “{quote}”", self.small_serif)
             attrs = "; ".join(
                 f"{k}: {show_value(v)}" for k, v in a.attributes.items() if v not in (None, "")
             )
@@ -304,6 +312,7 @@ def build_document(
     document.setDefaultFont(_font(SERIF, 10.5))
     document.setDocumentMargin(0 if device is not None else 16)
     document.setUndoRedoEnabled(False)
+    document.setDefaultStyleSheet(PRINT_CSS)  # for the parts inserted as HTML
     builder = _Builder(report, document)
     builder.cursor.beginEditBlock()  # one layout pass at the end, not one per insertion
     builder.build()

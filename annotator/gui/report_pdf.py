@@ -24,13 +24,13 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
 )
+from PySide6.QtWidgets import QApplication
 
 from annotator.core.report import Report
 from annotator.gui.report_document import SERIF, build_document
 from annotator.io.files import atomic_file, check_output_file
 
 RESOLUTION = 300  # dots per inch of the layout; text and charts stay crisp
-CHART_SCALE = 3  # charts are rasterised at three times their CSS size
 FOOTER_MM = 8.0
 
 # Territories where US Letter is the usual paper (the rest of the world uses A4).
@@ -67,10 +67,11 @@ def paper_for_locale(locale: QLocale | None = None) -> Paper:
 
 
 def _application() -> None:
-    """Fonts and painting need a Gui application; the command line has none of its own."""
+    """Fonts and painting need an application; the command line has none of its own. A full
+    QApplication, so that a window opened later in the same process can use it."""
     if QGuiApplication.instance() is None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        _application.app = QGuiApplication(["annotator"])  # type: ignore[attr-defined]
+        _application.app = QApplication(["annotator"])  # type: ignore[attr-defined]
 
 
 def write_pdf(report: Report, target: Path, paper: Paper | None = None) -> int:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.report import (
+    QUOTE,
     ClaimRow,
     CodedSegment,
     Context,
@@ -126,29 +127,20 @@ footer { margin-top: 3rem; font: .78rem "Noto Sans", "DejaVu Sans", sans-serif;
 
 # Qt's rich text knows a small CSS subset (no grid, flex, variables or media queries).
 PRINT_CSS = """
-body { color: #1f2328; }
-h1 { font-size: 20pt; font-weight: 600; margin-bottom: 4pt; }
-h2 { font-size: 14pt; font-weight: 600; margin-top: 18pt; margin-bottom: 6pt; }
-h3 { font-size: 11.5pt; font-weight: 600; margin-top: 12pt; margin-bottom: 4pt; }
-h4 { font-size: 10pt; font-weight: 600; color: #59636e; margin-top: 8pt; margin-bottom: 2pt; }
+h3 { font-family: "Noto Sans", "DejaVu Sans"; font-size: 11.5pt; font-weight: 600;
+  margin-top: 12pt; margin-bottom: 4pt; }
+h4 { font-family: "Noto Sans", "DejaVu Sans"; font-size: 9.5pt; font-weight: 600;
+  color: #59636e; margin-top: 10pt; margin-bottom: 2pt; }
 p { margin-top: 0; margin-bottom: 0; }
-p.gap { margin-top: 0; margin-bottom: 0; }
-.lede, .dim, .ctx, .who, .ref, .meta, figcaption { color: #59636e; }
-.lede { font-size: 9pt; margin-bottom: 10pt; }
-.meta { font-size: 8.5pt; }
-.legend { font-size: 8.5pt; color: #59636e; margin-top: 4pt; margin-bottom: 8pt; }
-.lab { font-weight: 600; }
-.note { font-style: italic; }
-.notes { font-size: 8.5pt; }
-.notes li { margin-bottom: 3pt; }
-table { font-size: 8.5pt; }
+.dim, .meta, .legend { font-family: "Noto Sans", "DejaVu Sans"; color: #59636e; }
+.meta { font-size: 8pt; margin-bottom: 2pt; }
+.legend { font-size: 8.5pt; margin-top: 2pt; margin-bottom: 6pt; }
+.dim { font-size: 8pt; margin-bottom: 10pt; }
+table { font-family: "Noto Sans", "DejaVu Sans"; font-size: 8.5pt; margin-bottom: 8pt; }
 th { font-weight: 600; color: #59636e; text-align: left; }
 td.num, th.num { text-align: right; }
 tr.total td { font-weight: 600; }
-sup { color: #59636e; font-weight: 600; }
-.segments { font-size: 9pt; }
 .empty { color: #59636e; font-style: italic; }
-.footer { font-size: 7.5pt; color: #59636e; margin-top: 18pt; }
 """
 
 
@@ -192,6 +184,7 @@ class HtmlWriter:
         self.colors = {label.name: label.color for label in report.labels}
         self.classes: dict[frozenset[str], str] = {}
         self.charts: dict[str, str] = {}
+        self.chart_width = 560  # Qt flavour: the charts' width in the target's pixels
 
     # --- pieces ---------------------------------------------------------------------------
 
@@ -204,7 +197,10 @@ class HtmlWriter:
     def chart(self, name: str, svg: str, caption: str) -> str:
         if self.qt:
             self.charts[name] = svg
-            return f'<p><img src="{name}" width="480"/></p><p class="dim">{_e(caption)}</p>'
+            return (
+                f'<p><img src="{name}" width="{self.chart_width}"/></p>'
+                f'<p class="dim">{_e(caption)}</p>'
+            )
         return f"<figure>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
 
     def table(
@@ -304,7 +300,7 @@ class HtmlWriter:
             value = f' value="{n}"'
             items.append(
                 f"<li{value}>{self.chip(a.label)}<span class='lab'>{_e(a.label)}"
-                f"</span> <span class='q'>“{_e(_flat(a.text, 120))}”</span>"
+                f"</span> <span class='q'>“{_e(_flat(a.text, QUOTE))}”</span>"
                 + ("" if not extra else " · " + " · ".join(extra))
                 + "</li>"
             )
@@ -455,8 +451,11 @@ class HtmlWriter:
         )
 
     def counts(self) -> str:
+        return f'<section id="counts"><h2>Counts</h2>{self.counts_body()}</section>'
+
+    def counts_body(self) -> str:
         r = self.r
-        out = ['<section id="counts"><h2>Counts</h2>']
+        out: list[str] = []
         head = ["Document", *[_e(label.name) for label in r.labels], "All"]
         numeric = set(range(1, len(head)))
         rows = [
@@ -502,7 +501,6 @@ class HtmlWriter:
             )
         if r.agreement is not None:
             out.append(self.agreement(r.agreement))
-        out.append("</section>")
         return "".join(out)
 
     def agreement(self, agreement: dict[str, Any]) -> str:
@@ -577,12 +575,6 @@ class HtmlWriter:
         toc += '<li><a href="#claims">Claims</a></li>' if claims else ""
         toc += '<li><a href="#coded">Coded segments</a></li><li><a href="#counts">Counts</a></li>'
         footer = f"Made with Annotator on {created}."
-        if self.qt:
-            return (
-                f"<html><head><style>{PRINT_CSS}</style></head><body><h1>{_e(r.title)}</h1>"
-                f'<p class="lede">{lede}</p>{body}<p class="footer">{footer}</p>'
-                "</body></html>"
-            )
         marks = "".join(
             f"mark.{name}{{background:{self.background(labels)}}}"
             for labels, name in self.classes.items()
