@@ -141,12 +141,16 @@ class _Builder:
         if char is not None:
             self.cursor.setCharFormat(char)
 
-    def heading(self, text: str, level: int, page_break: bool = False) -> None:
+    def heading(self, text: str, level: int, page_break: bool = False, chip: str = "") -> None:
         size, top = {1: (20, 0), 2: (14.5, 14), 3: (11.5, 12), 4: (9.5, 8)}[level]
         fmt = _block(top=top, bottom=4, page_break=page_break)
         fmt.setHeadingLevel(level)
         char = _char(_font(SANS, size, QFont.Weight.DemiBold), MUTED if level == 4 else INK)
         self.block(fmt, char)
+        if chip:
+            colored = QTextCharFormat(char)
+            colored.setForeground(QBrush(QColor(self.colors.get(chip, "#808080"))))
+            self.cursor.insertText("■ ", colored)
         self.cursor.insertText(text, char)
 
     def html_block(self, markup: str) -> None:
@@ -276,7 +280,7 @@ class _Builder:
         insert = self.cursor.insertText
         fmt = _block(bottom=4, indent=12)
         for label, segments in self.r.coded:
-            self.heading(f"■ {label.name} ({len(segments):,})", 3)
+            self.heading(f"{label.name} ({len(segments):,})", 3, chip=label.name)
             if not segments:
                 self.block(_block(), self.muted)
                 insert("No segments.", self.muted)

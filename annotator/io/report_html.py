@@ -105,7 +105,6 @@ footer { margin-top: 3rem; font: .78rem "Noto Sans", "DejaVu Sans", sans-serif;
   body { font-size: 16px; }
   main { padding: 1.25rem 1rem 3rem; }
   h1 { font-size: 1.5rem; }
-  .meta { grid-template-columns: 1fr; } .meta dd { margin-bottom: .3rem; }
   .notes { padding-left: 2.1em; }
 }
 @page { size: auto; margin: 18mm 16mm 20mm;
