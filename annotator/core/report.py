@@ -22,7 +22,7 @@ from annotator.core.labels import LabelDef
 from annotator.core.model import Annotation, Document
 
 CLAIM_LABEL = "claim"  # compared case-insensitively: the label whose spans fill the claims table
-CONTEXT = 50  # code points of context either side of a coded segment
+CONTEXT = 40  # code points of context either side of a coded segment
 QUOTE = 80  # a note quotes at most this much of its span (the text itself is marked above)
 UNNAMED = "(unnamed)"  # how an annotation without an annotator name is counted
 
