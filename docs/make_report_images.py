@@ -1,6 +1,7 @@
 """Render the report of the demo project (docs/make_screenshot.py) as the README shows it:
-docs/report-html.png (the HTML in headless Chromium) and docs/report-pdf.png (the PDF's first
-page through pdftoppm). Needs Debian's chromium and poppler-utils.
+docs/report-html.png (the HTML in headless Chromium), docs/report-pdf.png (the PDF's first page
+through pdftoppm) and docs/report-dialog.png (File -> Export Report…, offscreen). Needs Debian's
+chromium and poppler-utils.
 
 Run with `.venv/bin/python docs/make_report_images.py`.
 """
@@ -34,6 +35,28 @@ def crop(png: Path, height: int) -> None:
     image.copy(0, 0, image.width(), min(height, image.height())).save(str(png))
 
 
+def dialog_screenshot(project: Path, folder: Path) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.context import AppContext
+    from annotator.gui.report_dialog import ReportDialog
+    from annotator.store.project import Project
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    with Project.open(project) as opened:
+        dialog = ReportDialog(AppContext(opened, settings, QUndoStack()))
+        dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+        dialog.target.setText("/home/ana/Reports/Cambodia report.pdf")
+        dialog.resize(1100, 680)
+        dialog.show()
+        app.processEvents()
+        dialog.grab().save(str(DOCS / "report-dialog.png"))
+        dialog.close()
+
+
 def render(folder: Path) -> None:
     project = folder / "Sample project.annot"
     build(project)
@@ -52,6 +75,7 @@ def render(folder: Path) -> None:
     crop(DOCS / "report-html.png", 1300)
     subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(DOCS / "report-pdf")], check=True)
+    dialog_screenshot(project, folder)
 
 
 if __name__ == "__main__":

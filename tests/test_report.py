@@ -15,6 +15,7 @@ import html5lib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from PySide6.QtCore import QUrl
 
 from annotator import service
 from annotator.cli import main
@@ -493,3 +494,40 @@ def test_paper_follows_the_locale() -> None:
     assert paper_for_locale(QLocale("fr_CA")) is Paper.LETTER
     assert paper_for_locale(QLocale("en_GB")) is Paper.A4
     assert paper_for_locale(QLocale("zh_CN")) is Paper.A4
+
+
+def test_coded_segments_group_by_label_then_document(report_project: Project) -> None:
+    service.import_file(report_project, FIXTURES / "article.md")
+    second = next(d for d in report_project.documents() if d.title != "Rain Records Across "
+                  "Three Rivers")
+    text = report_project.document(second.id).text
+    word = text.split()[3]
+    at = text.index(word)
+    report_project.add_annotation(second.id, "Claim", at, at + len(word), annotator="ana")
+    tree = parse(report_html.render(service.report(report_project)))
+    coded = tree.find(".//section[@id='coded']")
+    order = [(e.tag, text_of(e)) for e in coded.iter() if e.tag in ("h3", "h4")]
+    assert order[:3] == [("h3", "Claim (5)"), ("h4", "Rain Records Across Three Rivers"),
+                         ("h4", second.title)]
+    assert [h for h in order if h[0] == "h3"][1] == ("h3", "Quote (3)")
+    assert len(tree.findall(".//section[@class='document']")) == 2
+    rows = tree.find(".//section[@id='counts']").findall(".//table")[0].findall(".//tr")
+    assert [text_of(td) for td in rows[-1]] == ["All documents", "5", "3", "2", "2", "12"]
+
+
+def test_print_document_holds_every_section_and_the_agreement(report_project: Project,
+                                                              qapp) -> None:  # type: ignore[no-untyped-def]
+    from annotator.gui.report_document import build_document
+
+    built = service.report(report_project, agreement=AGREEMENT)
+    document = build_document(built)
+    plain = document.toPlainText()
+    assert "The ministry2 said rainfall rose 12 percent this week1, the highest" in plain
+    assert "官员说堤坝是安全的6。" in plain and "we are fine 🙂11" in plain
+    for heading in ("Notes", "Claims", "Coded segments", "Counts", "Annotators", "Agreement"):
+        assert f"\n{heading}\n" in plain, heading
+    assert "0.712" in plain and "n/a" in plain and "ana × ben" in plain
+    assert plain.count("■ Claim (4)") == 1
+    images = [document.resource(document.ResourceType.ImageResource.value, QUrl(name))
+              for name in ("counts.svg", "annotators.svg", "agreement.svg")]
+    assert all(image is not None and not image.isNull() for image in images)
