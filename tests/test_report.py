@@ -498,8 +498,9 @@ def test_paper_follows_the_locale() -> None:
 
 def test_coded_segments_group_by_label_then_document(report_project: Project) -> None:
     service.import_file(report_project, FIXTURES / "article.md")
-    second = next(d for d in report_project.documents() if d.title != "Rain Records Across "
-                  "Three Rivers")
+    second = next(
+        d for d in report_project.documents() if d.title != "Rain Records Across Three Rivers"
+    )
     text = report_project.document(second.id).text
     word = text.split()[3]
     at = text.index(word)
@@ -507,16 +508,20 @@ def test_coded_segments_group_by_label_then_document(report_project: Project) ->
     tree = parse(report_html.render(service.report(report_project)))
     coded = tree.find(".//section[@id='coded']")
     order = [(e.tag, text_of(e)) for e in coded.iter() if e.tag in ("h3", "h4")]
-    assert order[:3] == [("h3", "Claim (5)"), ("h4", "Rain Records Across Three Rivers"),
-                         ("h4", second.title)]
+    assert order[:3] == [
+        ("h3", "Claim (5)"),
+        ("h4", "Rain Records Across Three Rivers"),
+        ("h4", second.title),
+    ]
     assert [h for h in order if h[0] == "h3"][1] == ("h3", "Quote (3)")
     assert len(tree.findall(".//section[@class='document']")) == 2
     rows = tree.find(".//section[@id='counts']").findall(".//table")[0].findall(".//tr")
     assert [text_of(td) for td in rows[-1]] == ["All documents", "5", "3", "2", "2", "12"]
 
 
-def test_print_document_holds_every_section_and_the_agreement(report_project: Project,
-                                                              qapp) -> None:  # type: ignore[no-untyped-def]
+def test_print_document_holds_every_section_and_the_agreement(
+    report_project: Project, qapp
+) -> None:  # type: ignore[no-untyped-def]
     from annotator.gui.report_document import build_document
 
     built = service.report(report_project, agreement=AGREEMENT)
@@ -528,6 +533,27 @@ def test_print_document_holds_every_section_and_the_agreement(report_project: Pr
         assert f"\n{heading}\n" in plain, heading
     assert "0.712" in plain and "n/a" in plain and "ana × ben" in plain
     assert plain.count("■ Claim (4)") == 1
-    images = [document.resource(document.ResourceType.ImageResource.value, QUrl(name))
-              for name in ("counts.svg", "annotators.svg", "agreement.svg")]
+    images = [
+        document.resource(document.ResourceType.ImageResource.value, QUrl(name))
+        for name in ("counts.svg", "annotators.svg", "agreement.svg")
+    ]
     assert all(image is not None and not image.isNull() for image in images)
+
+
+def test_preview_lays_out_the_start_and_says_what_it_left_out(
+    report_project: Project, qapp
+) -> None:  # type: ignore[no-untyped-def]
+    from annotator.gui.report_document import Preview, build_document
+
+    built = service.report(report_project)
+    length = len(built.documents[0].document.text)
+    plain = build_document(built, preview=Preview(characters=60, items=2)).toPlainText()
+    assert (
+        f"… the preview shows the first 60 of {length:,} characters; the saved report holds "
+        "everything."
+    ) in plain
+    assert "The ministry2 said" in plain and "上海" not in plain.split("Notes")[0]
+    assert "… 9 more notes; the saved report holds everything." in plain
+    assert "… 2 more claims;" in plain and "… 1 more segments;" in plain
+    full = build_document(built).toPlainText()
+    assert "the saved report holds everything" not in full and "上海" in full

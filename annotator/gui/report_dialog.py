@@ -30,7 +30,7 @@ from annotator.core.model import Annotation, Document
 from annotator.core.report import UNNAMED, Report, ReportOptions, build_report
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import swatch
-from annotator.gui.report_document import build_document
+from annotator.gui.report_document import Preview, build_document
 from annotator.gui.report_pdf import Paper, paper_for_locale, write_pdf
 from annotator.io import report_html
 from annotator.io.files import check_output_file
@@ -210,7 +210,7 @@ class ReportDialog(QDialog):
         self.report = None
         if options is not None:
             self.report = build_report(self.labels, self.data, options)
-            self._document = build_document(self.report)
+            self._document = build_document(self.report, preview=Preview())
             self._document.setParent(self.preview)
             self.preview.setDocument(self._document)
         else:

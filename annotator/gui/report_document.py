@@ -8,6 +8,7 @@ metadata, legends, count tables and charts) come from the HTML writer's Qt flavo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSizeF, QUrl
 from PySide6.QtGui import (
@@ -33,6 +34,14 @@ SERIF = ["Noto Serif", "DejaVu Serif", "Noto Sans CJK SC", "Noto Naskh Arabic", 
 SANS = ["Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", "Noto Naskh Arabic", "Noto Color Emoji"]
 INK, MUTED = QColor("#1f2328"), QColor("#59636e")
 CHART_SCALE = 3  # charts are rasterised at three times their size
+
+
+@dataclass(frozen=True)
+class Preview:
+    """How much of a big report the dialog's preview lays out (the saved file holds it all)."""
+
+    characters: int = 30_000  # of each article
+    items: int = 150  # notes per document, claims, segments per label
 
 
 def chart_image(svg: str) -> QImage:
@@ -87,8 +96,12 @@ def _block(
 
 
 class _Builder:
-    def __init__(self, report: Report, document: QTextDocument) -> None:
+    def __init__(
+        self, report: Report, document: QTextDocument, preview: Preview | None = None
+    ) -> None:
         self.r = report
+        self.preview = preview
+        self._pending = ""  # what a preview left out of the list being written
         self.doc = document
         self.cursor = QTextCursor(document)
         self.html = HtmlWriter(report, qt=True)
@@ -208,15 +221,37 @@ class _Builder:
         insert = self.cursor.insertText
         plain, sup = self.text, self.sup
         position = 0
+        cut = self.preview.characters if self.preview else len(text)
         for m in d.marks:
+            if m.end > cut:
+                break
             if m.start > position:
                 insert(text[position : m.start], plain)
             insert(text[m.start : m.end], self.mark_format(m.labels, len(m.ids) > 1))
             if m.closes:
                 insert(",".join(map(str, m.closes)), sup)
             position = m.end
-        insert(text[position:], plain)
+        insert(text[position : max(position, cut)], plain)
         self.narrow_blank_lines(first, self.cursor.block())
+        if cut < len(text):
+            self.more(f"the preview shows the first {cut:,} of {len(text):,} characters")
+
+    def more(self, what: str) -> None:
+        """Say where the preview stops (never in a saved report)."""
+        self.block(_block(top=4, bottom=4), self.italic)
+        self.cursor.insertText(f"… {what}; the saved report holds everything.", self.muted)
+
+    def shown(self, items: list, what: str) -> list:  # type: ignore[type-arg]
+        """``items``, or in a preview the first few (with a line saying so afterwards)."""
+        if self.preview is None or len(items) <= self.preview.items:
+            return items
+        self._pending = f"{len(items) - self.preview.items:,} more {what}"
+        return items[: self.preview.items]
+
+    def after_list(self) -> None:
+        if self._pending:
+            self.more(self._pending)
+            self._pending = ""
 
     def narrow_blank_lines(self, block: QTextBlock, last: QTextBlock) -> None:
         """The blank line between paragraphs as a gap of under half a line (fewer pages)."""
@@ -237,7 +272,7 @@ class _Builder:
         insert = self.cursor.insertText
         fmt = _block(bottom=2, indent=18)
         fmt.setTextIndent(-18)
-        for n, a in enumerate(d.annotations, 1):
+        for n, a in enumerate(self.shown(d.annotations, "notes"), 1):
             self.block(fmt, self.small)
             insert(f"{n}.  ", self.number)
             insert("■ ", self.chip(a.label))
@@ -256,6 +291,7 @@ class _Builder:
                 insert(" ".join(a.note.split()), self.italic)
             if a.annotator:
                 insert(f" — {a.annotator}", self.muted)
+        self.after_list()
 
     def claims(self) -> None:
         label = self.r.claim_label
@@ -271,7 +307,7 @@ class _Builder:
         insert = self.cursor.insertText
         head = _block(top=6, bottom=1)
         body = _block(bottom=4, indent=18)
-        for row in self.r.claims:
+        for row in self.shown(self.r.claims, "claims"):
             a = row.annotation
             self.block(head, self.small)
             insert(f"#{row.number}  ", self.number)
@@ -288,6 +324,7 @@ class _Builder:
                 insert(" ".join(a.note.split()), self.italic)
             self.block(body, self.small_serif)
             self.context(row.sentence, a.label)
+        self.after_list()
 
     def coded(self) -> None:
         self.heading("Coded segments", 2, page_break=True)
@@ -301,7 +338,7 @@ class _Builder:
                 insert("No segments.", self.muted)
                 continue
             current = None
-            for s in segments:
+            for s in self.shown(segments, "segments"):
                 if several and s.document is not current:
                     current = s.document
                     self.heading(s.document.document.title or "Untitled", 4)
@@ -316,13 +353,17 @@ class _Builder:
                     if v not in (None, "")
                 )
                 insert(ref + (f" · {attrs}" if attrs else ""), self.muted)
+            self.after_list()
 
 
 def build_document(
-    report: Report, device: QPagedPaintDevice | None = None, page: QSizeF | None = None
+    report: Report,
+    device: QPagedPaintDevice | None = None,
+    page: QSizeF | None = None,
+    preview: Preview | None = None,
 ) -> QTextDocument:
     """The report laid out for ``device`` (a PDF writer) in pages of ``page`` (device pixels),
-    or, without them, for the screen."""
+    or, without them, for the screen; ``preview`` lays out only the start of long lists."""
     document = QTextDocument()
     if device is not None:
         document.documentLayout().setPaintDevice(device)
@@ -332,7 +373,7 @@ def build_document(
     document.setDocumentMargin(0 if device is not None else 16)
     document.setUndoRedoEnabled(False)
     document.setDefaultStyleSheet(PRINT_CSS)  # for the parts inserted as HTML
-    builder = _Builder(report, document)
+    builder = _Builder(report, document, preview)
     builder.cursor.beginEditBlock()  # one layout pass at the end, not one per insertion
     builder.build()
     builder.cursor.endEditBlock()
