@@ -196,6 +196,7 @@ def test_every_span_reassembles_from_its_marks_and_the_text_is_whole(
     article = tree.find(".//div[@class='article']")
     assert text_of(article) == document.text
     assert tree.find(".//mark//mark") is None
+    assert len(list(tree.iter("mark"))) == len(list(article.iter("mark")))  # marks: the article
     marks = article_marks(article)
     assert len(annotations) == len(SPANS)
     for a in annotations:

@@ -66,6 +66,8 @@ a { color: #0b5cad; text-decoration-thickness: 1px; text-underline-offset: .15em
   margin: 0 0 1.5rem; }
 mark { color: inherit; border-radius: 2px; padding: .08em 0; -webkit-box-decoration-break: clone;
   box-decoration-break: clone; }
+.hl { border-radius: 2px; padding: .08em 0; -webkit-box-decoration-break: clone;
+  box-decoration-break: clone; }
 mark.o { text-decoration: underline; text-decoration-thickness: 1px;
   text-underline-offset: .22em; }
 mark[data-n]::after { content: attr(data-n); font: 600 .6em/1 "Noto Sans", "DejaVu Sans",
@@ -250,10 +252,9 @@ class HtmlWriter:
         )
 
     def mark_text(self, text: str, labels: frozenset[str]) -> str:
-        background = self.background(labels)
-        if self.qt:
-            return f'<span style="background-color:{background}">{_e(text)}</span>'
-        return f'<mark style="background:{background}">{_e(text)}</mark>'
+        """A quoted span highlighted outside the article: not a <mark>, so that every <mark>
+        in the file is a piece of an article listing its annotations."""
+        return f'<span class="hl" style="background:{self.background(labels)}">{_e(text)}</span>'
 
     def background(self, labels: frozenset[str]) -> str:
         return highlight([self.colors.get(n, "#808080") for n in sorted(labels)])
@@ -385,9 +386,7 @@ class HtmlWriter:
                 value = a.attributes.get(n)
                 shown = "" if value in (None, "") else _e(show_value(value))
                 values.append(
-                    f'<span class="verdict">{shown}</span>'
-                    if shown and n == "verdict" and not self.qt
-                    else shown
+                    f'<span class="verdict">{shown}</span>' if shown and n == "verdict" else shown
                 )
             extra = {k: v for k, v in a.attributes.items() if k not in names}
             note = _e(_flat(a.note)) + (
