@@ -100,9 +100,9 @@ def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
         "segments by label and label counts with charts, as one self-contained HTML file or a "
         "PDF. An existing OUT is replaced only once the new report is complete.")
     rep.add_argument("project", type=Path, metavar="PROJECT")
-    rep.add_argument("--document", action="append", default=[], metavar="ID",
-                     help="only this document (its id, as 'info' shows, or exact title); "
-                     "repeat for several")
+    rep.add_argument("--document", action="append", default=[], metavar="TITLE|ID",
+                     help="only this document (its exact title, or its id as in the JSON "
+                     "export); repeat for several")
     rep.add_argument("--annotator", action="append", default=[], metavar="NAME",
                      help="only this annotator's annotations; repeat for several")
     rep.add_argument("--labels", default="", metavar="L,...",

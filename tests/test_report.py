@@ -558,3 +558,33 @@ def test_preview_lays_out_the_start_and_says_what_it_left_out(
     assert "… 2 more claims;" in plain and "… 1 more segments;" in plain
     full = build_document(built).toPlainText()
     assert "the saved report holds everything" not in full and "上海" in full
+
+
+def test_cli_document_by_title_or_id_and_a_title(report_project: Project, tmp_path: Path) -> None:
+    service.import_file(report_project, FIXTURES / "article.md")
+    first, second = report_project.documents()
+    out = tmp_path / "one.html"
+    assert (
+        main(
+            [
+                "report",
+                str(report_project.path),
+                "--document",
+                first.title,
+                "--document",
+                second.id,
+                "--title",
+                "Desk <review>",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    tree = parse(out.read_text(encoding="utf-8"))
+    assert text_of(tree.find(".//h1")) == "Desk <review>"
+    assert len(tree.findall(".//section[@class='document']")) == 2
+    assert main(["report", str(report_project.path), "--document", second.id, "-o", str(out)]) == 0
+    tree = parse(out.read_text(encoding="utf-8"))
+    assert [text_of(h) for h in tree.iter("h1")] == [second.title]
+    assert tree.find(".//section[@id='claims']//tbody") is None  # no claims in that one

@@ -275,7 +275,7 @@ def build_report(
         raise AnnotatorError(
             None,
             f"no document {sorted(missing)[0]!r} in the project "
-            "(give a document id, as 'annotator info' shows, or its exact title)",
+            "(give its exact title, or its id as in the JSON export)",
         )
     _choose(wanted_annotators, sorted(seen_annotators), "annotator")
     return _assemble(options, report_labels, reports, agreement)
