@@ -63,7 +63,7 @@ a { color: #0b5cad; text-decoration-thickness: 1px; text-underline-offset: .15em
 .chip { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
   vertical-align: -.05em; margin-right: .3em; }
 .article { white-space: pre-wrap; overflow-wrap: break-word; hyphens: manual;
-  margin: 0 0 1.5rem; }
+  margin: 0 0 1.5rem; unicode-bidi: plaintext; }  /* each paragraph takes its own direction */
 mark { color: inherit; border-radius: 2px; padding: .08em 0; -webkit-box-decoration-break: clone;
   box-decoration-break: clone; }
 .hl { border-radius: 2px; padding: .08em 0; -webkit-box-decoration-break: clone;
