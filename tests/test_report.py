@@ -27,7 +27,7 @@ from annotator.store.project import Project
 from .conftest import FIXTURES
 from .reliability import as_ordinary_user, reachable_tmp
 
-ARTICLE = FIXTURES / "report-multiscript.txt"
+ARTICLE = FIXTURES / "report" / "multiscript.txt"  # not in the importers' fuzz corpus
 SVG = "{http://www.w3.org/2000/svg}"
 
 # (label, phrase, occurrence, attributes, annotator): overlaps of every kind, a span across a
