@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSizeF, QUrl
+from PySide6.QtCore import QByteArray, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -48,7 +48,7 @@ def chart_image(svg: str) -> QImage:
     renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
     size = renderer.defaultSize() * CHART_SCALE
     image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(QColor("white"))
+    image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter)
@@ -372,6 +372,7 @@ def build_document(
     document.setDefaultFont(_font(SERIF, 10.5))
     document.setDocumentMargin(0 if device is not None else 16)
     document.setUndoRedoEnabled(False)
+    document.setUseDesignMetrics(True)  # glyph advances as designed, not hinted to pixels
     document.setDefaultStyleSheet(PRINT_CSS)  # for the parts inserted as HTML
     builder = _Builder(report, document, preview)
     builder.cursor.beginEditBlock()  # one layout pass at the end, not one per insertion

@@ -30,7 +30,7 @@ from annotator.core.report import Report
 from annotator.gui.report_document import SERIF, build_document
 from annotator.io.files import atomic_file, check_output_file
 
-RESOLUTION = 300  # dots per inch of the layout; text and charts stay crisp
+RESOLUTION = 96  # layout units per inch; text stays vector (design metrics), charts are images
 FOOTER_MM = 8.0
 
 # Territories where US Letter is the usual paper (the rest of the world uses A4).

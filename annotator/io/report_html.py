@@ -129,7 +129,7 @@ footer { margin-top: 3rem; font: .78rem "Noto Sans", "DejaVu Sans", sans-serif;
 # Qt's rich text knows a small CSS subset (no grid, flex, variables or media queries).
 PRINT_CSS = """
 h3 { font-family: "Noto Sans", "DejaVu Sans"; font-size: 11.5pt; font-weight: 600;
-  margin-top: 12pt; margin-bottom: 4pt; }
+  margin-top: 18pt; margin-bottom: 4pt; }
 h4 { font-family: "Noto Sans", "DejaVu Sans"; font-size: 9.5pt; font-weight: 600;
   color: #59636e; margin-top: 10pt; margin-bottom: 2pt; }
 p { margin-top: 0; margin-bottom: 0; }
@@ -200,7 +200,7 @@ class HtmlWriter:
             self.charts[name] = svg
             return (
                 f'<p><img src="{name}" width="{self.chart_width}"/></p>'
-                f'<p class="dim">{_e(caption)}</p>'
+                f'<p class="dim">{_e(caption)}</p><p>&nbsp;</p>'  # Qt drops margins here
             )
         return f"<figure>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
 
