@@ -25,16 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator import service
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Annotation, Document
-from annotator.core.report import UNNAMED, Report, ReportOptions, build_report
+from annotator.core.report import UNNAMED, Report, ReportOptions
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import swatch
 from annotator.gui.report_document import Preview, build_document
 from annotator.gui.report_pdf import Paper, paper_for_locale, write_pdf
 from annotator.io import report_html
 from annotator.io.files import check_output_file
-from annotator.service import documents_with_annotations
 
 PREVIEW_DELAY_MS = 250  # typing in the title or ticking boxes settles before the preview redraws
 FORMATS = {"html": ("HTML page (one self-contained file)", ".html"), "pdf": ("PDF", ".pdf")}
@@ -72,15 +71,12 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Export report")
-        # Read once: the preview and the saved file show the same data.
-        self.data: list[tuple[Document, list[Annotation]]] = list(
-            documents_with_annotations(ctx.project)
-        )
         self.labels = ctx.project.labels()
-        self.report: Report | None = None
+        self.report: Report | None = None  # what the preview shows and Save writes
 
-        self.documents = _checklist([(d.title or "Untitled", d.id, None) for d, _ in self.data])
-        annotators = sorted({a.annotator or UNNAMED for _, spans in self.data for a in spans})
+        documents = ctx.project.documents()
+        self.documents = _checklist([(d.title or "Untitled", d.id, None) for d in documents])
+        annotators = sorted({a.annotator or UNNAMED for a in ctx.project.annotations()})
         self.annotators = _checklist([(name, name, None) for name in annotators])
         self.label_list = _checklist(
             [(label.name, label.name, label.color) for label in self.labels]
@@ -209,7 +205,11 @@ class ReportDialog(QDialog):
         options = self.options()
         self.report = None
         if options is not None:
-            self.report = build_report(self.labels, self.data, options)
+            try:
+                self.report = service.report(self.ctx.project, options)
+            except AnnotatorError as exc:  # e.g. the project file went away
+                self.problem.setText(str(exc))
+        if self.report is not None:
             self._document = build_document(self.report, preview=Preview())
             self._document.setParent(self.preview)
             self.preview.setDocument(self._document)
