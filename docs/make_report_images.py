@@ -23,9 +23,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_screenshot import build  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
-CHROMIUM = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--hide-scrollbars")
+CHROMIUM = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+)
 
 
 def crop(png: Path, height: int) -> None:
@@ -69,12 +76,35 @@ def render(folder: Path) -> None:
     if browser is None or shutil.which("pdftoppm") is None:
         sys.exit("needs chromium and pdftoppm (Debian: apt-get install chromium poppler-utils)")
     profile = folder / "chromium-profile"
-    subprocess.run([browser, *CHROMIUM, f"--user-data-dir={profile}", "--window-size=1000,1300",
-                    f"--screenshot={DOCS / 'report-html.png'}", html.as_uri()],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            browser,
+            *CHROMIUM,
+            f"--user-data-dir={profile}",
+            "--window-size=1000,1300",
+            f"--screenshot={DOCS / 'report-html.png'}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+    )
     crop(DOCS / "report-html.png", 1300)
-    subprocess.run(["pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(DOCS / "report-pdf")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "90",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(DOCS / "report-pdf"),
+        ],
+        check=True,
+    )
     dialog_screenshot(project, folder)
 
 
