@@ -133,12 +133,13 @@ def label_lines(project: Project) -> Iterable[str]:
 
 
 def report(project: Project, options: ReportOptions | None = None,
-           agreement: dict[str, Any] | None = None) -> Report:
+           figures: dict[str, Any] | None = None) -> Report:
     """The report of ``project`` as ``options`` narrow it (HTML: ``annotator.io.report_html``;
-    PDF: ``annotator.gui.report_pdf``). ``agreement``: figures in the shape of ``agreement()``."""
+    PDF: ``annotator.gui.report_pdf``). ``figures``: inter-annotator agreement in the shape
+    ``annotator.core.report.build_report`` describes; shown when given."""
     try:
         return build_report(project.labels(), documents_with_annotations(project),
-                            options or ReportOptions(), agreement)
+                            options or ReportOptions(), figures)
     except AnnotatorError as exc:  # an unknown document, label or annotator: name the project
         if exc.where is not None:
             raise

@@ -209,7 +209,7 @@ def test_every_span_reassembles_from_its_marks_and_the_text_is_whole(
 
 
 def test_html_is_self_contained(report_project: Project) -> None:
-    markup = report_html.render(service.report(report_project, agreement=AGREEMENT))
+    markup = report_html.render(service.report(report_project, figures=AGREEMENT))
     tree = parse(markup)
     assert tree.find(".//script") is None and "<script" not in markup.lower()
     for element in tree.iter():
@@ -268,7 +268,7 @@ def test_notes_claims_coded_segments_and_counts(report_project: Project) -> None
 
 
 def test_agreement_figures_render_as_table_and_chart(report_project: Project) -> None:
-    tree = parse(report_html.render(service.report(report_project, agreement=AGREEMENT)))
+    tree = parse(report_html.render(service.report(report_project, figures=AGREEMENT)))
     counts = tree.find(".//section[@id='counts']")
     text = text_of(counts)
     assert "Agreement" in text and "Between ana, ben, over 1 documents." in text
@@ -525,7 +525,7 @@ def test_print_document_holds_every_section_and_the_agreement(
 ) -> None:  # type: ignore[no-untyped-def]
     from annotator.gui.report_document import build_document
 
-    built = service.report(report_project, agreement=AGREEMENT)
+    built = service.report(report_project, figures=AGREEMENT)
     document = build_document(built)
     plain = document.toPlainText()
     assert "The ministry2 said rainfall rose 12 percent this week1, the highest" in plain

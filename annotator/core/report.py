@@ -242,6 +242,14 @@ def build_report(
 ) -> Report:
     """The report of ``documents`` (each with its annotations) as ``options`` narrow it.
 
+    ``agreement``, when given, is shown as a table and a chart; any figure may be None::
+
+        {"annotators": [...], "documents": N,
+         "overall": {"alpha", "kappa", "f1_exact", "f1_overlap"},
+         "labels": {"<label>": {"alpha", "kappa", "f1_exact", "f1_overlap",
+                                "spans": {"<annotator>": n}}},
+         "pairs": [{"annotators": [A, B], "alpha", "kappa", "f1_exact", "f1_overlap"}]}
+
     Raises :class:`AnnotatorError` naming an unknown document, label or annotator.
     """
     chosen_labels = _choose(options.labels, [label.name for label in labels], "label")
