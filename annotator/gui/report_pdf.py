@@ -2,7 +2,8 @@
 
 Why Qt rather than WeasyPrint: it ships with PySide6 (nothing more to install, no system Pango,
 and it works in the bundle) and it is fast enough for big reports (a 1 MB article with 10,000
-annotations prints in seconds; WeasyPrint needs about 5 s per 100 KB of text). Text stays text
+annotations, about 1,000 pages, in 12-18 s on a busy 2-core machine; WeasyPrint needed 8 s for a
+20 KB article with 200 spans, about 5 s per 100 KB of text). Text stays text
 (selectable, searchable); fonts are embedded as subsets, and characters the body font lacks fall
 back through fontconfig to a font that has them (Noto CJK, Noto Arabic, Noto Color Emoji, which
 Qt draws as colour images). Page size follows the locale: Letter where it is the norm, else A4.
