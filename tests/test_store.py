@@ -38,21 +38,38 @@ def test_new_project_is_stamped_and_has_the_default_labels(project: Project) -> 
 
 
 def test_schema_version_is_the_newest_migration() -> None:
-    revisions = sorted(p.stem.split("_")[0] for p in
-                       (database.MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
+    revisions = sorted(
+        p.stem.split("_")[0] for p in (database.MIGRATIONS_DIR / "versions").glob("[0-9]*.py")
+    )
     assert int(revisions[-1]) == fileformat.SCHEMA_VERSION
 
 
 def test_default_labels_carry_their_typed_attributes() -> None:
     by_name = {label.name: label for label in DEFAULT_LABELS}
     assert by_name["Claim"].attribute("verdict").choices == (
-        "unverified", "true", "mostly true", "mixed", "misleading", "false")
+        "unverified",
+        "true",
+        "mostly true",
+        "mixed",
+        "misleading",
+        "false",
+    )
     assert by_name["Claim"].attribute("checkworthy").kind == "boolean"
     assert by_name["Quote"].attribute("speaker").kind == "text"
     assert by_name["Organisation"].attribute("type").choices == (
-        "government", "NGO", "international", "company", "media", "other")
+        "government",
+        "NGO",
+        "international",
+        "company",
+        "media",
+        "other",
+    )
     assert by_name["Tier rating"].attribute("tier").choices == (
-        "Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")
+        "Tier 1",
+        "Tier 2",
+        "Tier 2 Watch List",
+        "Tier 3",
+    )
     assert by_name["Tier rating"].attribute("year").kind == "number"
     assert len({label.color for label in DEFAULT_LABELS}) == 4
 
@@ -79,20 +96,26 @@ def test_span_order_is_checked_by_the_database(project: Project) -> None:
 
 def test_annotation_edits_round_trip(project: Project) -> None:
     doc_id = project.import_bundle(one_doc_bundle()).added[0].id
-    added = project.add_annotation(doc_id, "Tier rating", 18, 24, attributes={"tier": "Tier 2"},
-                                   annotator="ana")
+    added = project.add_annotation(
+        doc_id, "Tier rating", 18, 24, attributes={"tier": "Tier 2"}, annotator="ana"
+    )
     assert added.text == "Tier 2"
     emoji = project.add_annotation(doc_id, "Claim", 25, 26)
     assert emoji.text == "👍"
-    changed = project.update_annotation(added.id, label="Claim", attributes={"verdict": "true"},
-                                        note="checked")
-    assert (changed.label, changed.attributes, changed.note) == ("Claim", {"verdict": "true"},
-                                                                 "checked")
+    changed = project.update_annotation(
+        added.id, label="Claim", attributes={"verdict": "true"}, note="checked"
+    )
+    assert (changed.label, changed.attributes, changed.note) == (
+        "Claim",
+        {"verdict": "true"},
+        "checked",
+    )
     deleted = project.delete_annotations([added.id, emoji.id])
     assert project.annotations(doc_id) == []
     project.restore_annotations(deleted)
     assert sorted(project.annotations(doc_id), key=lambda a: a.start) == sorted(
-        deleted, key=lambda a: a.start)
+        deleted, key=lambda a: a.start
+    )
     with pytest.raises(ValueError):
         project.add_annotation(doc_id, "Claim", 30, 99)
     assert project.set_document_status(doc_id, DocumentStatus.DONE) == DocumentStatus.NEW
@@ -102,10 +125,14 @@ def test_annotation_edits_round_trip(project: Project) -> None:
 def test_a_failed_import_writes_nothing(project: Project) -> None:
     project.import_bundle(one_doc_bundle("first"))
     before = project.path.read_bytes(), project.documents(), project.labels()
-    bad = ImportedBundle([
-        ImportedDocument("second text", "ok", annotations=[ImportedAnnotation("New label", 0, 6)]),
-        ImportedDocument("third", "bad", annotations=[ImportedAnnotation("Claim", 3, 2)]),
-    ])
+    bad = ImportedBundle(
+        [
+            ImportedDocument(
+                "second text", "ok", annotations=[ImportedAnnotation("New label", 0, 6)]
+            ),
+            ImportedDocument("third", "bad", annotations=[ImportedAnnotation("Claim", 3, 2)]),
+        ]
+    )
     with pytest.raises(ValueError, match="'bad': span Claim 3..2 is outside its text"):
         project.import_bundle(bad)
     assert (project.documents(), project.labels()) == before[1:]
@@ -128,6 +155,7 @@ def test_reopening_keeps_everything(project_path: Path) -> None:
 
 
 # -- files that are not (usable) projects: refused, and left byte for byte as they were ---------
+
 
 def refused(path: Path, fragment: str) -> None:
     before = path.read_bytes()
@@ -190,7 +218,7 @@ def test_empty_file_becomes_a_project(tmp_path: Path) -> None:
 
 # -- migrations ---------------------------------------------------------------------------------
 
-SECOND_REVISION = '''
+SECOND_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
@@ -208,11 +236,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("documents") as batch:
         batch.drop_column("language")
-'''
+"""
 
 
-def pretend_newer_annotator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                            second_revision: str) -> None:
+def pretend_newer_annotator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second_revision: str
+) -> None:
     """Run as an Annotator whose migrations are ours plus ``second_revision`` (schema 2)."""
     scripts = tmp_path / "migrations"
     (scripts / "versions").mkdir(parents=True)
@@ -223,8 +252,9 @@ def pretend_newer_annotator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(fileformat, "SCHEMA_VERSION", 2)
 
 
-def test_older_schema_is_backed_up_then_migrated(project_path: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_older_schema_is_backed_up_then_migrated(
+    project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with Project.open(project_path) as p:
         doc_id = p.import_bundle(one_doc_bundle()).added[0].id
         p.add_annotation(doc_id, "Claim", 0, 8)
@@ -243,12 +273,14 @@ def test_older_schema_is_backed_up_then_migrated(project_path: Path, tmp_path: P
     assert sql(project_path, "SELECT version_num FROM alembic_version") == [("0002",)]
 
 
-def test_failed_migration_leaves_the_project_as_it_was(project_path: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_migration_leaves_the_project_as_it_was(
+    project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     Project.open(project_path).close()
-    broken = SECOND_REVISION.replace('batch.add_column(sa.Column("language", sa.String(), '
-                                     'nullable=False, server_default="en"))',
-                                     'op.execute("CREATE TABLE labels (x)")')
+    broken = SECOND_REVISION.replace(
+        'batch.add_column(sa.Column("language", sa.String(), nullable=False, server_default="en"))',
+        'op.execute("CREATE TABLE labels (x)")',
+    )
     pretend_newer_annotator(tmp_path, monkeypatch, broken)
     with pytest.raises(ProjectError, match="could not be upgraded.*unchanged"):
         Project.open(project_path)
