@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from annotator.core import agreement as agreement_figures
 from annotator.core.errors import AnnotatorError
@@ -37,6 +37,8 @@ from annotator.store.importing import ImportSummary
 from annotator.store.layers import layer_names as layer_names_in
 from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
+
+Outcome_ = TypeVar("Outcome_")
 
 
 class Outcome(StrEnum):
@@ -95,9 +97,19 @@ def import_files(
 ) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
     what finished stays, nothing is half-done."""
+    return _each_file(paths, lambda path: import_file(project, path), progress)
+
+
+def _each_file(
+    paths: Sequence[Path],
+    one: Callable[[Path], Outcome_],
+    progress: Callable[[int, Outcome_], bool | None] | None,
+) -> list[Outcome_]:
+    """``one`` for each path in turn (each its own transaction), telling ``progress`` after
+    each; ``progress`` returning False stops before the next."""
     outcomes = []
     for index, path in enumerate(paths):
-        outcome = import_file(project, Path(path))
+        outcome = one(Path(path))
         outcomes.append(outcome)
         if progress is not None and progress(index, outcome) is False:
             break
@@ -130,13 +142,7 @@ def merge_files(
     progress: Callable[[int, MergeOutcome], bool | None] | None = None,
 ) -> list[MergeOutcome]:
     """Merge each source in its own transaction; ``progress`` returning False stops early."""
-    outcomes = []
-    for index, path in enumerate(paths):
-        outcome = merge_file(project, Path(path))
-        outcomes.append(outcome)
-        if progress is not None and progress(index, outcome) is False:
-            break
-    return outcomes
+    return _each_file(paths, lambda path: merge_file(project, path), progress)
 
 
 def describe_merge(path: Path, report: MergeReport) -> str:
