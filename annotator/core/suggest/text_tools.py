@@ -1,0 +1,54 @@
+"""Small text helpers shared by the detectors: paragraphs, sentences, capitalised words."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+
+_PARAGRAPH_BREAK = re.compile(r"\n")
+# A sentence ends at . ! ? … (after any closing quotes/brackets) followed by space and a capital,
+# a digit or an opening quote; or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-Z0-9])|\n+")
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Code-point ranges of the non-empty lines of ``text``."""
+    start = 0
+    for match in _PARAGRAPH_BREAK.finditer(text):
+        if match.start() > start:
+            yield start, match.start()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+class Sentences:
+    """Sentence ranges of a text, and which sentence holds a position."""
+
+    def __init__(self, text: str) -> None:
+        self.ranges: list[tuple[int, int]] = []
+        start = 0
+        for match in _SENTENCE_END.finditer(text):
+            end = match.end() if match.group().strip() else match.start()
+            self._add(text, start, end)
+            start = match.end()
+        self._add(text, start, len(text))
+        self._starts = [s for s, _ in self.ranges]
+
+    def _add(self, text: str, start: int, end: int) -> None:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            self.ranges.append((start, end))
+
+    def around(self, position: int) -> tuple[int, int]:
+        """The sentence holding ``position`` (or the nearest one before it)."""
+        index = max(0, bisect_right(self._starts, position) - 1)
+        return self.ranges[index] if self.ranges else (0, 0)
+
+
+def is_capitalised(word: str) -> bool:
+    return bool(word) and word[0].isupper()
