@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import sqlite3
 from pathlib import Path
 
@@ -31,10 +33,10 @@ def test_new_project_is_stamped_and_has_the_default_labels(project: Project) -> 
     assert sql(path, "PRAGMA application_id") == [(fileformat.APPLICATION_ID,)]
     assert sql(path, "PRAGMA user_version") == [(fileformat.SCHEMA_VERSION,)]
     assert sql(path, "PRAGMA journal_mode") == [("wal",)]
-    assert sql(path, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert sql(path, "SELECT version_num FROM alembic_version") == [("0002",)]
     assert project.labels() == list(DEFAULT_LABELS)
     assert [label.shortcut for label in project.labels()] == ["1", "2", "3", "4"]
-    assert project.meta()["schema_version"] == "1"
+    assert project.meta()["schema_version"] == "2"
 
 
 def test_schema_version_is_the_newest_migration() -> None:
@@ -211,16 +213,21 @@ def downgrade() -> None:
 '''
 
 
+CURRENT = fileformat.SCHEMA_VERSION
+NEXT = CURRENT + 1
+
+
 def pretend_newer_annotator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                             second_revision: str) -> None:
-    """Run as an Annotator whose migrations are ours plus ``second_revision`` (schema 2)."""
+    """Run as an Annotator whose migrations are ours plus ``second_revision`` (one newer)."""
     scripts = tmp_path / "migrations"
-    (scripts / "versions").mkdir(parents=True)
-    for name in ("env.py", "script.py.mako", "versions/0001_initial.py"):
-        (scripts / name).write_text((database.MIGRATIONS_DIR / name).read_text())
-    (scripts / "versions" / "0002_next.py").write_text(second_revision)
+    shutil.copytree(database.MIGRATIONS_DIR, scripts,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    revision = second_revision.replace('revision = "0002"', f'revision = "{NEXT:04d}"').replace(
+        'down_revision = "0001"', f'down_revision = "{CURRENT:04d}"')
+    (scripts / "versions" / f"{NEXT:04d}_next.py").write_text(revision)
     monkeypatch.setattr(database, "MIGRATIONS_DIR", scripts)
-    monkeypatch.setattr(fileformat, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(fileformat, "SCHEMA_VERSION", NEXT)
 
 
 def test_older_schema_is_backed_up_then_migrated(project_path: Path, tmp_path: Path,
@@ -235,12 +242,12 @@ def test_older_schema_is_backed_up_then_migrated(project_path: Path, tmp_path: P
         backup = p.migration_backup
         assert p.annotations() == before
     assert backup is not None and backup.parent == project_path.parent
-    assert "schema1-backup" in backup.name
-    assert sql(backup, "PRAGMA user_version") == [(1,)]
+    assert f"schema{CURRENT}-backup" in backup.name
+    assert sql(backup, "PRAGMA user_version") == [(CURRENT,)]
     assert sql(backup, "SELECT count(*) FROM annotations") == [(1,)]
-    assert sql(project_path, "PRAGMA user_version") == [(2,)]
+    assert sql(project_path, "PRAGMA user_version") == [(NEXT,)]
     assert sql(project_path, "SELECT language FROM documents") == [("en",)]
-    assert sql(project_path, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert sql(project_path, "SELECT version_num FROM alembic_version") == [(f"{NEXT:04d}",)]
 
 
 def test_failed_migration_leaves_the_project_as_it_was(project_path: Path, tmp_path: Path,
@@ -252,8 +259,8 @@ def test_failed_migration_leaves_the_project_as_it_was(project_path: Path, tmp_p
     pretend_newer_annotator(tmp_path, monkeypatch, broken)
     with pytest.raises(ProjectError, match="could not be upgraded.*unchanged"):
         Project.open(project_path)
-    assert sql(project_path, "PRAGMA user_version") == [(1,)]
-    assert sql(project_path, "SELECT version_num FROM alembic_version") == [("0001",)]
+    assert sql(project_path, "PRAGMA user_version") == [(CURRENT,)]
+    assert sql(project_path, "SELECT version_num FROM alembic_version") == [(f"{CURRENT:04d}",)]
 
 
 def test_damage_found_while_reading_annotations_is_a_project_error(project: Project) -> None:

@@ -14,7 +14,7 @@ from annotator.core.errors import ProjectError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = 0x414E4E54  # "ANNT"
-SCHEMA_VERSION = 1  # equals the number of the newest Alembic revision (migrations/versions)
+SCHEMA_VERSION = 2  # equals the number of the newest Alembic revision (migrations/versions)
 
 
 @dataclass(frozen=True)
