@@ -42,6 +42,7 @@ from annotator.gui.label_bar import LabelBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
 from annotator.gui.safe_edits import guard_undo_stack
+from annotator.gui.suggestion_controller import SuggestionController
 from annotator.io.txt import first_line
 
 
@@ -69,12 +70,18 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.actions_by_name = menus.build(self)
         self._connect()
+        self.suggestions = SuggestionController(self)  # assisted labelling (Suggestions menu)
+        self.documents.document_selected.connect(lambda _id: self.suggestions.refresh())
+        from annotator.gui import suggestion_actions
+
+        self.actions_by_name.update(suggestion_actions.install(self))
         guard_undo_stack(ctx.undo_stack, self.show_write_failure)
         self.refresh_labels()
         self.documents.reload()
         self._restore_window_state()
         self._update_title()
         self._apply_read_only()
+        self.suggestions.start_model()
 
     # -- construction --------------------------------------------------------------------------
 

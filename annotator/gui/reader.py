@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QMouseEvent,
+    QPaintEvent,
     QPalette,
     QResizeEvent,
     QSyntaxHighlighter,
@@ -30,6 +31,7 @@ from annotator.core.labels import LabelDef
 from annotator.core.model import Annotation, Document
 from annotator.core.offsets import OffsetMap
 from annotator.core.spans import LineIndex, Span, SpanIndex, segments
+from annotator.gui import suggestion_painting
 from annotator.gui.formatting import escape_html, show_value
 
 READING_FONTS = ("Source Serif 4", "Noto Serif", "Georgia", "Charter", "DejaVu Serif", "Serif")
@@ -90,14 +92,14 @@ class SpanHighlighter(QSyntaxHighlighter):
         if not reader.wants(line):
             return
         spans = reader.index.in_line(line) if reader.index is not None else ()
-        if not spans:
-            return
-        line_start, line_end = reader.lines.span(line)
-        to_utf16 = reader.offsets.to_utf16
-        origin = to_utf16(line_start)  # Qt boundary
-        for start, end, labels in segments(spans, line_start, line_end):
-            first = to_utf16(start) - origin
-            self.setFormat(first, to_utf16(end) - origin - first, self.format_for(labels))
+        if spans:
+            line_start, line_end = reader.lines.span(line)
+            to_utf16 = reader.offsets.to_utf16
+            origin = to_utf16(line_start)  # Qt boundary
+            for start, end, labels in segments(spans, line_start, line_end):
+                first = to_utf16(start) - origin
+                self.setFormat(first, to_utf16(end) - origin - first, self.format_for(labels))
+        suggestion_painting.highlight_line(self, reader, line)
 
 
 class ReaderView(QPlainTextEdit):
@@ -130,6 +132,9 @@ class ReaderView(QPlainTextEdit):
         self._flash_left = 0
         self._flash_timer = QTimer(self, interval=160, timeout=self._flash_step)
         self._wanted = bytearray()  # per line: 1 once it has been in view
+        # suggestions (gui/suggestion_painting.py): drawn outlined, apart from the annotations
+        self.suggestion_index: SpanIndex | None = None
+        self.current_suggestion: Span | None = None
         self.highlighter = SpanHighlighter(self)
         self.verticalScrollBar().valueChanged.connect(self._highlight_visible)
 
@@ -189,6 +194,7 @@ class ReaderView(QPlainTextEdit):
         self.index = SpanIndex(self.lines, [Span(a.start, a.end, a.label, a.id)
                                             for a in annotations])
         self.current_id = None
+        self.suggestion_index, self.current_suggestion = None, None
         self._wanted = bytearray(len(self.lines))
         self.setExtraSelections([])
         self.setPlainText(document.text)
@@ -201,6 +207,7 @@ class ReaderView(QPlainTextEdit):
     def clear_document(self) -> None:
         self.highlighter.setDocument(None)
         self.document_id, self.index, self.text = None, None, ""
+        self.suggestion_index, self.current_suggestion = None, None
         self._wanted = bytearray()
         self.offsets, self.lines = OffsetMap(""), LineIndex("")
         self._annotations = {}
@@ -329,6 +336,10 @@ class ReaderView(QPlainTextEdit):
         column = self.fontMetrics().averageCharWidth() * COLUMN_CHARACTERS
         side = max(0, (self.width() - column - self.verticalScrollBar().sizeHint().width()) // 2)
         self.setViewportMargins(side, 0, side, 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        suggestion_painting.paint_outlines(self)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         self._update_margins()
