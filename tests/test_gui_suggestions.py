@@ -170,3 +170,46 @@ def test_keys_do_nothing_harmful_without_suggestions(qtbot, window) -> None:
     press(qtbot, window, Qt.Key.Key_Backspace)
     assert window.ctx.project.annotations() == []
     assert "off" in window.statusBar().currentMessage() or window.suggestions.current is None
+
+
+def test_patterns_page_adds_undoably_and_the_reader_suggests_matches(
+    qtbot, window, monkeypatch, tmp_path
+) -> None:
+    from annotator.gui.codebook_dialog import CodebookDialog
+
+    ready(qtbot, window)
+    dialog = CodebookDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    page = dialog.patterns_page
+    dialog.pages.setCurrentWidget(page)
+    page.label.setCurrentText("Organisation")
+    page.kind.setCurrentIndex(page.kind.findData("phrase"))
+    page.pattern.setText("Licadho")
+    page.add_button.click()
+    assert [
+        (p.label, p.kind, p.pattern) for p in suggestion_store.patterns(window.ctx.project)
+    ] == [("Organisation", "phrase", "Licadho")]
+    assert page.table.rowCount() == 1
+    qtbot.waitUntil(
+        lambda: any(s.source.startswith("pattern:phrase") for s in window.suggestions.suggestions),
+        timeout=10000,
+    )
+    window.ctx.undo_stack.undo()
+    assert suggestion_store.patterns(window.ctx.project) == []
+    assert page.table.rowCount() == 0
+
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        "annotator.gui.patterns_page.QMessageBox.warning",
+        lambda _parent, _title, text: warnings.append(text),
+    )
+    page.kind.setCurrentIndex(page.kind.findData("regex"))
+    page.pattern.setText("(unclosed")
+    page.add_button.click()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"label": "Quote", "pattern": "x"}\n{"label": "Nope", "pattern": "y"}\n')
+    page.import_file(bad)
+    assert len(warnings) == 2
+    assert "regular expression" in warnings[0]
+    assert "bad.jsonl: no label named 'Nope'" in warnings[1]
+    assert suggestion_store.patterns(window.ctx.project) == []

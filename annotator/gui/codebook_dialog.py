@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -37,6 +38,7 @@ from annotator.gui import codebook_commands as cmd
 from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
+from annotator.gui.patterns_page import PatternsPage
 from annotator.io import labelset
 from annotator.store.codebook import annotation_count
 
@@ -153,8 +155,14 @@ class CodebookDialog(QDialog):
         footer.addStretch(1)
         for widget in (undo, redo, close):
             footer.addWidget(widget)
+        labels_page = QWidget()
+        labels_page.setLayout(body)
+        self.pages = QTabWidget()
+        self.pages.addTab(labels_page, "Labels")
+        self.patterns_page = PatternsPage(self.ctx)
+        self.pages.addTab(self.patterns_page, "Patterns")
         layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(footer)
 
     # -- showing -------------------------------------------------------------------------------
