@@ -209,6 +209,27 @@ COUNTRIES = (
     "Zimbabwe",
 )
 
-COUNTRY = re.compile(
-    r"\b(?:" + "|".join(re.escape(c) for c in sorted(COUNTRIES, key=len, reverse=True)) + r")\b"
-)
+_BY_FIRST_WORD: dict[str, list[str]] = {}
+for _name in sorted(COUNTRIES, key=len, reverse=True):
+    _BY_FIRST_WORD.setdefault(_name.split()[0], []).append(_name)
+_CAPITALISED = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*")
+
+
+def countries_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Country names in ``text[start:end]`` as (start, end, name), in text order.
+
+    A scan of capitalised words and a lookup by first word: a regular expression of 200
+    alternatives was ten times slower on a long article.
+    """
+    found = []
+    for match in _CAPITALISED.finditer(text, start, end):
+        for name in _BY_FIRST_WORD.get(match.group().rstrip("’'s") or match.group(), ()):
+            stop = match.start() + len(name)
+            if (
+                stop <= end
+                and text.startswith(name, match.start())
+                and not (stop < len(text) and text[stop].isalnum())
+            ):
+                found.append((match.start(), stop, name))
+                break
+    return found

@@ -34,51 +34,45 @@ The A An According Its His Her Their Our Your This That These Those Also But And
 Neighbouring Neighboring Asked Speaking Following Despite However While When Although Both
 Former Acting Deputy Under Outside Inside Meanwhile In On At By For With From To Of As If
 """)
-_WORD = re.compile(r"[A-Z](?:[\w&\-]|\.(?=\w))*(?:[’'][sS]?)?|[a-zà-ÿ]+")
+_CAPITALISED = re.compile(r"(?<![\w’'])[A-Z](?:[\w&\-]|\.(?=\w))*(?:[’'][sS]?)?")
+_GAP = re.compile(
+    r"[ \u00a0](?:(?:of|for|and|the|to|in|on|de|des|du|la|le|sans|für|et|y)"
+    r"[ \u00a0]){0,2}"
+)
 _ACRONYM_DEFINITION = re.compile(r"\(\s*(?P<acronym>[A-Z][A-Za-z&]*[A-Z][A-Za-z&]*)\s*\)")
 _TOKEN = re.compile(r"\S+")
 
 
-def _is_name_word(word: str) -> bool:
-    return word[:1].isupper()
-
-
 def name_runs(text: str) -> Iterable[tuple[int, int, list[tuple[int, int]]]]:
-    """Runs of capitalised words (with connectors between them) on one line, as (start, end,
-    word spans); a run breaks at punctuation, at line ends and after a possessive head."""
-    words = list(_WORD.finditer(text))
+    """Runs of capitalised words (with up to two connectors between two of them) on one line,
+    as (start, end, word spans); a run breaks at punctuation, at line ends, at "and the", and
+    after a possessive head ("State Department’s Office" is two names)."""
     run: list[tuple[int, int]] = []
-    pending: list[tuple[int, int]] = []  # connectors waiting for a capitalised word
-
-    def flush() -> Iterable[tuple[int, int, list[tuple[int, int]]]]:
-        if run:
-            yield run[0][0], run[-1][1], list(run)
-        run.clear()
-        pending.clear()
-
     previous_end = -1
-    for match in words:
-        start, end = match.span()
-        gap = text[previous_end:start] if previous_end >= 0 else " "
-        word = match.group()
-        if run and (gap != " " and gap != "\u00a0"):
-            yield from flush()
-        if _is_name_word(word):
-            if run and [text[s:e] for s, e in pending] == ["and", "the"]:
-                yield from flush()  # "the Ministry of X and the Ministry of Y": two names
-            if run and pending:
-                run.extend(pending)
-            pending.clear()
-            head, possessive = _possessive(word)
-            run.append((start, start + len(head)))
-            if possessive and head in HEADS:
-                yield from flush()  # "State Department’s Office": two names
-        elif run and word in _CONNECTORS and len(pending) < 2:
-            pending.append((start, end))
-        else:
-            yield from flush()
-        previous_end = end
-    yield from flush()
+    for match in _CAPITALISED.finditer(text):
+        start = match.start()
+        if run:
+            gap = _GAP.fullmatch(text, previous_end, start)
+            if gap is None or gap.group().split() == ["and", "the"]:
+                yield run[0][0], run[-1][1], run
+                run = []
+            else:
+                run.extend(_connectors(gap.start(), gap.group()))
+        head, possessive = _possessive(match.group())
+        run.append((start, start + len(head)))
+        previous_end = match.end()
+        if possessive and head in HEADS:
+            yield run[0][0], run[-1][1], run
+            run = []
+    if run:
+        yield run[0][0], run[-1][1], run
+
+
+def _connectors(offset: int, gap: str) -> list[tuple[int, int]]:
+    spans = []
+    for word in re.finditer(r"\S+", gap):
+        spans.append((offset + word.start(), offset + word.end()))
+    return spans
 
 
 def _possessive(word: str) -> tuple[str, bool]:
@@ -108,7 +102,7 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _sentence_initial(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" “\"'‘«(")
+    before = text[max(0, start - 12) : start].rstrip(" “\"'‘«(")
     return not before or before[-1] in ".!?\n:"
 
 

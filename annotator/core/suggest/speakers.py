@@ -99,14 +99,19 @@ def find_speaker(
     sentence = re.split(r"[.!?]\s", text[line_start:start])[-1]
     if _AFTER[2].match(after) or re.search(rf"\b{_PRONOUN}\s+{_VERB}\b", sentence):
         return _latest(text, start, earlier)
-    same_paragraph = [n for position, n in earlier if position >= line_start]
-    return same_paragraph[-1] if same_paragraph else None
+    if earlier and earlier[-1][0] >= line_start:  # the last speaker, if in this paragraph
+        return earlier[-1][1]
+    return None
 
 
 def _latest(text: str, start: int, earlier: list[tuple[int, str]]) -> str | None:
     """The person most recently named as saying something before ``start``."""
-    floor = max(0, start - 1500)
-    found = [(p, n) for p, n in earlier if p >= floor]
+    floor = max(0, start - 600)
+    found = []
+    for position, name in reversed(earlier):
+        if position < floor:
+            break
+        found.append((position, name))
     for pattern in _ATTRIBUTIONS:
         for match in pattern.finditer(text, floor, start):
             name = _clean(match.group("name"))

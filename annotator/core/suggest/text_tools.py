@@ -52,3 +52,17 @@ class Sentences:
 
 def is_capitalised(word: str) -> bool:
     return bool(word) and word[0].isupper()
+
+
+_last: list[Sentences] = []  # the sentences of the last text asked for (detectors share them)
+_last_text: list[str] = []
+
+
+def sentences_of(text: str) -> Sentences:
+    """:class:`Sentences` of ``text``, computed once when several detectors ask in a row."""
+    if _last_text and _last_text[0] is text:
+        return _last[0]
+    sentences = Sentences(text)
+    _last[:] = [sentences]
+    _last_text[:] = [text]
+    return sentences

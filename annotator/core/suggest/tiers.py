@@ -4,9 +4,10 @@ and "Watch List" alone where the article speaks of tiers; with the tier, subject
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
-from annotator.core.suggest.countries import COUNTRY
-from annotator.core.suggest.text_tools import Sentences
+from annotator.core.suggest.countries import countries_in
+from annotator.core.suggest.text_tools import Sentences, sentences_of
 from annotator.core.suggest.types import Suggestion
 
 SOURCE = "detector:tiers"
@@ -31,7 +32,7 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 def detect_tiers(text: str, label: str = "Tier rating") -> list[Suggestion]:
     found: list[Suggestion] = []
-    sentences = Sentences(text)
+    sentences = sentences_of(text)
     covered: list[tuple[int, int]] = []
     for match in _TIER.finditer(text):
         number = _NUMBERS[match.group("n").lower()]
@@ -46,7 +47,9 @@ def detect_tiers(text: str, label: str = "Tier rating") -> list[Suggestion]:
     if found:  # "Watch List" alone means the tier only where the article speaks of tiers
         for match in _WATCH.finditer(text):
             start, end = match.span()
-            if any(s <= start < e for s, e in covered) or match.group().startswith(("S", "s")):
+            index = bisect_right(covered, (start, len(text))) - 1
+            inside = index >= 0 and covered[index][0] <= start < covered[index][1]
+            if inside or match.group().startswith(("S", "s")):
                 continue
             found.append(
                 Suggestion(
@@ -67,12 +70,12 @@ def _attributes(
 ) -> dict[str, object]:
     attributes: dict[str, object] = {"tier": tier}
     s_start, s_end = sentences.around(start)
-    before = list(COUNTRY.finditer(text, s_start, start))
-    after = list(COUNTRY.finditer(text, end, min(s_end, end + 60)))
+    before = countries_in(text, s_start, start)
+    after = countries_in(text, end, min(s_end, end + 60))
     if before:
-        attributes["subject"] = before[-1].group()
+        attributes["subject"] = before[-1][2]
     elif after:
-        attributes["subject"] = after[0].group()
+        attributes["subject"] = after[0][2]
     year = _YEAR.search(text, max(s_start, start - 16), start)
     if year:
         attributes["year"] = int(year.group())
