@@ -10,7 +10,6 @@ accepted annotations is learned in the background too (:mod:`annotator.gui.model
 from __future__ import annotations
 
 import queue
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -19,10 +18,11 @@ from PySide6.QtGui import QTextCursor
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation
 from annotator.core.spans import Span
-from annotator.core.suggest.engine import SuggestionSources, suggest
+from annotator.core.suggest.engine import SuggestionSources, suggest_positional
 from annotator.core.suggest.learner import SpanModel
 from annotator.core.suggest.types import Suggestion
 from annotator.gui import suggestion_painting
+from annotator.gui.background import Pool
 from annotator.gui.context import AppContext
 from annotator.gui.model_trainer import ModelTrainer
 from annotator.gui.suggestion_commands import (
@@ -55,13 +55,10 @@ class SuggestionController(QObject):
         self.document_id: str | None = None
         self.computing = False
         self._generation = 0
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="annotator-suggest")
+        self._pool = Pool()  # a child process: suggesting never slows the window
         self._later = QTimer(self, singleShot=True, interval=250, timeout=self.refresh)
         self.trainer = ModelTrainer(self.ctx.project, self)
         self.trainer.trained.connect(self._model_trained)
-        # the worker never touches a Qt object (the window may be gone when it finishes): it
-        # leaves its result here, and a timer on this thread collects it
-        self._results: queue.SimpleQueue[tuple[int, str, list[Suggestion]]] = queue.SimpleQueue()
         self._collect = QTimer(self, interval=15, timeout=self._drain)
         events = self.ctx.events
         events.annotations_changed.connect(self._annotations_changed)
@@ -85,7 +82,7 @@ class SuggestionController(QObject):
 
     def shutdown(self) -> None:
         self.trainer.stop()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown()
 
     # -- computing -----------------------------------------------------------------------------
 
@@ -110,30 +107,29 @@ class SuggestionController(QObject):
             self.window.statusBar().showMessage(f"No suggestions: {exc.reason}", 8000)
             return
         existing = [(s.label, s.start, s.end) for s in self.reader.index]
-        text, generation = self.reader.text, self._generation
-        self.computing = True
-
-        def work() -> None:
-            try:
-                found = suggest(text, sources, existing=existing, rejected=rejected)
-            except Exception:  # noqa: BLE001 (a pattern spaCy refuses: show none, keep working)
-                found = []
-            self._results.put((generation, document_id, found))
-
-        try:
-            self._pool.submit(work)
-        except RuntimeError:  # the window is closing
+        tag = (self._generation, document_id)
+        if not self._pool.submit(
+            tag, suggest_positional, self.reader.text, sources, existing, rejected
+        ):
+            self._later.start()  # the child process ended: a new one starts on the next try
             return
+        self.computing = True
         self._collect.start()
 
     def _drain(self) -> None:
         while True:
             try:
-                generation, document_id, found = self._results.get_nowait()
+                (generation, document_id), found, error = self._pool.results.get_nowait()
             except queue.Empty:
                 break
             if generation == self._generation:
                 self._collect.stop()
+                if error is not None:
+                    self.computing = False
+                    self.window.statusBar().showMessage(
+                        f"No suggestions: {type(error).__name__}: {error}", 8000
+                    )
+                    continue
             self._arrived(generation, document_id, found)
 
     def _arrived(self, generation: int, document_id: str, found: list[Suggestion]) -> None:

@@ -22,12 +22,29 @@ if TYPE_CHECKING:
 CURRENT_TINT = 0.22
 
 
+INCREMENTAL = 500  # fewer changes than this update the index in place
+
+
 def set_suggestions(reader: ReaderView, spans: list[Span], current: Span | None) -> None:
     """Show ``spans`` (ids are the suggestions' keys) and mark ``current``; repaint the lines
-    that changed and are in view."""
+    that changed and are in view. An accepted or rejected suggestion changes one entry of the
+    index, not the whole of it (a long article has thousands)."""
     old = reader.suggestion_index
     lines: set[int] = set()
     if old is not None:
+        wanted = {span.id for span in spans}
+        removed = [span.id for span in old if span.id not in wanted]
+        added = [span for span in spans if span.id not in old]
+        if len(removed) + len(added) < INCREMENTAL:
+            for span_id in removed:
+                lines.update(old.remove(span_id))
+            for span in added:
+                lines.update(old.add(span))
+            if not len(old):
+                reader.suggestion_index = None
+            _rehighlight(reader, lines)
+            set_current(reader, current)
+            return
         for span in old:
             lines.update(old._lines_of(span))
     reader.suggestion_index = SpanIndex(reader.lines, spans) if spans else None
@@ -40,6 +57,8 @@ def set_suggestions(reader: ReaderView, spans: list[Span], current: Span | None)
 
 
 def set_current(reader: ReaderView, current: Span | None) -> None:
+    if current == reader.current_suggestion:
+        return
     lines: set[int] = set()
     for span in (reader.current_suggestion, current):
         if span is not None:

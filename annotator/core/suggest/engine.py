@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from annotator.core.suggest.claims import detect_claims
 from annotator.core.suggest.learner import SpanModel
-from annotator.core.suggest.organisations import SOURCE_PROJECT, detect_organisations, words_of
+from annotator.core.suggest.organisations import SOURCE_PROJECT, detect_organisations
 from annotator.core.suggest.patterns import Pattern, match_patterns
 from annotator.core.suggest.quotes import detect_quotes
+from annotator.core.suggest.text_tools import find_names
 from annotator.core.suggest.tiers import detect_tiers
 from annotator.core.suggest.types import DETECTOR_LABELS, Suggestion
 
@@ -58,12 +59,10 @@ def suggest(
         found += detect_claims(text, claim)
     for label, names in sources.known_names.items():
         if label in labels and label not in (organisation, quote, claim):
-            for name in names:
-                if 0 < len(name) <= MAX_KNOWN_NAME and name.strip() == name:
-                    found += [
-                        Suggestion(label, s, e, 0.9, SOURCE_PROJECT, {})
-                        for s, e in words_of(text, name)
-                    ]
+            short = [name for name in names if 0 < len(name) <= MAX_KNOWN_NAME]
+            found += [
+                Suggestion(label, s, e, 0.9, SOURCE_PROJECT, {}) for s, e in find_names(text, short)
+            ]
     found += [s for s in match_patterns(text, [p for p in sources.patterns if p.label in labels])]
     if sources.model is not None:
         found += sources.model.predict(
@@ -109,3 +108,10 @@ def _overlaps_any(spans: Sequence[tuple[int, int]], start: int, end: int) -> boo
 
     index = bisect_left(spans, (end, end))
     return any(s < end and start < e for s, e in spans[max(0, index - 64) : index])
+
+
+def suggest_positional(
+    text: str, sources: SuggestionSources, existing: list[Key], rejected: set[Key]
+) -> list[Suggestion]:
+    """:func:`suggest` with positional arguments: what a child process is handed."""
+    return suggest(text, sources, existing=existing, rejected=rejected)

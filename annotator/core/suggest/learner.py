@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from annotator.core.suggest.organisations import LEADING_WORDS, name_runs
 from annotator.core.suggest.quotes import detect_quotes
-from annotator.core.suggest.text_tools import Sentences
+from annotator.core.suggest.text_tools import find_names, sentences_of
 from annotator.core.suggest.types import Suggestion
 
 SOURCE = "model"
@@ -49,11 +49,10 @@ def candidates(text: str, known: Iterable[str] = ()) -> dict[tuple[int, int], st
         found.setdefault(match.span(), "acronym")
     for q in detect_quotes(text):
         found.setdefault((q.start, q.end), "quote")
-    for span in Sentences(text).ranges:
+    for span in sentences_of(text).ranges:
         found.setdefault(span, "sentence")
-    for name in known:
-        for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text):
-            found.setdefault(match.span(), "known")
+    for span in find_names(text, known):
+        found.setdefault(span, "known")
     return found
 
 

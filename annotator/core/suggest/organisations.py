@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from annotator.core.suggest.text_tools import find_names
 from annotator.core.suggest.types import Suggestion
 
 SOURCE_NAMES = "detector:organisations"
@@ -137,10 +138,8 @@ def _long_form(text: str, paren: int, acronym: str) -> tuple[int, int] | None:
     return window_start + start, window_start + len(before)
 
 
-def words_of(text: str, name: str) -> Iterable[tuple[int, int]]:
-    pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(?![\w-]|[’']\w\w)")
-    for match in pattern.finditer(text):
-        yield match.span()
+def words_of(text: str, name: str) -> list[tuple[int, int]]:
+    return find_names(text, (name,))
 
 
 def detect_organisations(
@@ -177,13 +176,10 @@ def detect_organisations(
         if match.group() in initials:
             acronyms.add(match.group())
             acronyms.add(initials[match.group()])
-    for name in acronyms:
-        for span in words_of(text, name):
-            spans.setdefault(span, (0.85, SOURCE_ACRONYMS))
-    for name in known_names:
-        if name.strip():
-            for span in words_of(text, name):
-                spans[span] = (0.9, SOURCE_PROJECT)
+    for span in find_names(text, acronyms):
+        spans.setdefault(span, (0.85, SOURCE_ACRONYMS))
+    for span in find_names(text, known_names):
+        spans[span] = (0.9, SOURCE_PROJECT)
     return [
         Suggestion(label, s, e, score, source, {})
         for (s, e), (score, source) in sorted(spans.items())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 _PARAGRAPH_BREAK = re.compile(r"\n")
 # A sentence ends at . ! ? … (after any closing quotes/brackets) followed by space and a capital,
@@ -66,3 +66,37 @@ def sentences_of(text: str) -> Sentences:
     _last[:] = [sentences]
     _last_text[:] = [text]
     return sentences
+
+
+_WORD = re.compile(r"\w+")
+
+
+def find_names(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Where any of ``names`` occurs in ``text`` as whole words (longest name first at each
+    place), in one scan of the text's words however many names there are."""
+    by_first: dict[str, list[str]] = {}
+    for name in names:
+        first = _WORD.match(name)
+        if first is not None and first.start() == 0 and name.strip() == name:
+            by_first.setdefault(first.group(), []).append(name)
+    if not by_first:
+        return []
+    for candidates in by_first.values():
+        candidates.sort(key=len, reverse=True)
+    found = []
+    length = len(text)
+    for word in _WORD.finditer(text):
+        candidates = by_first.get(word.group())
+        if candidates is None:
+            continue
+        start = word.start()
+        if start > 0 and text[start - 1] in "-":
+            continue
+        for name in candidates:
+            stop = start + len(name)
+            if text.startswith(name, start) and not (
+                stop < length and (text[stop].isalnum() or text[stop] in "_-")
+            ):
+                found.append((start, stop))
+                break
+    return found
