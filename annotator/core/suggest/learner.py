@@ -24,9 +24,11 @@ from annotator.core.suggest.types import Suggestion
 SOURCE = "model"
 MIN_EXAMPLES = 3  # a label needs this many annotations before the model suggests it
 THRESHOLD = 0.5
-EPOCHS = 6
+EPOCHS = 5
+MAX_EXAMPLES = 20_000  # beyond this, negatives are sampled: training stays within seconds
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,7}\b")
 _WORDS = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 
 TrainingDocument = tuple[str, Sequence[tuple[str, int, int]]]  # text, (label, start, end)
 
@@ -51,7 +53,8 @@ def candidates(text: str, known: Iterable[str] = ()) -> dict[tuple[int, int], st
         found.setdefault((q.start, q.end), "quote")
     for span in sentences_of(text).ranges:
         found.setdefault(span, "sentence")
-    for span in find_names(text, known):
+    names = [n for n in known if any(c.isupper() or c.isdigit() for c in n)]  # names, not words
+    for span in find_names(text, names):
         found.setdefault(span, "known")
     return found
 
@@ -78,7 +81,7 @@ def features(text: str, start: int, end: int, kind: str, known: bool) -> list[st
     out += [f"next={w.lower()}" for w in after]
     if text[start : start + 1] in '“"«„‹':
         out.append("opens-quote")
-    if any(c.isdigit() for c in text[start:end]):
+    if _DIGIT.search(text, start, end):
         out.append("digit")
     if known:
         out.append("known")
@@ -90,7 +93,8 @@ class _Classifier:
     weights: dict[str, float] = field(default_factory=dict)
 
     def score(self, feats: Sequence[str]) -> float:
-        z = sum(self.weights.get(f, 0.0) for f in feats)
+        weights = self.weights
+        z = sum([weights.get(f, 0.0) for f in feats])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def update(self, feats: Sequence[str], target: float, rate: float) -> None:
@@ -106,6 +110,7 @@ class SpanModel:
     classifiers: dict[str, _Classifier]
     known: dict[str, set[str]]
     examples: int  # annotations it learned from
+    kinds: dict[str, set[str]] = field(default_factory=dict)  # candidate kinds each label took
 
     @property
     def labels(self) -> list[str]:
@@ -115,14 +120,19 @@ class SpanModel:
         wanted = set(labels) if labels is not None else None
         everything_known = {name for names in self.known.values() for name in names}
         spans = candidates(text, everything_known)
+        scored = [label for label in self.classifiers if wanted is None or label in wanted]
+        kinds = {kind for label in scored for kind in self.kinds.get(label, ())}
         found = []
         for (start, end), kind in spans.items():
+            if kind not in kinds:  # e.g. sentences, for a label only ever given to names
+                continue
             surface = text[start:end]
-            for label, classifier in self.classifiers.items():
-                if wanted is not None and label not in wanted:
+            feats = features(text, start, end, kind, False)
+            for label in scored:
+                if kind not in self.kinds.get(label, ()):
                     continue
-                feats = features(text, start, end, kind, surface in self.known[label])
-                p = classifier.score(feats)
+                marked = [*feats, "known"] if surface in self.known[label] else feats
+                p = self.classifiers[label].score(marked)
                 if p >= THRESHOLD:
                     found.append(Suggestion(label, start, end, round(p, 3), SOURCE, {}))
         return found
@@ -146,6 +156,7 @@ def train(
         return None
     everything_known = {name for names in known.values() for name in names}
     examples: list[tuple[list[str], set[str], str]] = []  # features, labels it has, surface
+    kinds: dict[str, set[str]] = {label: set() for label in labels}
     for text, spans in documents:
         if should_stop():
             raise Stopped
@@ -156,6 +167,9 @@ def train(
         for span in gold:
             spans_here.setdefault(span, "annotated")
         for (start, end), kind in spans_here.items():
+            for label in gold.get((start, end), ()):
+                if label in kinds and kind != "annotated":
+                    kinds[label].add(kind)
             examples.append(
                 (
                     features(text, start, end, kind, False),
@@ -163,8 +177,13 @@ def train(
                     text[start:end],
                 )
             )
-    classifiers = {label: _Classifier() for label in labels}
     rng = random.Random(seed)
+    if len(examples) > MAX_EXAMPLES:  # keep every positive, sample the rest
+        positives = [e for e in examples if e[1]]
+        negatives = [e for e in examples if not e[1]]
+        room = max(MAX_EXAMPLES - len(positives), MAX_EXAMPLES // 2)
+        examples = positives[:MAX_EXAMPLES] + rng.sample(negatives, min(room, len(negatives)))
+    classifiers = {label: _Classifier() for label in labels}
     for epoch in range(EPOCHS):
         rng.shuffle(examples)
         rate = 0.5 / (1 + epoch)
@@ -178,4 +197,5 @@ def train(
         classifiers,
         {label: known.get(label, set()) for label in labels},
         sum(per_label[label] for label in labels),
+        kinds,
     )
