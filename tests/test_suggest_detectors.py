@@ -203,3 +203,30 @@ def test_the_gold_files_match_their_marked_articles() -> None:
     for name in ("dev", "heldout"):
         on_disk = json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))
         assert build(name) == on_disk
+
+
+def test_patterns_work_without_spacy_token_patterns_then_match_nothing(monkeypatch) -> None:
+    from annotator.core.suggest import patterns as p
+
+    monkeypatch.setattr(p, "token_patterns_available", lambda: False)
+    rules = [
+        p.make_pattern("Organisation", "phrase", "Afesip"),
+        p.make_pattern("Organisation", "regex", r"\bLic\w+"),
+        p.make_pattern("Organisation", "tokens", [{"LOWER": "asean"}]),
+    ]
+    text = "Afesip, Licadho and Asean."
+    assert [text[s.start : s.end] for s in p.match_patterns(text, rules)] == ["Afesip", "Licadho"]
+
+
+def test_spacy_checks_token_patterns_when_it_is_installed() -> None:
+    pytest.importorskip("spacy", reason="token patterns need spaCy")
+    from annotator.core.suggest.patterns import PatternError, make_pattern, match_patterns
+
+    with pytest.raises(PatternError, match="spaCy refuses the token pattern"):
+        make_pattern("Quote", "tokens", [{"NOPE": 1}])
+    rule = make_pattern("Organisation", "tokens", [{"LOWER": "world"}, {"LOWER": "bank"}])
+    text = "The World Bank and the world bank."
+    assert [text[s.start : s.end] for s in match_patterns(text, [rule])] == [
+        "World Bank",
+        "world bank",
+    ]

@@ -2,9 +2,10 @@
 through with Tab / Shift+Tab, accepted with Enter, rejected with Backspace.
 
 The project's side (names already labelled, patterns, rejections, the annotations) is read on the
-window's thread; the suggesters, pure Python over the text, run in a worker thread and the result
-comes back as a signal, so even a 1 MB article never freezes the window. A model of the project's
-accepted annotations is learned in the background too (:mod:`annotator.gui.model_trainer`).
+window's thread; the suggesters, pure Python over the text, run in a child process
+(:mod:`annotator.gui.background`) and a timer collects the result, so even a 1 MB article never
+slows the window. A model of the project's accepted annotations is learned in another child
+process (:mod:`annotator.gui.model_trainer`).
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class SuggestionController(QObject):
     # -- computing -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Recompute the suggestions of the document shown, in the worker thread."""
+        """Recompute the suggestions of the document shown, in the child process."""
         self._later.stop()
         self._generation += 1
         document_id = self.reader.document_id

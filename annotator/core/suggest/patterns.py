@@ -67,6 +67,8 @@ def make_pattern(label: str, kind: str, pattern: Any) -> Pattern:
             raise PatternError("a token pattern is a non-empty list of objects")
         if len(json.dumps(pattern)) > MAX_PATTERN_LENGTH:
             raise PatternError("the token pattern is too long")
+        if token_patterns_available():
+            _check_tokens(pattern)
         return Pattern(label, kind, pattern)
     if not isinstance(pattern, str) or not pattern.strip():
         raise PatternError(f"a {kind} pattern is a non-empty string")
@@ -133,6 +135,18 @@ def match_patterns(text: str, patterns: Sequence[Pattern]) -> list[Suggestion]:
     if tokens and token_patterns_available():
         found.extend(_match_tokens(text, tokens))
     return found
+
+
+def _check_tokens(pattern: list[dict[str, Any]]) -> None:
+    """spaCy's own validation of a token pattern (only where spaCy is installed)."""
+    import spacy
+    from spacy.matcher import Matcher
+
+    try:
+        Matcher(spacy.blank("xx").vocab, validate=True).add("check", [pattern])
+    except (ValueError, KeyError, TypeError) as exc:
+        detail = " ".join(str(exc).split())[:160]
+        raise PatternError(f"spaCy refuses the token pattern ({detail})") from exc
 
 
 def _match_tokens(text: str, patterns: Sequence[Pattern]) -> list[Suggestion]:
