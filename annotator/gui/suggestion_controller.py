@@ -75,11 +75,16 @@ class SuggestionController(QObject):
 
     def set_enabled(self, on: bool) -> None:
         self.ctx.settings.setValue(SETTING, on)
+        if on and self.trainer.model is None:
+            self.start_model()
+        elif not on:
+            self.trainer.stop()
         self.refresh()
 
     def start_model(self) -> None:
-        """Learn from what the project holds now (in the background)."""
-        self.trainer.start()
+        """Learn from what the project holds now (in the background), if suggestions are on."""
+        if self.enabled:
+            self.trainer.start()
 
     def shutdown(self) -> None:
         self.trainer.stop()
@@ -155,7 +160,8 @@ class SuggestionController(QObject):
     def _annotations_changed(
         self, document_id: str, removed: list[Annotation], added: list[Annotation]
     ) -> None:
-        self.trainer.note_changes(len(removed) + len(added))
+        if self.enabled:
+            self.trainer.note_changes(len(removed) + len(added))
         if document_id != self.document_id:
             return
         if removed:  # a suggestion it hid may be back: recompute
