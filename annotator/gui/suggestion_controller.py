@@ -167,17 +167,24 @@ class SuggestionController(QObject):
         if removed:  # a suggestion it hid may be back: recompute
             self._later.start()
         if added:  # hide what the new annotations cover, at once
-            covered = [(a.label, a.start, a.end) for a in added]
-            kept = [
-                s
-                for s in self.suggestions
-                if not any(
-                    label == s.label and start < s.end and s.start < end
-                    for label, start, end in covered
-                )
-            ]
-            if len(kept) != len(self.suggestions):
-                self._show(document_id, kept)
+            gone = self._covered(added)
+            if gone:
+                self._show(document_id, [s for s in self.suggestions if s.key not in gone])
+
+    def _covered(self, added: list[Annotation]) -> set[tuple[str, int, int]]:
+        """Keys of the suggestions overlapping a new annotation of their label, found through
+        the reader's per-line index rather than a pass over every suggestion."""
+        index = self.reader.suggestion_index
+        if index is None:
+            return set()
+        gone = set()
+        lines = self.reader.lines
+        for a in added:
+            for line in range(lines.line_of(a.start), lines.line_of(max(a.start, a.end - 1)) + 1):
+                for span in index.in_line(line):
+                    if span.label == a.label and span.start < a.end and a.start < span.end:
+                        gone.add((span.label, span.start, span.end))
+        return gone
 
     def _rejections_changed(self, document_id: str) -> None:
         if document_id == self.document_id:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextCharFormat
 
-from annotator.core.spans import Span, SpanIndex
+from annotator.core.spans import Span, SpanIndex, segments
 
 if TYPE_CHECKING:
-    from annotator.gui.reader import ReaderView
+    from annotator.gui.reader import ReaderView, SpanHighlighter
 
 CURRENT_TINT = 0.22
 
@@ -77,9 +77,10 @@ def _rehighlight(reader: ReaderView, lines: set[int]) -> None:
     reader.viewport().update()
 
 
-def highlight_line(highlighter: QSyntaxHighlighter, reader: ReaderView, line: int) -> None:
+def highlight_line(highlighter: SpanHighlighter, reader: ReaderView, line: int) -> None:
     """Add the suggestions' dashed underline (and the current one's tint) to one block, over
-    whatever annotation formats it already has."""
+    the annotation formats the highlighter has just set (recomputed from the annotation index,
+    not read back character by character)."""
     index = reader.suggestion_index
     if index is None:
         return
@@ -87,32 +88,41 @@ def highlight_line(highlighter: QSyntaxHighlighter, reader: ReaderView, line: in
     if not spans:
         return
     line_start, line_end = reader.lines.span(line)
+    annotations = reader.index.in_line(line) if reader.index is not None else []
+    pieces = list(segments(annotations, line_start, line_end))
     to_utf16 = reader.offsets.to_utf16
     origin = to_utf16(line_start)  # Qt boundary
-    base = reader.palette().color(QPalette.ColorRole.Base)
     for span in spans:
         start, end = max(span.start, line_start), min(span.end, line_end)
         if start >= end:
             continue
-        color = QColor(reader.label_color(span.label))
         current = span == reader.current_suggestion
-        first, last = to_utf16(start) - origin, to_utf16(end) - origin
-        position = first
-        while position < last:  # runs of one existing format, each merged with ours
-            existing = highlighter.format(position)
-            run = position + 1
-            while run < last and highlighter.format(run) == existing:
-                run += 1
-            fmt = QTextCharFormat(existing)
-            fmt.setFontUnderline(True)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-            fmt.setUnderlineColor(color)
-            if current and not existing.hasProperty(QTextCharFormat.Property.BackgroundBrush):
-                from annotator.gui.reader import blend
+        cuts = sorted({start, end, *(p for a, b, _ in pieces for p in (a, b) if start < p < end)})
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            labels = next((ls for s, e, ls in pieces if s <= a < e), frozenset())
+            fmt = _merged(highlighter, reader, labels, span.label, current)
+            first = to_utf16(a) - origin
+            highlighter.setFormat(first, to_utf16(b) - origin - first, fmt)
 
-                fmt.setBackground(blend([color], base, CURRENT_TINT))
-            highlighter.setFormat(position, run - position, fmt)
-            position = run
+
+def _merged(
+    highlighter: SpanHighlighter,
+    reader: ReaderView,
+    labels: frozenset[str],
+    label: str,
+    current: bool,
+) -> QTextCharFormat:
+    fmt = QTextCharFormat(highlighter.format_for(labels)) if labels else QTextCharFormat()
+    color = QColor(reader.label_color(label))
+    fmt.setFontUnderline(True)
+    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+    fmt.setUnderlineColor(color)
+    if current and not labels:
+        from annotator.gui.reader import blend
+
+        base = reader.palette().color(QPalette.ColorRole.Base)
+        fmt.setBackground(blend([color], base, CURRENT_TINT))
+    return fmt
 
 
 def paint_outlines(reader: ReaderView) -> None:

@@ -24,6 +24,7 @@ from annotator.core.suggest.types import Suggestion
 SOURCE = "model"
 MIN_EXAMPLES = 3  # a label needs this many annotations before the model suggests it
 THRESHOLD = 0.5
+MAX_SUGGESTIONS = 1000  # per text, the most probable: a model gone wrong must not flood a page
 EPOCHS = 5
 MAX_EXAMPLES = 20_000  # beyond this, negatives are sampled: training stays within seconds
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,7}\b")
@@ -135,6 +136,8 @@ class SpanModel:
                 p = self.classifiers[label].score(marked)
                 if p >= THRESHOLD:
                     found.append(Suggestion(label, start, end, round(p, 3), SOURCE, {}))
+        if len(found) > MAX_SUGGESTIONS:
+            found = sorted(found, key=lambda s: -s.score)[:MAX_SUGGESTIONS]
         return found
 
 
