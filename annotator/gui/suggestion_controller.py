@@ -52,6 +52,7 @@ class SuggestionController(QObject):
         self.ctx: AppContext = window.ctx
         self.reader = window.reader
         self.suggestions: list[Suggestion] = []
+        self._hidden: dict[str, list[Suggestion]] = {}
         self.current: Suggestion | None = None
         self.document_id: str | None = None
         self.computing = False
@@ -145,9 +146,12 @@ class SuggestionController(QObject):
         self._show(document_id, found)
 
     def _show(self, document_id: str | None, found: list[Suggestion]) -> None:
+        if document_id != self.document_id:
+            self._hidden.clear()  # annotation id -> the suggestions its arrival hid
         keep = self.current.key if self.current else None
         self.document_id = document_id
-        self.suggestions = sorted(found, key=lambda s: (s.start, s.end, s.label))
+        unique = {s.key: s for s in found}  # put back and recomputed ones may meet
+        self.suggestions = sorted(unique.values(), key=lambda s: (s.start, s.end, s.label))
         self.current = next((s for s in self.suggestions if s.key == keep), None)
         if document_id is not None and document_id == self.reader.document_id:
             suggestion_painting.set_suggestions(
@@ -164,10 +168,20 @@ class SuggestionController(QObject):
             self.trainer.note_changes(len(removed) + len(added))
         if document_id != self.document_id:
             return
-        if removed:  # a suggestion it hid may be back: recompute
-            self._later.start()
+        if removed:
+            if all(a.id in self._hidden for a in removed):  # e.g. undo: put back what they hid
+                back = [s for a in removed for s in self._hidden.pop(a.id)]
+                if back:
+                    self._show(document_id, [*self.suggestions, *back])
+            else:  # an annotation older than these suggestions: what it kept out may be back
+                self._later.start()
         if added:  # hide what the new annotations cover, at once
-            gone = self._covered(added)
+            by_key = {s.key: s for s in self.suggestions} if self.suggestions else {}
+            gone: set[tuple[str, int, int]] = set()
+            for a in added:
+                covered = self._covered([a])
+                self._hidden[a.id] = [by_key[k] for k in covered if k in by_key]
+                gone |= covered
             if gone:
                 self._show(document_id, [s for s in self.suggestions if s.key not in gone])
 
