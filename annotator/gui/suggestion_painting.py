@@ -56,6 +56,28 @@ def set_suggestions(reader: ReaderView, spans: list[Span], current: Span | None)
     _rehighlight(reader, lines)
 
 
+def remove(reader: ReaderView, span_ids: list[str], current: Span | None) -> None:
+    """Take a few suggestions out of the reader's index (accepted, rejected, covered)."""
+    index = reader.suggestion_index
+    lines: set[int] = set()
+    if index is not None:
+        for span_id in span_ids:
+            lines.update(index.remove(span_id))
+    _rehighlight(reader, lines)
+    set_current(reader, current)
+
+
+def add(reader: ReaderView, spans: list[Span]) -> None:
+    """Put a few suggestions back into the reader's index (an undo)."""
+    if reader.suggestion_index is None:
+        reader.suggestion_index = SpanIndex(reader.lines, [])
+    lines: set[int] = set()
+    for span in spans:
+        if span.id not in reader.suggestion_index:
+            lines.update(reader.suggestion_index.add(span))
+    _rehighlight(reader, lines)
+
+
 def set_current(reader: ReaderView, current: Span | None) -> None:
     if current == reader.current_suggestion:
         return
