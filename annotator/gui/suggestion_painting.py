@@ -147,48 +147,61 @@ def _merged(
     return fmt
 
 
+MAX_OUTLINES = 80  # more boxes than this in view: only the current one is boxed
+
+
 def paint_outlines(reader: ReaderView) -> None:
-    """Dashed boxes around the suggestions on the lines in view, in their label's colour."""
+    """Dashed boxes around the suggestions on the lines in view, in their label's colour.
+
+    A page crowded with suggestions (a model or pattern matching every other word) keeps only
+    the highlighter's dashed underlines and boxes the current suggestion alone: dashed boxes
+    are the slowest thing Qt draws here, and a keystroke must stay quick.
+    """
     index = reader.suggestion_index
     if index is None:
         return
+    boxes: list[tuple[Span, QRectF]] = []
+    offset = reader.contentOffset()
+    height = reader.viewport().height()
+    block = reader.firstVisibleBlock()
+    to_utf16 = reader.offsets.to_utf16
+    while block.isValid():
+        geometry = reader.blockBoundingGeometry(block).translated(offset)
+        if geometry.top() > height:
+            break
+        line = block.blockNumber()
+        spans = index.in_line(line)
+        if spans and block.isVisible():
+            line_start, line_end = reader.lines.span(line)
+            origin = to_utf16(line_start)  # Qt boundary
+            layout = block.layout()
+            for span in spans:
+                first = to_utf16(max(span.start, line_start)) - origin
+                last = to_utf16(min(span.end, line_end)) - origin
+                for n in range(layout.lineCount() if first < last else 0):
+                    text_line = layout.lineAt(n)
+                    a = max(first, text_line.textStart())
+                    b = min(last, text_line.textStart() + text_line.textLength())
+                    if a >= b:
+                        continue
+                    x1, _ = text_line.cursorToX(a)
+                    x2, _ = text_line.cursorToX(b)
+                    rect = QRectF(
+                        min(x1, x2), text_line.y(), abs(x2 - x1), text_line.height()
+                    ).translated(geometry.topLeft())
+                    boxes.append((span, rect.adjusted(0.5, 0.5, -0.5, -0.5)))
+        block = block.next()
+    if len(boxes) > MAX_OUTLINES:
+        boxes = [(span, rect) for span, rect in boxes if span == reader.current_suggestion]
+    if not boxes:
+        return
     painter = QPainter(reader.viewport())
     try:
-        offset = reader.contentOffset()
-        height = reader.viewport().height()
-        block = reader.firstVisibleBlock()
-        to_utf16 = reader.offsets.to_utf16
-        while block.isValid():
-            geometry = reader.blockBoundingGeometry(block).translated(offset)
-            if geometry.top() > height:
-                break
-            line = block.blockNumber()
-            spans = index.in_line(line)
-            if spans and block.isVisible():
-                line_start, line_end = reader.lines.span(line)
-                origin = to_utf16(line_start)  # Qt boundary
-                layout = block.layout()
-                for span in spans:
-                    first = to_utf16(max(span.start, line_start)) - origin
-                    last = to_utf16(min(span.end, line_end)) - origin
-                    if first >= last:
-                        continue
-                    pen = QPen(QColor(reader.label_color(span.label)))
-                    pen.setStyle(Qt.PenStyle.DashLine)
-                    pen.setWidthF(2.0 if span == reader.current_suggestion else 1.2)
-                    painter.setPen(pen)
-                    for n in range(layout.lineCount()):
-                        text_line = layout.lineAt(n)
-                        a = max(first, text_line.textStart())
-                        b = min(last, text_line.textStart() + text_line.textLength())
-                        if a >= b:
-                            continue
-                        x1, _ = text_line.cursorToX(a)
-                        x2, _ = text_line.cursorToX(b)
-                        rect = QRectF(
-                            min(x1, x2), text_line.y(), abs(x2 - x1), text_line.height()
-                        ).translated(geometry.topLeft())
-                        painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
-            block = block.next()
+        for span, rect in boxes:
+            pen = QPen(QColor(reader.label_color(span.label)))
+            pen.setStyle(Qt.PenStyle.DashLine)
+            pen.setWidthF(2.0 if span == reader.current_suggestion else 1.2)
+            painter.setPen(pen)
+            painter.drawRect(rect)
     finally:
         painter.end()
