@@ -151,7 +151,8 @@ def evaluate_project(
         )
     # only labels the gold speaks of: for any other, nobody said which spans are right
     labels = {label.name for label in bundle.labels} | {
-        a.label for d in bundle.documents for a in d.annotations}
+        a.label for d in bundle.documents for a in d.annotations
+    }
     return evaluate(gold, predicted, labels), len(gold), len(bundle.documents)
 
 

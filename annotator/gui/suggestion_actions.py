@@ -13,14 +13,30 @@ if TYPE_CHECKING:
 
 KEYS = (  # name, menu text, keys, what it does
     ("suggestion_next", "&Next Suggestion", ("Tab",), "Go to the next suggestion"),
-    ("suggestion_previous", "&Previous Suggestion", ("Shift+Tab", "Backtab"),
-     "Go to the previous suggestion"),
-    ("suggestion_accept", "&Accept Suggestion", ("Return", "Enter"),
-     "Label the current suggestion"),
-    ("suggestion_reject", "&Reject Suggestion", ("Backspace",),
-     "Never suggest this range for this label again"),
-    ("suggestion_accept_all", "Accept All of This &Label", ("Ctrl+Return", "Ctrl+Enter"),
-     "Accept every suggestion of the current suggestion's label in this document"),
+    (
+        "suggestion_previous",
+        "&Previous Suggestion",
+        ("Shift+Tab", "Backtab"),
+        "Go to the previous suggestion",
+    ),
+    (
+        "suggestion_accept",
+        "&Accept Suggestion",
+        ("Return", "Enter"),
+        "Label the current suggestion",
+    ),
+    (
+        "suggestion_reject",
+        "&Reject Suggestion",
+        ("Backspace",),
+        "Never suggest this range for this label again",
+    ),
+    (
+        "suggestion_accept_all",
+        "Accept All of This &Label",
+        ("Ctrl+Return", "Ctrl+Enter"),
+        "Accept every suggestion of the current suggestion's label in this document",
+    ),
 )
 
 
@@ -51,8 +67,9 @@ def install(window: MainWindow) -> dict[str, QAction]:
     menu.addAction(show)
     actions["suggestions_show"] = show
     retrain = QAction("&Learn From Annotations Now", window)
-    retrain.setStatusTip("Retrain the suggestion model on the project's annotations (in the "
-                         "background)")
+    retrain.setStatusTip(
+        "Retrain the suggestion model on the project's annotations (in the background)"
+    )
     retrain.triggered.connect(lambda _=False: controller.trainer.start())
     menu.addAction(retrain)
     actions["suggestions_retrain"] = retrain
