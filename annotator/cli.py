@@ -34,13 +34,27 @@ def gui_parser() -> argparse.ArgumentParser:
         epilog="Commands that work without the window: "
         + ", ".join(f"'annotator {c} --help'" for c in COMMANDS),
     )
-    parser.add_argument("project", nargs="?", type=Path, metavar="PROJECT",
-                        help="the project file to open (created if missing; e.g. news.annot)")
-    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                        help="articles to import into the project on opening")
-    parser.add_argument("--screenshot", type=Path, metavar="OUT.png",
-                        help="render the window offscreen with PROJECT (first document shown), "
-                        "save it as OUT.png and exit")
+    parser.add_argument(
+        "project",
+        nargs="?",
+        type=Path,
+        metavar="PROJECT",
+        help="the project file to open (created if missing; e.g. news.annot)",
+    )
+    parser.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="articles to import into the project on opening",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="OUT.png",
+        help="render the window offscreen with PROJECT (first document shown), "
+        "save it as OUT.png and exit",
+    )
     return parser
 
 
@@ -49,47 +63,70 @@ def command_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     imp = commands.add_parser(
-        "import", help="import articles or project JSON into a project",
+        "import",
+        help="import articles or project JSON into a project",
         description="Import articles (txt, md, html, docx, pdf) or Annotator JSON. Creates "
         "PROJECT if it does not exist. Each file is imported whole or not at all. "
-        "Exit status: 0 all imported (or skipped as already present), 1 some failed, 2 usage.")
+        "Exit status: 0 all imported (or skipped as already present), 1 some failed, 2 usage.",
+    )
     imp.add_argument("project", type=Path, metavar="PROJECT")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     exp = commands.add_parser(
-        "export", help="export a project",
-        description="Export the whole project. Offsets are Unicode code points, end exclusive.")
+        "export",
+        help="export a project",
+        description="Export the whole project. Offsets are Unicode code points, end exclusive.",
+    )
     exp.add_argument("project", type=Path, metavar="PROJECT")
     from annotator.io.registry import EXPORT_FORMATS
 
-    exp.add_argument("--format", default="json", choices=list(EXPORT_FORMATS),
-                     help="; ".join(f"{f.name}: {f.description}" for f in EXPORT_FORMATS.values()))
-    exp.add_argument("-o", "--output", default="-", metavar="OUT",
-                     help="file (or folder, for formats of several files) to write; '-' or "
-                     "omitted: standard output")
+    exp.add_argument(
+        "--format",
+        default="json",
+        choices=list(EXPORT_FORMATS),
+        help="; ".join(f"{f.name}: {f.description}" for f in EXPORT_FORMATS.values()),
+    )
+    exp.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="OUT",
+        help="file (or folder, for formats of several files) to write; '-' or "
+        "omitted: standard output",
+    )
     exp.add_argument("--org-name", default="", help="claimreview: the fact-checking organisation")
     exp.add_argument("--org-url", default="", help="claimreview: the organisation's web site")
-    exp.add_argument("--review-url-base", default="",
-                     help="claimreview: base URL of the published reviews")
+    exp.add_argument(
+        "--review-url-base", default="", help="claimreview: base URL of the published reviews"
+    )
 
-    info = commands.add_parser("info", help="show documents, labels and annotation counts",
-                               description="Show documents, labels and annotations per label.")
+    info = commands.add_parser(
+        "info",
+        help="show documents, labels and annotation counts",
+        description="Show documents, labels and annotations per label.",
+    )
     info.add_argument("project", type=Path, metavar="PROJECT")
 
     labels = commands.add_parser(
-        "labels", help="list, export or import the codebook (labels and their attributes)",
+        "labels",
+        help="list, export or import the codebook (labels and their attributes)",
         description="With no option, list the labels with their keys and attributes. "
         "--import merges by name (a fresh project with the default labels takes the file's "
-        "labels as they are) and reports conflicts.")
+        "labels as they are) and reports conflicts.",
+    )
     labels.add_argument("project", type=Path, metavar="PROJECT")
     action = labels.add_mutually_exclusive_group()
     action.add_argument("--export", type=Path, metavar="FILE", help="write the labels as JSON")
-    action.add_argument("--import", dest="import_file", type=Path, metavar="FILE",
-                        help="merge labels from a label-set or project JSON file")
+    action.add_argument(
+        "--import",
+        dest="import_file",
+        type=Path,
+        metavar="FILE",
+        help="merge labels from a label-set or project JSON file",
+    )
     from annotator.core.templates import TEMPLATES
 
-    action.add_argument("--template", choices=list(TEMPLATES),
-                        help="merge a built-in label set")
+    action.add_argument("--template", choices=list(TEMPLATES), help="merge a built-in label set")
     from annotator import cli_suggest
 
     cli_suggest.add_parsers(commands)
@@ -106,17 +143,18 @@ def run_command(args: argparse.Namespace) -> int:
     from annotator.store.project import Project
 
     create = args.command in ("import", "labels") and not (
-        args.command == "labels" and not (args.import_file or args.template))
+        args.command == "labels" and not (args.import_file or args.template)
+    )
     if args.command in SUGGEST_COMMANDS:
         from annotator import cli_suggest
 
-        with Project.open(args.project, create=False,
-                          read_only=False if cli_suggest.writes(args) else None) as project:
+        with Project.open(
+            args.project, create=False, read_only=False if cli_suggest.writes(args) else None
+        ) as project:
             return cli_suggest.run(project, args)
     existed = args.project.is_file() and args.project.stat().st_size > 0
     # Commands that only read work on a read-only project too; those that write say so at once.
-    with Project.open(args.project, create=create, read_only=False if create else None
-                      ) as project:
+    with Project.open(args.project, create=create, read_only=False if create else None) as project:
         if args.command == "import":
             if existed:
                 _backup_before_import(project)
@@ -156,8 +194,11 @@ def labels_command(project: Project, args: argparse.Namespace) -> int:
         labelset.write(args.export, project.labels())
         return EXIT_OK
     if args.import_file or args.template:
-        labels = (labelset.read(args.import_file) if args.import_file
-                  else list(TEMPLATES[args.template][1]))
+        labels = (
+            labelset.read(args.import_file)
+            if args.import_file
+            else list(TEMPLATES[args.template][1])
+        )
         report = merge_labels(project, labels)
         if report.replaced:
             print("labels taken from the file: " + ", ".join(report.added))
@@ -228,9 +269,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("ANNOTATOR_DEBUG"):
             raise
         detail = next(iter(str(exc).splitlines()), "")[:200]
-        print(f"annotator: internal error: {type(exc).__name__}: {detail} (a bug in Annotator: "
-              "run again with ANNOTATOR_DEBUG=1 to see the traceback, and please report it)",
-              file=sys.stderr)
+        print(
+            f"annotator: internal error: {type(exc).__name__}: {detail} (a bug in Annotator: "
+            "run again with ANNOTATOR_DEBUG=1 to see the traceback, and please report it)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
 
 

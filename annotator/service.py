@@ -41,17 +41,21 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
     except ValueError as exc:  # a reader produced spans the store refuses
         return ImportOutcome(path, Outcome.ERROR, f"{path}: {exc}")
     message = describe_import(path, summary)
-    units = sorted({str(d.metadata["positions"]) for d in bundle.documents
-                    if d.metadata.get("positions")})
+    units = sorted(
+        {str(d.metadata["positions"]) for d in bundle.documents if d.metadata.get("positions")}
+    )
     if units:  # e.g. a QDPX file: say how its positions were read
         message += "; positions read as " + " / ".join(units)
-    return ImportOutcome(path, Outcome.IMPORTED if summary.added else Outcome.SKIPPED,
-                         message, summary)
+    return ImportOutcome(
+        path, Outcome.IMPORTED if summary.added else Outcome.SKIPPED, message, summary
+    )
 
 
-def import_files(project: Project, paths: Sequence[Path],
-                 progress: Callable[[int, ImportOutcome], bool | None] | None = None,
-                 ) -> list[ImportOutcome]:
+def import_files(
+    project: Project,
+    paths: Sequence[Path],
+    progress: Callable[[int, ImportOutcome], bool | None] | None = None,
+) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
     what finished stays, nothing is half-done."""
     outcomes = []
@@ -69,8 +73,10 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
         spans = f", {added.annotations} annotations" if added.annotations else ""
         parts.append(f"{added.title!r}{spans}")
     for skipped in summary.skipped:
-        parts.append(f"{skipped.title!r} skipped: the same text is already in the project as "
-                     f"{skipped.existing_title!r}")
+        parts.append(
+            f"{skipped.title!r} skipped: the same text is already in the project as "
+            f"{skipped.existing_title!r}"
+        )
     if summary.labels_created and not summary.codebook_replaced:
         parts.append("new labels: " + ", ".join(summary.labels_created))
     if summary.codebook_replaced:
@@ -93,8 +99,9 @@ def export_project(project: Project, out: IO[str]) -> None:
     native_json.write_project(out, project.labels(), documents_with_annotations(project))
 
 
-def export_to(project: Project, fmt: str, target: Path,
-              options: ExportOptions | None = None) -> ExportReport:
+def export_to(
+    project: Project, fmt: str, target: Path, options: ExportOptions | None = None
+) -> ExportReport:
     """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one)."""
     return exporter(fmt).export(export_data(project), target, options or ExportOptions())
 
@@ -107,14 +114,17 @@ def info_lines(project: Project) -> Iterable[str]:
     yield f"Schema version: {meta.get('schema_version', '?')}, created {meta.get('created', '?')}"
     yield f"Documents: {len(documents)}"
     for d in documents:
-        yield (f"  {d.title[:70]}  ({d.length} characters, {d.annotation_count} annotations, "
-               f"{d.status})")
+        yield (
+            f"  {d.title[:70]}  ({d.length} characters, {d.annotation_count} annotations, "
+            f"{d.status})"
+        )
     yield f"Labels: {len(counts)}"
     for label in project.labels():
         key = f"[{label.shortcut}] " if label.shortcut else ""
         attributes = ", ".join(f"{a.name}: {a.kind}" for a in label.attributes)
         yield f"  {key}{label.name}: {counts.get(label.name, 0)} annotations" + (
-            f"  ({attributes})" if attributes else "")
+            f"  ({attributes})" if attributes else ""
+        )
     yield f"Annotations: {sum(counts.values())}"
 
 
@@ -122,10 +132,12 @@ def label_lines(project: Project) -> Iterable[str]:
     """The codebook as a person reads it: one line per label, one per attribute."""
     for label in project.labels():
         key = f"  key {label.shortcut}" if label.shortcut else ""
-        yield f"{label.name}  {label.color}{key}" + (f"  — {label.description}"
-                                                      if label.description else "")
+        yield f"{label.name}  {label.color}{key}" + (
+            f"  — {label.description}" if label.description else ""
+        )
         for a in label.attributes:
             choices = f": {' / '.join(a.choices)}" if a.choices else ""
             extra = (" (required)" if a.required else "") + (
-                f" (default {a.default})" if a.default is not None else "")
+                f" (default {a.default})" if a.default is not None else ""
+            )
             yield f"    {a.name} [{a.kind}]{choices}{extra}"

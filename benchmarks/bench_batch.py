@@ -51,8 +51,17 @@ def bare_import(target: Path, paths: list[Path]) -> list[float]:
             connection.execute(
                 "INSERT INTO documents (id, title, source, metadata, text, length, sha256, "
                 "created, status, position) VALUES (?, ?, ?, '{}', ?, ?, ?, ?, 'new', ?)",
-                (str(uuid.uuid4()), path.stem, str(path), text, len(text),
-                 hashlib.sha256(text.encode()).hexdigest(), "2026-01-01T00:00:00Z", position))
+                (
+                    str(uuid.uuid4()),
+                    path.stem,
+                    str(path),
+                    text,
+                    len(text),
+                    hashlib.sha256(text.encode()).hexdigest(),
+                    "2026-01-01T00:00:00Z",
+                    position,
+                ),
+            )
             connection.execute("COMMIT")
             times.append((time.perf_counter() - start) * 1000)
     finally:
@@ -83,10 +92,15 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             bare_totals.append(sum(bare))
     what = f"{len(paths)} articles, 2–6 KB each"
     return [
-        Row("batch import: per article", what, repeat, median(app_files),
-            baseline=median(bare_files), note="median of the per-file times of all runs"),
-        Row("batch import: total", what, repeat, median(app_totals),
-            baseline=median(bare_totals)),
+        Row(
+            "batch import: per article",
+            what,
+            repeat,
+            median(app_files),
+            baseline=median(bare_files),
+            note="median of the per-file times of all runs",
+        ),
+        Row("batch import: total", what, repeat, median(app_totals), baseline=median(bare_totals)),
     ]
 
 

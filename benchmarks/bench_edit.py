@@ -93,8 +93,17 @@ class BareEditor:
         self._write(
             'INSERT INTO annotations (id, document_id, label_id, start, "end", text, attributes,'
             " note, annotator, created, modified) VALUES (?, ?, ?, ?, ?, ?, '{}', '', '', ?, ?)",
-            (span_id, self.document_id, self.label_id, start, end, self.text[start:end],
-             "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"))
+            (
+                span_id,
+                self.document_id,
+                self.label_id,
+                start,
+                end,
+                self.text[start:end],
+                "2026-01-01T00:00:00Z",
+                "2026-01-01T00:00:00Z",
+            ),
+        )
         selection = QTextEdit.ExtraSelection()
         selection.cursor = self.edit.textCursor()
         fmt = QTextCharFormat()
@@ -144,12 +153,24 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
     finally:
         editor.close()
     return [
-        Row("label keystroke → stored + repainted", size.label, repeat,
-            median(label_ms[WARMUP:]), baseline=median(bare_label[WARMUP:]), target=FRAME,
-            note=f"slowest {max(label_ms[WARMUP:]):.1f} ms"),
-        Row("undo of that label + repaint", size.label, repeat, median(undo_ms[WARMUP:]),
-            baseline=median(bare_undo[WARMUP:]), target=FRAME,
-            note=f"slowest {max(undo_ms[WARMUP:]):.1f} ms"),
+        Row(
+            "label keystroke → stored + repainted",
+            size.label,
+            repeat,
+            median(label_ms[WARMUP:]),
+            baseline=median(bare_label[WARMUP:]),
+            target=FRAME,
+            note=f"slowest {max(label_ms[WARMUP:]):.1f} ms",
+        ),
+        Row(
+            "undo of that label + repaint",
+            size.label,
+            repeat,
+            median(undo_ms[WARMUP:]),
+            baseline=median(bare_undo[WARMUP:]),
+            target=FRAME,
+            note=f"slowest {max(undo_ms[WARMUP:]):.1f} ms",
+        ),
     ]
 
 

@@ -37,9 +37,12 @@ def plain_dicts(project: Project) -> dict[str, Any]:
         item = native_json.document_to_json(document)
         item["annotations"] = [native_json.annotation_to_json(a) for a in spans]
         documents.append(item)
-    return {"format": native_json.FORMAT, "version": native_json.VERSION,
-            "labels": [native_json.label_to_json(label) for label in project.labels()],
-            "documents": documents}
+    return {
+        "format": native_json.FORMAT,
+        "version": native_json.VERSION,
+        "labels": [native_json.label_to_json(label) for label in project.labels()],
+        "documents": documents,
+    }
 
 
 def run_export(ws: Workspace, size: Size, repeat: int) -> list[Row]:
@@ -54,9 +57,17 @@ def run_export(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             if n:
                 app_ms.append(app)
                 bare_ms.append(bare)
-    return [Row("JSON export (service.export_project)", corpus_label(size), repeat,
-                median(app_ms), baseline=median(bare_ms), target=EXPORT_TARGET,
-                note="baseline: json.dumps of the same plain dicts")]
+    return [
+        Row(
+            "JSON export (service.export_project)",
+            corpus_label(size),
+            repeat,
+            median(app_ms),
+            baseline=median(bare_ms),
+            target=EXPORT_TARGET,
+            note="baseline: json.dumps of the same plain dicts",
+        )
+    ]
 
 
 def exported_file(ws: Workspace, size: Size) -> Path:
@@ -71,13 +82,36 @@ def bare_rows(data: dict[str, Any], label_ids: dict[str, int]) -> tuple[list[tup
     documents = []
     annotations = []
     for position, d in enumerate(data["documents"]):
-        documents.append((d["id"], d["title"], d["source"], json.dumps(d["metadata"]), d["text"],
-                          len(d["text"]), d["sha256"], d["created"], d["status"], position))
+        documents.append(
+            (
+                d["id"],
+                d["title"],
+                d["source"],
+                json.dumps(d["metadata"]),
+                d["text"],
+                len(d["text"]),
+                d["sha256"],
+                d["created"],
+                d["status"],
+                position,
+            )
+        )
         annotations.extend(
-            (a["id"], d["id"], label_ids[a["label"]], a["start"], a["end"], a["text"],
-             json.dumps(a["attributes"]), a["note"], a["annotator"], a["created"],
-             a["modified"])
-            for a in d["annotations"])
+            (
+                a["id"],
+                d["id"],
+                label_ids[a["label"]],
+                a["start"],
+                a["end"],
+                a["text"],
+                json.dumps(a["attributes"]),
+                a["note"],
+                a["annotator"],
+                a["created"],
+                a["modified"],
+            )
+            for a in d["annotations"]
+        )
     return documents, annotations
 
 
@@ -92,11 +126,15 @@ def bare_insert(target: Path, documents: list[tuple], annotations: list[tuple]) 
             connection.execute("BEGIN IMMEDIATE")
             connection.executemany(
                 "INSERT INTO documents (id, title, source, metadata, text, length, sha256, "
-                "created, status, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documents)
+                "created, status, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                documents,
+            )
             connection.executemany(
                 'INSERT INTO annotations (id, document_id, label_id, start, "end", text, '
                 "attributes, note, annotator, created, modified) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", annotations)
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                annotations,
+            )
             connection.execute("COMMIT")
 
         return elapsed_ms(insert)
@@ -133,10 +171,18 @@ def run_import(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             app_ms.append(app)
             bare_ms.append(bare)
             parse_ms.append(parse)
-    return [Row("JSON import (service.import_file)", corpus_label(size), repeat, median(app_ms),
-                baseline=median(bare_ms), target=IMPORT_TARGET,
-                note=f"baseline: executemany only; json.loads of the file alone takes "
-                     f"{median(parse_ms):.0f} ms")]
+    return [
+        Row(
+            "JSON import (service.import_file)",
+            corpus_label(size),
+            repeat,
+            median(app_ms),
+            baseline=median(bare_ms),
+            target=IMPORT_TARGET,
+            note=f"baseline: executemany only; json.loads of the file alone takes "
+            f"{median(parse_ms):.0f} ms",
+        )
+    ]
 
 
 SCENARIOS = [

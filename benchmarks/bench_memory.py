@@ -63,8 +63,14 @@ def measure(*args: str) -> float:
     """Peak RSS in MiB of one probe subprocess."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     probe = [sys.executable, "-m", "benchmarks.bench_memory", *args]
-    done = subprocess.run([sys.executable, "-I", "-S", "-c", _LAUNCHER, *probe], cwd=ROOT,
-                          env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", _LAUNCHER, *probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         raise RuntimeError(f"memory probe {args[0]} failed:\n{done.stderr}")
     return float(done.stdout.strip().splitlines()[-1])
@@ -82,9 +88,18 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
         settings = ws.fresh_dir("settings") / "settings.ini"
         app_mb.append(measure("app", str(path), str(settings)))
         bare_mb.append(measure("bare", str(text_path)))
-    return [Row("peak RSS, project open and painted", size.label, repeat, median(app_mb),
-                unit="MiB", baseline=median(bare_mb), target=TARGET,
-                note="each in its own process; baseline: QApplication + QPlainTextEdit")]
+    return [
+        Row(
+            "peak RSS, project open and painted",
+            size.label,
+            repeat,
+            median(app_mb),
+            unit="MiB",
+            baseline=median(bare_mb),
+            target=TARGET,
+            note="each in its own process; baseline: QApplication + QPlainTextEdit",
+        )
+    ]
 
 
 SCENARIOS = [Scenario("memory", run, ("large",), 3)]

@@ -49,7 +49,8 @@ def open_bare(path: Path, size: QSize) -> float:
     def action() -> None:
         connection = sqlite3.connect(path)
         document_id, text = connection.execute(
-            "SELECT id, text FROM documents ORDER BY position LIMIT 1").fetchone()
+            "SELECT id, text FROM documents ORDER BY position LIMIT 1"
+        ).fetchone()
         rows = connection.execute(ANNOTATION_SQL, (document_id,)).fetchall()
         connection.close()
         edit = QPlainTextEdit()
@@ -84,9 +85,17 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
         app_ms.append(open_app(ws, path)[0])
         bare_ms.append(open_bare(path, reader_size))
         empty_ms.append(open_app(ws, empty)[0])
-    return [Row("open + show document + first paint", size.label, repeat, median(app_ms),
-                baseline=median(bare_ms), target=TARGET,
-                note=f"the window on an empty project alone: {median(empty_ms):.0f} ms")]
+    return [
+        Row(
+            "open + show document + first paint",
+            size.label,
+            repeat,
+            median(app_ms),
+            baseline=median(bare_ms),
+            target=TARGET,
+            note=f"the window on an empty project alone: {median(empty_ms):.0f} ms",
+        )
+    ]
 
 
 SCENARIOS = [Scenario("open", run, ("small", "medium", "large"), 5)]

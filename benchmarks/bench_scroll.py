@@ -62,12 +62,24 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
         bare_worst.append(max(frames))
         bare_frames.extend(frames)
     return [
-        Row("scroll page by page: worst frame", size.label, repeat, median(app_worst),
-            baseline=median(bare_worst), target=FRAME,
+        Row(
+            "scroll page by page: worst frame",
+            size.label,
+            repeat,
+            median(app_worst),
+            baseline=median(bare_worst),
+            target=FRAME,
             note=f"median over passes of each pass's worst frame; worst of all "
-                 f"{max(app_worst):.1f} ms; {pages} pages a pass"),
-        Row("scroll page by page: median frame", size.label, repeat, median(app_frames),
-            baseline=median(bare_frames), note="every frame of every pass"),
+            f"{max(app_worst):.1f} ms; {pages} pages a pass",
+        ),
+        Row(
+            "scroll page by page: median frame",
+            size.label,
+            repeat,
+            median(app_frames),
+            baseline=median(bare_frames),
+            note="every frame of every pass",
+        ),
     ]
 
 

@@ -59,17 +59,25 @@ def quality_rows() -> list[Row]:
         for label, (want_recall, want_precision) in TARGETS.items():
             exact, loose = scores.exact[label], scores.overlap[label]
             holds = exact.recall >= want_recall and (
-                want_precision is None or exact.precision >= want_precision)
+                want_precision is None or exact.precision >= want_precision
+            )
             wanted = f"target R ≥ {want_recall:.0%}" + (
-                f" at P ≥ {want_precision:.0%}" if want_precision else "")
-            rows.append(Row(
-                f"suggestions, {label}: recall (exact)", f"{title}: {len(documents)} articles, "
-                f"{exact.gold} spans", 1, round(exact.recall * 100, 1), unit="%",
-                baseline=round(plain.exact[label].recall * 100, 1),
-                note=f"precision {exact.precision:.1%} (baseline "
-                f"{plain.exact[label].precision:.1%}), F1 {exact.f1:.1%}; overlap R "
-                f"{loose.recall:.1%} P {loose.precision:.1%}; {wanted}: "
-                + ("holds" if holds else "DOES NOT HOLD")))
+                f" at P ≥ {want_precision:.0%}" if want_precision else ""
+            )
+            rows.append(
+                Row(
+                    f"suggestions, {label}: recall (exact)",
+                    f"{title}: {len(documents)} articles, {exact.gold} spans",
+                    1,
+                    round(exact.recall * 100, 1),
+                    unit="%",
+                    baseline=round(plain.exact[label].recall * 100, 1),
+                    note=f"precision {exact.precision:.1%} (baseline "
+                    f"{plain.exact[label].precision:.1%}), F1 {exact.f1:.1%}; overlap R "
+                    f"{loose.recall:.1%} P {loose.precision:.1%}; {wanted}: "
+                    + ("holds" if holds else "DOES NOT HOLD"),
+                )
+            )
     rows.append(later_mentions_row())
     return rows
 
@@ -93,10 +101,15 @@ def later_mentions_row() -> Row:
                 later += 1
                 found += ("Organisation", a["start"], a["end"]) in keys
                 fresh += ("Organisation", a["start"], a["end"]) in plain
-    return Row("later mentions of labelled organisations suggested", f"held-out: {later} "
-               "mentions", 1, round(100 * found / later, 1) if later else 0.0, unit="%",
-               baseline=round(100 * fresh / later, 1) if later else None,
-               note="after labelling each name's first mention; baseline: a fresh project")
+    return Row(
+        "later mentions of labelled organisations suggested",
+        f"held-out: {later} mentions",
+        1,
+        round(100 * found / later, 1) if later else 0.0,
+        unit="%",
+        baseline=round(100 * fresh / later, 1) if later else None,
+        note="after labelling each name's first mention; baseline: a fresh project",
+    )
 
 
 def time_rows(ws: Workspace, size: Size, repeat: int) -> list[Row]:
@@ -106,10 +119,18 @@ def time_rows(ws: Workspace, size: Size, repeat: int) -> list[Row]:
     times = [elapsed_ms(lambda: suggest(text, sources)) for _ in range(repeat)]
     words = [elapsed_ms(lambda: _WORD.findall(text)) for _ in range(repeat)]
     count = len(suggest(text, sources))
-    return [Row("suggest over one article (all built-in detectors)", size.label, repeat,
-                median(times), baseline=median(words), target=SUGGEST_TIME,
-                note=f"{count:,} suggestions; slowest {max(times):,.0f} ms; baseline: one "
-                "regular-expression pass over its words")]
+    return [
+        Row(
+            "suggest over one article (all built-in detectors)",
+            size.label,
+            repeat,
+            median(times),
+            baseline=median(words),
+            target=SUGGEST_TIME,
+            note=f"{count:,} suggestions; slowest {max(times):,.0f} ms; baseline: one "
+            "regular-expression pass over its words",
+        )
+    ]
 
 
 def keystroke_rows(ws: Workspace, size: Size, repeat: int) -> list[Row]:
@@ -119,7 +140,7 @@ def keystroke_rows(ws: Workspace, size: Size, repeat: int) -> list[Row]:
     _document_id, text = document_text(path)
     repeat = repeat * 3 if repeat > 1 else 1  # keystrokes are quick: more of them
     ranges = phrases(text, 2 * (WARMUP + repeat))
-    first, second = ranges[: WARMUP + repeat], ranges[WARMUP + repeat:]
+    first, second = ranges[: WARMUP + repeat], ranges[WARMUP + repeat :]
     settings = ws.settings()
     settings.setValue("suggestions/show", True)
     with main_window(ws, path, settings) as window:
@@ -133,11 +154,19 @@ def keystroke_rows(ws: Workspace, size: Size, repeat: int) -> list[Row]:
         elapsed = time.perf_counter() - started
         controller.trainer.stop()
         controller.trainer.wait(60)
-    return [Row("label keystroke while the model trains", size.label, repeat,
-                median(busy[WARMUP:]), baseline=median(idle[WARMUP:]), target=KEYSTROKE,
-                note=f"baseline: the same window idle; slowest {max(busy[WARMUP:]):.1f} ms; "
-                f"training {'still running' if still else 'finished'} after the {elapsed:.1f} s "
-                "of keystrokes")]
+    return [
+        Row(
+            "label keystroke while the model trains",
+            size.label,
+            repeat,
+            median(busy[WARMUP:]),
+            baseline=median(idle[WARMUP:]),
+            target=KEYSTROKE,
+            note=f"baseline: the same window idle; slowest {max(busy[WARMUP:]):.1f} ms; "
+            f"training {'still running' if still else 'finished'} after the {elapsed:.1f} s "
+            "of keystrokes",
+        )
+    ]
 
 
 def _wait(done, timeout: float = 300) -> None:  # type: ignore[no-untyped-def]

@@ -89,7 +89,8 @@ def word_spans(text: str, count: int, seed: int = 2) -> list[ImportedAnnotation]
 def document(size: Size, seed: int = 1) -> ImportedDocument:
     text = article_text(size.characters, seed)
     return ImportedDocument(
-        text, f"Benchmark article ({size.name}, #{seed})",
+        text,
+        f"Benchmark article ({size.name}, #{seed})",
         annotations=word_spans(text, size.spans, seed + 1),
     )
 

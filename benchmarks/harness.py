@@ -161,8 +161,9 @@ def open_window(project: Project, settings: QSettings) -> MainWindow:
 
 
 @contextmanager
-def main_window(ws: Workspace, path: Path,
-                settings: QSettings | None = None) -> Iterator[MainWindow]:
+def main_window(
+    ws: Workspace, path: Path, settings: QSettings | None = None
+) -> Iterator[MainWindow]:
     """The main window on the project at ``path``; closed with its project afterwards."""
     project = Project.open(path)
     try:

@@ -38,20 +38,30 @@ from benchmarks.harness import (
 Action = Callable[[], object]
 
 _LAYERS = (  # (substring of the profile entry's file or name, layer), first match wins
-    ("PySide6", "Qt (C++, PySide6 calls)"), ("shiboken", "Qt (C++, PySide6 calls)"),
-    ("sqlite3", "SQLite (sqlite3 module)"), ("sqlalchemy", "SQLAlchemy"),
-    ("alembic", "Alembic"), ("annotator/store", "app: store"), ("annotator/gui", "app: gui"),
-    ("annotator/core", "app: core"), ("annotator/io", "app: io"),
-    ("annotator/service", "app: service"), ("/json/", "json (stdlib)"), ("_json", "json (stdlib)"),
-    ("benchmarks/", "benchmark harness"), ("charset_normalizer", "charset-normalizer"),
+    ("PySide6", "Qt (C++, PySide6 calls)"),
+    ("shiboken", "Qt (C++, PySide6 calls)"),
+    ("sqlite3", "SQLite (sqlite3 module)"),
+    ("sqlalchemy", "SQLAlchemy"),
+    ("alembic", "Alembic"),
+    ("annotator/store", "app: store"),
+    ("annotator/gui", "app: gui"),
+    ("annotator/core", "app: core"),
+    ("annotator/io", "app: io"),
+    ("annotator/service", "app: service"),
+    ("/json/", "json (stdlib)"),
+    ("_json", "json (stdlib)"),
+    ("benchmarks/", "benchmark harness"),
+    ("charset_normalizer", "charset-normalizer"),
 )
 
 
 def layer(key: tuple[str, int, str]) -> str:
     filename, _, name = key
     where = filename if filename != "~" else name
-    return next((label for part, label in _LAYERS if part in where),
-                "Python built-ins" if filename == "~" else "other Python")
+    return next(
+        (label for part, label in _LAYERS if part in where),
+        "Python built-ins" if filename == "~" else "other Python",
+    )
 
 
 def report(profiler: cProfile.Profile, top: int = 18) -> None:
@@ -67,7 +77,7 @@ def report(profiler: cProfile.Profile, top: int = 18) -> None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(top)
         body = out.getvalue()
-        print(f"\ntop {top} by {order}:\n" + body[body.find("   ncalls"):].rstrip())
+        print(f"\ntop {top} by {order}:\n" + body[body.find("   ncalls") :].rstrip())
 
 
 class PhaseTimer:
@@ -109,8 +119,10 @@ class PhaseTimer:
         print(f"wall-clock split (inclusive, mean of {runs} runs, profiler off):")
         for _, _, name in self.targets:
             if name in self.ms:
-                print(f"  {name:<58} {self.ms[name] / runs:8.1f} ms  "
-                      f"({self.calls[name] / runs:g} calls)")
+                print(
+                    f"  {name:<58} {self.ms[name] / runs:8.1f} ms  "
+                    f"({self.calls[name] / runs:g} calls)"
+                )
 
 
 def profile(action: Action, runs: int = 3, setup: Callable[[], None] | None = None) -> None:
@@ -122,8 +134,10 @@ def profile(action: Action, runs: int = 3, setup: Callable[[], None] | None = No
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)
-    print(f"wall clock without the profiler: median {statistics.median(times):.1f} ms "
-          f"of {runs} ({', '.join(f'{t:.1f}' for t in times)})")
+    print(
+        f"wall clock without the profiler: median {statistics.median(times):.1f} ms "
+        f"of {runs} ({', '.join(f'{t:.1f}' for t in times)})"
+    )
     if setup:
         setup()
     profiler = cProfile.Profile()
@@ -264,8 +278,10 @@ def profile_export(ws: Workspace, size: Size) -> None:
         profile(lambda: service.export_project(project, io.StringIO()))
         start = time.perf_counter()
         data = bench_json.plain_dicts(project)
-        print(f"\n(untimed in the benchmark: building the plain dicts from the project took "
-              f"{(time.perf_counter() - start) * 1000:.0f} ms)")
+        print(
+            f"\n(untimed in the benchmark: building the plain dicts from the project took "
+            f"{(time.perf_counter() - start) * 1000:.0f} ms)"
+        )
     start = time.perf_counter()
     json.dumps(data, ensure_ascii=False)
     print(f"json.dumps of them: {(time.perf_counter() - start) * 1000:.0f} ms")
@@ -314,8 +330,9 @@ def profile_memory(ws: Workspace, size: Size, top: int = 15) -> None:
         window = open_window(project, ws.settings())
         snapshot = tracemalloc.take_snapshot()
         current, peak = tracemalloc.get_traced_memory()
-        print(f"Python heap (tracemalloc): now {current / 2**20:.1f} MiB, "
-              f"peak {peak / 2**20:.1f} MiB")
+        print(
+            f"Python heap (tracemalloc): now {current / 2**20:.1f} MiB, peak {peak / 2**20:.1f} MiB"
+        )
         for stat in snapshot.statistics("lineno")[:top]:
             print(f"  {stat.size / 2**20:7.1f} MiB  {stat.count:8d} blocks  {stat.traceback[0]}")
         discard(window)
@@ -335,8 +352,10 @@ ACTIONS: dict[str, Callable[[Workspace, Size], None]] = {
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ACTIONS or (len(argv) > 1 and argv[1] not in SIZES):
-        print(f"usage: python -m benchmarks.profiling {{{','.join(ACTIONS)}}} "
-              f"[{'|'.join(SIZES)}]", file=sys.stderr)
+        print(
+            f"usage: python -m benchmarks.profiling {{{','.join(ACTIONS)}}} [{'|'.join(SIZES)}]",
+            file=sys.stderr,
+        )
         return 2
     size = SIZES[argv[1] if len(argv) > 1 else "large"]
     with workspace() as ws:

@@ -67,8 +67,9 @@ def temp_filesystem() -> str:
     try:
         for line in Path("/proc/mounts").read_text(encoding="utf-8").splitlines():
             _, mount, fstype, *_ = line.split()
-            if (folder == mount or folder.startswith(mount.rstrip("/") + "/")) \
-                    and len(mount) > len(best):
+            if (folder == mount or folder.startswith(mount.rstrip("/") + "/")) and len(mount) > len(
+                best
+            ):
                 best, kind = mount, fstype
     except OSError:
         pass
@@ -115,9 +116,17 @@ def amount(value: float | None, unit: str) -> str:
 def cells(row: Row) -> tuple[str, ...]:
     ratio = row.ratio
     holds = {None: "—", True: "yes", False: "**NO**"}[row.holds]
-    return (row.scenario, row.size, str(row.runs), amount(row.value, row.unit),
-            amount(row.baseline, row.unit), "—" if ratio is None else f"{ratio:.2f}×",
-            row.target.describe(row.unit) if row.target else "— (reported)", holds, row.note)
+    return (
+        row.scenario,
+        row.size,
+        str(row.runs),
+        amount(row.value, row.unit),
+        amount(row.baseline, row.unit),
+        "—" if ratio is None else f"{ratio:.2f}×",
+        row.target.describe(row.unit) if row.target else "— (reported)",
+        holds,
+        row.note,
+    )
 
 
 def table(rows: Sequence[Row]) -> str:
@@ -129,8 +138,11 @@ def table(rows: Sequence[Row]) -> str:
 def markdown(rows: Sequence[Row], seconds: float, command: str) -> str:
     info = "\n".join(f"- {key}: {value}" for key, value in machine())
     failing = [row.scenario + f" ({row.size})" for row in rows if row.holds is False]
-    verdict = ("Every target holds." if not failing
-               else "Targets that do not hold: " + "; ".join(failing) + ".")
+    verdict = (
+        "Every target holds."
+        if not failing
+        else "Targets that do not hold: " + "; ".join(failing) + "."
+    )
     return f"""# Benchmark results
 
 `{command}` — the whole suite took {seconds:.0f} s.

@@ -27,8 +27,9 @@ def discover() -> list[Scenario]:
     return sorted(found, key=lambda s: (rank.get(s.name, len(ORDER)), s.name))
 
 
-def run(scenarios: Sequence[Scenario], quick: bool = False, repeat: int | None = None,
-        log: bool = True) -> list[Row]:
+def run(
+    scenarios: Sequence[Scenario], quick: bool = False, repeat: int | None = None, log: bool = True
+) -> list[Row]:
     """Every scenario at its sizes (``quick``: the smallest size only, ``repeat`` 1)."""
     from benchmarks.harness import workspace
 
@@ -41,19 +42,29 @@ def run(scenarios: Sequence[Scenario], quick: bool = False, repeat: int | None =
                 started = time.perf_counter()
                 rows += scenario.run(ws, size, count)
                 if log:
-                    print(f"  {scenario.name} at {size.name} ×{count}: "
-                          f"{time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+                    print(
+                        f"  {scenario.name} at {size.name} ×{count}: "
+                        f"{time.perf_counter() - started:.1f} s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     return rows
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--quick", action="store_true",
-                        help="the smallest size, one run each (results.md is left alone)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the smallest size, one run each (results.md is left alone)",
+    )
     parser.add_argument("--only", default="", help=f"comma-separated scenarios: {ORDER}")
     parser.add_argument("--repeat", type=int, help="runs per scenario instead of its own count")
-    parser.add_argument("--out", type=Path, help=f"write the results here (default: {RESULTS} "
-                        "for a full run of every scenario)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help=f"write the results here (default: {RESULTS} for a full run of every scenario)",
+    )
     args = parser.parse_args(argv)
     from benchmarks import report
 

@@ -30,8 +30,10 @@ def filled_project(path: Path, documents: int = 20, seed: int = 1) -> Path:
     bundle = []
     for d in range(documents):
         text = f"Document {d}: " + " ".join(f"w{rng.randrange(10**6)}" for _ in range(300))
-        spans = [ImportedAnnotation("Claim", s, s + 5, {"verdict": "true"}, note=f"note {s}")
-                 for s in range(0, 1000, 9)]
+        spans = [
+            ImportedAnnotation("Claim", s, s + 5, {"verdict": "true"}, note=f"note {s}")
+            for s in range(0, 1000, 9)
+        ]
         bundle.append(ImportedDocument(text, f"Doc {d}", annotations=spans))
     with Project.open(path) as project:
         project.import_bundle(ImportedBundle(bundle))
@@ -43,7 +45,7 @@ def overwrite_middle_page(path: Path, seed: int = 3) -> int:
     data = bytearray(path.read_bytes())
     (page_size,) = struct.unpack(">H", data[16:18])
     number = len(data) // page_size // 2
-    data[(number - 1) * page_size:number * page_size] = random.Random(seed).randbytes(page_size)
+    data[(number - 1) * page_size : number * page_size] = random.Random(seed).randbytes(page_size)
     path.write_bytes(bytes(data))
     return number
 

@@ -35,8 +35,7 @@ def test_rows_are_well_formed(rows: list[Row]) -> None:
         assert math.isfinite(row.value) and row.value > 0, row
         assert row.baseline is not None and math.isfinite(row.baseline) and row.baseline > 0, row
         assert row.ratio is not None and math.isfinite(row.ratio), row
-        assert row.holds is (None if row.target is None else row.target.holds(row.value,
-                                                                              row.ratio))
+        assert row.holds is (None if row.target is None else row.target.holds(row.value, row.ratio))
 
 
 def test_targets_are_stated(rows: list[Row]) -> None:

@@ -22,8 +22,15 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
     """The installed console script, as a user runs it."""
     env = {**os.environ, "PYTHONIOENCODING": "ascii"}  # a hostile terminal must not matter
     script = Path(sys.executable).with_name("annotator")
-    return subprocess.run([str(script), *map(str, args)], capture_output=True, text=True,
-                          encoding="utf-8", cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [str(script), *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_import_then_export_prints_json_the_schema_accepts(tmp_path: Path) -> None:
@@ -44,8 +51,9 @@ def test_version() -> None:
     assert result.returncode == 0 and result.stdout.strip() == f"annotator {__version__}"
 
 
-@pytest.mark.parametrize("args", [["--help"], ["import", "--help"], ["export", "--help"],
-                                  ["info", "--help"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["import", "--help"], ["export", "--help"], ["info", "--help"]]
+)
 def test_every_command_has_help(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(args)
@@ -54,7 +62,8 @@ def test_every_command_has_help(args: list[str], capsys: pytest.CaptureFixture[s
 
 
 def test_import_reports_each_file_and_exits_1_when_some_failed(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = tmp_path / "p.annot"
     missing = tmp_path / "missing.txt"
     code = main(["import", str(project), str(SAMPLE), str(SAMPLE), str(missing)])
@@ -86,30 +95,42 @@ def test_export_to_a_file_and_info(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "Annotations: 0" in info
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["info", "{tmp}/absent.annot"], "{tmp}/absent.annot: no such project file"),
-    (["export", "{tmp}/absent.annot"], "{tmp}/absent.annot: no such project file"),
-    (["info", "{sample}"],
-     "{sample}: not an Annotator project (the file is not a SQLite database)"),
-    (["import", "{sample}", "{sample}"], "{sample}: not an Annotator project"),
-    (["export", "{tmp}/p.annot", "-o", "{tmp}/no/such/dir/out.json"],
-     "{tmp}/no/such/dir/out.json: cannot be written"),
-])
-def test_bad_arguments_give_one_line_and_exit_2(tmp_path: Path, args: list[str],
-                                                message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["info", "{tmp}/absent.annot"], "{tmp}/absent.annot: no such project file"),
+        (["export", "{tmp}/absent.annot"], "{tmp}/absent.annot: no such project file"),
+        (
+            ["info", "{sample}"],
+            "{sample}: not an Annotator project (the file is not a SQLite database)",
+        ),
+        (["import", "{sample}", "{sample}"], "{sample}: not an Annotator project"),
+        (
+            ["export", "{tmp}/p.annot", "-o", "{tmp}/no/such/dir/out.json"],
+            "{tmp}/no/such/dir/out.json: cannot be written",
+        ),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
     run("import", tmp_path / "p.annot", SAMPLE)
     args = [a.format(tmp=tmp_path, sample=SAMPLE) for a in args]
     result = run(*args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert result.stderr.startswith("annotator: error: " + message.format(tmp=tmp_path,
-                                                                           sample=SAMPLE))
+    assert result.stderr.startswith(
+        "annotator: error: " + message.format(tmp=tmp_path, sample=SAMPLE)
+    )
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    for args in (["import", tmp_path / "p.annot"], ["export"],
-                 ["export", tmp_path / "p.annot", "--format", "nope"]):
+    for args in (
+        ["import", tmp_path / "p.annot"],
+        ["export"],
+        ["export", tmp_path / "p.annot", "--format", "nope"],
+    ):
         result = run(*args)
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr
@@ -120,8 +141,11 @@ def test_a_file_that_fails_leaves_the_project_unchanged(tmp_path: Path) -> None:
     run("import", project, SAMPLE)
     before = run("export", project).stdout
     bad = tmp_path / "bad.json"
-    bad.write_text('{"documents": [{"text": "ok"}, {"text": "x", "annotations": '
-                   '[{"label": "Claim", "start": 0, "end": 9}]}]}', encoding="utf-8")
+    bad.write_text(
+        '{"documents": [{"text": "ok"}, {"text": "x", "annotations": '
+        '[{"label": "Claim", "start": 0, "end": 9}]}]}',
+        encoding="utf-8",
+    )
     result = run("import", project, bad)
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: {bad}: document 2")
@@ -133,8 +157,12 @@ def test_exported_files_get_the_usual_permissions(tmp_path: Path) -> None:
     run("import", project, SAMPLE)
     old = os.umask(0o022)
     try:
-        for fmt, name in (("json", "out.json"), ("csv", "out.csv"), ("qdpx", "out.qdpx"),
-                          ("brat", "brat")):
+        for fmt, name in (
+            ("json", "out.json"),
+            ("csv", "out.csv"),
+            ("qdpx", "out.qdpx"),
+            ("brat", "brat"),
+        ):
             assert main(["export", str(project), "--format", fmt, "-o", str(tmp_path / name)]) == 0
             mode = (tmp_path / name).stat().st_mode & 0o777
             assert mode == (0o755 if fmt == "brat" else 0o644), (fmt, oct(mode))

@@ -23,20 +23,28 @@ def names(project: Project) -> list[str]:
 def labelled(sample_project: Project) -> Project:
     doc = sample_project.documents()[0].id
     text = sample_project.document(doc).text
-    for label, phrase in (("Quote", "We hope that will continue"), ("Organisation", "Afesip"),
-                          ("Organisation", "Licadho")):
+    for label, phrase in (
+        ("Quote", "We hope that will continue"),
+        ("Organisation", "Afesip"),
+        ("Organisation", "Licadho"),
+    ):
         start = text.index(phrase)
-        sample_project.add_annotation(doc, label, start, start + len(phrase),
-                                      attributes={"speaker": "John Miller"}
-                                      if label == "Quote" else {"type": "NGO"})
+        sample_project.add_annotation(
+            doc,
+            label,
+            start,
+            start + len(phrase),
+            attributes={"speaker": "John Miller"} if label == "Quote" else {"type": "NGO"},
+        )
     return sample_project
 
 
 def test_add_rename_recolour_describe_and_move(project: Project) -> None:
     codebook.add_label(project, LabelDef("Person", "#123456", "5"))
     assert names(project)[-1] == "Person"
-    before = codebook.update_label(project, "Person", name="Speaker", color="#654321",
-                                   description="Who speaks")
+    before = codebook.update_label(
+        project, "Person", name="Speaker", color="#654321", description="Who speaks"
+    )
     assert before == LabelDef("Person", "#123456", "5")
     assert project.labels()[-1] == LabelDef("Speaker", "#654321", "5", "Who speaks")
     assert codebook.move_label(project, "Speaker", 0) == 4
@@ -66,29 +74,35 @@ def test_delete_with_annotations_deletes_or_moves_them_and_restores(labelled: Pr
     moved = codebook.delete_label(labelled, "Organisation", move_to="Claim")
     assert sorted(a.label for a in labelled.annotations()) == ["Claim", "Claim", "Quote"]
     assert [a.attributes for a in labelled.annotations() if a.label == "Claim"] == [
-        {"type": "NGO"}, {"type": "NGO"}]  # kept, and flagged in the editor as not defined
+        {"type": "NGO"},
+        {"type": "NGO"},
+    ]  # kept, and flagged in the editor as not defined
     codebook.restore_label(labelled, moved)
     assert labelled.annotations() == before and labelled.labels() == list(DEFAULT_LABELS)
 
 
 def test_attribute_definitions_change_but_values_are_kept(labelled: Project) -> None:
-    new = (AttributeDef("speaker", AttributeKind.TEXT, required=True),
-           AttributeDef("tone", AttributeKind.CHOICE, ("neutral", "angry"), default="neutral"),
-           AttributeDef("confidence", AttributeKind.NUMBER, default=0.5),
-           AttributeDef("verified", AttributeKind.BOOLEAN))
+    new = (
+        AttributeDef("speaker", AttributeKind.TEXT, required=True),
+        AttributeDef("tone", AttributeKind.CHOICE, ("neutral", "angry"), default="neutral"),
+        AttributeDef("confidence", AttributeKind.NUMBER, default=0.5),
+        AttributeDef("verified", AttributeKind.BOOLEAN),
+    )
     before = codebook.set_attributes(labelled, "Quote", new)
     assert before == DEFAULT_LABELS[1].attributes
     assert labelled.labels()[1].attributes == new
     codebook.set_attributes(labelled, "Quote", ())
     assert [a.attributes for a in labelled.annotations() if a.label == "Quote"] == [
-        {"speaker": "John Miller"}]
+        {"speaker": "John Miller"}
+    ]
     with pytest.raises(codebook.CodebookError, match="needs at least one choice"):
         codebook.set_attributes(labelled, "Quote", (AttributeDef("x", AttributeKind.CHOICE),))
     with pytest.raises(codebook.CodebookError, match="same name"):
         codebook.set_attributes(labelled, "Quote", (AttributeDef("x"), AttributeDef("x")))
     with pytest.raises(codebook.CodebookError, match="does not fit"):
-        codebook.set_attributes(labelled, "Quote",
-                                (AttributeDef("n", AttributeKind.NUMBER, default="many"),))
+        codebook.set_attributes(
+            labelled, "Quote", (AttributeDef("n", AttributeKind.NUMBER, default="many"),)
+        )
 
 
 def test_renaming_an_attribute_carries_values_over(labelled: Project) -> None:
@@ -98,7 +112,8 @@ def test_renaming_an_attribute_carries_values_over(labelled: Project) -> None:
     assert labelled.labels()[1].attributes[0].name == "source"
     codebook.rename_attribute(labelled, "Quote", "source", "speaker")
     assert next(a for a in labelled.annotations() if a.label == "Quote").attributes == {
-        "speaker": "John Miller"}
+        "speaker": "John Miller"
+    }
 
 
 def test_choice_values_that_no_longer_fit_are_flagged_not_dropped() -> None:
@@ -117,9 +132,15 @@ def test_templates_and_merging(labelled: Project, project_path: Path, tmp_path: 
     assert names(labelled)[-4:] == ["PER", "ORG", "LOC", "MISC"]
     assert any("shortcut 1 is used by 'Claim'" in c for c in report.conflicts)
     assert all(label.shortcut is None for label in labelled.labels()[-4:])
-    extended = LabelDef("Claim", "#e0a030", "1", attributes=(
-        AttributeDef("verdict", AttributeKind.CHOICE, ("pants on fire",)),
-        AttributeDef("source", AttributeKind.TEXT)))
+    extended = LabelDef(
+        "Claim",
+        "#e0a030",
+        "1",
+        attributes=(
+            AttributeDef("verdict", AttributeKind.CHOICE, ("pants on fire",)),
+            AttributeDef("source", AttributeKind.TEXT),
+        ),
+    )
     report = codebook.merge_labels(labelled, [extended])
     claim = labelled.labels()[0]
     assert claim.attribute("verdict").choices[-1] == "pants on fire"
@@ -148,6 +169,7 @@ def test_label_set_files(tmp_path: Path) -> None:
 
 # -- command line -------------------------------------------------------------------------------
 
+
 def test_cli_round_trip_is_identical(tmp_path: Path, capsys) -> None:
     first, second = tmp_path / "a.annot", tmp_path / "b.annot"
     assert main(["labels", str(first), "--template", "qualitative-coding"]) == 0
@@ -166,8 +188,13 @@ def test_cli_round_trip_is_identical(tmp_path: Path, capsys) -> None:
 
 def test_cli_reports_conflicts(tmp_path: Path, capsys) -> None:
     project = tmp_path / "p.annot"
-    main(["import", str(project), str(Path(__file__).parent.parent / "resources" /
-                                      "cambodia-tier2.txt")])
+    main(
+        [
+            "import",
+            str(project),
+            str(Path(__file__).parent.parent / "resources" / "cambodia-tier2.txt"),
+        ]
+    )
     with Project.open(project) as p:
         doc = p.documents()[0].id
         p.add_annotation(doc, "Claim", 0, 8)
@@ -187,6 +214,16 @@ def test_cli_bad_label_file(tmp_path: Path, capsys) -> None:
 
 def _custom(tmp_path: Path) -> Path:
     path = tmp_path / "custom.json"
-    labelset.write(path, [LabelDef("Person", "#123456", "p", "Somebody", (
-        AttributeDef("role", AttributeKind.CHOICE, ("a", "b"), True, "a"),))])
+    labelset.write(
+        path,
+        [
+            LabelDef(
+                "Person",
+                "#123456",
+                "p",
+                "Somebody",
+                (AttributeDef("role", AttributeKind.CHOICE, ("a", "b"), True, "a"),),
+            )
+        ],
+    )
     return path

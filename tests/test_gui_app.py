@@ -23,9 +23,11 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Settings and the data folder in tmp_path, never the user's own."""
     monkeypatch.setattr(gui_app, "data_folder", lambda: tmp_path / "data")
     (tmp_path / "data").mkdir()
-    monkeypatch.setattr(gui_app, "settings",
-                        lambda: QSettings(str(tmp_path / "settings.ini"),
-                                          QSettings.Format.IniFormat))
+    monkeypatch.setattr(
+        gui_app,
+        "settings",
+        lambda: QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+    )
     return tmp_path
 
 
@@ -57,14 +59,22 @@ def test_no_argument_reopens_the_last_project(qtbot, isolated: Path) -> None:
 def test_screenshot_command_renders_a_project(tmp_path: Path) -> None:
     project = tmp_path / "p.annot"
     script = Path(sys.executable).with_name("annotator")
-    subprocess.run([str(script), "import", str(project), str(SAMPLE)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(script), "import", str(project), str(SAMPLE)], check=True, capture_output=True
+    )
     out = tmp_path / "shot.png"
-    result = subprocess.run([str(script), "--screenshot", str(out), str(project)],
-                            capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "HOME": str(tmp_path),
-                                 "XDG_CONFIG_HOME": str(tmp_path / "config"),
-                                 "XDG_DATA_HOME": str(tmp_path / "share")})
+    result = subprocess.run(
+        [str(script), "--screenshot", str(out), str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **os.environ,
+            "HOME": str(tmp_path),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_DATA_HOME": str(tmp_path / "share"),
+        },
+    )
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert image.width() >= 1200 and image.height() >= 700
@@ -73,10 +83,13 @@ def test_screenshot_command_renders_a_project(tmp_path: Path) -> None:
 def test_screenshot_of_a_bad_project_is_a_one_line_error(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("annotator")
     out = tmp_path / "shot.png"
-    result = subprocess.run([str(script), "--screenshot", str(out), str(SAMPLE)],
-                            capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "HOME": str(tmp_path),
-                                 "XDG_CONFIG_HOME": str(tmp_path / "config")})
+    result = subprocess.run(
+        [str(script), "--screenshot", str(out), str(SAMPLE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
+    )
     assert result.returncode == 2
     assert result.stderr.startswith(f"annotator: error: {SAMPLE}: not an Annotator project")
     assert "Traceback" not in result.stderr

@@ -36,8 +36,11 @@ def names(window) -> list[str]:
 
 
 def choose(dialog, name: str) -> None:
-    row = next(i for i in range(dialog.labels.count())
-               if dialog.labels.item(i).data(Qt.ItemDataRole.UserRole) == name)
+    row = next(
+        i
+        for i in range(dialog.labels.count())
+        if dialog.labels.item(i).data(Qt.ItemDataRole.UserRole) == name
+    )
     dialog.labels.setCurrentRow(row)
 
 
@@ -113,8 +116,9 @@ def test_reorder_and_describe(qtbot, window, dialog) -> None:
 
 
 @pytest.mark.parametrize("choice", ["delete", "move"])
-def test_deleting_a_used_label_asks_what_to_do(qtbot, window, dialog, monkeypatch,
-                                               choice: str) -> None:
+def test_deleting_a_used_label_asks_what_to_do(
+    qtbot, window, dialog, monkeypatch, choice: str
+) -> None:
     select_text(window, "Afesip")
     window.label_selection("Organisation")
     asked: list[str] = []

@@ -202,8 +202,7 @@ def test_reopening_shows_everything(qtbot, make_window, window) -> None:
     reopened.ctx.project.close()
 
 
-def test_spans_after_emoji_zwj_combining_and_crlf_land_exactly(qtbot, make_window,
-                                                              project) -> None:
+def test_spans_after_emoji_zwj_combining_and_crlf_land_exactly(qtbot, make_window, project) -> None:
     import_file(project, FIXTURES / "emoji-crlf.txt")
     window = make_window(project)
     text = window.reader.text
@@ -219,13 +218,14 @@ def test_spans_after_emoji_zwj_combining_and_crlf_land_exactly(qtbot, make_windo
         select_utf16(window, utf16(text, start), utf16(text, start + len(word)))
         press(qtbot, window, "3")
         assert window.ctx.project.annotations(window.reader.document_id)[-1].text == word or any(
-            a.text == word and a.start == start for a in window.ctx.project.annotations())
+            a.text == word and a.start == start for a in window.ctx.project.annotations()
+        )
         fmt = format_at(window, utf16(text, start))
         assert fmt is not None, f"no highlight on {word!r} after {marker!r}"
         assert format_at(window, utf16(text, start) - 1) is None or text[start - 1] != " "
         checked += 1
     spans = window.ctx.project.annotations()
-    assert all(text[a.start:a.end] == a.text for a in spans)
+    assert all(text[a.start : a.end] == a.text for a in spans)
     assert checked == len(tricky)
 
 
@@ -288,8 +288,10 @@ def test_lines_are_highlighted_as_they_come_into_view(qtbot, make_window, projec
 
     paragraphs = [f"Paragraph {n} says Tier 2 again." for n in range(3000)]
     text = "\n\n".join(paragraphs)
-    spans = [ImportedAnnotation("Tier rating", m, m + 6)
-             for m in (text.index("Tier 2", text.index(p)) for p in paragraphs)]
+    spans = [
+        ImportedAnnotation("Tier rating", m, m + 6)
+        for m in (text.index("Tier 2", text.index(p)) for p in paragraphs)
+    ]
     project.import_bundle(ImportedBundle([ImportedDocument(text, "Long", annotations=spans)]))
     window = make_window(project)
     reader = window.reader
@@ -318,8 +320,11 @@ def test_keyboard_only_selection_and_labelling(qtbot, window) -> None:
     window.reader.setTextCursor(cursor)
     window.reader.setFocus()
     for _ in range(2):  # caret browsing: Ctrl+Shift+Right selects word by word
-        qtbot.keyClick(window.reader, Qt.Key.Key_Right,
-                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClick(
+            window.reader,
+            Qt.Key.Key_Right,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
     press(qtbot, window, "2")
     assert stored(window)[0][:2] == ("Quote", "Pierre Legros")
 
@@ -362,8 +367,13 @@ def test_dropping_files_imports_them(qtbot, window) -> None:
 
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(FIXTURES / "article.md"))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
-                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(window.importer.finished, timeout=20000):
         window.dropEvent(event)
     assert len(window.ctx.project.documents()) == 2

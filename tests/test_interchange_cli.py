@@ -26,12 +26,14 @@ def rich_path(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("fmt", NEW_FORMATS)
-def test_every_format_exports_from_the_command_line(rich_path: Path, tmp_path: Path, fmt: str,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_format_exports_from_the_command_line(
+    rich_path: Path, tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = EXPORT_FORMATS[fmt]
     out = tmp_path / f"out{spec.extension or '-folder'}"
-    assert main(["export", str(rich_path), "--format", fmt, "-o", str(out),
-                 "--org-name", "FC"]) == 0
+    assert (
+        main(["export", str(rich_path), "--format", fmt, "-o", str(out), "--org-name", "FC"]) == 0
+    )
     assert out.is_dir() if not spec.extension else out.is_file() and out.stat().st_size > 0
     capsys.readouterr()
     code = main(["export", str(rich_path), "--format", fmt])
@@ -50,8 +52,9 @@ def test_an_empty_project_exports(project: Project, tmp_path: Path, fmt: str) ->
 
 
 @pytest.mark.parametrize("fmt", ["qdpx", "brat", "xlsx", "spacy", "conll"])
-def test_a_failed_export_leaves_nothing_behind(project: Project, tmp_path: Path, fmt: str,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_export_leaves_nothing_behind(
+    project: Project, tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(project)
     out = tmp_path / "out"
     out.mkdir()

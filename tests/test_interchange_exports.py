@@ -44,7 +44,7 @@ def test_jsonl_spans_are_code_points_spacy_agrees(rich: Project, tmp_path: Path)
         assert set(line) == {"text", "meta", "spans"}
         doc = nlp(line["text"])
         for span in line["spans"]:
-            assert line["text"][span["start"]:span["end"]] == span["text"]
+            assert line["text"][span["start"] : span["end"]] == span["text"]
             strict = doc.char_span(span["start"], span["end"], alignment_mode="strict")
             if strict is not None:
                 aligned += 1
@@ -74,8 +74,9 @@ def test_spacy_docbin_reads_back_with_spacy(rich: Project, tmp_path: Path) -> No
         expected = rich.annotations(project_docs[doc.text])
         spans = list(doc.spans["sc"])
         assert len(spans) == len(expected)
-        for a, span in zip(sorted(expected, key=lambda a: a.id),
-                           sorted(spans, key=lambda s: s.id_), strict=True):
+        for a, span in zip(
+            sorted(expected, key=lambda a: a.id), sorted(spans, key=lambda s: s.id_), strict=True
+        ):
             assert span.label_ == a.label
             assert span.start_char <= a.start and span.end_char >= a.end
             if word_aligned(doc.text, a.start, a.end) and span.text != a.text:
@@ -88,8 +89,9 @@ def test_spacy_docbin_reads_back_with_spacy(rich: Project, tmp_path: Path) -> No
     assert any("not in doc.ents" in note for note in report.notes)
 
 
-def test_spacy_export_without_spacy_says_how_to_get_it(rich: Project, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_spacy_export_without_spacy_says_how_to_get_it(
+    rich: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import builtins
 
     from annotator.core.errors import AnnotatorError
@@ -139,8 +141,11 @@ def test_conll_is_strict_iob2_for_seqeval(rich: Project, tmp_path: Path) -> None
     found = sorted((e.tag, e.start, e.end) for sentence in strict for e in sentence)
     assert len(found) == len(lenient)  # strict IOB2 drops nothing: every I- follows its B-
     assert all(tag == "O" or re.fullmatch(r"[BI]-\S+", tag) for s in tags for tag in s)
-    entities = {(e.tag, " ".join(sentences[e.sent_id][i][0] for i in range(e.start, e.end)))
-                for sentence in strict for e in sentence}
+    entities = {
+        (e.tag, " ".join(sentences[e.sent_id][i][0] for i in range(e.start, e.end)))
+        for sentence in strict
+        for e in sentence
+    }
     assert ("Tier_rating", "Tier 2") not in entities  # inside the longer Claim: dropped
     assert ("Claim", "Cambodia 🇰🇭 moved to Tier 2") in entities
     assert ("Organisation", "Ministry of Women ’ s Affairs") in entities
@@ -177,9 +182,10 @@ def test_brat_folder_reads_with_bioc_and_matches(rich: Project, tmp_path: Path) 
         assert len(problems) == len(multi), problems
         for entity in multi:
             pieces = sorted(entity.locations)
-            assert " ".join(text[i.begin:i.end] for i in pieces) == entity.text
-        expected = sorted((a.label.replace(" ", "_"), a.start, a.end)
-                          for a in rich.annotations(texts[text]))
+            assert " ".join(text[i.begin : i.end] for i in pieces) == entity.text
+        expected = sorted(
+            (a.label.replace(" ", "_"), a.start, a.end) for a in rich.annotations(texts[text])
+        )
         got = sorted((e.type, *e.total_span) for e in doc.entities)
         trimmed = [(t, s, e) for t, s, e in got if (t, s, e) not in expected]
         assert len(got) == len(expected) and not trimmed
@@ -189,8 +195,10 @@ def test_brat_folder_reads_with_bioc_and_matches(rich: Project, tmp_path: Path) 
         notes = {(n.type, by_id[n.refid].text): n.text for n in doc.notes}
         if "Naly Pilorge" in text:
             assert notes[("speaker", "“We are proud,”")] == "Naly Pilorge"
-            assert notes[("AnnotatorNotes", "Cambodia 🇰🇭 moved to Tier 2")] == \
-                "checked with the report"
+            assert (
+                notes[("AnnotatorNotes", "Cambodia 🇰🇭 moved to Tier 2")]
+                == "checked with the report"
+            )
     conf = (target / "annotation.conf").read_text(encoding="utf-8")
     assert "\nTier_rating\n" in conf and "Value:unverified|true|mostly_true" in conf
 
@@ -224,11 +232,14 @@ def test_csv_has_bom_and_one_row_per_annotation(rich: Project, tmp_path: Path) -
     assert {"verdict", "checkworthy", "speaker", "type", "tier", "subject", "year"} <= set(rows[0])
     assert list(rows[0])[-4:] == ["note", "annotator", "created", "modified"]
     claim = next(r for r in rows if r["text"].startswith("Cambodia"))
-    assert (claim["verdict"], claim["checkworthy"], claim["note"]) == \
-        ("mostly true", "true", "checked\nwith the report")
+    assert (claim["verdict"], claim["checkworthy"], claim["note"]) == (
+        "mostly true",
+        "true",
+        "checked\nwith the report",
+    )
     texts = {d.title: rich.document(d.id).text for d in rich.documents()}
     for row in rows:
-        assert texts[row["document"]][int(row["start"]):int(row["end"])] == row["text"]
+        assert texts[row["document"]][int(row["start"]) : int(row["end"])] == row["text"]
 
 
 def test_csv_and_xlsx_keep_formulas_inert(project: Project, tmp_path: Path) -> None:
@@ -236,7 +247,7 @@ def test_csv_and_xlsx_keep_formulas_inert(project: Project, tmp_path: Path) -> N
 
     from annotator.core.model import ImportedBundle, ImportedDocument
 
-    text = "=HYPERLINK(\"http://evil.example\") said -5 people"
+    text = '=HYPERLINK("http://evil.example") said -5 people'
     doc = project.import_bundle(ImportedBundle([ImportedDocument(text, "t")])).added[0].id
     project.add_annotation(doc, "Claim", 0, 33)
     project.add_annotation(doc, "Quote", 39, 41)
@@ -276,14 +287,22 @@ def test_doccano_and_labelstudio_count_utf16_units(rich: Project, tmp_path: Path
     tasks = json.loads((tmp_path / "out.json").read_text("utf-8"))
 
     def js_slice(text: str, start: int, end: int) -> str:  # what JavaScript's slice returns
-        return text.encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le")
+        return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
 
     expected = sorted((a.label, a.text) for a in rich.annotations())
-    got = sorted((label, js_slice(line["text"], s, e)) for line in lines
-                 for s, e, label in line["label"])
+    got = sorted(
+        (label, js_slice(line["text"], s, e)) for line in lines for s, e, label in line["label"]
+    )
     assert got == expected
-    results = [(r["value"], t["data"]["text"]) for t in tasks for a in t["annotations"]
-               for r in a["result"] if r["type"] == "labels"]
-    assert sorted((v["labels"][0], js_slice(text, v["start"], v["end"])) for v, text in results) \
+    results = [
+        (r["value"], t["data"]["text"])
+        for t in tasks
+        for a in t["annotations"]
+        for r in a["result"]
+        if r["type"] == "labels"
+    ]
+    assert (
+        sorted((v["labels"][0], js_slice(text, v["start"], v["end"])) for v, text in results)
         == expected
+    )
     assert all(js_slice(text, v["start"], v["end"]) == v["text"] for v, text in results)

@@ -33,23 +33,27 @@ def _w3c_validators(shared: Path) -> list[tuple[str, object, str]]:
     resources = []
     for path in sorted((root / "definitions").glob("*.json")):
         schema = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((schema["id"],
-                          Resource.from_contents(schema, default_specification=DRAFT4)))
+        resources.append(
+            (schema["id"], Resource.from_contents(schema, default_specification=DRAFT4))
+        )
     registry = Registry().with_resources(resources)
     listing = json.loads((root / "annotations" / "annotationMusts.test").read_text())
     validators = []
     for assertion in listing["assertions"]:
         schema = json.loads((root / assertion).read_text(encoding="utf-8"))
         registry = registry.with_resource(
-            schema["id"], Resource.from_contents(schema, default_specification=DRAFT4))
+            schema["id"], Resource.from_contents(schema, default_specification=DRAFT4)
+        )
         validator = jsonschema.Draft4Validator(
-            schema, registry=registry, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+            schema, registry=registry, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+        )
         validators.append((assertion, validator, schema.get("expectedResult", "valid")))
     return validators
 
 
-def test_w3c_annotations_pass_every_must_assertion(rich: Project, tmp_path: Path,
-                                                   shared_dir: Path) -> None:
+def test_w3c_annotations_pass_every_must_assertion(
+    rich: Project, tmp_path: Path, shared_dir: Path
+) -> None:
     target = tmp_path / "out.jsonld"
     export(rich, "w3c", target)
     collection = json.loads(target.read_text(encoding="utf-8"))
@@ -70,9 +74,9 @@ def test_w3c_annotations_pass_every_must_assertion(rich: Project, tmp_path: Path
         assert quote["type"] == "TextQuoteSelector" and position["type"] == "TextPositionSelector"
         a = by_text[quote["exact"]]
         text = texts[a.document_id]
-        assert text[position["start"]:position["end"]] == quote["exact"]
-        assert text[:position["start"]].endswith(quote["prefix"])
-        assert text[position["end"]:].startswith(quote["suffix"])
+        assert text[position["start"] : position["end"]] == quote["exact"]
+        assert text[: position["start"]].endswith(quote["prefix"])
+        assert text[position["end"] :].startswith(quote["suffix"])
         tags = [b["value"] for b in item["body"] if b["purpose"] == "tagging"]
         assert tags == [a.label]
     claim = next(i for i in items if i["target"]["selector"][0]["exact"].startswith("Cambodia"))
@@ -80,8 +84,10 @@ def test_w3c_annotations_pass_every_must_assertion(rich: Project, tmp_path: Path
     assert claim["creator"] == {"type": "Person", "name": "ana"}
     bodies = {b["purpose"]: b["value"] for b in claim["body"]}
     assert bodies["commenting"] == "checked\nwith the report"
-    assert {b["value"] for b in claim["body"] if b["purpose"] == "describing"} == \
-        {"verdict: mostly true", "checkworthy: true"}
+    assert {b["value"] for b in claim["body"] if b["purpose"] == "describing"} == {
+        "verdict: mostly true",
+        "checkworthy: true",
+    }
     local = next(i for i in items if i["target"]["selector"][0]["exact"] == "柬埔寨")
     assert local["target"]["source"].startswith("urn:uuid:")
 
@@ -113,8 +119,9 @@ def _expanded_terms(value: object) -> set[str]:
     return found
 
 
-def test_claimreview_expands_to_known_schema_org_terms(rich: Project, tmp_path: Path,
-                                                       shared_dir: Path) -> None:
+def test_claimreview_expands_to_known_schema_org_terms(
+    rich: Project, tmp_path: Path, shared_dir: Path
+) -> None:
     from pyld import jsonld
 
     folder = shared_dir / "schemas" / "schemaorg"
@@ -128,8 +135,14 @@ def test_claimreview_expands_to_known_schema_org_terms(rich: Project, tmp_path: 
         raise AssertionError(f"unexpected fetch of {url}")
 
     target = tmp_path / "out.jsonld"
-    report = export(rich, "claimreview", target, org_name="Fact Check Cambodia",
-                    org_url="https://factcheck.example", review_url_base="https://fc.example/r/")
+    report = export(
+        rich,
+        "claimreview",
+        target,
+        org_name="Fact Check Cambodia",
+        org_url="https://factcheck.example",
+        review_url_base="https://fc.example/r/",
+    )
     reviews = json.loads(target.read_text(encoding="utf-8"))
     verdicts = sorted(r["reviewRating"]["alternateName"] for r in reviews)
     assert verdicts == ["false", "mostly true", "true"]  # 'unverified' is not a review
@@ -137,8 +150,9 @@ def test_claimreview_expands_to_known_schema_org_terms(rich: Project, tmp_path: 
     assert requested
     known = _schema_org_terms(folder / "schemaorg-current-https.ttl")
     terms = _expanded_terms(expanded)
-    unknown = {t for t in terms if t.replace("http://schema.org/", "https://schema.org/")
-               not in known}
+    unknown = {
+        t for t in terms if t.replace("http://schema.org/", "https://schema.org/") not in known
+    }
     assert not unknown
     assert "http://schema.org/ClaimReview" in terms and "http://schema.org/reviewRating" in terms
     first = next(r for r in reviews if r["reviewRating"]["alternateName"] == "mostly true")
@@ -146,8 +160,11 @@ def test_claimreview_expands_to_known_schema_org_terms(rich: Project, tmp_path: 
     assert first["claimReviewed"] == "Cambodia 🇰🇭 moved to Tier 2"
     assert first["itemReviewed"]["author"] == {"@type": "Person", "name": "Kim Sok"}
     assert first["itemReviewed"]["appearance"]["url"] == "https://example.org/cambodia"
-    assert first["author"] == {"@type": "Organization", "name": "Fact Check Cambodia",
-                               "url": "https://factcheck.example"}
+    assert first["author"] == {
+        "@type": "Organization",
+        "name": "Fact Check Cambodia",
+        "url": "https://factcheck.example",
+    }
     assert first["url"].startswith("https://fc.example/r/cambodia-moved-to-tier-2-")
     again = tmp_path / "again.jsonld"
     export(rich, "claimreview", again, review_url_base="https://fc.example/r/")
@@ -155,8 +172,9 @@ def test_claimreview_expands_to_known_schema_org_terms(rich: Project, tmp_path: 
     assert not any("organisation" in note for note in report.notes)
 
 
-def test_claimreview_without_organisation_still_exports_and_says_so(rich: Project,
-                                                                    tmp_path: Path) -> None:
+def test_claimreview_without_organisation_still_exports_and_says_so(
+    rich: Project, tmp_path: Path
+) -> None:
     report = export(rich, "claimreview", tmp_path / "out.jsonld")
     assert len(json.loads((tmp_path / "out.jsonld").read_text())) == 3
     assert any("no organisation name" in note for note in report.notes)
@@ -165,14 +183,16 @@ def test_claimreview_without_organisation_still_exports_and_says_so(rich: Projec
 # -- qdpx --------------------------------------------------------------------------------------
 
 
-def test_qdpx_validates_against_the_refi_qda_schema(rich: Project, tmp_path: Path,
-                                                    shared_dir: Path) -> None:
+def test_qdpx_validates_against_the_refi_qda_schema(
+    rich: Project, tmp_path: Path, shared_dir: Path
+) -> None:
     from lxml import etree
 
     target = tmp_path / "out.qdpx"
     export(rich, "qdpx", target)
-    schema = etree.XMLSchema(etree.parse(str(shared_dir / "schemas" / "refi-qda" /
-                                             "Project-mrt2019.xsd")))
+    schema = etree.XMLSchema(
+        etree.parse(str(shared_dir / "schemas" / "refi-qda" / "Project-mrt2019.xsd"))
+    )
     with zipfile.ZipFile(target) as archive:
         project = etree.fromstring(archive.read("project.qde"))
         schema.assertValid(project)
@@ -184,7 +204,7 @@ def test_qdpx_validates_against_the_refi_qda_schema(rich: Project, tmp_path: Pat
         for source in project.iterfind(".//q:TextSource", ns):
             path = source.get("plainTextPath")
             assert path.startswith("internal://")
-            text = archive.read(f"sources/{path[len('internal://'):]}").decode("utf-8")
+            text = archive.read(f"sources/{path[len('internal://') :]}").decode("utf-8")
             for selection in source.iterfind("q:PlainTextSelection", ns):
                 start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
                 assert text[start:end] == selection.get("name")

@@ -260,8 +260,6 @@ BOILERPLATE = [
 ]
 
 
-
-
 @pytest.mark.usefixtures("no_network")
 def test_html_keeps_the_article_and_nothing_else() -> None:
     document = html.read(fixture("news-page.html"))

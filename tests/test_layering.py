@@ -12,8 +12,16 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
 
 FORBIDDEN = {
-    "core": ("PySide6", "sqlalchemy", "alembic", "annotator.store", "annotator.io",
-             "annotator.gui", "annotator.service", "annotator.cli"),
+    "core": (
+        "PySide6",
+        "sqlalchemy",
+        "alembic",
+        "annotator.store",
+        "annotator.io",
+        "annotator.gui",
+        "annotator.service",
+        "annotator.cli",
+    ),
     "store": ("PySide6", "annotator.io", "annotator.gui", "annotator.service", "annotator.cli"),
     "io": ("PySide6", "sqlalchemy", "annotator.store", "annotator.gui", "annotator.service"),
 }

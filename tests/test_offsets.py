@@ -10,12 +10,30 @@ from annotator.core.offsets import OffsetMap
 from annotator.core.text import NewlineShift, canonical_text
 
 TRICKY = [
-    "👍", "👍🏽", "🇰🇭", "👨\u200d👩\u200d👧", "e\u0301", "n\u0303", "中文", "漢字",
-    "العربية", "עברית", "\u200f", "\n", "\r\n", "\r", " ", "a", "𝔘", "\U0010FFFF", "\uFFFF",
+    "👍",
+    "👍🏽",
+    "🇰🇭",
+    "👨\u200d👩\u200d👧",
+    "e\u0301",
+    "n\u0303",
+    "中文",
+    "漢字",
+    "العربية",
+    "עברית",
+    "\u200f",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "a",
+    "𝔘",
+    "\U0010ffff",
+    "\uffff",
 ]
 texts = st.lists(
-    st.one_of(st.sampled_from(TRICKY), st.text(st.characters(exclude_categories=("Cs",)),
-                                              max_size=5)),
+    st.one_of(
+        st.sampled_from(TRICKY), st.text(st.characters(exclude_categories=("Cs",)), max_size=5)
+    ),
     max_size=40,
 ).map("".join)
 
@@ -57,7 +75,7 @@ def test_slices_agree_between_units(text: str, data: st.DataObject) -> None:
     end = data.draw(st.integers(start, len(text)))
     offsets = OffsetMap(text)
     encoded = text.encode("utf-16-le")
-    piece = encoded[2 * offsets.to_utf16(start): 2 * offsets.to_utf16(end)]
+    piece = encoded[2 * offsets.to_utf16(start) : 2 * offsets.to_utf16(end)]
     assert piece.decode("utf-16-le") == text[start:end]
 
 
@@ -73,7 +91,16 @@ def test_known_values() -> None:
     text = "a👍b👨\u200d👩\u200d👧c"
     offsets = OffsetMap(text)
     assert [offsets.to_utf16(i) for i in range(len(text) + 1)] == [
-        0, 1, 3, 4, 6, 7, 9, 10, 12, 13,
+        0,
+        1,
+        3,
+        4,
+        6,
+        7,
+        9,
+        10,
+        12,
+        13,
     ]
     assert OffsetMap("plain ascii").is_identity
 
@@ -90,7 +117,7 @@ def test_newline_shift_maps_raw_slices_onto_canonical_slices(text: str, data) ->
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     shift = NewlineShift(text)
-    assert canonical_text(text)[shift(start):shift(end)] == canonical_text(text[start:end]) or (
+    assert canonical_text(text)[shift(start) : shift(end)] == canonical_text(text[start:end]) or (
         # a boundary that splits a \r\n pair keeps only the \n half
-        text[start - 1:start + 1] == "\r\n" or text[end - 1:end + 1] == "\r\n"
+        text[start - 1 : start + 1] == "\r\n" or text[end - 1 : end + 1] == "\r\n"
     )

@@ -23,8 +23,15 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def add_document(project: Project, text: str, spans: int = 1) -> str:
-    bundle = ImportedBundle([ImportedDocument(text, text[:20], annotations=[
-        ImportedAnnotation("Claim", 0, 3) for _ in range(spans)])])
+    bundle = ImportedBundle(
+        [
+            ImportedDocument(
+                text,
+                text[:20],
+                annotations=[ImportedAnnotation("Claim", 0, 3) for _ in range(spans)],
+            )
+        ]
+    )
     return project.import_bundle(bundle).added[0].id
 
 
@@ -68,8 +75,10 @@ def test_a_backup_is_a_consistent_standalone_copy_of_a_live_wal_project(project:
     assert sql(made, "SELECT count(*) FROM documents") == [(2,)]
     assert sql(made, "SELECT count(*) FROM annotations") == [(2,)]
     with Project.open(made, create=False, read_only=True) as copy:  # opens like any project
-        assert [d.title for d in copy.documents()] == ["Committed before the",
-                                                        "Committed, still onl"]
+        assert [d.title for d in copy.documents()] == [
+            "Committed before the",
+            "Committed, still onl",
+        ]
 
 
 def test_restore_backs_up_the_current_state_then_replaces_it(project: Project) -> None:
@@ -150,5 +159,6 @@ def test_a_cli_import_backs_up_first(tmp_path: Path, capsys: pytest.CaptureFixtu
     third.write_text("A third article, short but real.", encoding="utf-8")
     assert main(["import", str(path), str(third)]) == 0
     err = capsys.readouterr().err
-    assert err.startswith(f"note: no backup made before the import: {path}: no backup could be "
-                          "made (")
+    assert err.startswith(
+        f"note: no backup made before the import: {path}: no backup could be made ("
+    )

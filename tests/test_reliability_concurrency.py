@@ -65,14 +65,20 @@ def test_two_processes_writing_at_once(tmp_path: Path) -> None:
     document_id = new_project(path)
     script = tmp_path / "writer.py"
     script.write_text(WRITER, encoding="utf-8")
-    writers = [subprocess.Popen([sys.executable, str(script), str(path), document_id, "60", tag],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for tag in ("A", "B")]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(path), document_id, "60", tag],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for tag in ("A", "B")
+    ]
     # A third instance reads while they write: always a consistent snapshot.
     with Project.open(path, create=False) as reader:
         while any(w.poll() is None for w in writers):
             for annotation in reader.annotations(document_id):
-                assert annotation.text == TEXT[annotation.start:annotation.end]
+                assert annotation.text == TEXT[annotation.start : annotation.end]
     for writer in writers:
         out, err = writer.communicate(timeout=60)
         assert writer.returncode == 0, err

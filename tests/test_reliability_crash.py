@@ -56,8 +56,9 @@ def test_acknowledged_annotations_survive_sigkill(tmp_path: Path) -> None:
     path = tmp_path / "crash.annot"
     text = " ".join(f"word{i}" for i in range(3000))
     with Project.open(path) as project:
-        document_id = project.import_bundle(ImportedBundle([ImportedDocument(text, "T")])
-                                            ).added[0].id
+        document_id = (
+            project.import_bundle(ImportedBundle([ImportedDocument(text, "T")])).added[0].id
+        )
     script = tmp_path / "writer.py"
     script.write_text(WRITER, encoding="utf-8")
     rng = random.Random(20261127)
@@ -65,7 +66,9 @@ def test_acknowledged_annotations_survive_sigkill(tmp_path: Path) -> None:
     for round_ in range(5):
         writer = subprocess.Popen(
             [sys.executable, str(script), str(path), document_id, str(len(text)), str(round_)],
-            stdout=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert writer.stdout is not None
         assert writer.stdout.readline() == "ready\n"
         time.sleep(rng.uniform(0.05, 0.4))
@@ -84,7 +87,7 @@ def test_acknowledged_annotations_survive_sigkill(tmp_path: Path) -> None:
         missing = [i for i in acknowledged if i not in stored]
         assert not missing, f"round {round_}: {len(missing)} acknowledged annotations lost"
         for annotation in stored.values():  # nothing half-written either
-            assert annotation.text == text[annotation.start:annotation.end]
+            assert annotation.text == text[annotation.start : annotation.end]
             assert annotation.note.startswith(f"edit {annotation.attributes['n']} of round ")
     assert len(acknowledged) > 20
 
@@ -97,8 +100,14 @@ def big_project_json(documents: int, per_document: int) -> str:
         spans = []
         for _ in range(per_document):
             start = rng.randrange(len(text) - 10)
-            spans.append({"label": "Claim", "start": start, "end": start + rng.randint(1, 10),
-                          "note": "bulk"})
+            spans.append(
+                {
+                    "label": "Claim",
+                    "start": start,
+                    "end": start + rng.randint(1, 10),
+                    "note": "bulk",
+                }
+            )
         docs.append({"title": f"Doc {d}", "text": text, "annotations": spans})
     return json.dumps({"format": "annotator-project", "version": 1, "documents": docs})
 
@@ -125,8 +134,12 @@ def test_import_killed_midway_leaves_the_project_as_it_was(tmp_path: Path) -> No
         path = tmp_path / f"round{round_}.annot"
         shutil.copyfile(original, path)  # closed cleanly: one file, no WAL
         wal = path.with_name(path.name + "-wal")
-        importer = subprocess.Popen([str(script), "import", str(path), str(big)],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        importer = subprocess.Popen(
+            [str(script), "import", str(path), str(big)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 60
         # Wait until the import's one transaction is spilling pages into the WAL, then kill.
         while importer.poll() is None and time.monotonic() < deadline:

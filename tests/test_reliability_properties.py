@@ -29,19 +29,29 @@ from annotator.service import Outcome, export_project, export_to, import_file
 from annotator.store.project import Project
 
 # Document text: any code point but surrogates, NUL (refused on import) and CR (made LF).
-TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\r"),
-               min_size=1, max_size=80).filter(str.strip)
+TEXT = st.text(
+    st.characters(exclude_categories=("Cs",), exclude_characters="\x00\r"), min_size=1, max_size=80
+).filter(str.strip)
 # Free text keeps every character the importer keeps: no C0 controls but tab and newline.
-FREE = st.text(st.characters(exclude_categories=("Cs",),
-                             exclude_characters="".join(map(chr, [*range(9), *range(11, 32),
-                                                                  127]))), max_size=20)
-NAME = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
-               ).filter(str.strip)
+FREE = st.text(
+    st.characters(
+        exclude_categories=("Cs",),
+        exclude_characters="".join(map(chr, [*range(9), *range(11, 32), 127])),
+    ),
+    max_size=20,
+)
+NAME = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=12).filter(
+    str.strip
+)
 JSON_VALUE = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53)
-    | st.floats(allow_nan=False, allow_infinity=False) | FREE,
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | FREE,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(FREE, inner, max_size=3),
-    max_leaves=6)
+    max_leaves=6,
+)
 COLOR = st.from_regex(r"#[0-9a-f]{6}", fullmatch=True)
 STAMP = st.sampled_from(["2026-01-01T00:00:00Z", "2026-11-27T20:19:00Z", ""])
 
@@ -56,35 +66,64 @@ def attribute_defs(draw: st.DrawFn) -> AttributeDef:
 @st.composite
 def projects(draw: st.DrawFn) -> ImportedBundle:
     names = draw(st.lists(NAME, min_size=1, max_size=4, unique=True))
-    keys = draw(st.lists(st.sampled_from("123456789qwe"), min_size=len(names),
-                         max_size=len(names), unique=True))
-    labels = [LabelDef(name, draw(COLOR), draw(st.sampled_from([key, None])), draw(FREE),
-                       tuple(draw(st.lists(attribute_defs(), max_size=2,
-                                           unique_by=lambda a: a.name))))
-              for name, key in zip(names, keys, strict=True)]
+    keys = draw(
+        st.lists(
+            st.sampled_from("123456789qwe"), min_size=len(names), max_size=len(names), unique=True
+        )
+    )
+    labels = [
+        LabelDef(
+            name,
+            draw(COLOR),
+            draw(st.sampled_from([key, None])),
+            draw(FREE),
+            tuple(draw(st.lists(attribute_defs(), max_size=2, unique_by=lambda a: a.name))),
+        )
+        for name, key in zip(names, keys, strict=True)
+    ]
     texts = draw(st.lists(TEXT, min_size=1, max_size=4, unique=True))
-    ids = draw(st.lists(st.uuids().map(str), min_size=len(texts) * 7, max_size=len(texts) * 7,
-                        unique=True))
+    ids = draw(
+        st.lists(st.uuids().map(str), min_size=len(texts) * 7, max_size=len(texts) * 7, unique=True)
+    )
     documents = []
     for n, text in enumerate(texts):
         spans = []
         for _ in range(draw(st.integers(0, 6))):
             start = draw(st.integers(0, len(text) - 1))
             end = draw(st.integers(start + 1, len(text)))
-            spans.append(ImportedAnnotation(
-                draw(st.sampled_from(names)), start, end,
-                draw(st.dictionaries(NAME, JSON_VALUE, max_size=3)), draw(FREE), draw(FREE),
-                ids.pop(), draw(STAMP) or None, draw(STAMP) or None))
-        documents.append(ImportedDocument(
-            text, draw(FREE.filter(bool)), draw(FREE), draw(st.dictionaries(FREE, JSON_VALUE,
-                                                                            max_size=3)),
-            spans, f"doc-{n}-{ids.pop()}", draw(STAMP) or None,
-            draw(st.sampled_from(list(DocumentStatus)))))
+            spans.append(
+                ImportedAnnotation(
+                    draw(st.sampled_from(names)),
+                    start,
+                    end,
+                    draw(st.dictionaries(NAME, JSON_VALUE, max_size=3)),
+                    draw(FREE),
+                    draw(FREE),
+                    ids.pop(),
+                    draw(STAMP) or None,
+                    draw(STAMP) or None,
+                )
+            )
+        documents.append(
+            ImportedDocument(
+                text,
+                draw(FREE.filter(bool)),
+                draw(FREE),
+                draw(st.dictionaries(FREE, JSON_VALUE, max_size=3)),
+                spans,
+                f"doc-{n}-{ids.pop()}",
+                draw(STAMP) or None,
+                draw(st.sampled_from(list(DocumentStatus))),
+            )
+        )
     return ImportedBundle(documents, labels)
 
 
-SETTINGS = settings(max_examples=30, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 _TEMPLATE: list[Path] = []
 
 
@@ -119,7 +158,7 @@ def test_json_export_import_export_is_the_identity(bundle: ImportedBundle) -> No
     assert second == first
     for document in json.loads(first)["documents"]:
         for a in document["annotations"]:
-            assert document["text"][a["start"]:a["end"]] == a["text"]
+            assert document["text"][a["start"] : a["end"]] == a["text"]
 
 
 # -- every text exporter: its spans slice back to the text it quotes ------------------------------
@@ -128,13 +167,13 @@ Texts = dict[str, str]  # document id -> text
 
 
 def utf16_slice(text: str, start: int, end: int) -> str:
-    return text.encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le")
+    return text.encode("utf-16-le")[2 * start : 2 * end].decode("utf-16-le")
 
 
 def check_json(path: Path, texts: Texts) -> int:
     data = json.loads(path.read_text(encoding="utf-8"))
     spans = [(d["text"], a) for d in data["documents"] for a in d["annotations"]]
-    assert all(text[a["start"]:a["end"]] == a["text"] for text, a in spans)
+    assert all(text[a["start"] : a["end"]] == a["text"] for text, a in spans)
     return len(spans)
 
 
@@ -142,7 +181,7 @@ def check_jsonl(path: Path, texts: Texts) -> int:
     # "\n" only: str.splitlines also splits at U+0085, U+2028... which JSON keeps raw in strings
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
     spans = [(d["text"], s) for d in lines for s in d["spans"]]
-    assert all(text[s["start"]:s["end"]] == s["text"] for text, s in spans)
+    assert all(text[s["start"] : s["end"]] == s["text"] for text, s in spans)
     return len(spans)
 
 
@@ -176,16 +215,16 @@ def check_w3c(path: Path, texts: Texts) -> int:
     for item in items:
         text = by_uri[item["target"]["source"]]
         quote, position = item["target"]["selector"]
-        assert text[position["start"]:position["end"]] == quote["exact"]
-        assert text[:position["start"]].endswith(quote["prefix"])
-        assert text[position["end"]:].startswith(quote["suffix"])
+        assert text[position["start"] : position["end"]] == quote["exact"]
+        assert text[: position["start"]].endswith(quote["prefix"])
+        assert text[position["end"] :].startswith(quote["suffix"])
     return len(items)
 
 
 def check_csv(path: Path, texts: Texts) -> int:
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
     for row in rows:
-        expected = texts[row["document_id"]][int(row["start"]):int(row["end"])]
+        expected = texts[row["document_id"]][int(row["start"]) : int(row["end"])]
         assert row["text"] in (expected, "'" + expected)  # "'": formula protection
     return len(rows)
 
@@ -198,8 +237,9 @@ def check_brat(folder: Path, texts: Texts) -> int:
         for line in ann.read_text(encoding="utf-8").split("\n"):
             if line.startswith("T"):
                 _, type_and_offsets, quoted = line.split("\t")
-                pieces = [tuple(map(int, p.split())) for p in
-                          type_and_offsets.split(" ", 1)[1].split(";")]
+                pieces = [
+                    tuple(map(int, p.split())) for p in type_and_offsets.split(" ", 1)[1].split(";")
+                ]
                 joined = " ".join(text[s:e] for s, e in pieces)
                 assert " ".join(joined.split()) == " ".join(quoted.split())
                 count += 1
@@ -207,8 +247,13 @@ def check_brat(folder: Path, texts: Texts) -> int:
 
 
 CHECKS: dict[str, Callable[[Path, Texts], int]] = {
-    "json": check_json, "jsonl": check_jsonl, "doccano": check_doccano,
-    "labelstudio": check_labelstudio, "w3c": check_w3c, "csv": check_csv, "brat": check_brat,
+    "json": check_json,
+    "jsonl": check_jsonl,
+    "doccano": check_doccano,
+    "labelstudio": check_labelstudio,
+    "w3c": check_w3c,
+    "csv": check_csv,
+    "brat": check_brat,
 }
 # Not checked: conll (tokens, no offsets), claimreview (claim texts, no offsets); spacy, qdpx and
 # xlsx are binary.

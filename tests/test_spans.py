@@ -12,7 +12,7 @@ TEXT = "He said “Tier 2, at last.” The Ministry of Women’s Affairs agreed 
 
 def snapped(piece_start: int, piece_end: int) -> str | None:
     result = snap_to_words(TEXT, piece_start, piece_end)
-    return None if result is None else TEXT[result[0]:result[1]]
+    return None if result is None else TEXT[result[0] : result[1]]
 
 
 def test_drag_slop_is_trimmed_and_words_completed() -> None:
@@ -40,11 +40,15 @@ def test_lines_and_spans_by_line() -> None:
 def test_segments_split_overlaps() -> None:
     spans = [Span(0, 10, "A", "1"), Span(5, 15, "B", "2"), Span(20, 25, "A", "3")]
     assert list(segments(spans, 0, 30)) == [
-        (0, 5, frozenset({"A"})), (5, 10, frozenset({"A", "B"})), (10, 15, frozenset({"B"})),
+        (0, 5, frozenset({"A"})),
+        (5, 10, frozenset({"A", "B"})),
+        (10, 15, frozenset({"B"})),
         (20, 25, frozenset({"A"})),
     ]
-    assert list(segments(spans, 8, 12)) == [(8, 10, frozenset({"A", "B"})),
-                                            (10, 12, frozenset({"B"}))]
+    assert list(segments(spans, 8, 12)) == [
+        (8, 10, frozenset({"A", "B"})),
+        (10, 12, frozenset({"B"})),
+    ]
 
 
 spans_strategy = st.lists(

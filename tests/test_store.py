@@ -39,21 +39,38 @@ def test_new_project_is_stamped_and_has_the_default_labels(project: Project) -> 
 
 
 def test_schema_version_is_the_newest_migration() -> None:
-    revisions = sorted(p.stem.split("_")[0] for p in
-                       (database.MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
+    revisions = sorted(
+        p.stem.split("_")[0] for p in (database.MIGRATIONS_DIR / "versions").glob("[0-9]*.py")
+    )
     assert int(revisions[-1]) == fileformat.SCHEMA_VERSION
 
 
 def test_default_labels_carry_their_typed_attributes() -> None:
     by_name = {label.name: label for label in DEFAULT_LABELS}
     assert by_name["Claim"].attribute("verdict").choices == (
-        "unverified", "true", "mostly true", "mixed", "misleading", "false")
+        "unverified",
+        "true",
+        "mostly true",
+        "mixed",
+        "misleading",
+        "false",
+    )
     assert by_name["Claim"].attribute("checkworthy").kind == "boolean"
     assert by_name["Quote"].attribute("speaker").kind == "text"
     assert by_name["Organisation"].attribute("type").choices == (
-        "government", "NGO", "international", "company", "media", "other")
+        "government",
+        "NGO",
+        "international",
+        "company",
+        "media",
+        "other",
+    )
     assert by_name["Tier rating"].attribute("tier").choices == (
-        "Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3")
+        "Tier 1",
+        "Tier 2",
+        "Tier 2 Watch List",
+        "Tier 3",
+    )
     assert by_name["Tier rating"].attribute("year").kind == "number"
     assert len({label.color for label in DEFAULT_LABELS}) == 4
 
@@ -80,20 +97,26 @@ def test_span_order_is_checked_by_the_database(project: Project) -> None:
 
 def test_annotation_edits_round_trip(project: Project) -> None:
     doc_id = project.import_bundle(one_doc_bundle()).added[0].id
-    added = project.add_annotation(doc_id, "Tier rating", 18, 24, attributes={"tier": "Tier 2"},
-                                   annotator="ana")
+    added = project.add_annotation(
+        doc_id, "Tier rating", 18, 24, attributes={"tier": "Tier 2"}, annotator="ana"
+    )
     assert added.text == "Tier 2"
     emoji = project.add_annotation(doc_id, "Claim", 25, 26)
     assert emoji.text == "👍"
-    changed = project.update_annotation(added.id, label="Claim", attributes={"verdict": "true"},
-                                        note="checked")
-    assert (changed.label, changed.attributes, changed.note) == ("Claim", {"verdict": "true"},
-                                                                 "checked")
+    changed = project.update_annotation(
+        added.id, label="Claim", attributes={"verdict": "true"}, note="checked"
+    )
+    assert (changed.label, changed.attributes, changed.note) == (
+        "Claim",
+        {"verdict": "true"},
+        "checked",
+    )
     deleted = project.delete_annotations([added.id, emoji.id])
     assert project.annotations(doc_id) == []
     project.restore_annotations(deleted)
     assert sorted(project.annotations(doc_id), key=lambda a: a.start) == sorted(
-        deleted, key=lambda a: a.start)
+        deleted, key=lambda a: a.start
+    )
     with pytest.raises(ValueError):
         project.add_annotation(doc_id, "Claim", 30, 99)
     assert project.set_document_status(doc_id, DocumentStatus.DONE) == DocumentStatus.NEW
@@ -103,10 +126,14 @@ def test_annotation_edits_round_trip(project: Project) -> None:
 def test_a_failed_import_writes_nothing(project: Project) -> None:
     project.import_bundle(one_doc_bundle("first"))
     before = project.path.read_bytes(), project.documents(), project.labels()
-    bad = ImportedBundle([
-        ImportedDocument("second text", "ok", annotations=[ImportedAnnotation("New label", 0, 6)]),
-        ImportedDocument("third", "bad", annotations=[ImportedAnnotation("Claim", 3, 2)]),
-    ])
+    bad = ImportedBundle(
+        [
+            ImportedDocument(
+                "second text", "ok", annotations=[ImportedAnnotation("New label", 0, 6)]
+            ),
+            ImportedDocument("third", "bad", annotations=[ImportedAnnotation("Claim", 3, 2)]),
+        ]
+    )
     with pytest.raises(ValueError, match="'bad': span Claim 3..2 is outside its text"):
         project.import_bundle(bad)
     assert (project.documents(), project.labels()) == before[1:]
@@ -129,6 +156,7 @@ def test_reopening_keeps_everything(project_path: Path) -> None:
 
 
 # -- files that are not (usable) projects: refused, and left byte for byte as they were ---------
+
 
 def refused(path: Path, fragment: str) -> None:
     before = path.read_bytes()
@@ -191,7 +219,7 @@ def test_empty_file_becomes_a_project(tmp_path: Path) -> None:
 
 # -- migrations ---------------------------------------------------------------------------------
 
-SECOND_REVISION = '''
+SECOND_REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
@@ -209,28 +237,30 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("documents") as batch:
         batch.drop_column("language")
-'''
+"""
 
 
 CURRENT = fileformat.SCHEMA_VERSION
 NEXT = CURRENT + 1
 
 
-def pretend_newer_annotator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                            second_revision: str) -> None:
+def pretend_newer_annotator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, second_revision: str
+) -> None:
     """Run as an Annotator whose migrations are ours plus ``second_revision`` (one newer)."""
     scripts = tmp_path / "migrations"
-    shutil.copytree(database.MIGRATIONS_DIR, scripts,
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(database.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     revision = second_revision.replace('revision = "0002"', f'revision = "{NEXT:04d}"').replace(
-        'down_revision = "0001"', f'down_revision = "{CURRENT:04d}"')
+        'down_revision = "0001"', f'down_revision = "{CURRENT:04d}"'
+    )
     (scripts / "versions" / f"{NEXT:04d}_next.py").write_text(revision)
     monkeypatch.setattr(database, "MIGRATIONS_DIR", scripts)
     monkeypatch.setattr(fileformat, "SCHEMA_VERSION", NEXT)
 
 
-def test_older_schema_is_backed_up_then_migrated(project_path: Path, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_older_schema_is_backed_up_then_migrated(
+    project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with Project.open(project_path) as p:
         doc_id = p.import_bundle(one_doc_bundle()).added[0].id
         p.add_annotation(doc_id, "Claim", 0, 8)
@@ -249,12 +279,14 @@ def test_older_schema_is_backed_up_then_migrated(project_path: Path, tmp_path: P
     assert sql(project_path, "SELECT version_num FROM alembic_version") == [(f"{NEXT:04d}",)]
 
 
-def test_failed_migration_leaves_the_project_as_it_was(project_path: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_migration_leaves_the_project_as_it_was(
+    project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     Project.open(project_path).close()
-    broken = SECOND_REVISION.replace('batch.add_column(sa.Column("language", sa.String(), '
-                                     'nullable=False, server_default="en"))',
-                                     'op.execute("CREATE TABLE labels (x)")')
+    broken = SECOND_REVISION.replace(
+        'batch.add_column(sa.Column("language", sa.String(), nullable=False, server_default="en"))',
+        'op.execute("CREATE TABLE labels (x)")',
+    )
     pretend_newer_annotator(tmp_path, monkeypatch, broken)
     with pytest.raises(ProjectError, match="could not be upgraded.*unchanged"):
         Project.open(project_path)

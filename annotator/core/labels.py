@@ -110,8 +110,18 @@ DEFAULT_LABELS: tuple[LabelDef, ...] = (
 
 # Colours for labels that arrive without one (e.g. named only by an imported span).
 PALETTE = (
-    "#e0a030", "#4a90e2", "#3cb371", "#b06fd8", "#e05a5a", "#2bb3b3",
-    "#d4789c", "#8c9a3c", "#c98a4b", "#6a7fd6", "#5aa469", "#b8860b",
+    "#e0a030",
+    "#4a90e2",
+    "#3cb371",
+    "#b06fd8",
+    "#e05a5a",
+    "#2bb3b3",
+    "#d4789c",
+    "#8c9a3c",
+    "#c98a4b",
+    "#6a7fd6",
+    "#5aa469",
+    "#b8860b",
 )
 
 

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Literal
 
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class OffsetMap:

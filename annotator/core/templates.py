@@ -14,16 +14,41 @@ NEWS_ENTITIES: tuple[LabelDef, ...] = (
 _STRENGTH = AttributeDef("strength", AttributeKind.CHOICE, ("weak", "moderate", "strong"))
 
 QUALITATIVE_CODING: tuple[LabelDef, ...] = (
-    LabelDef("Problem", "#e05a5a", "1", "What the text presents as wrong, harmful or lacking.",
-             (_STRENGTH,)),
+    LabelDef(
+        "Problem",
+        "#e05a5a",
+        "1",
+        "What the text presents as wrong, harmful or lacking.",
+        (_STRENGTH,),
+    ),
     LabelDef("Cause", "#c98a4b", "2", "Who or what the text holds responsible for a problem."),
-    LabelDef("Solution", "#3cb371", "3", "A remedy, measure or demand the text puts forward.",
-             (_STRENGTH,)),
-    LabelDef("Actor", "#4a90e2", "4", "A person or body acting or speaking in the text.",
-             (AttributeDef("role", AttributeKind.CHOICE,
-                           ("government", "civil society", "international", "victim", "other")),)),
-    LabelDef("Evaluation", "#b06fd8", "5", "Praise, blame or judgement, and of whom.",
-             (AttributeDef("tone", AttributeKind.CHOICE, ("positive", "negative", "mixed")),)),
+    LabelDef(
+        "Solution",
+        "#3cb371",
+        "3",
+        "A remedy, measure or demand the text puts forward.",
+        (_STRENGTH,),
+    ),
+    LabelDef(
+        "Actor",
+        "#4a90e2",
+        "4",
+        "A person or body acting or speaking in the text.",
+        (
+            AttributeDef(
+                "role",
+                AttributeKind.CHOICE,
+                ("government", "civil society", "international", "victim", "other"),
+            ),
+        ),
+    ),
+    LabelDef(
+        "Evaluation",
+        "#b06fd8",
+        "5",
+        "Praise, blame or judgement, and of whom.",
+        (AttributeDef("tone", AttributeKind.CHOICE, ("positive", "negative", "mixed")),),
+    ),
     LabelDef("Memo", "#8c9a3c", "6", "A passage to come back to; say why in the note."),
 )
 

@@ -33,8 +33,11 @@ def _sort_key(a: Annotation) -> tuple[int, int, str]:
 
 
 def describe_attributes(a: Annotation) -> str:
-    return "; ".join(f"{key}: {show_value(value)}" for key, value in a.attributes.items()
-                     if value not in (None, ""))
+    return "; ".join(
+        f"{key}: {show_value(value)}"
+        for key, value in a.attributes.items()
+        if value not in (None, "")
+    )
 
 
 class AnnotationModel(RowsModel):
@@ -166,8 +169,9 @@ class AnnotationPanel(QWidget):
 
     def _fit_label_column(self) -> None:
         metrics = self.view.fontMetrics()
-        widest = max((metrics.horizontalAdvance(label.name) for label in self.ctx.labels()),
-                     default=40)
+        widest = max(
+            (metrics.horizontalAdvance(label.name) for label in self.ctx.labels()), default=40
+        )
         header_width = metrics.horizontalAdvance(AnnotationModel.COLUMNS[0])
         icon = self.view.iconSize().width() or 16
         self.view.horizontalHeader().resizeSection(0, max(widest + icon, header_width) + 36)
@@ -175,7 +179,8 @@ class AnnotationPanel(QWidget):
     def _refresh_labels(self) -> None:
         counts = self.model.counts
         if [self.label_filter.itemData(i) for i in range(1, self.label_filter.count())] == [
-                label.name for label in self.ctx.labels()]:
+            label.name for label in self.ctx.labels()
+        ]:
             self._refresh_counts()  # same labels: only the numbers change
             return
         current = self.label_filter.currentData()
@@ -184,8 +189,9 @@ class AnnotationPanel(QWidget):
         self.label_filter.addItem(f"All labels ({len(self.model.rows)})", ALL_LABELS)
         for label in self.ctx.labels():
             self.label_filter.addItem(f"{label.name} ({counts.get(label.name, 0)})", label.name)
-            self.label_filter.setItemData(self.label_filter.count() - 1, QColor(label.color),
-                                          Qt.ItemDataRole.DecorationRole)
+            self.label_filter.setItemData(
+                self.label_filter.count() - 1, QColor(label.color), Qt.ItemDataRole.DecorationRole
+            )
         self._fit_label_column()
         found = self.label_filter.findData(current)
         self.label_filter.setCurrentIndex(max(found, 0))
@@ -200,8 +206,11 @@ class AnnotationPanel(QWidget):
             name = self.label_filter.itemData(i)
             self.label_filter.setItemText(i, f"{name} ({counts.get(name, 0)})")
         parts = [f"{n} {name}" for name, n in counts.most_common() if n]
-        self.summary.setText(", ".join(parts) if parts else "No annotations yet: select text "
-                             "and press a label's key.")
+        self.summary.setText(
+            ", ".join(parts)
+            if parts
+            else "No annotations yet: select text and press a label's key."
+        )
 
     def _filter_changed(self) -> None:
         self.proxy.set_label(self.label_filter.currentData() or ALL_LABELS)
@@ -253,5 +262,6 @@ class AnnotationPanel(QWidget):
         self.view.setCurrentIndex(self.proxy.index(max(0, min(count - 1, row)), 0))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.annotation_selected.emit(current.data(Qt.ItemDataRole.UserRole)
-                                      if current.isValid() else "")
+        self.annotation_selected.emit(
+            current.data(Qt.ItemDataRole.UserRole) if current.isValid() else ""
+        )

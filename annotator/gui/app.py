@@ -132,8 +132,7 @@ class Application:
         try:
             backups.rolling_backup(self.window.ctx.project)
         except (AnnotatorError, OSError) as exc:
-            self.window.statusBar().showMessage(f"No automatic backup could be made: {exc}",
-                                                15000)
+            self.window.statusBar().showMessage(f"No automatic backup could be made: {exc}", 15000)
 
     def restore_backup(self) -> None:
         if self.window is None:
@@ -156,7 +155,9 @@ class Application:
         if window is not None:
             window.statusBar().showMessage(
                 f"Restored the backup {backup.name}. The project as it was before is kept as "
-                f"{safety}.", 20000)
+                f"{safety}.",
+                20000,
+            )
         return window
 
     def choose_and_open(self, path: str = "") -> None:
@@ -167,23 +168,27 @@ class Application:
         self._open_path(Path(path), create=False)
 
     def choose_new(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, "New project", "untitled.annot",
-                                              PROJECT_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "New project", "untitled.annot", PROJECT_FILTER
+        )
         if path:
             target = Path(path)
             if target.exists():
-                QMessageBox.warning(self.window, "New project",
-                                    f"{target} already exists; choose another name.")
+                QMessageBox.warning(
+                    self.window, "New project", f"{target} already exists; choose another name."
+                )
                 return
             titles = [title for title, _labels in TEMPLATES.values()]
-            title, ok = QInputDialog.getItem(self.window, "New project", "Start with the labels:",
-                                             titles, 0, False)
+            title, ok = QInputDialog.getItem(
+                self.window, "New project", "Start with the labels:", titles, 0, False
+            )
             if ok:
                 labels = next(ls for t, ls in TEMPLATES.values() if t == title)
                 self._open_path(target, create=True, labels=labels)
 
-    def _open_path(self, path: Path, create: bool,
-                   labels: Sequence[LabelDef] = DEFAULT_LABELS) -> MainWindow | None:
+    def _open_path(
+        self, path: Path, create: bool, labels: Sequence[LabelDef] = DEFAULT_LABELS
+    ) -> MainWindow | None:
         try:
             project = Project.open(path, create=create, labels=labels, read_only=None)
         except AnnotatorError as exc:

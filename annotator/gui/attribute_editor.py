@@ -30,8 +30,12 @@ UNSET = ""
 
 
 class AttributeEditor(QWidget):
-    def __init__(self, ctx: AppContext, selection_text: Callable[[], str | None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        selection_text: Callable[[], str | None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.selection_text = selection_text
@@ -76,8 +80,9 @@ class AttributeEditor(QWidget):
     # -- showing -------------------------------------------------------------------------------
 
     def show_annotation(self, annotation: Annotation | None) -> None:
-        leaving = self.annotation is not None and (annotation is None
-                                                   or annotation.id != self.annotation.id)
+        leaving = self.annotation is not None and (
+            annotation is None or annotation.id != self.annotation.id
+        )
         if leaving:
             self._note_done()
         self.annotation = annotation
@@ -89,13 +94,15 @@ class AttributeEditor(QWidget):
             self._clear_form()
             return
         quoted = escape_html(excerpt(annotation.text, 120))
-        self.heading.setText(f"<b>“{quoted}”</b><br><small>characters "
-                             f"{annotation.start}–{annotation.end}</small>")
+        self.heading.setText(
+            f"<b>“{quoted}”</b><br><small>characters {annotation.start}–{annotation.end}</small>"
+        )
         self.label_box.clear()
         for label in self.ctx.labels():
             self.label_box.addItem(label.name, label.name)
-            self.label_box.setItemData(self.label_box.count() - 1, QColor(label.color),
-                                       Qt.ItemDataRole.DecorationRole)
+            self.label_box.setItemData(
+                self.label_box.count() - 1, QColor(label.color), Qt.ItemDataRole.DecorationRole
+            )
         self.label_box.setCurrentIndex(self.label_box.findData(annotation.label))
         self._build_form(annotation)
         self.note.blockSignals(True)
@@ -125,8 +132,10 @@ class AttributeEditor(QWidget):
             caption = definition.name + (" *" if definition.required else "")
             if not definition.accepts(value):
                 caption += " ⚠"
-                editor.setToolTip(f"{show_value(value)!r} does not fit this attribute's "
-                                  "definition; it is kept until you change it")
+                editor.setToolTip(
+                    f"{show_value(value)!r} does not fit this attribute's "
+                    "definition; it is kept until you change it"
+                )
             self.form.addRow(caption, editor)
         for name, value in annotation.attributes.items():
             if name not in known:  # kept from an older codebook: shown, never dropped
@@ -149,8 +158,13 @@ class AttributeEditor(QWidget):
             case AttributeKind.BOOLEAN:
                 check = QCheckBox()
                 check.setTristate(True)
-                check.setCheckState(Qt.CheckState.PartiallyChecked if value is None else
-                                    Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+                check.setCheckState(
+                    Qt.CheckState.PartiallyChecked
+                    if value is None
+                    else Qt.CheckState.Checked
+                    if value
+                    else Qt.CheckState.Unchecked
+                )
                 check.setToolTip("Partly checked: not set")
                 check.clicked.connect(self._attributes_edited)
                 return check
@@ -200,8 +214,9 @@ class AttributeEditor(QWidget):
     def _note_done(self) -> None:
         self._note_timer.stop()
         if self.annotation is not None and self.note.toPlainText() != self.annotation.note:
-            self.ctx.undo_stack.push(EditAnnotation(self.ctx, self.annotation,
-                                                    note=self.note.toPlainText()))
+            self.ctx.undo_stack.push(
+                EditAnnotation(self.ctx, self.annotation, note=self.note.toPlainText())
+            )
 
     def _fill_from_selection(self, line: QLineEdit) -> None:
         text = self.selection_text()
@@ -214,8 +229,11 @@ class AttributeEditor(QWidget):
             return
         current = self.annotation.id
         replacement = next((a for a in added if a.id == current), None)
-        if replacement is not None and replacement.label == self.annotation.label \
-                and self._values() == replacement.attributes:
+        if (
+            replacement is not None
+            and replacement.label == self.annotation.label
+            and self._values() == replacement.attributes
+        ):
             self.annotation = replacement  # the form already shows these values
             if self.note.toPlainText() != replacement.note and not self.note.hasFocus():
                 self.note.blockSignals(True)

@@ -110,8 +110,9 @@ class DeleteLabel(CodebookCommand):
 
 
 class SetAttributes(CodebookCommand):
-    def __init__(self, ctx: AppContext, label: str, attributes: Sequence[AttributeDef],
-                 text: str = "") -> None:
+    def __init__(
+        self, ctx: AppContext, label: str, attributes: Sequence[AttributeDef], text: str = ""
+    ) -> None:
         super().__init__(ctx, text or f"Change attributes of {label}")
         self.label, self.attributes = label, tuple(attributes)
         self.before: tuple[AttributeDef, ...] = ()

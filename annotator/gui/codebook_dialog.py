@@ -175,8 +175,9 @@ class CodebookDialog(QDialog):
         counts = self.ctx.project.annotation_counts()
         for label in self.ctx.labels():
             key = f"  [{label.shortcut}]" if label.shortcut else ""
-            item = QListWidgetItem(swatch(label.color),
-                                   f"{label.name}{key}  · {counts.get(label.name, 0)}")
+            item = QListWidgetItem(
+                swatch(label.color), f"{label.name}{key}  · {counts.get(label.name, 0)}"
+            )
             item.setToolTip(f"{counts.get(label.name, 0)} annotations")
             item.setData(Qt.ItemDataRole.UserRole, label.name)
             self.labels.addItem(item)
@@ -217,8 +218,14 @@ class CodebookDialog(QDialog):
 
     def _show_attribute(self) -> None:
         attribute = self.current_attribute()
-        for widget in (self.attr_name, self.attr_kind, self.attr_choices, self.attr_required,
-                       self.attr_default, self.delete_attr):
+        for widget in (
+            self.attr_name,
+            self.attr_kind,
+            self.attr_choices,
+            self.attr_required,
+            self.attr_default,
+            self.delete_attr,
+        ):
             widget.setEnabled(attribute is not None)
         if attribute is None:
             for line in (self.attr_name, self.attr_default):
@@ -229,14 +236,19 @@ class CodebookDialog(QDialog):
         self.attr_kind.setCurrentIndex(self.attr_kind.findText(attribute.kind.value))
         self.attr_choices.setPlainText("\n".join(attribute.choices))
         self.attr_required.setChecked(attribute.required)
-        self.attr_default.setText("" if attribute.default is None else
-                                  json.dumps(attribute.default) if not isinstance(
-                                      attribute.default, str) else attribute.default)
+        self.attr_default.setText(
+            ""
+            if attribute.default is None
+            else json.dumps(attribute.default)
+            if not isinstance(attribute.default, str)
+            else attribute.default
+        )
         self._kind_changed()
 
     def _kind_changed(self) -> None:
-        self.attr_choices.setEnabled(self._kind() is AttributeKind.CHOICE
-                                     and self.current_attribute() is not None)
+        self.attr_choices.setEnabled(
+            self._kind() is AttributeKind.CHOICE and self.current_attribute() is not None
+        )
 
     def _kind(self) -> AttributeKind:
         return AttributeKind(self.attr_kind.currentData())
@@ -285,8 +297,9 @@ class CodebookDialog(QDialog):
     def _describe(self) -> None:
         label = self.current_label()
         if label and self.description.toPlainText() != label.description:
-            self._run(cmd.UpdateLabel(self.ctx, label.name,
-                                      description=self.description.toPlainText()))
+            self._run(
+                cmd.UpdateLabel(self.ctx, label.name, description=self.description.toPlainText())
+            )
 
     def _move(self, delta: int) -> None:
         label, row = self.current_label(), self.labels.currentRow()
@@ -315,9 +328,14 @@ class CodebookDialog(QDialog):
             return
         names = {a.name for a in label.attributes}
         name = next(f"attribute {n}" for n in range(1, 1000) if f"attribute {n}" not in names)
-        if self._run(cmd.SetAttributes(self.ctx, label.name,
-                                       (*label.attributes, AttributeDef(name)),
-                                       f"Add attribute to {label.name}")):
+        if self._run(
+            cmd.SetAttributes(
+                self.ctx,
+                label.name,
+                (*label.attributes, AttributeDef(name)),
+                f"Add attribute to {label.name}",
+            )
+        ):
             self.attributes.setCurrentRow(self.attributes.count() - 1)
             self.attr_name.setFocus()
             self.attr_name.selectAll()
@@ -326,22 +344,34 @@ class CodebookDialog(QDialog):
         label, attribute = self.current_label(), self.current_attribute()
         if label and attribute:
             kept = tuple(a for a in label.attributes if a.name != attribute.name)
-            self._run(cmd.SetAttributes(self.ctx, label.name, kept,
-                                        f"Delete attribute {attribute.name} of {label.name}"))
+            self._run(
+                cmd.SetAttributes(
+                    self.ctx, label.name, kept, f"Delete attribute {attribute.name} of {label.name}"
+                )
+            )
 
     def _apply_attribute(self) -> None:
         label, attribute = self.current_label(), self.current_attribute()
         if label is None or attribute is None:
             return
         kind = self._kind()
-        choices = tuple(c.strip() for c in self.attr_choices.toPlainText().splitlines()
-                        if c.strip()) if kind is AttributeKind.CHOICE else ()
-        edited = AttributeDef(attribute.name, kind, choices, self.attr_required.isChecked(),
-                              _parse_default(self.attr_default.text(), kind))
+        choices = (
+            tuple(c.strip() for c in self.attr_choices.toPlainText().splitlines() if c.strip())
+            if kind is AttributeKind.CHOICE
+            else ()
+        )
+        edited = AttributeDef(
+            attribute.name,
+            kind,
+            choices,
+            self.attr_required.isChecked(),
+            _parse_default(self.attr_default.text(), kind),
+        )
         new_name = self.attr_name.text().strip()
         # a rename carries annotation values over, so it is its own (undoable) step
         if new_name != attribute.name and not self._run(
-                cmd.RenameAttribute(self.ctx, label.name, attribute.name, new_name)):
+            cmd.RenameAttribute(self.ctx, label.name, attribute.name, new_name)
+        ):
             return
         edited = replace(edited, name=new_name)
         current = self.ctx.label(label.name)

@@ -13,11 +13,18 @@ from annotator.gui.context import AppContext
 class AddAnnotations(QUndoCommand):
     """Label one span (or every find match) in one document."""
 
-    def __init__(self, ctx: AppContext, document_id: str, label: str,
-                 ranges: list[tuple[int, int]], text: str = "") -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        document_id: str,
+        label: str,
+        ranges: list[tuple[int, int]],
+        text: str = "",
+    ) -> None:
         count = len(ranges)
-        super().__init__(text or (f"Label {count} matches as {label}" if count > 1
-                                  else f"Label as {label}"))
+        super().__init__(
+            text or (f"Label {count} matches as {label}" if count > 1 else f"Label as {label}")
+        )
         self.ctx, self.document_id, self.label, self.ranges = ctx, document_id, label, ranges
         self.added: list[Annotation] = []
 
@@ -27,8 +34,12 @@ class AddAnnotations(QUndoCommand):
         else:
             defaults = _defaults(self.ctx, self.label)
             self.added = self.ctx.project.add_annotations(
-                self.document_id, self.label, self.ranges, attributes=defaults,
-                annotator=self.ctx.annotator_name)
+                self.document_id,
+                self.label,
+                self.ranges,
+                attributes=defaults,
+                annotator=self.ctx.annotator_name,
+            )
         self.ctx.events.reveal_document.emit(self.document_id)
         self.ctx.announce(self.document_id, [], list(self.added))
 
@@ -40,8 +51,11 @@ class AddAnnotations(QUndoCommand):
 
 class DeleteAnnotations(QUndoCommand):
     def __init__(self, ctx: AppContext, annotations: list[Annotation]) -> None:
-        super().__init__("Delete annotation" if len(annotations) == 1
-                         else f"Delete {len(annotations)} annotations")
+        super().__init__(
+            "Delete annotation"
+            if len(annotations) == 1
+            else f"Delete {len(annotations)} annotations"
+        )
         self.ctx, self.annotations = ctx, annotations
         self.document_id = annotations[0].document_id
 
@@ -65,8 +79,15 @@ class EditAnnotation(QUndoCommand):
 
     NOTE_EDIT = 1
 
-    def __init__(self, ctx: AppContext, before: Annotation, *, label: str | None = None,
-                 attributes: dict[str, Any] | None = None, note: str | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        before: Annotation,
+        *,
+        label: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        note: str | None = None,
+    ) -> None:
         what = "label" if label is not None else "note" if note is not None else "attributes"
         super().__init__(f"Change {what}")
         self.ctx, self.before = ctx, before
@@ -74,8 +95,11 @@ class EditAnnotation(QUndoCommand):
         self.after: Annotation | None = None
 
     def id(self) -> int:
-        only_note = self.changes["note"] is not None and self.changes["label"] is None \
+        only_note = (
+            self.changes["note"] is not None
+            and self.changes["label"] is None
             and self.changes["attributes"] is None
+        )
         return self.NOTE_EDIT if only_note else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt API)

@@ -48,6 +48,7 @@ class AppContext:
         self._labels = None
         self.events.labels_changed.emit(annotations_affected)
 
-    def announce(self, document_id: str, removed: list[Annotation],
-                 added: list[Annotation]) -> None:
+    def announce(
+        self, document_id: str, removed: list[Annotation], added: list[Annotation]
+    ) -> None:
         self.events.annotations_changed.emit(document_id, removed, added)

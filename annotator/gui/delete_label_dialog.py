@@ -14,13 +14,16 @@ from PySide6.QtWidgets import (
 
 
 class DeleteLabelDialog(QDialog):
-    def __init__(self, name: str, count: int, others: list[str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, count: int, others: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Delete label {name}")
         noun = "annotation" if count == 1 else "annotations"
-        question = QLabel(f"<b>{name}</b> is used by {count} {noun}. What should happen to "
-                          f"{'it' if count == 1 else 'them'}?")
+        question = QLabel(
+            f"<b>{name}</b> is used by {count} {noun}. What should happen to "
+            f"{'it' if count == 1 else 'them'}?"
+        )
         question.setWordWrap(True)
         self.delete_them = QRadioButton(f"Delete the {count} {noun} too")
         self.move_them = QRadioButton("Move them to another label:")
@@ -30,8 +33,9 @@ class DeleteLabelDialog(QDialog):
         self.target.setEnabled(False)
         self.move_them.toggled.connect(self.target.setEnabled)
         (self.move_them if others else self.delete_them).setChecked(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Delete label")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

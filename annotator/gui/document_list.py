@@ -24,8 +24,11 @@ from annotator.gui.commands import SetDocumentStatus
 from annotator.gui.context import AppContext
 from annotator.gui.table_model import AnyIndex, RowsModel, row_table
 
-STATUS_MARK = {DocumentStatus.NEW: "○ new", DocumentStatus.IN_PROGRESS: "◐ in progress",
-               DocumentStatus.DONE: "● done"}
+STATUS_MARK = {
+    DocumentStatus.NEW: "○ new",
+    DocumentStatus.IN_PROGRESS: "◐ in progress",
+    DocumentStatus.DONE: "● done",
+}
 
 
 class DocumentModel(RowsModel):

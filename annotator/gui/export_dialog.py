@@ -49,8 +49,9 @@ class ExportDialog(QDialog):
         self.form.addRow("Organisation", self.org_name)
         self.form.addRow("Organisation URL", self.org_url)
         self.form.addRow("Review URL base", self.review_base)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.export)
         self.buttons.rejected.connect(self.reject)
         self.form.addRow(self.buttons)
@@ -68,25 +69,31 @@ class ExportDialog(QDialog):
         for widget in (self.org_name, self.org_url, self.review_base):
             self.form.setRowVisible(widget, claimreview)
         stem = self.ctx.project.path.with_suffix("")
-        self.target.setText(f"{stem}-{spec.name}{spec.extension}" if spec.extension
-                            else f"{stem}-{spec.name}")
+        self.target.setText(
+            f"{stem}-{spec.name}{spec.extension}" if spec.extension else f"{stem}-{spec.name}"
+        )
 
     def _browse(self) -> None:
         spec = self._spec()
         if spec.extension:
-            path, _ = QFileDialog.getSaveFileName(self, "Export to", self.target.text(),
-                                                  f"{spec.name} (*{spec.extension})")
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export to", self.target.text(), f"{spec.name} (*{spec.extension})"
+            )
         else:
-            path = QFileDialog.getExistingDirectory(self, "Export into folder",
-                                                    str(Path(self.target.text()).parent))
+            path = QFileDialog.getExistingDirectory(
+                self, "Export into folder", str(Path(self.target.text()).parent)
+            )
         if path:
             self.target.setText(path)
 
     def export(self) -> None:
         spec = self._spec()
         target = Path(self.target.text()).expanduser()
-        options = ExportOptions(self.org_name.text().strip(), self.org_url.text().strip(),
-                                self.review_base.text().strip())
+        options = ExportOptions(
+            self.org_name.text().strip(),
+            self.org_url.text().strip(),
+            self.review_base.text().strip(),
+        )
         try:
             report = export_to(self.ctx.project, spec.name, target, options)
         except AnnotatorError as exc:
@@ -98,6 +105,7 @@ class ExportDialog(QDialog):
         settings.setValue("export/org_url", options.org_url)
         settings.setValue("export/review_url_base", options.review_url_base)
         notes = "\n".join(f"• {n}" for n in report.notes)
-        QMessageBox.information(self, "Exported", f"Saved {target}" + (f"\n\n{notes}" if notes
-                                                                       else ""))
+        QMessageBox.information(
+            self, "Exported", f"Saved {target}" + (f"\n\n{notes}" if notes else "")
+        )
         self.accept()

@@ -47,8 +47,12 @@ class FindBar(QWidget):
         self.field = QLineEdit(placeholderText="Find in document", clearButtonEnabled=True)
         self.field.textChanged.connect(self.search)
         self.field.returnPressed.connect(lambda: self.step(1))
-        QShortcut(QKeySequence("Shift+Return"), self.field, lambda: self.step(-1),
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence("Shift+Return"),
+            self.field,
+            lambda: self.step(-1),
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         self.case = QCheckBox("Match case")
         self.case.toggled.connect(lambda: self.search(self.field.text()))
         self.words = QCheckBox("Whole words")
@@ -65,12 +69,25 @@ class FindBar(QWidget):
         self.label_all_button.clicked.connect(self._label_all)
         close = QToolButton(text="✕", toolTip="Close (Esc)")
         close.clicked.connect(self.hide_bar)
-        QShortcut(QKeySequence("Escape"), self, self.hide_bar,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(
+            QKeySequence("Escape"),
+            self,
+            self.hide_bar,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
-        for widget in (self.field, previous, following, self.count, self.case, self.words,
-                       self.label_box, self.label_all_button, close):
+        for widget in (
+            self.field,
+            previous,
+            following,
+            self.count,
+            self.case,
+            self.words,
+            self.label_box,
+            self.label_all_button,
+            close,
+        ):
             layout.addWidget(widget)
         layout.setStretch(0, 1)
         self.hide()

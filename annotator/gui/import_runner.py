@@ -103,8 +103,10 @@ class ImportRunner(QObject):
             files = sum(1 for o in outcomes if o.outcome is Outcome.IMPORTED)
             name = "Import " + (outcomes[0].path.name if files == 1 else f"{files} files")
             self.ctx.undo_stack.push(ImportDocuments(self.ctx, added, name))
-            if any(o.summary and (o.summary.labels_created or o.summary.codebook_replaced)
-                   for o in outcomes):
+            if any(
+                o.summary and (o.summary.labels_created or o.summary.codebook_replaced)
+                for o in outcomes
+            ):
                 self.ctx.labels_did_change()
             self.ctx.events.documents_changed.emit()
             self.ctx.events.reveal_document.emit(added[0])
@@ -118,9 +120,15 @@ class ImportRunner(QObject):
         if not problems:
             return
         failed = any(o.outcome is Outcome.ERROR for o in outcomes)
-        box = QMessageBox(QMessageBox.Icon.Warning if failed else QMessageBox.Icon.Information,
-                          "Import", f"{len(added)} documents imported.", parent=self.window)
-        box.setInformativeText("\n".join(problems[:8]) + (
-            f"\n… and {len(problems) - 8} more" if len(problems) > 8 else ""))
+        box = QMessageBox(
+            QMessageBox.Icon.Warning if failed else QMessageBox.Icon.Information,
+            "Import",
+            f"{len(added)} documents imported.",
+            parent=self.window,
+        )
+        box.setInformativeText(
+            "\n".join(problems[:8])
+            + (f"\n… and {len(problems) - 8} more" if len(problems) > 8 else "")
+        )
         box.setDetailedText("\n".join(problems))
         box.open()

@@ -29,8 +29,10 @@ class LabelBar(QToolBar):
             button.setText(f"{label.name}{key}")
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             tip = label.description or label.name
-            button.setToolTip(f"{tip}\nLabel the selection"
-                              + (f" (key {label.shortcut})" if label.shortcut else ""))
+            button.setToolTip(
+                f"{tip}\nLabel the selection"
+                + (f" (key {label.shortcut})" if label.shortcut else "")
+            )
             button.clicked.connect(lambda _=False, name=label.name: self.label_chosen.emit(name))
             self.addWidget(button)
             self.buttons[label.name] = button

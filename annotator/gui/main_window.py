@@ -95,8 +95,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.find_bar)
         self.setCentralWidget(centre)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
-        self.documents_dock = self._dock("Documents", self.documents,
-                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.documents_dock = self._dock(
+            "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.panel)
         editor_scroll = QScrollArea()
@@ -107,20 +108,24 @@ class MainWindow(QMainWindow):
         side.setStretchFactor(0, 1)
         side.setStretchFactor(1, 1)
         side.setSizes([440, 320])
-        self.annotations_dock = self._dock("Annotations", side,
-                                           Qt.DockWidgetArea.RightDockWidgetArea)
+        self.annotations_dock = self._dock(
+            "Annotations", side, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.saved = QLabel()
         self.statusBar().addPermanentWidget(self.saved)
         self.resize(1280, 800)
-        self.resizeDocks([self.documents_dock, self.annotations_dock], [230, 420],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.documents_dock, self.annotations_dock], [230, 420], Qt.Orientation.Horizontal
+        )
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title.lower())
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         self.addDockWidget(area, dock)
         return dock
 
@@ -184,7 +189,7 @@ class MainWindow(QMainWindow):
 
     def selected_text(self) -> str | None:
         selected = self._selection()
-        return None if isinstance(selected, str) else self.reader.text[selected[0]:selected[1]]
+        return None if isinstance(selected, str) else self.reader.text[selected[0] : selected[1]]
 
     def label_selection(self, label: str) -> None:
         if self._refuse_if_read_only():
@@ -239,22 +244,27 @@ class MainWindow(QMainWindow):
         self.panel.show_document(document_id, annotations)
         self.editor.show_annotation(None)
         self.find_bar.set_text(document.text)
-        self.statusBar().showMessage(f"{document.title} — {len(document.text):,} characters, "
-                                     f"{len(annotations):,} annotations", 5000)
+        self.statusBar().showMessage(
+            f"{document.title} — {len(document.text):,} characters, "
+            f"{len(annotations):,} annotations",
+            5000,
+        )
 
     def _reveal_document(self, document_id: str) -> None:
         if document_id != self.reader.document_id:
             self.documents.select(document_id)
 
-    def _annotations_changed(self, document_id: str, removed: list[Annotation],
-                             added: list[Annotation]) -> None:
+    def _annotations_changed(
+        self, document_id: str, removed: list[Annotation], added: list[Annotation]
+    ) -> None:
         if document_id == self.reader.document_id:
             self.reader.apply_change(removed, added)
 
     def _annotation_selected(self, annotation_id: str) -> None:
         annotation = self.reader.annotation(annotation_id) if annotation_id else None
-        self.reader.set_current(annotation.id if annotation else None,
-                                reveal=not self._reveal_quietly)
+        self.reader.set_current(
+            annotation.id if annotation else None, reveal=not self._reveal_quietly
+        )
         self.editor.show_annotation(annotation)
 
     def _annotation_clicked(self, annotation_id: str) -> None:
@@ -272,19 +282,22 @@ class MainWindow(QMainWindow):
         title, ok = QInputDialog.getText(self, "Paste article", "Title:", text=first_line(text))
         if not ok:
             return
-        bundle = ImportedBundle([ImportedDocument(text, title.strip() or first_line(text),
-                                                  source="clipboard")])
+        bundle = ImportedBundle(
+            [ImportedDocument(text, title.strip() or first_line(text), source="clipboard")]
+        )
         try:
             summary = self.ctx.project.import_bundle(bundle)
         except AnnotatorError as exc:
             self.show_write_failure(exc)
             return
         if not summary.added:
-            QMessageBox.information(self, "Paste article", "This text is already in the project "
-                                    f"as “{summary.skipped[0].existing_title}”.")
+            QMessageBox.information(
+                self,
+                "Paste article",
+                f"This text is already in the project as “{summary.skipped[0].existing_title}”.",
+            )
             return
-        self.ctx.undo_stack.push(ImportDocuments(self.ctx, [summary.added[0].id],
-                                                 "Paste article"))
+        self.ctx.undo_stack.push(ImportDocuments(self.ctx, [summary.added[0].id], "Paste article"))
         self.ctx.events.documents_changed.emit()
         self.documents.select(summary.added[0].id)
 
@@ -302,8 +315,13 @@ class MainWindow(QMainWindow):
         self.notice.show_read_only(reason)
         self.editor.setEnabled(False)
         for name, action in self.actions_by_name.items():
-            if name in ("delete", "paste", "import", "codebook", "restore_backup") \
-                    or name.startswith("status_"):
+            if name in (
+                "delete",
+                "paste",
+                "import",
+                "codebook",
+                "restore_backup",
+            ) or name.startswith("status_"):
                 action.setEnabled(False)
         self.saved.setText("Read-only")
         self.saved.setToolTip(reason)
@@ -361,7 +379,9 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(
-            self, "About Annotator",
+            self,
+            "About Annotator",
             f"<h3>Annotator {__version__}</h3><p>Annotate articles: claims, quotes, "
             "organisations and tier ratings, saved as you go.</p>"
-            f"<p>Project: {self.ctx.project.path}</p><p>Licence: GPL-3.0-or-later</p>")
+            f"<p>Project: {self.ctx.project.path}</p><p>Licence: GPL-3.0-or-later</p>",
+        )

@@ -17,17 +17,24 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 Key = QKeySequence.StandardKey
-IMPORT_FILTER = (
-    "Articles and projects (" + " ".join(f"*{e}" for e in READERS) + ");;All files (*)"
-)
+IMPORT_FILTER = "Articles and projects (" + " ".join(f"*{e}" for e in READERS) + ");;All files (*)"
 
 
-def _action(window: MainWindow, menu: QMenu, text: str, slot, shortcut=None,  # type: ignore[no-untyped-def]
-            tip: str = "") -> QAction:
+def _action(
+    window: MainWindow,
+    menu: QMenu,
+    text: str,
+    slot,
+    shortcut=None,  # type: ignore[no-untyped-def]
+    tip: str = "",
+) -> QAction:
     action = QAction(text, window)
     if shortcut is not None:
-        action.setShortcuts(QKeySequence.keyBindings(shortcut) if isinstance(shortcut, Key)
-                            else [QKeySequence(shortcut)])
+        action.setShortcuts(
+            QKeySequence.keyBindings(shortcut)
+            if isinstance(shortcut, Key)
+            else [QKeySequence(shortcut)]
+        )
     if tip:
         action.setStatusTip(tip)
     action.triggered.connect(lambda _=False: slot())
@@ -41,22 +48,35 @@ def build(w: MainWindow) -> dict[str, QAction]:
 
     file = bar.addMenu("&File")
     actions["new"] = _action(w, file, "&New Project…", w.new_project_requested.emit, Key.New)
-    actions["open"] = _action(w, file, "&Open Project…",
-                              lambda: w.open_project_requested.emit(""), Key.Open)
+    actions["open"] = _action(
+        w, file, "&Open Project…", lambda: w.open_project_requested.emit(""), Key.Open
+    )
     w.recent_menu = file.addMenu("Open &Recent")
     w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
     file.addSeparator()
-    actions["import"] = _action(w, file, "&Import Articles…", lambda: _import(w), "Ctrl+I",
-                                "Import txt, Markdown, web pages, DOCX, PDF or JSON")
-    actions["paste"] = _action(w, file, "&Paste Article as New Document", w.paste_article,
-                               "Ctrl+Shift+V")
-    actions["export"] = _action(w, file, "&Export…", lambda: ExportDialog(w.ctx, w).exec(),
-                                "Ctrl+E")
+    actions["import"] = _action(
+        w,
+        file,
+        "&Import Articles…",
+        lambda: _import(w),
+        "Ctrl+I",
+        "Import txt, Markdown, web pages, DOCX, PDF or JSON",
+    )
+    actions["paste"] = _action(
+        w, file, "&Paste Article as New Document", w.paste_article, "Ctrl+Shift+V"
+    )
+    actions["export"] = _action(
+        w, file, "&Export…", lambda: ExportDialog(w.ctx, w).exec(), "Ctrl+E"
+    )
     file.addSeparator()
     actions["restore_backup"] = _action(
-        w, file, "Restore &Backup…", w.restore_backup_requested.emit,
+        w,
+        file,
+        "Restore &Backup…",
+        w.restore_backup_requested.emit,
         tip="Replace the project with one of its automatic backups (the current state is backed "
-        "up first)")
+        "up first)",
+    )
     file.addSeparator()
     actions["quit"] = _action(w, file, "&Quit", w.close, Key.Quit)
 
@@ -68,26 +88,35 @@ def build(w: MainWindow) -> dict[str, QAction]:
     edit.addActions([undo, redo])
     actions["undo"], actions["redo"] = undo, redo
     edit.addSeparator()
-    actions["find"] = _action(w, edit, "&Find…", lambda: w.find_bar.open_bar(
-        w.selected_text() or ""), Key.Find)
-    actions["find_next"] = _action(w, edit, "Find &Next", lambda: w.find_bar.step(1),
-                                   Key.FindNext)
-    actions["find_previous"] = _action(w, edit, "Find Pre&vious", lambda: w.find_bar.step(-1),
-                                       Key.FindPrevious)
+    actions["find"] = _action(
+        w, edit, "&Find…", lambda: w.find_bar.open_bar(w.selected_text() or ""), Key.Find
+    )
+    actions["find_next"] = _action(w, edit, "Find &Next", lambda: w.find_bar.step(1), Key.FindNext)
+    actions["find_previous"] = _action(
+        w, edit, "Find Pre&vious", lambda: w.find_bar.step(-1), Key.FindPrevious
+    )
     edit.addSeparator()
-    actions["delete"] = _action(w, edit, "&Delete Annotation", w.delete_current_annotation,
-                                Key.Delete)
+    actions["delete"] = _action(
+        w, edit, "&Delete Annotation", w.delete_current_annotation, Key.Delete
+    )
     actions["next"] = _action(w, edit, "Next Annotation", lambda: w.panel.step(1), "Alt+Down")
-    actions["previous"] = _action(w, edit, "Previous Annotation", lambda: w.panel.step(-1),
-                                  "Alt+Up")
+    actions["previous"] = _action(
+        w, edit, "Previous Annotation", lambda: w.panel.step(-1), "Alt+Up"
+    )
     edit.addSeparator()
     snap = _action(w, edit, "&Snap Selections to Words", lambda: None)
     snap.setCheckable(True)
     snap.setChecked(w.snap_enabled())
     snap.toggled.connect(lambda on: w.ctx.settings.setValue("reader/snap", on))
     actions["snap"] = snap
-    actions["codebook"] = _action(w, edit, "&Codebook…", lambda: CodebookDialog(w.ctx, w).exec(),
-                                  "Ctrl+K", "Edit labels, their keys, colours and attributes")
+    actions["codebook"] = _action(
+        w,
+        edit,
+        "&Codebook…",
+        lambda: CodebookDialog(w.ctx, w).exec(),
+        "Ctrl+K",
+        "Edit labels, their keys, colours and attributes",
+    )
     actions["name"] = _action(w, edit, "Annotator &Name…", lambda: _ask_name(w))
 
     view = bar.addMenu("&View")
@@ -100,14 +129,17 @@ def build(w: MainWindow) -> dict[str, QAction]:
     view.addAction(w.label_bar.toggleViewAction())
 
     document = bar.addMenu("&Document")
-    for status, key in zip(DocumentStatus, ("Ctrl+Shift+1", "Ctrl+Shift+2", "Ctrl+Shift+3"),
-                           strict=True):
+    for status, key in zip(
+        DocumentStatus, ("Ctrl+Shift+1", "Ctrl+Shift+2", "Ctrl+Shift+3"), strict=True
+    ):
         actions[f"status_{status.name.lower()}"] = _action(
-            w, document, f"Mark as {status}", lambda s=status: w.documents.set_status(s), key)
+            w, document, f"Mark as {status}", lambda s=status: w.documents.set_status(s), key
+        )
 
     help_menu = bar.addMenu("&Help")
-    actions["shortcuts"] = _action(w, help_menu, "&Keyboard Shortcuts",
-                                   lambda: ShortcutsDialog(w).exec(), "F1")
+    actions["shortcuts"] = _action(
+        w, help_menu, "&Keyboard Shortcuts", lambda: ShortcutsDialog(w).exec(), "F1"
+    )
     actions["about"] = _action(w, help_menu, "&About Annotator", w.about)
     return actions
 
@@ -138,7 +170,11 @@ def _fill_recent(w: MainWindow) -> None:
 
 
 def _ask_name(w: MainWindow) -> None:
-    name, ok = QInputDialog.getText(w, "Annotator name", "Your name, stored with every new "
-                                    "annotation:", text=w.ctx.annotator_name)
+    name, ok = QInputDialog.getText(
+        w,
+        "Annotator name",
+        "Your name, stored with every new annotation:",
+        text=w.ctx.annotator_name,
+    )
     if ok:
         w.ctx.settings.setValue("annotator/name", name.strip())

@@ -8,8 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError
 
-READ_ONLY_HINT = ("You can read, search and export; labels, notes and other changes cannot be "
-                  "saved.")
+READ_ONLY_HINT = "You can read, search and export; labels, notes and other changes cannot be saved."
 
 
 class NoticeBar(QFrame):
@@ -18,8 +17,10 @@ class NoticeBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("noticeBar")
-        self.setStyleSheet("#noticeBar { background: #fff1c2; border-bottom: 1px solid #d9b44a; }"
-                           " #noticeBar QLabel { color: #4d3a00; }")
+        self.setStyleSheet(
+            "#noticeBar { background: #fff1c2; border-bottom: 1px solid #d9b44a; }"
+            " #noticeBar QLabel { color: #4d3a00; }"
+        )
         self.label = QLabel()
         self.label.setWordWrap(True)
         layout = QHBoxLayout(self)
@@ -41,8 +42,12 @@ class NoticeBar(QFrame):
 
 def show_write_failure(parent: QWidget, error: AnnotatorError) -> QMessageBox:
     """A window-modal warning that does not block the caller (tests and undo keep running)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, "Change not saved",
-                      "The last change could not be saved, so it was not made.", parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Change not saved",
+        "The last change could not be saved, so it was not made.",
+        parent=parent,
+    )
     box.setInformativeText(f"{error}\n\nEverything saved before it is safe in the project.")
     box.open()
     return box

@@ -45,24 +45,32 @@ def acquire(project: Path) -> tuple[QLockFile | None, str | None]:
 
 
 def ask_when_open_elsewhere(parent: QWidget | None, project: Path, holder: str) -> Choice:
-    box = QMessageBox(QMessageBox.Icon.Question, "Project already open",
-                      f"“{project.name}” is open in another Annotator window ({holder}).",
-                      parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Project already open",
+        f"“{project.name}” is open in another Annotator window ({holder}).",
+        parent=parent,
+    )
     box.setInformativeText(
         "Open it read-only here to look without changing it. Open it anyway only if that window "
-        "is gone: both windows would save safely, but neither shows the other's changes.")
+        "is gone: both windows would save safely, but neither shows the other's changes."
+    )
     read_only = box.addButton("Open Read-Only", QMessageBox.ButtonRole.AcceptRole)
     anyway = box.addButton("Open Anyway", QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(read_only)
     box.exec()
     clicked = box.clickedButton()
-    return Choice.READ_ONLY if clicked is read_only else (
-        Choice.ANYWAY if clicked is anyway else Choice.CANCEL)
+    return (
+        Choice.READ_ONLY
+        if clicked is read_only
+        else (Choice.ANYWAY if clicked is anyway else Choice.CANCEL)
+    )
 
 
-def claim(parent: QWidget | None, project: Project, held: QLockFile | None,
-          held_for: Path | None) -> tuple[Project, QLockFile | None] | None:
+def claim(
+    parent: QWidget | None, project: Project, held: QLockFile | None, held_for: Path | None
+) -> tuple[Project, QLockFile | None] | None:
     """Lock ``project`` for this window, asking when another window has it.
 
     Returns the project to show (reopened read-only if so chosen) and its lock, or None when the
@@ -93,17 +101,18 @@ def claim(parent: QWidget | None, project: Project, held: QLockFile | None,
 def report_open_failure(parent: QWidget | None, path: Path, error: AnnotatorError) -> bool:
     """Say why ``path`` cannot be opened; for a damaged project with backups, offer to restore
     one. Returns True when a backup was restored (the caller opens the project again)."""
-    usable = [b for b in backups.list_backups(path) if b.usable] if "damaged" in str(error) \
-        else []
+    usable = [b for b in backups.list_backups(path) if b.usable] if "damaged" in str(error) else []
     if not usable:
         QMessageBox.warning(parent, "Cannot open project", str(error))
         return False
     newest = usable[0].created.astimezone().strftime("%Y-%m-%d %H:%M")
     answer = QMessageBox.question(
-        parent, "Cannot open project",
+        parent,
+        "Cannot open project",
         f"{error}\n\nIt has {len(usable)} automatic backups, the newest from {newest}. Restore "
         "one? The damaged file is kept beside the project, renamed.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
     if answer != QMessageBox.StandardButton.Yes:
         return False
     from annotator.gui.restore_backup_dialog import RestoreBackupDialog

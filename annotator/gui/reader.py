@@ -158,8 +158,9 @@ class ReaderView(QPlainTextEdit):
         first = last = block.blockNumber()
         offset = self.contentOffset()
         reach = 2 * max(self.viewport().height(), 400)  # this screen and the next
-        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() \
-                < reach:
+        while (
+            block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() < reach
+        ):
             last = block.blockNumber()
             block = block.next()
         self.highlight_lines(range(max(0, 2 * first - last), last + 1))
@@ -191,8 +192,9 @@ class ReaderView(QPlainTextEdit):
         self.offsets = OffsetMap(document.text)
         self.lines = LineIndex(document.text)
         self._annotations = {a.id: a for a in annotations}
-        self.index = SpanIndex(self.lines, [Span(a.start, a.end, a.label, a.id)
-                                            for a in annotations])
+        self.index = SpanIndex(
+            self.lines, [Span(a.start, a.end, a.label, a.id) for a in annotations]
+        )
         self.current_id = None
         self.suggestion_index, self.current_suggestion = None, None
         self._wanted = bytearray(len(self.lines))
@@ -318,7 +320,7 @@ class ReaderView(QPlainTextEdit):
         font = QFont(family) if family else QFont()
         if not family:
             font.setStyleHint(QFont.StyleHint.Serif)
-        font.setPointSizeF(max(6.0, BASE_POINT_SIZE * (1.1 ** self._zoom)))
+        font.setPointSizeF(max(6.0, BASE_POINT_SIZE * (1.1**self._zoom)))
         self.setFont(font)
         self._update_margins()
 
@@ -364,7 +366,8 @@ class ReaderView(QPlainTextEdit):
             a = self._annotations[span.id]
             rows = "".join(
                 f"<br>&nbsp;&nbsp;{escape_html(k)}: <b>{escape_html(show_value(v))}</b>"
-                for k, v in a.attributes.items() if v not in (None, "")
+                for k, v in a.attributes.items()
+                if v not in (None, "")
             )
             note = f"<br>&nbsp;&nbsp;<i>{escape_html(a.note[:200])}</i>" if a.note else ""
             swatch = f"<span style='color:{self.label_color(a.label)}'>■</span>"

@@ -49,9 +49,10 @@ class RestoreBackupDialog(QDialog):
             f"Backups of “{project.name}” are kept in {backups.folder(project)}. Restoring "
             "replaces the project's content with the backup's; the project as it is now is "
             "backed up first, so a restore can itself be undone from this list."
-            if self.backups else
-            f"“{project.name}” has no backups yet. One is made when the project is opened "
-            f"(at most once an hour, and only when it changed), into {backups.folder(project)}.")
+            if self.backups
+            else f"“{project.name}” has no backups yet. One is made when the project is opened "
+            f"(at most once an hour, and only when it changed), into {backups.folder(project)}."
+        )
         intro.setWordWrap(True)
         self.table = QTableWidget(len(self.backups), len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -60,14 +61,17 @@ class RestoreBackupDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for row, info in enumerate(self.backups):
-            counts = ((f"{info.documents:,}", f"{info.annotations:,}") if info.usable
-                      else ("damaged", "—"))
-            for column, text in enumerate((describe_time(info), describe_size(info.size),
-                                           *counts)):
+            counts = (
+                (f"{info.documents:,}", f"{info.annotations:,}")
+                if info.usable
+                else ("damaged", "—")
+            )
+            for column, text in enumerate((describe_time(info), describe_size(info.size), *counts)):
                 item = QTableWidgetItem(text)
                 if column:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 if not info.usable:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
                 self.table.setItem(row, column, item)
@@ -76,7 +80,8 @@ class RestoreBackupDialog(QDialog):
         self.table.doubleClicked.connect(lambda _index: self._accept_if_chosen())
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.restore_button = self.buttons.addButton(
-            "Restore", QDialogButtonBox.ButtonRole.AcceptRole)
+            "Restore", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.accepted.connect(self._accept_if_chosen)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -13,11 +13,16 @@ if TYPE_CHECKING:
 
 
 def shortcut_rows(window: MainWindow) -> list[tuple[str, str]]:
-    rows = [(label.shortcut or "—", f"Label the selection as {label.name}")
-            for label in window.ctx.labels()]
+    rows = [
+        (label.shortcut or "—", f"Label the selection as {label.name}")
+        for label in window.ctx.labels()
+    ]
     for action in window.actions_by_name.values():
-        keys = ", ".join(name for k in action.shortcuts()
-                         if _typeable(name := k.toString(QKeySequence.SequenceFormat.NativeText)))
+        keys = ", ".join(
+            name
+            for k in action.shortcuts()
+            if _typeable(name := k.toString(QKeySequence.SequenceFormat.NativeText))
+        )
         if keys:
             rows.append((keys, action.text().replace("&", "").rstrip("…")))
     rows.append(("Shift+arrows", "Extend the selection from the caret (caret browsing)"))

@@ -91,8 +91,11 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                 continue
             entry = declared[type_name(attribute.name)]
             entry["args"].append(types[label.name])
-            values = ["true", "false"] if attribute.kind == "boolean" else \
-                [_value(c) for c in attribute.choices]
+            values = (
+                ["true", "false"]
+                if attribute.kind == "boolean"
+                else [_value(c) for c in attribute.choices]
+            )
             entry["values"].extend(v for v in values if v not in entry["values"])
     trimmed = 0
     stems = safe_file_stems([d.title for d, _ in documents])
@@ -110,8 +113,9 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                     if value is None or value == "":
                         continue
                     kind = kinds.get(name)
-                    if kind == "text" or (kind is None and not isinstance(value, bool | int
-                                                                         | float)):
+                    if kind == "text" or (
+                        kind is None and not isinstance(value, bool | int | float)
+                    ):
                         note_n += 1
                         shown = value if isinstance(value, str) else json.dumps(value)
                         lines.append(f"#{note_n}\t{type_name(name)} T{n}\t{_one_line(shown)}")
@@ -127,13 +131,15 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                     note_n += 1
                     lines.append(f"#{note_n}\tAnnotatorNotes T{n}\t{_one_line(a.note)}")
             (folder / f"{stem}.txt").write_text(document.text, encoding="utf-8", newline="\n")
-            (folder / f"{stem}.ann").write_text("".join(f"{line}\n" for line in lines),
-                                                encoding="utf-8", newline="\n")
+            (folder / f"{stem}.ann").write_text(
+                "".join(f"{line}\n" for line in lines), encoding="utf-8", newline="\n"
+            )
         _write_conf(folder, types, labels, declared)
     notes = []
     if trimmed:
-        notes.append(f"{trimmed} spans start or end at a line break; brat fragments leave the "
-                     "line break out")
+        notes.append(
+            f"{trimmed} spans start or end at a line break; brat fragments leave the line break out"
+        )
     return ExportReport(notes)
 
 
@@ -153,8 +159,11 @@ def _write_conf(folder: Path, types: dict[str, str], labels: dict, declared: dic
 
 def pairs(folder: Path) -> list[tuple[Path, Path]]:
     """The ``.txt``/``.ann`` pairs directly inside ``folder``, by name."""
-    return [(ann.with_suffix(".txt"), ann) for ann in sorted(folder.glob("*.ann"))
-            if ann.with_suffix(".txt").is_file()]
+    return [
+        (ann.with_suffix(".txt"), ann)
+        for ann in sorted(folder.glob("*.ann"))
+        if ann.with_suffix(".txt").is_file()
+    ]
 
 
 def is_brat_folder(path: Path) -> bool:
@@ -222,8 +231,11 @@ class _Conf:
         if sorted(declared) == ["false", "true"]:
             return value == "true"
         number = r"-?\d+(\.\d+)?"
-        if declared and all(re.fullmatch(number, v) for v in declared) and \
-                re.fullmatch(number, value):
+        if (
+            declared
+            and all(re.fullmatch(number, v) for v in declared)
+            and re.fullmatch(number, value)
+        ):
             return float(value) if "." in value else int(value)
         return value.replace("_", " ") if self.ours else value
 
@@ -243,8 +255,9 @@ def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
         head = fields[0][:1]
         if head == "T":
             if len(fields) < 3:
-                raise SpanProblem(f"{where}, line {number}: expected 'T<n> TYPE START END<TAB>"
-                                  "TEXT'")
+                raise SpanProblem(
+                    f"{where}, line {number}: expected 'T<n> TYPE START END<TAB>TEXT'"
+                )
             found[fields[0]] = _textbound(fields, spans, conf)
         elif head in "AM" and len(fields) >= 2:
             parts = fields[1].split()
@@ -268,8 +281,9 @@ def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
         else:
             target.attributes[name] = conf.attribute(name, value)
     text = canonical_text(raw)
-    return ImportedDocument(text=text, title=ann_path.stem, source=str(text_path),
-                            annotations=list(found.values()))
+    return ImportedDocument(
+        text=text, title=ann_path.stem, source=str(text_path), annotations=list(found.values())
+    )
 
 
 def _textbound(fields: list[str], spans: RawSpans, conf: _Conf) -> ImportedAnnotation:
@@ -284,8 +298,10 @@ def _textbound(fields: list[str], spans: RawSpans, conf: _Conf) -> ImportedAnnot
     quoted = fields[2]
     texts = [spans.raw[s:e] for s, e in pieces]
     if quoted not in (" ".join(texts), "".join(texts)):
-        raise SpanProblem(f"{spans.where}, {name}: its text {quoted[:40]!r} does not match the "
-                          f"document's text there, {' '.join(texts)[:40]!r}")
+        raise SpanProblem(
+            f"{spans.where}, {name}: its text {quoted[:40]!r} does not match the "
+            f"document's text there, {' '.join(texts)[:40]!r}"
+        )
     start = spans.canonical(min(s for s, _ in pieces))
     end = spans.canonical(max(e for _, e in pieces))
     return ImportedAnnotation(label=conf.labels.get(kind, kind), start=start, end=end)

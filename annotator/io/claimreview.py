@@ -55,8 +55,10 @@ def _claim(document: Document) -> dict[str, Any]:
         claim["author"] = {"@type": "Organization", "name": site.strip()}
     if isinstance(meta.get("date"), str) and meta["date"].strip():
         claim["datePublished"] = meta["date"].strip()
-    url = next((u for u in (document.source, meta.get("url")) if isinstance(u, str)
-                and is_web_url(u)), None)
+    url = next(
+        (u for u in (document.source, meta.get("url")) if isinstance(u, str) and is_web_url(u)),
+        None,
+    )
     appearance: dict[str, Any] = {"@type": "CreativeWork", "headline": document.title}
     if url:
         appearance["url"] = url
@@ -100,14 +102,18 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     with atomic_text_writer(target) as out:
         json.dump(reviews, out, ensure_ascii=False, indent=1)
         out.write("\n")
-    notes = [f"{len(reviews)} claim reviews written (claims with a verdict other than "
-             f"'{UNVERIFIED}')"]
+    notes = [
+        f"{len(reviews)} claim reviews written (claims with a verdict other than '{UNVERIFIED}')"
+    ]
     if reviews and not options.org_name:
-        notes.append("no organisation name given (--org-name): the reviews name no author, "
-                     "which ClaimReview readers require")
+        notes.append(
+            "no organisation name given (--org-name): the reviews name no author, "
+            "which ClaimReview readers require"
+        )
     if reviews and not options.review_url_base:
         notes.append("no review URL base given (--review-url-base): the reviews have no url")
     if off_scale:
-        notes.append(f"{off_scale} verdicts are not on the true..false scale and have no "
-                     "ratingValue")
+        notes.append(
+            f"{off_scale} verdicts are not on the true..false scale and have no ratingValue"
+        )
     return ExportReport(notes)

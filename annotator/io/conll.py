@@ -31,8 +31,9 @@ DOCSTART = "-DOCSTART- -X- -X- O"
 
 @cache
 def _token_pattern() -> re.Pattern[str]:
-    marks = [chr(c) for c in range(sys.maxunicode + 1)
-             if unicodedata.category(chr(c)).startswith("M")]
+    marks = [
+        chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)).startswith("M")
+    ]
     joiners = re.escape("".join(marks)) + "\ufe00-\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
     word = rf"(?:\w|[{joiners}])+"
     flag = r"[\U0001f1e6-\U0001f1ff]{2}"
@@ -42,8 +43,11 @@ def _token_pattern() -> re.Pattern[str]:
 
 def tokens(text: str) -> list[tuple[int, int]]:
     """Token (start, end) code-point offsets of ``text``."""
-    return [m.span() for m in _token_pattern().finditer(text)
-            if not all(unicodedata.category(ch) in ("Cf", "Cc") for ch in m.group())]
+    return [
+        m.span()
+        for m in _token_pattern().finditer(text)
+        if not all(unicodedata.category(ch) in ("Cf", "Cc") for ch in m.group())
+    ]
 
 
 def tag_name(label: str) -> str:
@@ -89,9 +93,12 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                 out.write("\n".join(lines) + "\n\n")
     notes = []
     if dropped:
-        notes.append(f"{dropped} spans overlapped a longer span (or covered no token) and were "
-                     "left out: CoNLL gives each token one tag")
+        notes.append(
+            f"{dropped} spans overlapped a longer span (or covered no token) and were "
+            "left out: CoNLL gives each token one tag"
+        )
     if widened:
-        notes.append(f"{widened} spans started or ended inside a word and were widened to whole "
-                     "tokens")
+        notes.append(
+            f"{widened} spans started or ended inside a word and were widened to whole tokens"
+        )
     return ExportReport(notes)

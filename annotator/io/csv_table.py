@@ -47,6 +47,8 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             writer.writerow([text for text, _ in cells])
     notes = []
     if protected:
-        notes.append(f"{protected} cells began with =, +, -, @ or a tab and got a leading ' so "
-                     "spreadsheets do not run them as formulas")
+        notes.append(
+            f"{protected} cells began with =, +, -, @ or a tab and got a leading ' so "
+            "spreadsheets do not run them as formulas"
+        )
     return ExportReport(notes)

@@ -13,9 +13,13 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 # extension -> module in annotator.io with read(path) -> ImportedDocument | ImportedBundle
 READERS = {
-    ".txt": "txt", ".text": "txt",
-    ".md": "markdown", ".markdown": "markdown",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
     ".docx": "docx",
     ".pdf": "pdf",
     ".json": "native_json",
@@ -58,14 +62,17 @@ def read_file(path: Path) -> ImportedBundle:
             from annotator.io import brat
 
             if not brat.is_brat_folder(path):
-                raise ImportFailed(path, "is a folder; choose the files inside it (only a "
-                                   "folder of brat .txt/.ann pairs is read whole)")
+                raise ImportFailed(
+                    path,
+                    "is a folder; choose the files inside it (only a "
+                    "folder of brat .txt/.ann pairs is read whole)",
+                )
             return check_bundle(path, brat.read(path))
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ImportFailed(
-                path, f"is {-(-size // 2**20)} MB; files over {MAX_FILE_BYTES // 2**20} MB "
-                "are refused"
+                path,
+                f"is {-(-size // 2**20)} MB; files over {MAX_FILE_BYTES // 2**20} MB are refused",
             )
         name = reader_for(path)
     except FileNotFoundError as exc:

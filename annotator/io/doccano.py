@@ -33,8 +33,18 @@ from annotator.io.registry import ExportData, ExportOptions, ExportReport
 from annotator.io.txt import clip_title, first_line
 
 # Keys of a doccano line that are not metadata.
-_KNOWN = {"text", "data", "label", "labels", "entities", "relations", "meta", "id", "Comments",
-          "spans"}
+_KNOWN = {
+    "text",
+    "data",
+    "label",
+    "labels",
+    "entities",
+    "relations",
+    "meta",
+    "id",
+    "Comments",
+    "spans",
+}
 
 
 def document_line(document: Document, spans: list[Annotation]) -> dict[str, Any]:
@@ -56,8 +66,10 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             out.write(json.dumps(document_line(document, spans), ensure_ascii=False) + "\n")
     notes = []
     if dropped:
-        notes.append(f"doccano keeps labels only: the attributes and notes of {dropped} "
-                     "annotations were not written")
+        notes.append(
+            f"doccano keeps labels only: the attributes and notes of {dropped} "
+            "annotations were not written"
+        )
     return ExportReport(notes)
 
 
@@ -71,8 +83,9 @@ def read(path: Path) -> ImportedBundle:
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ImportFailed(path, f"line {number} is not valid JSON (column {exc.colno}: "
-                                   f"{exc.msg})") from None
+                raise ImportFailed(
+                    path, f"line {number} is not valid JSON (column {exc.colno}: {exc.msg})"
+                ) from None
             documents.append(_document(item, number))
     if not documents:
         raise ImportFailed(path, "the file holds no documents")
@@ -100,9 +113,13 @@ def _document(item: Any, number: int) -> ImportedDocument:
         annotations.append(ImportedAnnotation(label=label, start=begin, end=finish))
     if isinstance(item.get("spans"), list):  # Annotator's own JSONL export: code points
         annotations += _own_spans(item["spans"], RawSpans(raw, "code points", where))
-    return ImportedDocument(text=canonical_text(raw), title=title,
-                            source=source if isinstance(source, str) else "",
-                            metadata=metadata, annotations=annotations)
+    return ImportedDocument(
+        text=canonical_text(raw),
+        title=title,
+        source=source if isinstance(source, str) else "",
+        metadata=metadata,
+        annotations=annotations,
+    )
 
 
 def _own_spans(items: list, spans: RawSpans) -> list[ImportedAnnotation]:
@@ -111,13 +128,21 @@ def _own_spans(items: list, spans: RawSpans) -> list[ImportedAnnotation]:
         if not (isinstance(entry, dict) and isinstance(entry.get("label"), str)):
             raise SpanProblem(f"{spans.where}, span {n}: expected an object with a label")
         quoted = entry.get("text") if isinstance(entry.get("text"), str) else None
-        start, end = spans.convert(entry.get("start"), entry.get("end"),
-                                   f"span {n} ({entry['label']} {entry.get('start')}.."
-                                   f"{entry.get('end')})", quoted)
+        start, end = spans.convert(
+            entry.get("start"),
+            entry.get("end"),
+            f"span {n} ({entry['label']} {entry.get('start')}..{entry.get('end')})",
+            quoted,
+        )
         attributes = entry.get("attributes")
-        found.append(ImportedAnnotation(label=entry["label"], start=start, end=end,
-                                        attributes=attributes if isinstance(attributes, dict)
-                                        else {}))
+        found.append(
+            ImportedAnnotation(
+                label=entry["label"],
+                start=start,
+                end=end,
+                attributes=attributes if isinstance(attributes, dict) else {},
+            )
+        )
     return found
 
 
@@ -128,20 +153,31 @@ def _triples(item: dict, where: str) -> list[tuple[Any, Any, str]]:
         raise SpanProblem(f"{where}: 'label' must be a list of [start, end, label]")
     for n, entry in enumerate(labels, 1):
         if isinstance(entry, str):
-            raise SpanProblem(f"{where}: 'label' holds categories, not spans (a text "
-                              "classification project?); only sequence labelling is imported")
-        if not (isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], str)
-                and entry[2].strip()):
-            raise SpanProblem(f"{where}, span {n}: expected [start, end, \"LABEL\"], "
-                              f"not {entry!r:.60}")
+            raise SpanProblem(
+                f"{where}: 'label' holds categories, not spans (a text "
+                "classification project?); only sequence labelling is imported"
+            )
+        if not (
+            isinstance(entry, list)
+            and len(entry) == 3
+            and isinstance(entry[2], str)
+            and entry[2].strip()
+        ):
+            raise SpanProblem(
+                f'{where}, span {n}: expected [start, end, "LABEL"], not {entry!r:.60}'
+            )
         found.append((entry[0], entry[1], entry[2]))
     entities = item.get("entities", [])
     if not isinstance(entities, list):
         raise SpanProblem(f"{where}: 'entities' must be a list")
     for n, entry in enumerate(entities, len(found) + 1):
-        if not (isinstance(entry, dict) and isinstance(entry.get("label"), str)
-                and entry["label"].strip()):
-            raise SpanProblem(f"{where}, span {n}: expected an object with start_offset, "
-                              "end_offset and label")
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("label"), str)
+            and entry["label"].strip()
+        ):
+            raise SpanProblem(
+                f"{where}, span {n}: expected an object with start_offset, end_offset and label"
+            )
         found.append((entry.get("start_offset"), entry.get("end_offset"), entry["label"]))
     return found

@@ -71,8 +71,11 @@ def atomic_folder(target: Path, allowed: tuple[str, ...]) -> Iterator[Path]:
             raise AnnotatorError(target, "exists and is not a folder")
         strangers = [p.name for p in target.iterdir() if not p.name.endswith(allowed)]
         if strangers:
-            raise AnnotatorError(target, f"is a folder holding other files ({strangers[0]!r}); "
-                                 "choose an empty or new folder")
+            raise AnnotatorError(
+                target,
+                f"is a folder holding other files ({strangers[0]!r}); "
+                "choose an empty or new folder",
+            )
     try:
         temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent or "."))
     except OSError as exc:

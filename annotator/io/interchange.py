@@ -27,11 +27,15 @@ class SpanProblem(Exception):
     """A span that does not fit its text; the message names the document and the span."""
 
 
-
-
 _UNSAFE_NAME = re.compile(r"[^\w.\- ]+")
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-             *(f"lpt{i}" for i in range(10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
 
 
 def safe_file_stems(titles: list[str], limit: int = 60) -> list[str]:
@@ -118,8 +122,11 @@ class RawSpans:
     def raw_range(self, start: object, end: object, span: str) -> tuple[int, int]:
         """``start``/``end`` as code points into the raw text (checked)."""
         where = f"{self.where}, {span}"
-        if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) \
-                or isinstance(end, bool):
+        if (
+            not (isinstance(start, int) and isinstance(end, int))
+            or isinstance(start, bool)
+            or isinstance(end, bool)
+        ):
             raise SpanProblem(f"{where}: start and end must be whole numbers")
         if not 0 <= start < end:
             raise SpanProblem(f"{where}: start must be at least 0 and before end")
@@ -129,22 +136,29 @@ class RawSpans:
         if self._map is None:
             return start, end
         if self._map.is_inside_pair(start) or self._map.is_inside_pair(end):
-            raise SpanProblem(f"{where}: the span cuts a character in half (UTF-16 surrogate "
-                              "pair); the offsets are not UTF-16 code units of this text")
+            raise SpanProblem(
+                f"{where}: the span cuts a character in half (UTF-16 surrogate "
+                "pair); the offsets are not UTF-16 code units of this text"
+            )
         return self._map.from_utf16(start), self._map.from_utf16(end)
 
     def canonical(self, raw_position: int) -> int:
         """A code-point position in the raw text, in the canonical text."""
         return self._shift(raw_position)
 
-    def convert(self, start: object, end: object, span: str,
-                quoted: str | None = None) -> tuple[int, int]:
+    def convert(
+        self, start: object, end: object, span: str, quoted: str | None = None
+    ) -> tuple[int, int]:
         """Checked canonical code-point offsets of a span (``quoted``: the text the file gives)."""
         raw_start, raw_end = self.raw_range(start, end, span)
         actual = self.raw[raw_start:raw_end]
-        if quoted is not None and quoted != actual and quoted.replace("\r\n", "\n") != \
-                actual.replace("\r\n", "\n"):
+        if (
+            quoted is not None
+            and quoted != actual
+            and quoted.replace("\r\n", "\n") != actual.replace("\r\n", "\n")
+        ):
             raise SpanProblem(
                 f"{self.where}, {span}: its text {quoted[:40]!r} does not match the document's "
-                f"text there, {actual[:40]!r}")
+                f"text there, {actual[:40]!r}"
+            )
         return self._shift(raw_start), self._shift(raw_end)

@@ -18,14 +18,26 @@ from annotator.io.registry import ExportData, ExportOptions, ExportReport
 
 
 def document_line(document: Document, spans: list[Annotation]) -> dict[str, Any]:
-    meta = {"id": document.id, "title": document.title, "source": document.source,
-            "status": document.status.value}
+    meta = {
+        "id": document.id,
+        "title": document.title,
+        "source": document.source,
+        "status": document.status.value,
+    }
     meta.update({k: v for k, v in document.metadata.items() if k not in meta})
     return {
         "text": document.text,
         "meta": meta,
-        "spans": [{"start": a.start, "end": a.end, "label": a.label, "text": a.text,
-                   "attributes": a.attributes} for a in spans],
+        "spans": [
+            {
+                "start": a.start,
+                "end": a.end,
+                "label": a.label,
+                "text": a.text,
+                "attributes": a.attributes,
+            }
+            for a in spans
+        ],
     }
 
 

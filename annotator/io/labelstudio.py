@@ -56,16 +56,24 @@ def _choice_names(data: ExportData) -> set[str]:
     return {a.name for label in data.labels for a in label.attributes if a.kind == "choice"}
 
 
-def task(number: int, document: Document, spans: list[Annotation],
-         choices: set[str]) -> dict[str, Any]:
+def task(
+    number: int, document: Document, spans: list[Annotation], choices: set[str]
+) -> dict[str, Any]:
     offsets = OffsetMap(document.text)
     result: list[dict[str, Any]] = []
     for n, a in enumerate(spans, 1):
         region = f"r{number}-{n}"
         item: dict[str, Any] = {
-            "id": region, "from_name": "label", "to_name": "text", "type": "labels",
-            "value": {"start": offsets.to_utf16(a.start), "end": offsets.to_utf16(a.end),
-                      "text": a.text, "labels": [a.label]},
+            "id": region,
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {
+                "start": offsets.to_utf16(a.start),
+                "end": offsets.to_utf16(a.end),
+                "text": a.text,
+                "labels": [a.label],
+            },
         }
         if a.note:
             item["meta"] = {"text": [a.note]}
@@ -79,8 +87,12 @@ def task(number: int, document: Document, spans: list[Annotation],
             result.append(extra)
     return {
         "id": number,
-        "data": {"text": document.text, "title": document.title, "source": document.source,
-                 "document_id": document.id},
+        "data": {
+            "text": document.text,
+            "title": document.title,
+            "source": document.source,
+            "document_id": document.id,
+        },
         "annotations": [{"result": result}] if result else [],
     }
 
@@ -100,8 +112,11 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
 
 
 def looks_like_tasks(data: Any) -> bool:
-    return isinstance(data, list) and bool(data) and all(
-        isinstance(t, dict) and isinstance(t.get("data"), dict) for t in data)
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in data)
+    )
 
 
 def sniff(path: Path) -> bool:
@@ -121,13 +136,15 @@ def read(path: Path) -> ImportedBundle:
     try:
         data = json.loads(content)
     except json.JSONDecodeError as exc:
-        raise ImportFailed(path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                           f"{exc.msg})") from None
+        raise ImportFailed(
+            path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
     except RecursionError:
         raise ImportFailed(path, "the JSON is nested too deeply") from None
     if not looks_like_tasks(data):
-        raise ImportFailed(path, "not a Label Studio export (expected a list of tasks, each "
-                           "with 'data')")
+        raise ImportFailed(
+            path, "not a Label Studio export (expected a list of tasks, each with 'data')"
+        )
     with reading(path, "Label Studio JSON"):
         return ImportedBundle([_document(t, n) for n, t in enumerate(data, 1)])
 
@@ -149,12 +166,17 @@ def _document(item: dict, number: int) -> ImportedDocument:
         if not isinstance(entry, dict) or entry.get("was_cancelled"):
             continue
         annotations.extend(_spans(entry.get("result") or [], spans))
-    metadata = {k: v for k, v in data.items()
-                if k not in ("text", "title", "source", "document_id")}
+    metadata = {
+        k: v for k, v in data.items() if k not in ("text", "title", "source", "document_id")
+    }
     source = data.get("source")
-    return ImportedDocument(text=canonical_text(raw), title=title,
-                            source=source if isinstance(source, str) else "",
-                            metadata=metadata, annotations=annotations)
+    return ImportedDocument(
+        text=canonical_text(raw),
+        title=title,
+        source=source if isinstance(source, str) else "",
+        metadata=metadata,
+        annotations=annotations,
+    )
 
 
 def _spans(result: list, spans: RawSpans) -> list[ImportedAnnotation]:
@@ -173,18 +195,21 @@ def _spans(result: list, spans: RawSpans) -> list[ImportedAnnotation]:
         if not (isinstance(labels, list) and labels and all(isinstance(x, str) for x in labels)):
             raise SpanProblem(f"{spans.where}, result {n}: no labels")
         quoted = value.get("text") if isinstance(value.get("text"), str) else None
-        start, end = spans.convert(value.get("start"), value.get("end"),
-                                   f"span {n} ({labels[0]} {value.get('start')}.."
-                                   f"{value.get('end')})", quoted)
+        start, end = spans.convert(
+            value.get("start"),
+            value.get("end"),
+            f"span {n} ({labels[0]} {value.get('start')}..{value.get('end')})",
+            quoted,
+        )
         meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
         note = "\n".join(t for t in meta.get("text", []) if isinstance(t, str))
         region = str(entry.get("id", n))
         found.setdefault(region, []).extend(
-            ImportedAnnotation(label=label, start=start, end=end, note=note) for label in labels)
+            ImportedAnnotation(label=label, start=start, end=end, note=note) for label in labels
+        )
     for entry in extras:
         targets = found.get(str(entry.get("id")))
-        if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"),
-                                                                         str):
+        if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"), str):
             value = _attribute_value(entry)
             for annotation in targets:
                 annotation.attributes[entry["from_name"]] = value

@@ -54,21 +54,37 @@ def label_to_json(label: LabelDef) -> dict[str, Any]:
 
 def annotation_to_json(a: Annotation) -> dict[str, Any]:
     return {
-        "id": a.id, "label": a.label, "start": a.start, "end": a.end, "text": a.text,
-        "attributes": a.attributes, "note": a.note, "annotator": a.annotator,
-        "created": a.created, "modified": a.modified,
+        "id": a.id,
+        "label": a.label,
+        "start": a.start,
+        "end": a.end,
+        "text": a.text,
+        "attributes": a.attributes,
+        "note": a.note,
+        "annotator": a.annotator,
+        "created": a.created,
+        "modified": a.modified,
     }
 
 
 def document_to_json(d: Document) -> dict[str, Any]:
     return {
-        "id": d.id, "title": d.title, "source": d.source, "metadata": d.metadata,
-        "status": d.status.value, "created": d.created, "text": d.text, "sha256": d.sha256,
+        "id": d.id,
+        "title": d.title,
+        "source": d.source,
+        "metadata": d.metadata,
+        "status": d.status.value,
+        "created": d.created,
+        "text": d.text,
+        "sha256": d.sha256,
     }
 
 
-def write_project(out: IO[str], labels: Iterable[LabelDef],
-                  documents: Iterable[tuple[Document, Iterable[Annotation]]]) -> None:
+def write_project(
+    out: IO[str],
+    labels: Iterable[LabelDef],
+    documents: Iterable[tuple[Document, Iterable[Annotation]]],
+) -> None:
     """Write the project JSON: one line per label and per annotation, so diffs stay readable.
 
     Annotation lines are formatted directly (byte for byte what ``json.dumps`` of
@@ -93,10 +109,12 @@ def _dumps(value: Any) -> str:
 def _annotation_line(a: Annotation) -> str:
     q = encode_basestring
     attributes = _dumps(a.attributes) if a.attributes else "{}"
-    return (f'\n   {{"id": {q(a.id)}, "label": {q(a.label)}, "start": {a.start}, '
-            f'"end": {a.end}, "text": {q(a.text)}, "attributes": {attributes}, '
-            f'"note": {q(a.note)}, "annotator": {q(a.annotator)}, "created": {q(a.created)}, '
-            f'"modified": {q(a.modified)}}}')
+    return (
+        f'\n   {{"id": {q(a.id)}, "label": {q(a.label)}, "start": {a.start}, '
+        f'"end": {a.end}, "text": {q(a.text)}, "attributes": {attributes}, '
+        f'"note": {q(a.note)}, "annotator": {q(a.annotator)}, "created": {q(a.created)}, '
+        f'"modified": {q(a.modified)}}}'
+    )
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
@@ -129,8 +147,11 @@ def load_json(path: Path) -> Any:
     except RecursionError as exc:
         raise ImportFailed(path, "the JSON is nested too deeply") from exc
     except ValueError as exc:  # Python's limit on integer digits (sys.get_int_max_str_digits)
-        raise ImportFailed(path, "the JSON holds a number too long to read (over "
-                           f"{sys.get_int_max_str_digits()} digits)") from exc
+        raise ImportFailed(
+            path,
+            "the JSON holds a number too long to read (over "
+            f"{sys.get_int_max_str_digits()} digits)",
+        ) from exc
 
 
 def read(path: Path) -> ImportedBundle:
@@ -172,8 +193,13 @@ def parse_project(data: Any) -> ImportedBundle:
     )
 
 
-_KIND_NAMES = {str: "text", int: "a whole number", list: "a list", dict: "an object",
-               bool: "true or false"}
+_KIND_NAMES = {
+    str: "text",
+    int: "a whole number",
+    list: "a list",
+    dict: "an object",
+    bool: "true or false",
+}
 
 
 def _get(obj: dict, key: str, kind: type, default: Any, where: str) -> Any:
@@ -206,12 +232,18 @@ def _labels(items: list) -> list[LabelDef]:
         shortcut = item.get("shortcut")
         if shortcut is not None and not isinstance(shortcut, str):
             raise _Problem(f"{where}: 'shortcut' must be text or null")
-        labels.append(LabelDef(
-            name=name, color=color, shortcut=shortcut or None,
-            description=_get(item, "description", str, "", where),
-            attributes=tuple(_attribute(a, f"{where}, attribute {j + 1}")
-                             for j, a in enumerate(_get(item, "attributes", list, [], where))),
-        ))
+        labels.append(
+            LabelDef(
+                name=name,
+                color=color,
+                shortcut=shortcut or None,
+                description=_get(item, "description", str, "", where),
+                attributes=tuple(
+                    _attribute(a, f"{where}, attribute {j + 1}")
+                    for j, a in enumerate(_get(item, "attributes", list, [], where))
+                ),
+            )
+        )
     return labels
 
 
@@ -223,13 +255,20 @@ def _attribute(item: Any, where: str) -> AttributeDef:
         raise _Problem(f"{where} has no name")
     kind = _get(item, "kind", str, "text", where)
     if kind not in AttributeKind.__members__.values():
-        raise _Problem(f"{where} ({name!r}): unknown kind {kind!r} "
-                       f"(use {', '.join(k.value for k in AttributeKind)})")
+        raise _Problem(
+            f"{where} ({name!r}): unknown kind {kind!r} "
+            f"(use {', '.join(k.value for k in AttributeKind)})"
+        )
     choices = _get(item, "choices", list, [], where)
     if not all(isinstance(c, str) for c in choices):
         raise _Problem(f"{where} ({name!r}): every choice must be text")
-    return AttributeDef(name, AttributeKind(kind), tuple(choices),
-                        bool(_get(item, "required", bool, False, where)), item.get("default"))
+    return AttributeDef(
+        name,
+        AttributeKind(kind),
+        tuple(choices),
+        bool(_get(item, "required", bool, False, where)),
+        item.get("default"),
+    )
 
 
 def _document(item: Any, index: int) -> ImportedDocument:
@@ -248,8 +287,10 @@ def _document(item: Any, index: int) -> ImportedDocument:
         raise _Problem(f"{where}: unknown status {status!r}")
     shift = NewlineShift(raw)
     text = canonical_text(raw)
-    spans = [_annotation(a, j, raw, where, shift)
-             for j, a in enumerate(_get(item, "annotations", list, [], where))]
+    spans = [
+        _annotation(a, j, raw, where, shift)
+        for j, a in enumerate(_get(item, "annotations", list, [], where))
+    ]
     return ImportedDocument(
         text=text,
         title=title,
@@ -280,12 +321,16 @@ def _annotation(
         raise _Problem(f"{where}: the span ends beyond the text (length {len(raw)})")
     quoted = _get(item, "text", str, None, where)
     if quoted is not None and quoted != raw[start:end]:
-        raise _Problem(f"{where}: its text {quoted[:40]!r} does not match the document's text "
-                       f"there, {raw[start:end][:40]!r}")
+        raise _Problem(
+            f"{where}: its text {quoted[:40]!r} does not match the document's text "
+            f"there, {raw[start:end][:40]!r}"
+        )
     if shift:
         start, end = shift(start), shift(end)
     return ImportedAnnotation(
-        label=label, start=start, end=end,
+        label=label,
+        start=start,
+        end=end,
         attributes=_get(item, "attributes", dict, {}, where),
         note=_get(item, "note", str, "", where),
         annotator=_get(item, "annotator", str, "", where),

@@ -49,16 +49,20 @@ def _xml_text(text: str) -> str:
 
 def describe(a: Annotation) -> str:
     """The selection's Description: the note, then ``---`` and the attributes as JSON values."""
-    lines = [f"{name}: {json.dumps(value, ensure_ascii=False)}"
-             for name, value in a.attributes.items() if value is not None]
+    lines = [
+        f"{name}: {json.dumps(value, ensure_ascii=False)}"
+        for name, value in a.attributes.items()
+        if value is not None
+    ]
     if not lines:
         return a.note
     return "\n".join(([a.note] if a.note else []) + [SEPARATOR, *lines])
 
 
 def _el(parent: etree._Element, tag: str, **attributes: Any) -> etree._Element:
-    return etree.SubElement(parent, f"{{{NS}}}{tag}",
-                            {k: str(v) for k, v in attributes.items() if v not in (None, "")})
+    return etree.SubElement(
+        parent, f"{{{NS}}}{tag}", {k: str(v) for k, v in attributes.items() if v not in (None, "")}
+    )
 
 
 def _description(parent: etree._Element, text: str) -> None:
@@ -76,12 +80,17 @@ def _dt(value: str) -> str | None:
     return value if value and re.fullmatch(pattern, value) else None
 
 
-def build(labels: list[LabelDef], documents: list[tuple[Document, list[Annotation]]]
-          ) -> tuple[etree._ElementTree, dict[str, str]]:
+def build(
+    labels: list[LabelDef], documents: list[tuple[Document, list[Annotation]]]
+) -> tuple[etree._ElementTree, dict[str, str]]:
     """The project tree and the source files (zip member name -> text)."""
-    root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS},
-                         name="Annotator export", origin=f"Annotator {__version__}",
-                         creationDateTime=timestamp())
+    root = etree.Element(
+        f"{{{NS}}}Project",
+        nsmap={None: NS},
+        name="Annotator export",
+        origin=f"Annotator {__version__}",
+        creationDateTime=timestamp(),
+    )
     users = sorted({a.annotator for _, spans in documents for a in spans if a.annotator})
     if users:
         holder = _el(root, "Users")
@@ -95,8 +104,14 @@ def build(labels: list[LabelDef], documents: list[tuple[Document, list[Annotatio
         holder = _el(_el(root, "CodeBook"), "Codes")
         for name in names:
             label = by_name.get(name)
-            code = _el(holder, "Code", guid=codes[name], name=_xml_text(name), isCodable="true",
-                       color=label.color if label else None)
+            code = _el(
+                holder,
+                "Code",
+                guid=codes[name],
+                name=_xml_text(name),
+                isCodable="true",
+                color=label.color if label else None,
+            )
             _description(code, label.description if label else "")
     files: dict[str, str] = {}
     if documents:
@@ -104,18 +119,36 @@ def build(labels: list[LabelDef], documents: list[tuple[Document, list[Annotatio
     for document, spans in documents:
         guid = stable_uuid(document.id)
         files[f"sources/{guid}.txt"] = document.text
-        source = _el(sources, "TextSource", guid=guid, name=_xml_text(document.title),
-                     plainTextPath=f"internal://{guid}.txt",
-                     creationDateTime=_dt(document.created))
+        source = _el(
+            sources,
+            "TextSource",
+            guid=guid,
+            name=_xml_text(document.title),
+            plainTextPath=f"internal://{guid}.txt",
+            creationDateTime=_dt(document.created),
+        )
         for a in spans:
             user = _user_guid(a.annotator) if a.annotator else None
-            selection = _el(source, "PlainTextSelection", guid=stable_uuid(a.id),
-                            name=_xml_text(a.text), startPosition=a.start, endPosition=a.end,
-                            creatingUser=user, creationDateTime=_dt(a.created),
-                            modifyingUser=user, modifiedDateTime=_dt(a.modified))
+            selection = _el(
+                source,
+                "PlainTextSelection",
+                guid=stable_uuid(a.id),
+                name=_xml_text(a.text),
+                startPosition=a.start,
+                endPosition=a.end,
+                creatingUser=user,
+                creationDateTime=_dt(a.created),
+                modifyingUser=user,
+                modifiedDateTime=_dt(a.modified),
+            )
             _description(selection, describe(a))
-            coding = _el(selection, "Coding", guid=stable_uuid("coding", a.id),
-                         creatingUser=user, creationDateTime=_dt(a.created))
+            coding = _el(
+                selection,
+                "Coding",
+                guid=stable_uuid("coding", a.id),
+                creatingUser=user,
+                creationDateTime=_dt(a.created),
+            )
             _el(coding, "CodeRef", targetGUID=codes[a.label])
     return etree.ElementTree(root), files
 
@@ -123,8 +156,10 @@ def build(labels: list[LabelDef], documents: list[tuple[Document, list[Annotatio
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     tree, files = build(list(data.labels), list(data.documents))
     xml = etree.tostring(tree, xml_declaration=True, encoding="utf-8", pretty_print=True)
-    with atomic_file(target) as temporary, \
-            zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+    with (
+        atomic_file(target) as temporary,
+        zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
         archive.writestr("project.qde", xml)
         for name, text in files.items():
             archive.writestr(name, text.encode("utf-8"))

@@ -82,8 +82,10 @@ def _child_text(element: etree._Element, name: str) -> str:
 
 
 def _unsafe(name: str) -> bool:
-    return any(f.is_absolute() or f.drive or f.root or ".." in f.parts
-               for f in (PurePosixPath(name), PureWindowsPath(name)))
+    return any(
+        f.is_absolute() or f.drive or f.root or ".." in f.parts
+        for f in (PurePosixPath(name), PureWindowsPath(name))
+    )
 
 
 def read(path: Path) -> ImportedBundle:
@@ -102,8 +104,9 @@ def read(path: Path) -> ImportedBundle:
             raise ImportFailed(path, "the archive unpacks to more than 200 MB; refused")
         if "project.qde" not in members:
             raise ImportFailed(path, "no project.qde in the archive (not a REFI-QDA project)")
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                 huge_tree=False)
+        parser = etree.XMLParser(
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+        )
         try:
             root = etree.fromstring(archive.read(members["project.qde"]), parser)
         except etree.XMLSyntaxError as exc:
@@ -114,7 +117,7 @@ def read(path: Path) -> ImportedBundle:
         def member_text(where: str, location: str) -> str:
             if not location.lower().startswith("internal://"):
                 raise SpanProblem(f"{where}: its text is outside the archive ({location})")
-            name = location[len("internal://"):].replace("\\", "/").lower()
+            name = location[len("internal://") :].replace("\\", "/").lower()
             member = members.get(f"sources/{name}") or members.get(name)
             if member is None:
                 raise SpanProblem(f"{where}: its text file {location} is not in the archive")
@@ -125,8 +128,11 @@ def read(path: Path) -> ImportedBundle:
 
 
 def _bundle(root: etree._Element, member_text: Any) -> ImportedBundle:
-    users = {u.get("guid", ""): u.get("name") or u.get("guid", "")
-             for holder in _children(root, "Users") for u in _children(holder, "User")}
+    users = {
+        u.get("guid", ""): u.get("name") or u.get("guid", "")
+        for holder in _children(root, "Users")
+        for u in _children(holder, "User")
+    }
     paths: dict[str, str] = {}
     labels: list[LabelDef] = []
     colors: set[str] = set()
@@ -136,19 +142,21 @@ def _bundle(root: etree._Element, member_text: Any) -> ImportedBundle:
             name = f"{prefix}{code.get('name') or code.get('guid', '')}"
             paths[code.get("guid", "")] = name
             if code.get("isCodable", "true") in ("true", "1") and all(
-                    label.name != name for label in labels):
+                label.name != name for label in labels
+            ):
                 color = _color(code.get("color"), colors)
                 colors.add(color)
-                labels.append(LabelDef(name, color,
-                                       description=_child_text(code, "Description")))
+                labels.append(LabelDef(name, color, description=_child_text(code, "Description")))
             walk(code, f"{name}/")
 
     for book in _children(root, "CodeBook"):
         for codes in _children(book, "Codes"):
             walk(codes, "")
-    sources = [_source(element, users, member_text)
-               for holder in _children(root, "Sources")
-               for element in _children(holder, "TextSource")]
+    sources = [
+        _source(element, users, member_text)
+        for holder in _children(root, "Sources")
+        for element in _children(holder, "TextSource")
+    ]
     if not sources:
         raise SpanProblem("the project holds no text sources")
     reading_, how = _choose_reading(sources, root.get("origin") or "")
@@ -177,39 +185,53 @@ def _source(element: etree._Element, users: dict[str, str], member_text: Any) ->
         try:
             start, end = int(item.get("startPosition")), int(item.get("endPosition"))
         except (TypeError, ValueError):
-            raise SpanProblem(f"{where}, selection {item.get('guid')}: startPosition and "
-                              "endPosition must be whole numbers") from None
+            raise SpanProblem(
+                f"{where}, selection {item.get('guid')}: startPosition and "
+                "endPosition must be whole numbers"
+            ) from None
         codings = _children(item, "Coding")
         user = item.get("creatingUser") or (codings[0].get("creatingUser") if codings else "")
-        selections.append(_Selection(
-            guid=item.get("guid", ""), name=item.get("name") or "", start=start, end=end,
-            user=users.get(user or "", user or ""), created=item.get("creationDateTime"),
-            modified=item.get("modifiedDateTime") or item.get("creationDateTime"),
-            description=_child_text(item, "Description"),
-            codes=[ref.get("targetGUID", "") for c in codings
-                   for ref in _children(c, "CodeRef")]))
-    whole = [(ref.get("targetGUID", ""), users.get(c.get("creatingUser") or "", ""))
-             for c in _children(element, "Coding") for ref in _children(c, "CodeRef")]
-    return _Source(element.get("guid", ""), title, raw, element.get("creationDateTime"),
-                   selections, whole)
+        selections.append(
+            _Selection(
+                guid=item.get("guid", ""),
+                name=item.get("name") or "",
+                start=start,
+                end=end,
+                user=users.get(user or "", user or ""),
+                created=item.get("creationDateTime"),
+                modified=item.get("modifiedDateTime") or item.get("creationDateTime"),
+                description=_child_text(item, "Description"),
+                codes=[
+                    ref.get("targetGUID", "") for c in codings for ref in _children(c, "CodeRef")
+                ],
+            )
+        )
+    whole = [
+        (ref.get("targetGUID", ""), users.get(c.get("creatingUser") or "", ""))
+        for c in _children(element, "Coding")
+        for ref in _children(c, "CodeRef")
+    ]
+    return _Source(
+        element.get("guid", ""), title, raw, element.get("creationDateTime"), selections, whole
+    )
 
 
 def _positions_text(raw: str, keep_crlf: bool) -> str:
     return raw if keep_crlf else canonical_text(raw)
 
 
-def _slice(text: str, offsets: OffsetMap, unit: str, start: int, end: int
-           ) -> tuple[int, str] | None:
+def _slice(
+    text: str, offsets: OffsetMap, unit: str, start: int, end: int
+) -> tuple[int, str] | None:
     """Code-point start and selected text under one reading; None when they do not fit it."""
     if not 0 <= start < end:
         return None
     if unit == "code points":
         return (start, text[start:end]) if end <= len(text) else None
-    if end > offsets.utf16_length or offsets.is_inside_pair(start) or \
-            offsets.is_inside_pair(end):
+    if end > offsets.utf16_length or offsets.is_inside_pair(start) or offsets.is_inside_pair(end):
         return None
     begin = offsets.from_utf16(start)
-    return begin, text[begin:offsets.from_utf16(end)]
+    return begin, text[begin : offsets.from_utf16(end)]
 
 
 def _names_match(name: str, selected: str) -> bool:
@@ -222,9 +244,10 @@ def _names_match(name: str, selected: str) -> bool:
 
 def _at_boundaries(text: str, start: int, selected: str) -> bool:
     end = start + len(selected)
-    before, after = text[start - 1:start] if start else "", text[end:end + 1]
-    return not (_WORD.match(before) and _WORD.match(selected[:1])) and \
-        not (_WORD.match(after) and _WORD.match(selected[-1:]))
+    before, after = text[start - 1 : start] if start else "", text[end : end + 1]
+    return not (_WORD.match(before) and _WORD.match(selected[:1])) and not (
+        _WORD.match(after) and _WORD.match(selected[-1:])
+    )
 
 
 def _choose_reading(sources: list[_Source], origin: str) -> tuple[tuple[str, bool], str]:
@@ -273,8 +296,9 @@ def describe_reading(reading_: tuple[str, bool], how: str) -> str:
     return f"{unit}, {newline} ({how})"
 
 
-def _document(source: _Source, reading_: tuple[str, bool], how: str,
-              paths: dict[str, str]) -> ImportedDocument:
+def _document(
+    source: _Source, reading_: tuple[str, bool], how: str, paths: dict[str, str]
+) -> ImportedDocument:
     unit, keep = reading_
     title = clip_title(source.title) or first_line(source.raw) or "Untitled"
     where = f"document {title[:60]!r}"
@@ -285,27 +309,44 @@ def _document(source: _Source, reading_: tuple[str, bool], how: str,
         span = f"selection {s.guid} ({s.start}..{s.end})"
         begin, finish = spans.convert(s.start, s.end, span)
         if s.name.strip() and not _names_match(s.name, text[begin:finish]):
-            raise SpanProblem(f"{where}, {span}: its name {s.name[:40]!r} does not match the "
-                              f"text there, {text[begin:finish][:40]!r}")
+            raise SpanProblem(
+                f"{where}, {span}: its name {s.name[:40]!r} does not match the "
+                f"text there, {text[begin:finish][:40]!r}"
+            )
         note, attributes = _parse_description(s.description)
         for n, code in enumerate(s.codes):
             if code not in paths:
                 raise SpanProblem(f"{where}, {span}: codes with unknown code {code}")
-            annotations.append(ImportedAnnotation(
-                label=paths[code], start=begin, end=finish, attributes=dict(attributes),
-                note=note, annotator=s.user, id=s.guid if n == 0 else None,
-                created=s.created, modified=s.modified))
+            annotations.append(
+                ImportedAnnotation(
+                    label=paths[code],
+                    start=begin,
+                    end=finish,
+                    attributes=dict(attributes),
+                    note=note,
+                    annotator=s.user,
+                    id=s.guid if n == 0 else None,
+                    created=s.created,
+                    modified=s.modified,
+                )
+            )
     for code, user in source.whole:
         if code not in paths:
             raise SpanProblem(f"{where}: codes with unknown code {code}")
         if text:
-            annotations.append(ImportedAnnotation(label=paths[code], start=0, end=len(text),
-                                                  annotator=user))
+            annotations.append(
+                ImportedAnnotation(label=paths[code], start=0, end=len(text), annotator=user)
+            )
     if annotations and not text:
         raise SpanProblem(f"{where} has selections but no text")
-    return ImportedDocument(text=text, title=title, metadata={
-        "positions": describe_reading(reading_, how)}, annotations=annotations,
-        id=source.guid or None, created=source.created)
+    return ImportedDocument(
+        text=text,
+        title=title,
+        metadata={"positions": describe_reading(reading_, how)},
+        annotations=annotations,
+        id=source.guid or None,
+        created=source.created,
+    )
 
 
 def _parse_description(description: str) -> tuple[str, dict[str, Any]]:
@@ -313,7 +354,7 @@ def _parse_description(description: str) -> tuple[str, dict[str, Any]]:
     text = canonical_text(description)
     head, sep, tail = text.rpartition(f"\n{SEPARATOR}\n")
     if not sep and text.startswith(f"{SEPARATOR}\n"):
-        head, sep, tail = "", SEPARATOR, text[len(SEPARATOR) + 1:]
+        head, sep, tail = "", SEPARATOR, text[len(SEPARATOR) + 1 :]
     if not sep:
         return description.strip(), {}
     attributes: dict[str, Any] = {}

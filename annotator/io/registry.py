@@ -57,24 +57,33 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
         ExportFormat("json", "native_json", "Annotator project JSON (everything)", ".json"),
-        ExportFormat("jsonl", "jsonl", "JSON Lines, one document per line, code-point spans",
-                     ".jsonl"),
-        ExportFormat("spacy", "spacy_docbin", "spaCy DocBin for training (needs spaCy)",
-                     ".spacy", stdout_ok=False),
+        ExportFormat(
+            "jsonl", "jsonl", "JSON Lines, one document per line, code-point spans", ".jsonl"
+        ),
+        ExportFormat(
+            "spacy",
+            "spacy_docbin",
+            "spaCy DocBin for training (needs spaCy)",
+            ".spacy",
+            stdout_ok=False,
+        ),
         ExportFormat("conll", "conll", "CoNLL-2003-style IOB2 tokens and tags", ".conll"),
-        ExportFormat("brat", "brat", "brat standoff folder (.txt/.ann pairs)", "",
-                     stdout_ok=False),
+        ExportFormat("brat", "brat", "brat standoff folder (.txt/.ann pairs)", "", stdout_ok=False),
         ExportFormat("w3c", "w3c", "W3C Web Annotation JSON-LD collection", ".jsonld"),
-        ExportFormat("claimreview", "claimreview", "schema.org ClaimReview JSON-LD of verdicts",
-                     ".jsonld"),
-        ExportFormat("qdpx", "qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA", ".qdpx",
-                     stdout_ok=False),
+        ExportFormat(
+            "claimreview", "claimreview", "schema.org ClaimReview JSON-LD of verdicts", ".jsonld"
+        ),
+        ExportFormat(
+            "qdpx", "qdpx", "REFI-QDA project for NVivo, ATLAS.ti, MAXQDA", ".qdpx", stdout_ok=False
+        ),
         ExportFormat("csv", "csv_table", "CSV, one row per annotation (UTF-8 with BOM)", ".csv"),
-        ExportFormat("xlsx", "xlsx_table", "Excel workbook, one row per annotation", ".xlsx",
-                     stdout_ok=False),
+        ExportFormat(
+            "xlsx", "xlsx_table", "Excel workbook, one row per annotation", ".xlsx", stdout_ok=False
+        ),
         ExportFormat("doccano", "doccano", "doccano JSONL (UTF-16 offsets)", ".jsonl"),
-        ExportFormat("labelstudio", "labelstudio", "Label Studio tasks JSON (UTF-16 offsets)",
-                     ".json"),
+        ExportFormat(
+            "labelstudio", "labelstudio", "Label Studio tasks JSON (UTF-16 offsets)", ".json"
+        ),
     )
 }
 
@@ -83,6 +92,7 @@ def exporter(name: str) -> Exporter:
     try:
         spec = EXPORT_FORMATS[name]
     except KeyError:
-        raise AnnotatorError(None, f"unknown export format {name!r} (choose from "
-                             f"{', '.join(EXPORT_FORMATS)})") from None
+        raise AnnotatorError(
+            None, f"unknown export format {name!r} (choose from {', '.join(EXPORT_FORMATS)})"
+        ) from None
     return importlib.import_module(f"annotator.io.{spec.module}")  # type: ignore[return-value]

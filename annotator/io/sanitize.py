@@ -49,8 +49,11 @@ def _document(path: Path, document: ImportedDocument, where: str) -> None:
     _valid_unicode(path, document.text, f"{where}: its text")
     nul = document.text.find("\x00")
     if nul != -1:
-        raise ImportFailed(path, f"{where}: its text holds a NUL character (at {nul}); this "
-                           "looks like a binary or damaged file")
+        raise ImportFailed(
+            path,
+            f"{where}: its text holds a NUL character (at {nul}); this "
+            "looks like a binary or damaged file",
+        )
     document.title = _free(path, document.title, f"{where}: its title")
     document.source = _free(path, document.source, f"{where}: its source")
     document.metadata = _free_json(path, document.metadata, f"{where}: its metadata")
@@ -72,27 +75,37 @@ def _label(path: Path, label: LabelDef, where: str) -> LabelDef:
         _identifier(path, attribute.name, f"{spot}: its name")
         for choice in attribute.choices:
             _identifier(path, choice, f"{spot}: choice {choice!r}")
-        attributes.append(replace(attribute, default=_free_json(path, attribute.default,
-                                                                 f"{spot}: default")))
-    return replace(label, description=_free(path, label.description, f"{where}: its description"),
-                   attributes=tuple(attributes))
+        attributes.append(
+            replace(attribute, default=_free_json(path, attribute.default, f"{spot}: default"))
+        )
+    return replace(
+        label,
+        description=_free(path, label.description, f"{where}: its description"),
+        attributes=tuple(attributes),
+    )
 
 
 def _valid_unicode(path: Path, value: str, where: str) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ImportFailed(path, f"{where} holds an unpaired surrogate "
-                           f"(U+{ord(value[exc.start]):04X} at {exc.start}), which is not valid "
-                           "Unicode") from None
+        raise ImportFailed(
+            path,
+            f"{where} holds an unpaired surrogate "
+            f"(U+{ord(value[exc.start]):04X} at {exc.start}), which is not valid "
+            "Unicode",
+        ) from None
 
 
 def _identifier(path: Path, value: str, where: str) -> None:
     _valid_unicode(path, value, where)
     found = _ANY_CONTROL.search(value)
     if found:
-        raise ImportFailed(path, f"{where} holds a control character "
-                           f"(U+{ord(found.group()):04X}); rename it in the file")
+        raise ImportFailed(
+            path,
+            f"{where} holds a control character "
+            f"(U+{ord(found.group()):04X}); rename it in the file",
+        )
 
 
 def _free(path: Path, value: str, where: str) -> str:
@@ -107,6 +120,8 @@ def _free_json(path: Path, value: Any, where: str) -> Any:
     if isinstance(value, list):
         return [_free_json(path, item, where) for item in value]
     if isinstance(value, dict):
-        return {_free(path, str(key), where): _free_json(path, item, where)
-                for key, item in value.items()}
+        return {
+            _free(path, str(key), where): _free_json(path, item, where)
+            for key, item in value.items()
+        }
     return value

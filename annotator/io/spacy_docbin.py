@@ -44,8 +44,9 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
         doc = nlp.make_doc(document.text)
         spans = []
         for a in marked:
-            span = doc.char_span(a.start, a.end, label=a.label, alignment_mode="expand",
-                                 span_id=a.id)
+            span = doc.char_span(
+                a.start, a.end, label=a.label, alignment_mode="expand", span_id=a.id
+            )
             if span is None or len(span) == 0:
                 dropped += 1
                 continue
@@ -55,18 +56,22 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
         entities = spacy.util.filter_spans(spans)
         not_entities += len(spans) - len(entities)
         doc.ents = entities
-        doc.user_data.update({"id": document.id, "title": document.title,
-                              "source": document.source})
+        doc.user_data.update(
+            {"id": document.id, "title": document.title, "source": document.source}
+        )
         docs.add(doc)
     with atomic_file(target) as temporary:
         temporary.write_bytes(docs.to_bytes())
     notes = []
     if widened:
-        notes.append(f"{widened} spans started or ended inside a spaCy token and were widened "
-                     "to whole tokens")
+        notes.append(
+            f"{widened} spans started or ended inside a spaCy token and were widened "
+            "to whole tokens"
+        )
     if dropped:
         notes.append(f"{dropped} spans covered only spaces and were left out")
     if not_entities:
-        notes.append(f"{not_entities} overlapping spans are in doc.spans['{SPAN_KEY}'] only, "
-                     "not in doc.ents")
+        notes.append(
+            f"{not_entities} overlapping spans are in doc.spans['{SPAN_KEY}'] only, not in doc.ents"
+        )
     return ExportReport(notes)

@@ -32,8 +32,18 @@ def table(data: ExportData) -> tuple[list[str], Iterator[list[Any]]]:
     def rows() -> Iterator[list[Any]]:
         for document, spans in documents:
             for a in spans:
-                yield [document.title, document.id, a.label, a.start, a.end, a.text,
-                       *(a.attributes.get(n) for n in names),
-                       a.note, a.annotator, a.created, a.modified]
+                yield [
+                    document.title,
+                    document.id,
+                    a.label,
+                    a.start,
+                    a.end,
+                    a.text,
+                    *(a.attributes.get(n) for n in names),
+                    a.note,
+                    a.annotator,
+                    a.created,
+                    a.modified,
+                ]
 
     return header, rows()

@@ -42,14 +42,28 @@ def _text(value: Any) -> str:
 
 def annotation(document: Document, a: Annotation) -> dict[str, Any]:
     text = document.text
-    body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": a.label,
-                                   "format": "text/plain"}]
-    body += [{"type": "TextualBody", "purpose": "describing", "format": "text/plain",
-              "value": f"{name}: {_text(value)}"}
-             for name, value in a.attributes.items() if value is not None]
+    body: list[dict[str, Any]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": a.label, "format": "text/plain"}
+    ]
+    body += [
+        {
+            "type": "TextualBody",
+            "purpose": "describing",
+            "format": "text/plain",
+            "value": f"{name}: {_text(value)}",
+        }
+        for name, value in a.attributes.items()
+        if value is not None
+    ]
     if a.note:
-        body.append({"type": "TextualBody", "purpose": "commenting", "value": a.note,
-                     "format": "text/plain"})
+        body.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": a.note,
+                "format": "text/plain",
+            }
+        )
     item: dict[str, Any] = {
         "@context": CONTEXT,
         "id": f"urn:uuid:{stable_uuid(a.id)}",
@@ -58,9 +72,12 @@ def annotation(document: Document, a: Annotation) -> dict[str, Any]:
         "target": {
             "source": document_uri(document.id, document.source),
             "selector": [
-                {"type": "TextQuoteSelector", "exact": a.text,
-                 "prefix": text[max(0, a.start - CONTEXT_LENGTH):a.start],
-                 "suffix": text[a.end:a.end + CONTEXT_LENGTH]},
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": a.text,
+                    "prefix": text[max(0, a.start - CONTEXT_LENGTH) : a.start],
+                    "suffix": text[a.end : a.end + CONTEXT_LENGTH],
+                },
                 {"type": "TextPositionSelector", "start": a.start, "end": a.end},
             ],
         },
@@ -84,8 +101,12 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
         "label": "Annotator export",
         "total": len(items),
         "generated": timestamp(),
-        "first": {"id": f"urn:uuid:{stable_uuid('page', *(i['id'] for i in items))}",
-                  "type": "AnnotationPage", "startIndex": 0, "items": items},
+        "first": {
+            "id": f"urn:uuid:{stable_uuid('page', *(i['id'] for i in items))}",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
     }
     with atomic_text_writer(target) as out:
         json.dump(collection, out, ensure_ascii=False, indent=1)

@@ -62,11 +62,13 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             raise
     notes = []
     if cleaned:
-        notes.append(f"{cleaned} cells held control characters Excel cannot store; they were "
-                     "removed")
+        notes.append(
+            f"{cleaned} cells held control characters Excel cannot store; they were removed"
+        )
     if cut:
-        notes.append(f"{cut} cells were longer than Excel's {EXCEL_CELL_LIMIT} characters and "
-                     "were cut")
+        notes.append(
+            f"{cut} cells were longer than Excel's {EXCEL_CELL_LIMIT} characters and were cut"
+        )
     return ExportReport(notes)
 
 

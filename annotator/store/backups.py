@@ -67,8 +67,14 @@ def list_backups(project: Path, check: bool = False) -> list[BackupInfo]:
         created = datetime.strptime(match["stamp"], _STAMP).replace(tzinfo=UTC)
         order = (created, int(match["n"] or 0))
         documents, annotations = _counts(path, check)
-        found.append((order, BackupInfo(path, created, path.stat().st_size, documents,
-                                        annotations, match["note"] or "")))
+        found.append(
+            (
+                order,
+                BackupInfo(
+                    path, created, path.stat().st_size, documents, annotations, match["note"] or ""
+                ),
+            )
+        )
     return [info for _order, info in sorted(found, key=lambda item: item[0], reverse=True)]
 
 
@@ -96,8 +102,12 @@ def make_backup(project: Path, note: str = "", now: datetime | None = None) -> P
     return target
 
 
-def rolling_backup(project: Project, now: datetime | None = None, keep: int = KEEP,
-                   min_interval: timedelta = MIN_INTERVAL) -> Path | None:
+def rolling_backup(
+    project: Project,
+    now: datetime | None = None,
+    keep: int = KEEP,
+    min_interval: timedelta = MIN_INTERVAL,
+) -> Path | None:
     """Make a backup if the policy (module docstring) calls for one; returns it, or None."""
     if project.read_only:
         return None
@@ -147,8 +157,11 @@ def restore(project: Path, backup: Path) -> Path:
         with _connect(backup, "ro") as source, _connect(project, "rw") as target:
             source.backup(target)
     except sqlite3.Error as exc:
-        raise ProjectError(project, f"the backup could not be restored ({_reason(exc)}); the "
-                           f"project is as it was, and a copy of it is at {safety}") from exc
+        raise ProjectError(
+            project,
+            f"the backup could not be restored ({_reason(exc)}); the "
+            f"project is as it was, and a copy of it is at {safety}",
+        ) from exc
     return safety
 
 
@@ -156,9 +169,13 @@ def fingerprint(path: Path) -> str:
     """A digest of every row of every table: equal digests mean equal content."""
     digest = hashlib.sha256()
     with _connect(path, "ro") as connection:
-        tables = [name for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name")]
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "ORDER BY name"
+            )
+        ]
         for table in tables:
             digest.update(table.encode())
             for row in connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
@@ -168,8 +185,11 @@ def fingerprint(path: Path) -> str:
 
 @contextmanager
 def _connect(path: Path, mode: str) -> Iterator[sqlite3.Connection]:
-    uri = sqlite_uri(path, mode=mode) if mode == "rw" or path.with_name(
-        path.name + "-wal").exists() else sqlite_uri(path, mode="ro", immutable="1")
+    uri = (
+        sqlite_uri(path, mode=mode)
+        if mode == "rw" or path.with_name(path.name + "-wal").exists()
+        else sqlite_uri(path, mode="ro", immutable="1")
+    )
     with closing(sqlite3.connect(uri, uri=True)) as connection:
         connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         yield connection
@@ -185,9 +205,11 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
 
 def _taken(where: Path, base: str) -> bool:
     """Whether a backup named ``base``, with or without a note, exists in ``where``."""
-    return any(p.stem == base or (p.stem.startswith(f"{base}-")
-                                  and not p.stem[len(base) + 1:][:1].isdigit())
-               for p in where.iterdir())
+    return any(
+        p.stem == base
+        or (p.stem.startswith(f"{base}-") and not p.stem[len(base) + 1 :][:1].isdigit())
+        for p in where.iterdir()
+    )
 
 
 def _check(path: Path) -> None:

@@ -82,8 +82,9 @@ def add_label(project: Project, label: LabelDef, position: int | None = None) ->
         _check_shortcut(s, label.shortcut)
         count = s.scalar(select(func.count(Label.id)))
         position = count if position is None else max(0, min(position, count))
-        s.execute(update(Label).where(Label.position >= position)
-                  .values(position=Label.position + 1))
+        s.execute(
+            update(Label).where(Label.position >= position).values(position=Label.position + 1)
+        )
         s.add(label_to_row(replace(label, name=label.name.strip()), position))
 
 
@@ -124,15 +125,19 @@ def delete_label(project: Project, name: str, move_to: str | None = None) -> Del
         if move_to is not None:
             target = _row(s, move_to)
             deleted.moved_ids = [a.id for a in spans]
-            s.execute(update(Annotation).where(Annotation.label_id == row.id)
-                      .values(label_id=target.id))
+            s.execute(
+                update(Annotation).where(Annotation.label_id == row.id).values(label_id=target.id)
+            )
         else:
             deleted.annotations = [annotation_from_row(a, name) for a in spans]
             s.execute(delete(Annotation).where(Annotation.label_id == row.id))
         s.delete(row)
         s.flush()
-        s.execute(update(Label).where(Label.position > deleted.position)
-                  .values(position=Label.position - 1))
+        s.execute(
+            update(Label)
+            .where(Label.position > deleted.position)
+            .values(position=Label.position - 1)
+        )
         return deleted
 
 
@@ -142,14 +147,18 @@ def restore_label(project: Project, deleted: DeletedLabel) -> None:
     if deleted.moved_ids:
         with project._session(write=True) as s:
             label_id = _row(s, deleted.label.name).id
-            s.execute(update(Annotation).where(Annotation.id.in_(deleted.moved_ids))
-                      .values(label_id=label_id))
+            s.execute(
+                update(Annotation)
+                .where(Annotation.id.in_(deleted.moved_ids))
+                .values(label_id=label_id)
+            )
     if deleted.annotations:
         project.restore_annotations(deleted.annotations)
 
 
-def set_attributes(project: Project, name: str,
-                   attributes: Sequence[AttributeDef]) -> tuple[AttributeDef, ...]:
+def set_attributes(
+    project: Project, name: str, attributes: Sequence[AttributeDef]
+) -> tuple[AttributeDef, ...]:
     """Replace ``name``'s attribute definitions; values already given are kept as they are."""
     names = [a.name.strip() for a in attributes]
     if any(not n for n in names):
@@ -179,8 +188,11 @@ def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
         if attribute is None:
             raise CodebookError(f"{label!r} has no attribute {old!r}")
         if not new or any(a.name == new for a in row.attributes):
-            raise CodebookError(f"{label!r} already has an attribute named {new!r}"
-                                if new else "an attribute needs a name")
+            raise CodebookError(
+                f"{label!r} already has an attribute named {new!r}"
+                if new
+                else "an attribute needs a name"
+            )
         attribute.name = new
         for annotation in s.scalars(select(Annotation).where(Annotation.label_id == row.id)):
             if old in annotation.attributes:
@@ -211,11 +223,14 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
         mine = by_name.get(label.name)
         if mine is None:
             shortcut = label.shortcut
-            owner = next((x.name for x in project.labels() if shortcut and x.shortcut == shortcut),
-                         None)
+            owner = next(
+                (x.name for x in project.labels() if shortcut and x.shortcut == shortcut), None
+            )
             if owner:
-                report.conflicts.append(f"{label.name!r}: shortcut {shortcut} is used by "
-                                        f"{owner!r}; added without a shortcut")
+                report.conflicts.append(
+                    f"{label.name!r}: shortcut {shortcut} is used by "
+                    f"{owner!r}; added without a shortcut"
+                )
                 shortcut = None
             add_label(project, replace(label, shortcut=shortcut))
             report.added.append(label.name)
@@ -230,8 +245,9 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
     return report
 
 
-def _merge_attributes(mine: LabelDef,
-                      theirs: LabelDef) -> tuple[tuple[AttributeDef, ...], list[str]]:
+def _merge_attributes(
+    mine: LabelDef, theirs: LabelDef
+) -> tuple[tuple[AttributeDef, ...], list[str]]:
     merged = list(mine.attributes)
     notes: list[str] = []
     for attribute in theirs.attributes:
@@ -241,8 +257,10 @@ def _merge_attributes(mine: LabelDef,
             continue
         own = merged[index]
         if own.kind != attribute.kind:
-            notes.append(f"{mine.name!r}: attribute {attribute.name!r} is {attribute.kind} in "
-                         f"the file but {own.kind} here; kept the project's")
+            notes.append(
+                f"{mine.name!r}: attribute {attribute.name!r} is {attribute.kind} in "
+                f"the file but {own.kind} here; kept the project's"
+            )
         elif own.kind is AttributeKind.CHOICE:
             extra = tuple(c for c in attribute.choices if c not in own.choices)
             if extra:

@@ -58,14 +58,16 @@ def make_engine(path: Path, read_only: bool = False) -> Engine:
     if read_only:
         uri = read_only_uri(path)
         engine = create_engine(
-            "sqlite://", poolclass=NullPool,
+            "sqlite://",
+            poolclass=NullPool,
             creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
         )
     else:
         # Pooled: a label keystroke must not pay for opening a connection, running the pragmas
         # and checkpointing the WAL on close; Project.close() disposes of the pool.
-        engine = create_engine(f"sqlite:///{path}", poolclass=QueuePool, pool_size=2,
-                               max_overflow=4)
+        engine = create_engine(
+            f"sqlite:///{path}", poolclass=QueuePool, pool_size=2, max_overflow=4
+        )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: sqlite3.Connection, _record: object) -> None:

@@ -64,24 +64,43 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
             continue
         known_texts[sha] = doc.title
         doc_id = _fresh(doc.id, taken_ids)
-        documents.append(dict(
-            id=doc_id, title=doc.title, source=doc.source, meta=doc.metadata, text=doc.text,
-            length=len(doc.text), sha256=sha, created=doc.created or now,
-            status=model.DocumentStatus(doc.status).value,
-            position=position,
-        ))
+        documents.append(
+            dict(
+                id=doc_id,
+                title=doc.title,
+                source=doc.source,
+                meta=doc.metadata,
+                text=doc.text,
+                length=len(doc.text),
+                sha256=sha,
+                created=doc.created or now,
+                status=model.DocumentStatus(doc.status).value,
+                position=position,
+            )
+        )
         position += 1
         for span in doc.annotations:
             if not 0 <= span.start < span.end <= len(doc.text):
-                raise ValueError(f"document {doc.title!r}: span {span.label} "
-                                 f"{span.start}..{span.end} is outside its text "
-                                 f"(length {len(doc.text)})")
-            annotations.append((
-                _fresh(span.id, taken_ids), doc_id, label_ids[span.label], span.start, span.end,
-                doc.text[span.start:span.end],
-                json.dumps(span.attributes) if span.attributes else "{}", span.note,
-                span.annotator, span.created or now, span.modified or span.created or now,
-            ))
+                raise ValueError(
+                    f"document {doc.title!r}: span {span.label} "
+                    f"{span.start}..{span.end} is outside its text "
+                    f"(length {len(doc.text)})"
+                )
+            annotations.append(
+                (
+                    _fresh(span.id, taken_ids),
+                    doc_id,
+                    label_ids[span.label],
+                    span.start,
+                    span.end,
+                    doc.text[span.start : span.end],
+                    json.dumps(span.attributes) if span.attributes else "{}",
+                    span.note,
+                    span.annotator,
+                    span.created or now,
+                    span.modified or span.created or now,
+                )
+            )
         summary.added.append(AddedDocument(doc_id, doc.title, len(doc.annotations)))
 
     if documents:
@@ -93,8 +112,19 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
     return summary
 
 
-_ANNOTATION_COLUMNS = ("id", "document_id", "label_id", "start", "end", "text", "attributes",
-                       "note", "annotator", "created", "modified")
+_ANNOTATION_COLUMNS = (
+    "id",
+    "document_id",
+    "label_id",
+    "start",
+    "end",
+    "text",
+    "attributes",
+    "note",
+    "annotator",
+    "created",
+    "modified",
+)
 _INSERT_ANNOTATION = (
     f"INSERT INTO annotations ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in _ANNOTATION_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(_ANNOTATION_COLUMNS))})"
@@ -105,14 +135,16 @@ def _titles_by_sha(s: Session, shas: list[str]) -> dict[str, str]:
     """Titles of the project's documents whose text has one of these hashes."""
     found: dict[str, str] = {}
     for i in range(0, len(shas), _CHUNK):
-        rows = s.execute(select(Document.sha256, Document.title)
-                         .where(Document.sha256.in_(shas[i:i + _CHUNK])))
+        rows = s.execute(
+            select(Document.sha256, Document.title).where(Document.sha256.in_(shas[i : i + _CHUNK]))
+        )
         found.update((sha, title) for sha, title in rows)
     return found
 
 
-def _by_sha(bundle: model.ImportedBundle,
-            shas: dict[str, model.ImportedDocument]) -> list[tuple[str, model.ImportedDocument]]:
+def _by_sha(
+    bundle: model.ImportedBundle, shas: dict[str, model.ImportedDocument]
+) -> list[tuple[str, model.ImportedDocument]]:
     """The bundle's documents with their hashes, in file order (hashing each text once)."""
     by_id = {id(doc): sha for sha, doc in shas.items()}
     return [(by_id.get(id(doc)) or text_sha256(doc.text), doc) for doc in bundle.documents]
@@ -135,8 +167,7 @@ def _merge_labels(
         summary.codebook_replaced = True
         s.flush()
     existing = {
-        row.name: row
-        for row in s.scalars(select(Label).options(selectinload(Label.attributes)))
+        row.name: row for row in s.scalars(select(Label).options(selectinload(Label.attributes)))
     }
     shortcuts = {row.shortcut for row in existing.values() if row.shortcut}
     colors = {row.color for row in existing.values()}
@@ -145,8 +176,10 @@ def _merge_labels(
     def create(label: LabelDef) -> None:
         nonlocal position
         shortcut = label.shortcut if label.shortcut not in shortcuts else None
-        row = label_to_row(LabelDef(label.name, label.color, shortcut, label.description,
-                                    label.attributes), position)
+        row = label_to_row(
+            LabelDef(label.name, label.color, shortcut, label.description, label.attributes),
+            position,
+        )
         s.add(row)
         existing[label.name] = row
         shortcuts.add(shortcut)
@@ -175,7 +208,7 @@ def _existing_ids(s: Session, ids: list[str]) -> set[str]:
     taken: set[str] = set()
     for table in (Document, Annotation):
         for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i:i + _CHUNK]
+            chunk = ids[i : i + _CHUNK]
             taken.update(s.scalars(select(table.id).where(table.id.in_(chunk))))
     return taken
 

@@ -58,18 +58,22 @@ def create(path: Path, labels: Sequence[LabelDef]) -> None:
         migrate(engine)
         with Session(engine) as s, s.begin():
             now = model.timestamp()
-            s.add_all([
-                ProjectMeta(key="schema_version", value=str(fileformat.SCHEMA_VERSION)),
-                ProjectMeta(key="created", value=now),
-                ProjectMeta(key="created_by", value=f"Annotator {__version__}"),
-            ])
+            s.add_all(
+                [
+                    ProjectMeta(key="schema_version", value=str(fileformat.SCHEMA_VERSION)),
+                    ProjectMeta(key="created", value=now),
+                    ProjectMeta(key="created_by", value=f"Annotator {__version__}"),
+                ]
+            )
             s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
         engine.dispose()
         os.replace(temporary, path)
     except (OSError, SQLAlchemyError) as exc:
         engine.dispose()
-        for leftover in (temporary, *(temporary.with_name(temporary.name + x)
-                                      for x in ("-wal", "-shm"))):
+        for leftover in (
+            temporary,
+            *(temporary.with_name(temporary.name + x) for x in ("-wal", "-shm")),
+        ):
             leftover.unlink(missing_ok=True)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else one_line(exc)
         raise ProjectError(path, f"cannot create the project ({reason})") from exc
@@ -112,8 +116,9 @@ def upgrade(path: Path, schema_version: int) -> Path:
         migrate(engine)
     except SQLAlchemyError as exc:
         raise ProjectError(
-            path, f"could not be upgraded ({one_line(exc)}); the project is unchanged, a copy is "
-            f"at {backup}"
+            path,
+            f"could not be upgraded ({one_line(exc)}); the project is unchanged, a copy is "
+            f"at {backup}",
         ) from exc
     finally:
         engine.dispose()

@@ -48,8 +48,13 @@ def new_id() -> str:
 class Project:
     """One open project file. Reads return frozen core types; each write is one transaction."""
 
-    def __init__(self, path: Path, engine: Engine, backup: Path | None = None,
-                 read_only_reason: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        backup: Path | None = None,
+        read_only_reason: str | None = None,
+    ) -> None:
         self.path = path
         self._engine = engine
         self.migration_backup = backup
@@ -64,9 +69,14 @@ class Project:
     # -- opening -------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, create: bool = True,
-             labels: Sequence[LabelDef] = DEFAULT_LABELS,
-             read_only: bool | None = False) -> Project:
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        labels: Sequence[LabelDef] = DEFAULT_LABELS,
+        read_only: bool | None = False,
+    ) -> Project:
         """Open ``path``, creating it (with ``labels``) if missing and ``create`` is set.
 
         ``read_only``: False needs a writable project (else :class:`ProjectError`); True opens
@@ -93,8 +103,11 @@ class Project:
             opening.probe(path)
             if state.needs_migration:
                 if reason:
-                    raise ProjectError(path, f"was made by an older Annotator and needs an "
-                                       f"upgrade, which cannot be done: {reason}")
+                    raise ProjectError(
+                        path,
+                        f"was made by an older Annotator and needs an "
+                        f"upgrade, which cannot be done: {reason}",
+                    )
                 backup = opening.upgrade(path, state.schema_version)
         return cls(path, make_engine(path, read_only=reason is not None), backup, reason)
 
@@ -110,8 +123,9 @@ class Project:
     @contextmanager
     def _session(self, write: bool = False) -> Iterator[Session]:
         if write and self.read_only_reason:
-            raise ProjectError(self.path, f"is open read-only ({self.read_only_reason}); the "
-                               "change was not saved")
+            raise ProjectError(
+                self.path, f"is open read-only ({self.read_only_reason}); the change was not saved"
+            )
         try:
             engine = database.for_writing(self._engine) if write else self._engine
             with Session(engine, expire_on_commit=False) as session:
@@ -146,8 +160,12 @@ class Project:
         counts = counts.group_by(Annotation.document_id).subquery()
         query = (
             select(
-                Document.id, Document.title, Document.source, Document.status,
-                Document.length, func.coalesce(counts.c.n, 0),
+                Document.id,
+                Document.title,
+                Document.source,
+                Document.status,
+                Document.length,
+                func.coalesce(counts.c.n, 0),
             )
             .outerjoin(counts, counts.c.document_id == Document.id)
             .order_by(Document.position)
@@ -192,10 +210,20 @@ class Project:
             finally:
                 cursor.close()
         return [
-            model.Annotation(id, document, label, start, end, text, _attributes(attributes),
-                             note, annotator, created, modified)
-            for id, document, label, start, end, text, attributes, note, annotator, created,
-            modified in rows
+            model.Annotation(
+                id,
+                document,
+                label,
+                start,
+                end,
+                text,
+                _attributes(attributes),
+                note,
+                annotator,
+                created,
+                modified,
+            )
+            for id, document, label, start, end, text, attributes, note, annotator, created, modified in rows
         ]
 
     def annotation_counts(self) -> dict[str, int]:
@@ -211,17 +239,40 @@ class Project:
 
     # -- annotation edits ----------------------------------------------------------------------
 
-    def add_annotation(self, document_id: str, label: str, start: int, end: int, *,
-                       attributes: dict[str, Any] | None = None, note: str = "",
-                       annotator: str = "", id: str | None = None) -> model.Annotation:
-        (added,) = self.add_annotations(document_id, label, [(start, end)], attributes=attributes,
-                                        note=note, annotator=annotator, ids=[id] if id else None)
+    def add_annotation(
+        self,
+        document_id: str,
+        label: str,
+        start: int,
+        end: int,
+        *,
+        attributes: dict[str, Any] | None = None,
+        note: str = "",
+        annotator: str = "",
+        id: str | None = None,
+    ) -> model.Annotation:
+        (added,) = self.add_annotations(
+            document_id,
+            label,
+            [(start, end)],
+            attributes=attributes,
+            note=note,
+            annotator=annotator,
+            ids=[id] if id else None,
+        )
         return added
 
-    def add_annotations(self, document_id: str, label: str, ranges: Sequence[tuple[int, int]], *,
-                        attributes: dict[str, Any] | None = None, note: str = "",
-                        annotator: str = "", ids: Sequence[str] | None = None,
-                        ) -> list[model.Annotation]:
+    def add_annotations(
+        self,
+        document_id: str,
+        label: str,
+        ranges: Sequence[tuple[int, int]],
+        *,
+        attributes: dict[str, Any] | None = None,
+        note: str = "",
+        annotator: str = "",
+        ids: Sequence[str] | None = None,
+    ) -> list[model.Annotation]:
         """Label each code-point range of one document, all in one transaction."""
         with self._session(write=True) as s:
             label_id = _label_id(s, label)
@@ -233,15 +284,23 @@ class Project:
                 self._remember_text(document_id, text)
             for start, end in ranges:
                 if not 0 <= start < end <= len(text):
-                    raise ValueError(f"span {start}..{end} is outside the text "
-                                     f"(length {len(text)})")
+                    raise ValueError(
+                        f"span {start}..{end} is outside the text (length {len(text)})"
+                    )
             now = model.timestamp()
             rows = [
                 Annotation(
-                    id=ids[n] if ids else new_id(), document_id=document_id, label_id=label_id,
-                    start=start, end=end, text=text[start:end],
-                    attributes=dict(attributes or {}), note=note, annotator=annotator,
-                    created=now, modified=now,
+                    id=ids[n] if ids else new_id(),
+                    document_id=document_id,
+                    label_id=label_id,
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                    attributes=dict(attributes or {}),
+                    note=note,
+                    annotator=annotator,
+                    created=now,
+                    modified=now,
                 )
                 for n, (start, end) in enumerate(ranges)
             ]
@@ -257,11 +316,21 @@ class Project:
             for a in annotations:
                 if a.label not in label_ids:  # undoing a label's deletion may restore thousands
                     label_ids[a.label] = _label_id(s, a.label)
-                s.merge(Annotation(
-                    id=a.id, document_id=a.document_id, label_id=label_ids[a.label],
-                    start=a.start, end=a.end, text=a.text, attributes=dict(a.attributes),
-                    note=a.note, annotator=a.annotator, created=a.created, modified=a.modified,
-                ))
+                s.merge(
+                    Annotation(
+                        id=a.id,
+                        document_id=a.document_id,
+                        label_id=label_ids[a.label],
+                        start=a.start,
+                        end=a.end,
+                        text=a.text,
+                        attributes=dict(a.attributes),
+                        note=a.note,
+                        annotator=a.annotator,
+                        created=a.created,
+                        modified=a.modified,
+                    )
+                )
 
     def delete_annotations(self, ids: Iterable[str]) -> list[model.Annotation]:
         """Delete by id; returns what was deleted, so the caller can restore it."""
@@ -276,9 +345,14 @@ class Project:
             s.execute(delete(Annotation).where(Annotation.id.in_(ids)))
             return deleted
 
-    def update_annotation(self, annotation_id: str, *, label: str | None = None,
-                          attributes: dict[str, Any] | None = None,
-                          note: str | None = None) -> model.Annotation:
+    def update_annotation(
+        self,
+        annotation_id: str,
+        *,
+        label: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        note: str | None = None,
+    ) -> model.Annotation:
         with self._session(write=True) as s:
             row = s.get(Annotation, annotation_id)
             if row is None:
@@ -296,8 +370,9 @@ class Project:
 
     # -- document edits ------------------------------------------------------------------------
 
-    def set_document_status(self, document_id: str,
-                            status: model.DocumentStatus) -> model.DocumentStatus:
+    def set_document_status(
+        self, document_id: str, status: model.DocumentStatus
+    ) -> model.DocumentStatus:
         """Set the status; returns the previous one."""
         with self._session(write=True) as s:
             row = s.get(Document, document_id)
@@ -312,11 +387,25 @@ class Project:
         documents = []
         for id in ids:
             d = self.document(id)
-            spans = [model.ImportedAnnotation(a.label, a.start, a.end, a.attributes, a.note,
-                                              a.annotator, a.id, a.created, a.modified)
-                     for a in self.annotations(id)]
-            documents.append(model.ImportedDocument(
-                d.text, d.title, d.source, d.metadata, spans, d.id, d.created, d.status))
+            spans = [
+                model.ImportedAnnotation(
+                    a.label,
+                    a.start,
+                    a.end,
+                    a.attributes,
+                    a.note,
+                    a.annotator,
+                    a.id,
+                    a.created,
+                    a.modified,
+                )
+                for a in self.annotations(id)
+            ]
+            documents.append(
+                model.ImportedDocument(
+                    d.text, d.title, d.source, d.metadata, spans, d.id, d.created, d.status
+                )
+            )
         return model.ImportedBundle(documents)
 
     def delete_documents(self, ids: Iterable[str]) -> None:
