@@ -13,12 +13,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator import __version__
+from annotator.cli_suggest import COMMANDS as SUGGEST_COMMANDS
 from annotator.core.errors import AnnotatorError
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-COMMANDS = ("import", "export", "info", "labels", "merge", "agreement", "adjudicate", "report")
+COMMANDS = (
+    "import",
+    "export",
+    "info",
+    "labels",
+    "merge",
+    "agreement",
+    "adjudicate",
+    "report",
+    *SUGGEST_COMMANDS,
+)
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -188,6 +199,9 @@ def command_parser() -> argparse.ArgumentParser:
 
     action.add_argument("--template", choices=list(TEMPLATES), help="merge a built-in label set")
     _report_parser(commands)
+    from annotator import cli_suggest
+
+    cli_suggest.add_parsers(commands)
     return parser
 
 
@@ -251,6 +265,13 @@ def run_command(args: argparse.Namespace) -> int:
     create = args.command in ("import", "labels", "merge") and not (
         args.command == "labels" and not (args.import_file or args.template)
     )
+    if args.command in SUGGEST_COMMANDS:
+        from annotator import cli_suggest
+
+        with Project.open(
+            args.project, create=False, read_only=False if cli_suggest.writes(args) else None
+        ) as project:
+            return cli_suggest.run(project, args)
     existed = args.project.is_file() and args.project.stat().st_size > 0
     # Commands that only read work on a read-only project too; those that write say so at once.
     with Project.open(args.project, create=create, read_only=False if create else None) as project:

@@ -42,6 +42,7 @@ GUI_ALLOWED = (
     "annotator.core",
     "annotator.gui",
     "annotator.service",
+    "annotator.suggest_service",  # the service's suggestion actions (and their store)
     "annotator.resources_path",
     "annotator.__version__",
     "annotator.io.registry",  # export formats: names, suffixes, options
