@@ -383,3 +383,22 @@ def test_roles_set_up_as_the_readme_says_work_together(pg_server: str, pg_url: s
             f"DROP ROLE {colleague}",
             f"DROP ROLE {owner}",
         )
+
+
+def test_report_suggest_and_patterns_take_the_url(
+    pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", pg_url, str(SAMPLE)]) == 0
+    report = tmp_path / "report.html"
+    assert main(["report", pg_url, "-o", str(report)]) == 0
+    assert "Cambodia" in report.read_text(encoding="utf-8")
+    patterns = tmp_path / "patterns.jsonl"
+    patterns.write_text('{"label": "Organisation", "pattern": "Licadho"}\n', encoding="utf-8")
+    assert main(["patterns", pg_url, "--import", str(patterns)]) == 0
+    capsys.readouterr()
+    assert main(["patterns", pg_url]) == 0
+    assert "Licadho" in capsys.readouterr().out
+    suggestions = tmp_path / "suggestions.json"
+    assert main(["suggest", pg_url, "-o", str(suggestions)]) == 0
+    found = json.loads(suggestions.read_text(encoding="utf-8"))
+    assert "Licadho" in json.dumps(found, ensure_ascii=False)
