@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from annotator import __version__
 from annotator.core import model
 from annotator.core.errors import ProjectError
-from annotator.core.labels import LabelDef
-from annotator.store.convert import label_to_row
+from annotator.core.labels import LabelDef, RelationTypeDef
+from annotator.store.convert import label_to_row, relation_type_to_row
 from annotator.store.database import (
     BUSY_TIMEOUT_MS,
     backup_copy,
@@ -66,7 +66,9 @@ def sqlite_reason(exc: DBAPIError | sqlite3.Error, path: Path | None = None) -> 
     return f"database error ({text})"
 
 
-def create(path: Path, labels: Sequence[LabelDef]) -> None:
+def create(
+    path: Path, labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()
+) -> None:
     """Build the new project beside ``path`` and move it into place: never half-created."""
     if not path.parent.is_dir():
         raise ProjectError(path, f"the folder {path.parent} does not exist")
@@ -83,6 +85,7 @@ def create(path: Path, labels: Sequence[LabelDef]) -> None:
                 ]
             )
             s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
+            s.add_all(relation_type_to_row(t, i) for i, t in enumerate(relation_types))
         engine.dispose()
         os.replace(temporary, path)
     except (OSError, SQLAlchemyError) as exc:

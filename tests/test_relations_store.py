@@ -1,0 +1,148 @@
+"""Relations in the store: the default types, adding, refusing, deleting with an end, undoing,
+flagging after a relabel, and the migration that brings them to schema-1 projects."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.core.labels import DEFAULT_LABELS, DEFAULT_RELATION_TYPES
+from annotator.core.model import Annotation
+from annotator.core.templates import FACT_CHECK, NEWS_ENTITIES, relation_types_for
+from annotator.store.project import Project
+from annotator.store.relation_rows import RelationError
+
+from .conftest import FIXTURES
+
+TEXT = "Officials said: 'Cambodia improved.' The ministry agreed. Cambodia improved a lot."
+
+
+@pytest.fixture
+def spans(project: Project) -> dict[str, Annotation]:
+    from annotator.core.model import ImportedBundle, ImportedDocument
+
+    project.import_bundle(ImportedBundle([ImportedDocument(TEXT, "doc", id="d1")]))
+    quote = project.add_annotation("d1", "Quote", 17, 35)
+    org = project.add_annotation("d1", "Organisation", 37, 49)
+    claim = project.add_annotation("d1", "Claim", 58, 82)
+    return {"quote": quote, "org": org, "claim": claim}
+
+
+def test_a_new_project_has_the_default_relation_types(project: Project) -> None:
+    assert project.relation_types() == list(DEFAULT_RELATION_TYPES)
+    said_by = project.relation_types()[0]
+    assert (said_by.name, said_by.sources, said_by.targets, said_by.directed) == (
+        "said by",
+        ("Quote",),
+        ("Organisation",),
+        True,
+    )
+
+
+def test_the_fact_check_template_says_said_by_reaches_a_person(tmp_path: Path) -> None:
+    with Project.open(tmp_path / "f.annot", labels=FACT_CHECK) as project:
+        assert [label.name for label in project.labels()][-1] == "Person"
+        said_by = project.relation_types()[0]
+        assert said_by.targets == ("Organisation", "Person")
+    assert relation_types_for(NEWS_ENTITIES) == ()
+
+
+def test_add_read_delete_and_restore_a_relation(
+    project: Project, spans: dict[str, Annotation]
+) -> None:
+    relation, source = project.add_relation(
+        "d1", "said by", spans["quote"].id, spans["org"].id, annotator="ann"
+    )
+    assert source is None
+    assert project.relations("d1") == [relation]
+    assert (relation.type, relation.annotator, relation.flagged) == ("said by", "ann", False)
+    assert project.delete_relations([relation.id]) == [relation]
+    assert project.relations() == []
+    project.restore_relations([relation])
+    assert project.relations() == [relation]
+
+
+def test_a_relation_that_does_not_fit_is_refused(
+    project: Project, spans: dict[str, Annotation]
+) -> None:
+    with pytest.raises(RelationError, match="'said by' does not join Claim to Organisation"):
+        project.add_relation("d1", "said by", spans["claim"].id, spans["org"].id)
+    with pytest.raises(RelationError, match="no relation type named 'likes'"):
+        project.add_relation("d1", "likes", spans["quote"].id, spans["org"].id)
+    with pytest.raises(RelationError, match="two different annotations"):
+        project.add_relation("d1", "said by", spans["quote"].id, spans["quote"].id)
+    with pytest.raises(RelationError, match="no annotation 'nope'"):
+        project.add_relation("d1", "said by", spans["quote"].id, "nope")
+    assert project.relations() == []
+
+
+def test_deleting_an_annotation_deletes_its_relations_and_restoring_brings_both(
+    project: Project, spans: dict[str, Annotation]
+) -> None:
+    said, _ = project.add_relation("d1", "said by", spans["quote"].id, spans["org"].id)
+    evidence, _ = project.add_relation("d1", "evidence for", spans["quote"].id, spans["claim"].id)
+    deleted, relations = project.delete_annotations_and_relations([spans["quote"].id])
+    assert deleted == [spans["quote"]]
+    assert sorted(relations) == sorted([said, evidence])
+    assert project.relations() == []
+    project.restore_annotations(deleted, relations)
+    assert sorted(project.relations()) == sorted([said, evidence])
+
+
+def test_relabelling_an_end_flags_the_relation_instead_of_dropping_it(
+    project: Project, spans: dict[str, Annotation]
+) -> None:
+    said, _ = project.add_relation("d1", "said by", spans["quote"].id, spans["org"].id)
+    project.update_annotation(spans["org"].id, label="Claim")
+    (kept,) = project.relations()
+    assert kept.id == said.id and kept.flagged
+    project.update_annotation(spans["org"].id, label="Organisation")
+    assert not project.relations()[0].flagged
+
+
+def test_said_by_can_fill_the_quote_speaker_in_the_same_write(
+    project: Project, spans: dict[str, Annotation]
+) -> None:
+    relation, source = project.add_relation(
+        "d1",
+        "said by",
+        spans["quote"].id,
+        spans["org"].id,
+        source_attributes={"speaker": "The ministry"},
+    )
+    assert source is not None and source.attributes == {"speaker": "The ministry"}
+    assert project.annotations("d1")[0].attributes == {"speaker": "The ministry"}
+
+
+def test_deleting_a_document_deletes_its_relations(
+    project: Project, spans: dict[str, Annotation]
+) -> None:
+    project.add_relation("d1", "said by", spans["quote"].id, spans["org"].id)
+    project.delete_documents(["d1"])
+    assert project.relations() == []
+
+
+def test_the_v1_fixture_upgrades_to_relations(tmp_path: Path) -> None:
+    copy = tmp_path / "old.annot"
+    shutil.copyfile(FIXTURES / "v1-project.annot", copy)
+    with Project.open(copy, create=False) as project:
+        assert project.migration_backup is not None
+        # the fixture has the default labels (and a Person): the default types fit them
+        assert [t.name for t in project.relation_types()] == [
+            t.name for t in DEFAULT_RELATION_TYPES
+        ]
+        assert project.labels()[:4] == list(DEFAULT_LABELS)
+        quote = next(a for a in project.annotations() if a.label == "Quote")
+        org = next(
+            (a for a in project.annotations(quote.document_id) if a.label == "Organisation"), None
+        )
+        if org is not None:
+            relation, _ = project.add_relation(quote.document_id, "said by", quote.id, org.id)
+            assert project.relations(quote.document_id) == [relation]
+    connection = sqlite3.connect(copy)
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    connection.close()
+    assert {"relations", "relation_types"} <= tables
