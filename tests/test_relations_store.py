@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.errors import RelationError
 from annotator.core.labels import DEFAULT_LABELS, DEFAULT_RELATION_TYPES
 from annotator.core.model import Annotation
 from annotator.core.templates import FACT_CHECK, NEWS_ENTITIES, relation_types_for
 from annotator.store.project import Project
-from annotator.store.relation_rows import RelationError
 
 from .conftest import FIXTURES
 

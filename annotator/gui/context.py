@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import LabelDef
+from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.gui.changes import Changes
 from annotator.store.project import Project
 
@@ -30,6 +30,7 @@ class AppContext:
     #: shows a write that failed (the main window's dialog); unset, the error propagates
     on_write_failure: Callable[[AnnotatorError], None] | None = None
     _labels: list[LabelDef] | None = None
+    _relation_types: list[RelationTypeDef] | None = None
 
     @property
     def annotator_name(self) -> str:
@@ -40,6 +41,11 @@ class AppContext:
             self._labels = self.project.labels()
         return self._labels
 
+    def relation_types(self) -> list[RelationTypeDef]:
+        if self._relation_types is None:
+            self._relation_types = self.project.relation_types()
+        return self._relation_types
+
     def label(self, name: str) -> LabelDef | None:
         return next((label for label in self.labels() if label.name == name), None)
 
@@ -47,6 +53,7 @@ class AppContext:
         """Tell every view what one operation changed."""
         if changes.labels:
             self._labels = None
+            self._relation_types = None
         self.events.changed.emit(changes)
 
     def write_failed(self, error: AnnotatorError) -> None:

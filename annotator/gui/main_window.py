@@ -33,7 +33,12 @@ from annotator.gui import menus
 from annotator.gui.annotation_panel import AnnotationPanel
 from annotator.gui.attribute_editor import AttributeEditor
 from annotator.gui.changes import Changes
-from annotator.gui.commands import AddAnnotations, DeleteAnnotations, ImportDocuments
+from annotator.gui.commands import (
+    AddAnnotations,
+    DeleteAnnotations,
+    DeleteRelations,
+    ImportDocuments,
+)
 from annotator.gui.context import AppContext
 from annotator.gui.document_list import DocumentList
 from annotator.gui.find_bar import FindBar
@@ -41,6 +46,7 @@ from annotator.gui.import_runner import ImportRunner
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
+from annotator.gui.relating import Relating
 from annotator.gui.save_as import offer_save_as
 from annotator.gui.undo import push
 
@@ -68,6 +74,7 @@ class MainWindow(QMainWindow):
         self._label_actions: list[QAction] = []
         self._reveal_quietly = False
         self._build_layout()
+        self.relating = Relating(self)
         self.actions_by_name = menus.build(self)
         self._connect()
         self.refresh_labels()
@@ -127,6 +134,8 @@ class MainWindow(QMainWindow):
         self.documents.document_selected.connect(self.show_document)
         self.panel.annotation_selected.connect(self._annotation_selected)
         self.reader.annotation_clicked.connect(self._annotation_clicked)
+        self.reader.relation_clicked.connect(self.select_relation)
+        self.panel.relation_end_chosen.connect(self._jump_to_end)
         self.label_bar.label_chosen.connect(self.label_selection)
         self.find_bar.match_selected.connect(self.reader.select_range)
         self.find_bar.label_all.connect(self.label_ranges)
@@ -138,6 +147,7 @@ class MainWindow(QMainWindow):
     def refresh_labels(self) -> None:
         """Show the codebook everywhere (on opening; after a change each view follows it)."""
         self.reader.set_labels(self.ctx.labels())
+        self.reader.set_relation_types(self.ctx.relation_types())
         self.label_bar.set_labels(self.ctx.labels())
         self._label_keys()
 
@@ -159,7 +169,15 @@ class MainWindow(QMainWindow):
 
     def _changed(self, changes: Changes) -> None:
         if changes.labels:
+            self.reader.set_relation_types(self.ctx.relation_types())
             self._labels_changed(changes.relabelled)
+            self._load_relations()  # a type's colour or allowed labels may have changed
+        elif changes.relations_of(self.reader.document_id):
+            self._load_relations()
+        elif changes.annotations_of(self.reader.document_id) and any(
+            self.reader.relations.of_annotation(a.id) for a in changes.removed
+        ):
+            self._load_relations()  # a relabelled end: its relations' flags follow
         if changes.reveal is not None:
             self._reveal_document(changes.reveal)
 
@@ -224,16 +242,47 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Labelled {len(fresh)} matches as {label}.", 4000)
 
     def delete_current_annotation(self) -> None:
+        """Delete the selected relation if there is one, else the selected annotation (and
+        the relations it is an end of)."""
+        if self._refuse_if_read_only():
+            return
+        relation = self.reader.relations.relations.get(self.reader.current_relation_id or "")
+        if relation is not None:
+            if push(self.ctx, DeleteRelations(self.ctx, [relation])):
+                self.reader.set_current_relation(None)
+            return
         annotation = self.reader.annotation(self.panel.current_id() or "")
-        if annotation is not None and not self._refuse_if_read_only():
+        if annotation is not None:
             push(self.ctx, DeleteAnnotations(self.ctx, [annotation]))
+
+    # -- relations -----------------------------------------------------------------------------
+
+    def _load_relations(self) -> None:
+        document_id = self.reader.document_id
+        relations = self.ctx.project.relations(document_id) if document_id else []
+        self.reader.set_relations(relations)
+        self.panel.set_relations(relations)
+
+    def select_relation(self, relation_id: str) -> None:
+        """Select a relation (a click on its arc): Delete then removes it."""
+        relation = self.reader.relations.relations.get(relation_id)
+        self.reader.set_current_relation(relation.id if relation else None)
+        if relation is not None:
+            self.statusBar().showMessage(
+                self.reader.relation_text(relation) + " — Delete removes it", 6000
+            )
+
+    def _jump_to_end(self, annotation_id: str) -> None:
+        self.panel.select(annotation_id)
 
     # -- documents -----------------------------------------------------------------------------
 
     def show_document(self, document_id: str, force: bool = False) -> None:
         if not document_id:
+            self.relating.cancel()
             self.reader.clear_document()
             self.panel.show_document(None, [])
+            self.panel.set_relations([])
             self.editor.show_annotation(None)
             self.find_bar.set_text("")
             return
@@ -241,8 +290,10 @@ class MainWindow(QMainWindow):
             return
         document = self.ctx.project.document(document_id)
         annotations = self.ctx.project.annotations(document_id)
+        self.relating.cancel()
         self.reader.show_document(document, annotations)
         self.panel.show_document(document_id, annotations)
+        self._load_relations()
         self.editor.show_annotation(None)
         self.find_bar.set_text(document.text)
         self.statusBar().showMessage(
@@ -263,6 +314,12 @@ class MainWindow(QMainWindow):
         self.editor.show_annotation(annotation)
 
     def _annotation_clicked(self, annotation_id: str) -> None:
+        if self.relating.active:
+            target = self.reader.annotation(annotation_id)
+            if target is not None:
+                self.relating.relate_to(target)
+            return
+        self.reader.set_current_relation(None)
         self._reveal_quietly = True
         self.panel.select(annotation_id)
         self._reveal_quietly = False

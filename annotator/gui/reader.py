@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QResizeEvent,
     QSyntaxHighlighter,
@@ -26,10 +28,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from annotator.core.labels import LabelDef
-from annotator.core.model import Annotation, Document
+from annotator.core.labels import LabelDef, RelationTypeDef
+from annotator.core.model import Annotation, Document, Relation
 from annotator.core.offsets import OffsetMap
 from annotator.core.spans import LineIndex, Span, SpanIndex, segments
+from annotator.gui import relation_arcs
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import escape_html, show_value
@@ -106,6 +109,7 @@ class ReaderView(QPlainTextEdit):
     """Shows one document; knows its spans; reports clicks on them."""
 
     annotation_clicked = Signal(str)
+    relation_clicked = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,6 +134,12 @@ class ReaderView(QPlainTextEdit):
         self._label_colors: dict[str, str] = {}
         self._annotations: dict[str, Annotation] = {}
         self.current_id: str | None = None
+        self.candidate_id: str | None = None  # the other end offered while relating
+        self.relations = relation_arcs.RelationIndex()
+        self.current_relation_id: str | None = None
+        self._hovered_relation: str | None = None
+        self._relation_types: dict[str, RelationTypeDef] = {}
+        self._arcs: list[relation_arcs.Arc] = []
         self._flash_left = 0
         self._flash_timer = QTimer(self, interval=160, timeout=self._flash_step)
         self._wanted = bytearray()  # per line: 1 once it has been in view
@@ -179,6 +189,15 @@ class ReaderView(QPlainTextEdit):
             self.highlighter.rehighlight()
         self._update_current_selection()
 
+    def set_relation_types(self, relation_types: list[RelationTypeDef]) -> None:
+        self._relation_types = {t.name: t for t in relation_types}
+        self.viewport().update()
+
+    def relation_style(self, type_name: str) -> tuple[str, bool]:
+        """The colour and directedness a relation of ``type_name`` is drawn with."""
+        found = self._relation_types.get(type_name)
+        return (found.color, found.directed) if found else ("#808080", False)
+
     def label_color(self, name: str) -> str:
         return self._label_colors.get(name, "#808080")
 
@@ -201,6 +220,9 @@ class ReaderView(QPlainTextEdit):
             self.lines, [Span(a.start, a.end, a.label, a.id) for a in annotations]
         )
         self.current_id = None
+        self.candidate_id = None
+        self.relations = relation_arcs.RelationIndex()
+        self.current_relation_id = self._hovered_relation = None
         self._wanted = bytearray(len(self.lines))
         self.setExtraSelections([])
         self.setPlainText(document.text)
@@ -216,10 +238,93 @@ class ReaderView(QPlainTextEdit):
         self._wanted = bytearray()
         self.offsets, self.lines = OffsetMap(""), LineIndex("")
         self._annotations = {}
+        self.relations = relation_arcs.RelationIndex()
+        self.current_relation_id = self._hovered_relation = self.candidate_id = None
+        self._arcs = []
         self.setPlainText("")
+
+    # -- relations -----------------------------------------------------------------------------
+
+    def set_relations(self, relations: list[Relation]) -> None:
+        """Draw these relations of the shown document (they replace the previous ones)."""
+        self.relations.reset(relations, self._annotations, self.lines)
+        if self.current_relation_id not in self.relations.relations:
+            self.current_relation_id = None
+        self.viewport().update()
+
+    def set_current_relation(self, relation_id: str | None) -> None:
+        self.current_relation_id = relation_id
+        self.viewport().update()
+
+    def set_candidate(self, annotation_id: str | None) -> None:
+        """Mark the annotation offered as the other end of a relation (None: no offer)."""
+        self.candidate_id = annotation_id
+        if annotation_id and (a := self._annotations.get(annotation_id)):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(a.start))  # Qt boundary
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self._update_current_selection()
+
+    def _end_point(self, annotation_id: str) -> QPointF | None:
+        a = self._annotations.get(annotation_id)
+        if a is None:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(a.start))  # Qt boundary
+        rect = self.cursorRect(cursor)
+        return QPointF(rect.left() + 4, rect.top() + 1)
+
+    def _visible_lines(self) -> tuple[int, int]:
+        block = self.firstVisibleBlock()
+        first = last = block.blockNumber()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while (
+            block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() < height
+        ):
+            last = block.blockNumber()
+            block = block.next()
+        return first, last
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        if not len(self.relations):
+            self._arcs = []
+            return
+        self._arcs = relation_arcs.layout(
+            self.relations.in_lines(*self._visible_lines()), self._end_point, self.relation_style
+        )
+        painter = QPainter(self.viewport())
+        try:
+            relation_arcs.paint(
+                painter, self._arcs, self.current_relation_id, self._hovered_relation
+            )
+        finally:
+            painter.end()
+
+    def relation_at(self, point: QPoint) -> str | None:
+        return relation_arcs.hit(self._arcs, QPointF(point))
+
+    def relation_text(self, relation: Relation) -> str:
+        """``Quote “…” said by Organisation “…”``: what a relation joins, in words."""
+        source = self._annotations.get(relation.source_id)
+        target = self._annotations.get(relation.target_id)
+
+        def end(a: Annotation | None) -> str:
+            if a is None:
+                return "?"
+            words = a.text if len(a.text) <= 40 else a.text[:39] + "…"
+            return f"{a.label} “{words}”"
+
+        flag = " (its labels no longer fit the type)" if relation.flagged else ""
+        return f"{end(source)} {relation.type} {end(target)}{flag}"
 
     def annotation(self, annotation_id: str) -> Annotation | None:
         return self._annotations.get(annotation_id)
+
+    def annotations_in_order(self) -> list[Annotation]:
+        return sorted(self._annotations.values(), key=lambda a: (a.start, a.end, a.id))
 
     def apply_change(self, removed: list[Annotation], added: list[Annotation]) -> None:
         """Update the index and repaint only the lines the change touched."""
@@ -291,13 +396,29 @@ class ReaderView(QPlainTextEdit):
         self._update_current_selection(dimmed=self._flash_left % 2 == 1)
 
     def _update_current_selection(self, dimmed: bool = False) -> None:
-        """Underline the current annotation; while flashing, also fill it strongly.
+        """Underline the current annotation; while flashing, also fill it strongly. A candidate
+        end of a relation gets a strong outline-like fill.
 
         The steady state leaves the fill alone so that overlapping labels stay visible.
         """
+        selections = []
+        candidate = self._annotations.get(self.candidate_id or "")
+        if candidate is not None:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(candidate.start))  # Qt boundary
+            cursor.setPosition(
+                self.offsets.to_utf16(candidate.end), QTextCursor.MoveMode.KeepAnchor
+            )
+            selection.cursor = cursor
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(self.label_color(candidate.label)))
+            fmt.setForeground(self.palette().color(QPalette.ColorRole.Base))
+            selection.format = fmt
+            selections.append(selection)
         a = self._annotations.get(self.current_id or "")
         if a is None:
-            self.setExtraSelections([])
+            self.setExtraSelections(selections)
             return
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
@@ -313,7 +434,7 @@ class ReaderView(QPlainTextEdit):
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         fmt.setUnderlineColor(color.darker(150) if base.lightnessF() > 0.5 else color.lighter(130))
         selection.format = fmt
-        self.setExtraSelections([selection])
+        self.setExtraSelections([selection, *selections])
 
     # -- reading comfort -----------------------------------------------------------------------
 
@@ -351,6 +472,11 @@ class ReaderView(QPlainTextEdit):
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.ToolTip:
+            relation_id = self.relation_at(event.pos())  # type: ignore[attr-defined]
+            relation = self.relations.relations.get(relation_id or "")
+            if relation is not None:
+                QToolTip.showText(event.globalPos(), self.relation_text(relation), self)  # type: ignore[attr-defined]
+                return True
             spans = self.spans_at(event.pos())  # type: ignore[attr-defined]
             if spans:
                 QToolTip.showText(event.globalPos(), self._tooltip(spans), self)  # type: ignore[attr-defined]
@@ -373,9 +499,20 @@ class ReaderView(QPlainTextEdit):
             parts.append(f"{swatch} <b>{escape_html(a.label)}</b>{rows}{note}")
         return "<br>".join(parts)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        super().mouseMoveEvent(event)
+        hovered = self.relation_at(event.position().toPoint()) if self._arcs else None
+        if hovered != self._hovered_relation:
+            self._hovered_relation = hovered
+            self.viewport().update()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            relation_id = self.relation_at(event.position().toPoint())
+            if relation_id is not None:
+                self.relation_clicked.emit(relation_id)
+                return
             spans = self.spans_at(event.position().toPoint())
             if spans:
                 self.annotation_clicked.emit(spans[0].id)

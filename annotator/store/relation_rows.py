@@ -14,15 +14,12 @@ from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from annotator.core import model
+from annotator.core.errors import RelationError
 from annotator.core.labels import RelationTypeDef
 from annotator.store.convert import relation_type_from_row
 from annotator.store.models import Annotation, Label, Relation, RelationType
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
-
-
-class RelationError(ValueError):
-    """A relation the store refuses (an end missing, two documents, a type that does not fit)."""
 
 
 def relation_types(s: Session) -> list[RelationTypeDef]:
