@@ -170,3 +170,54 @@ def test_relabelling_an_end_flags_the_relation(qtbot, window) -> None:
     assert relation.flagged
     window.panel.select(quote.id)
     assert "no longer fit" in window.panel.relation_list.item(0).text()
+
+
+def test_the_codebook_adds_renames_recolours_limits_and_deletes_relation_types(
+    qtbot, window, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QColorDialog, QMessageBox
+
+    from annotator.gui.codebook_dialog import CodebookDialog
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    dialog = CodebookDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    box = dialog.relation_types
+    dialog.tabs.setCurrentWidget(box)
+
+    def types() -> list[str]:
+        return [t.name for t in window.ctx.project.relation_types()]
+
+    assert types() == ["said by", "evidence for", "evidence against"]
+    box._add()
+    assert types()[-1] == "related 1"
+    box.name.setText("contradicts")
+    box.name.editingFinished.emit()
+    assert types()[-1] == "contradicts"
+    monkeypatch.setattr(QColorDialog, "getColor", lambda *_a: QColor("#123456"))
+    box._pick_color()
+    assert window.ctx.project.relation_types()[-1].color == "#123456"
+    box.sources.item(0).setCheckState(Qt.CheckState.Checked)  # Claim
+    box.targets.item(0).setCheckState(Qt.CheckState.Checked)
+    added = window.ctx.project.relation_types()[-1]
+    assert (added.sources, added.targets) == (("Claim",), ("Claim",))
+    box.name.setText("said by")  # a name in use is refused with a message
+    box.name.editingFinished.emit()
+    assert warned and "already exists" in warned[-1]
+    assert types()[-1] == "contradicts"
+    # a type with relations: deleting it deletes them, undo brings both back
+    box.select("said by")
+    quote, org, _claim = spans(qtbot, window)
+    relate_by_keyboard(qtbot, window, "N")
+    box.select("said by")
+    box._delete()
+    assert "said by" not in types() and window.ctx.project.relations() == []
+    assert len(window.reader.relations) == 0
+    window.ctx.undo_stack.undo()
+    assert "said by" in types() and len(window.ctx.project.relations()) == 1
+    assert len(window.reader.relations) == 1
+    while window.ctx.undo_stack.canUndo():  # the relation, spans, ends, colour, name, addition
+        window.ctx.undo_stack.undo()
+    assert types() == ["said by", "evidence for", "evidence against"]

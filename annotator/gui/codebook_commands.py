@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from annotator.core.labels import AttributeDef, LabelDef
+from annotator.core.labels import AttributeDef, LabelDef, RelationTypeDef
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.undo import Command
@@ -153,4 +153,54 @@ class MergeLabels(CodebookCommand):
         for label in self.before:
             if label.name in self.report.extended:
                 codebook.set_attributes(project, label.name, label.attributes)
+        return self.changed()
+
+
+class AddRelationType(CodebookCommand):
+    def __init__(self, ctx: AppContext, relation_type: RelationTypeDef) -> None:
+        super().__init__(ctx, f"Add relation type {relation_type.name}")
+        self.relation_type = relation_type
+
+    def do(self) -> Changes:
+        codebook.add_relation_type(self.ctx.project, self.relation_type)
+        return self.changed()
+
+    def revert(self) -> Changes:
+        codebook.delete_relation_type(self.ctx.project, self.relation_type.name.strip())
+        return self.changed()
+
+
+class UpdateRelationType(CodebookCommand):
+    """Rename, recolour, change the ends, direction, description or attributes of a type."""
+
+    def __init__(self, ctx: AppContext, name: str, after: RelationTypeDef, what: str) -> None:
+        super().__init__(ctx, f"Change {what} of relation type {name}")
+        self.name, self.after = name, after
+        self.before: RelationTypeDef | None = None
+
+    def do(self) -> Changes:
+        self.before = codebook.update_relation_type(self.ctx.project, self.name, self.after)
+        return self.changed()
+
+    def revert(self) -> Changes:
+        assert self.before is not None
+        codebook.update_relation_type(self.ctx.project, self.after.name.strip(), self.before)
+        return self.changed()
+
+
+class DeleteRelationType(CodebookCommand):
+    """Delete a relation type and its relations; undo brings both back."""
+
+    def __init__(self, ctx: AppContext, name: str) -> None:
+        super().__init__(ctx, f"Delete relation type {name}")
+        self.name = name
+        self.deleted: codebook.DeletedRelationType | None = None
+
+    def do(self) -> Changes:
+        self.deleted = codebook.delete_relation_type(self.ctx.project, self.name)
+        return self.changed()
+
+    def revert(self) -> Changes:
+        assert self.deleted is not None
+        codebook.restore_relation_type(self.ctx.project, self.deleted)
         return self.changed()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,6 +40,7 @@ from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
+from annotator.gui.relation_types_box import RelationTypesBox
 from annotator.gui.undo import execute
 
 LABEL_FILTER = "Label sets (*.json);;All files (*)"
@@ -154,8 +156,14 @@ class CodebookDialog(QDialog):
         footer.addStretch(1)
         for widget in (undo, redo, close):
             footer.addWidget(widget)
+        labels_page = QWidget()
+        labels_page.setLayout(body)
+        self.relation_types = RelationTypesBox(self.ctx, self._run)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(labels_page, "Labels")
+        self.tabs.addTab(self.relation_types, "Relation types")
         layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(footer)
 
     # -- showing -------------------------------------------------------------------------------
@@ -163,6 +171,7 @@ class CodebookDialog(QDialog):
     def _changed(self, changes: Changes) -> None:
         if changes.labels:
             self.refresh()
+            self.relation_types.refresh()
 
     def refresh(self) -> None:
         """Re-read the codebook (after any edit, including undo), keeping the selection."""
