@@ -16,7 +16,7 @@ from annotator.core.errors import AnnotatorError
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-COMMANDS = ("import", "export", "info", "labels")
+COMMANDS = ("import", "export", "info", "labels", "merge", "agreement", "adjudicate")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -93,11 +93,56 @@ def command_parser() -> argparse.ArgumentParser:
         help="file (or folder, for formats of several files) to write; '-' or "
         "omitted: standard output",
     )
+    exp.add_argument(
+        "--annotator",
+        action="append",
+        dest="annotators",
+        metavar="NAME",
+        help="only this annotator's layer (repeatable); default: every layer",
+    )
     exp.add_argument("--org-name", default="", help="claimreview: the fact-checking organisation")
     exp.add_argument("--org-url", default="", help="claimreview: the organisation's web site")
     exp.add_argument(
         "--review-url-base", default="", help="claimreview: base URL of the published reviews"
     )
+
+    merge = commands.add_parser(
+        "merge",
+        help="merge copies of a project (each person's annotations) into one",
+        description="Merge SOURCE projects into TARGET (created if missing), each in one "
+        "transaction. Documents match by the SHA-256 of their text, labels by name, annotations "
+        "by id; an id with different content keeps the newer version and is reported as a "
+        "conflict. Merging the same source again changes nothing. Exit status: 0 all merged, "
+        "1 some sources refused, 2 usage.",
+    )
+    merge.add_argument("project", type=Path, metavar="TARGET")
+    merge.add_argument("sources", nargs="+", type=Path, metavar="SOURCE")
+
+    agree = commands.add_parser(
+        "agreement",
+        help="inter-annotator agreement: Krippendorff's alpha, kappa, span F1",
+        description="Agreement between annotators at character level per label (Krippendorff's "
+        "alpha, nominal; Cohen's kappa for two annotators, Fleiss' for more) and span F1 "
+        "(exact and overlapping). Defaults: every annotator, every label, the documents in "
+        "which every compared annotator has an annotation or that are marked done. An "
+        "undefined figure prints as '-' (null in --json).",
+    )
+    agree.add_argument("project", type=Path, metavar="PROJECT")
+    agree.add_argument("--annotators", type=_names, metavar="A,B[,...]")
+    agree.add_argument("--labels", type=_names, metavar="L,...")
+    agree.add_argument("--documents", type=_names, metavar="ID,...")
+    agree.add_argument("--json", action="store_true", help="print one JSON object")
+
+    adjudicate = commands.add_parser(
+        "adjudicate",
+        help="copy the spans annotators agree on into a layer of its own",
+        description="Copy into layer NAME every span on which all the named annotators agree "
+        "exactly (label, start, end), with the attributes on which they agree. Running it "
+        "again adds nothing.",
+    )
+    adjudicate.add_argument("project", type=Path, metavar="PROJECT")
+    adjudicate.add_argument("--annotators", type=_names, metavar="A,B[,...]", required=True)
+    adjudicate.add_argument("--into", required=True, metavar="NAME")
 
     info = commands.add_parser(
         "info",
@@ -129,6 +174,13 @@ def command_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _names(value: str) -> list[str]:
+    names = [name.strip() for name in value.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"{value!r}: an empty name in the list")
+    return names
+
+
 def _fail(message: str) -> int:
     print(f"annotator: error: {message}", file=sys.stderr)
     return EXIT_USAGE
@@ -138,7 +190,7 @@ def run_command(args: argparse.Namespace) -> int:
     from annotator.service import Outcome, import_files, info_lines
     from annotator.store.project import Project
 
-    create = args.command in ("import", "labels") and not (
+    create = args.command in ("import", "labels", "merge") and not (
         args.command == "labels" and not (args.import_file or args.template)
     )
     existed = args.project.is_file() and args.project.stat().st_size > 0
@@ -153,8 +205,24 @@ def run_command(args: argparse.Namespace) -> int:
                 print(f"{outcome.outcome}: {outcome.message}", file=stream)
             failed = any(o.outcome is Outcome.ERROR for o in outcomes)
             return EXIT_SOME_FAILED if failed else EXIT_OK
+        if args.command == "merge":
+            if existed:
+                _backup_before_import(project)
+            return merge_command(project, args)
         if args.command == "export":
             return export(project, args)
+        if args.command == "agreement":
+            return agreement_command(project, args)
+        if args.command == "adjudicate":
+            from annotator.service import adjudicate
+
+            _backup_before_import(project)  # no undo on the command line
+            report = adjudicate(project, args.annotators, args.into)
+            print(
+                f"added: {report.added} agreed spans to layer {args.into!r}"
+                + (f" ({report.already} already there)" if report.already else "")
+            )
+            return EXIT_OK
         if args.command == "labels":
             return labels_command(project, args)
         for line in info_lines(project):
@@ -171,6 +239,53 @@ def _backup_before_import(project: Project) -> None:
         backups.rolling_backup(project)
     except AnnotatorError as exc:
         print(f"note: no backup made before the import: {exc}", file=sys.stderr)
+
+
+def merge_command(project: Project, args: argparse.Namespace) -> int:
+    from annotator.service import merge_files
+
+    outcomes = merge_files(project, args.sources)
+    for outcome in outcomes:
+        if outcome.report is None:
+            print(f"annotator: error: {outcome.message}", file=sys.stderr)
+            continue
+        print(f"merged: {outcome.message}")
+        for conflict in outcome.report.label_conflicts:
+            print(f"  conflict: {conflict}")
+        for conflict in outcome.report.conflicts:
+            print(f"  conflict: {conflict}")
+    return EXIT_SOME_FAILED if any(o.report is None for o in outcomes) else EXIT_OK
+
+
+def agreement_command(project: Project, args: argparse.Namespace) -> int:
+    import json
+
+    from annotator.service import agreement
+
+    figures = agreement(project, args.annotators, args.labels, args.documents)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, allow_nan=False, indent=1))
+        return EXIT_OK
+    sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+    names = figures["annotators"]
+    print(f"Annotators: {', '.join(names)}; documents: {figures['documents']}")
+    header = f"{'':24} {'alpha':>7} {'kappa':>7} {'F1 exact':>9} {'F1 overlap':>11}"
+    print(header + "  spans (" + ", ".join(names) + ")")
+    rows = [("overall", figures["overall"], None)]
+    rows += [(label, f, f["spans"]) for label, f in figures["labels"].items()]
+    rows += [(" / ".join(p["annotators"]), p, None) for p in figures["pairs"]]
+    for name, f, spans in rows:
+        cells = " ".join(
+            _figure(f[key], width)
+            for key, width in (("alpha", 7), ("kappa", 7), ("f1_exact", 9), ("f1_overlap", 11))
+        )
+        counts = "  " + ", ".join(str(spans[n]) for n in names) if spans else ""
+        print(f"{name[:24]:24} {cells}{counts}")
+    return EXIT_OK
+
+
+def _figure(value: float | None, width: int) -> str:
+    return f"{'-' if value is None else f'{value:.3f}':>{width}}"
 
 
 def labels_command(project: Project, args: argparse.Namespace) -> int:
@@ -210,13 +325,16 @@ def export(project: Project, args: argparse.Namespace) -> int:
     fmt = EXPORT_FORMATS[args.format]
     if args.output != "-":
         options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
-        report = export_to(project, fmt.name, Path(args.output), options)
+        report = export_to(project, fmt.name, Path(args.output), options, args.annotators)
         for note in report.notes:
             print(f"note: {note}", file=sys.stderr)
         return EXIT_OK
     if fmt.name == "json":
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        export_project(project, sys.stdout)
+        from annotator.service import check_layers
+
+        check_layers(project, args.annotators)  # before the first byte is written
+        export_project(project, sys.stdout, args.annotators)
         return EXIT_OK
     if not fmt.stdout_ok:
         what = "a binary file" if fmt.extension else "a folder"
@@ -224,7 +342,7 @@ def export(project: Project, args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"export{fmt.extension}"
         options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
-        for note in export_to(project, fmt.name, target, options).notes:
+        for note in export_to(project, fmt.name, target, options, args.annotators).notes:
             print(f"note: {note}", file=sys.stderr)
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         sys.stdout.write(target.read_text(encoding="utf-8"))

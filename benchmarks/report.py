@@ -35,6 +35,13 @@ METHOD = """\
 - **peak RSS**: `ru_maxrss` of a subprocess (started through a small launcher, so it does not
   inherit this process's peak) with the window open and painted, vs a bare `QApplication` +
   `QPlainTextEdit` holding the same text.
+- **agreement**: `service.agreement` (every label; α, κ, both F1s, three pairs) on one document
+  coded by three annotators, each with the size's spans (about six in ten shared exactly, two
+  in ten with a moved edge, two in ten elsewhere). Baseline: `Project.annotations()` alone.
+  One untimed warm-up.
+- **merge**: `service.merge_file` of a 10-document copy (every annotation by one colleague) into
+  a new project vs `service.import_file` of the same project exported as Annotator JSON into a
+  new project; then the same copy merged again (everything skipped). One untimed warm-up.
 """
 
 HEADER = ("scenario", "size", "runs", "median", "baseline", "ratio", "target", "holds", "notes")

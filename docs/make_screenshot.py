@@ -1,6 +1,7 @@
 """Build a demo project from the sample article and render docs/screenshot.png (the main
 window), docs/codebook.png (Edit -> Codebook) and docs/file-gone.png (the project file moved
-away while open: the window stops saving and offers Save As) offscreen.
+away while open: the window stops saving and offers Save As) offscreen; then docs/agreement.png
+and docs/curation.png (make_team_screenshots.py).
 
 Run with `make screenshot`.
 """
@@ -50,7 +51,7 @@ def build(path: Path) -> None:
             for _ in range(occurrence + 1):
                 start = text.index(phrase, start + 1)
             project.add_annotation(document.id, label, start, start + len(phrase),
-                                   attributes=attributes, annotator="demo")
+                                   attributes=attributes)
 
 
 def codebook_screenshot(project_path: Path, out: Path, settings_file: Path) -> None:
@@ -122,4 +123,9 @@ if __name__ == "__main__":
         status = main(["--screenshot", str(out), str(demo)])
         codebook_screenshot(demo, out.with_name("codebook.png"), Path(folder) / "settings.ini")
         file_gone_screenshot(demo, out.with_name("file-gone.png"), Path(folder) / "settings.ini")
+        import make_team_screenshots
+
+        team = Path(folder) / "Team project.annot"
+        make_team_screenshots.build(team)
+        make_team_screenshots.render(team, out.parent, Path(folder) / "team-settings.ini")
         sys.exit(status)

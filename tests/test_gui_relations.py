@@ -18,9 +18,7 @@ def label(qtbot, window, phrase: str, key: str):
     select_text(window, phrase)
     press(qtbot, window, key)
     return next(
-        a
-        for a in window.ctx.project.annotations(window.reader.document_id)
-        if a.text == phrase
+        a for a in window.ctx.project.annotations(window.reader.document_id) if a.text == phrase
     )
 
 
@@ -153,8 +151,7 @@ def test_the_panel_lists_relations_and_jumps_to_the_other_end(qtbot, window) -> 
     window.panel.relation_list.itemActivated.emit(items[0])
     assert window.panel.current_id() == org.id
     texts = [
-        window.panel.relation_list.item(i).text()
-        for i in range(window.panel.relation_list.count())
+        window.panel.relation_list.item(i).text() for i in range(window.panel.relation_list.count())
     ]
     assert texts[0].startswith("← said by: Quote")
 

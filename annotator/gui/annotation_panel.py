@@ -105,7 +105,8 @@ class AnnotationModel(RowsModel):
             return QColor(label.color if label else "#808080")
         if role == Qt.ItemDataRole.ToolTipRole:
             note = f"\n\nNote: {a.note}" if a.note else ""
-            return f"{a.label} ({a.start}–{a.end})\n{a.text[:500]}{note}"
+            by = f" by {a.annotator}" if a.annotator else ""
+            return f"{a.label} ({a.start}–{a.end}){by}\n{a.text[:500]}{note}"
         if role == Qt.ItemDataRole.UserRole:
             return a.id
         return None
@@ -182,6 +183,8 @@ class AnnotationPanel(QWidget):
 
     def show_document(self, document_id: str | None, annotations: list[Annotation]) -> None:
         self.document_id = document_id
+        if self.ctx.visible_layers is not None:  # only the layers the reader shows
+            annotations = [a for a in annotations if self.ctx.shows(a)]
         self.model.reset(annotations)
         self._refresh_labels()
         self._refresh_counts()
@@ -241,7 +244,10 @@ class AnnotationPanel(QWidget):
         for a in removed:
             self.model.remove(a)
         for a in added:
-            self.model.insert(a)
+            if self.ctx.shows(a):  # only the layers the reader shows
+                self.model.insert(a)
+            else:
+                self.model.remove(a)
         self._refresh_counts()
         row = self.model.row_of(current) if current else None
         if row is not None:

@@ -57,6 +57,8 @@ class AttributeEditor(QWidget):
         # a note also saves itself when typing pauses, so nothing waits on a focus change
         self._note_timer = QTimer(self, singleShot=True, interval=700, timeout=self._note_done)
         self.note.textChanged.connect(self._note_timer.start)
+        self.read_only_note = QLabel()  # someone else's annotation: why it cannot be edited
+        self.read_only_note.setWordWrap(True)
         self.empty = QLabel("Select an annotation to edit its attributes.")
         self.empty.setWordWrap(True)
         self.empty.setEnabled(False)
@@ -64,6 +66,7 @@ class AttributeEditor(QWidget):
         layout.setContentsMargins(0, 6, 6, 6)
         layout.addWidget(self.empty)
         layout.addWidget(self.heading)
+        layout.addWidget(self.read_only_note)
         layout.addWidget(self.label_box)
         layout.addWidget(self.form_host)
         layout.addWidget(self.note)
@@ -97,6 +100,7 @@ class AttributeEditor(QWidget):
         for widget in (self.heading, self.label_box, self.form_host, self.note):
             widget.setVisible(has)
         self.empty.setVisible(not has)
+        self.read_only_note.setVisible(False)
         if annotation is None:
             self._clear_form()
             return
@@ -116,6 +120,16 @@ class AttributeEditor(QWidget):
         self.note.setPlainText(annotation.note)
         self.note.blockSignals(False)
         self._note_timer.stop()
+        self._show_ownership(annotation)
+
+    def _show_ownership(self, annotation: Annotation) -> None:
+        """Another person's annotation is shown, but read-only, with the reason."""
+        yours = self.ctx.owns(annotation)
+        self.read_only_note.setVisible(not yours)
+        self.read_only_note.setText("" if yours else self.ctx.not_yours(annotation))
+        for widget in (self.label_box, self.form_host):
+            widget.setEnabled(yours)
+        self.note.setReadOnly(not yours)
 
     def _clear_form(self) -> None:
         while self.form.rowCount():
@@ -203,7 +217,7 @@ class AttributeEditor(QWidget):
         return {k: v for k, v in values.items() if v is not None}
 
     def _attributes_edited(self) -> None:
-        if self.annotation is None:
+        if self.annotation is None or not self.ctx.owns(self.annotation):
             return
         values = self._values()
         if values != self.annotation.attributes:
@@ -211,7 +225,12 @@ class AttributeEditor(QWidget):
 
     def _label_chosen(self) -> None:
         name = self.label_box.currentData()
-        if self.annotation is not None and name and name != self.annotation.label:
+        if (
+            self.annotation is not None
+            and name
+            and name != self.annotation.label
+            and self.ctx.owns(self.annotation)
+        ):
             self._push(EditAnnotation(self.ctx, self.annotation, label=name))
 
     def commit_pending(self) -> None:
@@ -220,7 +239,11 @@ class AttributeEditor(QWidget):
 
     def _note_done(self) -> None:
         self._note_timer.stop()
-        if self.annotation is not None and self.note.toPlainText() != self.annotation.note:
+        if (
+            self.annotation is not None
+            and self.note.toPlainText() != self.annotation.note
+            and self.ctx.owns(self.annotation)
+        ):
             self._push(EditAnnotation(self.ctx, self.annotation, note=self.note.toPlainText()))
 
     def _push(self, command: EditAnnotation) -> None:

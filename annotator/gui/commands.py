@@ -112,7 +112,11 @@ class AddRelation(Command):
                 self.source.id,
                 self.target.id,
                 annotator=self.ctx.annotator_name,
-                source_attributes=speaker_filled(self.type_name, self.source, self.target),
+                source_attributes=(  # another's annotation is theirs to change
+                    speaker_filled(self.type_name, self.source, self.target)
+                    if self.ctx.owns(self.source)
+                    else None
+                ),
             )
         return Changes.of_relations(
             self.source.document_id,

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.gui.context import AppContext
+from annotator.gui.layer_choice import LayerChoice
 from annotator.io.registry import EXPORT_FORMATS, ExportOptions
 from annotator.service import export_to
 
@@ -46,6 +47,9 @@ class ExportDialog(QDialog):
         self.form = QFormLayout(self)
         self.form.addRow("Format", self.format)
         self.form.addRow("Save to", target_row)
+        self.layers = LayerChoice(ctx.project)
+        self.form.addRow("Layers", self.layers)
+        self.form.setRowVisible(self.layers, len(self.layers.names) > 1)
         self.form.addRow("Organisation", self.org_name)
         self.form.addRow("Organisation URL", self.org_url)
         self.form.addRow("Review URL base", self.review_base)
@@ -95,7 +99,7 @@ class ExportDialog(QDialog):
             self.review_base.text().strip(),
         )
         try:
-            report = export_to(self.ctx.project, spec.name, target, options)
+            report = export_to(self.ctx.project, spec.name, target, options, self.layers.chosen())
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Export failed", str(exc))
             return

@@ -44,8 +44,9 @@ from annotator.gui.document_list import DocumentList
 from annotator.gui.find_bar import FindBar
 from annotator.gui.import_runner import ImportRunner
 from annotator.gui.label_bar import LabelBar
+from annotator.gui.layer_bar import LayerBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
-from annotator.gui.reader import ReaderView
+from annotator.gui.reader import ReaderView, span_label
 from annotator.gui.relating import Relating
 from annotator.gui.save_as import offer_save_as
 from annotator.gui.undo import push
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.panel = AnnotationPanel(ctx)
         self.editor = AttributeEditor(ctx, self.selected_text)
         self.label_bar = LabelBar(ctx, self)
+        self.layer_bar = LayerBar(ctx, self)
         self.importer = ImportRunner(ctx, self)
         self._label_actions: list[QAction] = []
         self._reveal_quietly = False
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.find_bar)
         self.setCentralWidget(centre)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.layer_bar)
         self.documents_dock = self._dock(
             "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea
         )
@@ -180,6 +183,8 @@ class MainWindow(QMainWindow):
             self._load_relations()  # a relabelled end: its relations' flags follow
         if changes.reveal is not None:
             self._reveal_document(changes.reveal)
+        if changes.layers:
+            self._layers_changed()
 
     def _labels_changed(self, annotations_affected: bool) -> None:
         self._label_keys()
@@ -223,7 +228,13 @@ class MainWindow(QMainWindow):
         cursor = self.reader.textCursor()
         cursor.clearSelection()
         self.reader.setTextCursor(cursor)
-        if command.added:
+        if command.added and not self.ctx.shows(command.added[0]):
+            self.statusBar().showMessage(
+                "Saved in your layer, which the layer bar hides: "
+                "show it to see the new annotation.",
+                8000,
+            )
+        elif command.added:
             self._reveal_quietly = True
             self.panel.select(command.added[0].id)
             self._reveal_quietly = False
@@ -233,7 +244,12 @@ class MainWindow(QMainWindow):
         document_id = self.reader.document_id
         if document_id is None or self.reader.index is None or self._refuse_if_read_only():
             return
-        existing = {(s.start, s.end) for s in self.reader.index if s.label == label}
+        mine = {a.id for a in self.reader.annotations() if self.ctx.owns(a)}
+        existing = {
+            (s.start, s.end)
+            for s in self.reader.index  # in one's own layer
+            if span_label(s) == label and s.id in mine
+        }
         fresh = [r for r in ranges if r not in existing]
         if not fresh:
             self.statusBar().showMessage(f"Every match is already labelled {label}.", 4000)
@@ -252,6 +268,9 @@ class MainWindow(QMainWindow):
                 self.reader.set_current_relation(None)
             return
         annotation = self.reader.annotation(self.panel.current_id() or "")
+        if annotation is not None and not self.ctx.owns(annotation):
+            self.statusBar().showMessage(self.ctx.not_yours(annotation), 8000)
+            return
         if annotation is not None:
             push(self.ctx, DeleteAnnotations(self.ctx, [annotation]))
 
@@ -300,6 +319,35 @@ class MainWindow(QMainWindow):
             f"{document.title} — {len(document.text):,} characters, "
             f"{len(annotations):,} annotations",
             5000,
+        )
+
+    def _layers_changed(self) -> None:
+        """Other layers chosen (or their colours): show the document again through them."""
+        self.reader.set_layers(
+            None if self.ctx.visible_layers is None else self.ctx.shows,
+            self.layer_bar.colors() if self.ctx.colour_by_layer else {},
+        )
+        if self.reader.document_id:
+            current = self.panel.current_id()
+            self.show_document(self.reader.document_id, force=True)
+            if current:
+                self._reveal_quietly = True
+                self.panel.select(current)
+                self._reveal_quietly = False
+
+    def ask_name_if_unset(self) -> None:
+        """First launch: ask whose annotations these will be (Edit → Preferences… later)."""
+        from annotator.gui.preferences_dialog import ask_name_on_first_launch
+
+        if ask_name_on_first_launch(self.ctx.settings, self):
+            self.name_changed()
+
+    def name_changed(self) -> None:
+        """The person's name changed: their layer (and what they may edit) with it."""
+        self.layer_bar.reload()
+        self.editor.show_annotation(self.editor.annotation)
+        self.statusBar().showMessage(
+            f"New annotations are stamped with the name {self.ctx.annotator_name!r}.", 6000
         )
 
     def _reveal_document(self, document_id: str) -> None:

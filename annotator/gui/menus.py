@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu
 
 from annotator.core.model import DocumentStatus
+from annotator.gui import team_menu
 from annotator.gui.codebook_dialog import CodebookDialog
 from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.save_as import save_as
@@ -139,7 +140,14 @@ def build(w: MainWindow) -> dict[str, QAction]:
         "Ctrl+K",
         "Edit labels, their keys, colours and attributes",
     )
-    actions["name"] = _action(w, edit, "Annotator &Name…", lambda: _ask_name(w))
+    actions["name"] = _action(
+        w,
+        edit,
+        "&Preferences…",
+        lambda: _preferences(w),
+        Key.Preferences,
+        "Your name, stored with every annotation you make",
+    )
 
     view = bar.addMenu("&View")
     actions["zoom_in"] = _action(w, view, "Zoom &In", lambda: w.reader.zoom(1), Key.ZoomIn)
@@ -149,6 +157,9 @@ def build(w: MainWindow) -> dict[str, QAction]:
     view.addAction(w.documents_dock.toggleViewAction())
     view.addAction(w.annotations_dock.toggleViewAction())
     view.addAction(w.label_bar.toggleViewAction())
+    view.addAction(w.layer_bar.toggleViewAction())
+
+    team_menu.build(w, file, bar, actions)
 
     document = bar.addMenu("&Document")
     for status, key in zip(
@@ -191,12 +202,8 @@ def _fill_recent(w: MainWindow) -> None:
         w.recent_menu.addAction("No recent projects").setEnabled(False)
 
 
-def _ask_name(w: MainWindow) -> None:
-    name, ok = QInputDialog.getText(
-        w,
-        "Annotator name",
-        "Your name, stored with every new annotation:",
-        text=w.ctx.annotator_name,
-    )
-    if ok:
-        w.ctx.settings.setValue("annotator/name", name.strip())
+def _preferences(w: MainWindow) -> None:
+    from annotator.gui.preferences_dialog import PreferencesDialog
+
+    if PreferencesDialog(w.ctx.settings, w).exec():
+        w.name_changed()

@@ -10,7 +10,7 @@ through the document's :class:`OffsetMap` (Qt counts UTF-16 code units).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -40,6 +40,12 @@ from annotator.gui.formatting import escape_html, show_value
 READING_FONTS = ("Source Serif 4", "Noto Serif", "Georgia", "Charter", "DejaVu Serif", "Serif")
 COLUMN_CHARACTERS = 78
 BASE_POINT_SIZE = 13
+LAYER_SEPARATOR = "\x1f"  # a span's key is "label" or, coloured by layer, "label\x1flayer"
+
+
+def span_label(span: Span) -> str:
+    """The label name of a reader span (its key may carry the layer too)."""
+    return span.label.split(LAYER_SEPARATOR, 1)[0]
 
 
 def blend(colors: list[QColor], base: QColor, amount: float) -> QColor:
@@ -86,6 +92,15 @@ class SpanHighlighter(QSyntaxHighlighter):
         if len(labels) > 1:
             fmt.setFontUnderline(True)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            fmt.setUnderlineColor(palette.color(QPalette.ColorRole.Text))
+        layers = {key.split(LAYER_SEPARATOR, 1)[1] for key in labels if LAYER_SEPARATOR in key}
+        if len(layers) == 1:  # one layer's words: underlined in that layer's colour
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(QColor(self.reader.layer_colors.get(layers.pop(), "#808080")))
+        elif layers:  # several layers on the same words: a wave in the text colour
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(palette.color(QPalette.ColorRole.Text))
         return fmt
 
@@ -143,6 +158,10 @@ class ReaderView(QPlainTextEdit):
         self._flash_left = 0
         self._flash_timer = QTimer(self, interval=160, timeout=self._flash_step)
         self._wanted = bytearray()  # per line: 1 once it has been in view
+        #: which annotations show (the chosen layers; None: all); set_layers changes it
+        self.shows: Callable[[Annotation], bool] | None = None
+        #: layer name -> colour, when each layer has its own colour treatment; else empty
+        self.layer_colors: dict[str, str] = {}
         self.highlighter = SpanHighlighter(self)
         self.verticalScrollBar().valueChanged.connect(self._highlight_visible)
         ctx.events.changed.connect(self._changed)
@@ -199,7 +218,22 @@ class ReaderView(QPlainTextEdit):
         return (found.color, found.directed) if found else ("#808080", False)
 
     def label_color(self, name: str) -> str:
-        return self._label_colors.get(name, "#808080")
+        return self._label_colors.get(name.split(LAYER_SEPARATOR, 1)[0], "#808080")
+
+    # -- layers ----------------------------------------------------------------------------------
+
+    def set_layers(
+        self, shows: Callable[[Annotation], bool] | None, layer_colors: dict[str, str]
+    ) -> None:
+        """Show only the annotations ``shows`` accepts (None: all); with ``layer_colors``,
+        underline each layer's spans in its colour. Takes effect when a document is next shown."""
+        self.shows = shows
+        self.layer_colors = dict(layer_colors)
+        self.highlighter.reset_formats()
+
+    def _span(self, a: Annotation) -> Span:
+        key = f"{a.label}{LAYER_SEPARATOR}{a.annotator}" if self.layer_colors else a.label
+        return Span(a.start, a.end, key, a.id)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         super().changeEvent(event)
@@ -215,10 +249,14 @@ class ReaderView(QPlainTextEdit):
         self.text = document.text
         self.offsets = OffsetMap(document.text)
         self.lines = LineIndex(document.text)
-        self._annotations = {a.id: a for a in annotations}
-        self.index = SpanIndex(
-            self.lines, [Span(a.start, a.end, a.label, a.id) for a in annotations]
-        )
+        shows = self.shows
+        visible = annotations if shows is None else [a for a in annotations if shows(a)]
+        self._annotations = {a.id: a for a in visible}
+        if self.layer_colors:
+            spans = [self._span(a) for a in visible]
+        else:  # the common case, kept free of method calls (50k spans on a big document)
+            spans = [Span(a.start, a.end, a.label, a.id) for a in visible]
+        self.index = SpanIndex(self.lines, spans)
         self.current_id = None
         self.candidate_id = None
         self.relations = relation_arcs.RelationIndex()
@@ -323,7 +361,12 @@ class ReaderView(QPlainTextEdit):
     def annotation(self, annotation_id: str) -> Annotation | None:
         return self._annotations.get(annotation_id)
 
+    def annotations(self) -> Iterable[Annotation]:
+        """The annotations shown (those of the chosen layers)."""
+        return self._annotations.values()
+
     def annotations_in_order(self) -> list[Annotation]:
+        """The annotations shown, in text order."""
         return sorted(self._annotations.values(), key=lambda a: (a.start, a.end, a.id))
 
     def apply_change(self, removed: list[Annotation], added: list[Annotation]) -> None:
@@ -336,8 +379,10 @@ class ReaderView(QPlainTextEdit):
             self._annotations.pop(a.id, None)
         for a in added:
             lines.update(self.index.remove(a.id))  # applying a change twice is harmless
-            lines.update(self.index.add(_span(a)))
-            self._annotations[a.id] = a
+            self._annotations.pop(a.id, None)
+            if self.shows is None or self.shows(a):
+                lines.update(self.index.add(self._span(a)))
+                self._annotations[a.id] = a
         document = self.document()
         for line in sorted(lines):
             if self.wants(line):  # the others are highlighted from the index when they show
@@ -496,7 +541,8 @@ class ReaderView(QPlainTextEdit):
             )
             note = f"<br>&nbsp;&nbsp;<i>{escape_html(a.note[:200])}</i>" if a.note else ""
             swatch = f"<span style='color:{self.label_color(a.label)}'>■</span>"
-            parts.append(f"{swatch} <b>{escape_html(a.label)}</b>{rows}{note}")
+            by = f" <small>by {escape_html(a.annotator)}</small>" if a.annotator else ""
+            parts.append(f"{swatch} <b>{escape_html(a.label)}</b>{by}{rows}{note}")
         return "<br>".join(parts)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
@@ -516,7 +562,3 @@ class ReaderView(QPlainTextEdit):
             spans = self.spans_at(event.position().toPoint())
             if spans:
                 self.annotation_clicked.emit(spans[0].id)
-
-
-def _span(a: Annotation) -> Span:
-    return Span(a.start, a.end, a.label, a.id)
