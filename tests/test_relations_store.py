@@ -146,3 +146,59 @@ def test_the_v1_fixture_upgrades_to_relations(tmp_path: Path) -> None:
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     connection.close()
     assert {"relations", "relation_types"} <= tables
+
+
+def test_an_import_brings_relations_and_their_types(project: Project) -> None:
+    from annotator.core.labels import RelationTypeDef
+    from annotator.core.model import (
+        ImportedAnnotation,
+        ImportedBundle,
+        ImportedDocument,
+        ImportedRelation,
+    )
+
+    document = ImportedDocument(
+        TEXT,
+        "doc",
+        annotations=[
+            ImportedAnnotation("Quote", 17, 35, id="a1"),
+            ImportedAnnotation("Organisation", 37, 49, id="a2"),
+        ],
+        relations=[
+            ImportedRelation("said by", "a1", "a2", id="r1"),
+            ImportedRelation("cites", "a2", "a1", id="r2", note="only named"),
+        ],
+    )
+    summary = project.import_bundle(
+        ImportedBundle([document], relation_types=[RelationTypeDef("mentions", "#123456")])
+    )
+    assert summary.relation_types_created == ["mentions", "cites"]
+    relations = {r.id: r for r in project.relations()}
+    assert set(relations) == {"r1", "r2"}
+    assert (relations["r1"].source_id, relations["r1"].target_id) == ("a1", "a2")
+    assert relations["r2"].note == "only named"
+    # a snapshot (the undo of an import) keeps them, so redo puts them back
+    snapshot = project.snapshot_documents([summary.added[0].id])
+    assert [r.id for r in snapshot.documents[0].relations] == ["r1", "r2"]
+    project.delete_documents([summary.added[0].id])
+    project.import_bundle(snapshot)
+    assert {r.id for r in project.relations()} == {"r1", "r2"}
+
+
+def test_an_import_whose_relation_end_is_missing_is_refused_whole(project: Project) -> None:
+    from annotator.core.model import (
+        ImportedAnnotation,
+        ImportedBundle,
+        ImportedDocument,
+        ImportedRelation,
+    )
+
+    document = ImportedDocument(
+        TEXT,
+        "doc",
+        annotations=[ImportedAnnotation("Quote", 17, 35, id="a1")],
+        relations=[ImportedRelation("said by", "a1", "gone", id="r1")],
+    )
+    with pytest.raises(ValueError, match="document 'doc': relation 'r1' joins 'gone'"):
+        project.import_bundle(ImportedBundle([document]))
+    assert project.documents() == [] and project.relations() == []

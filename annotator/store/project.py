@@ -484,9 +484,31 @@ class Project:
                 )
                 for a in self.annotations(id)
             ]
+            relations = [
+                model.ImportedRelation(
+                    r.type,
+                    r.source_id,
+                    r.target_id,
+                    r.attributes,
+                    r.note,
+                    r.annotator,
+                    r.id,
+                    r.created,
+                    r.modified,
+                )
+                for r in self.relations(id)
+            ]
             documents.append(
                 model.ImportedDocument(
-                    d.text, d.title, d.source, d.metadata, spans, d.id, d.created, d.status
+                    d.text,
+                    d.title,
+                    d.source,
+                    d.metadata,
+                    spans,
+                    d.id,
+                    d.created,
+                    d.status,
+                    relations,
                 )
             )
         return model.ImportedBundle(documents)
