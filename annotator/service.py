@@ -10,7 +10,7 @@ from typing import IO
 
 from annotator.core import agreement as agreement_figures
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import LabelDef
+from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
     Annotation,
     Document,
@@ -172,13 +172,18 @@ def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
 def export_data(project: Project, annotators: Sequence[str] | None = None) -> ExportData:
     """What an export writes; ``annotators`` keeps only those layers (None: every layer)."""
     check_layers(project, annotators)
-    return ExportData(project.labels(), documents_with_annotations(project, annotators))
+    return ExportData(
+        project.labels(),
+        documents_with_annotations(project, annotators),
+        project.relation_types(),
+        project.relations,
+    )
 
 
 def export_project(project: Project, out: IO[str], annotators: Sequence[str] | None = None) -> None:
     """The project JSON, to a text stream (standard output, or a string in tests)."""
     data = export_data(project, annotators)
-    native_json.write_project(out, data.labels, data.documents)
+    native_json.write_project(out, data.labels, data.documents, data.relation_types, data.relations)
 
 
 def export_to(
@@ -251,8 +256,15 @@ def read_label_set(path: Path) -> list[LabelDef]:
     return labelset.read(path)
 
 
-def write_label_set(path: Path, labels: Sequence[LabelDef]) -> None:
-    labelset.write(path, labels)
+def read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
+    """A label-set file's labels and relation types; AnnotatorError if unreadable."""
+    return labelset.read_codebook(path)
+
+
+def write_label_set(
+    path: Path, labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()
+) -> None:
+    labelset.write(path, labels, relation_types)
 
 
 def save_as(project: Project, target: Path) -> Path:

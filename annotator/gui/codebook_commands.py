@@ -128,27 +128,44 @@ class RenameAttribute(CodebookCommand):
 class MergeLabels(CodebookCommand):
     """Import a template or label-set file into the codebook."""
 
-    def __init__(self, ctx: AppContext, labels: Sequence[LabelDef], source: str) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        labels: Sequence[LabelDef],
+        source: str,
+        relation_types: Sequence[RelationTypeDef] = (),
+    ) -> None:
         super().__init__(ctx, f"Import labels from {source}")
         self.labels = list(labels)
+        self.relation_types = list(relation_types)
         self.before: list[LabelDef] = []
+        self.types_before: list[RelationTypeDef] = []
         self.report: codebook.MergeReport | None = None
 
     def do(self) -> Changes:
         self.before = self.ctx.project.labels()
+        self.types_before = self.ctx.project.relation_types()
         self.report = codebook.merge_labels(self.ctx.project, self.labels)
+        codebook.merge_relation_types(self.ctx.project, self.relation_types, self.report)
         return self.changed()
 
     def revert(self) -> Changes:
         assert self.report is not None
         project = self.ctx.project
+        new_types = {t.name for t in project.relation_types()} - {t.name for t in self.types_before}
+        for name in new_types:
+            codebook.delete_relation_type(project, name)
         if self.report.replaced:
             for label in project.labels():
                 codebook.delete_label(project, label.name)
             for label in self.before:
                 codebook.add_label(project, label)
+            for relation_type in self.types_before:
+                codebook.add_relation_type(project, relation_type)
             return self.changed()
         for name in self.report.added:
+            if name in new_types:
+                continue
             codebook.delete_label(project, name)
         for label in self.before:
             if label.name in self.report.extended:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,8 +34,14 @@ from PySide6.QtWidgets import (
 
 from annotator import service
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import AttributeDef, AttributeKind, LabelDef, next_color
-from annotator.core.templates import TEMPLATES
+from annotator.core.labels import (
+    AttributeDef,
+    AttributeKind,
+    LabelDef,
+    RelationTypeDef,
+    next_color,
+)
+from annotator.core.templates import TEMPLATES, relation_types_for
 from annotator.gui import codebook_commands as cmd
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
@@ -136,7 +143,9 @@ class CodebookDialog(QDialog):
         menu = QMenu(templates)
         for key, (title, labels) in TEMPLATES.items():
             action = menu.addAction(title)
-            action.triggered.connect(lambda _=False, ls=labels, k=key: self._merge(ls, k))
+            action.triggered.connect(
+                lambda _=False, ls=labels, k=key: self._merge(ls, k, relation_types_for(ls))
+            )
         templates.setMenu(menu)
         import_file = QPushButton("Import labels…")
         import_file.clicked.connect(self._import_file)
@@ -394,8 +403,13 @@ class CodebookDialog(QDialog):
 
     # -- label sets ----------------------------------------------------------------------------
 
-    def _merge(self, labels: tuple[LabelDef, ...] | list[LabelDef], source: str) -> None:
-        command = cmd.MergeLabels(self.ctx, labels, source)
+    def _merge(
+        self,
+        labels: tuple[LabelDef, ...] | list[LabelDef],
+        source: str,
+        relation_types: Sequence[RelationTypeDef] = (),
+    ) -> None:
+        command = cmd.MergeLabels(self.ctx, labels, source, relation_types)
         if self._run(command) and command.report is not None:
             report = command.report
             lines = [f"Added: {', '.join(report.added) or 'nothing'}"]
@@ -408,18 +422,18 @@ class CodebookDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "Import labels", "", LABEL_FILTER)
         if path:
             try:
-                labels = service.read_label_set(Path(path))
+                labels, relation_types = service.read_codebook(Path(path))
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Import labels", str(exc))
                 return
-            self._merge(labels, Path(path).name)
+            self._merge(labels, Path(path).name, relation_types)
 
     def _export_file(self) -> None:
         default = str(self.ctx.project.path.with_name(f"{self.ctx.project.path.stem}-labels.json"))
         path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, LABEL_FILTER)
         if path:
             try:
-                service.write_label_set(Path(path), self.ctx.labels())
+                service.write_label_set(Path(path), self.ctx.labels(), self.ctx.relation_types())
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Export labels", str(exc))
 

@@ -8,20 +8,27 @@ must not leave half a file behind on failure (see ``annotator.io.files.atomic_te
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import LabelDef
-from annotator.core.model import Annotation, Document
+from annotator.core.labels import LabelDef, RelationTypeDef
+from annotator.core.model import Annotation, Document, Relation
+
+
+def _no_relations(_document_id: str) -> Sequence[Relation]:
+    return ()
 
 
 @dataclass
 class ExportData:
     labels: list[LabelDef]
     documents: Iterable[tuple[Document, list[Annotation]]]
+    relation_types: list[RelationTypeDef] = field(default_factory=list)
+    #: a document's relations (by id); exporters write those whose both ends they write
+    relations: Callable[[str], Sequence[Relation]] = _no_relations
 
 
 @dataclass

@@ -228,7 +228,9 @@ def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
 def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
     """Bring ``labels`` into the project, merging by name.
 
-    A fresh project (the default codebook, no annotations) takes ``labels`` as they are.
+    A fresh project (the default codebook, no annotations) takes ``labels`` as they are, and
+    drops its relation types (they joined the labels it had; :func:`merge_relation_types`
+    brings the file's).
     Otherwise new labels are appended, existing ones gain missing attributes and choices, and
     every difference that is not merged is reported as a conflict.
     """
@@ -237,6 +239,7 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
     with project.transaction() as s:
         fresh = current == list(DEFAULT_LABELS) and not s.scalar(select(func.count(Annotation.id)))
         if fresh:
+            s.execute(delete(RelationType))
             s.execute(delete(Label))
             s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
             report.replaced = True

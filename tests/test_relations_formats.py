@@ -1,0 +1,181 @@
+"""Relations in files: the native JSON version 2 (exact round trip, schema, refusals naming the
+document and the relation, version 1 still read) and label sets carrying relation types."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from annotator.cli import main
+from annotator.core.labels import DEFAULT_RELATION_TYPES, RelationTypeDef
+from annotator.io import labelset, native_json
+from annotator.resources_path import PROJECT_SCHEMA, resource
+from annotator.service import Outcome, import_file
+from annotator.store import codebook
+from annotator.store.project import Project
+
+from .test_native_json import export_text, write_json
+
+TEXT = "The ministry said: 'Cambodia improved.' Cambodia improved a lot, it claimed."
+
+
+@pytest.fixture
+def related(project: Project) -> Project:
+    doc = project.import_bundle(
+        native_json.parse_project({"documents": [{"title": "Related", "text": TEXT}]})
+    ).added[0]
+    codebook.add_relation_type(
+        project,
+        RelationTypeDef(
+            "mentions",
+            "#aa3355",
+            directed=False,
+            description="Either names the other",
+            attributes=(native_json.AttributeDef("certain", native_json.AttributeKind.BOOLEAN),),
+        ),
+    )
+
+    def span(label: str, piece: str):
+        start = TEXT.index(piece)
+        return project.add_annotation(doc.id, label, start, start + len(piece), annotator="ana")
+
+    org = span("Organisation", "The ministry")
+    quote = span("Quote", "Cambodia improved.")
+    claim = span("Claim", "Cambodia improved a lot")
+    project.add_relation(doc.id, "said by", quote.id, org.id, annotator="ana", note="direct")
+    project.add_relation(doc.id, "evidence for", quote.id, claim.id)
+    project.add_relation(doc.id, "mentions", claim.id, org.id, attributes={"certain": True})
+    return project
+
+
+def schema() -> dict:
+    loaded = json.loads(resource(PROJECT_SCHEMA).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(loaded)
+    return loaded
+
+
+def test_version_2_has_relation_types_and_relations_as_specified(related: Project) -> None:
+    data = json.loads(export_text(related))
+    assert data["version"] == 2
+    assert [t["name"] for t in data["relation_types"]] == [
+        *(t.name for t in DEFAULT_RELATION_TYPES),
+        "mentions",
+    ]
+    assert list(data["relation_types"][0]) == [
+        "name",
+        "color",
+        "from",
+        "to",
+        "directed",
+        "description",
+        "attributes",
+    ]
+    assert data["relation_types"][0]["from"] == ["Quote"]
+    assert data["relation_types"][0]["to"] == ["Organisation"]
+    assert data["relation_types"][-1]["directed"] is False
+    (document,) = data["documents"]
+    ids = {a["id"]: a for a in document["annotations"]}
+    relations = document["relations"]
+    assert [list(r) for r in relations] == [
+        ["id", "type", "from", "to", "attributes", "note", "annotator", "created", "modified"]
+    ] * 3
+    said = next(r for r in relations if r["type"] == "said by")
+    assert ids[said["from"]]["label"] == "Quote" and ids[said["to"]]["label"] == "Organisation"
+    assert (said["note"], said["annotator"]) == ("direct", "ana")
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+
+
+def test_export_import_export_is_byte_identical_with_ids_kept(
+    related: Project, tmp_path: Path
+) -> None:
+    first = export_text(related)
+    path = tmp_path / "export.json"
+    path.write_text(first, encoding="utf-8")
+    with Project.open(tmp_path / "again.annot") as again:
+        outcome = import_file(again, path)
+        assert outcome.outcome is Outcome.IMPORTED, outcome.message
+        assert export_text(again) == first
+        assert {r.id for r in again.relations()} == {r.id for r in related.relations()}
+
+
+def test_version_1_files_still_import_and_pass_the_schema(project: Project, tmp_path: Path) -> None:
+    data = {
+        "format": "annotator-project",
+        "version": 1,
+        "documents": [{"text": TEXT, "annotations": [{"label": "Quote", "start": 20, "end": 38}]}],
+    }
+    jsonschema.validate(data, schema(), cls=jsonschema.Draft202012Validator)
+    outcome = import_file(project, write_json(tmp_path / "v1.json", data))
+    assert outcome.outcome is Outcome.IMPORTED, outcome.message
+    assert project.relations() == []
+    with_relations = copy.deepcopy(data)
+    with_relations["relation_types"] = []
+    with pytest.raises(jsonschema.ValidationError):  # relations are a version 2 thing
+        jsonschema.validate(with_relations, schema(), cls=jsonschema.Draft202012Validator)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["documents"][0]["relations"][0].update({"to": "nowhere"}),
+            "relation 1 ('{id}'): 'nowhere' is not the id of an annotation of this document",
+        ),
+        (
+            lambda d: d["documents"][0]["relations"][0].update({"type": "likes"}),
+            "relation 1 ('{id}'): its type 'likes' is not defined in 'relation_types'",
+        ),
+        (
+            lambda d: d["documents"][0]["relations"][0].pop("from"),
+            "relation 1 ('{id}') needs 'type', 'from' and 'to'",
+        ),
+        (
+            lambda d: d["relation_types"][0].update({"color": "red"}),
+            "relation type 1 ('said by'): colour 'red' is not of the form #rrggbb",
+        ),
+    ],
+)
+def test_a_bad_relation_refuses_the_whole_file_naming_document_and_relation(
+    related: Project, tmp_path: Path, change, message: str
+) -> None:
+    data = json.loads(export_text(related))
+    first = data["documents"][0]["relations"][0]["id"]
+    change(data)
+    path = write_json(tmp_path / "bad.json", data)
+    with Project.open(tmp_path / "fresh.annot") as fresh:
+        outcome = import_file(fresh, path)
+        assert outcome.outcome is Outcome.ERROR
+        assert outcome.message.startswith(f"{path}: ")
+        assert message.format(id=first) in outcome.message
+        if "relation type" not in message:
+            assert "document 1 ('Related')" in outcome.message
+        assert fresh.documents() == [] and fresh.relations() == []
+
+
+def test_label_sets_carry_relation_types(related: Project, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "labels.json"
+    assert main(["labels", str(related.path), "--export", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [t["name"] for t in data["relation_types"]][-1] == "mentions"
+    labels, relation_types = labelset.read_codebook(out)
+    assert relation_types == related.relation_types()
+    target = tmp_path / "other.annot"
+    with Project.open(target) as other:
+        codebook.delete_relation_type(other, "evidence against")
+        other.import_bundle(
+            native_json.parse_project({"documents": [{"title": "x", "text": "Some text."}]})
+        )
+    assert main(["labels", str(target), "--import", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "evidence against" in printed and "mentions" in printed
+    with Project.open(target) as other:
+        assert [t.name for t in other.relation_types()] == [
+            "said by",
+            "evidence for",
+            "evidence against",
+            "mentions",
+        ]
