@@ -100,11 +100,17 @@ def command_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="only this annotator's layer (repeatable); default: every layer",
     )
-    exp.add_argument("--org-name", default="", help="claimreview: the fact-checking organisation")
-    exp.add_argument("--org-url", default="", help="claimreview: the organisation's web site")
-    exp.add_argument(
-        "--review-url-base", default="", help="claimreview: base URL of the published reviews"
-    )
+    for spec in EXPORT_FORMATS.values():  # each format's own settings, as it declares them
+        for option in spec.options:
+            default = f" (default {option.default})" if option.default else ""
+            exp.add_argument(
+                option.flag,
+                dest=f"option_{option.name}",
+                default=None,
+                choices=option.choices or None,
+                metavar=None if option.choices else option.name.upper(),
+                help=f"{spec.name}: {option.help}{default}",
+            )
 
     merge = commands.add_parser(
         "merge",
@@ -160,13 +166,21 @@ def command_parser() -> argparse.ArgumentParser:
     )
     labels.add_argument("project", type=Path, metavar="PROJECT")
     action = labels.add_mutually_exclusive_group()
-    action.add_argument("--export", type=Path, metavar="FILE", help="write the labels as JSON")
+    action.add_argument(
+        "--export",
+        type=Path,
+        metavar="FILE",
+        help="write the labels; by extension: .json label set (everything), "
+        ".qdc REFI-QDA codebook, .csv Taguette codebook, .xml Label Studio "
+        "labelling config",
+    )
     action.add_argument(
         "--import",
         dest="import_file",
         type=Path,
         metavar="FILE",
-        help="merge labels from a label-set or project JSON file",
+        help="merge labels from a label-set or project JSON file, a REFI-QDA "
+        "codebook (.qdc) or a Taguette codebook CSV (.csv)",
     )
     from annotator.core.templates import TEMPLATES
 
@@ -290,16 +304,16 @@ def _figure(value: float | None, width: int) -> str:
 
 def labels_command(project: Project, args: argparse.Namespace) -> int:
     from annotator.core.templates import TEMPLATES, relation_types_for
-    from annotator.io import labelset
+    from annotator.io import codebook_files
     from annotator.service import label_lines
     from annotator.store.codebook import merge_labels, merge_relation_types
 
     if args.export:
-        labelset.write(args.export, project.labels(), project.relation_types())
+        codebook_files.write(args.export, project.labels(), project.relation_types())
         return EXIT_OK
     if args.import_file or args.template:
         if args.import_file:
-            labels, relation_types = labelset.read_codebook(args.import_file)
+            labels, relation_types = codebook_files.read_codebook(args.import_file)
         else:
             labels = list(TEMPLATES[args.template][1])
             relation_types = list(relation_types_for(labels))
@@ -320,12 +334,20 @@ def labels_command(project: Project, args: argparse.Namespace) -> int:
 
 
 def export(project: Project, args: argparse.Namespace) -> int:
-    from annotator.io.registry import EXPORT_FORMATS, ExportOptions
+    from annotator.io.registry import ALL_OPTIONS, EXPORT_FORMATS, ExportOptions
     from annotator.service import export_project, export_to
 
     fmt = EXPORT_FORMATS[args.format]
+    options = ExportOptions(
+        {
+            name: value
+            for name in ALL_OPTIONS
+            if (value := getattr(args, f"option_{name}")) is not None
+        }
+    )
+    for note in options.check(fmt):
+        print(f"note: {note}", file=sys.stderr)
     if args.output != "-":
-        options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
         report = export_to(project, fmt.name, Path(args.output), options, args.annotators)
         for note in report.notes:
             print(f"note: {note}", file=sys.stderr)
@@ -342,9 +364,17 @@ def export(project: Project, args: argparse.Namespace) -> int:
         return _fail(f"the {fmt.name} export writes {what}; name it with -o")
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"export{fmt.extension}"
-        options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
-        for note in export_to(project, fmt.name, target, options, args.annotators).notes:
-            print(f"note: {note}", file=sys.stderr)
+        report = export_to(project, fmt.name, target, options, args.annotators)
+        names = [companion.name for companion in report.companions]
+        for note in report.notes:
+            if not any(name in note for name in names):  # it was written to a temporary folder
+                print(f"note: {note}", file=sys.stderr)
+        for name in names:
+            print(
+                f"note: {name.replace('export', 'OUT', 1)} was not written (standard output "
+                "holds one file); export with -o OUT to get it beside OUT",
+                file=sys.stderr,
+            )
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         sys.stdout.write(target.read_text(encoding="utf-8"))
     return EXIT_OK

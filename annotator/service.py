@@ -13,15 +13,21 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
     Annotation,
-    Document,
     DocumentStatus,
     ImportedBundle,
     ImportedDocument,
     timestamp,
 )
-from annotator.io import labelset, native_json
+from annotator.io import codebook_files, native_json
 from annotator.io.detect import read_file
-from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
+from annotator.io.registry import (
+    EXPORT_FORMATS,
+    DocumentExport,
+    ExportData,
+    ExportOptions,
+    ExportReport,
+    exporter,
+)
 from annotator.io.txt import first_line
 from annotator.store import backups, rescue
 from annotator.store.importing import ImportSummary
@@ -152,15 +158,19 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
 def documents_with_annotations(
     project: Project,
     annotators: Sequence[str] | None = None,
-) -> Iterator[tuple[Document, list[Annotation]]]:
-    """Each document with its annotations, one document in memory at a time; with
-    ``annotators``, only those layers' annotations (every document still comes)."""
+) -> Iterator[DocumentExport]:
+    """Each document with its annotations and the relations between them, one document in
+    memory at a time; with ``annotators``, only those layers' annotations (every document
+    still comes), and the relations both of whose ends are kept."""
     wanted = None if annotators is None else set(annotators)
     for summary in project.documents():
         annotations = project.annotations(summary.id)
+        relations = project.relations(summary.id)
         if wanted is not None:
             annotations = [a for a in annotations if a.annotator in wanted]
-        yield project.document(summary.id), annotations
+            kept = {a.id for a in annotations}
+            relations = [r for r in relations if {r.source_id, r.target_id} <= kept]
+        yield DocumentExport(project.document(summary.id), annotations, relations)
 
 
 def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
@@ -176,14 +186,13 @@ def export_data(project: Project, annotators: Sequence[str] | None = None) -> Ex
         project.labels(),
         documents_with_annotations(project, annotators),
         project.relation_types(),
-        project.relations,
     )
 
 
 def export_project(project: Project, out: IO[str], annotators: Sequence[str] | None = None) -> None:
     """The project JSON, to a text stream (standard output, or a string in tests)."""
     data = export_data(project, annotators)
-    native_json.write_project(out, data.labels, data.documents, data.relation_types, data.relations)
+    native_json.write_project(out, data.labels, data.documents, data.relation_types)
 
 
 def export_to(
@@ -195,9 +204,10 @@ def export_to(
 ) -> ExportReport:
     """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one); with
     ``annotators``, only those layers."""
-    return exporter(fmt).export(
-        export_data(project, annotators), target, options or ExportOptions()
-    )
+    options = options or ExportOptions()
+    module = exporter(fmt)
+    options.check(EXPORT_FORMATS[fmt])
+    return module.export(export_data(project, annotators), target, options)
 
 
 def info_lines(project: Project) -> Iterable[str]:
@@ -252,19 +262,23 @@ def paste_article(project: Project, text: str, title: str) -> ImportSummary:
 
 
 def read_label_set(path: Path) -> list[LabelDef]:
-    """A label-set file's labels (``annotator labels --import``); AnnotatorError if unreadable."""
-    return labelset.read(path)
+    """A codebook file's labels (``annotator labels --import``: label-set JSON, REFI-QDA .qdc,
+    Taguette CSV); AnnotatorError if unreadable."""
+    return codebook_files.read(path)
 
 
 def read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
-    """A label-set file's labels and relation types; AnnotatorError if unreadable."""
-    return labelset.read_codebook(path)
+    """A codebook file's labels and relation types (only Annotator's JSON has the latter);
+    AnnotatorError if unreadable."""
+    return codebook_files.read_codebook(path)
 
 
 def write_label_set(
     path: Path, labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()
 ) -> None:
-    labelset.write(path, labels, relation_types)
+    """Write a codebook file in the format its extension names (.json, .qdc, .csv, .xml); only
+    .json keeps relation types."""
+    codebook_files.write(path, labels, relation_types)
 
 
 def save_as(project: Project, target: Path) -> Path:

@@ -1,7 +1,8 @@
 """Build a demo project from the sample article and render docs/screenshot.png (the main
-window), docs/codebook.png (Edit -> Codebook) and docs/file-gone.png (the project file moved
-away while open: the window stops saving and offers Save As) offscreen; then docs/agreement.png
-and docs/curation.png (make_team_screenshots.py).
+window), docs/codebook.png (Edit -> Codebook), docs/export-dialog.png (File -> Export, with
+the doccano format's declared option) and docs/file-gone.png (the project file moved away while
+open: the window stops saving and offers Save As) offscreen; then docs/agreement.png and
+docs/curation.png (make_team_screenshots.py).
 
 Run with `make screenshot`.
 """
@@ -76,6 +77,29 @@ def codebook_screenshot(project_path: Path, out: Path, settings_file: Path) -> N
         window.close()
 
 
+def export_dialog_screenshot(project_path: Path, out: Path, settings_file: Path) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.context import AppContext
+    from annotator.gui.export_dialog import ExportDialog
+    from annotator.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    with Project.open(project_path) as project:
+        window = MainWindow(AppContext(project, settings, QUndoStack()))
+        window.show()
+        dialog = ExportDialog(window.ctx, window)
+        dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+        dialog.target.setText(f"~/{dialog.target.text().rsplit('/', 1)[-1]}")
+        dialog.show()
+        app.processEvents()
+        dialog.grab().save(str(out))
+        window.close()
+
+
 def file_gone_screenshot(project_path: Path, out: Path, settings_file: Path) -> None:
     """The window after its project file was moved away, with the dialog drawn over it."""
     import shutil
@@ -122,6 +146,9 @@ if __name__ == "__main__":
         build(demo)
         status = main(["--screenshot", str(out), str(demo)])
         codebook_screenshot(demo, out.with_name("codebook.png"), Path(folder) / "settings.ini")
+        export_dialog_screenshot(
+            demo, out.with_name("export-dialog.png"), Path(folder) / "settings.ini"
+        )
         file_gone_screenshot(demo, out.with_name("file-gone.png"), Path(folder) / "settings.ini")
         import make_team_screenshots
 

@@ -50,7 +50,12 @@ from annotator.gui.formatting import FocusOutWatcher, swatch
 from annotator.gui.relation_types_box import RelationTypesBox
 from annotator.gui.undo import execute
 
-LABEL_FILTER = "Label sets (*.json);;All files (*)"
+_CODEBOOKS = "Label sets (*.json);;REFI-QDA codebooks (*.qdc);;Taguette codebooks (*.csv);;"
+LABEL_FILTER = f"Codebooks (*.json *.qdc *.csv);;{_CODEBOOKS}All files (*)"
+EXPORT_FILTER = (
+    f"Codebooks (*.json *.qdc *.csv *.xml);;{_CODEBOOKS}"
+    "Label Studio labelling config (*.xml);;All files (*)"
+)
 
 
 class CodebookDialog(QDialog):
@@ -430,7 +435,7 @@ class CodebookDialog(QDialog):
 
     def _export_file(self) -> None:
         default = str(self.ctx.project.path.with_name(f"{self.ctx.project.path.stem}-labels.json"))
-        path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, LABEL_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, EXPORT_FILTER)
         if path:
             try:
                 service.write_label_set(Path(path), self.ctx.labels(), self.ctx.relation_types())

@@ -77,7 +77,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     labels = {label.name: label for label in data.labels}
     documents = list(data.documents)
     types: dict[str, str] = {}
-    for name in [*labels, *(a.label for _, spans in documents for a in spans)]:
+    for name in [*labels, *(a.label for item in documents for a in item.annotations)]:
         if name not in types:
             candidate, n = type_name(name), 2
             while candidate in types.values():
@@ -98,9 +98,10 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             )
             entry["values"].extend(v for v in values if v not in entry["values"])
     trimmed = 0
-    stems = safe_file_stems([d.title for d, _ in documents])
+    stems = safe_file_stems([item.document.title for item in documents])
     with atomic_folder(target, (".txt", ".ann", ".conf")) as folder:
-        for stem, (document, spans) in zip(stems, documents, strict=True):
+        for stem, item in zip(stems, documents, strict=True):
+            document, spans = item.document, item.annotations
             lines: list[str] = []
             attribute_n = note_n = 0
             for n, a in enumerate(spans, 1):

@@ -72,10 +72,10 @@ def review(document: Document, a: Annotation, options: ExportOptions) -> dict[st
     if verdict in SCALE:
         rating.update(ratingValue=SCALE[verdict], bestRating=5, worstRating=1)
     organisation: dict[str, Any] = {"@type": "Organization"}
-    if options.org_name:
-        organisation["name"] = options.org_name
-    if options.org_url:
-        organisation["url"] = options.org_url
+    if options["org_name"]:
+        organisation["name"] = options["org_name"]
+    if options["org_url"]:
+        organisation["url"] = options["org_url"]
     item: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "ClaimReview",
@@ -84,8 +84,8 @@ def review(document: Document, a: Annotation, options: ExportOptions) -> dict[st
         "itemReviewed": _claim(document),
         "author": organisation,
     }
-    if options.review_url_base:
-        item["url"] = options.review_url_base + slug(a)
+    if options["review_url_base"]:
+        item["url"] = options["review_url_base"] + slug(a)
     if a.modified or a.created:
         item["datePublished"] = (a.modified or a.created)[:10]
     return item
@@ -93,8 +93,9 @@ def review(document: Document, a: Annotation, options: ExportOptions) -> dict[st
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     reviews, off_scale = [], 0
-    for document, spans in data.documents:
-        for a in spans:
+    for item in data.documents:
+        document = item.document
+        for a in item.annotations:
             verdict = a.attributes.get(VERDICT)
             if a.label == CLAIM and verdict not in (None, "", UNVERIFIED):
                 reviews.append(review(document, a, options))
@@ -105,12 +106,12 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     notes = [
         f"{len(reviews)} claim reviews written (claims with a verdict other than '{UNVERIFIED}')"
     ]
-    if reviews and not options.org_name:
+    if reviews and not options["org_name"]:
         notes.append(
             "no organisation name given (--org-name): the reviews name no author, "
             "which ClaimReview readers require"
         )
-    if reviews and not options.review_url_base:
+    if reviews and not options["review_url_base"]:
         notes.append("no review URL base given (--review-url-base): the reviews have no url")
     if off_scale:
         notes.append(

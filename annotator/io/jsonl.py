@@ -43,6 +43,7 @@ def document_line(document: Document, spans: list[Annotation]) -> dict[str, Any]
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     with atomic_text_writer(target) as out:
-        for document, spans in data.documents:
-            out.write(json.dumps(document_line(document, spans), ensure_ascii=False) + "\n")
+        for item in data.documents:
+            line = document_line(item.document, item.annotations)
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return ExportReport()

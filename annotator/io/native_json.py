@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import IO, Any
@@ -34,7 +34,7 @@ from annotator.core.model import (
 )
 from annotator.core.text import NewlineShift, canonical_text
 from annotator.io.files import atomic_text_writer
-from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
 
 FORMAT = "annotator-project"
 VERSION = 2
@@ -120,9 +120,8 @@ def document_to_json(d: Document) -> dict[str, Any]:
 def write_project(
     out: IO[str],
     labels: Iterable[LabelDef],
-    documents: Iterable[tuple[Document, Iterable[Annotation]]],
+    documents: Iterable[DocumentExport],
     relation_types: Sequence[RelationTypeDef] = (),
-    relations_of: Callable[[str], Sequence[Relation]] = lambda _id: (),
 ) -> None:
     """Write the project JSON: one line per label and per annotation, so diffs stay readable.
 
@@ -135,15 +134,12 @@ def write_project(
     out.write('\n ],\n "relation_types": [')
     out.write(",".join(f"\n  {_dumps(relation_type_to_json(t))}" for t in relation_types))
     out.write('\n ],\n "documents": [')
-    for n, (document, spans) in enumerate(documents):
-        spans = list(spans)
-        header = _dumps(document_to_json(document))
+    for n, item in enumerate(documents):
+        header = _dumps(document_to_json(item.document))
         out.write(("," if n else "") + f'\n  {header[:-1]}, "annotations": [')
-        out.write(",".join(map(_annotation_line, spans)))
+        out.write(",".join(map(_annotation_line, item.annotations)))
         out.write('\n  ], "relations": [')
-        written = {a.id for a in spans}
-        relations = [r for r in relations_of(document.id) if {r.source_id, r.target_id} <= written]
-        out.write(",".join(f"\n   {_dumps(relation_to_json(r))}" for r in relations))
+        out.write(",".join(f"\n   {_dumps(relation_to_json(r))}" for r in item.relations))
         out.write("\n  ]}")
     out.write("\n ]\n}\n")
 
@@ -165,7 +161,7 @@ def _annotation_line(a: Annotation) -> str:
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     with atomic_text_writer(target) as out:
-        write_project(out, data.labels, data.documents, data.relation_types, data.relations)
+        write_project(out, data.labels, data.documents, data.relation_types)
     return ExportReport()
 
 
