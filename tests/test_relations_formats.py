@@ -179,3 +179,88 @@ def test_label_sets_carry_relation_types(related: Project, tmp_path: Path, capsy
             "evidence against",
             "mentions",
         ]
+
+
+# -- other tools' formats ----------------------------------------------------------------------
+
+
+def ends(project: Project) -> set[tuple[str, str, str, str, str]]:
+    """Each relation as (type, source label, source text, target label, target text)."""
+    spans = {a.id: a for a in project.annotations()}
+    return {
+        (
+            r.type,
+            spans[r.source_id].label,
+            spans[r.source_id].text,
+            spans[r.target_id].label,
+            spans[r.target_id].text,
+        )
+        for r in project.relations()
+    }
+
+
+def test_brat_writes_r_lines_and_relation_types_an_independent_reader_accepts(
+    related: Project, tmp_path: Path
+) -> None:
+    from bioc import brat as bioc_brat
+    from bioc.brat.validator import validate
+
+    from .helpers.interchange import export
+
+    target = tmp_path / "brat"
+    export(related, "brat", target)
+    (ann,) = target.glob("*.ann")
+    text = ann.with_suffix(".txt").read_text(encoding="utf-8")
+    doc = bioc_brat.loads(text, ann.read_text(encoding="utf-8"), ann.stem)
+    problems: list[str] = []
+    validate(doc, onerror=problems.append)
+    assert problems == []
+    entities = {e.id: e for e in doc.entities}
+    got = {
+        (r.type, entities[r.arguments["Arg1"]].text, entities[r.arguments["Arg2"]].text)
+        for r in doc.relations
+    }
+    assert got == {
+        ("said_by", "Cambodia improved.", "The ministry"),
+        ("evidence_for", "Cambodia improved.", "Cambodia improved a lot"),
+        ("mentions", "Cambodia improved a lot", "The ministry"),
+    }
+    notes = {(n.type, n.refid): n.text for n in doc.notes}
+    said = next(r for r in doc.relations if r.type == "said_by")
+    assert notes[("AnnotatorNotes", said.id)] == "direct"
+    conf = (target / "annotation.conf").read_text(encoding="utf-8")
+    relations = conf.split("[relations]\n")[1].split("[events]")[0].splitlines()
+    assert "said_by\tArg1:Quote, Arg2:Organisation" in relations
+    assert "evidence_against\tArg1:Quote, Arg2:Claim" in relations  # declared though unused
+    assert "mentions\tArg1:<ENTITY>, Arg2:<ENTITY>" in relations
+    visual = (target / "visual.conf").read_text(encoding="utf-8")
+    assert "said_by | said by" in visual and "said_by\tcolor:#4a90e2" in visual
+
+
+def test_brat_relations_come_back_with_their_types(related: Project, tmp_path: Path) -> None:
+    from .helpers.interchange import round_trip
+
+    with round_trip(related, "brat", tmp_path / "brat", tmp_path) as copy:
+        assert ends(copy) == ends(related)
+        said = next(r for r in copy.relations() if r.type == "said by")
+        assert said.note == "direct"
+        types = {t.name: t for t in copy.relation_types()}
+        assert (types["said by"].sources, types["said by"].targets) == (
+            ("Quote",),
+            ("Organisation",),
+        )
+
+
+def test_a_brat_relation_to_a_missing_span_refuses_the_file(
+    project: Project, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("Ann said hello.", encoding="utf-8")
+    (tmp_path / "a.ann").write_text(
+        "T1\tPerson 0 3\tAnn\nR1\tsaid_by Arg1:T2 Arg2:T1\n", encoding="utf-8"
+    )
+    outcome = import_file(project, tmp_path / "a.ann")
+    assert outcome.outcome is Outcome.ERROR
+    assert "relation R1 (said_by) joins T2, which is not a text-bound annotation" in (
+        outcome.message
+    )
+    assert project.documents() == []
