@@ -186,6 +186,7 @@ def export_data(project: Project, annotators: Sequence[str] | None = None) -> Ex
         project.labels(),
         documents_with_annotations(project, annotators),
         project.relation_types(),
+        project.relation_count() > 0,
     )
 
 

@@ -264,3 +264,102 @@ def test_a_brat_relation_to_a_missing_span_refuses_the_file(
         outcome.message
     )
     assert project.documents() == []
+
+
+def test_label_studio_relation_results_out_and_in(related: Project, tmp_path: Path) -> None:
+    from .helpers.interchange import export, round_trip
+
+    target = tmp_path / "tasks.json"
+    export(related, "labelstudio", target)
+    (task,) = json.loads(target.read_text(encoding="utf-8"))
+    result = task["annotations"][0]["result"]
+    regions = {r["id"]: r["value"]["text"] for r in result if r["type"] == "labels"}
+    relations = [r for r in result if r["type"] == "relation"]
+    assert {
+        (regions[r["from_id"]], regions[r["to_id"]], r["direction"], tuple(r["labels"]))
+        for r in relations
+    } == {
+        ("Cambodia improved.", "The ministry", "right", ("said by",)),
+        ("Cambodia improved.", "Cambodia improved a lot", "right", ("evidence for",)),
+        ("Cambodia improved a lot", "The ministry", "bi", ("mentions",)),
+    }
+    config = target.with_name("tasks.labeling-config.xml").read_text(encoding="utf-8")
+    assert '<Relation value="said by"' in config
+    with round_trip(related, "labelstudio", tmp_path / "again.json", tmp_path) as copy:
+        assert ends(copy) == ends(related)
+
+
+def test_label_studio_left_relations_are_turned_round_and_a_lost_region_refuses(
+    project: Project, tmp_path: Path
+) -> None:
+    def region(id: str, start: int, end: int, label: str) -> dict:
+        value = {"start": start, "end": end, "text": TEXT[start:end], "labels": [label]}
+        return {"id": id, "from_name": "label", "to_name": "text", "type": "labels", "value": value}
+
+    result = [
+        region("a", 0, 12, "Organisation"),
+        region("b", 20, 38, "Quote"),
+        {"from_id": "a", "to_id": "b", "type": "relation", "direction": "left", "labels": []},
+    ]
+    path = write_json(
+        tmp_path / "ls.json", [{"data": {"text": TEXT}, "annotations": [{"result": result}]}]
+    )
+    assert import_file(project, path).outcome is Outcome.IMPORTED
+    assert ends(project) == {("related", "Quote", TEXT[20:38], "Organisation", "The ministry")}
+    result[2]["to_id"] = "zz"
+    bad = write_json(
+        tmp_path / "bad.json", [{"data": {"text": TEXT + " "}, "annotations": [{"result": result}]}]
+    )
+    outcome = import_file(project, bad)
+    assert outcome.outcome is Outcome.ERROR
+    assert "a relation's to_id 'zz' is not a labelled region of the same result" in outcome.message
+
+
+def test_doccano_relation_extraction_jsonl_out_and_in(related: Project, tmp_path: Path) -> None:
+    from .helpers.interchange import export, round_trip
+
+    target = tmp_path / "doccano.jsonl"
+    export(related, "doccano", target)
+    (line,) = target.read_text(encoding="utf-8-sig").splitlines()
+    data = json.loads(line)
+    assert "label" not in data
+    entities = {e["id"]: e for e in data["entities"]}
+    assert set(entities[1]) == {"id", "label", "start_offset", "end_offset"}
+    named = {
+        (r["type"], entities[r["from_id"]]["label"], entities[r["to_id"]]["label"])
+        for r in data["relations"]
+    }
+    assert named == {
+        ("said by", "Quote", "Organisation"),
+        ("evidence for", "Quote", "Claim"),
+        ("mentions", "Claim", "Organisation"),
+    }
+    with round_trip(related, "doccano", tmp_path / "again.jsonl", tmp_path) as copy:
+        assert ends(copy) == ends(related)
+
+
+def test_doccano_without_relations_keeps_the_label_form(project: Project, tmp_path: Path) -> None:
+    from .helpers.interchange import export
+
+    project.import_bundle(native_json.parse_project({"documents": [{"text": TEXT}]}))
+    target = tmp_path / "plain.jsonl"
+    export(project, "doccano", target)
+    assert "label" in json.loads(target.read_text(encoding="utf-8-sig"))
+
+
+def test_a_doccano_relation_to_an_unknown_entity_refuses_the_file(
+    project: Project, tmp_path: Path
+) -> None:
+    line = {
+        "text": TEXT,
+        "entities": [{"id": 7, "label": "Quote", "start_offset": 20, "end_offset": 38}],
+        "relations": [{"id": 1, "from_id": 7, "to_id": 8, "type": "said by"}],
+    }
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    outcome = import_file(project, path)
+    assert outcome.outcome is Outcome.ERROR
+    assert "relation 1 (1, said by): to_id 8 is not the id of an entity of this line" in (
+        outcome.message
+    )
+    assert project.documents() == []

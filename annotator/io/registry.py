@@ -42,6 +42,8 @@ class ExportData:
     labels: list[LabelDef]
     documents: Iterable[DocumentExport]
     relation_types: list[RelationTypeDef] = field(default_factory=list)
+    #: whether the project has relations (formats with a relation form of their own use it)
+    has_relations: bool = False
 
 
 @dataclass(frozen=True)

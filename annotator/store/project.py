@@ -228,6 +228,10 @@ class Project:
         with self.reading() as s:
             return relation_rows.read(s, document_id)
 
+    def relation_count(self) -> int:
+        with self.reading() as s:
+            return s.scalar(select(func.count()).select_from(Relation)) or 0
+
     def annotation_counts(self) -> dict[str, int]:
         """Annotations per label name, every label listed (zero included), in label order."""
         query = (
