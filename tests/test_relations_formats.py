@@ -363,3 +363,29 @@ def test_a_doccano_relation_to_an_unknown_entity_refuses_the_file(
         outcome.message
     )
     assert project.documents() == []
+
+
+def test_w3c_relations_are_linking_annotations_passing_the_must_schemas(
+    related: Project, tmp_path: Path, shared_dir: Path
+) -> None:
+    from .helpers.interchange import export
+    from .test_interchange_linked_data import _w3c_validators
+
+    target = tmp_path / "out.jsonld"
+    export(related, "w3c", target)
+    items = json.loads(target.read_text(encoding="utf-8"))["first"]["items"]
+    spans = {i["id"]: i for i in items if "motivation" not in i}
+    links = [i for i in items if i.get("motivation") == "linking"]
+    assert len(spans) == 3 and len(links) == 3
+    validators = _w3c_validators(shared_dir)
+    for item in links:
+        for assertion, validator, expected in validators:
+            errors = list(validator.iter_errors(item))  # type: ignore[attr-defined]
+            assert (not errors) == (expected == "valid"), (assertion, item["id"], errors[:1])
+    said = next(i for i in links if i["body"][0]["value"] == "said by")
+    source, target_id = said["target"]
+    assert spans[source]["target"]["selector"][0]["exact"] == "Cambodia improved."
+    assert spans[target_id]["target"]["selector"][0]["exact"] == "The ministry"
+    bodies = [(b["purpose"], b["value"]) for b in said["body"]]
+    assert ("describing", f"from: {source}") in bodies and ("commenting", "direct") in bodies
+    assert said["creator"] == {"type": "Person", "name": "ana"}
