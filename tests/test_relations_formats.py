@@ -389,3 +389,37 @@ def test_w3c_relations_are_linking_annotations_passing_the_must_schemas(
     bodies = [(b["purpose"], b["value"]) for b in said["body"]]
     assert ("describing", f"from: {source}") in bodies and ("commenting", "direct") in bodies
     assert said["creator"] == {"type": "Person", "name": "ana"}
+
+
+def test_refi_qda_links_between_selections_validate_and_come_back(
+    related: Project, tmp_path: Path, shared_dir: Path
+) -> None:
+    import zipfile
+
+    from lxml import etree
+
+    from .helpers.interchange import export, round_trip
+
+    target = tmp_path / "out.qdpx"
+    export(related, "qdpx", target)
+    schema = etree.XMLSchema(
+        etree.parse(str(shared_dir / "schemas" / "refi-qda" / "Project-mrt2019.xsd"))
+    )
+    with zipfile.ZipFile(target) as archive:
+        project = etree.fromstring(archive.read("project.qde"))
+    schema.assertValid(project)
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    names = {s.get("guid"): s.get("name") for s in project.iterfind(".//q:PlainTextSelection", ns)}
+    links = {
+        (link.get("name"), names[link.get("originGUID")], names[link.get("targetGUID")])
+        for link in project.iterfind(".//q:Links/q:Link", ns)
+    }
+    assert links == {
+        ("said by", "Cambodia improved.", "The ministry"),
+        ("evidence for", "Cambodia improved.", "Cambodia improved a lot"),
+        ("mentions", "Cambodia improved a lot", "The ministry"),
+    }
+    directions = {k.get("name"): k.get("direction") for k in project.iterfind(".//q:Link", ns)}
+    assert directions["mentions"] == "Associative" and directions["said by"] == "OneWay"
+    with round_trip(related, "qdpx", tmp_path / "again.qdpx", tmp_path) as copy:
+        assert ends(copy) == ends(related)
