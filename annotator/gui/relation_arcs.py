@@ -67,6 +67,7 @@ class RelationIndex:
 @dataclass(frozen=True)
 class Arc:
     relation_id: str
+    name: str  # the relation type, written at the apex of a selected or hovered arc
     path: QPainterPath
     color: QColor
     directed: bool
@@ -96,16 +97,33 @@ def layout(
         path = QPainterPath(start)
         path.cubicTo(control1, control2, end)
         arcs.append(
-            Arc(relation.id, path, QColor(color), directed, relation.flagged, end, control2)
+            Arc(
+                relation.id,
+                relation.type,
+                path,
+                QColor(color),
+                directed,
+                relation.flagged,
+                end,
+                control2,
+            )
         )
     return arcs
 
 
 def paint(painter: QPainter, arcs: list[Arc], selected: str | None, hovered: str | None) -> None:
+    """Draw ``arcs``, the selected and hovered ones stronger and named; the others a little
+    transparent so the text under them stays readable."""
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    named = []
     for arc in arcs:
         strong = arc.relation_id in (selected, hovered)
-        pen = QPen(arc.color, SELECTED_WIDTH if strong else ARC_WIDTH)
+        color = QColor(arc.color)
+        if not strong:
+            color.setAlpha(170)
+        else:
+            named.append(arc)
+        pen = QPen(color, SELECTED_WIDTH if strong else ARC_WIDTH)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         if arc.flagged:
             pen.setStyle(Qt.PenStyle.DashLine)
@@ -113,9 +131,25 @@ def paint(painter: QPainter, arcs: list[Arc], selected: str | None, hovered: str
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(arc.path)
         if arc.directed:
-            painter.setBrush(arc.color)
+            painter.setBrush(color)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawPolygon(_arrowhead(arc.tail, arc.head, ARROW * (1.3 if strong else 1.0)))
+
+    for arc in named:
+        _name(painter, arc)
+
+
+def _name(painter: QPainter, arc: Arc) -> None:
+    """The type's name on a small plate at the top of the arc."""
+    apex = arc.path.pointAtPercent(0.5)
+    metrics = painter.fontMetrics()
+    width = metrics.horizontalAdvance(arc.name) + 8
+    plate = QRectF(apex.x() - width / 2, apex.y() - metrics.height() - 2, width, metrics.height())
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(arc.color)
+    painter.drawRoundedRect(plate, 3, 3)
+    painter.setPen(QColor("#ffffff") if arc.color.lightnessF() < 0.6 else QColor("#000000"))
+    painter.drawText(plate, Qt.AlignmentFlag.AlignCenter, arc.name)
 
 
 def _arrowhead(tail: QPointF, head: QPointF, size: float) -> QPolygonF:
