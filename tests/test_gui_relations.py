@@ -105,8 +105,10 @@ def test_the_arc_is_drawn_in_the_type_colour_hit_selected_and_deleted(qtbot, win
     window.reader.set_current(quote.id, reveal=True)
     point = arc_point(window, relation.id)
     assert window.reader.relation_at(point) == relation.id
+    window.select_relation(relation.id)  # drawn opaque and wide, so its colour is exact
     image = QImage(window.reader.viewport().size(), QImage.Format.Format_ARGB32)
     window.reader.viewport().render(image)
+    window.reader.set_current_relation(None)
     said_by = QColor("#4a90e2")
     near = [
         QColor(image.pixel(point.x() + dx, point.y() + dy))
