@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 import tempfile
@@ -380,9 +381,49 @@ def export(project: Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SERVER_SCHEMES = ("http://", "https://")
+
+
+def unknown_command(word: str) -> str:
+    """The error for a word where a command goes, naming the closest command."""
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.5)
+    hint = f"; did you mean '{close[0]}'?" if close else f" (commands: {', '.join(COMMANDS)})"
+    return f"unknown command '{word}'{hint}"
+
+
+def project_argument_problem(argument: str) -> str | None:
+    """Why ``argument`` cannot be the window's PROJECT, or None when it can.
+
+    PROJECT is an existing file, a path ending in ``.annot`` (created if missing) or a server
+    URL; a bare word is taken for a mistyped command.
+    """
+    if argument.startswith(SERVER_SCHEMES):
+        return (
+            f"{argument}: this Annotator opens project files only; a project on a server "
+            "cannot be opened"
+        )
+    path = Path(argument).expanduser()
+    if path.is_dir():
+        return f"{argument}: is a folder, not a project file"
+    if path.is_file() or path.suffix == ".annot":
+        return None
+    if os.sep not in argument and "." not in argument:
+        return unknown_command(argument)
+    return (
+        f"{argument}: no such project file (a new project's name must end in .annot; "
+        "articles to import go after PROJECT)"
+    )
+
+
 def run_gui(args: argparse.Namespace) -> int:
+    if args.project is not None and (problem := project_argument_problem(str(args.project))):
+        return _fail(problem)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from annotator import xcb_check
+
+    if missing := xcb_check.problem():
+        return _fail(missing)
     from annotator.gui.app import run
 
     return run(args)

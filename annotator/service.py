@@ -148,6 +148,9 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
             f"{skipped.title!r} skipped: the same text is already in the project as "
             f"{skipped.existing_title!r}"
         )
+    if summary.duplicates_skipped:
+        n = summary.duplicates_skipped
+        parts.append(f"{n} exact duplicate span{'s' if n != 1 else ''} skipped")
     if summary.labels_created and not summary.codebook_replaced:
         parts.append("new labels: " + ", ".join(summary.labels_created))
     if summary.codebook_replaced:

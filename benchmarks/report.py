@@ -32,6 +32,11 @@ METHOD = """\
   schema and pragmas). One untimed warm-up each.
 - **batch**: `service.import_files` with a progress callback into a new project; per-file times
   are the gaps between callbacks. Baseline: read, hash and one raw INSERT transaction per file.
+- **labelling**: the sample article's 43 spans labelled through the real widgets (QTest mouse
+  drags on the reader's viewport, label keys), default settings; actions counted until each
+  span is stored exactly (quotes with their marks); sentence-long claims from the keyboard
+  (Alt+S or Alt+. then the key), the caret put at the claim first. Baseline: one gesture and
+  one key.
 - **peak RSS**: `ru_maxrss` of a subprocess (started through a small launcher, so it does not
   inherit this process's peak) with the window open and painted, vs a bare `QApplication` +
   `QPlainTextEdit` holding the same text.

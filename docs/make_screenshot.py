@@ -24,21 +24,46 @@ from annotator.store.project import Project  # noqa: E402
 # (label, phrase, occurrence, attributes): several of every label, with overlaps.
 DEMO = [
     ("Organisation", "US State Department", 0, {"type": "government"}),
-    ("Claim", "The US State Department has bumped Cambodia up to Tier 2 in its annual report on "
-     "human trafficking", 0, {"verdict": "true", "checkworthy": True}),
+    (
+        "Claim",
+        "The US State Department has bumped Cambodia up to Tier 2 in its annual report on "
+        "human trafficking",
+        0,
+        {"verdict": "true", "checkworthy": True},
+    ),
     ("Tier rating", "Tier 2", 0, {"tier": "Tier 2", "subject": "Cambodia", "year": 2004}),
-    ("Quote", "Cambodia does not fully comply with the minimum standards for the elimination of "
-     "trafficking; however it is making significant efforts to do so.", 0,
-     {"speaker": "US State Department"}),
+    (
+        "Quote",
+        "“Cambodia does not fully comply with the minimum standards for the elimination of "
+        "trafficking; however it is making significant efforts to do so.”",
+        0,
+        {"speaker": "US State Department"},
+    ),
     ("Tier rating", "Tier 3", 0, {"tier": "Tier 3", "subject": "Cambodia", "year": 2003}),
-    ("Claim", "Cambodia will not be subject to sanctions imposed by the US", 0,
-     {"verdict": "mostly true"}),
+    (
+        "Claim",
+        "Cambodia will not be subject to sanctions imposed by the US",
+        0,
+        {"verdict": "mostly true"},
+    ),
     ("Tier rating", "Tier 3", 1, {"tier": "Tier 3", "subject": "Burma"}),
     ("Organisation", "Ministry of Women’s and Veterans’ Affairs", 0, {"type": "government"}),
     ("Organisation", "Ministry of Labor and Social Affairs", 0, {"type": "government"}),
     ("Organisation", "Ministry of Tourism", 0, {"type": "government"}),
-    ("Claim", "a corrupt judiciary and a backed-up caseload also hinder prosecution", 0,
-     {"verdict": "unverified"}),
+    (
+        "Claim",
+        "a corrupt judiciary and a backed-up caseload also hinder prosecution",
+        0,
+        {"verdict": "unverified"},
+    ),
+    ("Quote", "“good news.”", 0, {"speaker": "Chantoul Oung"}),
+    ("Quote", "“keep up pressure on the country.”", 0, {"speaker": "Pierre Legros"}),
+    (
+        "Quote",
+        "“Tier 3 was a warning, and we took the warning seriously,”",
+        0,
+        {"speaker": "Mu Sochua"},
+    ),
 ]
 
 
@@ -51,8 +76,9 @@ def build(path: Path) -> None:
             start = -1
             for _ in range(occurrence + 1):
                 start = text.index(phrase, start + 1)
-            project.add_annotation(document.id, label, start, start + len(phrase),
-                                   attributes=attributes)
+            project.add_annotation(
+                document.id, label, start, start + len(phrase), attributes=attributes
+            )
 
 
 def codebook_screenshot(project_path: Path, out: Path, settings_file: Path) -> None:
@@ -74,6 +100,33 @@ def codebook_screenshot(project_path: Path, out: Path, settings_file: Path) -> N
         dialog.labels.setCurrentRow(0)
         app.processEvents()
         dialog.grab().save(str(out))
+        window.close()
+
+
+def labelling_screenshot(project_path: Path, out: Path, settings_file: Path) -> None:
+    """The window while labelling: a quote selected (its edge knobs showing), the snapping
+    state in the status bar, and the concordance of quotes across the project."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.context import AppContext
+    from annotator.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    with Project.open(project_path) as project:
+        window = MainWindow(AppContext(project, settings, QUndoStack()))
+        window.resize(1360, 900)
+        window.show()
+        window.concordance_dock.show()
+        window.concordance.show_label("Quote")
+        quote = next(a for a in project.annotations() if a.text == "“good news.”")
+        window.panel.select(quote.id)
+        window.reader._flash_timer.stop()
+        window.reader._update_current_selection()
+        app.processEvents()
+        window.grab().save(str(out))
         window.close()
 
 
@@ -155,4 +208,5 @@ if __name__ == "__main__":
         team = Path(folder) / "Team project.annot"
         make_team_screenshots.build(team)
         make_team_screenshots.render(team, out.parent, Path(folder) / "team-settings.ini")
+        labelling_screenshot(demo, out.with_name("labelling.png"), Path(folder) / "l.ini")
         sys.exit(status)

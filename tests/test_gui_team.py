@@ -350,9 +350,13 @@ def test_label_all_skips_only_matches_in_ones_own_layer(
         ranges.append((start, start + len(phrase)))
         start = text.find(phrase, start + 1)
     before = len(by(team_project, "ann"))
-    window.label_ranges("Organisation", ranges)  # ann's first match is already hers
+    review = window.label_ranges("Organisation", ranges)  # ann's first match is already hers
+    assert review is not None and len(review.ranges) == len(ranges) - 1
+    review.accept()
     assert len(by(team_project, "ann")) == before + len(ranges) - 1
     bob_only = [r for r in ranges if r != ranges[0]]
     window.ctx.settings.setValue("annotator/name", "cleo")  # bob's spans do not count for cleo
-    window.label_ranges("Organisation", bob_only[:1])
+    review = window.label_ranges("Organisation", bob_only[:1])
+    assert review is not None
+    review.accept()
     assert len(by(team_project, "cleo")) == 1

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -112,26 +113,55 @@ class AnnotationModel(RowsModel):
         return None
 
 
+def matches(a: Annotation, query: str) -> bool:
+    """Whether ``a`` fits a filter query: ``name: value`` looks in that attribute's value,
+    anything else in the text, the attribute values and the note (case-insensitive)."""
+    query = query.strip().casefold()
+    if not query:
+        return True
+    name, colon, value = query.partition(":")
+    if colon and name.strip() and any(k.casefold() == name.strip() for k in a.attributes):
+        wanted = value.strip()
+        return any(
+            k.casefold() == name.strip() and wanted in show_value(v).casefold()
+            for k, v in a.attributes.items()
+        )
+    haystack = [a.text, a.note, *(show_value(v) for v in a.attributes.values())]
+    return any(query in part.casefold() for part in haystack)
+
+
 class LabelFilter(QSortFilterProxyModel):
+    """Rows of one label (or all), and only those matching the filter query."""
+
     def __init__(self) -> None:
         super().__init__()
         self.label = ALL_LABELS
+        self.query = ""
 
-    def set_label(self, label: str) -> None:
-        if label == self.label:
+    def _change(self, **values: str) -> None:
+        if all(getattr(self, k) == v for k, v in values.items()):
             return
         if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateFilter is deprecated there
             self.beginFilterChange()
-            self.label = label
+            for k, v in values.items():
+                setattr(self, k, v)
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self.label = label
+            for k, v in values.items():
+                setattr(self, k, v)
             self.invalidateRowsFilter()
 
+    def set_label(self, label: str) -> None:
+        self._change(label=label)
+
+    def set_query(self, query: str) -> None:
+        self._change(query=query)
+
     def filterAcceptsRow(self, row: int, parent: AnyIndex) -> bool:  # noqa: N802
-        if not self.label:
-            return True
-        return self.sourceModel().rows[row].label == self.label  # type: ignore[attr-defined]
+        a = self.sourceModel().rows[row]  # type: ignore[attr-defined]
+        if self.label and a.label != self.label:
+            return False
+        return not self.query or matches(a, self.query)
 
 
 class AnnotationPanel(QWidget):
@@ -147,6 +177,14 @@ class AnnotationPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.label_filter = QComboBox()
         self.label_filter.currentIndexChanged.connect(self._filter_changed)
+        self.search = QLineEdit(
+            placeholderText="Filter: text, or attribute: value", clearButtonEnabled=True
+        )
+        self.search.setToolTip(
+            "“Miller” finds it in the text, attributes or notes; "
+            "“speaker: Miller” only in the speaker"
+        )
+        self.search.textChanged.connect(self.proxy.set_query)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.view = row_table(self.proxy)
@@ -162,6 +200,7 @@ class AnnotationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 0)
         layout.addWidget(self.label_filter)
+        layout.addWidget(self.search)
         layout.addWidget(self.view)
         layout.addWidget(self.summary)
         self.relations: list[Relation] = []
@@ -314,6 +353,7 @@ class AnnotationPanel(QWidget):
         index = self.proxy.mapFromSource(self.model.index(row, 0))
         if not index.isValid():
             self.label_filter.setCurrentIndex(0)
+            self.search.clear()
             index = self.proxy.mapFromSource(self.model.index(row, 0))
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)

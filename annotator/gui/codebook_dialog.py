@@ -41,6 +41,7 @@ from annotator.core.labels import (
     RelationTypeDef,
     next_color,
 )
+from annotator.core.snapping import SnapMode
 from annotator.core.templates import TEMPLATES, relation_types_for
 from annotator.gui import codebook_commands as cmd
 from annotator.gui.changes import Changes
@@ -78,6 +79,10 @@ class CodebookDialog(QDialog):
         self.description = QPlainTextEdit()
         self.description.setMaximumHeight(70)
         self.description.installEventFilter(FocusOutWatcher(self._describe, self))
+        self.snap = QComboBox(toolTip="How a selection snaps before it gets this label")
+        for mode in SnapMode:
+            self.snap.addItem(mode.title, mode.value)
+        self.snap.activated.connect(self._set_snap)
         self.attributes = QListWidget()
         self.attributes.currentRowChanged.connect(lambda _row: self._show_attribute())
         self.attr_name = QLineEdit()
@@ -121,6 +126,7 @@ class CodebookDialog(QDialog):
         form.addRow("Colour", self.color)
         form.addRow("Key", key_row)
         form.addRow("Description", self.description)
+        form.addRow("Snapping", self.snap)
 
         attribute_box = QGroupBox("Attributes")
         attribute_form = QFormLayout()
@@ -213,7 +219,14 @@ class CodebookDialog(QDialog):
 
     def _show_label(self) -> None:
         label = self.current_label()
-        for widget in (self.name, self.color, self.shortcut, self.description, self.attributes):
+        for widget in (
+            self.name,
+            self.color,
+            self.shortcut,
+            self.description,
+            self.attributes,
+            self.snap,
+        ):
             widget.setEnabled(label is not None)
         if label is None:
             return
@@ -222,6 +235,7 @@ class CodebookDialog(QDialog):
         self.color.setText(label.color)
         self.shortcut.setKeySequence(QKeySequence(label.shortcut or ""))
         self.description.setPlainText(label.description)
+        self.snap.setCurrentIndex(self.snap.findData(SnapMode(label.snap).value))
         selected = self.attributes.currentRow()
         self.attributes.blockSignals(True)
         self.attributes.clear()
@@ -300,6 +314,11 @@ class CodebookDialog(QDialog):
         label = self.current_label()
         if label and self.name.text().strip() != label.name:
             self._run(cmd.UpdateLabel(self.ctx, label.name, name=self.name.text().strip()))
+
+    def _set_snap(self) -> None:
+        label, mode = self.current_label(), SnapMode(self.snap.currentData())
+        if label and mode is not label.snap:
+            self._run(cmd.UpdateLabel(self.ctx, label.name, snap=mode))
 
     def _pick_color(self) -> None:
         label = self.current_label()

@@ -27,32 +27,28 @@ from PySide6.QtWidgets import (
 
 from annotator import __version__, service
 from annotator.core.errors import AnnotatorError, FileReplaced
-from annotator.core.spans import snap_to_words
 from annotator.core.text import canonical_text
 from annotator.gui import menus
 from annotator.gui.annotation_panel import AnnotationPanel
 from annotator.gui.attribute_editor import AttributeEditor
 from annotator.gui.changes import Changes
-from annotator.gui.commands import (
-    AddAnnotations,
-    DeleteAnnotations,
-    DeleteRelations,
-    ImportDocuments,
-)
+from annotator.gui.commands import DeleteAnnotations, DeleteRelations, ImportDocuments
+from annotator.gui.concordance import ConcordanceView
 from annotator.gui.context import AppContext
 from annotator.gui.document_list import DocumentList
 from annotator.gui.find_bar import FindBar
 from annotator.gui.import_runner import ImportRunner
 from annotator.gui.label_bar import LabelBar
+from annotator.gui.labelling import LabellingMixin
 from annotator.gui.layer_bar import LayerBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
-from annotator.gui.reader import ReaderView, span_label
+from annotator.gui.reader import ReaderView
 from annotator.gui.relating import Relating
 from annotator.gui.save_as import offer_save_as
 from annotator.gui.undo import push
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LabellingMixin, QMainWindow):
     open_project_requested = Signal(str)  # path; "" asks the user
     new_project_requested = Signal()
     restore_backup_requested = Signal()
@@ -70,6 +66,7 @@ class MainWindow(QMainWindow):
         self.documents = DocumentList(ctx)
         self.panel = AnnotationPanel(ctx)
         self.editor = AttributeEditor(ctx, self.selected_text)
+        self.concordance = ConcordanceView(ctx)
         self.label_bar = LabelBar(ctx, self)
         self.layer_bar = LayerBar(ctx, self)
         self.importer = ImportRunner(ctx, self)
@@ -114,7 +111,13 @@ class MainWindow(QMainWindow):
         self.annotations_dock = self._dock(
             "Annotations", side, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.concordance_dock = self._dock(
+            "Concordance", self.concordance, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.concordance_dock.hide()  # View → Concordance
         self.saved = QLabel()
+        self.snap_state = QLabel()
+        self.statusBar().addPermanentWidget(self.snap_state)
         self.statusBar().addPermanentWidget(self.saved)
         self.resize(1280, 800)
         self.resizeDocks(
@@ -139,10 +142,15 @@ class MainWindow(QMainWindow):
         self.reader.annotation_clicked.connect(self._annotation_clicked)
         self.reader.relation_clicked.connect(self.select_relation)
         self.panel.relation_end_chosen.connect(self._jump_to_end)
+        self.reader.edges_dragged.connect(self._edges_dragged)
+        self.reader.selectionChanged.connect(self._reader_selection_changed)
         self.label_bar.label_chosen.connect(self.label_selection)
         self.find_bar.match_selected.connect(self.reader.select_range)
         self.find_bar.label_all.connect(self.label_ranges)
         self.find_bar.closed.connect(self.reader.setFocus)
+        self.editor.prompt.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.editor.finished.connect(self._prompt_finished)
+        self.concordance.open_span.connect(self.open_span)
         self.ctx.undo_stack.indexChanged.connect(self._mark_saved)
 
     # -- labels --------------------------------------------------------------------------------
@@ -158,6 +166,7 @@ class MainWindow(QMainWindow):
         """The label keys, and the labels the find bar offers."""
         labels = self.ctx.labels()
         self.find_bar.set_labels(labels)
+        self.update_snap_state()
         for action in self._label_actions:
             self.removeAction(action)
         self._label_actions = []
@@ -196,66 +205,6 @@ class MainWindow(QMainWindow):
                 self._reveal_quietly = True
                 self.panel.select(current)
                 self._reveal_quietly = False
-
-    def snap_enabled(self) -> bool:
-        return self.ctx.settings.value("reader/snap", True, type=bool)
-
-    def _selection(self) -> tuple[int, int] | str:
-        """The selected code-point range (snapped to words if that is on), or why there is none."""
-        selected = self.reader.selected_range()
-        if self.reader.document_id is None or selected is None:
-            return "Select some text first, then press a label's key."
-        if self.snap_enabled():
-            selected = snap_to_words(self.reader.text, *selected)
-            if selected is None:
-                return "Only spaces or punctuation are selected."
-        return selected
-
-    def selected_text(self) -> str | None:
-        selected = self._selection()
-        return None if isinstance(selected, str) else self.reader.text[selected[0] : selected[1]]
-
-    def label_selection(self, label: str) -> None:
-        if self._refuse_if_read_only():
-            return
-        selected = self._selection()
-        if isinstance(selected, str):
-            self.statusBar().showMessage(selected, 4000)
-            return
-        assert self.reader.document_id is not None
-        command = AddAnnotations(self.ctx, self.reader.document_id, label, [selected])
-        push(self.ctx, command)
-        cursor = self.reader.textCursor()
-        cursor.clearSelection()
-        self.reader.setTextCursor(cursor)
-        if command.added and not self.ctx.shows(command.added[0]):
-            self.statusBar().showMessage(
-                "Saved in your layer, which the layer bar hides: "
-                "show it to see the new annotation.",
-                8000,
-            )
-        elif command.added:
-            self._reveal_quietly = True
-            self.panel.select(command.added[0].id)
-            self._reveal_quietly = False
-
-    def label_ranges(self, label: str, ranges: list[tuple[int, int]]) -> None:
-        """Label every find match not already labelled so."""
-        document_id = self.reader.document_id
-        if document_id is None or self.reader.index is None or self._refuse_if_read_only():
-            return
-        mine = {a.id for a in self.reader.annotations() if self.ctx.owns(a)}
-        existing = {
-            (s.start, s.end)
-            for s in self.reader.index  # in one's own layer
-            if span_label(s) == label and s.id in mine
-        }
-        fresh = [r for r in ranges if r not in existing]
-        if not fresh:
-            self.statusBar().showMessage(f"Every match is already labelled {label}.", 4000)
-            return
-        if push(self.ctx, AddAnnotations(self.ctx, document_id, label, fresh)):
-            self.statusBar().showMessage(f"Labelled {len(fresh)} matches as {label}.", 4000)
 
     def delete_current_annotation(self) -> None:
         """Delete the selected relation if there is one, else the selected annotation (and
@@ -361,15 +310,31 @@ class MainWindow(QMainWindow):
         )
         self.editor.show_annotation(annotation)
 
+    def open_span(self, document_id: str, annotation_id: str) -> None:
+        """Show a document with one of its annotations selected in place (the concordance)."""
+        self.documents.select(document_id)
+        self.show_document(document_id)
+        self.panel.select(annotation_id)
+
+    def _prompt_finished(self) -> None:
+        self.statusBar().clearMessage()
+        self.reader.setFocus()
+
+    def _reader_selection_changed(self) -> None:
+        self.update_snap_state()
+
     def _annotation_clicked(self, annotation_id: str) -> None:
+        annotation = self.reader.annotation(annotation_id)
         if self.relating.active:
-            target = self.reader.annotation(annotation_id)
-            if target is not None:
-                self.relating.relate_to(target)
+            if annotation is not None:
+                self.relating.relate_to(annotation)  # a click picks a relation's other end
+            return
+        if self.editor.picking is not None and annotation is not None:
+            self.editor.fill_picked(annotation.text)  # a click on a name fills the speaker
             return
         self.reader.set_current_relation(None)
         self._reveal_quietly = True
-        self.panel.select(annotation_id)
+        self.panel.select(annotation_id or None)
         self._reveal_quietly = False
 
     def paste_article(self) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from annotator.core.model import DocumentStatus
-from annotator.gui import team_menu
+from annotator.gui import labelling, team_menu
 from annotator.gui.codebook_dialog import CodebookDialog
 from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.save_as import save_as
@@ -127,10 +127,17 @@ def build(w: MainWindow) -> dict[str, QAction]:
         w, edit, "Previous Annotation", lambda: w.panel.step(-1), "Alt+Up"
     )
     edit.addSeparator()
-    snap = _action(w, edit, "&Snap Selections to Words", lambda: None)
+    snap = _action(
+        w,
+        edit,
+        "&Snap Selections",
+        lambda: None,
+        tip="Snap selections by each label's rule (off: store exactly what is "
+        "selected; Alt+drag does that once)",
+    )
     snap.setCheckable(True)
     snap.setChecked(w.snap_enabled())
-    snap.toggled.connect(lambda on: w.ctx.settings.setValue("reader/snap", on))
+    snap.toggled.connect(w.set_snap_enabled)
     actions["snap"] = snap
     actions["codebook"] = _action(
         w,
@@ -148,6 +155,8 @@ def build(w: MainWindow) -> dict[str, QAction]:
         Key.Preferences,
         "Your name, stored with every annotation you make",
     )
+    edit.addSeparator()
+    labelling_actions = edit  # the labelling keys (gui/labelling.py) follow
 
     view = bar.addMenu("&View")
     actions["zoom_in"] = _action(w, view, "Zoom &In", lambda: w.reader.zoom(1), Key.ZoomIn)
@@ -158,6 +167,10 @@ def build(w: MainWindow) -> dict[str, QAction]:
     view.addAction(w.annotations_dock.toggleViewAction())
     view.addAction(w.label_bar.toggleViewAction())
     view.addAction(w.layer_bar.toggleViewAction())
+    concordance = w.concordance_dock.toggleViewAction()
+    concordance.setShortcut(QKeySequence("Ctrl+Shift+K"))
+    view.addAction(concordance)
+    actions["concordance"] = concordance
 
     team_menu.build(w, file, bar, actions)
 
@@ -168,6 +181,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
         actions[f"status_{status.name.lower()}"] = _action(
             w, document, f"Mark as {status}", lambda s=status: w.documents.set_status(s), key
         )
+    labelling.add_actions(w, labelling_actions, document, actions)
 
     help_menu = bar.addMenu("&Help")
     actions["shortcuts"] = _action(

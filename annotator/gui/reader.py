@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -125,6 +125,9 @@ class ReaderView(QPlainTextEdit):
 
     annotation_clicked = Signal(str)
     relation_clicked = Signal(str)
+    # an edge handle of the current annotation was dragged: id, start, end (code points)
+    edges_dragged = Signal(str, int, int)
+    HANDLE_SIZE = 8  # px, the knobs of the current annotation's edges
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,6 +158,10 @@ class ReaderView(QPlainTextEdit):
         self._hovered_relation: str | None = None
         self._relation_types: dict[str, RelationTypeDef] = {}
         self._arcs: list[relation_arcs.Arc] = []
+        #: the last selection was made with Alt held: store it exactly, once
+        self.exact_once = False
+        self._edge_drag: tuple[str, str] | None = None  # (annotation id, "start" or "end")
+        self._drag_range: tuple[int, int] | None = None
         self._flash_left = 0
         self._flash_timer = QTimer(self, interval=160, timeout=self._flash_step)
         self._wanted = bytearray()  # per line: 1 once it has been in view
@@ -325,8 +332,8 @@ class ReaderView(QPlainTextEdit):
             block = block.next()
         return first, last
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
-        super().paintEvent(event)
+    def _paint_arcs(self) -> None:
+        """Draw the relations with an end on the lines in view (see :mod:`relation_arcs`)."""
         if not len(self.relations):
             self._arcs = []
             return
@@ -465,10 +472,11 @@ class ReaderView(QPlainTextEdit):
         if a is None:
             self.setExtraSelections(selections)
             return
+        start, end = self._drag_range or (a.start, a.end)
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
-        cursor.setPosition(self.offsets.to_utf16(a.start))  # Qt boundary
-        cursor.setPosition(self.offsets.to_utf16(a.end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.offsets.to_utf16(start))  # Qt boundary
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
         selection.cursor = cursor
         fmt = QTextCharFormat()
         base = self.palette().color(QPalette.ColorRole.Base)
@@ -480,6 +488,7 @@ class ReaderView(QPlainTextEdit):
         fmt.setUnderlineColor(color.darker(150) if base.lightnessF() > 0.5 else color.lighter(130))
         selection.format = fmt
         self.setExtraSelections([selection, *selections])
+        self.viewport().update()  # the edge handles follow
 
     # -- reading comfort -----------------------------------------------------------------------
 
@@ -545,7 +554,82 @@ class ReaderView(QPlainTextEdit):
             parts.append(f"{swatch} <b>{escape_html(a.label)}</b>{by}{rows}{note}")
         return "<br>".join(parts)
 
+    def handle_rects(self) -> dict[str, QRect]:
+        """The current annotation's edge handles, in viewport coordinates: a knob above the
+        start and one below the end, off the text, so a press on the words still selects."""
+        a = self._annotations.get(self.current_id or "")
+        if a is None:
+            return {}
+        start, end = self._drag_range or (a.start, a.end)
+        size = self.HANDLE_SIZE
+        rects = {}
+        for edge, position in (("start", start), ("end", end)):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(position))  # Qt boundary
+            caret = self.cursorRect(cursor)
+            top = caret.top() - size + 1 if edge == "start" else caret.bottom()
+            rects[edge] = QRect(caret.center().x() - size // 2, top, size, size)
+        return rects
+
+    def _edge_at(self, point: QPoint) -> str | None:
+        for edge, rect in self.handle_rects().items():
+            if rect.adjusted(-2, -2, 2, 2).contains(point):
+                return edge
+        return None
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        self._paint_arcs()
+        rects = self.handle_rects()
+        if not rects:
+            return
+        a = self._annotations[self.current_id or ""]
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = QColor(self.label_color(a.label)).darker(140)
+        painter.setPen(color)
+        painter.setBrush(color)
+        for edge, rect in rects.items():
+            x = rect.center().x()
+            line_end = (
+                rect.bottom() + self.fontMetrics().height()
+                if edge == "start"
+                else rect.top() - self.fontMetrics().height()
+            )
+            painter.drawLine(x, rect.center().y(), x, line_end)
+            painter.drawEllipse(rect)
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if event.button() == Qt.MouseButton.LeftButton:
+            edge = self._edge_at(event.position().toPoint())
+            a = self._annotations.get(self.current_id or "")
+            if edge is not None and a is not None:
+                self._edge_drag, self._drag_range = (a.id, edge), (a.start, a.end)
+                event.accept()
+                return
+            self.exact_once = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            # The reader is read-only: there is nothing to drag. A press inside the selection
+            # starts a new selection instead of Qt's text drag-and-drop (Shift+press still
+            # extends it).
+            cursor = self.textCursor()
+            extending = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            if cursor.hasSelection() and not extending:
+                cursor.clearSelection()
+                self.setTextCursor(cursor)
+        super().mousePressEvent(event)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if self._edge_drag is not None and self._drag_range is not None:
+            position = self.position_at(event.position().toPoint())
+            start, end = self._drag_range
+            if self._edge_drag[1] == "start":
+                start = min(position, end - 1)
+            else:
+                end = max(position, start + 1)
+            self._drag_range = (start, end)
+            self._update_current_selection()
+            return
         super().mouseMoveEvent(event)
         hovered = self.relation_at(event.position().toPoint()) if self._arcs else None
         if hovered != self._hovered_relation:
@@ -553,6 +637,13 @@ class ReaderView(QPlainTextEdit):
             self.viewport().update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if self._edge_drag is not None:
+            (annotation_id, _edge), dragged = self._edge_drag, self._drag_range
+            self._edge_drag = self._drag_range = None
+            self._update_current_selection()
+            if dragged is not None:
+                self.edges_dragged.emit(annotation_id, *dragged)
+            return
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             relation_id = self.relation_at(event.position().toPoint())
@@ -560,5 +651,5 @@ class ReaderView(QPlainTextEdit):
                 self.relation_clicked.emit(relation_id)
                 return
             spans = self.spans_at(event.position().toPoint())
-            if spans:
-                self.annotation_clicked.emit(spans[0].id)
+            # a click on plain text lets go of the current annotation ("" = none)
+            self.annotation_clicked.emit(spans[0].id if spans else "")

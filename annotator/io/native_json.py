@@ -32,6 +32,7 @@ from annotator.core.model import (
     ImportedRelation,
     Relation,
 )
+from annotator.core.snapping import SnapMode
 from annotator.core.text import NewlineShift, canonical_text
 from annotator.io.files import atomic_text_writer
 from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
@@ -59,6 +60,7 @@ def label_to_json(label: LabelDef) -> dict[str, Any]:
         "color": label.color,
         "shortcut": label.shortcut,
         "description": label.description,
+        **({"snap": label.snap.value} if label.snap is not SnapMode.WORDS else {}),
         "attributes": [attribute_to_json(a) for a in label.attributes],
     }
 
@@ -325,12 +327,19 @@ def _labels(items: list) -> list[LabelDef]:
         shortcut = item.get("shortcut")
         if shortcut is not None and not isinstance(shortcut, str):
             raise _Problem(f"{where}: 'shortcut' must be text or null")
+        snap = _get(item, "snap", str, SnapMode.WORDS.value, where)
+        if snap not in SnapMode.__members__.values():
+            raise _Problem(
+                f"{where}: unknown snapping rule {snap!r} "
+                f"(use {', '.join(m.value for m in SnapMode)})"
+            )
         labels.append(
             LabelDef(
                 name=name,
                 color=color,
                 shortcut=shortcut or None,
                 description=_get(item, "description", str, "", where),
+                snap=SnapMode(snap),
                 attributes=tuple(
                     _attribute(a, f"{where}, attribute {j + 1}")
                     for j, a in enumerate(_get(item, "attributes", list, [], where))

@@ -22,7 +22,7 @@ from annotator.core.labels import (
 )
 from annotator.core.model import Annotation as AnnotationRecord
 from annotator.core.model import Relation as RelationRecord
-from annotator.store import annotation_rows, relation_rows
+from annotator.store import annotation_rows, relation_rows, snap_rules
 from annotator.store.convert import (
     attribute_to_json,
     attribute_to_row,
@@ -100,13 +100,15 @@ def add_label(project: Project, label: LabelDef, position: int | None = None) ->
             update(Label).where(Label.position >= position).values(position=Label.position + 1)
         )
         s.add(label_to_row(replace(label, name=label.name.strip()), position))
+        snap_rules.set_rule(s, label.name.strip(), label.snap)
 
 
 def update_label(project: Project, name: str, /, **changes: Any) -> LabelDef:
-    """Change a label's name, color, shortcut or description; returns the label as it was."""
+    """Change a label's name, color, shortcut, description or snapping rule; returns the label
+    as it was."""
     with project.transaction() as s:
         row = _row(s, name)
-        before = label_from_row(row)
+        before = label_from_row(row, snap_rules.read(s).get(name))
         if "name" in changes:
             row.name = _check_name(s, changes["name"], ignore=name)
             if row.name != name:  # relation types name the labels they join
@@ -117,6 +119,9 @@ def update_label(project: Project, name: str, /, **changes: Any) -> LabelDef:
                     relation_type.targets = [
                         row.name if n == name else n for n in relation_type.targets
                     ]
+            snap_rules.rename(s, name, row.name)
+        if "snap" in changes:
+            snap_rules.set_rule(s, row.name, changes["snap"])
         if "shortcut" in changes:
             row.shortcut = _check_shortcut(s, changes["shortcut"], ignore=name)
         if "color" in changes:
@@ -142,7 +147,10 @@ def delete_label(project: Project, name: str, move_to: str | None = None) -> Del
     """Delete a label; its annotations are deleted too, or moved to ``move_to``."""
     with project.transaction() as s:
         row = _row(s, name)
-        deleted = DeletedLabel(label_from_row(row), row.position, moved_to=move_to)
+        deleted = DeletedLabel(
+            label_from_row(row, snap_rules.read(s).get(name)), row.position, moved_to=move_to
+        )
+        snap_rules.drop(s, name)
         spans = s.execute(select(Annotation).where(Annotation.label_id == row.id)).scalars().all()
         if move_to is not None:
             target = _row(s, move_to)
@@ -242,6 +250,7 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
             s.execute(delete(RelationType))
             s.execute(delete(Label))
             s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
+            snap_rules.set_rules(s, list(labels), replace=True)
             report.replaced = True
             report.added = [label.name for label in labels]
             return report

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.core import model
 from annotator.core.labels import LabelDef, RelationTypeDef, next_color
 from annotator.core.text import text_sha256
-from annotator.store import annotation_rows
+from annotator.store import annotation_rows, snap_rules
 from annotator.store.convert import attribute_to_row, label_to_row, relation_type_to_row
 from annotator.store.models import Annotation, Document, Label, Relation, RelationType
 
@@ -38,6 +38,9 @@ class ImportSummary:
     labels_created: list[str] = field(default_factory=list)
     relation_types_created: list[str] = field(default_factory=list)
     codebook_replaced: bool = False
+    #: spans identical to an earlier one of the same document (label, range, attributes,
+    #: note), not imported
+    duplicates_skipped: int = 0
 
     @property
     def annotation_count(self) -> int:
@@ -85,6 +88,8 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
         )
         position += 1
         new_ids: dict[str, str] = {}  # the file's annotation id -> the stored one
+        seen: dict[tuple[str, int, int, str, str], str] = {}  # a span -> its stored id
+        kept = 0
         for span in doc.annotations:
             if not 0 <= span.start < span.end <= len(doc.text):
                 raise ValueError(
@@ -92,9 +97,17 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
                     f"{span.start}..{span.end} is outside its text "
                     f"(length {len(doc.text)})"
                 )
-            stored_id = _fresh(span.id, taken_ids)
+            values = annotation_rows.attributes_json(span.attributes)
+            key = (span.label, span.start, span.end, values, span.note)
+            if key in seen:
+                summary.duplicates_skipped += 1
+                if span.id:  # a relation of the duplicate joins the span kept
+                    new_ids[span.id] = seen[key]
+                continue
+            stored_id = seen[key] = _fresh(span.id, taken_ids)
             if span.id:
                 new_ids[span.id] = stored_id
+            kept += 1
             annotations.append(
                 (
                     stored_id,
@@ -103,7 +116,7 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
                     span.start,
                     span.end,
                     doc.text[span.start : span.end],
-                    annotation_rows.attributes_json(span.attributes),
+                    values,
                     span.note,
                     span.annotator,
                     span.created or now,
@@ -117,6 +130,8 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
                     raise ValueError(f"{where} joins {end!r}, which is not one of its annotations")
             if relation.source == relation.target:
                 raise ValueError(f"{where} joins an annotation to itself")
+            if new_ids[relation.source] == new_ids[relation.target]:
+                continue  # it joined a span to its duplicate, skipped above
             relations.append(
                 dict(
                     id=_fresh(relation.id, taken_ids),
@@ -131,7 +146,7 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
                     modified=relation.modified or relation.created or now,
                 )
             )
-        summary.added.append(AddedDocument(doc_id, doc.title, len(doc.annotations)))
+        summary.added.append(AddedDocument(doc_id, doc.title, kept))
 
     if documents:
         s.execute(insert(Document), documents)
@@ -175,6 +190,7 @@ def _merge_labels(
     if bundle.labels and not s.scalar(select(func.count()).select_from(Document)):
         s.execute(delete(Label))
         s.add_all(label_to_row(label, i) for i, label in enumerate(bundle.labels))
+        snap_rules.set_rules(s, bundle.labels, replace=True)
         summary.codebook_replaced = True
         s.flush()
     existing = {
@@ -192,6 +208,7 @@ def _merge_labels(
             position,
         )
         s.add(row)
+        snap_rules.set_rule(s, label.name, label.snap)
         existing[label.name] = row
         shortcuts.add(shortcut)
         colors.add(label.color)

@@ -15,6 +15,7 @@ from annotator import __version__
 from annotator.core import model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import LabelDef, RelationTypeDef
+from annotator.store import snap_rules
 from annotator.store.convert import label_to_row, relation_type_to_row
 from annotator.store.database import (
     BUSY_TIMEOUT_MS,
@@ -86,6 +87,7 @@ def create(
             )
             s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
             s.add_all(relation_type_to_row(t, i) for i, t in enumerate(relation_types))
+            snap_rules.set_rules(s, list(labels), replace=True)
         engine.dispose()
         os.replace(temporary, path)
     except (OSError, SQLAlchemyError) as exc:

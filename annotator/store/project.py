@@ -19,7 +19,15 @@ from annotator.core import leftovers, model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef, RelationTypeDef
 from annotator.core.templates import relation_types_for
-from annotator.store import annotation_rows, database, fileformat, identity, opening, relation_rows
+from annotator.store import (
+    annotation_rows,
+    database,
+    fileformat,
+    identity,
+    opening,
+    relation_rows,
+    snap_rules,
+)
 from annotator.store.convert import document_from_row, label_from_row
 from annotator.store.database import make_engine, read_only_reason
 from annotator.store.importing import ImportSummary, add_bundle
@@ -169,7 +177,8 @@ class Project:
             rows = s.scalars(
                 select(Label).options(selectinload(Label.attributes)).order_by(Label.position)
             )
-            return [label_from_row(row) for row in rows]
+            rules = snap_rules.read(s)
+            return [label_from_row(row, rules.get(row.name)) for row in rows]
 
     def documents(self, document_id: str | None = None) -> list[model.DocumentSummary]:
         """Every document (or just ``document_id``) in list order, with annotation counts."""
@@ -450,6 +459,24 @@ class Project:
                 row.attributes = dict(attributes)
             if note is not None:
                 row.note = note
+            row.modified = model.timestamp()
+            s.flush()
+            name = s.scalar(select(Label.name).where(Label.id == row.label_id))
+            return annotation_rows.from_orm(row, name)
+
+    def move_annotation(self, annotation_id: str, start: int, end: int) -> model.Annotation:
+        """Give an annotation new boundaries (its text follows); returns it as it is now."""
+        with self.transaction() as s:
+            row = s.get(Annotation, annotation_id)
+            if row is None:
+                raise KeyError(annotation_id)
+            text = self._texts.get(row.document_id)
+            if text is None:
+                text = s.scalar(select(Document.text).where(Document.id == row.document_id))
+                self._remember_text(row.document_id, text)
+            if not 0 <= start < end <= len(text):
+                raise ValueError(f"span {start}..{end} is outside the text (length {len(text)})")
+            row.start, row.end, row.text = start, end, text[start:end]
             row.modified = model.timestamp()
             s.flush()
             name = s.scalar(select(Label.name).where(Label.id == row.label_id))
