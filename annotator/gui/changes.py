@@ -18,10 +18,6 @@ class Changes:
     document_id: str | None = None
     removed: tuple[Annotation, ...] = ()
     added: tuple[Annotation, ...] = ()
-    #: relations of ``document_id`` were added, removed or changed (these, when known)
-    relations: bool = False
-    relations_removed: tuple[Relation, ...] = ()
-    relations_added: tuple[Relation, ...] = ()
     #: documents whose status changed
     status: frozenset[str] = frozenset()
     #: documents were added or removed
@@ -34,6 +30,10 @@ class Changes:
     reveal: str | None = None
     #: which layers the reader shows, or how it colours them, changed (no data changed)
     layers: bool = False
+    #: relations of ``document_id`` were added, removed or changed (these, when known)
+    relations: bool = False
+    relations_removed: tuple[Relation, ...] = ()
+    relations_added: tuple[Relation, ...] = ()
 
     @property
     def annotations(self) -> bool:
