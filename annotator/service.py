@@ -127,6 +127,8 @@ def describe_merge(path: Path, report: MergeReport) -> str:
         f"{report.annotations_added} annotations added, {report.annotations_skipped} "
         f"skipped, {len(report.conflicts)} in conflict",
     ]
+    if report.relations_added:
+        parts.append(f"{report.relations_added} relations added")
     if report.codebook_replaced:
         parts.append("labels taken from the source")
     elif report.labels_added:

@@ -202,3 +202,23 @@ def test_an_import_whose_relation_end_is_missing_is_refused_whole(project: Proje
     with pytest.raises(ValueError, match="document 'doc': relation 'r1' joins 'gone'"):
         project.import_bundle(ImportedBundle([document]))
     assert project.documents() == [] and project.relations() == []
+
+
+def test_merging_a_copy_brings_its_relations_once(
+    project: Project, spans: dict[str, Annotation], tmp_path: Path
+) -> None:
+    from annotator.core.labels import RelationTypeDef
+    from annotator.store import codebook
+    from annotator.store.merge import merge_project
+
+    codebook.add_relation_type(project, RelationTypeDef("cites", "#123456"))
+    said, _ = project.add_relation("d1", "said by", spans["quote"].id, spans["org"].id)
+    cites, _ = project.add_relation("d1", "cites", spans["claim"].id, spans["quote"].id)
+    with Project.open(tmp_path / "target.annot") as target:
+        report = merge_project(target, project)
+        assert report.relations_added == 2
+        assert sorted(target.relations()) == sorted([said, cites])
+        assert "cites" in [t.name for t in target.relation_types()]
+        again = merge_project(target, project)
+        assert again.relations_added == 0 and not again.changed
+        assert len(target.relations()) == 2
