@@ -222,3 +222,35 @@ def test_merging_a_copy_brings_its_relations_once(
         again = merge_project(target, project)
         assert again.relations_added == 0 and not again.changed
         assert len(target.relations()) == 2
+
+
+def test_renaming_a_label_renames_it_in_relation_types(project: Project) -> None:
+    from annotator.store import codebook
+
+    codebook.update_label(project, "Quote", name="Citation")
+    said_by = project.relation_types()[0]
+    assert said_by.sources == ("Citation",)
+
+
+def test_deleting_a_label_deletes_the_relations_of_its_spans_and_undo_restores_them(
+    project: Project, spans: dict[str, Annotation]
+) -> None:
+    from annotator.store import codebook
+
+    said, _ = project.add_relation("d1", "said by", spans["quote"].id, spans["org"].id)
+    deleted = codebook.delete_label(project, "Organisation")
+    assert deleted.relations == [said] and project.relations() == []
+    codebook.restore_label(project, deleted)
+    assert project.relations() == [said]
+
+
+def test_a_relation_type_that_names_no_label_or_a_bad_colour_is_refused(project: Project) -> None:
+    from annotator.core.labels import RelationTypeDef
+    from annotator.store import codebook
+
+    with pytest.raises(codebook.CodebookError, match="there is no label named 'Nobody'"):
+        codebook.add_relation_type(project, RelationTypeDef("x", "#123456", ("Nobody",)))
+    with pytest.raises(codebook.CodebookError, match="is not a colour"):
+        codebook.add_relation_type(project, RelationTypeDef("x", "blue"))
+    with pytest.raises(codebook.CodebookError, match="already exists"):
+        codebook.add_relation_type(project, RelationTypeDef("said by", "#123456"))
