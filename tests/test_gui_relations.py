@@ -220,3 +220,36 @@ def test_the_codebook_adds_renames_recolours_limits_and_deletes_relation_types(
     while window.ctx.undo_stack.canUndo():  # the relation, spans, ends, colour, name, addition
         window.ctx.undo_stack.undo()
     assert types() == ["said by", "evidence for", "evidence against"]
+
+
+def test_the_codebook_gives_a_relation_type_typed_attributes_undoably(
+    qtbot, window, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.core.labels import AttributeDef, AttributeKind
+    from annotator.gui.codebook_dialog import CodebookDialog
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    dialog = CodebookDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    box = dialog.relation_types
+    box.select("evidence for")
+    box._add_attribute()
+    box.attr_name.setText("strength")
+    box.attr_kind.setCurrentIndex(box.attr_kind.findData("choice"))
+    box._apply_attribute()  # a choice with no choices is refused with a message
+    assert warned and "needs at least one choice" in warned[-1]
+    box.attr_choices.setText("weak | strong")
+    box._apply_attribute()
+    evidence = window.ctx.project.relation_types()[1]
+    assert evidence.attributes == (
+        AttributeDef("strength", AttributeKind.CHOICE, ("weak", "strong")),
+    )
+    assert box.attributes.item(0).text() == "strength (choice: weak | strong)"
+    box._delete_attribute()
+    assert window.ctx.project.relation_types()[1].attributes == ()
+    window.ctx.undo_stack.undo()
+    assert window.ctx.project.relation_types()[1].attributes[0].name == "strength"

@@ -1,5 +1,6 @@
 """The codebook dialog's relation types: add, rename, recolour, choose the labels each end
-allows, directed or not, describe, delete; every edit one undoable codebook command."""
+allows, directed or not, describe, give typed attributes, delete; every edit one undoable
+codebook command."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
+    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.labels import RelationTypeDef, next_color
+from annotator.core.labels import AttributeDef, AttributeKind, RelationTypeDef, next_color
 from annotator.gui import codebook_commands as cmd
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import FocusOutWatcher, swatch
@@ -62,6 +64,20 @@ class RelationTypesBox(QWidget):
         self.description = QPlainTextEdit()
         self.description.setMaximumHeight(60)
         self.description.installEventFilter(FocusOutWatcher(self._describe, self))
+        self.attributes = QListWidget()
+        self.attributes.setMaximumHeight(90)
+        self.attributes.currentRowChanged.connect(lambda _row: self._show_attribute())
+        self.attr_name = QLineEdit()
+        self.attr_kind = QComboBox()
+        for kind in AttributeKind:
+            self.attr_kind.addItem(kind.value, kind.value)
+        self.attr_choices = QLineEdit(placeholderText="choices, separated by |")
+        self.attr_apply = QPushButton("Apply")
+        self.attr_apply.clicked.connect(self._apply_attribute)
+        self.attr_add = QPushButton("Add attribute")
+        self.attr_add.clicked.connect(self._add_attribute)
+        self.attr_delete = QPushButton("Delete attribute")
+        self.attr_delete.clicked.connect(self._delete_attribute)
         add = QPushButton("Add relation type")
         add.clicked.connect(self._add)
         self.delete = QPushButton("Delete")
@@ -83,6 +99,16 @@ class RelationTypesBox(QWidget):
         form.addRow("From / to labels", ends)
         form.addRow("", self.directed)
         form.addRow("Description", self.description)
+        form.addRow("Attributes", self.attributes)
+        attribute_row = QHBoxLayout()
+        for widget in (self.attr_name, self.attr_kind, self.attr_choices, self.attr_apply):
+            attribute_row.addWidget(widget)
+        form.addRow("", attribute_row)
+        attribute_buttons = QHBoxLayout()
+        attribute_buttons.addWidget(self.attr_add)
+        attribute_buttons.addWidget(self.attr_delete)
+        attribute_buttons.addStretch(1)
+        form.addRow("", attribute_buttons)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 2)
         layout.addWidget(box, 5)
@@ -129,6 +155,8 @@ class RelationTypesBox(QWidget):
             self.directed,
             self.description,
             self.delete,
+            self.attributes,
+            self.attr_add,
         ):
             widget.setEnabled(relation_type is not None)
         labels = [label.name for label in self.ctx.labels()]
@@ -146,6 +174,16 @@ class RelationTypesBox(QWidget):
                 )
                 ends.addItem(item)
             ends.blockSignals(False)
+        selected = self.attributes.currentRow()
+        self.attributes.blockSignals(True)
+        self.attributes.clear()
+        for attribute in relation_type.attributes if relation_type else ():
+            choices = f": {' | '.join(attribute.choices)}" if attribute.choices else ""
+            self.attributes.addItem(f"{attribute.name} ({attribute.kind}{choices})")
+        count = self.attributes.count()
+        self.attributes.setCurrentRow(min(max(selected, 0), count - 1) if count else -1)
+        self.attributes.blockSignals(False)
+        self._show_attribute()
         if relation_type is None:
             self.name.clear()
             self.description.clear()
@@ -211,6 +249,70 @@ class RelationTypesBox(QWidget):
 
     def _directed_changed(self, directed: bool) -> None:
         self._update("direction", directed=directed)
+
+    # -- attributes ----------------------------------------------------------------------------
+
+    def current_attribute(self) -> AttributeDef | None:
+        relation_type, row = self.current(), self.attributes.currentRow()
+        if relation_type is None or not 0 <= row < len(relation_type.attributes):
+            return None
+        return relation_type.attributes[row]
+
+    def _show_attribute(self) -> None:
+        attribute = self.current_attribute()
+        for widget in (
+            self.attr_name,
+            self.attr_kind,
+            self.attr_choices,
+            self.attr_apply,
+            self.attr_delete,
+        ):
+            widget.setEnabled(attribute is not None)
+        if attribute is None:
+            self.attr_name.clear()
+            self.attr_choices.clear()
+            return
+        self.attr_name.setText(attribute.name)
+        self.attr_kind.setCurrentIndex(self.attr_kind.findData(attribute.kind.value))
+        self.attr_choices.setText(" | ".join(attribute.choices))
+
+    def _set_attributes(self, attributes: tuple[AttributeDef, ...], row: int) -> None:
+        self._update("attributes", attributes=attributes)
+        self.attributes.setCurrentRow(row)
+
+    def _add_attribute(self) -> None:
+        relation_type = self.current()
+        if relation_type is None:
+            return
+        names = {a.name for a in relation_type.attributes}
+        name = next(f"attribute {n}" for n in range(1, 1000) if f"attribute {n}" not in names)
+        self._set_attributes(
+            (*relation_type.attributes, AttributeDef(name)), len(relation_type.attributes)
+        )
+        self.attr_name.setFocus()
+        self.attr_name.selectAll()
+
+    def _delete_attribute(self) -> None:
+        relation_type, row = self.current(), self.attributes.currentRow()
+        if relation_type is None or self.current_attribute() is None:
+            return
+        kept = relation_type.attributes[:row] + relation_type.attributes[row + 1 :]
+        self._set_attributes(kept, max(0, row - 1))
+
+    def _apply_attribute(self) -> None:
+        relation_type, row = self.current(), self.attributes.currentRow()
+        if relation_type is None or self.current_attribute() is None:
+            return
+        kind = AttributeKind(self.attr_kind.currentData())
+        choices = tuple(c.strip() for c in self.attr_choices.text().split("|") if c.strip())
+        edited = AttributeDef(
+            self.attr_name.text().strip(),
+            kind,
+            choices if kind is AttributeKind.CHOICE else (),
+        )
+        attributes = list(relation_type.attributes)
+        attributes[row] = edited
+        self._set_attributes(tuple(attributes), row)
 
     def _describe(self) -> None:
         relation_type = self.current()

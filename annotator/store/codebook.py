@@ -329,6 +329,12 @@ def _check_type(s: Session, relation_type: RelationTypeDef, ignore: str | None =
     names = [a.name.strip() for a in relation_type.attributes]
     if any(not n for n in names) or len(set(names)) != len(names):
         raise CodebookError(f"relation type {name!r}: every attribute needs its own name")
+    for attribute in relation_type.attributes:
+        if attribute.kind is AttributeKind.CHOICE and not attribute.choices:
+            raise CodebookError(
+                f"relation type {name!r}: the choice attribute {attribute.name!r} needs at "
+                "least one choice"
+            )
     return name
 
 
