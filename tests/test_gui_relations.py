@@ -4,6 +4,8 @@ annotation panel lists it and jumps to the other end."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 
@@ -253,3 +255,40 @@ def test_the_codebook_gives_a_relation_type_typed_attributes_undoably(
     assert window.ctx.project.relation_types()[1].attributes == ()
     window.ctx.undo_stack.undo()
     assert window.ctx.project.relation_types()[1].attributes[0].name == "strength"
+
+
+def test_a_relation_picked_in_the_list_is_selected_edited_and_deleted(qtbot, window) -> None:
+    from annotator.core.labels import AttributeDef, AttributeKind
+    from annotator.gui import codebook_commands as cmd
+    from annotator.gui.undo import push
+
+    evidence = window.ctx.relation_types()[1]
+    strength = AttributeDef("strength", AttributeKind.CHOICE, ("weak", "strong"))
+    push(
+        window.ctx,
+        cmd.UpdateRelationType(
+            window.ctx, evidence.name, replace(evidence, attributes=(strength,)), "attributes"
+        ),
+    )
+    quote, _org, claim = spans(qtbot, window)
+    window.relating.choose_type = lambda _types, _at: "evidence for"
+    relate_by_keyboard(qtbot, window)
+    window.panel.select(quote.id)
+    window.panel.relation_list.setCurrentRow(0)  # the keyboard's way to a relation
+    (relation,) = window.ctx.project.relations()
+    assert window.reader.current_relation_id == relation.id
+    editor = window.panel.relation_editor
+    assert editor.isVisible() and set(editor.fields) == {"strength"}
+    combo = editor.fields["strength"]
+    combo.setCurrentIndex(combo.findData("strong"))
+    assert window.ctx.project.relations()[0].attributes == {"strength": "strong"}
+    editor.note.setText("from the annex")
+    editor.note.editingFinished.emit()
+    assert window.ctx.project.relations()[0].note == "from the annex"
+    window.ctx.undo_stack.undo()
+    assert window.ctx.project.relations()[0].note == ""
+    window.panel.relation_list.setCurrentRow(0)
+    qtbot.keyClick(window.reader, Qt.Key.Key_Delete)
+    assert window.ctx.project.relations() == []
+    assert not editor.isVisible()
+    assert claim.id in {a.id for a in window.ctx.project.annotations()}

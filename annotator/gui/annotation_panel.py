@@ -28,6 +28,7 @@ from annotator.core.model import Annotation, Relation
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import excerpt, show_value
+from annotator.gui.relation_editor import RelationEditor
 from annotator.gui.table_model import AnyIndex, RowsModel, row_table
 
 ALL_LABELS = ""
@@ -167,6 +168,7 @@ class LabelFilter(QSortFilterProxyModel):
 class AnnotationPanel(QWidget):
     annotation_selected = Signal(str)  # "" when nothing is selected
     relation_end_chosen = Signal(str)  # the other end of a relation listed for the current one
+    relation_selected = Signal(str)  # a relation picked in the list ("" when none)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,8 +211,11 @@ class AnnotationPanel(QWidget):
         self.relation_list.setMaximumHeight(6 * (self.fontMetrics().height() + 6))
         self.relation_list.itemActivated.connect(self._relation_activated)
         self.relation_list.itemDoubleClicked.connect(self._relation_activated)
+        self.relation_list.currentItemChanged.connect(self._relation_chosen)
+        self.relation_editor = RelationEditor(ctx)
         layout.addWidget(self.relations_title)
         layout.addWidget(self.relation_list)
+        layout.addWidget(self.relation_editor)
         self.annotation_selected.connect(lambda _id: self._show_relations())
         ctx.events.changed.connect(self._changed)
 
@@ -307,6 +312,7 @@ class AnnotationPanel(QWidget):
         return self.model.rows[row] if row is not None else None
 
     def _show_relations(self) -> None:
+        self.relation_list.blockSignals(True)  # rebuilding the list selects no relation
         self.relation_list.clear()
         current = self.current_id()
         mine = [r for r in self.relations if current in (r.source_id, r.target_id)]
@@ -326,12 +332,22 @@ class AnnotationPanel(QWidget):
                 f"{arrow} {relation.type}: {other.label if other else '?'} “{words}”{flag}"
             )
             item.setData(Qt.ItemDataRole.UserRole, other_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, relation.id)
             item.setToolTip("Double-click or Return: go to the other end")
             color = self.ctx.relation_types()
             found = next((t.color for t in color if t.name == relation.type), None)
             if found:
                 item.setForeground(QColor(found))
             self.relation_list.addItem(item)
+        self.relation_list.setCurrentRow(-1)
+        self.relation_list.blockSignals(False)
+
+    def _relation_chosen(self, item: QListWidgetItem | None, _previous: object) -> None:
+        self.relation_selected.emit(item.data(Qt.ItemDataRole.UserRole + 1) if item else "")
+
+    def show_relation(self, relation: Relation | None) -> None:
+        """Edit the selected relation's note and attributes below the list."""
+        self.relation_editor.show_relation(relation)
 
     def _relation_activated(self, item: QListWidgetItem) -> None:
         other = item.data(Qt.ItemDataRole.UserRole)

@@ -260,3 +260,29 @@ def _defaults(ctx: AppContext, label: str) -> dict[str, Any]:
     if definition is None:
         return {}
     return {a.name: a.default for a in definition.attributes if a.default is not None}
+
+
+class EditRelation(Command):
+    """Change a relation's attributes or note."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        before: Relation,
+        *,
+        attributes: dict[str, Any] | None = None,
+        note: str | None = None,
+    ) -> None:
+        super().__init__(ctx, "Change relation " + ("note" if note is not None else "attributes"))
+        self.before = before
+        self.changes = {"attributes": attributes, "note": note}
+        self.after: Relation | None = None
+
+    def do(self) -> Changes:
+        self.after = self.ctx.project.update_relation(self.before.id, **self.changes)
+        return Changes.of_relations(self.before.document_id, [self.before], [self.after])
+
+    def revert(self) -> Changes:
+        assert self.after is not None
+        self.ctx.project.restore_relations([self.before])
+        return Changes.of_relations(self.before.document_id, [self.after], [self.before])

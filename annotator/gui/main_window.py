@@ -142,6 +142,9 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.reader.annotation_clicked.connect(self._annotation_clicked)
         self.reader.relation_clicked.connect(self.select_relation)
         self.panel.relation_end_chosen.connect(self._jump_to_end)
+        self.panel.relation_selected.connect(
+            lambda relation_id: self.select_relation(relation_id, from_list=True)
+        )
         self.reader.edges_dragged.connect(self._edges_dragged)
         self.reader.selectionChanged.connect(self._reader_selection_changed)
         self.label_bar.label_chosen.connect(self.label_selection)
@@ -214,7 +217,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         relation = self.reader.relations.relations.get(self.reader.current_relation_id or "")
         if relation is not None:
             if push(self.ctx, DeleteRelations(self.ctx, [relation])):
-                self.reader.set_current_relation(None)
+                self.select_relation("")
             return
         annotation = self.reader.annotation(self.panel.current_id() or "")
         if annotation is not None and not self.ctx.owns(annotation):
@@ -230,11 +233,17 @@ class MainWindow(LabellingMixin, QMainWindow):
         relations = self.ctx.project.relations(document_id) if document_id else []
         self.reader.set_relations(relations)
         self.panel.set_relations(relations)
+        current = self.reader.relations.relations.get(self.reader.current_relation_id or "")
+        self.panel.show_relation(current)
 
-    def select_relation(self, relation_id: str) -> None:
-        """Select a relation (a click on its arc): Delete then removes it."""
+    def select_relation(self, relation_id: str, from_list: bool = False) -> None:
+        """Select a relation (a click on its arc, or in the panel's list): Delete then removes
+        it, and the panel edits its note and attributes."""
         relation = self.reader.relations.relations.get(relation_id)
         self.reader.set_current_relation(relation.id if relation else None)
+        self.panel.show_relation(relation)
+        if relation is not None and not from_list:
+            self.reader.setFocus()
         if relation is not None:
             self.statusBar().showMessage(
                 self.reader.relation_text(relation) + " — Delete removes it", 6000
@@ -332,7 +341,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         if self.editor.picking is not None and annotation is not None:
             self.editor.fill_picked(annotation.text)  # a click on a name fills the speaker
             return
-        self.reader.set_current_relation(None)
+        self.select_relation("")
         self._reveal_quietly = True
         self.panel.select(annotation_id or None)
         self._reveal_quietly = False
