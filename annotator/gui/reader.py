@@ -321,16 +321,11 @@ class ReaderView(QPlainTextEdit):
         return QPointF(rect.left() + 4, rect.top() + 1)
 
     def _visible_lines(self) -> tuple[int, int]:
-        block = self.firstVisibleBlock()
-        first = last = block.blockNumber()
-        offset = self.contentOffset()
-        height = self.viewport().height()
-        while (
-            block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() < height
-        ):
-            last = block.blockNumber()
-            block = block.next()
-        return first, last
+        """The first and last lines (blocks) in view: the block at the viewport's bottom is
+        one hit test, not a walk over every block on screen."""
+        first = self.firstVisibleBlock().blockNumber()
+        bottom = self.cursorForPosition(QPoint(0, self.viewport().height() - 1)).blockNumber()
+        return first, max(first, bottom)
 
     def _paint_arcs(self) -> None:
         """Draw the relations with an end on the lines in view (see :mod:`relation_arcs`)."""
@@ -338,7 +333,10 @@ class ReaderView(QPlainTextEdit):
             self._arcs = []
             return
         self._arcs = relation_arcs.layout(
-            self.relations.in_lines(*self._visible_lines()), self._end_point, self.relation_style
+            self.relations.in_lines(*self._visible_lines()),
+            self._end_point,
+            self.relation_style,
+            self.viewport().height(),
         )
         painter = QPainter(self.viewport())
         try:

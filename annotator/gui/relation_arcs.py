@@ -80,15 +80,19 @@ def layout(
     relations: Iterable[Relation],
     point_of: Callable[[str], QPointF | None],
     color_of: Callable[[str], tuple[str, bool]],
+    height: float = math.inf,
 ) -> list[Arc]:
     """An arc per relation: from the top of its source span to the top of its target, rising
-    with the distance it spans (so nested arcs do not cover each other)."""
+    with the distance it spans (so nested arcs do not cover each other). An end beyond the
+    ``height`` of the view is drawn at its edge (the arc leaves the screen there): stroking a
+    curve that runs pages off-screen costs a frame's worth of time."""
     arcs = []
     for relation in relations:
         start = point_of(relation.source_id)
         end = point_of(relation.target_id)
         if start is None or end is None:
             continue
+        start, end = _on_screen(start, height), _on_screen(end, height)
         color, directed = color_of(relation.type)
         rise = 10.0 + min(60.0, 0.12 * math.hypot(end.x() - start.x(), end.y() - start.y()))
         top = min(start.y(), end.y()) - rise
@@ -109,6 +113,11 @@ def layout(
             )
         )
     return arcs
+
+
+def _on_screen(point: QPointF, height: float) -> QPointF:
+    margin = 2 * ARROW
+    return QPointF(point.x(), min(max(point.y(), -margin), height + margin))
 
 
 def paint(painter: QPainter, arcs: list[Arc], selected: str | None, hovered: str | None) -> None:
