@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import os
 import sys
 import tempfile
@@ -17,7 +18,7 @@ from annotator.core.errors import AnnotatorError
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-COMMANDS = ("import", "export", "info", "labels", "merge", "agreement", "adjudicate")
+COMMANDS = ("import", "export", "info", "labels", "merge", "agreement", "adjudicate", "report")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -186,6 +187,7 @@ def command_parser() -> argparse.ArgumentParser:
     from annotator.core.templates import TEMPLATES
 
     action.add_argument("--template", choices=list(TEMPLATES), help="merge a built-in label set")
+    _report_parser(commands)
     return parser
 
 
@@ -196,13 +198,54 @@ def _names(value: str) -> list[str]:
     return names
 
 
+def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    rep = commands.add_parser(
+        "report",
+        help="write a report people read (HTML or PDF)",
+        description="Write the annotated articles, their numbered notes, a claims table, coded "
+        "segments by label and label counts with charts, as one self-contained HTML file or a "
+        "PDF. An existing OUT is replaced only once the new report is complete.",
+    )
+    rep.add_argument("project", type=Path, metavar="PROJECT")
+    rep.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="TITLE|ID",
+        help="only this document (its exact title, or its id as in the JSON "
+        "export); repeat for several",
+    )
+    rep.add_argument(
+        "--annotator",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this annotator's annotations; repeat for several",
+    )
+    rep.add_argument(
+        "--labels", default="", metavar="L,...", help="only these labels (comma-separated names)"
+    )
+    rep.add_argument(
+        "--format", choices=("html", "pdf"), help="default: from OUT's extension, else html"
+    )
+    rep.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT", help="the file to write"
+    )
+    rep.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        help="PDF page size (default: from the locale, A4 or US Letter)",
+    )
+    rep.add_argument("--title", default="", help="the report's title")
+
+
 def _fail(message: str) -> int:
     print(f"annotator: error: {message}", file=sys.stderr)
     return EXIT_USAGE
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from annotator.service import Outcome, import_files, info_lines
+    from annotator.service import ImportOutcome, Outcome, import_files, info_lines
     from annotator.store.project import Project
 
     create = args.command in ("import", "labels", "merge") and not (
@@ -214,10 +257,12 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "import":
             if existed:
                 _backup_before_import(project)
-            outcomes = import_files(project, args.files)
-            for outcome in outcomes:
+
+            def report(_index: int, outcome: ImportOutcome) -> None:  # as each file finishes
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
-                print(f"{outcome.outcome}: {outcome.message}", file=stream)
+                print(f"{outcome.outcome}: {outcome.message}", file=stream, flush=True)
+
+            outcomes = import_files(project, args.files, report)
             failed = any(o.outcome is Outcome.ERROR for o in outcomes)
             return EXIT_SOME_FAILED if failed else EXIT_OK
         if args.command == "merge":
@@ -240,6 +285,8 @@ def run_command(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.command == "labels":
             return labels_command(project, args)
+        if args.command == "report":
+            return report_command(project, args)
         for line in info_lines(project):
             print(line)
         return EXIT_OK
@@ -306,11 +353,11 @@ def _figure(value: float | None, width: int) -> str:
 def labels_command(project: Project, args: argparse.Namespace) -> int:
     from annotator.core.templates import TEMPLATES, relation_types_for
     from annotator.io import codebook_files
-    from annotator.service import label_lines
+    from annotator.service import export_labels, label_lines
     from annotator.store.codebook import merge_labels, merge_relation_types
 
     if args.export:
-        codebook_files.write(args.export, project.labels(), project.relation_types())
+        export_labels(project, args.export)
         return EXIT_OK
     if args.import_file or args.template:
         if args.import_file:
@@ -415,6 +462,28 @@ def project_argument_problem(argument: str) -> str | None:
     )
 
 
+def report_command(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core.report import ReportOptions
+    from annotator.io.files import check_output_file
+    from annotator.service import report
+
+    target: Path = args.output
+    fmt = args.format or ("pdf" if target.suffix.lower() == ".pdf" else "html")
+    check_output_file(target)  # before the work: a bad path is refused at once
+    labels = tuple(name.strip() for name in args.labels.split(",") if name.strip())
+    options = ReportOptions(tuple(args.document), tuple(args.annotator), labels, args.title)
+    built = report(project, options)
+    if fmt == "pdf":
+        from annotator.gui.report_pdf import Paper, write_pdf
+
+        write_pdf(built, target, Paper(args.paper) if args.paper else None)
+    else:
+        from annotator.io import report_html
+
+        report_html.write(built, target)
+    return EXIT_OK
+
+
 def run_gui(args: argparse.Namespace) -> int:
     if args.project is not None and (problem := project_argument_problem(str(args.project))):
         return _fail(problem)
@@ -443,6 +512,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:  # e.g. standard output on a full disk
         where = f"{exc.filename}: " if exc.filename else ""
+        if exc.errno == errno.ENAMETOOLONG:
+            return _fail(f"{where}the name is too long for the filesystem; choose a shorter name")
         return _fail(f"{where}{exc.strerror or exc}")
     except Exception as exc:  # a bug, not bad input: one line, never a traceback
         if os.environ.get("ANNOTATOR_DEBUG"):

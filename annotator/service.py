@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 from annotator.core import agreement as agreement_figures
 from annotator.core.errors import AnnotatorError
@@ -18,7 +19,9 @@ from annotator.core.model import (
     ImportedDocument,
     timestamp,
 )
-from annotator.io import codebook_files, native_json
+from annotator.core.report import Report, ReportOptions, build_report
+from annotator.export_target import check_export_target
+from annotator.io import codebook_files, native_json, report_html
 from annotator.io.detect import read_file
 from annotator.io.registry import (
     EXPORT_FORMATS,
@@ -34,6 +37,8 @@ from annotator.store.importing import ImportSummary
 from annotator.store.layers import layer_names as layer_names_in
 from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
+
+Outcome_ = TypeVar("Outcome_")
 
 
 class Outcome(StrEnum):
@@ -51,7 +56,11 @@ class ImportOutcome:
 
 
 def import_file(project: Project, path: Path) -> ImportOutcome:
-    """Import one file in one transaction: all of it, or nothing."""
+    """Import one file in one transaction: all of it, or nothing.
+
+    Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
+    error, so that the rest of a batch is imported and every file reported.
+    """
     try:
         bundle = read_file(path)
         summary = project.import_bundle(bundle)
@@ -59,6 +68,17 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
         return ImportOutcome(path, Outcome.ERROR, str(exc))
     except ValueError as exc:  # a reader produced spans the store refuses
         return ImportOutcome(path, Outcome.ERROR, f"{path}: {exc}")
+    except Exception as exc:
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        detail = next(iter(str(exc).splitlines()), "")[:200]
+        return ImportOutcome(
+            path,
+            Outcome.ERROR,
+            f"{path}: internal error: "
+            f"{type(exc).__name__}: {detail} (a bug in Annotator, please report "
+            "it; nothing of this file was saved)",
+        )
     message = describe_import(path, summary)
     units = sorted(
         {str(d.metadata["positions"]) for d in bundle.documents if d.metadata.get("positions")}
@@ -77,9 +97,19 @@ def import_files(
 ) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
     what finished stays, nothing is half-done."""
+    return _each_file(paths, lambda path: import_file(project, path), progress)
+
+
+def _each_file(
+    paths: Sequence[Path],
+    one: Callable[[Path], Outcome_],
+    progress: Callable[[int, Outcome_], bool | None] | None,
+) -> list[Outcome_]:
+    """``one`` for each path in turn (each its own transaction), telling ``progress`` after
+    each; ``progress`` returning False stops before the next."""
     outcomes = []
     for index, path in enumerate(paths):
-        outcome = import_file(project, Path(path))
+        outcome = one(Path(path))
         outcomes.append(outcome)
         if progress is not None and progress(index, outcome) is False:
             break
@@ -112,13 +142,7 @@ def merge_files(
     progress: Callable[[int, MergeOutcome], bool | None] | None = None,
 ) -> list[MergeOutcome]:
     """Merge each source in its own transaction; ``progress`` returning False stops early."""
-    outcomes = []
-    for index, path in enumerate(paths):
-        outcome = merge_file(project, Path(path))
-        outcomes.append(outcome)
-        if progress is not None and progress(index, outcome) is False:
-            break
-    return outcomes
+    return _each_file(paths, lambda path: merge_file(project, path), progress)
 
 
 def describe_merge(path: Path, report: MergeReport) -> str:
@@ -209,11 +233,21 @@ def export_to(
     annotators: Sequence[str] | None = None,
 ) -> ExportReport:
     """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one); with
-    ``annotators``, only those layers."""
+    ``annotators``, only those layers. A target that is the project itself, its companions or
+    backups, a link, a device or a folder that is not empty is refused
+    (:mod:`annotator.export_target`)."""
     options = options or ExportOptions()
     module = exporter(fmt)
     options.check(EXPORT_FORMATS[fmt])
+    check_export_target(project.path, target, folder=not EXPORT_FORMATS[fmt].extension)
     return module.export(export_data(project, annotators), target, options)
+
+
+def export_labels(project: Project, target: Path) -> None:
+    """Write the codebook in the format the target's extension names (.json, .qdc, .csv,
+    .xml; only .json keeps the relation types), with the same target check as any export."""
+    check_export_target(project.path, target)
+    codebook_files.write(target, project.labels(), project.relation_types())
 
 
 def info_lines(project: Project) -> Iterable[str]:
@@ -277,14 +311,6 @@ def read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
     """A codebook file's labels and relation types (only Annotator's JSON has the latter);
     AnnotatorError if unreadable."""
     return codebook_files.read_codebook(path)
-
-
-def write_label_set(
-    path: Path, labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()
-) -> None:
-    """Write a codebook file in the format its extension names (.json, .qdc, .csv, .xml); only
-    .json keeps relation types."""
-    codebook_files.write(path, labels, relation_types)
 
 
 def save_as(project: Project, target: Path) -> Path:
@@ -449,3 +475,54 @@ def layer_names(project: Project) -> list[str]:
 def make_backup(path: Path, note: str = "") -> Path:
     """A backup copy of the project at ``path`` now (e.g. before a merge, which has no undo)."""
     return backups.make_backup(path, note=note)
+
+
+def report(
+    project: Project, options: ReportOptions | None = None, figures: dict[str, Any] | None = None
+) -> Report:
+    """The report of ``project`` as ``options`` narrow it (HTML: ``annotator.io.report_html``;
+    PDF: ``annotator.gui.report_pdf``). ``figures``: inter-annotator agreement in the shape
+    ``annotator.core.report.build_report`` describes; by default the agreement of the chosen
+    annotators (every named one) over the chosen labels, when there are two or more."""
+    options = options or ReportOptions()
+    if figures is None:
+        figures = _report_agreement(project, options)
+    try:
+        return build_report(
+            project.labels(),
+            ((item.document, item.annotations) for item in documents_with_annotations(project)),
+            options,
+            figures,
+        )
+    except AnnotatorError as exc:  # an unknown document, label or annotator: name the project
+        if exc.where is not None:
+            raise
+        raise AnnotatorError(project.path, exc.reason) from None
+
+
+def _report_agreement(project: Project, options: ReportOptions) -> dict[str, Any] | None:
+    """The agreement figures a report shows, or None when fewer than two annotators are in it."""
+    named = [name for name in options.annotators if name] or annotator_names(project)
+    if len(named) < 2:
+        return None
+    documents = (
+        [
+            d.id
+            for d in project.documents()
+            if d.id in options.document_ids or d.title in options.document_ids
+        ]
+        if options.document_ids
+        else None
+    )
+    try:
+        return agreement(project, named, list(options.labels) or None, documents)
+    except AnnotatorError:  # e.g. an unknown name: build_report says which, more precisely
+        return None
+
+
+def write_html_report(
+    project: Project, target: Path, options: ReportOptions | None = None
+) -> Report:
+    built = report(project, options)
+    report_html.write(built, target)
+    return built

@@ -2,7 +2,8 @@
 window), docs/codebook.png (Edit -> Codebook), docs/export-dialog.png (File -> Export, with
 the doccano format's declared option) and docs/file-gone.png (the project file moved away while
 open: the window stops saving and offers Save As) offscreen; then docs/agreement.png and
-docs/curation.png (make_team_screenshots.py).
+docs/curation.png (make_team_screenshots.py), and docs/many-labels.png (a codebook of 10,000
+labels: the label bar's "All labels…" chooser, filtered).
 
 Run with `make screenshot`.
 """
@@ -130,6 +131,46 @@ def labelling_screenshot(project_path: Path, out: Path, settings_file: Path) -> 
         window.close()
 
 
+def many_labels_screenshot(
+    project_path: Path, out: Path, settings_file: Path, count: int = 10_000
+) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.core.labels import PALETTE, LabelDef
+    from annotator.gui.context import AppContext
+    from annotator.gui.main_window import MainWindow
+    from annotator.store import codebook
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    with Project.open(project_path) as project:
+        codebook.merge_labels(
+            project, [LabelDef(f"Topic {n:05d}", PALETTE[n % len(PALETTE)]) for n in range(count)]
+        )
+        window = MainWindow(AppContext(project, settings, QUndoStack()))
+        window.resize(1200, 640)
+        window.show()
+        chooser = window.label_bar.chooser()
+        chooser.show()
+        chooser.filter.setText("topic 042")
+        chooser.move(window.mapToGlobal(window.label_bar.more.geometry().bottomLeft()))
+        app.processEvents()
+        image = window.grab()
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter(image)
+        painter.drawPixmap(
+            window.label_bar.more.geometry().bottomLeft() + window.label_bar.geometry().topLeft(),
+            chooser.grab(),
+        )
+        painter.end()
+        image.save(str(out))
+        chooser.close()
+        window.close()
+
+
 def export_dialog_screenshot(project_path: Path, out: Path, settings_file: Path) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QUndoStack
@@ -199,6 +240,11 @@ if __name__ == "__main__":
         build(demo)
         status = main(["--screenshot", str(out), str(demo)])
         codebook_screenshot(demo, out.with_name("codebook.png"), Path(folder) / "settings.ini")
+        many_labels_screenshot(
+            Path(folder) / "Many labels.annot",
+            out.with_name("many-labels.png"),
+            Path(folder) / "many.ini",
+        )
         export_dialog_screenshot(
             demo, out.with_name("export-dialog.png"), Path(folder) / "settings.ini"
         )

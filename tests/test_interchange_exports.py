@@ -209,11 +209,12 @@ def test_brat_refuses_to_replace_a_folder_of_other_files(rich: Project, tmp_path
     target = tmp_path / "mine"
     target.mkdir()
     (target / "thesis.docx").write_bytes(b"precious")
-    with pytest.raises(AnnotatorError, match="holding other files"):
+    with pytest.raises(AnnotatorError, match="the folder is not empty"):
         export(rich, "brat", target)
     assert [p.name for p in target.iterdir()] == ["thesis.docx"]
     export(rich, "brat", tmp_path / "again")
-    export(rich, "brat", tmp_path / "again")  # a previous export is replaced
+    with pytest.raises(AnnotatorError, match="not empty"):  # nor a previous export
+        export(rich, "brat", tmp_path / "again")
     assert len(list((tmp_path / "again").glob("*.ann"))) == 2
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

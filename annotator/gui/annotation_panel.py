@@ -3,6 +3,7 @@ and the relations of the selected annotation, each leading to its other end."""
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections import Counter
 
@@ -28,6 +29,7 @@ from annotator.core.model import Annotation, Relation
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import excerpt, show_value
+from annotator.gui.label_model import LabelListModel, label_combo
 from annotator.gui.relation_editor import RelationEditor
 from annotator.gui.table_model import AnyIndex, RowsModel, row_table
 
@@ -178,6 +180,11 @@ class AnnotationPanel(QWidget):
         self.proxy = LabelFilter()
         self.proxy.setSourceModel(self.model)
         self.label_filter = QComboBox()
+        self.filter_model = LabelListModel(
+            self, all_row="All labels", with_counts=True, icons=False
+        )
+        label_combo(self.label_filter, self.filter_model, 20)
+        self._labels_shown: list | None = None
         self.label_filter.currentIndexChanged.connect(self._filter_changed)
         self.search = QLineEdit(
             placeholderText="Filter: text, or attribute: value", clearButtonEnabled=True
@@ -235,42 +242,31 @@ class AnnotationPanel(QWidget):
 
     def _fit_label_column(self) -> None:
         metrics = self.view.fontMetrics()
-        widest = max(
-            (metrics.horizontalAdvance(label.name) for label in self.ctx.labels()), default=40
-        )
+        # The longest names are the widest (near enough): measure 20, not every label.
+        longest = heapq.nlargest(20, (label.name for label in self.ctx.labels()), key=len)
+        widest = max((metrics.horizontalAdvance(name) for name in longest), default=40)
         header_width = metrics.horizontalAdvance(AnnotationModel.COLUMNS[0])
         icon = self.view.iconSize().width() or 16
         self.view.horizontalHeader().resizeSection(0, max(widest + icon, header_width) + 36)
 
     def _refresh_labels(self) -> None:
-        counts = self.model.counts
-        if [self.label_filter.itemData(i) for i in range(1, self.label_filter.count())] == [
-            label.name for label in self.ctx.labels()
-        ]:
+        labels = self.ctx.labels()
+        if labels is self._labels_shown:
             self._refresh_counts()  # same labels: only the numbers change
             return
+        self._labels_shown = labels
         current = self.label_filter.currentData()
         self.label_filter.blockSignals(True)
-        self.label_filter.clear()
-        self.label_filter.addItem(f"All labels ({len(self.model.rows)})", ALL_LABELS)
-        for label in self.ctx.labels():
-            self.label_filter.addItem(f"{label.name} ({counts.get(label.name, 0)})", label.name)
-            self.label_filter.setItemData(
-                self.label_filter.count() - 1, QColor(label.color), Qt.ItemDataRole.DecorationRole
-            )
+        self.filter_model.set_labels(labels)
         self._fit_label_column()
-        found = self.label_filter.findData(current)
-        self.label_filter.setCurrentIndex(max(found, 0))
+        self.label_filter.setCurrentIndex(max(self.filter_model.row_of(current or ""), 0))
         self.label_filter.blockSignals(False)
         self.proxy.set_label(self.label_filter.currentData() or ALL_LABELS)
         self._refresh_counts()
 
     def _refresh_counts(self) -> None:
         counts = self.model.counts
-        self.label_filter.setItemText(0, f"All labels ({len(self.model.rows)})")
-        for i in range(1, self.label_filter.count()):
-            name = self.label_filter.itemData(i)
-            self.label_filter.setItemText(i, f"{name} ({counts.get(name, 0)})")
+        self.filter_model.set_counts(counts, len(self.model.rows))
         parts = [f"{n} {name}" for name, n in counts.most_common() if n]
         self.summary.setText(
             ", ".join(parts)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QDoubleValidator, QKeyEvent, QKeySequence
+from PySide6.QtGui import QDoubleValidator, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +27,7 @@ from annotator.gui.changes import Changes
 from annotator.gui.commands import EditAnnotation
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import FocusOutWatcher, escape_html, excerpt, show_value
+from annotator.gui.label_model import LabelListModel, label_combo
 from annotator.gui.undo import push
 
 UNSET = ""
@@ -107,6 +108,9 @@ class AttributeEditor(QWidget):
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.label_box = QComboBox()
+        self.label_model = LabelListModel(self, icons=False)
+        label_combo(self.label_box, self.label_model)
+        self._labels_shown: list | None = None
         self.label_box.activated.connect(self._label_chosen)
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
@@ -170,13 +174,11 @@ class AttributeEditor(QWidget):
         self.heading.setText(
             f"<b>{quoted}</b><br><small>characters {annotation.start}–{annotation.end}</small>"
         )
-        self.label_box.clear()
-        for label in self.ctx.labels():
-            self.label_box.addItem(label.name, label.name)
-            self.label_box.setItemData(
-                self.label_box.count() - 1, QColor(label.color), Qt.ItemDataRole.DecorationRole
-            )
-        self.label_box.setCurrentIndex(self.label_box.findData(annotation.label))
+        labels = self.ctx.labels()
+        if labels is not self._labels_shown:  # the same codebook: no reset per selection
+            self.label_model.set_labels(labels)
+            self._labels_shown = labels
+        self.label_box.setCurrentIndex(self.label_model.row_of(annotation.label))
         self._build_form(annotation)
         self.note.blockSignals(True)
         self.note.setPlainText(annotation.note)

@@ -155,21 +155,10 @@ class MergeLabels(CodebookCommand):
         new_types = {t.name for t in project.relation_types()} - {t.name for t in self.types_before}
         for name in new_types:
             codebook.delete_relation_type(project, name)
-        if self.report.replaced:
-            for label in project.labels():
-                codebook.delete_label(project, label.name)
-            for label in self.before:
-                codebook.add_label(project, label)
+        codebook.unmerge_labels(project, self.before, self.report)
+        if self.report.replaced:  # the relation types went with the labels they joined
             for relation_type in self.types_before:
                 codebook.add_relation_type(project, relation_type)
-            return self.changed()
-        for name in self.report.added:
-            if name in new_types:
-                continue
-            codebook.delete_label(project, name)
-        for label in self.before:
-            if label.name in self.report.extended:
-                codebook.set_attributes(project, label.name, label.attributes)
         return self.changed()
 
 

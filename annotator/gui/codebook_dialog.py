@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QKeySequenceEdit,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -48,6 +46,7 @@ from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
+from annotator.gui.label_model import LabelList, LabelListModel
 from annotator.gui.relation_types_box import RelationTypesBox
 from annotator.gui.undo import execute
 
@@ -64,7 +63,10 @@ class CodebookDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Codebook")
-        self.labels = QListWidget()
+        self.label_model = LabelListModel(
+            self, text=_row_text, tip=lambda _label, n: f"{n} annotations"
+        )
+        self.labels = LabelList(self.label_model)
         self.labels.currentRowChanged.connect(lambda _row: self._show_label())
         self.name = QLineEdit()
         self.name.editingFinished.connect(self._rename)
@@ -197,25 +199,17 @@ class CodebookDialog(QDialog):
         """Re-read the codebook (after any edit, including undo), keeping the selection."""
         current = self.current_label()
         self.labels.blockSignals(True)
-        self.labels.clear()
-        counts = self.ctx.project.annotation_counts()
-        for label in self.ctx.labels():
-            key = f"  [{label.shortcut}]" if label.shortcut else ""
-            item = QListWidgetItem(
-                swatch(label.color), f"{label.name}{key}  · {counts.get(label.name, 0)}"
-            )
-            item.setToolTip(f"{counts.get(label.name, 0)} annotations")
-            item.setData(Qt.ItemDataRole.UserRole, label.name)
-            self.labels.addItem(item)
-        names = [label.name for label in self.ctx.labels()]
-        row = names.index(current.name) if current and current.name in names else 0
-        self.labels.setCurrentRow(row if names else -1)
+        # One model reset, not an item per label: a codebook of 100,000 labels stays quick.
+        self.label_model.set_labels(self.ctx.labels())
+        self.label_model.set_counts(self.ctx.project.annotation_counts(), 0)
+        row = self.label_model.row_of(current.name) if current else -1
+        self.labels.setCurrentRow(max(row, 0) if self.label_model.rowCount() else -1)
         self.labels.blockSignals(False)
         self._show_label()
 
     def current_label(self) -> LabelDef | None:
-        item = self.labels.currentItem()
-        return self.ctx.label(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        name = self.labels.current_name()
+        return self.ctx.label(name) if name is not None else None
 
     def _show_label(self) -> None:
         label = self.current_label()
@@ -457,9 +451,14 @@ class CodebookDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, EXPORT_FILTER)
         if path:
             try:
-                service.write_label_set(Path(path), self.ctx.labels(), self.ctx.relation_types())
+                service.export_labels(self.ctx.project, Path(path))
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Export labels", str(exc))
+
+
+def _row_text(label: LabelDef, count: int) -> str:
+    key = f"  [{label.shortcut}]" if label.shortcut else ""
+    return f"{label.name}{key}  · {count}"
 
 
 def _row(*widgets: QWidget) -> QWidget:

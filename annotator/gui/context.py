@@ -31,6 +31,7 @@ class AppContext:
     #: shows a write that failed (the main window's dialog); unset, the error propagates
     on_write_failure: Callable[[AnnotatorError], None] | None = None
     _labels: list[LabelDef] | None = None
+    _by_name: dict[str, LabelDef] = field(default_factory=dict)
     _relation_types: list[RelationTypeDef] | None = None
     #: the layers (annotator names) the reader shows; None: every layer
     visible_layers: frozenset[str] | None = None
@@ -60,6 +61,7 @@ class AppContext:
     def labels(self) -> list[LabelDef]:
         if self._labels is None:
             self._labels = self.project.labels()
+            self._by_name = {label.name: label for label in self._labels}
         return self._labels
 
     def relation_types(self) -> list[RelationTypeDef]:
@@ -68,12 +70,14 @@ class AppContext:
         return self._relation_types
 
     def label(self, name: str) -> LabelDef | None:
-        return next((label for label in self.labels() if label.name == name), None)
+        self.labels()
+        return self._by_name.get(name)
 
     def publish(self, changes: Changes) -> None:
         """Tell every view what one operation changed."""
         if changes.labels:
             self._labels = None
+            self._by_name = {}
             self._relation_types = None
         self.events.changed.emit(changes)
 

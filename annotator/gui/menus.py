@@ -11,6 +11,7 @@ from annotator.core.model import DocumentStatus
 from annotator.gui import labelling, team_menu
 from annotator.gui.codebook_dialog import CodebookDialog
 from annotator.gui.export_dialog import ExportDialog
+from annotator.gui.report_dialog import ReportDialog
 from annotator.gui.save_as import save_as
 from annotator.gui.shortcuts_dialog import ShortcutsDialog
 from annotator.io.detect import READERS
@@ -77,6 +78,13 @@ def build(w: MainWindow) -> dict[str, QAction]:
     )
     actions["export"] = _action(
         w, file, "&Export…", lambda: ExportDialog(w.ctx, w).exec(), "Ctrl+E"
+    )
+    actions["report"] = _action(
+        w,
+        file,
+        "Export Repor&t…",
+        lambda: ReportDialog(w.ctx, w).exec(),
+        tip="The annotated articles, claims, coded segments and counts as an HTML page or a PDF",
     )
     file.addSeparator()
     actions["restore_backup"] = _action(

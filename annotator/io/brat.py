@@ -30,7 +30,6 @@ the file refuses it.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections import defaultdict
@@ -46,6 +45,7 @@ from annotator.core.model import (
     ImportedRelation,
 )
 from annotator.core.text import canonical_text
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_folder
 from annotator.io.interchange import (
     RawSpans,
@@ -115,7 +115,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     rtypes: dict[str, str] = {}  # relation type -> brat name, unique among all brat names
     trimmed = 0
     stems = safe_file_stems([item.document.title for item in documents])
-    with atomic_folder(target, (".txt", ".ann", ".conf")) as folder:
+    with atomic_folder(target) as folder:
         for stem, item in zip(stems, documents, strict=True):
             document, spans = item.document, item.annotations
             lines: list[str] = []
@@ -135,7 +135,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                         kind is None and not isinstance(value, bool | int | float)
                     ):
                         note_n += 1
-                        shown = value if isinstance(value, str) else json.dumps(value)
+                        shown = value if isinstance(value, str) else jsonvalues.dumps(value)
                         lines.append(f"#{note_n}\t{type_name(name)} T{n}\t{_one_line(shown)}")
                         continue
                     attribute_n += 1

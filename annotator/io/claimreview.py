@@ -23,13 +23,13 @@ to add. Other labels, attributes and notes are not written.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Annotation, Document
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import is_web_url, stable_uuid
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
@@ -101,7 +101,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                 reviews.append(review(document, a, options))
                 off_scale += str(verdict) not in SCALE
     with atomic_text_writer(target) as out:
-        json.dump(reviews, out, ensure_ascii=False, indent=1)
+        out.write(jsonvalues.dumps_for_html(reviews, ensure_ascii=False, indent=1))
         out.write("\n")
     notes = [
         f"{len(reviews)} claim reviews written (claims with a verdict other than '{UNVERIFIED}')"

@@ -45,6 +45,7 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
@@ -137,7 +138,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                     line, item.annotations, item.relations, entity_ids, relation_ids
                 )
             widened += cut
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            out.write(jsonvalues.dumps(line, ensure_ascii=False) + "\n")
     notes = []
     if widened:
         notes.append(
@@ -160,11 +161,13 @@ def read(path: Path) -> ImportedBundle:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = jsonvalues.loads(line)
             except json.JSONDecodeError as exc:
                 raise ImportFailed(
                     path, f"line {number} is not valid JSON (column {exc.colno}: {exc.msg})"
                 ) from None
+            except jsonvalues.NotJson as exc:
+                raise ImportFailed(path, f"line {number}: {exc}") from None
             documents.append(_document(item, number))
     if not documents:
         raise ImportFailed(path, "the file holds no documents")

@@ -8,11 +8,11 @@ canonical text (newlines ``\\n``). Notes, annotators and timestamps are not writ
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Annotation, Document
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
 
@@ -45,5 +45,5 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     with atomic_text_writer(target) as out:
         for item in data.documents:
             line = document_line(item.document, item.annotations)
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+            out.write(jsonvalues.dumps(line, ensure_ascii=False) + "\n")
     return ExportReport()

@@ -6,12 +6,12 @@ Reads a label-set file, a whole project file (its codebook), or a bare list of l
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.core.errors import ImportFailed
 from annotator.core.labels import LabelDef, RelationTypeDef
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.native_json import (
     VERSION,
@@ -21,6 +21,7 @@ from annotator.io.native_json import (
     parse_relation_types,
     relation_type_to_json,
 )
+from annotator.io.sanitize import check_labels
 
 FORMAT = "annotator-labels"
 
@@ -33,9 +34,11 @@ def write(
 
 
 def dumps(labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()) -> str:
-    body = ",\n  ".join(json.dumps(label_to_json(label), ensure_ascii=False) for label in labels)
+    body = ",\n  ".join(
+        jsonvalues.dumps(label_to_json(label), ensure_ascii=False) for label in labels
+    )
     types = ",\n  ".join(
-        json.dumps(relation_type_to_json(t), ensure_ascii=False) for t in relation_types
+        jsonvalues.dumps(relation_type_to_json(t), ensure_ascii=False) for t in relation_types
     )
     return (
         f'{{"format": "{FORMAT}", "version": {VERSION},\n "labels": [\n  {body}\n ],\n'
@@ -65,4 +68,4 @@ def read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
         items = data
     if not isinstance(items, list):
         raise ImportFailed(path, "no 'labels' list found")
-    return parse_labels(items, path), parse_relation_types(relation_types, path)
+    return check_labels(path, parse_labels(items, path)), parse_relation_types(relation_types, path)

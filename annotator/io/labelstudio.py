@@ -49,7 +49,7 @@ from annotator.core.model import (
     Relation,
 )
 from annotator.core.text import canonical_text
-from annotator.io import labelstudio_config
+from annotator.io import jsonvalues, labelstudio_config
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading
 from annotator.io.labelstudio_config import RESERVED, companion_path, control_name
@@ -67,7 +67,7 @@ def _attribute_result(region: str, name: str, value: Any) -> dict[str, Any]:
     elif isinstance(value, str):
         kind, payload = "textarea", {"text": [value]}
     else:
-        kind, payload = "textarea", {"text": [json.dumps(value, ensure_ascii=False)]}
+        kind, payload = "textarea", {"text": [jsonvalues.dumps(value, ensure_ascii=False)]}
     return {
         "id": region,
         "from_name": control_name(name),
@@ -141,7 +141,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
         for number, item in enumerate(data.documents, 1):
             out.write(("," if number > 1 else "") + "\n ")
             out.write(
-                json.dumps(
+                jsonvalues.dumps(
                     task(
                         number,
                         item.document,
@@ -183,7 +183,7 @@ def sniff(path: Path) -> bool:
             head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
         if not head.startswith(b"["):
             return False
-        return looks_like_tasks(json.loads(path.read_bytes().decode("utf-8-sig")))
+        return looks_like_tasks(jsonvalues.loads(path.read_bytes().decode("utf-8-sig")))
     except (OSError, ValueError, RecursionError):
         return False
 
@@ -191,13 +191,13 @@ def sniff(path: Path) -> bool:
 def read(path: Path) -> ImportedBundle:
     content = read_utf8(path)
     try:
-        data = json.loads(content)
+        data = jsonvalues.loads(content)
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
-    except RecursionError:
-        raise ImportFailed(path, "the JSON is nested too deeply") from None
+    except jsonvalues.NotJson as exc:
+        raise ImportFailed(path, str(exc)) from None
     if not looks_like_tasks(data):
         raise ImportFailed(
             path, "not a Label Studio export (expected a list of tasks, each with 'data')"

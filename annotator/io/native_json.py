@@ -34,6 +34,7 @@ from annotator.core.model import (
 )
 from annotator.core.snapping import SnapMode
 from annotator.core.text import NewlineShift, canonical_text
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
 
@@ -147,7 +148,7 @@ def write_project(
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return jsonvalues.dumps(value, ensure_ascii=False)
 
 
 def _annotation_line(a: Annotation) -> str:
@@ -181,15 +182,15 @@ def load_json(path: Path) -> Any:
     except OSError as exc:
         raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from exc
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return jsonvalues.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ImportFailed(path, f"is not UTF-8 text (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from exc
-    except RecursionError as exc:
-        raise ImportFailed(path, "the JSON is nested too deeply") from exc
+    except jsonvalues.NotJson as exc:
+        raise ImportFailed(path, str(exc)) from exc
     except ValueError as exc:  # Python's limit on integer digits (sys.get_int_max_str_digits)
         raise ImportFailed(
             path,

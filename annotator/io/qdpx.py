@@ -31,7 +31,6 @@ selections alike (benchmarks/bench_interchange.py measures the peak).
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tempfile
@@ -45,6 +44,7 @@ from lxml import etree
 from annotator import __version__
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import Annotation, timestamp
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_file
 from annotator.io.interchange import stable_uuid
 from annotator.io.qdc import code_guid
@@ -63,7 +63,7 @@ def _xml_text(text: str) -> str:
 def describe(a: Annotation) -> str:
     """The selection's Description: the note, then ``---`` and the attributes as JSON values."""
     lines = [
-        f"{name}: {json.dumps(value, ensure_ascii=False)}"
+        f"{name}: {jsonvalues.dumps(value, ensure_ascii=False)}"
         for name, value in a.attributes.items()
         if value is not None
     ]

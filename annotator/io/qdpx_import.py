@@ -24,7 +24,6 @@ paths), more than 200 MB unpacked. XML is parsed without entities, DTDs or netwo
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
+from annotator.io import jsonvalues
 from annotator.io.interchange import RawSpans, SpanProblem, reading
 from annotator.io.qdc import codebook_labels
 from annotator.io.qdpx import SEPARATOR
@@ -401,7 +401,7 @@ def _parse_description(description: str) -> tuple[str, dict[str, Any]]:
         if not colon or not name.strip():
             return description.strip(), {}
         try:
-            attributes[name] = json.loads(value)
+            attributes[name] = jsonvalues.loads(value)
         except ValueError:
             attributes[name] = value.strip()
     return head, attributes

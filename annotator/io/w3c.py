@@ -32,12 +32,12 @@ which inherit it, carry none), so it expands with no loader at all.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from annotator import __version__
 from annotator.core.model import Annotation, Document, Relation, timestamp
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import document_uri, stable_uuid
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
@@ -51,7 +51,7 @@ CONTEXT_LENGTH = 32
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else jsonvalues.dumps(value, ensure_ascii=False)
 
 
 def annotation(document: Document, a: Annotation) -> dict[str, Any]:
@@ -147,7 +147,7 @@ def relation(r: Relation) -> dict[str, Any]:
 
 def local_context() -> dict[str, Any]:
     """The Web Annotation context document shipped in ``resources/anno.jsonld``."""
-    return json.loads(resource(ANNO_CONTEXT).read_text(encoding="utf-8"))
+    return jsonvalues.loads(resource(ANNO_CONTEXT).read_text(encoding="utf-8"))
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
@@ -175,6 +175,6 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
         },
     }
     with atomic_text_writer(target) as out:
-        json.dump(collection, out, ensure_ascii=False, indent=1)
+        out.write(jsonvalues.dumps_for_html(collection, ensure_ascii=False, indent=1))
         out.write("\n")
     return ExportReport()

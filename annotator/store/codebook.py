@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.labels import (
@@ -31,8 +31,8 @@ from annotator.store.convert import (
     relation_type_from_row,
     relation_type_to_row,
 )
-from annotator.store.models import Annotation, Label, Relation, RelationType
-from annotator.store.project import Project
+from annotator.store.models import Annotation, Label, LabelAttribute, Relation, RelationType
+from annotator.store.project import Project, read_codebook
 
 
 class CodebookError(ValueError):
@@ -234,51 +234,167 @@ def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
 
 
 def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
-    """Bring ``labels`` into the project, merging by name.
+    """Bring ``labels`` into the project, merging by name, in one transaction.
 
     A fresh project (the default codebook, no annotations) takes ``labels`` as they are, and
     drops its relation types (they joined the labels it had; :func:`merge_relation_types`
     brings the file's).
     Otherwise new labels are appended, existing ones gain missing attributes and choices, and
-    every difference that is not merged is reported as a conflict.
+    every difference that is not merged is reported as a conflict. A shortcut already taken (by
+    the project or by an earlier label of ``labels``) is dropped and reported.
+
+    Linear in the number of labels: the codebook is read once (:func:`read_codebook`) and the
+    changes are written as a few bulk statements.
     """
     report = MergeReport()
-    current = project.labels()
     with project.transaction() as s:
-        fresh = current == list(DEFAULT_LABELS) and not s.scalar(select(func.count(Annotation.id)))
-        if fresh:
-            s.execute(delete(RelationType))
-            s.execute(delete(Label))
-            s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
-            snap_rules.set_rules(s, list(labels), replace=True)
+        current = read_codebook(s)
+        if [label for _, label, _ in current] == list(DEFAULT_LABELS) and not s.scalar(
+            select(func.count(Annotation.id))
+        ):
+            s.execute(delete(RelationType))  # they joined the labels being replaced
+            s.execute(delete(Label))  # their attributes go with them (ON DELETE CASCADE)
+            current = []
             report.replaced = True
-            report.added = [label.name for label in labels]
-            return report
-    by_name = {label.name: label for label in current}
-    for label in labels:
-        mine = by_name.get(label.name)
-        if mine is None:
-            shortcut = label.shortcut
-            owner = next(
-                (x.name for x in project.labels() if shortcut and x.shortcut == shortcut), None
+        by_name = {label.name: (label_id, label, ids) for label_id, label, ids in current}
+        shortcuts = {label.shortcut: label.name for _, label, _ in current if label.shortcut}
+        rows = _NewRows(s, len(current))
+        choices: list[dict[str, Any]] = []
+        for label in labels:
+            name = label.name.strip()
+            found = by_name.get(name)
+            if found is None:
+                shortcut = label.shortcut or None
+                if shortcut in shortcuts:
+                    report.conflicts.append(
+                        f"{name!r}: shortcut {shortcut} is used by "
+                        f"{shortcuts[shortcut]!r}; added without a shortcut"
+                    )
+                    shortcut = None
+                if shortcut:
+                    shortcuts[shortcut] = name
+                added = replace(label, name=name, shortcut=shortcut)
+                by_name[name] = (rows.label(added), added, {})
+                report.added.append(name)
+                continue
+            label_id, mine, attribute_ids = found
+            merged, notes = _merge_attributes(mine, label)
+            report.conflicts.extend(notes)
+            if merged != mine.attributes:
+                for position, attribute in enumerate(merged):
+                    if position >= len(mine.attributes):
+                        rows.attribute(label_id, attribute, position)
+                    elif attribute.choices != mine.attributes[position].choices:
+                        choices.append(
+                            {
+                                "attribute": attribute_ids[attribute.name],
+                                "new_choices": list(attribute.choices),
+                            }
+                        )
+                report.extended.append(name)
+            if label.color != mine.color or (label.shortcut or None) != (mine.shortcut or None):
+                report.conflicts.append(f"{name!r}: colour/shortcut differ; kept the project's")
+        rows.write()
+        added_labels = [by_name[name][1] for name in report.added]
+        snap_rules.set_rules(s, added_labels, replace=report.replaced)
+        if choices:
+            table = LabelAttribute.__table__
+            s.execute(
+                update(table)
+                .where(table.c.id == bindparam("attribute"))
+                .values(choices=bindparam("new_choices")),
+                choices,
             )
-            if owner:
-                report.conflicts.append(
-                    f"{label.name!r}: shortcut {shortcut} is used by "
-                    f"{owner!r}; added without a shortcut"
-                )
-                shortcut = None
-            add_label(project, replace(label, shortcut=shortcut))
-            report.added.append(label.name)
-            continue
-        merged, notes = _merge_attributes(mine, label)
-        report.conflicts.extend(notes)
-        if merged != mine.attributes:
-            set_attributes(project, mine.name, merged)
-            report.extended.append(label.name)
-        if label.color != mine.color or (label.shortcut or None) != (mine.shortcut or None):
-            report.conflicts.append(f"{label.name!r}: colour/shortcut differ; kept the project's")
     return report
+
+
+def unmerge_labels(project: Project, before: Sequence[LabelDef], report: MergeReport) -> None:
+    """Undo :func:`merge_labels` (``before``: the codebook as it was), in one transaction."""
+    with project.transaction() as s:
+        current = read_codebook(s)
+        earlier = {label.name: label for label in before}
+        if report.replaced:
+            removed, stripped = [label_id for label_id, _, _ in current], []
+        else:
+            added, extended = set(report.added), set(report.extended)
+            removed = [label_id for label_id, label, _ in current if label.name in added]
+            stripped = [
+                (label_id, earlier[label.name])
+                for label_id, label, _ in current
+                if label.name in extended and label.name in earlier
+            ]
+        for chunk in _chunks(removed):
+            # annotations made with an added label since, if any, go with it (as on delete)
+            s.execute(delete(Annotation).where(Annotation.label_id.in_(chunk)))
+            s.execute(delete(Label).where(Label.id.in_(chunk)))
+        for chunk in _chunks([label_id for label_id, _ in stripped]):
+            s.execute(delete(LabelAttribute).where(LabelAttribute.label_id.in_(chunk)))
+        rows = _NewRows(s, 0)
+        if report.replaced:
+            for label in before:
+                rows.label(label)
+        for label_id, label in stripped:
+            for position, attribute in enumerate(label.attributes):
+                rows.attribute(label_id, attribute, position)
+        rows.write()
+        snap_rules.set_rules(s, list(before), replace=True)  # the rules as they were
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """``ids`` in pieces small enough for one statement's bound parameters."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+class _NewRows:
+    """Label and attribute rows to insert, with their keys handed out in advance, so that each
+    table gets one bulk INSERT (executemany) however many labels there are."""
+
+    def __init__(self, s: Session, position: int) -> None:
+        self.s = s
+        self.position = position
+        self.next_label = (s.scalar(select(func.max(Label.id))) or 0) + 1
+        self.next_attribute = (s.scalar(select(func.max(LabelAttribute.id))) or 0) + 1
+        self.labels: list[dict[str, Any]] = []
+        self.attributes: list[dict[str, Any]] = []
+
+    def label(self, label: LabelDef) -> int:
+        label_id, self.next_label = self.next_label, self.next_label + 1
+        self.labels.append(
+            {
+                "id": label_id,
+                "name": label.name,
+                "color": label.color,
+                "shortcut": label.shortcut or None,
+                "description": label.description,
+                "position": self.position,
+            }
+        )
+        self.position += 1
+        for position, attribute in enumerate(label.attributes):
+            self.attribute(label_id, attribute, position)
+        return label_id
+
+    def attribute(self, label_id: int, attribute: AttributeDef, position: int) -> None:
+        self.attributes.append(
+            {
+                "id": self.next_attribute,
+                "label_id": label_id,
+                "name": attribute.name,
+                "kind": attribute.kind.value,
+                "choices": list(attribute.choices),
+                "required": attribute.required,
+                "default": attribute.default,
+                "position": position,
+            }
+        )
+        self.next_attribute += 1
+
+    def write(self) -> None:
+        # Core statements on the tables: executemany, without the ORM's per-row bookkeeping.
+        if self.labels:
+            self.s.execute(insert(Label.__table__), self.labels)
+        if self.attributes:
+            self.s.execute(insert(LabelAttribute.__table__), self.attributes)
 
 
 def _merge_attributes(

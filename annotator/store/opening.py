@@ -67,6 +67,42 @@ def sqlite_reason(exc: DBAPIError | sqlite3.Error, path: Path | None = None) -> 
     return f"database error ({text})"
 
 
+NAME_MAX = 255  # bytes in one file name, where the filesystem does not say
+#: Bytes a project's name must leave free for the names Annotator derives from it: the
+#: ``.<name>.<id>.creating-journal`` of a new project, the ``-wal`` file, the backups folder and
+#: the ``.<stem>-<stamp>-<n>-before-restore<suffix>.partial-journal`` copies inside it.
+NAME_ROOM = 55
+
+
+def name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return NAME_MAX
+
+
+def check_name(path: Path, creating: bool) -> None:
+    """Refuse a name the filesystem cannot hold (or, for a new project, one that leaves no room
+    for the working files and backups named after it) with a clear message."""
+    size = len(os.fsencode(path.name))
+    limit = name_max(path.parent)
+    allowed = limit - NAME_ROOM if creating else limit
+    if size > allowed:
+        extra = (
+            (
+                " (Annotator names its working files and backups after the project, so it "
+                "needs the room)"
+            )
+            if creating and size <= limit
+            else ""
+        )
+        raise ProjectError(
+            path,
+            f"the name is too long for the filesystem: {size} bytes, at "
+            f"most {allowed} here{extra}; choose a shorter name",
+        )
+
+
 def create(
     path: Path, labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()
 ) -> None:
