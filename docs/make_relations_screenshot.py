@@ -43,7 +43,7 @@ def relate(path: Path) -> None:
         spans = project.annotations()
 
         def find(start_of: str):
-            return next(a for a in spans if a.text.startswith(start_of))
+            return next(a for a in spans if a.text.lstrip("“").startswith(start_of))
 
         for kind, source, target in RELATIONS:
             a, b = find(source), find(target)
@@ -66,7 +66,7 @@ def render(path: Path, out: Path, settings_file: Path) -> None:
         window.show()
         window.documents.select(project.documents()[0].id)
         app.processEvents()
-        quote = next(a for a in project.annotations() if a.label == "Quote")
+        quote = next(a for a in project.annotations() if "does not fully comply" in a.text)
         window._reveal_quietly = True
         window.panel.select(quote.id)
         window._reveal_quietly = False
