@@ -357,7 +357,8 @@ class ReaderView(QPlainTextEdit):
         def end(a: Annotation | None) -> str:
             if a is None:
                 return "?"
-            words = a.text if len(a.text) <= 40 else a.text[:39] + "…"
+            words = a.text.strip("“”\"'‘’ ")  # a quote's own marks are not doubled
+            words = words if len(words) <= 40 else words[:39] + "…"
             return f"{a.label} “{words}”"
 
         flag = " (its labels no longer fit the type)" if relation.flagged else ""
