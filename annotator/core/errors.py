@@ -24,3 +24,8 @@ class ProjectError(AnnotatorError):
 
 class FileReplaced(ProjectError):
     """The project's file was deleted, moved or replaced while it was open."""
+
+
+class RelationError(ValueError):
+    """A relation refused (an end missing, ends in two documents, a type that does not fit
+    their labels); the message says why."""
