@@ -394,21 +394,22 @@ def _figure(value: float | None, width: int) -> str:
 
 
 def labels_command(project: Project, args: argparse.Namespace) -> int:
-    from annotator.core.templates import TEMPLATES
+    from annotator.core.templates import TEMPLATES, relation_types_for
     from annotator.io import codebook_files
     from annotator.service import export_labels, label_lines
-    from annotator.store.codebook import merge_labels
+    from annotator.store.codebook import merge_labels, merge_relation_types
 
     if args.export:
         export_labels(project, args.export)
         return EXIT_OK
     if args.import_file or args.template:
-        labels = (
-            codebook_files.read(args.import_file)
-            if args.import_file
-            else list(TEMPLATES[args.template][1])
-        )
+        if args.import_file:
+            labels, relation_types = codebook_files.read_codebook(args.import_file)
+        else:
+            labels = list(TEMPLATES[args.template][1])
+            relation_types = list(relation_types_for(labels))
         report = merge_labels(project, labels)
+        merge_relation_types(project, relation_types, report)
         if report.replaced:
             print("labels taken from the file: " + ", ".join(report.added))
         else:

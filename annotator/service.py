@@ -11,7 +11,7 @@ from typing import IO, Any, TypeVar
 
 from annotator.core import agreement as agreement_figures
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import LabelDef
+from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
     Annotation,
     DocumentStatus,
@@ -153,6 +153,8 @@ def describe_merge(path: Path | ServerAddress, report: MergeReport) -> str:
         f"{report.annotations_added} annotations added, {report.annotations_skipped} "
         f"skipped, {len(report.conflicts)} in conflict",
     ]
+    if report.relations_added:
+        parts.append(f"{report.relations_added} relations added")
     if report.codebook_replaced:
         parts.append("labels taken from the source")
     elif report.labels_added:
@@ -188,14 +190,18 @@ def documents_with_annotations(
     project: Project,
     annotators: Sequence[str] | None = None,
 ) -> Iterator[DocumentExport]:
-    """Each document with its annotations, one document in memory at a time; with
-    ``annotators``, only those layers' annotations (every document still comes)."""
+    """Each document with its annotations and the relations between them, one document in
+    memory at a time; with ``annotators``, only those layers' annotations (every document
+    still comes), and the relations both of whose ends are kept."""
     wanted = None if annotators is None else set(annotators)
     for summary in project.documents():
         annotations = project.annotations(summary.id)
+        relations = project.relations(summary.id)
         if wanted is not None:
             annotations = [a for a in annotations if a.annotator in wanted]
-        yield DocumentExport(project.document(summary.id), annotations)
+            kept = {a.id for a in annotations}
+            relations = [r for r in relations if {r.source_id, r.target_id} <= kept]
+        yield DocumentExport(project.document(summary.id), annotations, relations)
 
 
 def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
@@ -207,13 +213,18 @@ def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
 def export_data(project: Project, annotators: Sequence[str] | None = None) -> ExportData:
     """What an export writes; ``annotators`` keeps only those layers (None: every layer)."""
     check_layers(project, annotators)
-    return ExportData(project.labels(), documents_with_annotations(project, annotators))
+    return ExportData(
+        project.labels(),
+        documents_with_annotations(project, annotators),
+        project.relation_types(),
+        project.relation_count() > 0,
+    )
 
 
 def export_project(project: Project, out: IO[str], annotators: Sequence[str] | None = None) -> None:
     """The project JSON, to a text stream (standard output, or a string in tests)."""
     data = export_data(project, annotators)
-    native_json.write_project(out, data.labels, data.documents)
+    native_json.write_project(out, data.labels, data.documents, data.relation_types)
 
 
 def export_to(
@@ -236,9 +247,9 @@ def export_to(
 
 def export_labels(project: Project, target: Path) -> None:
     """Write the codebook in the format the target's extension names (.json, .qdc, .csv,
-    .xml), with the same target check as any export."""
+    .xml; only .json keeps the relation types), with the same target check as any export."""
     check_export_target(_project_file(project), target)
-    codebook_files.write(target, project.labels())
+    codebook_files.write(target, project.labels(), project.relation_types())
 
 
 def _project_file(project: Project) -> Path | None:
@@ -301,6 +312,12 @@ def read_label_set(path: Path) -> list[LabelDef]:
     """A codebook file's labels (``annotator labels --import``: label-set JSON, REFI-QDA .qdc,
     Taguette CSV); AnnotatorError if unreadable."""
     return codebook_files.read(path)
+
+
+def read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
+    """A codebook file's labels and relation types (only Annotator's JSON has the latter);
+    AnnotatorError if unreadable."""
+    return codebook_files.read_codebook(path)
 
 
 def save_as(project: Project, target: Path) -> Path:

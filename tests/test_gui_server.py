@@ -235,3 +235,14 @@ def test_an_upgraded_server_project_says_so_in_the_window(make_window, pg_url: s
         window = make_window(project)
         assert f"upgraded from schema {older}" in window.statusBar().currentMessage()
         window.close()
+
+
+def test_a_relation_added_in_one_window_appears_in_the_other(qtbot, two_windows) -> None:
+    ann, bob = two_windows
+    document = ann.reader.document_id
+    project = ann.ctx.project
+    quote = project.add_annotation(document, "Quote", 0, 8)
+    claim = project.add_annotation(document, "Claim", 20, 30)
+    qtbot.waitUntil(lambda: bob.reader.annotation(claim.id) is not None, timeout=WAIT_MS)
+    relation, _source = project.add_relation(document, "evidence for", quote.id, claim.id)
+    qtbot.waitUntil(lambda: relation.id in bob.reader.relations.relations, timeout=WAIT_MS)

@@ -186,7 +186,7 @@ def test_patterns_page_adds_undoably_and_the_reader_suggests_matches(
     dialog = CodebookDialog(window.ctx, window)
     qtbot.addWidget(dialog)
     page = dialog.patterns_page
-    dialog.pages.setCurrentWidget(page)
+    dialog.tabs.setCurrentWidget(page)
     page.label.setCurrentText("Organisation")
     page.kind.setCurrentIndex(page.kind.findData("phrase"))
     page.pattern.setText("Licadho")

@@ -77,7 +77,7 @@ def test_export_is_accepted_by_the_shipped_schema(rich_project: Project) -> None
     schema = json.loads(resource(PROJECT_SCHEMA).read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
-    assert data["format"] == "annotator-project" and data["version"] == 1
+    assert data["format"] == "annotator-project" and data["version"] == 2
     for document in data["documents"]:
         for a in document["annotations"]:
             assert document["text"][a["start"] : a["end"]] == a["text"]

@@ -32,3 +32,8 @@ class Deleted(ProjectError, KeyError):
 
     def __str__(self) -> str:
         return Exception.__str__(self)
+
+
+class RelationError(ValueError):
+    """A relation refused (an end missing, ends in two documents, a type that does not fit
+    their labels); the message says why."""

@@ -60,6 +60,37 @@ class LabelDef:
         return next((a for a in self.attributes if a.name == name), None)
 
 
+@dataclass(frozen=True)
+class RelationTypeDef:
+    """A kind of link between two annotations of one document (``said by``: Quote -> Person).
+
+    ``sources``/``targets`` name the labels allowed at each end; empty means any label.
+    """
+
+    name: str
+    color: str
+    sources: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    directed: bool = True
+    description: str = ""
+    attributes: tuple[AttributeDef, ...] = field(default_factory=tuple)
+
+    def allows(self, source_label: str, target_label: str) -> bool:
+        """Whether a relation of this type may join a ``source_label`` annotation to a
+        ``target_label`` one (either way round when the type is not directed)."""
+        if self._fits(source_label, target_label):
+            return True
+        return not self.directed and self._fits(target_label, source_label)
+
+    def _fits(self, source_label: str, target_label: str) -> bool:
+        return (not self.sources or source_label in self.sources) and (
+            not self.targets or target_label in self.targets
+        )
+
+    def attribute(self, name: str) -> AttributeDef | None:
+        return next((a for a in self.attributes if a.name == name), None)
+
+
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -109,6 +140,24 @@ DEFAULT_LABELS: tuple[LabelDef, ...] = (
             AttributeDef("subject", AttributeKind.TEXT),
             AttributeDef("year", AttributeKind.NUMBER),
         ),
+    ),
+)
+
+
+DEFAULT_RELATION_TYPES: tuple[RelationTypeDef, ...] = (
+    RelationTypeDef(
+        "said by",
+        "#4a90e2",
+        ("Quote",),
+        ("Organisation",),
+        True,
+        "Who said the quote: fills the quote's speaker.",
+    ),
+    RelationTypeDef(
+        "evidence for", "#3cb371", ("Quote",), ("Claim",), True, "The quote supports the claim."
+    ),
+    RelationTypeDef(
+        "evidence against", "#e05a5a", ("Quote",), ("Claim",), True, "The quote disputes the claim."
     ),
 )
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from annotator.core.labels import LabelDef
+from annotator.core.labels import LabelDef, RelationTypeDef
 
 
 def timestamp() -> str:
@@ -36,6 +36,24 @@ class Annotation(NamedTuple):
     annotator: str = ""
     created: str = ""
     modified: str = ""
+
+
+class Relation(NamedTuple):
+    """A typed link from one annotation (``source_id``) to another (``target_id``) of the same
+    document. ``flagged``: the ends' labels no longer fit the type (a relabel, a codebook edit);
+    it is worked out when the relation is read, never stored."""
+
+    id: str
+    document_id: str
+    type: str
+    source_id: str
+    target_id: str
+    attributes: dict[str, Any] = {}  # noqa: RUF012 (never mutated: records are replaced whole)
+    note: str = ""
+    annotator: str = ""
+    created: str = ""
+    modified: str = ""
+    flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,22 @@ class ImportedAnnotation:
 
 
 @dataclass
+class ImportedRelation:
+    """A relation read from a file: ``source``/``target`` are the file's ids of two annotations
+    of the same document (:attr:`ImportedAnnotation.id`)."""
+
+    type: str
+    source: str
+    target: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+    annotator: str = ""
+    id: str | None = None
+    created: str | None = None
+    modified: str | None = None
+
+
+@dataclass
 class ImportedDocument:
     """What every importer produces: canonical text (newlines ``\\n``) and what is known of it."""
 
@@ -87,6 +121,7 @@ class ImportedDocument:
     id: str | None = None
     created: str | None = None
     status: DocumentStatus = DocumentStatus.NEW
+    relations: list[ImportedRelation] = field(default_factory=list)
 
 
 @dataclass
@@ -95,3 +130,4 @@ class ImportedBundle:
 
     documents: list[ImportedDocument]
     labels: list[LabelDef] = field(default_factory=list)
+    relation_types: list[RelationTypeDef] = field(default_factory=list)

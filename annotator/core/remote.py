@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 #: what kind of thing changed
 ANNOTATIONS, STATUS, DOCUMENTS, LABELS = "annotations", "status", "documents", "labels"
+RELATIONS = "relations"
 
 
 @dataclass(frozen=True)
 class RemoteChange:
-    kind: str  # ANNOTATIONS, STATUS, DOCUMENTS or LABELS
-    document: str | None  # the document (for ANNOTATIONS and STATUS)
+    kind: str  # ANNOTATIONS, RELATIONS, STATUS, DOCUMENTS or LABELS
+    document: str | None  # the document (for ANNOTATIONS, RELATIONS and STATUS)
     client: str  # who made it: the writing client's application name

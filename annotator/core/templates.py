@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from annotator.core.labels import DEFAULT_LABELS, AttributeDef, AttributeKind, LabelDef
+from collections.abc import Sequence
+from dataclasses import replace
+
+from annotator.core.labels import (
+    DEFAULT_LABELS,
+    DEFAULT_RELATION_TYPES,
+    AttributeDef,
+    AttributeKind,
+    LabelDef,
+    RelationTypeDef,
+)
+
+PERSON = LabelDef("Person", "#d4789c", "5", "A person, named or by title, who says or does things.")
+FACT_CHECK = (*DEFAULT_LABELS, PERSON)
 
 NEWS_ENTITIES: tuple[LabelDef, ...] = (
     LabelDef("PER", "#4a90e2", "1", "A person, named or by title (Mu Sochua, the director)."),
@@ -53,7 +66,24 @@ QUALITATIVE_CODING: tuple[LabelDef, ...] = (
 )
 
 TEMPLATES: dict[str, tuple[str, tuple[LabelDef, ...]]] = {
-    "fact-check": ("Fact-check (Claim, Quote, Organisation, Tier rating)", DEFAULT_LABELS),
+    "fact-check": ("Fact-check (Claim, Quote, Organisation, Person, Tier rating)", FACT_CHECK),
     "news-entities": ("News entities (PER, ORG, LOC, MISC)", NEWS_ENTITIES),
     "qualitative-coding": ("Qualitative coding (a starter codebook)", QUALITATIVE_CODING),
 }
+
+
+def relation_types_for(labels: Sequence[LabelDef]) -> tuple[RelationTypeDef, ...]:
+    """The default relation types a codebook of ``labels`` can use: ``said by`` (Quote ->
+    Organisation, and -> Person where there is one), ``evidence for``/``against`` (Quote ->
+    Claim); each only where its labels exist, so other codebooks get none."""
+    names = {label.name for label in labels}
+    found = []
+    for relation_type in DEFAULT_RELATION_TYPES:
+        targets = relation_type.targets
+        if relation_type.name == "said by":
+            targets = (*targets, PERSON.name)
+        sources = tuple(n for n in relation_type.sources if n in names)
+        targets = tuple(n for n in targets if n in names)
+        if sources and targets:
+            found.append(replace(relation_type, sources=sources, targets=targets))
+    return tuple(found)

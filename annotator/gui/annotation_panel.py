@@ -1,4 +1,5 @@
-"""The annotations of the current document in text order: filter by label, counts, navigation."""
+"""The annotations of the current document in text order: filter by label, counts, navigation;
+and the relations of the selected annotation, each leading to its other end."""
 
 from __future__ import annotations
 
@@ -18,15 +19,18 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.core.model import Annotation
+from annotator.core.model import Annotation, Relation
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import excerpt, show_value
 from annotator.gui.label_model import LabelListModel, label_combo
+from annotator.gui.relation_editor import RelationEditor
 from annotator.gui.table_model import AnyIndex, RowsModel, row_table
 
 ALL_LABELS = ""
@@ -165,6 +169,8 @@ class LabelFilter(QSortFilterProxyModel):
 
 class AnnotationPanel(QWidget):
     annotation_selected = Signal(str)  # "" when nothing is selected
+    relation_end_chosen = Signal(str)  # the other end of a relation listed for the current one
+    relation_selected = Signal(str)  # a relation picked in the list ("" when none)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -206,6 +212,18 @@ class AnnotationPanel(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.view)
         layout.addWidget(self.summary)
+        self.relations: list[Relation] = []
+        self.relations_title = QLabel("Relations")
+        self.relation_list = QListWidget()
+        self.relation_list.setMaximumHeight(6 * (self.fontMetrics().height() + 6))
+        self.relation_list.itemActivated.connect(self._relation_activated)
+        self.relation_list.itemDoubleClicked.connect(self._relation_activated)
+        self.relation_list.currentItemChanged.connect(self._relation_chosen)
+        self.relation_editor = RelationEditor(ctx)
+        layout.addWidget(self.relations_title)
+        layout.addWidget(self.relation_list)
+        layout.addWidget(self.relation_editor)
+        self.annotation_selected.connect(lambda _id: self._show_relations())
         ctx.events.changed.connect(self._changed)
 
     def _changed(self, changes: Changes) -> None:
@@ -277,6 +295,60 @@ class AnnotationPanel(QWidget):
         selection.blockSignals(False)
         if current and row is None:
             self.annotation_selected.emit("")
+
+    # -- relations of the current annotation ----------------------------------------------------
+
+    def set_relations(self, relations: list[Relation]) -> None:
+        """The document's relations; those of the current annotation are listed."""
+        self.relations = relations
+        self._show_relations()
+
+    def _annotation(self, annotation_id: str) -> Annotation | None:
+        row = self.model.row_of(annotation_id)
+        return self.model.rows[row] if row is not None else None
+
+    def _show_relations(self) -> None:
+        self.relation_list.blockSignals(True)  # rebuilding the list selects no relation
+        self.relation_list.clear()
+        current = self.current_id()
+        mine = [r for r in self.relations if current in (r.source_id, r.target_id)]
+        self.relations_title.setText(
+            f"Relations of this annotation ({len(mine)})"
+            if current
+            else "Relations: select an annotation (R relates it to another)"
+        )
+        for relation in mine:
+            outgoing = relation.source_id == current
+            other_id = relation.target_id if outgoing else relation.source_id
+            other = self._annotation(other_id)
+            words = excerpt(other.text, 40) if other else "?"
+            arrow = "→" if outgoing else "←"
+            flag = "  ⚠ labels no longer fit" if relation.flagged else ""
+            item = QListWidgetItem(
+                f"{arrow} {relation.type}: {other.label if other else '?'} “{words}”{flag}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, other_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, relation.id)
+            item.setToolTip("Double-click or Return: go to the other end")
+            color = self.ctx.relation_types()
+            found = next((t.color for t in color if t.name == relation.type), None)
+            if found:
+                item.setForeground(QColor(found))
+            self.relation_list.addItem(item)
+        self.relation_list.setCurrentRow(-1)
+        self.relation_list.blockSignals(False)
+
+    def _relation_chosen(self, item: QListWidgetItem | None, _previous: object) -> None:
+        self.relation_selected.emit(item.data(Qt.ItemDataRole.UserRole + 1) if item else "")
+
+    def show_relation(self, relation: Relation | None) -> None:
+        """Edit the selected relation's note and attributes below the list."""
+        self.relation_editor.show_relation(relation)
+
+    def _relation_activated(self, item: QListWidgetItem) -> None:
+        other = item.data(Qt.ItemDataRole.UserRole)
+        if other:
+            self.relation_end_chosen.emit(other)
 
     def current_id(self) -> str | None:
         index = self.view.currentIndex()

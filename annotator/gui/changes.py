@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.core.model import Annotation
+from annotator.core.model import Annotation, Relation
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,10 @@ class Changes:
     rejections: str | None = None
     #: the user's suggestion patterns changed
     patterns: bool = False
+    #: relations of ``document_id`` were added, removed or changed (these, when known)
+    relations: bool = False
+    relations_removed: tuple[Relation, ...] = ()
+    relations_added: tuple[Relation, ...] = ()
 
     @property
     def annotations(self) -> bool:
@@ -42,6 +46,31 @@ class Changes:
     def annotations_of(self, document_id: str | None) -> bool:
         """Whether annotations of ``document_id`` were removed or added."""
         return document_id is not None and document_id == self.document_id and self.annotations
+
+    def relations_of(self, document_id: str | None) -> bool:
+        """Whether relations of ``document_id`` changed."""
+        return document_id is not None and document_id == self.document_id and self.relations
+
+    @classmethod
+    def of_relations(
+        cls,
+        document_id: str,
+        removed: list[Relation] | tuple[Relation, ...] = (),
+        added: list[Relation] | tuple[Relation, ...] = (),
+        *,
+        annotations_removed: tuple[Annotation, ...] = (),
+        annotations_added: tuple[Annotation, ...] = (),
+    ) -> Changes:
+        """A relation edit (with the annotations it changed, if any), which shows its document."""
+        return cls(
+            document_id,
+            annotations_removed,
+            annotations_added,
+            relations=True,
+            relations_removed=tuple(removed),
+            relations_added=tuple(added),
+            reveal=document_id,
+        )
 
     @classmethod
     def of_annotations(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from annotator.core.labels import AttributeDef, LabelDef
+from annotator.core.labels import AttributeDef, LabelDef, RelationTypeDef
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.undo import Command
@@ -128,18 +128,85 @@ class RenameAttribute(CodebookCommand):
 class MergeLabels(CodebookCommand):
     """Import a template or label-set file into the codebook."""
 
-    def __init__(self, ctx: AppContext, labels: Sequence[LabelDef], source: str) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        labels: Sequence[LabelDef],
+        source: str,
+        relation_types: Sequence[RelationTypeDef] = (),
+    ) -> None:
         super().__init__(ctx, f"Import labels from {source}")
         self.labels = list(labels)
+        self.relation_types = list(relation_types)
         self.before: list[LabelDef] = []
+        self.types_before: list[RelationTypeDef] = []
         self.report: codebook.MergeReport | None = None
 
     def do(self) -> Changes:
         self.before = self.ctx.project.labels()
+        self.types_before = self.ctx.project.relation_types()
         self.report = codebook.merge_labels(self.ctx.project, self.labels)
+        codebook.merge_relation_types(self.ctx.project, self.relation_types, self.report)
         return self.changed()
 
     def revert(self) -> Changes:
         assert self.report is not None
-        codebook.unmerge_labels(self.ctx.project, self.before, self.report)
+        project = self.ctx.project
+        new_types = {t.name for t in project.relation_types()} - {t.name for t in self.types_before}
+        for name in new_types:
+            codebook.delete_relation_type(project, name)
+        codebook.unmerge_labels(project, self.before, self.report)
+        if self.report.replaced:  # the relation types went with the labels they joined
+            for relation_type in self.types_before:
+                codebook.add_relation_type(project, relation_type)
+        return self.changed()
+
+
+class AddRelationType(CodebookCommand):
+    def __init__(self, ctx: AppContext, relation_type: RelationTypeDef) -> None:
+        super().__init__(ctx, f"Add relation type {relation_type.name}")
+        self.relation_type = relation_type
+
+    def do(self) -> Changes:
+        codebook.add_relation_type(self.ctx.project, self.relation_type)
+        return self.changed()
+
+    def revert(self) -> Changes:
+        codebook.delete_relation_type(self.ctx.project, self.relation_type.name.strip())
+        return self.changed()
+
+
+class UpdateRelationType(CodebookCommand):
+    """Rename, recolour, change the ends, direction, description or attributes of a type."""
+
+    def __init__(self, ctx: AppContext, name: str, after: RelationTypeDef, what: str) -> None:
+        super().__init__(ctx, f"Change {what} of relation type {name}")
+        self.name, self.after = name, after
+        self.before: RelationTypeDef | None = None
+
+    def do(self) -> Changes:
+        self.before = codebook.update_relation_type(self.ctx.project, self.name, self.after)
+        return self.changed()
+
+    def revert(self) -> Changes:
+        assert self.before is not None
+        codebook.update_relation_type(self.ctx.project, self.after.name.strip(), self.before)
+        return self.changed()
+
+
+class DeleteRelationType(CodebookCommand):
+    """Delete a relation type and its relations; undo brings both back."""
+
+    def __init__(self, ctx: AppContext, name: str) -> None:
+        super().__init__(ctx, f"Delete relation type {name}")
+        self.name = name
+        self.deleted: codebook.DeletedRelationType | None = None
+
+    def do(self) -> Changes:
+        self.deleted = codebook.delete_relation_type(self.ctx.project, self.name)
+        return self.changed()
+
+    def revert(self) -> Changes:
+        assert self.deleted is not None
+        codebook.restore_relation_type(self.ctx.project, self.deleted)
         return self.changed()

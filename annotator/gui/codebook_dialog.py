@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,9 +32,15 @@ from PySide6.QtWidgets import (
 
 from annotator import service
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import AttributeDef, AttributeKind, LabelDef, next_color
+from annotator.core.labels import (
+    AttributeDef,
+    AttributeKind,
+    LabelDef,
+    RelationTypeDef,
+    next_color,
+)
 from annotator.core.snapping import SnapMode
-from annotator.core.templates import TEMPLATES
+from annotator.core.templates import TEMPLATES, relation_types_for
 from annotator.gui import codebook_commands as cmd
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
@@ -41,6 +48,7 @@ from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
 from annotator.gui.label_model import LabelList, LabelListModel
 from annotator.gui.patterns_page import PatternsPage
+from annotator.gui.relation_types_box import RelationTypesBox
 from annotator.gui.undo import execute
 
 _CODEBOOKS = "Label sets (*.json);;REFI-QDA codebooks (*.qdc);;Taguette codebooks (*.csv);;"
@@ -149,7 +157,9 @@ class CodebookDialog(QDialog):
         menu = QMenu(templates)
         for key, (title, labels) in TEMPLATES.items():
             action = menu.addAction(title)
-            action.triggered.connect(lambda _=False, ls=labels, k=key: self._merge(ls, k))
+            action.triggered.connect(
+                lambda _=False, ls=labels, k=key: self._merge(ls, k, relation_types_for(ls))
+            )
         templates.setMenu(menu)
         import_file = QPushButton("Import labels…")
         import_file.clicked.connect(self._import_file)
@@ -171,12 +181,14 @@ class CodebookDialog(QDialog):
             footer.addWidget(widget)
         labels_page = QWidget()
         labels_page.setLayout(body)
-        self.pages = QTabWidget()
-        self.pages.addTab(labels_page, "Labels")
+        self.relation_types = RelationTypesBox(self.ctx, self._run)
         self.patterns_page = PatternsPage(self.ctx)
-        self.pages.addTab(self.patterns_page, "Patterns")
+        self.tabs = QTabWidget()
+        self.tabs.addTab(labels_page, "Labels")
+        self.tabs.addTab(self.relation_types, "Relation types")
+        self.tabs.addTab(self.patterns_page, "Patterns")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(footer)
 
     # -- showing -------------------------------------------------------------------------------
@@ -184,6 +196,7 @@ class CodebookDialog(QDialog):
     def _changed(self, changes: Changes) -> None:
         if changes.labels:
             self.refresh()
+            self.relation_types.refresh()
 
     def refresh(self) -> None:
         """Re-read the codebook (after any edit, including undo), keeping the selection."""
@@ -411,8 +424,13 @@ class CodebookDialog(QDialog):
 
     # -- label sets ----------------------------------------------------------------------------
 
-    def _merge(self, labels: tuple[LabelDef, ...] | list[LabelDef], source: str) -> None:
-        command = cmd.MergeLabels(self.ctx, labels, source)
+    def _merge(
+        self,
+        labels: tuple[LabelDef, ...] | list[LabelDef],
+        source: str,
+        relation_types: Sequence[RelationTypeDef] = (),
+    ) -> None:
+        command = cmd.MergeLabels(self.ctx, labels, source, relation_types)
         if self._run(command) and command.report is not None:
             report = command.report
             lines = [f"Added: {', '.join(report.added) or 'nothing'}"]
@@ -425,11 +443,11 @@ class CodebookDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(self, "Import labels", "", LABEL_FILTER)
         if path:
             try:
-                labels = service.read_label_set(Path(path))
+                labels, relation_types = service.read_codebook(Path(path))
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Import labels", str(exc))
                 return
-            self._merge(labels, Path(path).name)
+            self._merge(labels, Path(path).name, relation_types)
 
     def _export_file(self) -> None:
         default = str(self.ctx.project.path.with_name(f"{self.ctx.project.path.stem}-labels.json"))

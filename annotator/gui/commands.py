@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core.model import Annotation, DocumentStatus, ImportedBundle
+from annotator.core.errors import RelationError
+from annotator.core.model import Annotation, DocumentStatus, ImportedBundle, Relation
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.undo import Command
@@ -51,6 +53,8 @@ class AddAnnotations(Command):
 
 
 class DeleteAnnotations(Command):
+    """Delete annotations and the relations they are an end of; undo restores both."""
+
     def __init__(self, ctx: AppContext, annotations: list[Annotation]) -> None:
         super().__init__(
             ctx,
@@ -60,14 +64,103 @@ class DeleteAnnotations(Command):
         )
         self.annotations = annotations
         self.document_id = annotations[0].document_id
+        self.relations: list[Relation] = []
 
     def do(self) -> Changes:
-        self.ctx.project.delete_annotations([a.id for a in self.annotations])
-        return Changes.of_annotations(self.document_id, removed=self.annotations)
+        _, self.relations = self.ctx.project.delete_annotations_and_relations(
+            [a.id for a in self.annotations]
+        )
+        return replace(
+            Changes.of_annotations(self.document_id, removed=self.annotations),
+            relations=bool(self.relations),
+            relations_removed=tuple(self.relations),
+        )
 
     def revert(self) -> Changes:
-        self.ctx.project.restore_annotations(self.annotations)
-        return Changes.of_annotations(self.document_id, added=self.annotations)
+        self.ctx.project.restore_annotations(self.annotations, self.relations)
+        return replace(
+            Changes.of_annotations(self.document_id, added=self.annotations),
+            relations=bool(self.relations),
+            relations_added=tuple(self.relations),
+        )
+
+
+class AddRelation(Command):
+    """Join two annotations of one document by a relation; a ``said by`` also fills the
+    source's empty ``speaker`` with the target's words, in the same step."""
+
+    refused_by = (RelationError,)
+
+    def __init__(
+        self, ctx: AppContext, type_name: str, source: Annotation, target: Annotation
+    ) -> None:
+        super().__init__(ctx, f"Relate: {type_name}")
+        self.type_name, self.source, self.target = type_name, source, target
+        self.relation: Relation | None = None
+        self.filled: Annotation | None = None  # the source with its speaker filled
+
+    def do(self) -> Changes:
+        if self.relation is not None:  # redo: the very same relation (and speaker) again
+            if self.filled is not None:
+                self.ctx.project.restore_annotations([self.filled], [self.relation])
+            else:
+                self.ctx.project.restore_relations([self.relation])
+        else:
+            self.relation, self.filled = self.ctx.project.add_relation(
+                self.source.document_id,
+                self.type_name,
+                self.source.id,
+                self.target.id,
+                annotator=self.ctx.annotator_name,
+                source_attributes=(  # another's annotation is theirs to change
+                    speaker_filled(self.type_name, self.source, self.target)
+                    if self.ctx.owns(self.source)
+                    else None
+                ),
+            )
+        return Changes.of_relations(
+            self.source.document_id,
+            added=[self.relation],
+            annotations_removed=(self.source,) if self.filled else (),
+            annotations_added=(self.filled,) if self.filled else (),
+        )
+
+    def revert(self) -> Changes:
+        assert self.relation is not None
+        self.ctx.project.delete_relations([self.relation.id])
+        if self.filled is not None:
+            self.ctx.project.restore_annotations([self.source])
+        return Changes.of_relations(
+            self.source.document_id,
+            removed=[self.relation],
+            annotations_removed=(self.filled,) if self.filled else (),
+            annotations_added=(self.source,) if self.filled else (),
+        )
+
+
+class DeleteRelations(Command):
+    def __init__(self, ctx: AppContext, relations: list[Relation]) -> None:
+        super().__init__(
+            ctx, "Delete relation" if len(relations) == 1 else f"Delete {len(relations)} relations"
+        )
+        self.relations = relations
+        self.document_id = relations[0].document_id
+
+    def do(self) -> Changes:
+        self.ctx.project.delete_relations([r.id for r in self.relations])
+        return Changes.of_relations(self.document_id, removed=self.relations)
+
+    def revert(self) -> Changes:
+        self.ctx.project.restore_relations(self.relations)
+        return Changes.of_relations(self.document_id, added=self.relations)
+
+
+def speaker_filled(type_name: str, source: Annotation, target: Annotation) -> dict[str, Any] | None:
+    """The source's attributes with ``speaker`` set to the target's words, for a ``said by``
+    whose source has an empty ``speaker``; None when nothing is to be filled."""
+    if type_name != "said by" or source.attributes.get("speaker"):
+        return None
+    return {**source.attributes, "speaker": target.text}
 
 
 class EditAnnotation(Command):
@@ -167,3 +260,29 @@ def _defaults(ctx: AppContext, label: str) -> dict[str, Any]:
     if definition is None:
         return {}
     return {a.name: a.default for a in definition.attributes if a.default is not None}
+
+
+class EditRelation(Command):
+    """Change a relation's attributes or note."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        before: Relation,
+        *,
+        attributes: dict[str, Any] | None = None,
+        note: str | None = None,
+    ) -> None:
+        super().__init__(ctx, "Change relation " + ("note" if note is not None else "attributes"))
+        self.before = before
+        self.changes = {"attributes": attributes, "note": note}
+        self.after: Relation | None = None
+
+    def do(self) -> Changes:
+        self.after = self.ctx.project.update_relation(self.before.id, **self.changes)
+        return Changes.of_relations(self.before.document_id, [self.before], [self.after])
+
+    def revert(self) -> Changes:
+        assert self.after is not None
+        self.ctx.project.restore_relations([self.before])
+        return Changes.of_relations(self.before.document_id, [self.after], [self.before])

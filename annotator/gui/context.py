@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import LabelDef
+from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import Annotation
 from annotator.gui.changes import Changes
 from annotator.store.project import Project
@@ -32,6 +32,7 @@ class AppContext:
     on_write_failure: Callable[[AnnotatorError], None] | None = None
     _labels: list[LabelDef] | None = None
     _by_name: dict[str, LabelDef] = field(default_factory=dict)
+    _relation_types: list[RelationTypeDef] | None = None
     #: the layers (annotator names) the reader shows; None: every layer
     visible_layers: frozenset[str] | None = None
     #: give each layer its own colour treatment in the reader
@@ -63,6 +64,11 @@ class AppContext:
             self._by_name = {label.name: label for label in self._labels}
         return self._labels
 
+    def relation_types(self) -> list[RelationTypeDef]:
+        if self._relation_types is None:
+            self._relation_types = self.project.relation_types()
+        return self._relation_types
+
     def label(self, name: str) -> LabelDef | None:
         self.labels()
         return self._by_name.get(name)
@@ -72,6 +78,7 @@ class AppContext:
         if changes.labels:
             self._labels = None
             self._by_name = {}
+            self._relation_types = None
         self.events.changed.emit(changes)
 
     def write_failed(self, error: AnnotatorError) -> None:

@@ -32,7 +32,7 @@ from annotator.gui import menus
 from annotator.gui.annotation_panel import AnnotationPanel
 from annotator.gui.attribute_editor import AttributeEditor
 from annotator.gui.changes import Changes
-from annotator.gui.commands import DeleteAnnotations, ImportDocuments
+from annotator.gui.commands import DeleteAnnotations, DeleteRelations, ImportDocuments
 from annotator.gui.concordance import ConcordanceView
 from annotator.gui.context import AppContext
 from annotator.gui.document_list import DocumentList
@@ -43,6 +43,7 @@ from annotator.gui.labelling import LabellingMixin
 from annotator.gui.layer_bar import LayerBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
+from annotator.gui.relating import Relating
 from annotator.gui.save_as import offer_save_as
 from annotator.gui.server_watch import ServerWatch
 from annotator.gui.suggestion_controller import SuggestionController
@@ -75,6 +76,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._label_actions: list[QAction] = []
         self._reveal_quietly = False
         self._build_layout()
+        self.relating = Relating(self)
         self.actions_by_name = menus.build(self)
         self._connect()
         self.suggestions = SuggestionController(self)  # assisted labelling (Suggestions menu)
@@ -157,6 +159,11 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.documents.document_selected.connect(self.show_document)
         self.panel.annotation_selected.connect(self._annotation_selected)
         self.reader.annotation_clicked.connect(self._annotation_clicked)
+        self.reader.relation_clicked.connect(self.select_relation)
+        self.panel.relation_end_chosen.connect(self._jump_to_end)
+        self.panel.relation_selected.connect(
+            lambda relation_id: self.select_relation(relation_id, from_list=True)
+        )
         self.reader.edges_dragged.connect(self._edges_dragged)
         self.reader.selectionChanged.connect(self._reader_selection_changed)
         self.label_bar.label_chosen.connect(self.label_selection)
@@ -173,6 +180,7 @@ class MainWindow(LabellingMixin, QMainWindow):
     def refresh_labels(self) -> None:
         """Show the codebook everywhere (on opening; after a change each view follows it)."""
         self.reader.set_labels(self.ctx.labels())
+        self.reader.set_relation_types(self.ctx.relation_types())
         self.label_bar.set_labels(self.ctx.labels())
         self._label_keys()
 
@@ -195,7 +203,15 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     def _changed(self, changes: Changes) -> None:
         if changes.labels:
+            self.reader.set_relation_types(self.ctx.relation_types())
             self._labels_changed(changes.relabelled)
+            self._load_relations()  # a type's colour or allowed labels may have changed
+        elif changes.relations_of(self.reader.document_id):
+            self._load_relations()
+        elif changes.annotations_of(self.reader.document_id) and any(
+            self.reader.relations.of_annotation(a.id) for a in changes.removed
+        ):
+            self._load_relations()  # a relabelled end: its relations' flags follow
         if changes.reveal is not None:
             self._reveal_document(changes.reveal)
         if changes.layers:
@@ -213,19 +229,56 @@ class MainWindow(LabellingMixin, QMainWindow):
                 self._reveal_quietly = False
 
     def delete_current_annotation(self) -> None:
+        """Delete the selected relation if there is one, else the selected annotation (and
+        the relations it is an end of)."""
+        if self._refuse_if_read_only():
+            return
+        relation = self.reader.relations.relations.get(self.reader.current_relation_id or "")
+        if relation is not None:
+            if push(self.ctx, DeleteRelations(self.ctx, [relation])):
+                self.select_relation("")
+            return
         annotation = self.reader.annotation(self.panel.current_id() or "")
         if annotation is not None and not self.ctx.owns(annotation):
             self.statusBar().showMessage(self.ctx.not_yours(annotation), 8000)
             return
-        if annotation is not None and not self._refuse_if_read_only():
+        if annotation is not None:
             push(self.ctx, DeleteAnnotations(self.ctx, [annotation]))
+
+    # -- relations -----------------------------------------------------------------------------
+
+    def _load_relations(self) -> None:
+        document_id = self.reader.document_id
+        relations = self.ctx.project.relations(document_id) if document_id else []
+        self.reader.set_relations(relations)
+        self.panel.set_relations(relations)
+        current = self.reader.relations.relations.get(self.reader.current_relation_id or "")
+        self.panel.show_relation(current)
+
+    def select_relation(self, relation_id: str, from_list: bool = False) -> None:
+        """Select a relation (a click on its arc, or in the panel's list): Delete then removes
+        it, and the panel edits its note and attributes."""
+        relation = self.reader.relations.relations.get(relation_id)
+        self.reader.set_current_relation(relation.id if relation else None)
+        self.panel.show_relation(relation)
+        if relation is not None and not from_list:
+            self.reader.setFocus()
+        if relation is not None:
+            self.statusBar().showMessage(
+                self.reader.relation_text(relation) + " — Delete removes it", 6000
+            )
+
+    def _jump_to_end(self, annotation_id: str) -> None:
+        self.panel.select(annotation_id)
 
     # -- documents -----------------------------------------------------------------------------
 
     def show_document(self, document_id: str, force: bool = False) -> None:
         if not document_id:
+            self.relating.cancel()
             self.reader.clear_document()
             self.panel.show_document(None, [])
+            self.panel.set_relations([])
             self.editor.show_annotation(None)
             self.find_bar.set_text("")
             return
@@ -233,8 +286,10 @@ class MainWindow(LabellingMixin, QMainWindow):
             return
         document = self.ctx.project.document(document_id)
         annotations = self.ctx.project.annotations(document_id)
+        self.relating.cancel()
         self.reader.show_document(document, annotations)
         self.panel.show_document(document_id, annotations)
+        self._load_relations()
         self.editor.show_annotation(None)
         self.find_bar.set_text(document.text)
         self.statusBar().showMessage(
@@ -298,9 +353,14 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     def _annotation_clicked(self, annotation_id: str) -> None:
         annotation = self.reader.annotation(annotation_id)
+        if self.relating.active:
+            if annotation is not None:
+                self.relating.relate_to(annotation)  # a click picks a relation's other end
+            return
         if self.editor.picking is not None and annotation is not None:
             self.editor.fill_picked(annotation.text)  # a click on a name fills the speaker
             return
+        self.select_relation("")
         self._reveal_quietly = True
         self.panel.select(annotation_id or None)
         self._reveal_quietly = False

@@ -122,7 +122,20 @@ def build(w: MainWindow) -> dict[str, QAction]:
     )
     edit.addSeparator()
     actions["delete"] = _action(
-        w, edit, "&Delete Annotation", w.delete_current_annotation, Key.Delete
+        w,
+        edit,
+        "&Delete Annotation or Relation",
+        w.delete_current_annotation,
+        Key.Delete,
+        "Delete the selected relation, or else the selected annotation and its relations",
+    )
+    actions["relate"] = _action(
+        w,
+        edit,
+        "&Relate To…",
+        w.relating.start,
+        "R",
+        "Relate the selected annotation to another: N/P pick the other end, Return takes it",
     )
     actions["next"] = _action(w, edit, "Next Annotation", lambda: w.panel.step(1), "Alt+Down")
     actions["previous"] = _action(

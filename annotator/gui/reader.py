@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,11 +28,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
-from annotator.core.labels import LabelDef
-from annotator.core.model import Annotation, Document
+from annotator.core.labels import LabelDef, RelationTypeDef
+from annotator.core.model import Annotation, Document, Relation
 from annotator.core.offsets import OffsetMap
 from annotator.core.spans import LineIndex, Span, SpanIndex, segments
-from annotator.gui import suggestion_painting
+from annotator.gui import relation_arcs, suggestion_painting
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import escape_html, show_value
@@ -124,6 +124,7 @@ class ReaderView(QPlainTextEdit):
     """Shows one document; knows its spans; reports clicks on them."""
 
     annotation_clicked = Signal(str)
+    relation_clicked = Signal(str)
     # an edge handle of the current annotation was dragged: id, start, end (code points)
     edges_dragged = Signal(str, int, int)
     HANDLE_SIZE = 8  # px, the knobs of the current annotation's edges
@@ -151,6 +152,12 @@ class ReaderView(QPlainTextEdit):
         self._label_colors: dict[str, str] = {}
         self._annotations: dict[str, Annotation] = {}
         self.current_id: str | None = None
+        self.candidate_id: str | None = None  # the other end offered while relating
+        self.relations = relation_arcs.RelationIndex()
+        self.current_relation_id: str | None = None
+        self._hovered_relation: str | None = None
+        self._relation_types: dict[str, RelationTypeDef] = {}
+        self._arcs: list[relation_arcs.Arc] = []
         #: the last selection was made with Alt held: store it exactly, once
         self.exact_once = False
         self._edge_drag: tuple[str, str] | None = None  # (annotation id, "start" or "end")
@@ -211,6 +218,15 @@ class ReaderView(QPlainTextEdit):
             self.highlighter.rehighlight()
         self._update_current_selection()
 
+    def set_relation_types(self, relation_types: list[RelationTypeDef]) -> None:
+        self._relation_types = {t.name: t for t in relation_types}
+        self.viewport().update()
+
+    def relation_style(self, type_name: str) -> tuple[str, bool]:
+        """The colour and directedness a relation of ``type_name`` is drawn with."""
+        found = self._relation_types.get(type_name)
+        return (found.color, found.directed) if found else ("#808080", False)
+
     def label_color(self, name: str) -> str:
         return self._label_colors.get(name.split(LAYER_SEPARATOR, 1)[0], "#808080")
 
@@ -253,6 +269,9 @@ class ReaderView(QPlainTextEdit):
         self.index = SpanIndex(self.lines, spans)
         self.current_id = None
         self.suggestion_index, self.current_suggestion = None, None
+        self.candidate_id = None
+        self.relations = relation_arcs.RelationIndex()
+        self.current_relation_id = self._hovered_relation = None
         self._wanted = bytearray(len(self.lines))
         self.setExtraSelections([])
         self.setPlainText(document.text)
@@ -269,7 +288,86 @@ class ReaderView(QPlainTextEdit):
         self._wanted = bytearray()
         self.offsets, self.lines = OffsetMap(""), LineIndex("")
         self._annotations = {}
+        self.relations = relation_arcs.RelationIndex()
+        self.current_relation_id = self._hovered_relation = self.candidate_id = None
+        self._arcs = []
         self.setPlainText("")
+
+    # -- relations -----------------------------------------------------------------------------
+
+    def set_relations(self, relations: list[Relation]) -> None:
+        """Draw these relations of the shown document (they replace the previous ones)."""
+        self.relations.reset(relations, self._annotations, self.lines)
+        if self.current_relation_id not in self.relations.relations:
+            self.current_relation_id = None
+        self.viewport().update()
+
+    def set_current_relation(self, relation_id: str | None) -> None:
+        self.current_relation_id = relation_id
+        self.viewport().update()
+
+    def set_candidate(self, annotation_id: str | None) -> None:
+        """Mark the annotation offered as the other end of a relation (None: no offer)."""
+        self.candidate_id = annotation_id
+        if annotation_id and (a := self._annotations.get(annotation_id)):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(a.start))  # Qt boundary
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self._update_current_selection()
+
+    def _end_point(self, annotation_id: str) -> QPointF | None:
+        a = self._annotations.get(annotation_id)
+        if a is None:
+            return None
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(a.start))  # Qt boundary
+        rect = self.cursorRect(cursor)
+        return QPointF(rect.left() + 4, rect.top() + 1)
+
+    def _visible_lines(self) -> tuple[int, int]:
+        """The first and last lines (blocks) in view: the block at the viewport's bottom is
+        one hit test, not a walk over every block on screen."""
+        first = self.firstVisibleBlock().blockNumber()
+        bottom = self.cursorForPosition(QPoint(0, self.viewport().height() - 1)).blockNumber()
+        return first, max(first, bottom)
+
+    def _paint_arcs(self) -> None:
+        """Draw the relations with an end on the lines in view (see :mod:`relation_arcs`)."""
+        if not len(self.relations):
+            self._arcs = []
+            return
+        self._arcs = relation_arcs.layout(
+            self.relations.in_lines(*self._visible_lines()),
+            self._end_point,
+            self.relation_style,
+            self.viewport().height(),
+        )
+        painter = QPainter(self.viewport())
+        try:
+            relation_arcs.paint(
+                painter, self._arcs, self.current_relation_id, self._hovered_relation
+            )
+        finally:
+            painter.end()
+
+    def relation_at(self, point: QPoint) -> str | None:
+        return relation_arcs.hit(self._arcs, QPointF(point))
+
+    def relation_text(self, relation: Relation) -> str:
+        """``Quote “…” said by Organisation “…”``: what a relation joins, in words."""
+        source = self._annotations.get(relation.source_id)
+        target = self._annotations.get(relation.target_id)
+
+        def end(a: Annotation | None) -> str:
+            if a is None:
+                return "?"
+            words = a.text.strip("“”\"'‘’ ")  # a quote's own marks are not doubled
+            words = words if len(words) <= 40 else words[:39] + "…"
+            return f"{a.label} “{words}”"
+
+        flag = " (its labels no longer fit the type)" if relation.flagged else ""
+        return f"{end(source)} {relation.type} {end(target)}{flag}"
 
     def annotation(self, annotation_id: str) -> Annotation | None:
         return self._annotations.get(annotation_id)
@@ -277,6 +375,10 @@ class ReaderView(QPlainTextEdit):
     def annotations(self) -> Iterable[Annotation]:
         """The annotations shown (those of the chosen layers)."""
         return self._annotations.values()
+
+    def annotations_in_order(self) -> list[Annotation]:
+        """The annotations shown, in text order."""
+        return sorted(self._annotations.values(), key=lambda a: (a.start, a.end, a.id))
 
     def apply_change(self, removed: list[Annotation], added: list[Annotation]) -> None:
         """Update the index and repaint only the lines the change touched."""
@@ -350,13 +452,29 @@ class ReaderView(QPlainTextEdit):
         self._update_current_selection(dimmed=self._flash_left % 2 == 1)
 
     def _update_current_selection(self, dimmed: bool = False) -> None:
-        """Underline the current annotation; while flashing, also fill it strongly.
+        """Underline the current annotation; while flashing, also fill it strongly. A candidate
+        end of a relation gets a strong outline-like fill.
 
         The steady state leaves the fill alone so that overlapping labels stay visible.
         """
+        selections = []
+        candidate = self._annotations.get(self.candidate_id or "")
+        if candidate is not None:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(candidate.start))  # Qt boundary
+            cursor.setPosition(
+                self.offsets.to_utf16(candidate.end), QTextCursor.MoveMode.KeepAnchor
+            )
+            selection.cursor = cursor
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(self.label_color(candidate.label)))
+            fmt.setForeground(self.palette().color(QPalette.ColorRole.Base))
+            selection.format = fmt
+            selections.append(selection)
         a = self._annotations.get(self.current_id or "")
         if a is None:
-            self.setExtraSelections([])
+            self.setExtraSelections(selections)
             return
         start, end = self._drag_range or (a.start, a.end)
         selection = QTextEdit.ExtraSelection()
@@ -373,7 +491,7 @@ class ReaderView(QPlainTextEdit):
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         fmt.setUnderlineColor(color.darker(150) if base.lightnessF() > 0.5 else color.lighter(130))
         selection.format = fmt
-        self.setExtraSelections([selection])
+        self.setExtraSelections([selection, *selections])
         self.viewport().update()  # the edge handles follow
 
     # -- reading comfort -----------------------------------------------------------------------
@@ -412,6 +530,11 @@ class ReaderView(QPlainTextEdit):
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.ToolTip:
+            relation_id = self.relation_at(event.pos())  # type: ignore[attr-defined]
+            relation = self.relations.relations.get(relation_id or "")
+            if relation is not None:
+                QToolTip.showText(event.globalPos(), self.relation_text(relation), self)  # type: ignore[attr-defined]
+                return True
             spans = self.spans_at(event.pos())  # type: ignore[attr-defined]
             if spans:
                 QToolTip.showText(event.globalPos(), self._tooltip(spans), self)  # type: ignore[attr-defined]
@@ -461,6 +584,7 @@ class ReaderView(QPlainTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
         suggestion_painting.paint_outlines(self)
+        self._paint_arcs()
         self._paint_handles()
 
     def _paint_handles(self) -> None:
@@ -515,6 +639,10 @@ class ReaderView(QPlainTextEdit):
             self._update_current_selection()
             return
         super().mouseMoveEvent(event)
+        hovered = self.relation_at(event.position().toPoint()) if self._arcs else None
+        if hovered != self._hovered_relation:
+            self._hovered_relation = hovered
+            self.viewport().update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
         if self._edge_drag is not None:
@@ -526,6 +654,10 @@ class ReaderView(QPlainTextEdit):
             return
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
+            relation_id = self.relation_at(event.position().toPoint())
+            if relation_id is not None:
+                self.relation_clicked.emit(relation_id)
+                return
             spans = self.spans_at(event.position().toPoint())
             # a click on plain text lets go of the current annotation ("" = none)
             self.annotation_clicked.emit(spans[0].id if spans else "")

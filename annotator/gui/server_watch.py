@@ -77,11 +77,14 @@ class ServerWatch(QObject):
             self.ctx.publish(Changes(documents=True))
         touched = {c.document for c in changes if c.kind == remote.ANNOTATIONS and c.document}
         statuses = {c.document for c in changes if c.kind == remote.STATUS and c.document}
+        related = {c.document for c in changes if c.kind == remote.RELATIONS and c.document}
         shown = self.window.reader.document_id
         if shown is not None and (everything or shown in touched):
             self._refresh_shown(shown)
             touched.discard(shown)
             statuses.discard(shown)
+        if shown is not None and (everything or shown in related):
+            self.ctx.publish(Changes(shown, relations=True))
         if touched | statuses:
             self.ctx.publish(Changes(status=frozenset(touched | statuses)))
 

@@ -15,21 +15,35 @@ mapping each type back to its label name and colour. Offsets are **code points**
   attribute name (``#2<TAB>speaker T1<TAB>Naly Pilorge``); the note itself is an
   ``AnnotatorNotes`` line. Line breaks inside notes become spaces. Annotators and timestamps
   are not written.
+- Relations become ``R`` lines (``R1<TAB>said_by Arg1:T3 Arg2:T1``: Arg1 the source, Arg2 the
+  target) with their note as an ``AnnotatorNotes`` line; relation types are declared in
+  ``annotation.conf`` ``[relations]`` (``said_by<TAB>Arg1:Quote, Arg2:Organisation|Person``,
+  ``<ENTITY>`` where any label goes) and named and coloured in ``visual.conf``. Relation
+  attributes, and whether a type is directed, are not written (brat has no place for them).
 
 Import reads one ``.ann`` (its ``.txt`` beside it) or a folder of pairs. Text-bound (``T``)
-annotations, attributes and notes are read; relations, events and normalisations are skipped.
-Every span is checked against the ``.txt`` and against the text the ``.ann`` quotes.
+annotations, attributes, notes and relations (``R``, with the types of ``annotation.conf``) are
+read; events, equivalences and normalisations are skipped. Every span is checked against the
+``.txt`` and against the text the ``.ann`` quotes; a relation whose argument is not a ``T`` of
+the file refuses it.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ImportFailed
-from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
+from annotator.core.labels import RelationTypeDef, is_valid_color
+from annotator.core.model import (
+    ImportedAnnotation,
+    ImportedBundle,
+    ImportedDocument,
+    ImportedRelation,
+)
 from annotator.core.text import canonical_text
 from annotator.io import jsonvalues
 from annotator.io.files import atomic_folder
@@ -97,6 +111,8 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                 else [_value(c) for c in attribute.choices]
             )
             entry["values"].extend(v for v in values if v not in entry["values"])
+    relation_types = {t.name: t for t in data.relation_types}
+    rtypes: dict[str, str] = {}  # relation type -> brat name, unique among all brat names
     trimmed = 0
     stems = safe_file_stems([item.document.title for item in documents])
     with atomic_folder(target) as folder:
@@ -104,6 +120,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             document, spans = item.document, item.annotations
             lines: list[str] = []
             attribute_n = note_n = 0
+            numbers = {a.id: n for n, a in enumerate(spans, 1)}
             for n, a in enumerate(spans, 1):
                 pieces = fragments(document.text, a.start, a.end)
                 trimmed += (pieces[0][0], pieces[-1][1]) != (a.start, a.end)
@@ -131,11 +148,24 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                 if a.note:
                     note_n += 1
                     lines.append(f"#{note_n}\tAnnotatorNotes T{n}\t{_one_line(a.note)}")
+            for r, relation in enumerate(item.relations, 1):
+                if relation.type not in rtypes:
+                    rtypes[relation.type] = _unique(
+                        relation.type, [*types.values(), *rtypes.values()]
+                    )
+                source, target = numbers[relation.source_id], numbers[relation.target_id]
+                lines.append(f"R{r}\t{rtypes[relation.type]} Arg1:T{source} Arg2:T{target}")
+                if relation.note:
+                    note_n += 1
+                    lines.append(f"#{note_n}\tAnnotatorNotes R{r}\t{_one_line(relation.note)}")
             (folder / f"{stem}.txt").write_text(document.text, encoding="utf-8", newline="\n")
             (folder / f"{stem}.ann").write_text(
                 "".join(f"{line}\n" for line in lines), encoding="utf-8", newline="\n"
             )
-        _write_conf(folder, types, labels, declared)
+        for name in relation_types:
+            if name not in rtypes:
+                rtypes[name] = _unique(name, [*types.values(), *rtypes.values()])
+        _write_conf(folder, types, labels, declared, rtypes, relation_types)
     notes = []
     if trimmed:
         notes.append(
@@ -144,14 +174,45 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     return ExportReport(notes)
 
 
-def _write_conf(folder: Path, types: dict[str, str], labels: dict, declared: dict) -> None:
-    conf = [MARKER, "[entities]", *types.values(), "[relations]", "[events]", "[attributes]"]
+def _unique(name: str, taken: list[str]) -> str:
+    candidate, n = type_name(name), 2
+    while candidate in taken:
+        candidate, n = f"{type_name(name)}_{n}", n + 1
+    return candidate
+
+
+def _write_conf(
+    folder: Path,
+    types: dict[str, str],
+    labels: dict,
+    declared: dict,
+    rtypes: dict[str, str],
+    relation_types: dict[str, RelationTypeDef],
+) -> None:
+    def ends(names: tuple[str, ...]) -> str:
+        return "|".join(types[n] for n in names if n in types) or "<ENTITY>"
+
+    relations = []
+    for name, brat in rtypes.items():
+        definition = relation_types.get(name)
+        sources = ends(definition.sources) if definition else "<ENTITY>"
+        targets = ends(definition.targets) if definition else "<ENTITY>"
+        relations.append(f"{brat}\tArg1:{sources}, Arg2:{targets}")
+    conf = [MARKER, "[entities]", *types.values(), "[relations]", *relations]
+    conf += ["[events]", "[attributes]"]
     for name, entry in declared.items():
         if entry["args"]:
             conf.append(f"{name}\tArg:{'|'.join(entry['args'])}, Value:{'|'.join(entry['values'])}")
     (folder / "annotation.conf").write_text("\n".join(conf) + "\n", encoding="utf-8")
-    visual = [MARKER, "[labels]", *(f"{t} | {name}" for name, t in types.items()), "[drawing]"]
+    visual = [MARKER, "[labels]", *(f"{t} | {name}" for name, t in types.items())]
+    visual += [f"{t} | {name}" for name, t in rtypes.items()]
+    visual += ["[drawing]"]
     visual += [f"{t}\tbgColor:{labels[name].color}" for name, t in types.items() if name in labels]
+    visual += [
+        f"{t}\tcolor:{relation_types[name].color}"
+        for name, t in rtypes.items()
+        if name in relation_types
+    ]
     (folder / "visual.conf").write_text("\n".join(visual) + "\n", encoding="utf-8")
 
 
@@ -186,7 +247,11 @@ def read(path: Path) -> ImportedBundle:
                 raise ImportFailed(path, f"no {text.name} beside it (brat keeps the text there)")
             found, folder = [(text, path)], path.parent
         conf = _Conf(folder)
-        return ImportedBundle([_document(t, a, conf) for t, a in found])
+        documents = [_document(t, a, conf) for t, a in found]
+        used = {r.type for d in documents for r in d.relations}
+        return ImportedBundle(
+            documents, relation_types=[t for t in conf.relation_types() if t.name in used]
+        )
 
 
 class _Conf:
@@ -195,6 +260,8 @@ class _Conf:
     def __init__(self, folder: Path) -> None:
         self.labels: dict[str, str] = {}
         self.values: dict[str, list[str]] = {}
+        self.relations: dict[str, tuple[list[str], list[str]]] = {}  # brat name -> arg types
+        self.colors: dict[str, str] = {}
         self.ours = False
         for name, handler in (("visual.conf", self._visual), ("annotation.conf", self._types)):
             conf = folder / name
@@ -218,12 +285,43 @@ class _Conf:
             if section == "labels" and "|" in line:
                 kind, display = (part.strip() for part in line.split("|")[:2])
                 self.labels[kind] = display
+            elif section == "drawing":
+                match = re.match(r"(\S+)\s.*\bcolor:(#[0-9a-fA-F]{6})", line)
+                if match:
+                    self.colors[match[1]] = match[2]
 
     def _types(self, content: str) -> None:
         for section, line in self._sections(content):
             match = re.match(r"(\S+)\s.*Value:([^,\s]+)", line)
             if section == "attributes" and match:
                 self.values[match[1]] = match[2].split("|")
+            elif section == "relations" and not line.startswith("<"):
+                name, _, rest = line.partition("\t") if "\t" in line else line.partition(" ")
+                args = dict(re.findall(r"(Arg[12]):([^,\s]+)", rest))
+                if "Arg1" in args and "Arg2" in args:
+                    self.relations[name.strip()] = (
+                        args["Arg1"].split("|"),
+                        args["Arg2"].split("|"),
+                    )
+
+    def relation_types(self) -> list[RelationTypeDef]:
+        """The relation types annotation.conf declares, by their display names."""
+        found = []
+        for brat, (sources, targets) in self.relations.items():
+            color = self.colors.get(brat, "#808080")
+
+            def ends(types: list[str]) -> tuple[str, ...]:
+                return tuple(self.labels.get(t, t) for t in types if not t.startswith("<"))
+
+            found.append(
+                RelationTypeDef(
+                    self.labels.get(brat, brat),
+                    color if is_valid_color(color) else "#808080",
+                    ends(sources),
+                    ends(targets),
+                )
+            )
+        return found
 
     def attribute(self, name: str, value: str | None) -> Any:
         if value is None:
@@ -246,6 +344,7 @@ def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
     where = f"document {ann_path.stem!r}"
     spans = RawSpans(raw, "code points", where)
     found: dict[str, ImportedAnnotation] = {}
+    relations: dict[str, ImportedRelation] = {}
     later: list[tuple[str, str, str, str | None]] = []  # kind, ref, name, value
     content = ann_path.read_bytes().decode("utf-8-sig")
     for number, line in enumerate(content.split("\n"), 1):
@@ -260,6 +359,8 @@ def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
                     f"{where}, line {number}: expected 'T<n> TYPE START END<TAB>TEXT'"
                 )
             found[fields[0]] = _textbound(fields, spans, conf)
+        elif head == "R" and len(fields) >= 2:
+            relations[fields[0]] = _relation(fields[0], fields[1], where, number, conf)
         elif head in "AM" and len(fields) >= 2:
             parts = fields[1].split()
             if len(parts) < 2:
@@ -269,7 +370,20 @@ def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
             parts = fields[1].split()
             if len(parts) >= 2:
                 later.append(("#", parts[1], parts[0], fields[2] if len(fields) > 2 else ""))
+    for relation in relations.values():
+        for end in (relation.source, relation.target):
+            if end not in found:
+                raise SpanProblem(
+                    f"{where}: relation {relation.id} ({relation.type}) joins {end}, "
+                    "which is not a text-bound annotation of the file"
+                )
+        relation.source, relation.target = found[relation.source].id, found[relation.target].id
+        relation.id = None  # R1 is only the file's name for it
     for kind, ref, name, value in later:
+        if kind == "#" and name == "AnnotatorNotes" and ref in relations:
+            relation = relations[ref]
+            relation.note = f"{relation.note}\n{value}" if relation.note else (value or "")
+            continue
         target = found.get(ref)
         if target is None:
             if ref.startswith("T"):
@@ -283,7 +397,21 @@ def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
             target.attributes[name] = conf.attribute(name, value)
     text = canonical_text(raw)
     return ImportedDocument(
-        text=text, title=ann_path.stem, source=str(text_path), annotations=list(found.values())
+        text=text,
+        title=ann_path.stem,
+        source=str(text_path),
+        annotations=list(found.values()),
+        relations=list(relations.values()),
+    )
+
+
+def _relation(name: str, body: str, where: str, number: int, conf: _Conf) -> ImportedRelation:
+    parts = body.split()
+    args = dict(part.split(":", 1) for part in parts[1:] if ":" in part)
+    if not parts or "Arg1" not in args or "Arg2" not in args:
+        raise SpanProblem(f"{where}, line {number}: expected '{name} TYPE Arg1:T<n> Arg2:T<n>'")
+    return ImportedRelation(
+        conf.labels.get(parts[0], parts[0]), args["Arg1"], args["Arg2"], id=name
     )
 
 
@@ -305,4 +433,6 @@ def _textbound(fields: list[str], spans: RawSpans, conf: _Conf) -> ImportedAnnot
         )
     start = spans.canonical(min(s for s, _ in pieces))
     end = spans.canonical(max(e for _, e in pieces))
-    return ImportedAnnotation(label=conf.labels.get(kind, kind), start=start, end=end)
+    return ImportedAnnotation(
+        label=conf.labels.get(kind, kind), start=start, end=end, id=str(uuid.uuid4())
+    )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.core.errors import ImportFailed
-from annotator.core.labels import LabelDef
+from annotator.core.labels import LabelDef, RelationTypeDef
 
 READS = {
     ".qdc": "REFI-QDA codebook",
@@ -19,15 +19,20 @@ WRITES = {**READS, ".xml": "Label Studio labelling config"}
 
 
 def read(path: Path) -> list[LabelDef]:
+    return read_codebook(path)[0]
+
+
+def read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
+    """The labels and relation types of a codebook file (only Annotator's JSON has the latter)."""
     suffix = path.suffix.lower()
     if suffix == ".qdc":
         from annotator.io import qdc
 
-        return qdc.read(path)
+        return qdc.read(path), []
     if suffix == ".csv":
         from annotator.io import taguette
 
-        return taguette.read(path)
+        return taguette.read(path), []
     if suffix == ".xml":
         raise ImportFailed(
             path,
@@ -35,10 +40,14 @@ def read(path: Path) -> list[LabelDef]:
         )
     from annotator.io import labelset
 
-    return labelset.read(path)
+    return labelset.read_codebook(path)
 
 
-def write(path: Path, labels: Sequence[LabelDef]) -> None:
+def write(
+    path: Path, labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()
+) -> None:
+    """Write ``labels`` in the format the extension names; only ``.json`` keeps
+    ``relation_types``."""
     suffix = path.suffix.lower()
     if suffix == ".qdc":
         from annotator.io import qdc
@@ -55,4 +64,4 @@ def write(path: Path, labels: Sequence[LabelDef]) -> None:
     else:
         from annotator.io import labelset
 
-        labelset.write(path, labels)
+        labelset.write(path, labels, relation_types)

@@ -11,15 +11,24 @@ cluster, and counted in the notes). Attributes, notes, annotators and timestamps
 detects the encoding of an upload with chardet (import encoding "Auto", the default), which
 took a UTF-8 file with a few non-Latin characters for Windows-1254 and failed.
 
+When the project has relations, the export writes doccano's relation-extraction form instead:
+``{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id",
+"from_id", "to_id", "type"}], "meta"}`` (entity and relation ids are numbers unique in the
+file); relation notes and attributes are not written, nor whether a type is directed.
+
 Import reads the same, and also the ``"entities": [{"start_offset", "end_offset", "label"}]``
-form of doccano's relation projects. Offsets are taken as UTF-16 code units; each span must lie
-inside the text and not cut an emoji in half, else the whole file is refused. Annotator's own
-``jsonl`` export (``"spans"`` in code points, with their text, checked) is read too.
+form of doccano's relation projects, with their ``"relations"`` (``from_id``/``to_id`` naming
+entity ids of the same line; one naming no entity refuses the file). Offsets are taken as
+UTF-16 code units; each span must lie inside the text and not cut an emoji in half, else the
+whole file is refused. Annotator's own ``jsonl`` export (``"spans"`` in code points, with their
+text, checked) is read too.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +40,8 @@ from annotator.core.model import (
     ImportedAnnotation,
     ImportedBundle,
     ImportedDocument,
+    ImportedRelation,
+    Relation,
 )
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
@@ -83,14 +94,49 @@ def document_line(
     return {"text": document.text, "label": labels, "meta": meta}, widened
 
 
+def relation_line(
+    line: dict[str, Any],
+    spans: list[Annotation],
+    relations: list[Relation],
+    entity_ids: count,
+    relation_ids: count,
+) -> dict[str, Any]:
+    """``line`` in doccano's relation-extraction form: ``entities`` with ids, ``relations``."""
+    ids = {a.id: next(entity_ids) for a in spans}
+    entities = [
+        {"id": ids[a.id], "label": label, "start_offset": start, "end_offset": end}
+        for a, (start, end, label) in zip(spans, line["label"], strict=True)
+    ]
+    return {
+        "text": line["text"],
+        "entities": entities,
+        "relations": [
+            {
+                "id": next(relation_ids),
+                "from_id": ids[r.source_id],
+                "to_id": ids[r.target_id],
+                "type": r.type,
+            }
+            for r in relations
+        ],
+        "meta": line["meta"],
+    }
+
+
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     unit = options["doccano_offsets"]
     dropped = widened = 0
+    related = data.has_relations
+    entity_ids, relation_ids = count(1), count(1)
     with atomic_text_writer(target) as out:
         out.write("\ufeff")  # doccano's "Auto" encoding guesses UTF-8 right only with a BOM
         for item in data.documents:
             dropped += sum(1 for a in item.annotations if a.attributes or a.note)
             line, cut = document_line(item.document, item.annotations, unit)
+            if related:
+                line = relation_line(
+                    line, item.annotations, item.relations, entity_ids, relation_ids
+                )
             widened += cut
             out.write(jsonvalues.dumps(line, ensure_ascii=False) + "\n")
     notes = []
@@ -144,9 +190,14 @@ def _document(item: Any, number: int) -> ImportedDocument:
     where = f"document on line {number} ({title[:60]!r})"
     spans = RawSpans(raw, "utf-16", where)
     annotations = []
-    for n, (start, end, label) in enumerate(_triples(item, where), 1):
+    by_entity: dict[str, str] = {}  # doccano entity id -> our annotation id
+    for n, (start, end, label, entity) in enumerate(_triples(item, where), 1):
         begin, finish = spans.convert(start, end, f"span {n} ({label} {start}..{end})")
-        annotations.append(ImportedAnnotation(label=label, start=begin, end=finish))
+        annotation = ImportedAnnotation(label=label, start=begin, end=finish, id=str(uuid.uuid4()))
+        if entity is not None:
+            by_entity[json.dumps(entity)] = annotation.id or ""
+        annotations.append(annotation)
+    relations = _relations(item, by_entity, where)
     if isinstance(item.get("spans"), list):  # Annotator's own JSONL export: code points
         annotations += _own_spans(item["spans"], RawSpans(raw, "code points", where))
     return ImportedDocument(
@@ -155,7 +206,32 @@ def _document(item: Any, number: int) -> ImportedDocument:
         source=source if isinstance(source, str) else "",
         metadata=metadata,
         annotations=annotations,
+        relations=relations,
     )
+
+
+def _relations(item: dict, by_entity: dict[str, str], where: str) -> list[ImportedRelation]:
+    items = item.get("relations", [])
+    if not isinstance(items, list):
+        raise SpanProblem(f"{where}: 'relations' must be a list")
+    found = []
+    for n, entry in enumerate(items, 1):
+        if not (isinstance(entry, dict) and isinstance(entry.get("type"), str) and entry["type"]):
+            raise SpanProblem(
+                f"{where}, relation {n}: expected an object with from_id, to_id, type"
+            )
+        name = f"relation {n} ({entry.get('id', n)}, {entry['type']})"
+        ends = []
+        for key in ("from_id", "to_id"):
+            ours = by_entity.get(json.dumps(entry.get(key)))
+            if ours is None:
+                raise SpanProblem(
+                    f"{where}, {name}: {key} {entry.get(key)!r} is not the id of an entity "
+                    "of this line"
+                )
+            ends.append(ours)
+        found.append(ImportedRelation(entry["type"], ends[0], ends[1]))
+    return found
 
 
 def _own_spans(items: list, spans: RawSpans) -> list[ImportedAnnotation]:
@@ -182,8 +258,9 @@ def _own_spans(items: list, spans: RawSpans) -> list[ImportedAnnotation]:
     return found
 
 
-def _triples(item: dict, where: str) -> list[tuple[Any, Any, str]]:
-    found: list[tuple[Any, Any, str]] = []
+def _triples(item: dict, where: str) -> list[tuple[Any, Any, str, Any]]:
+    """(start, end, label, entity id or None) of each span."""
+    found: list[tuple[Any, Any, str, Any]] = []
     labels = item.get("label", item.get("labels", []))
     if not isinstance(labels, list):
         raise SpanProblem(f"{where}: 'label' must be a list of [start, end, label]")
@@ -202,7 +279,7 @@ def _triples(item: dict, where: str) -> list[tuple[Any, Any, str]]:
             raise SpanProblem(
                 f'{where}, span {n}: expected [start, end, "LABEL"], not {entry!r:.60}'
             )
-        found.append((entry[0], entry[1], entry[2]))
+        found.append((entry[0], entry[1], entry[2], None))
     entities = item.get("entities", [])
     if not isinstance(entities, list):
         raise SpanProblem(f"{where}: 'entities' must be a list")
@@ -215,5 +292,7 @@ def _triples(item: dict, where: str) -> list[tuple[Any, Any, str]]:
             raise SpanProblem(
                 f"{where}, span {n}: expected an object with start_offset, end_offset and label"
             )
-        found.append((entry.get("start_offset"), entry.get("end_offset"), entry["label"]))
+        found.append(
+            (entry.get("start_offset"), entry.get("end_offset"), entry["label"], entry.get("id"))
+        )
     return found

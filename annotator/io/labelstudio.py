@@ -9,7 +9,10 @@ Studio 1.23's editor shows and exports them so: an emoji counts one), end exclus
 canonical text. Attributes become per-region results sharing the region's ``id`` (``choices``
 for choice and yes/no attributes, ``number``, ``textarea`` for text), named by the attribute
 (see ``labelstudio_config.control_name``); a note becomes the region's ``meta.text``.
-Annotators and timestamps are not written. Beside ``tasks.json`` the export writes
+A relation becomes a ``relation`` result ``{"type": "relation", "from_id", "to_id",
+"direction": "right" ("bi" for an undirected type), "labels": [type]}`` between the regions of
+its ends; relation types go into the config's ``<Relations>``; relation notes and attributes
+are not written. Annotators and timestamps are not written. Beside ``tasks.json`` the export writes
 ``tasks.labeling-config.xml`` (``labelstudio_config``): without its per-region controls Label
 Studio drops the attributes.
 
@@ -20,7 +23,9 @@ checked under both readings and the one that matches is taken (code points when 
 when no text is quoted); a span that matches neither refuses the file, naming it. When a text
 has characters beyond the BMP, the reading used goes into the document's ``positions``
 metadata. Per-region results come back as attributes (yes/no attributes come back as the text
-``"true"``/``"false"``). Cancelled annotations are skipped. Predictions with their results are
+``"true"``/``"false"``). ``relation`` results come back as relations (``direction: "left"``
+swaps the ends; a relation with no label is typed ``related``; one whose region is not in the
+same result refuses the file). Cancelled annotations are skipped. Predictions with their results are
 read for tasks that have no annotation (the model version as annotator); predictions listed
 only by id (Label Studio's default export) refuse the file with a message saying how to export
 them with their results.
@@ -29,6 +34,7 @@ them with their results.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +45,8 @@ from annotator.core.model import (
     ImportedAnnotation,
     ImportedBundle,
     ImportedDocument,
+    ImportedRelation,
+    Relation,
 )
 from annotator.core.text import canonical_text
 from annotator.io import jsonvalues, labelstudio_config
@@ -74,11 +82,17 @@ def _choice_names(data: ExportData) -> set[str]:
 
 
 def task(
-    number: int, document: Document, spans: list[Annotation], choices: set[str]
+    number: int,
+    document: Document,
+    spans: list[Annotation],
+    choices: set[str],
+    relations: list[Relation] | None = None,
+    undirected: set[str] | None = None,
 ) -> dict[str, Any]:
     result: list[dict[str, Any]] = []
+    regions: dict[str, str] = {}
     for n, a in enumerate(spans, 1):
-        region = f"r{number}-{n}"
+        region = regions[a.id] = f"r{number}-{n}"
         item: dict[str, Any] = {
             "id": region,
             "from_name": "label",
@@ -96,6 +110,16 @@ def task(
             if name in choices and isinstance(value, str):
                 extra["type"], extra["value"] = "choices", {"choices": [value]}
             result.append(extra)
+    for relation in relations or ():
+        result.append(
+            {
+                "from_id": regions[relation.source_id],
+                "to_id": regions[relation.target_id],
+                "type": "relation",
+                "direction": "bi" if relation.type in (undirected or ()) else "right",
+                "labels": [relation.type],
+            }
+        )
     return {
         "id": number,
         "data": {
@@ -110,6 +134,7 @@ def task(
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     choices = _choice_names(data)
+    undirected = {t.name for t in data.relation_types if not t.directed}
     config = companion_path(target)
     with atomic_text_writer(target) as out:
         out.write("[")
@@ -117,11 +142,19 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             out.write(("," if number > 1 else "") + "\n ")
             out.write(
                 jsonvalues.dumps(
-                    task(number, item.document, item.annotations, choices), ensure_ascii=False
+                    task(
+                        number,
+                        item.document,
+                        item.annotations,
+                        choices,
+                        item.relations,
+                        undirected,
+                    ),
+                    ensure_ascii=False,
                 )
             )
         out.write("\n]\n")
-    labelstudio_config.write(config, data.labels)
+    labelstudio_config.write(config, data.labels, data.relation_types)
     return ExportReport(
         [
             f"labelling config written to {config.name}: paste it in Label Studio "
@@ -243,13 +276,16 @@ def _document(item: dict, number: int) -> ImportedDocument:
     where = f"task {number} ({title[:60]!r})"
     spans = _Units(raw, where)
     annotations: list[ImportedAnnotation] = []
+    relations: list[ImportedRelation] = []
     entries = [
         e
         for e in item.get("annotations", item.get("completions", [])) or []
         if isinstance(e, dict) and not e.get("was_cancelled")
     ]
     for entry in entries:
-        annotations.extend(_spans(entry.get("result") or [], spans))
+        found, related = _spans(entry.get("result") or [], spans)
+        annotations.extend(found)
+        relations.extend(related)
     predictions = item.get("predictions") or []
     if not entries and isinstance(predictions, list) and predictions:
         if not all(isinstance(p, dict) for p in predictions):
@@ -262,10 +298,13 @@ def _document(item: dict, number: int) -> ImportedDocument:
             )
         for prediction in predictions:
             model = prediction.get("model_version")
-            found = _spans(prediction.get("result") or [], spans)
+            found, related = _spans(prediction.get("result") or [], spans)
             for annotation in found:
                 annotation.annotator = model if isinstance(model, str) else "prediction"
+            for relation in related:
+                relation.annotator = model if isinstance(model, str) else "prediction"
             annotations.extend(found)
+            relations.extend(related)
     metadata = {
         k: v for k, v in data.items() if k not in ("text", "title", "source", "document_id")
     }
@@ -279,6 +318,7 @@ def _document(item: dict, number: int) -> ImportedDocument:
         source=source if isinstance(source, str) else "",
         metadata=metadata,
         annotations=annotations,
+        relations=relations,
     )
 
 
@@ -287,7 +327,7 @@ def _ids(predictions: list) -> str:
     return shown + (", …" if len(predictions) > 3 else "")
 
 
-def _spans(result: list, spans: _Units) -> list[ImportedAnnotation]:
+def _spans(result: list, spans: _Units) -> tuple[list[ImportedAnnotation], list[ImportedRelation]]:
     if not isinstance(result, list):
         raise SpanProblem(f"{spans.where}: 'result' must be a list")
     found: dict[str, list[ImportedAnnotation]] = {}
@@ -313,9 +353,14 @@ def _spans(result: list, spans: _Units) -> list[ImportedAnnotation]:
         note = "\n".join(t for t in meta.get("text", []) if isinstance(t, str))
         region = str(entry.get("id", n))
         found.setdefault(region, []).extend(
-            ImportedAnnotation(label=label, start=start, end=end, note=note) for label in labels
+            ImportedAnnotation(label=label, start=start, end=end, note=note, id=str(uuid.uuid4()))
+            for label in labels
         )
+    relations: list[ImportedRelation] = []
     for entry in extras:
+        if entry.get("type") == "relation":
+            relations.extend(_relations(entry, found, spans.where))
+            continue
         targets = found.get(str(entry.get("id")))
         if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"), str):
             value = _attribute_value(entry)
@@ -324,7 +369,28 @@ def _spans(result: list, spans: _Units) -> list[ImportedAnnotation]:
                 name = name[len("attribute_") :]
             for annotation in targets:
                 annotation.attributes[name] = value
-    return [a for group in found.values() for a in group]
+    return [a for group in found.values() for a in group], relations
+
+
+def _relations(
+    entry: dict, regions: dict[str, list[ImportedAnnotation]], where: str
+) -> list[ImportedRelation]:
+    ends = []
+    for key in ("from_id", "to_id"):
+        region = str(entry.get(key))
+        if region not in regions:
+            raise SpanProblem(
+                f"{where}: a relation's {key} {entry.get(key)!r} is not a labelled region "
+                "of the same result"
+            )
+        ends.append(regions[region][0].id or "")
+    source, target = ends
+    if entry.get("direction") == "left":
+        source, target = target, source
+    labels = entry.get("labels") or ["related"]
+    if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
+        raise SpanProblem(f"{where}: a relation's labels must be a list of names")
+    return [ImportedRelation(label, source, target) for label in labels]
 
 
 def _attribute_value(entry: dict) -> Any:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from annotator.core.labels import AttributeDef, LabelDef
+from annotator.core.labels import AttributeDef, LabelDef, RelationTypeDef
 from annotator.io.files import atomic_text_writer
 
 # Control names the config itself uses: an attribute of that name gets a prefix.
@@ -64,8 +64,14 @@ def _control(view: etree._Element, attribute: AttributeDef, labels: list[str]) -
         )
 
 
-def config(labels: Sequence[LabelDef]) -> str:
+def config(labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()) -> str:
     view = etree.Element("View")
+    if relation_types:  # Label Studio's relation labels: <Relations> before the text
+        relations = etree.SubElement(view, "Relations")
+        for relation_type in relation_types:
+            etree.SubElement(
+                relations, "Relation", value=relation_type.name, background=relation_type.color
+            )
     tags = etree.SubElement(view, "Labels", name="label", toName="text")
     for label in labels:
         extra = {"hotkey": label.shortcut} if label.shortcut else {}
@@ -80,6 +86,8 @@ def config(labels: Sequence[LabelDef]) -> str:
     return etree.tostring(view, encoding="unicode", pretty_print=True)
 
 
-def write(path: Path, labels: Sequence[LabelDef]) -> None:
+def write(
+    path: Path, labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()
+) -> None:
     with atomic_text_writer(path) as out:
-        out.write(config(labels))
+        out.write(config(labels, relation_types))

@@ -1,19 +1,27 @@
 """Annotator's own JSON: the whole project, versioned (resources/annotator-project.schema.json).
 
 Offsets are code points into ``text``, end exclusive, and ``text[start:end] == annotation.text``.
+Version 2 adds ``relation_types`` (top level) and each document's ``relations``, whose ``from``
+and ``to`` are ids of that document's annotations; version 1 files (no relations) still import.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import IO, Any
 
 from annotator.core.errors import ImportFailed
-from annotator.core.labels import AttributeDef, AttributeKind, LabelDef, is_valid_color
+from annotator.core.labels import (
+    AttributeDef,
+    AttributeKind,
+    LabelDef,
+    RelationTypeDef,
+    is_valid_color,
+)
 from annotator.core.model import (
     Annotation,
     Document,
@@ -21,6 +29,8 @@ from annotator.core.model import (
     ImportedAnnotation,
     ImportedBundle,
     ImportedDocument,
+    ImportedRelation,
+    Relation,
 )
 from annotator.core.snapping import SnapMode
 from annotator.core.text import NewlineShift, canonical_text
@@ -29,10 +39,20 @@ from annotator.io.files import atomic_text_writer
 from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
 
 FORMAT = "annotator-project"
-VERSION = 1
+VERSION = 2
 
 
 # -- export ------------------------------------------------------------------------------------
+
+
+def attribute_to_json(a: AttributeDef) -> dict[str, Any]:
+    return {
+        "name": a.name,
+        "kind": a.kind.value,
+        "choices": list(a.choices),
+        "required": a.required,
+        "default": a.default,
+    }
 
 
 def label_to_json(label: LabelDef) -> dict[str, Any]:
@@ -42,16 +62,33 @@ def label_to_json(label: LabelDef) -> dict[str, Any]:
         "shortcut": label.shortcut,
         "description": label.description,
         **({"snap": label.snap.value} if label.snap is not SnapMode.WORDS else {}),
-        "attributes": [
-            {
-                "name": a.name,
-                "kind": a.kind.value,
-                "choices": list(a.choices),
-                "required": a.required,
-                "default": a.default,
-            }
-            for a in label.attributes
-        ],
+        "attributes": [attribute_to_json(a) for a in label.attributes],
+    }
+
+
+def relation_type_to_json(relation_type: RelationTypeDef) -> dict[str, Any]:
+    return {
+        "name": relation_type.name,
+        "color": relation_type.color,
+        "from": list(relation_type.sources),
+        "to": list(relation_type.targets),
+        "directed": relation_type.directed,
+        "description": relation_type.description,
+        "attributes": [attribute_to_json(a) for a in relation_type.attributes],
+    }
+
+
+def relation_to_json(r: Relation) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "type": r.type,
+        "from": r.source_id,
+        "to": r.target_id,
+        "attributes": r.attributes,
+        "note": r.note,
+        "annotator": r.annotator,
+        "created": r.created,
+        "modified": r.modified,
     }
 
 
@@ -84,7 +121,10 @@ def document_to_json(d: Document) -> dict[str, Any]:
 
 
 def write_project(
-    out: IO[str], labels: Iterable[LabelDef], documents: Iterable[DocumentExport]
+    out: IO[str],
+    labels: Iterable[LabelDef],
+    documents: Iterable[DocumentExport],
+    relation_types: Sequence[RelationTypeDef] = (),
 ) -> None:
     """Write the project JSON: one line per label and per annotation, so diffs stay readable.
 
@@ -94,11 +134,15 @@ def write_project(
     """
     out.write(f'{{"format": "{FORMAT}", "version": {VERSION},\n "labels": [')
     out.write(",".join(f"\n  {_dumps(label_to_json(label))}" for label in labels))
+    out.write('\n ],\n "relation_types": [')
+    out.write(",".join(f"\n  {_dumps(relation_type_to_json(t))}" for t in relation_types))
     out.write('\n ],\n "documents": [')
     for n, item in enumerate(documents):
         header = _dumps(document_to_json(item.document))
         out.write(("," if n else "") + f'\n  {header[:-1]}, "annotations": [')
         out.write(",".join(map(_annotation_line, item.annotations)))
+        out.write('\n  ], "relations": [')
+        out.write(",".join(f"\n   {_dumps(relation_to_json(r))}" for r in item.relations))
         out.write("\n  ]}")
     out.write("\n ]\n}\n")
 
@@ -120,7 +164,7 @@ def _annotation_line(a: Annotation) -> str:
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     with atomic_text_writer(target) as out:
-        write_project(out, data.labels, data.documents)
+        write_project(out, data.labels, data.documents, data.relation_types)
     return ExportReport()
 
 
@@ -188,10 +232,61 @@ def parse_project(data: Any) -> ImportedBundle:
     if not isinstance(documents, list):
         raise _Problem("'documents' must be a list")
     labels = _get(data, "labels", list, [], "the project")
+    relation_types = _relation_types(_get(data, "relation_types", list, [], "the project"))
+    known = {t.name for t in relation_types}
     return ImportedBundle(
-        documents=[_document(d, i) for i, d in enumerate(documents)],
+        documents=[_document(d, i, known) for i, d in enumerate(documents)],
         labels=_labels(labels),
+        relation_types=relation_types,
     )
+
+
+def parse_relation_types(items: list, path: Path) -> list[RelationTypeDef]:
+    """A list of relation type objects from a file at ``path``, validated."""
+    try:
+        return _relation_types(items)
+    except _Problem as exc:
+        raise ImportFailed(path, str(exc)) from exc
+
+
+def _relation_types(items: list) -> list[RelationTypeDef]:
+    found: list[RelationTypeDef] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        where = f"relation type {i + 1}"
+        if not isinstance(item, dict):
+            raise _Problem(f"{where} must be an object")
+        name = _get(item, "name", str, None, where)
+        if not name or not name.strip():
+            raise _Problem(f"{where} has no name")
+        where = f"relation type {i + 1} ({name!r})"
+        if name in seen:
+            raise _Problem(f"{where} is defined twice")
+        seen.add(name)
+        color = _get(item, "color", str, "#808080", where)
+        if not is_valid_color(color):
+            raise _Problem(f"{where}: colour {color!r} is not of the form #rrggbb")
+        ends = []
+        for key in ("from", "to"):
+            names = _get(item, key, list, [], where)
+            if not all(isinstance(n, str) and n for n in names):
+                raise _Problem(f"{where}: '{key}' must be a list of label names")
+            ends.append(tuple(names))
+        found.append(
+            RelationTypeDef(
+                name=name,
+                color=color,
+                sources=ends[0],
+                targets=ends[1],
+                directed=_get(item, "directed", bool, True, where),
+                description=_get(item, "description", str, "", where),
+                attributes=tuple(
+                    _attribute(a, f"{where}, attribute {j + 1}")
+                    for j, a in enumerate(_get(item, "attributes", list, [], where))
+                ),
+            )
+        )
+    return found
 
 
 _KIND_NAMES = {
@@ -279,7 +374,7 @@ def _attribute(item: Any, where: str) -> AttributeDef:
     )
 
 
-def _document(item: Any, index: int) -> ImportedDocument:
+def _document(item: Any, index: int, relation_types: set[str]) -> ImportedDocument:
     where = f"document {index + 1}"
     if not isinstance(item, dict):
         raise _Problem(f"{where} must be an object")
@@ -299,6 +394,11 @@ def _document(item: Any, index: int) -> ImportedDocument:
         _annotation(a, j, raw, where, shift)
         for j, a in enumerate(_get(item, "annotations", list, [], where))
     ]
+    ids = {a.id for a in spans if a.id}
+    relations = [
+        _relation(r, j, where, ids, relation_types)
+        for j, r in enumerate(_get(item, "relations", list, [], where))
+    ]
     return ImportedDocument(
         text=text,
         title=title,
@@ -308,6 +408,41 @@ def _document(item: Any, index: int) -> ImportedDocument:
         id=_get(item, "id", str, None, where),
         created=_get(item, "created", str, None, where),
         status=DocumentStatus(status),
+        relations=relations,
+    )
+
+
+def _relation(
+    item: Any, index: int, doc: str, annotation_ids: set[str], relation_types: set[str]
+) -> ImportedRelation:
+    where = f"{doc}, relation {index + 1}"
+    if not isinstance(item, dict):
+        raise _Problem(f"{where} must be an object")
+    id = _get(item, "id", str, None, where)
+    if id:
+        where = f"{doc}, relation {index + 1} ({id!r})"
+    kind = _get(item, "type", str, None, where)
+    source = _get(item, "from", str, None, where)
+    target = _get(item, "to", str, None, where)
+    if not kind or not source or not target:
+        raise _Problem(f"{where} needs 'type', 'from' and 'to'")
+    if kind not in relation_types:
+        raise _Problem(f"{where}: its type {kind!r} is not defined in 'relation_types'")
+    for end in (source, target):
+        if end not in annotation_ids:
+            raise _Problem(f"{where}: {end!r} is not the id of an annotation of this document")
+    if source == target:
+        raise _Problem(f"{where} joins an annotation to itself")
+    return ImportedRelation(
+        type=kind,
+        source=source,
+        target=target,
+        attributes=_get(item, "attributes", dict, {}, where),
+        note=_get(item, "note", str, "", where),
+        annotator=_get(item, "annotator", str, "", where),
+        id=id,
+        created=_get(item, "created", str, None, where),
+        modified=_get(item, "modified", str, None, where),
     )
 
 

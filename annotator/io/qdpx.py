@@ -16,6 +16,11 @@ newlines ``\\n``), referenced as ``plainTextPath="internal://<guid>.txt"``.
   show them as the coding's memo. (Attributes are not made child codes: a child code would be a
   second coding, i.e. a second span, in every other tool.)
 - Annotators become ``Users`` (stable GUIDs derived from the names).
+- Each relation is a ``Link`` (``Links``, after ``Sources``) from the source annotation's
+  selection (``originGUID``) to the target's (``targetGUID``), named by the relation type, in
+  its colour, ``direction`` ``OneWay`` (``Associative`` for an undirected type). The standard
+  has no place for a link type's allowed labels, nor for a link's attributes, note, annotator
+  or dates: those are lost.
 
 Ids are kept: document and annotation ids become the source and selection GUIDs when they are
 UUIDs (else GUIDs derived from them). Document metadata and status are not written.
@@ -37,7 +42,7 @@ from typing import Any
 from lxml import etree
 
 from annotator import __version__
-from annotator.core.labels import LabelDef
+from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import Annotation, timestamp
 from annotator.io import jsonvalues
 from annotator.io.files import atomic_file
@@ -152,7 +157,10 @@ def _source(item: DocumentExport) -> etree._Element:
 
 
 def write(
-    archive: zipfile.ZipFile, labels: list[LabelDef], documents: Iterable[DocumentExport]
+    archive: zipfile.ZipFile,
+    labels: list[LabelDef],
+    documents: Iterable[DocumentExport],
+    relation_types: list[RelationTypeDef] | None = None,
 ) -> None:
     """Stream ``documents`` into ``archive``, one in memory at a time: each text goes into the
     zip as it comes, and its ``TextSource`` (selections and codings) is serialised to a
@@ -161,11 +169,16 @@ def write(
     then the sources copied from the temporary file, then its tail."""
     users: set[str] = set()
     used: dict[str, None] = {}
+    links: list[tuple[str, str, str, str]] = []  # (relation id, type, from selection, to)
     with tempfile.TemporaryFile() as sources:
         for item in documents:
             guid = stable_uuid(item.document.id)
             archive.writestr(f"sources/{guid}.txt", item.document.text.encode("utf-8"))
             sources.write(etree.tostring(_source(item), encoding="utf-8", pretty_print=True))
+            links += [
+                (r.id, r.type, stable_uuid(r.source_id), stable_uuid(r.target_id))
+                for r in item.relations
+            ]
             for a in item.annotations:
                 used.setdefault(a.label)
                 if a.annotator:
@@ -189,6 +202,7 @@ def write(
                 )
                 return
             _el(root, "Sources").append(etree.Comment(_MARK))
+            _links(root, links, {t.name: t for t in relation_types or ()})
             head, tail = etree.tostring(
                 root, xml_declaration=True, encoding="utf-8", pretty_print=True
             ).split(f"<!--{_MARK}-->".encode())
@@ -198,10 +212,33 @@ def write(
             out.write(tail)
 
 
+def _links(
+    root: etree._Element,
+    links: list[tuple[str, str, str, str]],
+    types: dict[str, RelationTypeDef],
+) -> None:
+    """The relations as ``Links`` between selections (after ``Sources``, as the schema asks)."""
+    if not links:
+        return
+    holder = _el(root, "Links")
+    for id, kind, origin, target in links:
+        definition = types.get(kind)
+        _el(
+            holder,
+            "Link",
+            guid=stable_uuid("link", id),
+            name=_xml_text(kind),
+            direction="Associative" if definition and not definition.directed else "OneWay",
+            color=definition.color if definition else None,
+            originGUID=origin,
+            targetGUID=target,
+        )
+
+
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     with (
         atomic_file(target) as temporary,
         zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
-        write(archive, list(data.labels), data.documents)
+        write(archive, list(data.labels), data.documents, data.relation_types)
     return ExportReport()

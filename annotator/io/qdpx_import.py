@@ -5,6 +5,9 @@ case of ``sources/``; UTF-8 or UTF-16, with or without BOM) or from inline ``Pla
 Each coding of a ``PlainTextSelection`` becomes an annotation labelled with its code's path in
 the codebook (``Parent/Child``); the selection's creating user is the annotator (NVivo stamps
 every coding with the exporting user). The codebook's codable codes come along as labels.
+A ``Link`` between two coded selections of one source becomes a relation typed by the link's
+name (``related`` if it has none; ``OneWay`` from origin to target); links between codes,
+sources, notes or selections of two sources have no counterpart and are skipped.
 
 **Position units.** The standard counts code points over the text file as it is; NVivo counts
 UTF-16 code units with CRLF as two. Per file, each reading of the positions (code points or
@@ -30,8 +33,13 @@ from typing import Any
 from lxml import etree
 
 from annotator.core.errors import ImportFailed
-from annotator.core.labels import LabelDef
-from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
+from annotator.core.labels import LabelDef, RelationTypeDef, is_valid_color
+from annotator.core.model import (
+    ImportedAnnotation,
+    ImportedBundle,
+    ImportedDocument,
+    ImportedRelation,
+)
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
 from annotator.io import jsonvalues
@@ -150,7 +158,34 @@ def _bundle(root: etree._Element, member_text: Any) -> ImportedBundle:
         raise SpanProblem("the project holds no text sources")
     reading_, how = _choose_reading(sources, root.get("origin") or "")
     documents = [_document(source, reading_, how, paths) for source in sources]
-    return ImportedBundle([d for d in documents if d.text], labels)
+    links = [
+        link
+        for holder in _children(root, "Links")
+        for link in _children(holder, "Link")
+        if link.get("originGUID") and link.get("targetGUID")
+    ]
+    types: dict[str, RelationTypeDef] = {}
+    for document in documents:
+        coded = {a.id for a in document.annotations if a.id}
+        for link in links:
+            origin, target = link.get("originGUID", ""), link.get("targetGUID", "")
+            if origin in coded and target in coded and origin != target:
+                name = link.get("name") or "related"
+                document.relations.append(
+                    ImportedRelation(name, origin, target, id=link.get("guid") or None)
+                )
+                color = link.get("color") or ""
+                types.setdefault(
+                    name,
+                    RelationTypeDef(
+                        name,
+                        color if is_valid_color(color) else "#808080",
+                        directed=link.get("direction") != "Associative",
+                    ),
+                )
+    return ImportedBundle(
+        [d for d in documents if d.text], labels, relation_types=list(types.values())
+    )
 
 
 def _source(element: etree._Element, users: dict[str, str], member_text: Any) -> _Source:

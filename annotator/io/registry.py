@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Protocol
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.labels import LabelDef
-from annotator.core.model import Annotation, Document
+from annotator.core.labels import LabelDef, RelationTypeDef
+from annotator.core.model import Annotation, Document, Relation
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,17 @@ class DocumentExport:
 
     document: Document
     annotations: list[Annotation]
+    #: relations whose both ends are among ``annotations``
+    relations: list[Relation] = field(default_factory=list)
 
 
 @dataclass
 class ExportData:
     labels: list[LabelDef]
     documents: Iterable[DocumentExport]
+    relation_types: list[RelationTypeDef] = field(default_factory=list)
+    #: whether the project has relations (formats with a relation form of their own use it)
+    has_relations: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,13 @@ posted alone. Per annotation:
   and a ``TextPositionSelector`` whose ``start``/``end`` count **code points** of the canonical
   text, end exclusive (as the Web Annotation model specifies).
 
-Nothing is lost but the attribute types (values are written as text).
+A relation is an annotation too, with ``motivation`` ``linking``: its ``target`` lists the ids
+of the two annotations it joins, the source first; its ``body`` tags it with the relation type
+(``purpose`` ``tagging``), says which end is which (``describing``: ``"from: urn:uuid:…"``,
+``"to: urn:uuid:…"``), its attributes and note as for a span.
+
+Nothing is lost but the attribute types (values are written as text) and whether a relation
+type is directed.
 
 The ``@context`` is the Web Annotation context's URL (``w3c_context`` ``remote``, the default,
 as the model asks). JSON-LD processors fetch it to expand the file; offline, map that URL to the
@@ -30,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator import __version__
-from annotator.core.model import Annotation, Document, timestamp
+from annotator.core.model import Annotation, Document, Relation, timestamp
 from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import document_uri, stable_uuid
@@ -74,7 +80,7 @@ def annotation(document: Document, a: Annotation) -> dict[str, Any]:
         )
     item: dict[str, Any] = {
         "@context": CONTEXT,
-        "id": f"urn:uuid:{stable_uuid(a.id)}",
+        "id": annotation_id(a.id),
         "type": "Annotation",
         "body": body,
         "target": {
@@ -100,13 +106,55 @@ def annotation(document: Document, a: Annotation) -> dict[str, Any]:
     return item
 
 
+def annotation_id(annotation_id: str) -> str:
+    return f"urn:uuid:{stable_uuid(annotation_id)}"
+
+
+def relation(r: Relation) -> dict[str, Any]:
+    """A relation as a ``linking`` annotation whose targets are the two annotations."""
+    source, target = annotation_id(r.source_id), annotation_id(r.target_id)
+    described = [
+        ("tagging", r.type),
+        ("describing", f"from: {source}"),
+        ("describing", f"to: {target}"),
+        *(
+            ("describing", f"{name}: {_text(value)}")
+            for name, value in r.attributes.items()
+            if value is not None
+        ),
+        *((("commenting", r.note),) if r.note else ()),
+    ]
+    item: dict[str, Any] = {
+        "@context": CONTEXT,
+        "id": f"urn:uuid:{stable_uuid('relation', r.id)}",
+        "type": "Annotation",
+        "motivation": "linking",
+        "body": [
+            {"type": "TextualBody", "purpose": purpose, "value": value, "format": "text/plain"}
+            for purpose, value in described
+        ],
+        "target": [source, target],
+    }
+    if r.created:
+        item["created"] = r.created
+    if r.modified:
+        item["modified"] = r.modified
+    if r.annotator:
+        item["creator"] = {"type": "Person", "name": r.annotator}
+    item["generator"] = {"type": "Software", "name": f"Annotator {__version__}"}
+    return item
+
+
 def local_context() -> dict[str, Any]:
     """The Web Annotation context document shipped in ``resources/anno.jsonld``."""
     return jsonvalues.loads(resource(ANNO_CONTEXT).read_text(encoding="utf-8"))
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
-    items = [annotation(item.document, a) for item in data.documents for a in item.annotations]
+    items = []
+    for item in data.documents:
+        items += [annotation(item.document, a) for a in item.annotations]
+        items += [relation(r) for r in item.relations]
     context: Any = CONTEXT
     if options["w3c_context"] == EMBEDDED:
         context = local_context()["@context"]

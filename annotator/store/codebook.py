@@ -1,4 +1,4 @@
-"""Editing a project's codebook: labels and their attribute definitions.
+"""Editing a project's codebook: labels, their attribute definitions, and relation types.
 
 Every function is one transaction and returns what the caller needs to undo it.
 """
@@ -12,11 +12,26 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from annotator.core.labels import DEFAULT_LABELS, AttributeDef, AttributeKind, LabelDef
+from annotator.core.labels import (
+    DEFAULT_LABELS,
+    AttributeDef,
+    AttributeKind,
+    LabelDef,
+    RelationTypeDef,
+    is_valid_color,
+)
 from annotator.core.model import Annotation as AnnotationRecord
-from annotator.store import annotation_rows, snap_rules
-from annotator.store.convert import attribute_to_row, label_from_row, label_to_row
-from annotator.store.models import Annotation, Label, LabelAttribute
+from annotator.core.model import Relation as RelationRecord
+from annotator.store import annotation_rows, relation_rows, snap_rules
+from annotator.store.convert import (
+    attribute_to_json,
+    attribute_to_row,
+    label_from_row,
+    label_to_row,
+    relation_type_from_row,
+    relation_type_to_row,
+)
+from annotator.store.models import Annotation, Label, LabelAttribute, Relation, RelationType
 from annotator.store.project import Project, read_codebook
 
 
@@ -31,6 +46,14 @@ class DeletedLabel:
     annotations: list[AnnotationRecord] = field(default_factory=list)  # deleted with it
     moved_to: str | None = None  # or moved to this label
     moved_ids: list[str] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)  # deleted with its spans
+
+
+@dataclass
+class DeletedRelationType:
+    relation_type: RelationTypeDef
+    position: int
+    relations: list[RelationRecord] = field(default_factory=list)  # deleted with it
 
 
 @dataclass
@@ -88,6 +111,14 @@ def update_label(project: Project, name: str, /, **changes: Any) -> LabelDef:
         before = label_from_row(row, snap_rules.read(s).get(name))
         if "name" in changes:
             row.name = _check_name(s, changes["name"], ignore=name)
+            if row.name != name:  # relation types name the labels they join
+                for relation_type in s.scalars(select(RelationType)):
+                    relation_type.sources = [
+                        row.name if n == name else n for n in relation_type.sources
+                    ]
+                    relation_type.targets = [
+                        row.name if n == name else n for n in relation_type.targets
+                    ]
             snap_rules.rename(s, name, row.name)
         if "snap" in changes:
             snap_rules.set_rule(s, row.name, changes["snap"])
@@ -129,6 +160,8 @@ def delete_label(project: Project, name: str, move_to: str | None = None) -> Del
             )
         else:
             deleted.annotations = [annotation_rows.from_orm(a, name) for a in spans]
+            deleted.relations = relation_rows.read(s, touching=[a.id for a in spans])
+            relation_rows.remove(s, [r.id for r in deleted.relations])
             s.execute(delete(Annotation).where(Annotation.label_id == row.id))
         s.delete(row)
         s.flush()
@@ -152,7 +185,7 @@ def restore_label(project: Project, deleted: DeletedLabel) -> None:
                 .values(label_id=label_id)
             )
     if deleted.annotations:
-        project.restore_annotations(deleted.annotations)
+        project.restore_annotations(deleted.annotations, deleted.relations)
 
 
 def set_attributes(
@@ -203,7 +236,9 @@ def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
 def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
     """Bring ``labels`` into the project, merging by name, in one transaction.
 
-    A fresh project (the default codebook, no annotations) takes ``labels`` as they are.
+    A fresh project (the default codebook, no annotations) takes ``labels`` as they are, and
+    drops its relation types (they joined the labels it had; :func:`merge_relation_types`
+    brings the file's).
     Otherwise new labels are appended, existing ones gain missing attributes and choices, and
     every difference that is not merged is reported as a conflict. A shortcut already taken (by
     the project or by an earlier label of ``labels``) is dropped and reported.
@@ -217,6 +252,7 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
         if [label for _, label, _ in current] == list(DEFAULT_LABELS) and not s.scalar(
             select(func.count(Annotation.id))
         ):
+            s.execute(delete(RelationType))  # they joined the labels being replaced
             s.execute(delete(Label))  # their attributes go with them (ON DELETE CASCADE)
             current = []
             report.replaced = True
@@ -382,3 +418,120 @@ def _merge_attributes(
             if extra:
                 merged[index] = replace(own, choices=own.choices + extra)
     return tuple(merged), notes
+
+
+# -- relation types ------------------------------------------------------------------------------
+
+
+def _type_row(s: Session, name: str) -> RelationType:
+    row = s.scalar(select(RelationType).where(RelationType.name == name))
+    if row is None:
+        raise CodebookError(f"there is no relation type named {name!r}")
+    return row
+
+
+def _check_type(s: Session, relation_type: RelationTypeDef, ignore: str | None = None) -> str:
+    name = relation_type.name.strip()
+    if not name:
+        raise CodebookError("a relation type needs a name")
+    if name != ignore and s.scalar(select(RelationType.id).where(RelationType.name == name)):
+        raise CodebookError(f"a relation type named {name!r} already exists")
+    if not is_valid_color(relation_type.color):
+        raise CodebookError(f"{relation_type.color!r} is not a colour like #4a90e2")
+    labels = set(s.scalars(select(Label.name)))
+    for end in (*relation_type.sources, *relation_type.targets):
+        if end not in labels:
+            raise CodebookError(f"relation type {name!r}: there is no label named {end!r}")
+    names = [a.name.strip() for a in relation_type.attributes]
+    if any(not n for n in names) or len(set(names)) != len(names):
+        raise CodebookError(f"relation type {name!r}: every attribute needs its own name")
+    for attribute in relation_type.attributes:
+        if attribute.kind is AttributeKind.CHOICE and not attribute.choices:
+            raise CodebookError(
+                f"relation type {name!r}: the choice attribute {attribute.name!r} needs at "
+                "least one choice"
+            )
+    return name
+
+
+def add_relation_type(
+    project: Project, relation_type: RelationTypeDef, position: int | None = None
+) -> None:
+    """Add ``relation_type`` at ``position`` (default: last)."""
+    with project.transaction() as s:
+        name = _check_type(s, relation_type)
+        count = s.scalar(select(func.count(RelationType.id))) or 0
+        position = count if position is None else max(0, min(position, count))
+        s.execute(
+            update(RelationType)
+            .where(RelationType.position >= position)
+            .values(position=RelationType.position + 1)
+        )
+        s.add(relation_type_to_row(replace(relation_type, name=name), position))
+
+
+def update_relation_type(project: Project, name: str, after: RelationTypeDef) -> RelationTypeDef:
+    """Replace a relation type's definition (a rename keeps its relations); returns it as it
+    was. Relations that no longer fit are kept and read as flagged."""
+    with project.transaction() as s:
+        row = _type_row(s, name)
+        before = relation_type_from_row(row)
+        row.name = _check_type(s, after, ignore=name)
+        row.color = after.color
+        row.sources = list(after.sources)
+        row.targets = list(after.targets)
+        row.directed = after.directed
+        row.description = after.description
+        row.attributes = [attribute_to_json(a) for a in after.attributes]
+        return before
+
+
+def delete_relation_type(project: Project, name: str) -> DeletedRelationType:
+    """Delete a relation type and its relations."""
+    with project.transaction() as s:
+        row = _type_row(s, name)
+        deleted = DeletedRelationType(relation_type_from_row(row), row.position)
+        ids = list(s.scalars(select(Relation.id).where(Relation.type_id == row.id)))
+        deleted.relations = relation_rows.read(s, ids=ids)
+        relation_rows.remove(s, ids)
+        s.delete(row)
+        s.flush()
+        s.execute(
+            update(RelationType)
+            .where(RelationType.position > deleted.position)
+            .values(position=RelationType.position - 1)
+        )
+        return deleted
+
+
+def restore_relation_type(project: Project, deleted: DeletedRelationType) -> None:
+    """Undo :func:`delete_relation_type`: the type, its place and its relations come back."""
+    add_relation_type(project, deleted.relation_type, deleted.position)
+    if deleted.relations:
+        project.restore_relations(deleted.relations)
+
+
+def merge_relation_types(
+    project: Project, relation_types: Sequence[RelationTypeDef], report: MergeReport
+) -> None:
+    """Add the relation types the project lacks (by name) to ``report.added``; existing types
+    keep the project's definition, and a type naming a label the project lacks is a conflict."""
+    have = {t.name: t for t in project.relation_types()}
+    labels = {label.name for label in project.labels()}
+    for relation_type in relation_types:
+        mine = have.get(relation_type.name)
+        if mine is not None:
+            if mine != relation_type:
+                report.conflicts.append(
+                    f"relation type {relation_type.name!r} differs; kept the project's"
+                )
+            continue
+        missing = [n for n in (*relation_type.sources, *relation_type.targets) if n not in labels]
+        if missing:
+            report.conflicts.append(
+                f"relation type {relation_type.name!r} joins {missing[0]!r}, which is not a "
+                "label here; not added"
+            )
+            continue
+        add_relation_type(project, relation_type)
+        report.added.append(relation_type.name)

@@ -1,12 +1,15 @@
-"""Label and document rows <-> core types, so nothing above the store holds a session-bound
-object. Annotations have their own mapper, with the bulk paths: :mod:`annotation_rows`."""
+"""Label, relation type and document rows <-> core types, so nothing above the store holds a
+session-bound object. Annotations have their own mapper, with the bulk paths:
+:mod:`annotation_rows`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from annotator.core import model
-from annotator.core.labels import AttributeDef, AttributeKind, LabelDef
+from annotator.core.labels import AttributeDef, AttributeKind, LabelDef, RelationTypeDef
 from annotator.core.snapping import SnapMode
-from annotator.store.models import Document, Label, LabelAttribute
+from annotator.store.models import Document, Label, LabelAttribute, RelationType
 
 
 def label_from_row(row: Label, snap: SnapMode | None = None) -> LabelDef:
@@ -62,4 +65,49 @@ def document_from_row(row: Document) -> model.Document:
         sha256=row.sha256,
         created=row.created,
         status=model.DocumentStatus(row.status),
+    )
+
+
+def attribute_to_json(attribute: AttributeDef) -> dict[str, Any]:
+    return {
+        "name": attribute.name,
+        "kind": attribute.kind.value,
+        "choices": list(attribute.choices),
+        "required": attribute.required,
+        "default": attribute.default,
+    }
+
+
+def attribute_from_json(value: dict[str, Any]) -> AttributeDef:
+    return AttributeDef(
+        name=value["name"],
+        kind=AttributeKind(value["kind"]),
+        choices=tuple(value.get("choices", ())),
+        required=bool(value.get("required", False)),
+        default=value.get("default"),
+    )
+
+
+def relation_type_from_row(row: RelationType) -> RelationTypeDef:
+    return RelationTypeDef(
+        name=row.name,
+        color=row.color,
+        sources=tuple(row.sources),
+        targets=tuple(row.targets),
+        directed=row.directed,
+        description=row.description,
+        attributes=tuple(attribute_from_json(a) for a in row.attributes),
+    )
+
+
+def relation_type_to_row(relation_type: RelationTypeDef, position: int) -> RelationType:
+    return RelationType(
+        name=relation_type.name,
+        color=relation_type.color,
+        sources=list(relation_type.sources),
+        targets=list(relation_type.targets),
+        directed=relation_type.directed,
+        description=relation_type.description,
+        attributes=[attribute_to_json(a) for a in relation_type.attributes],
+        position=position,
     )

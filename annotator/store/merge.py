@@ -4,7 +4,9 @@ Documents are matched by the SHA-256 of their canonical text, labels by name, an
 id. A label missing here is added; a label defined differently keeps this project's
 definition and is reported. An annotation id already here with equal content is skipped; with
 different content the newer ``modified`` wins and the pair is reported as a conflict; a new id
-is added. Merging the same source again changes nothing.
+is added. Relation types merge by name like labels (the target's definition wins); a relation
+whose id is new here is added (its ends keep their ids), one already here is left as it is.
+Merging the same source again changes nothing.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from annotator.core import model
 from annotator.core.errors import ProjectError
-from annotator.core.labels import LabelDef
+from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.text import text_sha256
 from annotator.store import annotation_rows
-from annotator.store.convert import label_from_row, label_to_row
+from annotator.store.convert import label_from_row, label_to_row, relation_type_to_row
 from annotator.store.importing import _existing_ids, _fresh
-from annotator.store.models import Annotation, Document, Label
+from annotator.store.models import Annotation, Document, Label, Relation, RelationType
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
@@ -54,6 +56,7 @@ class MergeReport:
     annotations_skipped: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     codebook_replaced: bool = False
+    relations_added: int = 0
 
     @property
     def changed(self) -> bool:
@@ -61,6 +64,7 @@ class MergeReport:
             self.documents_added
             or self.labels_added
             or self.annotations_added
+            or self.relations_added
             or any(c.kept == "source" for c in self.conflicts)
         )
 
@@ -102,7 +106,52 @@ def merge_project(target: Project, source: Project) -> MergeReport:
         document_ids = _merge_documents(s, documents, report)
         titles = {d.id: d.title for d in documents}
         _merge_annotations(s, annotations, label_ids, document_ids, titles, report)
+        _merge_relations(s, source.relation_types(), source.relations(), document_ids, report)
     return report
+
+
+def _merge_relations(
+    s: Session,
+    relation_types: list[RelationTypeDef],
+    relations: list[model.Relation],
+    document_ids: dict[str, str],
+    report: MergeReport,
+) -> None:
+    """Add the relation types the target lacks and the relations whose id is new here."""
+    if report.codebook_replaced:  # the source's codebook, relation types included
+        s.execute(delete(RelationType))
+        s.flush()
+    rows = {row.name: row for row in s.scalars(select(RelationType))}
+    position = max((row.position for row in rows.values()), default=-1) + 1
+    for relation_type in relation_types:
+        if relation_type.name not in rows:
+            rows[relation_type.name] = relation_type_to_row(relation_type, position)
+            s.add(rows[relation_type.name])
+            position += 1
+    s.flush()
+    ids = [r.id for r in relations]
+    present: set[str] = set()
+    for i in range(0, len(ids), _CHUNK):
+        present.update(s.scalars(select(Relation.id).where(Relation.id.in_(ids[i : i + _CHUNK]))))
+    new_rows = [
+        dict(
+            id=r.id,
+            document_id=document_ids[r.document_id],
+            type_id=rows[r.type].id,
+            source_id=r.source_id,
+            target_id=r.target_id,
+            attributes=r.attributes,
+            note=r.note,
+            annotator=r.annotator,
+            created=r.created,
+            modified=r.modified,
+        )
+        for r in relations
+        if r.id not in present
+    ]
+    if new_rows:
+        s.execute(insert(Relation), new_rows)
+    report.relations_added = len(new_rows)
 
 
 def _merge_labels(s: Session, labels: list[LabelDef], report: MergeReport) -> dict[str, int]:

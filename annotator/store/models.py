@@ -136,3 +136,44 @@ class RejectedSuggestion(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     created: Mapped[str] = mapped_column(String)
+
+
+class RelationType(Base):
+    """A codebook entry for relations; ``sources``/``targets`` are label names (empty: any),
+    ``attributes`` the typed attribute definitions as JSON objects."""
+
+    __tablename__ = "relation_types"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+    color: Mapped[str] = mapped_column(String)
+    sources: Mapped[list[str]] = mapped_column(default=list)
+    targets: Mapped[list[str]] = mapped_column(default=list)
+    directed: Mapped[bool] = mapped_column(default=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    attributes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Relation(Base):
+    """A link between two annotations of one document; deleting either end deletes it."""
+
+    __tablename__ = "relations"
+    __table_args__ = (
+        CheckConstraint("source_id <> target_id", name="relation_ends"),
+        Index("ix_relations_document", "document_id"),
+        Index("ix_relations_source", "source_id"),
+        Index("ix_relations_target", "target_id"),
+        Index("ix_relations_type", "type_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    type_id: Mapped[int] = mapped_column(ForeignKey("relation_types.id", ondelete="RESTRICT"))
+    source_id: Mapped[str] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
+    target_id: Mapped[str] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    annotator: Mapped[str] = mapped_column(String, default="")
+    created: Mapped[str] = mapped_column(String)
+    modified: Mapped[str] = mapped_column(String)

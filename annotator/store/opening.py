@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from annotator import __version__
 from annotator.core import model
 from annotator.core.errors import ProjectError
-from annotator.core.labels import LabelDef
+from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.store import snap_rules
-from annotator.store.convert import label_to_row
+from annotator.store.convert import label_to_row, relation_type_to_row
 from annotator.store.database import (
     BUSY_TIMEOUT_MS,
     backup_copy,
@@ -103,7 +103,9 @@ def check_name(path: Path, creating: bool) -> None:
         )
 
 
-def create(path: Path, labels: Sequence[LabelDef]) -> None:
+def create(
+    path: Path, labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()
+) -> None:
     """Build the new project beside ``path`` and move it into place: never half-created."""
     if not path.parent.is_dir():
         raise ProjectError(path, f"the folder {path.parent} does not exist")
@@ -120,6 +122,7 @@ def create(path: Path, labels: Sequence[LabelDef]) -> None:
                 ]
             )
             s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
+            s.add_all(relation_type_to_row(t, i) for i, t in enumerate(relation_types))
             snap_rules.set_rules(s, list(labels), replace=True)
         engine.dispose()
         os.replace(temporary, path)

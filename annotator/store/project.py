@@ -17,15 +17,23 @@ from sqlalchemy.orm import Session
 
 from annotator.core import leftovers, model
 from annotator.core.errors import Deleted, ProjectError
-from annotator.core.labels import DEFAULT_LABELS, AttributeDef, AttributeKind, LabelDef
+from annotator.core.labels import (
+    DEFAULT_LABELS,
+    AttributeDef,
+    AttributeKind,
+    LabelDef,
+    RelationTypeDef,
+)
 from annotator.core.remote import RemoteChange
 from annotator.core.snapping import SnapMode
+from annotator.core.templates import relation_types_for
 from annotator.store import (
     annotation_rows,
     database,
     fileformat,
     identity,
     opening,
+    relation_rows,
     server,
     snap_rules,
 )
@@ -33,7 +41,7 @@ from annotator.store.backend import ServerAddress, is_server, location
 from annotator.store.convert import document_from_row
 from annotator.store.database import make_engine, read_only_reason
 from annotator.store.importing import ImportSummary, add_bundle
-from annotator.store.models import Annotation, Document, Label, ProjectMeta
+from annotator.store.models import Annotation, Document, Label, ProjectMeta, Relation
 
 
 def new_id() -> str:
@@ -92,8 +100,10 @@ class Project:
         create: bool = True,
         labels: Sequence[LabelDef] = DEFAULT_LABELS,
         read_only: bool | None = False,
+        relation_types: Sequence[RelationTypeDef] | None = None,
     ) -> Project:
-        """Open ``path``, creating it (with ``labels``) if missing and ``create`` is set.
+        """Open ``path``, creating it (with ``labels``, and ``relation_types``: by default those
+        of the default relation types that fit ``labels``) if missing and ``create`` is set.
 
         ``read_only``: False needs a writable project (else :class:`ProjectError`); True opens
         it read-only; None opens it read-only only when it cannot be written. Every write to a
@@ -103,7 +113,9 @@ class Project:
         left byte-for-byte as it was.
         """
         if is_server(path):
-            return cls._open_server(location(path), create, labels, read_only)
+            if relation_types is None:
+                relation_types = relation_types_for(labels)
+            return cls._open_server(location(path), create, labels, relation_types, read_only)
         path = Path(path).expanduser().absolute()
         opening.check_name(path, creating=False)
         state = fileformat.inspect_project_file(path)
@@ -113,7 +125,9 @@ class Project:
             if not create or read_only:
                 raise ProjectError(path, "no such project file")
             opening.check_name(path, creating=True)
-            opening.create(path, labels)
+            if relation_types is None:
+                relation_types = relation_types_for(labels)
+            opening.create(path, labels, relation_types)
         else:
             reason = read_only_reason(path)
             if reason and read_only is False:
@@ -147,6 +161,7 @@ class Project:
         address: Path | ServerAddress,
         create: bool,
         labels: Sequence[LabelDef],
+        relation_types: Sequence[RelationTypeDef],
         read_only: bool | None,
     ) -> Project:
         assert isinstance(address, ServerAddress)
@@ -154,7 +169,12 @@ class Project:
         engine = server.make_engine(address, client_id)
         try:
             reason, migrated_from = server.open_project(
-                address, engine, create=create, labels=labels, read_only=read_only
+                address,
+                engine,
+                create=create,
+                labels=labels,
+                relation_types=relation_types,
+                read_only=read_only,
             )
         except BaseException:
             engine.dispose()
@@ -308,6 +328,19 @@ class Project:
         with self.reading() as s:
             return annotation_rows.read(s.connection(), document_id)
 
+    def relation_types(self) -> list[RelationTypeDef]:
+        with self.reading() as s:
+            return relation_rows.relation_types(s)
+
+    def relations(self, document_id: str | None = None) -> list[model.Relation]:
+        """Relations of one document (or all), flagged where their ends no longer fit."""
+        with self.reading() as s:
+            return relation_rows.read(s, document_id)
+
+    def relation_count(self) -> int:
+        with self.reading() as s:
+            return s.scalar(select(func.count()).select_from(Relation)) or 0
+
     def annotation_counts(self) -> dict[str, int]:
         """Annotations per label name, every label listed (zero included), in label order."""
         query = (
@@ -397,9 +430,13 @@ class Project:
             s.flush()
             return added
 
-    def restore_annotations(self, annotations: Iterable[model.Annotation]) -> None:
+    def restore_annotations(
+        self,
+        annotations: Iterable[model.Annotation],
+        relations: Iterable[model.Relation] = (),
+    ) -> None:
         """Put annotations back exactly as they were (ids and timestamps kept), replacing any
-        with the same id: the undo of a delete or an edit."""
+        with the same id, then ``relations`` between them: the undo of a delete or an edit."""
         annotations = list(annotations)
         with self.transaction() as s:
             documents = {a.document_id for a in annotations}
@@ -411,11 +448,102 @@ class Project:
                 if a.label not in label_ids:  # undoing a label's deletion may restore thousands
                     label_ids[a.label] = _label_id(s, a.label)
                 s.merge(annotation_rows.to_orm(a, label_ids[a.label]))
+            s.flush()
+            relation_rows.restore(s, relations)
+
+    # -- relation edits ------------------------------------------------------------------------
+
+    def add_relation(
+        self,
+        document_id: str,
+        type: str,
+        source_id: str,
+        target_id: str,
+        *,
+        attributes: dict[str, Any] | None = None,
+        note: str = "",
+        annotator: str = "",
+        id: str | None = None,
+        source_attributes: dict[str, Any] | None = None,
+    ) -> tuple[model.Relation, model.Annotation | None]:
+        """Join two annotations of ``document_id`` by a relation of ``type``, which must allow
+        their labels (else :class:`relation_rows.RelationError`). ``source_attributes`` also
+        replaces the source annotation's attributes in the same transaction (a ``said by``
+        filling a quote's speaker); the source as it then is comes back with the relation."""
+        with self.transaction() as s:
+            relation_rows.check_ends(s, document_id, type, source_id, target_id, fit=True)
+            now = model.timestamp()
+            relation = model.Relation(
+                id or new_id(),
+                document_id,
+                type,
+                source_id,
+                target_id,
+                dict(attributes or {}),
+                note,
+                annotator,
+                now,
+                now,
+            )
+            s.add(relation_rows.to_orm(relation, relation_rows.type_id(s, type)))
+            source = None
+            if source_attributes is not None:
+                row = s.get(Annotation, source_id)
+                assert row is not None  # check_ends found it
+                row.attributes = dict(source_attributes)
+                row.modified = now
+                s.flush()
+                name = s.scalar(select(Label.name).where(Label.id == row.label_id))
+                source = annotation_rows.from_orm(row, name)
+            s.flush()
+            return relation, source
+
+    def restore_relations(self, relations: Iterable[model.Relation]) -> None:
+        """Put relations back as they were (the undo of a delete or an edit)."""
+        with self.transaction() as s:
+            relation_rows.restore(s, relations)
+
+    def delete_relations(self, ids: Iterable[str]) -> list[model.Relation]:
+        """Delete relations by id; returns what was deleted."""
+        ids = list(ids)
+        with self.transaction() as s:
+            deleted = relation_rows.read(s, ids=ids)
+            relation_rows.remove(s, ids)
+            return deleted
+
+    def update_relation(
+        self,
+        relation_id: str,
+        *,
+        attributes: dict[str, Any] | None = None,
+        note: str | None = None,
+    ) -> model.Relation:
+        with self.transaction() as s:
+            row = s.get(Relation, relation_id)
+            if row is None:
+                raise KeyError(relation_id)
+            if attributes is not None:
+                row.attributes = dict(attributes)
+            if note is not None:
+                row.note = note
+            row.modified = model.timestamp()
+            s.flush()
+            (relation,) = relation_rows.read(s, ids=[relation_id])
+            return relation
 
     def delete_annotations(self, ids: Iterable[str]) -> list[model.Annotation]:
         """Delete by id; returns what was deleted, so the caller can restore it."""
+        return self.delete_annotations_and_relations(ids)[0]
+
+    def delete_annotations_and_relations(
+        self, ids: Iterable[str]
+    ) -> tuple[list[model.Annotation], list[model.Relation]]:
+        """Delete annotations and the relations they are an end of; returns both, so the
+        caller can put them back with :meth:`restore_annotations`."""
         ids = list(ids)
         with self.transaction() as s:
+            relations = relation_rows.read(s, touching=ids)
+            relation_rows.remove(s, [r.id for r in relations])
             rows = s.execute(
                 select(Annotation, Label.name)
                 .join(Label, Label.id == Annotation.label_id)
@@ -423,7 +551,7 @@ class Project:
             ).all()
             deleted = [annotation_rows.from_orm(row, name) for row, name in rows]
             s.execute(delete(Annotation).where(Annotation.id.in_(ids)))
-            return deleted
+            return deleted, relations
 
     def update_annotation(
         self,
@@ -499,9 +627,31 @@ class Project:
                 )
                 for a in self.annotations(id)
             ]
+            relations = [
+                model.ImportedRelation(
+                    r.type,
+                    r.source_id,
+                    r.target_id,
+                    r.attributes,
+                    r.note,
+                    r.annotator,
+                    r.id,
+                    r.created,
+                    r.modified,
+                )
+                for r in self.relations(id)
+            ]
             documents.append(
                 model.ImportedDocument(
-                    d.text, d.title, d.source, d.metadata, spans, d.id, d.created, d.status
+                    d.text,
+                    d.title,
+                    d.source,
+                    d.metadata,
+                    spans,
+                    d.id,
+                    d.created,
+                    d.status,
+                    relations,
                 )
             )
         return model.ImportedBundle(documents)

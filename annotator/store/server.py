@@ -22,11 +22,11 @@ from sqlalchemy.pool import QueuePool
 from annotator import __version__
 from annotator.core import model
 from annotator.core.errors import ProjectError
-from annotator.core.labels import LabelDef
+from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.remote import RemoteChange
 from annotator.store import schema, snap_rules
 from annotator.store.backend import ServerAddress
-from annotator.store.convert import label_to_row
+from annotator.store.convert import label_to_row, relation_type_to_row
 from annotator.store.database import WRITE_OPTION, upgrade_schema
 from annotator.store.models import ProjectMeta
 
@@ -45,11 +45,14 @@ DECLARE
     row_document text;
     client text := current_setting('application_name', true);
 BEGIN
-    IF TG_TABLE_NAME = 'annotations' THEN
-        row_document := COALESCE(NEW.document_id, OLD.document_id);
-        IF TG_OP = 'DELETE' THEN row_document := OLD.document_id; END IF;
+    IF TG_TABLE_NAME IN ('annotations', 'relations') THEN
+        IF TG_OP = 'DELETE' THEN
+            row_document := OLD.document_id;
+        ELSE
+            row_document := NEW.document_id;
+        END IF;
         PERFORM pg_notify('{CHANNEL}', json_build_object(
-            'kind', 'annotations', 'document', row_document, 'client', client)::text);
+            'kind', TG_TABLE_NAME, 'document', row_document, 'client', client)::text);
     ELSIF TG_TABLE_NAME = 'documents' THEN
         IF TG_OP = 'UPDATE' THEN
             PERFORM pg_notify('{CHANNEL}', json_build_object(
@@ -68,7 +71,14 @@ $$ LANGUAGE plpgsql
 """,
     *(
         statement
-        for table in ("annotations", "documents", "labels", "label_attributes")
+        for table in (
+            "annotations",
+            "documents",
+            "labels",
+            "label_attributes",
+            "relations",
+            "relation_types",
+        )
         for statement in (
             f"DROP TRIGGER IF EXISTS annotator_notify ON {table}",
             f"CREATE TRIGGER annotator_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
@@ -235,6 +245,7 @@ def open_project(
     *,
     create: bool,
     labels: Sequence[LabelDef],
+    relation_types: Sequence[RelationTypeDef] = (),
     read_only: bool | None,
 ) -> tuple[str | None, int | None]:
     """Check (create, upgrade) the project in ``address``'s database.
@@ -260,7 +271,7 @@ def open_project(
                     f"`annotator import {address} FILE...` or "
                     f"`annotator merge {address} FILE.annot`",
                 )
-            _create(engine, address, labels)
+            _create(engine, address, labels, relation_types)
             return None, None
         current = schema.current_version()
         if version > current:
@@ -312,7 +323,12 @@ def _may_write(connection: Connection) -> bool:
     )
 
 
-def _create(engine: Engine, address: ServerAddress, labels: Sequence[LabelDef]) -> None:
+def _create(
+    engine: Engine,
+    address: ServerAddress,
+    labels: Sequence[LabelDef],
+    relation_types: Sequence[RelationTypeDef],
+) -> None:
     """Build the schema, codebook and triggers in one transaction; a client that created it
     meanwhile wins and this one uses theirs."""
     with engine.connect() as connection, connection.begin():
@@ -331,6 +347,7 @@ def _create(engine: Engine, address: ServerAddress, labels: Sequence[LabelDef]) 
                 ]
             )
             s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
+            s.add_all(relation_type_to_row(t, i) for i, t in enumerate(relation_types))
             snap_rules.set_rules(s, list(labels), replace=True)
             s.flush()
 

@@ -1,0 +1,172 @@
+"""Relations in the store: rows <-> core relations, and the checks every write makes.
+
+A relation joins two annotations of one document. It is *flagged* when the labels at its ends
+no longer fit its type (one end was relabelled, or the type's allowed labels changed); the flag
+is worked out here on every read, so it can never disagree with the codebook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Select, delete, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from annotator.core import model
+from annotator.core.errors import RelationError
+from annotator.core.labels import RelationTypeDef
+from annotator.store.convert import relation_type_from_row
+from annotator.store.models import Annotation, Label, Relation, RelationType
+
+_CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
+
+
+def relation_types(s: Session) -> list[RelationTypeDef]:
+    return [
+        relation_type_from_row(row)
+        for row in s.scalars(select(RelationType).order_by(RelationType.position))
+    ]
+
+
+def _query() -> Select[Any]:
+    source_label = aliased(Label)
+    target_label = aliased(Label)
+    source = aliased(Annotation)
+    target = aliased(Annotation)
+    return (
+        select(Relation, RelationType.name, source_label.name, target_label.name)
+        .join(RelationType, RelationType.id == Relation.type_id)
+        .join(source, source.id == Relation.source_id)
+        .join(source_label, source_label.id == source.label_id)
+        .join(target, target.id == Relation.target_id)
+        .join(target_label, target_label.id == target.label_id)
+        .order_by(source.start, target.start, Relation.id)
+    )
+
+
+def read(
+    s: Session,
+    document_id: str | None = None,
+    *,
+    ids: Sequence[str] | None = None,
+    touching: Sequence[str] | None = None,
+) -> list[model.Relation]:
+    """Relations of one document (or all), or with these ``ids``, or with an end among the
+    annotation ids ``touching``; in text order of their ends."""
+    types = {t.name: t for t in relation_types(s)}
+    query = _query()
+    if document_id is not None:
+        query = query.where(Relation.document_id == document_id)
+    chunks: list[Select[Any]] = []
+    if ids is not None:
+        chunks = [
+            query.where(Relation.id.in_(ids[i : i + _CHUNK])) for i in range(0, len(ids), _CHUNK)
+        ]
+    elif touching is not None:
+        chunks = [
+            query.where(
+                or_(
+                    Relation.source_id.in_(touching[i : i + _CHUNK]),
+                    Relation.target_id.in_(touching[i : i + _CHUNK]),
+                )
+            )
+            for i in range(0, len(touching), _CHUNK)
+        ]
+    else:
+        chunks = [query]
+    found: dict[str, model.Relation] = {}
+    for chunk in chunks:
+        for row, type_name, source_label, target_label in s.execute(chunk):
+            found[row.id] = from_orm(row, type_name, types, source_label, target_label)
+    return list(found.values())
+
+
+def from_orm(
+    row: Relation,
+    type_name: str,
+    types: dict[str, RelationTypeDef],
+    source_label: str,
+    target_label: str,
+) -> model.Relation:
+    definition = types.get(type_name)
+    return model.Relation(
+        id=row.id,
+        document_id=row.document_id,
+        type=type_name,
+        source_id=row.source_id,
+        target_id=row.target_id,
+        attributes=dict(row.attributes),
+        note=row.note,
+        annotator=row.annotator,
+        created=row.created,
+        modified=row.modified,
+        flagged=definition is None or not definition.allows(source_label, target_label),
+    )
+
+
+def type_id(s: Session, name: str) -> int:
+    found = s.scalar(select(RelationType.id).where(RelationType.name == name))
+    if found is None:
+        raise RelationError(f"there is no relation type named {name!r}")
+    return found
+
+
+def check_ends(
+    s: Session, document_id: str, type_name: str, source_id: str, target_id: str, *, fit: bool
+) -> None:
+    """Refuse a relation whose ends are not two annotations of ``document_id``; with ``fit``,
+    also one whose type does not allow their labels."""
+    if source_id == target_id:
+        raise RelationError("a relation joins two different annotations")
+    ends = {
+        id: (document, label)
+        for id, document, label in s.execute(
+            select(Annotation.id, Annotation.document_id, Label.name)
+            .join(Label, Label.id == Annotation.label_id)
+            .where(Annotation.id.in_([source_id, target_id]))
+        )
+    }
+    for end in (source_id, target_id):
+        if end not in ends:
+            raise RelationError(f"there is no annotation {end!r}")
+        if ends[end][0] != document_id:
+            raise RelationError("a relation joins two annotations of the same document")
+    if fit:
+        row = s.scalar(select(RelationType).where(RelationType.name == type_name))
+        if row is None:
+            raise RelationError(f"there is no relation type named {type_name!r}")
+        definition = relation_type_from_row(row)
+        if not definition.allows(ends[source_id][1], ends[target_id][1]):
+            raise RelationError(
+                f"{type_name!r} does not join {ends[source_id][1]} to {ends[target_id][1]}"
+            )
+
+
+def to_orm(relation: model.Relation, type_id: int) -> Relation:
+    return Relation(
+        id=relation.id,
+        document_id=relation.document_id,
+        type_id=type_id,
+        source_id=relation.source_id,
+        target_id=relation.target_id,
+        attributes=dict(relation.attributes),
+        note=relation.note,
+        annotator=relation.annotator,
+        created=relation.created,
+        modified=relation.modified,
+    )
+
+
+def restore(s: Session, relations: Iterable[model.Relation]) -> None:
+    """Put relations back as they were (ids and timestamps kept), replacing same ids."""
+    ids: dict[str, int] = {}
+    for relation in relations:
+        if relation.type not in ids:
+            ids[relation.type] = type_id(s, relation.type)
+        s.merge(to_orm(relation, ids[relation.type]))
+
+
+def remove(s: Session, ids: Sequence[str]) -> None:
+    for i in range(0, len(ids), _CHUNK):
+        s.execute(delete(Relation).where(Relation.id.in_(ids[i : i + _CHUNK])))
