@@ -96,34 +96,67 @@ def test_a_database_with_other_tables_is_refused_and_left_untouched(
         assert connection.execute("SELECT * FROM invoices").fetchall() == [(1, 100)]
 
 
+def _downgrade_to(url: str, revision: str) -> None:
+    """Take a server project back to an older schema with its own migrations' downgrade."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from annotator.store import schema
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+            connection.exec_driver_sql(
+                f"UPDATE project_meta SET value = '{int(revision)}' WHERE key = 'schema_version'"
+            )
+    finally:
+        engine.dispose()
+
+
 def test_an_older_schema_is_upgraded_in_one_transaction(
     pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from annotator.store import schema
 
-    Project.open(pg_url).close()
     current = schema.current_version()
-    with psycopg.connect(pg_url) as connection:  # as an older Annotator would have left it
-        connection.execute(
-            "UPDATE project_meta SET value = %s WHERE key = 'schema_version'", (str(current - 1),)
-        )
-    calls: list[int] = []
+    older = f"{current - 1:04d}"
+    with Project.open(pg_url) as project:
+        import_file(project, SAMPLE)
+        before = project.documents(), project.annotations()
+        types = [t.name for t in project.relation_types()]
+    _downgrade_to(pg_url, older)  # as an older Annotator would have left it
+    old_tables = set(tables(pg_url))
+    assert "relations" not in old_tables
+    # an upgrade that fails half-way changes nothing: one transaction
     from annotator.store import database
 
     real = database.upgrade_schema
 
-    def counted(connection: object) -> None:
-        calls.append(1)
+    def failing(connection: object) -> None:
         real(connection)  # type: ignore[arg-type]
+        raise RuntimeError("the power went out")
 
-    monkeypatch.setattr("annotator.store.server.upgrade_schema", counted)
+    monkeypatch.setattr("annotator.store.server.upgrade_schema", failing)
+    with pytest.raises(RuntimeError):
+        Project.open(pg_url, create=False)
+    assert set(tables(pg_url)) == old_tables
+    monkeypatch.setattr("annotator.store.server.upgrade_schema", real)
     assert main(["info", pg_url]) == 0
     captured = capsys.readouterr()
     assert f"upgraded from schema {current - 1} to {current}" in captured.err
-    assert calls == [1]
     with Project.open(pg_url, create=False) as project:
         assert project.migrated_from is None
         assert project.meta()["schema_version"] == str(current)
+        assert (project.documents(), project.annotations()) == before
+        assert [t.name for t in project.relation_types()] == types  # made again by 0003
+    with psycopg.connect(pg_url) as connection:
+        (version,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert version == f"{current:04d}"
 
 
 def test_a_newer_schema_is_refused(pg_url: str) -> None:
