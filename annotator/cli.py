@@ -17,6 +17,7 @@ from annotator.cli_suggest import COMMANDS as SUGGEST_COMMANDS
 from annotator.core.errors import AnnotatorError
 
 if TYPE_CHECKING:
+    from annotator.store.backend import ServerAddress
     from annotator.store.project import Project
 
 COMMANDS = (
@@ -49,9 +50,10 @@ def gui_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "project",
         nargs="?",
-        type=Path,
+        type=project_location,
         metavar="PROJECT",
-        help="the project file to open (created if missing; e.g. news.annot)",
+        help="the project file to open (created if missing; e.g. news.annot), or a project on "
+        "a PostgreSQL server (postgresql://user@host:port/database)",
     )
     parser.add_argument(
         "files",
@@ -81,7 +83,7 @@ def command_parser() -> argparse.ArgumentParser:
         "PROJECT if it does not exist. Each file is imported whole or not at all. "
         "Exit status: 0 all imported (or skipped as already present), 1 some failed, 2 usage.",
     )
-    imp.add_argument("project", type=Path, metavar="PROJECT")
+    imp.add_argument("project", type=project_location, metavar="PROJECT")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     exp = commands.add_parser(
@@ -89,7 +91,7 @@ def command_parser() -> argparse.ArgumentParser:
         help="export a project",
         description="Export the whole project. Offsets are Unicode code points, end exclusive.",
     )
-    exp.add_argument("project", type=Path, metavar="PROJECT")
+    exp.add_argument("project", type=project_location, metavar="PROJECT")
     from annotator.io.registry import EXPORT_FORMATS
 
     exp.add_argument(
@@ -134,8 +136,8 @@ def command_parser() -> argparse.ArgumentParser:
         "conflict. Merging the same source again changes nothing. Exit status: 0 all merged, "
         "1 some sources refused, 2 usage.",
     )
-    merge.add_argument("project", type=Path, metavar="TARGET")
-    merge.add_argument("sources", nargs="+", type=Path, metavar="SOURCE")
+    merge.add_argument("project", type=project_location, metavar="TARGET")
+    merge.add_argument("sources", nargs="+", type=project_location, metavar="SOURCE")
 
     agree = commands.add_parser(
         "agreement",
@@ -146,7 +148,7 @@ def command_parser() -> argparse.ArgumentParser:
         "which every compared annotator has an annotation or that are marked done. An "
         "undefined figure prints as '-' (null in --json).",
     )
-    agree.add_argument("project", type=Path, metavar="PROJECT")
+    agree.add_argument("project", type=project_location, metavar="PROJECT")
     agree.add_argument("--annotators", type=_names, metavar="A,B[,...]")
     agree.add_argument("--labels", type=_names, metavar="L,...")
     agree.add_argument("--documents", type=_names, metavar="ID,...")
@@ -159,7 +161,7 @@ def command_parser() -> argparse.ArgumentParser:
         "exactly (label, start, end), with the attributes on which they agree. Running it "
         "again adds nothing.",
     )
-    adjudicate.add_argument("project", type=Path, metavar="PROJECT")
+    adjudicate.add_argument("project", type=project_location, metavar="PROJECT")
     adjudicate.add_argument("--annotators", type=_names, metavar="A,B[,...]", required=True)
     adjudicate.add_argument("--into", required=True, metavar="NAME")
 
@@ -168,7 +170,7 @@ def command_parser() -> argparse.ArgumentParser:
         help="show documents, labels and annotation counts",
         description="Show documents, labels and annotations per label.",
     )
-    info.add_argument("project", type=Path, metavar="PROJECT")
+    info.add_argument("project", type=project_location, metavar="PROJECT")
 
     labels = commands.add_parser(
         "labels",
@@ -177,7 +179,7 @@ def command_parser() -> argparse.ArgumentParser:
         "--import merges by name (a fresh project with the default labels takes the file's "
         "labels as they are) and reports conflicts.",
     )
-    labels.add_argument("project", type=Path, metavar="PROJECT")
+    labels.add_argument("project", type=project_location, metavar="PROJECT")
     action = labels.add_mutually_exclusive_group()
     action.add_argument(
         "--export",
@@ -205,6 +207,16 @@ def command_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def project_location(value: str) -> Path | ServerAddress:
+    """A project argument: a file path, or a PostgreSQL URL naming a project on a server."""
+    from annotator.store.backend import location
+
+    try:
+        return location(value)
+    except AnnotatorError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def _names(value: str) -> list[str]:
     names = [name.strip() for name in value.split(",")]
     if not all(names):
@@ -220,7 +232,7 @@ def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
         "segments by label and label counts with charts, as one self-contained HTML file or a "
         "PDF. An existing OUT is replaced only once the new report is complete.",
     )
-    rep.add_argument("project", type=Path, metavar="PROJECT")
+    rep.add_argument("project", type=project_location, metavar="PROJECT")
     rep.add_argument(
         "--document",
         action="append",
@@ -272,9 +284,19 @@ def run_command(args: argparse.Namespace) -> int:
             args.project, create=False, read_only=False if cli_suggest.writes(args) else None
         ) as project:
             return cli_suggest.run(project, args)
-    existed = args.project.is_file() and args.project.stat().st_size > 0
+    existed = (
+        isinstance(args.project, Path)
+        and args.project.is_file()
+        and args.project.stat().st_size > 0
+    )
     # Commands that only read work on a read-only project too; those that write say so at once.
     with Project.open(args.project, create=create, read_only=False if create else None) as project:
+        if project.migrated_from is not None:
+            print(
+                f"note: {project.path}: upgraded from schema {project.migrated_from} to "
+                f"{project.meta().get('schema_version')}",
+                file=sys.stderr,
+            )
         if args.command == "import":
             if existed:
                 _backup_before_import(project)
@@ -465,10 +487,14 @@ def project_argument_problem(argument: str) -> str | None:
     PROJECT is an existing file, a path ending in ``.annot`` (created if missing) or a server
     URL; a bare word is taken for a mistyped command.
     """
+    from annotator.store.backend import is_server
+
+    if is_server(argument):
+        return None
     if argument.startswith(SERVER_SCHEMES):
         return (
-            f"{argument}: this Annotator opens project files only; a project on a server "
-            "cannot be opened"
+            f"{argument}: not a project address; a project on a server is opened with its "
+            "PostgreSQL URL (postgresql://user@host:port/database)"
         )
     path = Path(argument).expanduser()
     if path.is_dir():

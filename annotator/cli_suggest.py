@@ -17,6 +17,8 @@ COMMANDS = ("suggest", "evaluate", "patterns")
 
 
 def add_parsers(commands: Any) -> None:
+    from annotator.cli import project_location  # a file path or a server's URL
+
     suggest = commands.add_parser(
         "suggest",
         help="suggest spans (quotes, tier ratings, organisations, claims, patterns)",
@@ -24,7 +26,7 @@ def add_parsers(commands: Any) -> None:
         "model learned from its annotations. Writes the annotator-suggestions JSON (code "
         "points, end exclusive). Ranges already annotated or rejected are never suggested.",
     )
-    suggest.add_argument("project", type=Path, metavar="PROJECT")
+    suggest.add_argument("project", type=project_location, metavar="PROJECT")
     suggest.add_argument("--document", metavar="ID", help="only this document (its id)")
     suggest.add_argument("--labels", metavar="L,...", help="only these labels (comma-separated)")
     suggest.add_argument(
@@ -47,7 +49,7 @@ def add_parsers(commands: Any) -> None:
         "JSON file (documents matched by their text): per label, exact spans and overlapping "
         "spans.",
     )
-    evaluate.add_argument("project", type=Path, metavar="PROJECT")
+    evaluate.add_argument("project", type=project_location, metavar="PROJECT")
     evaluate.add_argument("--gold", type=Path, required=True, metavar="GOLD.json")
     evaluate.add_argument(
         "--annotator",
@@ -63,7 +65,7 @@ def add_parsers(commands: Any) -> None:
         'phrase, a list is a spaCy token pattern, and "kind": "regex" makes the string a '
         "regular expression. With no option, list them.",
     )
-    patterns.add_argument("project", type=Path, metavar="PROJECT")
+    patterns.add_argument("project", type=project_location, metavar="PROJECT")
     action = patterns.add_mutually_exclusive_group()
     action.add_argument(
         "--import",

@@ -41,16 +41,17 @@ def protected_paths(project: Path) -> dict[Path, str]:
     return protected
 
 
-def check_export_target(project: Path, target: Path, folder: bool = False) -> None:
+def check_export_target(project: Path | None, target: Path, folder: bool = False) -> None:
     """Refuse (``AnnotatorError`` naming ``target`` and why) a target an export must not write.
 
+    ``project``: the open project's file; None for a project on a server (no file of it here).
     ``folder``: the format writes a folder of files rather than one file.
     """
     target = Path(os.path.abspath(target.expanduser()))
     resolved = target.resolve()
-    project = Path(os.path.abspath(project))
     mine = _identity(target)
-    for path, what in protected_paths(project).items():
+    protected = protected_paths(Path(os.path.abspath(project))) if project is not None else {}
+    for path, what in protected.items():
         real = path.resolve()
         same_inode = mine is not None and mine == _identity(path)
         if resolved == real or same_inode:

@@ -33,12 +33,14 @@ from annotator.io.registry import (
 )
 from annotator.io.txt import first_line
 from annotator.store import backups, rescue
+from annotator.store.backend import ServerAddress, location
 from annotator.store.importing import ImportSummary
 from annotator.store.layers import layer_names as layer_names_in
 from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
 
 Outcome_ = TypeVar("Outcome_")
+Path_ = TypeVar("Path_")  # a file's path, or (merge) a project's path or server address
 
 
 class Outcome(StrEnum):
@@ -97,19 +99,19 @@ def import_files(
 ) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
     what finished stays, nothing is half-done."""
-    return _each_file(paths, lambda path: import_file(project, path), progress)
+    return _each_file(paths, lambda path: import_file(project, Path(path)), progress)
 
 
 def _each_file(
-    paths: Sequence[Path],
-    one: Callable[[Path], Outcome_],
+    paths: Sequence[Path_],
+    one: Callable[[Path_], Outcome_],
     progress: Callable[[int, Outcome_], bool | None] | None,
 ) -> list[Outcome_]:
     """``one`` for each path in turn (each its own transaction), telling ``progress`` after
     each; ``progress`` returning False stops before the next."""
     outcomes = []
     for index, path in enumerate(paths):
-        outcome = one(Path(path))
+        outcome = one(path)
         outcomes.append(outcome)
         if progress is not None and progress(index, outcome) is False:
             break
@@ -118,14 +120,14 @@ def _each_file(
 
 @dataclass
 class MergeOutcome:
-    path: Path
+    path: Path | ServerAddress
     report: MergeReport | None  # None: the source was refused
     message: str
 
 
-def merge_file(project: Project, path: Path) -> MergeOutcome:
+def merge_file(project: Project, path: Path | ServerAddress | str) -> MergeOutcome:
     """Merge the project at ``path`` into ``project`` in one transaction (see store.merge)."""
-    path = Path(path)
+    path = location(path)
     try:
         if path.absolute().resolve() == project.path.resolve():
             return MergeOutcome(path, None, f"{path}: is the target project itself")
@@ -138,14 +140,14 @@ def merge_file(project: Project, path: Path) -> MergeOutcome:
 
 def merge_files(
     project: Project,
-    paths: Sequence[Path],
+    paths: Sequence[Path | ServerAddress],
     progress: Callable[[int, MergeOutcome], bool | None] | None = None,
 ) -> list[MergeOutcome]:
     """Merge each source in its own transaction; ``progress`` returning False stops early."""
     return _each_file(paths, lambda path: merge_file(project, path), progress)
 
 
-def describe_merge(path: Path, report: MergeReport) -> str:
+def describe_merge(path: Path | ServerAddress, report: MergeReport) -> str:
     parts = [
         f"{report.documents_added} documents added, {report.documents_matched} matched",
         f"{report.annotations_added} annotations added, {report.annotations_skipped} "
@@ -239,15 +241,20 @@ def export_to(
     options = options or ExportOptions()
     module = exporter(fmt)
     options.check(EXPORT_FORMATS[fmt])
-    check_export_target(project.path, target, folder=not EXPORT_FORMATS[fmt].extension)
+    check_export_target(_project_file(project), target, folder=not EXPORT_FORMATS[fmt].extension)
     return module.export(export_data(project, annotators), target, options)
 
 
 def export_labels(project: Project, target: Path) -> None:
     """Write the codebook in the format the target's extension names (.json, .qdc, .csv,
     .xml; only .json keeps the relation types), with the same target check as any export."""
-    check_export_target(project.path, target)
+    check_export_target(_project_file(project), target)
     codebook_files.write(target, project.labels(), project.relation_types())
+
+
+def _project_file(project: Project) -> Path | None:
+    """The open project's file, which an export must not overwrite; None on a server."""
+    return None if isinstance(project.path, ServerAddress) else project.path
 
 
 def info_lines(project: Project) -> Iterable[str]:
@@ -315,7 +322,15 @@ def read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
 
 def save_as(project: Project, target: Path) -> Path:
     """Copy the open project, every acknowledged change included, into a new project file at
-    ``target`` (also when its own file is gone); returns the new file's path."""
+    ``target`` (also when its own file is gone); returns the new file's path. A project on a
+    server is copied by merging it into the new file (its codebook, documents and layers)."""
+    if project.on_server:
+        target = Path(target).expanduser().absolute()
+        if target.exists():
+            raise AnnotatorError(target, "already exists; choose a new name for the copy")
+        with Project.open(target) as copy:
+            merge_project(copy, project)
+        return target
     return rescue.save_as(project, target)
 
 

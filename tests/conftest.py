@@ -95,3 +95,45 @@ def sql(path: Path, query: str) -> list[tuple]:
         return connection.execute(query).fetchall()
     finally:
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for this test session (``.ci/run``'s, or a throw-away cluster)."""
+    from tests.helpers import pg_cluster
+
+    if os.environ.get(pg_cluster.URL_VARIABLE):
+        yield os.environ[pg_cluster.URL_VARIABLE].rstrip("/")
+        return
+    try:
+        with pg_cluster.cluster() as server:
+            yield server
+    except pg_cluster.NoServer as exc:
+        if os.environ.get(pg_cluster.REQUIRE_VARIABLE):
+            pytest.fail(f"PostgreSQL is required here ({pg_cluster.REQUIRE_VARIABLE}): {exc}")
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
+def pg_url(pg_server: str):
+    """The URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    from tests.helpers import pg_cluster
+
+    url = pg_cluster.new_database(pg_server)
+    yield url
+    pg_cluster.drop_database(pg_server, url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a project lives, once as a file and once on a PostgreSQL server: the store tests
+    that take it (or ``any_project``) run against both backends."""
+    if request.param == "sqlite":
+        return tmp_path / "test.annot"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def any_project(store_location: Path | str):
+    with Project.open(store_location) as opened:
+        yield opened

@@ -42,14 +42,20 @@ def shown(window) -> list[QMessageBox]:
     return [b for b in window.findChildren(QMessageBox) if b.isVisible()]
 
 
-def test_a_bug_in_a_command_from_the_attribute_editor_leaves_no_step(qtbot, window, hook) -> None:
+def test_a_bug_in_a_command_from_the_attribute_editor_leaves_no_step(
+    qtbot, window, hook, monkeypatch: pytest.MonkeyPatch
+) -> None:
     select_text(window, "Tier 2")
     window.label_selection("Tier rating")
     (annotation,) = window.ctx.project.annotations()
     window.panel.select(annotation.id)
     assert window.editor.annotation is not None
-    window.ctx.project.delete_annotations([annotation.id])  # behind the window's back
-    window.editor.note.setPlainText("a note for an annotation that is gone")
+
+    def bug(*_args: object, **_kwargs: object) -> None:
+        raise KeyError(annotation.id)  # a bug: not the store's Deleted refusal
+
+    monkeypatch.setattr(window.ctx.project, "update_annotation", bug)
+    window.editor.note.setPlainText("a note the buggy store call never saves")
     window.editor.commit_pending()  # EditAnnotation.redo raises KeyError inside Qt's push
     assert [type(e) for e in hook.caught] == [KeyError]
     (box,) = shown(window)
@@ -59,6 +65,26 @@ def test_a_bug_in_a_command_from_the_attribute_editor_leaves_no_step(qtbot, wind
     assert window.ctx.undo_stack.count() == 1  # the label; no broken "Change note" step
     window.ctx.undo_stack.undo()  # and undo still works
     assert window.ctx.undo_stack.index() == 0 and hook.caught == [hook.caught[0]]
+
+
+def test_an_edit_to_an_annotation_deleted_meanwhile_says_so_and_leaves_no_step(
+    qtbot, window, hook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    select_text(window, "Tier 2")
+    window.label_selection("Tier rating")
+    (annotation,) = window.ctx.project.annotations()
+    window.panel.select(annotation.id)
+    said: list[str] = []
+    monkeypatch.setattr(
+        "annotator.gui.main_window.show_write_failure", lambda _w, error: said.append(str(error))
+    )
+    window.ctx.project.delete_annotations([annotation.id])  # another window, behind this one
+    window.editor.note.setPlainText("a note for an annotation that is gone")
+    window.editor.commit_pending()
+    assert hook.caught == []  # not a bug: the store refused it
+    assert len(said) == 1 and "the annotation was deleted meanwhile" in said[0]
+    assert window.ctx.project.annotations() == []
+    assert window.ctx.undo_stack.count() == 1  # the label only
 
 
 def test_a_codebook_button_that_cannot_save_says_so(

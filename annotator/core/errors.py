@@ -26,6 +26,14 @@ class FileReplaced(ProjectError):
     """The project's file was deleted, moved or replaced while it was open."""
 
 
+class Deleted(ProjectError, KeyError):
+    """What an edit was about no longer exists (on a shared project: someone else deleted it
+    meanwhile); nothing was changed. A ``KeyError`` too, for callers that look things up."""
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)
+
+
 class RelationError(ValueError):
     """A relation refused (an end missing, ends in two documents, a type that does not fit
     their labels); the message says why."""

@@ -20,9 +20,11 @@ from annotator.gui.context import AppContext
 from annotator.gui.exception_hook import ExceptionHook
 from annotator.gui.main_window import MainWindow
 from annotator.gui.restore_backup_dialog import RestoreBackupDialog
+from annotator.gui.server_dialog import ServerDialog
 from annotator.resources_path import SAMPLE_ARTICLE, resource
 from annotator.service import import_file
 from annotator.store import backups
+from annotator.store.backend import ServerAddress, is_server, location
 from annotator.store.project import Project
 
 ORGANISATION = "Annotator"
@@ -68,7 +70,8 @@ def open_sample_project() -> Project:
     return project
 
 
-def remember(store: QSettings, path: Path) -> None:
+def remember(store: QSettings, path: Path | ServerAddress) -> None:
+    """Put ``path`` first among the recent projects (a server's URL without its password)."""
     recent = store.value("recent/projects", []) or []
     if isinstance(recent, str):
         recent = [recent]
@@ -76,11 +79,19 @@ def remember(store: QSettings, path: Path) -> None:
     store.setValue("recent/projects", recent[:MAX_RECENT])
 
 
-def last_project(store: QSettings) -> Path | None:
+def last_project(store: QSettings) -> Path | ServerAddress | None:
     recent = store.value("recent/projects", []) or []
     if isinstance(recent, str):
         recent = [recent]
-    return next((Path(p) for p in recent if Path(p).is_file()), None)
+    for p in recent:
+        if is_server(p):
+            try:
+                return ServerAddress(p)
+            except AnnotatorError:
+                continue
+        if Path(p).is_file():
+            return Path(p)
+    return None
 
 
 class Application:
@@ -101,7 +112,7 @@ class Application:
     def open(self, project: Project) -> MainWindow | None:
         """Show ``project`` in a new window (replacing the current one); None if the user chose
         not to open it after all (it is open in another window)."""
-        if self.guard:
+        if self.guard and not project.on_server:  # a server project is shared by design
             current = self.window.ctx.project.path if self.window is not None else None
             claimed = project_guard.claim(self.window, project, self.lock, current)
             if claimed is None:
@@ -114,6 +125,7 @@ class Application:
         window = MainWindow(ctx)
         window.open_project_requested.connect(self.choose_and_open)
         window.new_project_requested.connect(self.choose_new)
+        window.open_server_requested.connect(self.choose_server)
         window.restore_backup_requested.connect(self.restore_backup)
         previous, self.window = self.window, window
         if previous is not None:
@@ -138,7 +150,7 @@ class Application:
             self.window.statusBar().showMessage(f"No automatic backup could be made: {exc}", 15000)
 
     def restore_backup(self) -> None:
-        if self.window is None:
+        if self.window is None or self.window.ctx.project.on_server:
             return
         dialog = RestoreBackupDialog(self.window.ctx.project.path, self.window)
         if dialog.exec() == QDialog.DialogCode.Accepted and (chosen := dialog.chosen()):
@@ -168,7 +180,24 @@ class Application:
             path, _ = QFileDialog.getOpenFileName(self.window, "Open project", "", PROJECT_FILTER)
             if not path:
                 return
-        self._open_path(Path(path), create=False)
+        try:
+            where = location(path)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self.window, "Cannot open project", str(exc))
+            return
+        self._open_path(where, create=False)
+
+    def choose_server(self) -> MainWindow | None:
+        """File → Open Server Project…: a PostgreSQL URL (and a password used only now)."""
+        dialog = ServerDialog(self.window)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                address = ServerAddress(dialog.url()).with_password(dialog.password())
+            except AnnotatorError as exc:
+                QMessageBox.warning(dialog, "Open Server Project", str(exc))
+                continue
+            return self._open_path(address, create=dialog.create())
+        return None
 
     def choose_new(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
@@ -190,11 +219,17 @@ class Application:
                 self._open_path(target, create=True, labels=labels)
 
     def _open_path(
-        self, path: Path, create: bool, labels: Sequence[LabelDef] = DEFAULT_LABELS
+        self,
+        path: Path | ServerAddress,
+        create: bool,
+        labels: Sequence[LabelDef] = DEFAULT_LABELS,
     ) -> MainWindow | None:
         try:
             project = Project.open(path, create=create, labels=labels, read_only=None)
         except AnnotatorError as exc:
+            if isinstance(path, ServerAddress):  # no backups to offer: one line says why
+                QMessageBox.warning(self.window, "Cannot open project", str(exc))
+                return None
             # A damaged project with backups: offer one, then open the restored project.
             if project_guard.report_open_failure(self.window, path, exc):
                 return self._open_path(path, create=False)

@@ -45,6 +45,7 @@ from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
 from annotator.gui.relating import Relating
 from annotator.gui.save_as import offer_save_as
+from annotator.gui.server_watch import ServerWatch
 from annotator.gui.suggestion_controller import SuggestionController
 from annotator.gui.undo import push
 
@@ -53,6 +54,7 @@ class MainWindow(LabellingMixin, QMainWindow):
     open_project_requested = Signal(str)  # path; "" asks the user
     new_project_requested = Signal()
     restore_backup_requested = Signal()
+    open_server_requested = Signal()
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -87,6 +89,16 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._restore_window_state()
         self._update_title()
         self._apply_read_only()
+        if ctx.project.on_server:  # backups are the server's business
+            self.actions_by_name["restore_backup"].setEnabled(False)
+        #: other people's changes to a project on a server, shown as they happen
+        self.server_watch = ServerWatch(self) if ctx.project.on_server else None
+        if ctx.project.migrated_from is not None:
+            self.statusBar().showMessage(
+                f"The project was made by an older Annotator: upgraded from schema "
+                f"{ctx.project.migrated_from} in one transaction.",
+                20000,
+            )
         self.suggestions.start_model()
 
     # -- construction --------------------------------------------------------------------------
@@ -429,7 +441,8 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"{self.ctx.project.path.stem} — Annotator")
-        self.setWindowFilePath(str(self.ctx.project.path))
+        if not self.ctx.project.on_server:
+            self.setWindowFilePath(str(self.ctx.project.path))
 
     def _restore_window_state(self) -> None:
         geometry = self.ctx.settings.value("window/geometry")
@@ -443,6 +456,8 @@ class MainWindow(LabellingMixin, QMainWindow):
             self.reader.zoom(zoom)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        if self.server_watch is not None:
+            self.server_watch.stop()
         self.importer.shutdown()  # a running import stops after its current file
         self.editor.commit_pending()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())

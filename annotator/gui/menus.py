@@ -54,6 +54,13 @@ def build(w: MainWindow) -> dict[str, QAction]:
     actions["open"] = _action(
         w, file, "&Open Project…", lambda: w.open_project_requested.emit(""), Key.Open
     )
+    actions["open_server"] = _action(
+        w,
+        file,
+        "Open &Server Project…",
+        w.open_server_requested.emit,
+        tip="Open a project shared on a PostgreSQL server (postgresql://user@host/database)",
+    )
     w.recent_menu = file.addMenu("Open &Recent")
     w.recent_menu.aboutToShow.connect(lambda: _fill_recent(w))
     actions["save_as"] = _action(

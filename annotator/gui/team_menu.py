@@ -51,8 +51,10 @@ def merge_into_window(w: MainWindow, paths: list[Path]) -> list[MergeOutcome]:
     """Merge ``paths`` into the open project (a backup first: a merge has no undo) and say
     what happened, per source."""
     w.editor.commit_pending()
+    backup = None  # a project on a server: backing it up is its administrator's job
     try:
-        backup = service.make_backup(w.ctx.project.path, note="before-merge")
+        if not w.ctx.project.on_server:
+            backup = service.make_backup(w.ctx.project.path, note="before-merge")
     except AnnotatorError as exc:
         QMessageBox.warning(
             w, "Merge Projects", f"No backup could be made, so nothing was merged: {exc}"
@@ -72,10 +74,11 @@ def merge_into_window(w: MainWindow, paths: list[Path]) -> list[MergeOutcome]:
         lines.extend(f"      conflict: {c}" for c in conflicts[:10])
         if len(conflicts) > 10:
             lines.append(f"      … and {len(conflicts) - 10} more conflicts")
-    lines.append(
-        f"\nA backup of the project as it was is in {backup.parent.name}/ "
-        "(File → Restore Backup… takes it back)."
-    )
+    if backup is not None:
+        lines.append(
+            f"\nA backup of the project as it was is in {backup.parent.name}/ "
+            "(File → Restore Backup… takes it back)."
+        )
     box = QMessageBox(
         QMessageBox.Icon.Information
         if all(o.report for o in outcomes)

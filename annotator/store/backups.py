@@ -108,8 +108,9 @@ def rolling_backup(
     keep: int = KEEP,
     min_interval: timedelta = MIN_INTERVAL,
 ) -> Path | None:
-    """Make a backup if the policy (module docstring) calls for one; returns it, or None."""
-    if project.read_only:
+    """Make a backup if the policy (module docstring) calls for one; returns it, or None.
+    Never for a project on a server: backing up the database is its administrator's job."""
+    if project.read_only or project.on_server:
         return None
     project.check_file()  # never back up (or prune for) a file that replaced the project
     now = now or datetime.now(UTC)

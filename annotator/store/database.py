@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, delete, event, insert
+from sqlalchemy import Connection, Engine, create_engine, delete, event, insert
 from sqlalchemy.pool import NullPool, QueuePool
 
 from annotator.store import fileformat, schema
@@ -109,21 +109,29 @@ def make_engine(
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision in one transaction, and say so everywhere the
     version is reported: the file header (``user_version``) and ``project_meta``."""
+    version = schema.current_version()
+    with engine.begin() as connection:
+        upgrade_schema(connection)
+        connection.exec_driver_sql(f"PRAGMA application_id={fileformat.APPLICATION_ID}")
+        connection.exec_driver_sql(f"PRAGMA user_version={version}")
+
+
+def upgrade_schema(connection: Connection) -> None:
+    """Run the Alembic migrations to the head on ``connection`` (in its transaction) and record
+    the version in ``project_meta``: the part of an upgrade every dialect shares."""
     # Imported here: Alembic (with Mako) costs ~17 MB and is needed only to create or upgrade.
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(schema.MIGRATIONS_DIR))
-    version = schema.current_version()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        meta = ProjectMeta.__table__
-        connection.execute(delete(meta).where(meta.c.key == "schema_version"))
-        connection.execute(insert(meta).values(key="schema_version", value=str(version)))
-        connection.exec_driver_sql(f"PRAGMA application_id={fileformat.APPLICATION_ID}")
-        connection.exec_driver_sql(f"PRAGMA user_version={version}")
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+    meta = ProjectMeta.__table__
+    connection.execute(delete(meta).where(meta.c.key == "schema_version"))
+    connection.execute(
+        insert(meta).values(key="schema_version", value=str(schema.current_version()))
+    )
 
 
 def backup_copy(path: Path, schema_version: int) -> Path:

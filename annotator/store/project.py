@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from annotator.core import leftovers, model
-from annotator.core.errors import ProjectError
+from annotator.core.errors import Deleted, ProjectError
 from annotator.core.labels import (
     DEFAULT_LABELS,
     AttributeDef,
@@ -24,6 +24,7 @@ from annotator.core.labels import (
     LabelDef,
     RelationTypeDef,
 )
+from annotator.core.remote import RemoteChange
 from annotator.core.snapping import SnapMode
 from annotator.core.templates import relation_types_for
 from annotator.store import (
@@ -33,8 +34,10 @@ from annotator.store import (
     identity,
     opening,
     relation_rows,
+    server,
     snap_rules,
 )
+from annotator.store.backend import ServerAddress, is_server, location
 from annotator.store.convert import document_from_row
 from annotator.store.database import make_engine, read_only_reason
 from annotator.store.importing import ImportSummary, add_bundle
@@ -50,20 +53,38 @@ class Project:
 
     def __init__(
         self,
-        path: Path,
+        path: Path | ServerAddress,
         engine: Engine,
         backup: Path | None = None,
         read_only_reason: str | None = None,
         file_identity: identity.FileIdentity | None = None,
+        *,
+        client_id: str | None = None,
+        migrated_from: int | None = None,
     ) -> None:
+        #: The project file, or the :class:`ServerAddress` of a project on a server (whose
+        #: ``str()`` never holds the password).
         self.path = path
         self._engine = engine
         self.migration_backup = backup
+        #: The schema version a server project was upgraded from on opening (None: no upgrade).
+        self.migrated_from = migrated_from
         #: Why this project is open read-only (e.g. "the file is not writable"); None if it is not.
         self.read_only_reason = read_only_reason
+        #: This client among those writing to a server project (its changes' notices name it).
+        self.client_id = client_id or server.new_client_id()
         self._texts: dict[str, str] = {}  # document id -> text, the most recently used last
-        # checked before every write, and before each new connection (see Project.open)
-        self._identity = file_identity or identity.identity_of(path)
+        self._listeners: list[server.Listener] = []
+        # checked before every write, and before each new connection (see Project.open); file
+        # identity only makes sense for a file
+        self._identity: identity.FileIdentity | None = None
+        if not self.on_server:
+            self._identity = file_identity or identity.identity_of(path)
+
+    @property
+    def on_server(self) -> bool:
+        """Whether the project lives in a PostgreSQL database rather than a file."""
+        return is_server(self.path)
 
     @property
     def read_only(self) -> bool:
@@ -91,6 +112,10 @@ class Project:
         Raises :class:`ProjectError` for anything that is not a usable project; such a file is
         left byte-for-byte as it was.
         """
+        if is_server(path):
+            if relation_types is None:
+                relation_types = relation_types_for(labels)
+            return cls._open_server(location(path), create, labels, relation_types, read_only)
         path = Path(path).expanduser().absolute()
         opening.check_name(path, creating=False)
         state = fileformat.inspect_project_file(path)
@@ -130,12 +155,67 @@ class Project:
         )
         return cls(path, engine, backup, reason, expected)
 
+    @classmethod
+    def _open_server(
+        cls,
+        address: Path | ServerAddress,
+        create: bool,
+        labels: Sequence[LabelDef],
+        relation_types: Sequence[RelationTypeDef],
+        read_only: bool | None,
+    ) -> Project:
+        assert isinstance(address, ServerAddress)
+        client_id = server.new_client_id()
+        engine = server.make_engine(address, client_id)
+        try:
+            reason, migrated_from = server.open_project(
+                address,
+                engine,
+                create=create,
+                labels=labels,
+                relation_types=relation_types,
+                read_only=read_only,
+            )
+        except BaseException:
+            engine.dispose()
+            raise
+        if reason:
+            engine.dispose()
+            engine = server.make_engine(address, client_id, read_only=True)
+        return cls(address, engine, None, reason, client_id=client_id, migrated_from=migrated_from)
+
     def close(self) -> None:
+        for listener in self._listeners:
+            listener.stop()
+        self._listeners.clear()
         self._engine.dispose()
+
+    def listen(
+        self,
+        on_change: Callable[[RemoteChange | None], None],
+        on_problem: Callable[[str], None],
+    ) -> server.Listener | None:
+        """Hear the changes other clients make to a project on a server (see
+        :class:`server.Listener`; ``on_change`` runs on the listener's thread); None for a file,
+        which only this window writes. :meth:`close` stops it."""
+        if not isinstance(self.path, ServerAddress):
+            return None
+        mine = server.application_name(self.client_id)
+
+        def others(change: RemoteChange | None) -> None:
+            if change is None or change.client != mine:
+                on_change(change)
+
+        listener = server.Listener(self.path, self.client_id, others, on_problem).start()
+        self._listeners.append(listener)
+        return listener
 
     def check_file(self) -> None:
         """Raise :class:`identity.FileReplaced`, and save nothing more, when the file at
         :attr:`path` is no longer the one opened (deleted, moved or replaced)."""
+        if self._identity is None:
+            return  # a project on a server
+        assert isinstance(self.path, Path)
         try:
             identity.check(self.path, self._identity)
         except identity.FileReplaced:
@@ -172,12 +252,19 @@ class Project:
         ):
             yield session
 
+    def _gone(self, what: str, id: str) -> Deleted:
+        """The error for an edit to something that is not there (any more)."""
+        who = " by someone else" if self.on_server else ""
+        return Deleted(self.path, f"{what} was deleted meanwhile{who} ({id}); nothing was changed")
+
     @contextmanager
     def _errors_named(self) -> Iterator[None]:
         """Database and stored-JSON failures become a one-line :class:`ProjectError`."""
         try:
             yield
         except (DBAPIError, sqlite3.Error) as exc:  # sqlite3's own: reads on the raw cursor
+            if isinstance(self.path, ServerAddress):
+                raise ProjectError(self.path, server.reason(exc, self.path)) from exc
             raise ProjectError(self.path, opening.sqlite_reason(exc, self.path)) from exc
         except json.JSONDecodeError as exc:  # a stored JSON value that is not JSON
             raise ProjectError(self.path, f"the project file is damaged ({exc})") from exc
@@ -305,10 +392,17 @@ class Project:
         with self.transaction() as s:
             label_id = _label_id(s, label)
             text = self._texts.get(document_id)
+            # on a server, others may have deleted the document meanwhile
+            if (
+                text is not None
+                and self.on_server
+                and s.scalar(select(Document.id).where(Document.id == document_id)) is None
+            ):
+                raise self._gone("the document", document_id)
             if text is None:
                 text = s.scalar(select(Document.text).where(Document.id == document_id))
                 if text is None:
-                    raise KeyError(document_id)
+                    raise self._gone("the document", document_id)
                 self._remember_text(document_id, text)
             for start, end in ranges:
                 if not 0 <= start < end <= len(text):
@@ -343,7 +437,12 @@ class Project:
     ) -> None:
         """Put annotations back exactly as they were (ids and timestamps kept), replacing any
         with the same id, then ``relations`` between them: the undo of a delete or an edit."""
+        annotations = list(annotations)
         with self.transaction() as s:
+            documents = {a.document_id for a in annotations}
+            present = set(s.scalars(select(Document.id).where(Document.id.in_(documents))))
+            if missing := documents - present:
+                raise self._gone("the document", min(missing))
             label_ids: dict[str, int] = {}
             for a in annotations:
                 if a.label not in label_ids:  # undoing a label's deletion may restore thousands
@@ -465,7 +564,7 @@ class Project:
         with self.transaction() as s:
             row = s.get(Annotation, annotation_id)
             if row is None:
-                raise KeyError(annotation_id)
+                raise self._gone("the annotation", annotation_id)
             if label is not None:
                 row.label_id = _label_id(s, label)
             if attributes is not None:
@@ -482,7 +581,7 @@ class Project:
         with self.transaction() as s:
             row = s.get(Annotation, annotation_id)
             if row is None:
-                raise KeyError(annotation_id)
+                raise self._gone("the annotation", annotation_id)
             text = self._texts.get(row.document_id)
             if text is None:
                 text = s.scalar(select(Document.text).where(Document.id == row.document_id))
@@ -504,7 +603,7 @@ class Project:
         with self.transaction() as s:
             row = s.get(Document, document_id)
             if row is None:
-                raise KeyError(document_id)
+                raise self._gone("the document", document_id)
             previous = model.DocumentStatus(row.status)
             row.status = model.DocumentStatus(status).value
             return previous
@@ -590,8 +689,12 @@ def read_codebook(s: Session) -> list[tuple[int, LabelDef, dict[str, int]]]:
     attributes: dict[int, list[AttributeDef]] = {}
     attribute_ids: dict[int, dict[str, int]] = {}
     parsed: dict[Any, Any] = {}  # codebooks repeat the same choices and defaults: parse once
+    # psycopg hands JSON columns over decoded, a new object per row; SQLite's driver, as text
+    decoded = s.connection().dialect.name != "sqlite"
 
     def value(raw: Any) -> Any:
+        if decoded:
+            return raw
         if raw not in parsed:
             parsed[raw] = _json_column(raw)
         return parsed[raw]
@@ -609,7 +712,9 @@ def read_codebook(s: Session) -> list[tuple[int, LabelDef, dict[str, int]]]:
                 AttributeKind(kind),
                 tuple(value(choices) or ()),
                 bool(required),
-                _json_column(default) if isinstance(shared, list | dict) else shared,
+                _json_column(default)
+                if isinstance(shared, list | dict) and not decoded
+                else shared,
             )
         )
         attribute_ids.setdefault(label_id, {})[name] = attribute_id

@@ -150,7 +150,10 @@ def known_names(project: Project) -> dict[str, set[str]]:
         'WHERE a."end" - a.start <= ? AND a.annotator != ?'
     )
     with project.reading() as s:
-        cursor = s.connection().connection.cursor()  # plain rows: 10,000 of them, often
+        connection = s.connection()
+        if connection.dialect.paramstyle != "qmark":  # psycopg on a server: %s
+            sql = sql.replace("?", "%s")
+        cursor = connection.connection.cursor()  # plain rows: 10,000 of them, often
         try:
             rows = cursor.execute(sql, (MAX_NAME_LENGTH, SUGGESTED)).fetchall()
         finally:

@@ -1,0 +1,132 @@
+"""A throw-away PostgreSQL cluster on a free loopback port, for the tests and the benchmarks.
+
+``.ci/run`` starts one before the tests and exports its URL as ``ANNOTATOR_TEST_PG``; without it
+the fixture starts its own (``initdb`` into a temporary folder, ``pg_ctl -w start`` as the
+``postgres`` user) and stops it at the end. ``ANNOTATOR_REQUIRE_PG=1`` (set by ``.ci/run``) turns
+"no PostgreSQL here" from a skip into a failure.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+URL_VARIABLE = "ANNOTATOR_TEST_PG"  # a server already running: postgresql://postgres@host:port/
+REQUIRE_VARIABLE = "ANNOTATOR_REQUIRE_PG"
+
+
+class NoServer(Exception):
+    """No PostgreSQL server can be started here; the message says why."""
+
+
+def binaries() -> Path:
+    """The folder holding ``initdb`` and ``pg_ctl`` (the newest installed version)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version)
+    if not found:
+        raise NoServer(
+            "no PostgreSQL server binary (/usr/lib/postgresql/*/bin/initdb); "
+            "`apt-get install postgresql` to run these tests"
+        )
+    return Path(found[-1]).parent
+
+
+def _version(path: str) -> int:
+    part = Path(path).parent.parent.name
+    return int(part) if part.isdigit() else 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_postgres(*command: str) -> list[str]:
+    """Run as the ``postgres`` user when we are root (PostgreSQL refuses to run as root)."""
+    if os.geteuid() != 0:
+        return list(command)
+    _postgres_user()
+    return ["runuser", "-u", "postgres", "--", *command]
+
+
+@contextmanager
+def cluster() -> Iterator[str]:
+    """Start a cluster; yield its server URL (``postgresql://postgres@127.0.0.1:PORT``)."""
+    bin_dir = binaries()
+    folder = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
+    data = folder / "data"
+    data.mkdir()
+    if os.geteuid() == 0:
+        user = _postgres_user()
+        for path in (folder, data):
+            os.chown(path, user.pw_uid, user.pw_gid)
+    port = free_port()
+    run = dict(check=True, capture_output=True, text=True)
+    try:
+        subprocess.run(
+            _as_postgres(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"),
+            **run,
+        )
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        subprocess.run(
+            _as_postgres(
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(folder / "log"),
+                "-w",
+                "start",
+            ),
+            **run,
+        )
+    except subprocess.CalledProcessError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise NoServer(f"could not start PostgreSQL: {exc.stderr.strip() or exc}") from exc
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(
+            _as_postgres(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"),
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _postgres_user() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError as exc:
+        raise NoServer("running as root and there is no `postgres` user") from exc
+
+
+def admin(server: str, *statements: str) -> None:
+    """Run statements on the server's ``postgres`` database, outside any transaction."""
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        for statement in statements:
+            connection.execute(statement)
+
+
+def new_database(server: str) -> str:
+    """A fresh empty database on ``server``; its URL."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin(server, f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+def drop_database(server: str, url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
