@@ -505,7 +505,10 @@ def report(
     try:
         return build_report(
             project.labels(),
-            ((item.document, item.annotations) for item in documents_with_annotations(project)),
+            (
+                (item.document, item.annotations, item.relations)
+                for item in documents_with_annotations(project)
+            ),
             options,
             figures,
         )

@@ -592,3 +592,43 @@ def test_cli_document_by_title_or_id_and_a_title(report_project: Project, tmp_pa
     tree = parse(out.read_text(encoding="utf-8"))
     assert [text_of(h) for h in tree.iter("h1")] == [second.title]
     assert tree.find(".//section[@id='claims']//tbody") is None  # no claims in that one
+
+
+# -- relations ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def claim_with_evidence(report_project: Project) -> tuple[Project, Annotation, Annotation]:
+    """The report project with one quote linked as evidence for one claim."""
+    spans = report_project.annotations()
+    claim = next(a for a in spans if a.label == "Claim")
+    quote = next(a for a in spans if a.label == "Quote")
+    report_project.add_relation(claim.document_id, "evidence for", quote.id, claim.id)
+    return report_project, claim, quote
+
+
+def test_the_claims_table_lists_the_quotes_linked_to_each_claim(
+    claim_with_evidence: tuple[Project, Annotation, Annotation],
+) -> None:
+    project, claim, quote = claim_with_evidence
+    built = service.report(project)
+    (row,) = [r for r in built.claims if r.annotation.id == claim.id]
+    number = built.documents[0].numbers[quote.id]
+    assert row.linked == (("evidence for", number, quote),)
+    assert all(not r.linked for r in built.claims if r.annotation.id != claim.id)
+    claims = parse(report_html.render(built)).find(".//section[@id='claims']")
+    assert [text_of(th) for th in claims.findall(".//thead/tr/th")][-1] == "Linked"
+    linked = [text_of(tr.findall("td")[-1]) for tr in claims.findall(".//tbody/tr")]
+    assert linked.count("") == len(linked) - 1
+    (cell,) = [c for c in linked if c]
+    assert cell.startswith(f"evidence for #{number} ") and quote.text[:20] in cell
+
+
+@needs_poppler
+def test_the_pdf_claims_list_names_the_linked_quotes(
+    claim_with_evidence: tuple[Project, Annotation, Annotation], tmp_path: Path
+) -> None:
+    project, _claim, quote = claim_with_evidence
+    out = tmp_path / "report.pdf"
+    assert main(["report", str(project.path), "-o", str(out)]) == 0
+    assert squeeze("evidence for") + "#" in pdf_text(out)

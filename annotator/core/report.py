@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelDef
-from annotator.core.model import Annotation, Document
+from annotator.core.model import Annotation, Document, Relation
 
 CLAIM_LABEL = "claim"  # compared case-insensitively: the label whose spans fill the claims table
 CONTEXT = 40  # code points of context either side of a coded segment
@@ -68,6 +68,7 @@ class DocumentReport:
     annotations: list[Annotation]  # in text order; note n is annotations[n - 1]
     marks: list[Mark]
     counts: Counter[str]
+    relations: list[Relation] = field(default_factory=list)  # between kept annotations only
 
     @property
     def numbers(self) -> dict[str, int]:
@@ -88,6 +89,8 @@ class ClaimRow:
     number: int
     annotation: Annotation
     sentence: Context
+    #: the annotations related to the claim (a quote as evidence for it): type, note number, span
+    linked: tuple[tuple[str, int, Annotation], ...] = ()
 
 
 @dataclass
@@ -236,11 +239,14 @@ def _choose(wanted: Iterable[str], known: Sequence[str], what: str) -> set[str]:
 
 def build_report(
     labels: Sequence[LabelDef],
-    documents: Iterable[tuple[Document, list[Annotation]]],
+    documents: Iterable[
+        tuple[Document, list[Annotation]] | tuple[Document, list[Annotation], list[Relation]]
+    ],
     options: ReportOptions = ReportOptions(),  # noqa: B008 (frozen, never mutated)
     agreement: dict[str, Any] | None = None,
 ) -> Report:
-    """The report of ``documents`` (each with its annotations) as ``options`` narrow it.
+    """The report of ``documents`` (each with its annotations, and its relations when given) as
+    ``options`` narrow it. A claim's row lists the annotations related to it.
 
     ``agreement``, when given, is shown as a table and a chart; any figure may be None::
 
@@ -260,7 +266,8 @@ def build_report(
     seen_docs: list[str] = []
     seen_annotators: set[str] = set()
     reports: list[DocumentReport] = []
-    for document, spans in documents:
+    for document, spans, *more in documents:
+        relations: list[Relation] = more[0] if more else []
         seen_docs.append(document.id)
         seen_annotators.update(a.annotator or UNNAMED for a in spans)
         if wanted_docs and document.id not in wanted_docs and document.title not in wanted_docs:
@@ -273,9 +280,14 @@ def build_report(
         ]
         kept.sort(key=lambda a: (a.start, a.end))
         numbers = {a.id: n for n, a in enumerate(kept, 1)}
+        linked = [r for r in relations if r.source_id in numbers and r.target_id in numbers]
         reports.append(
             DocumentReport(
-                document, kept, mark_segments(kept, numbers), Counter(a.label for a in kept)
+                document,
+                kept,
+                mark_segments(kept, numbers),
+                Counter(a.label for a in kept),
+                linked,
             )
         )
     missing = wanted_docs - set(seen_docs) - {r.document.title for r in reports}
@@ -302,11 +314,25 @@ def _assemble(
     for report in documents:
         text = report.document.text
         sentences: Sentences | None = None
+        numbers = report.numbers
+        by_id = {a.id: a for a in report.annotations}
+        links: dict[str, list[tuple[str, int, Annotation]]] = {}
+        for r in report.relations:
+            for end, other in ((r.source_id, r.target_id), (r.target_id, r.source_id)):
+                links.setdefault(end, []).append((r.type, numbers[other], by_id[other]))
         for number, a in enumerate(report.annotations, 1):
             by_label[a.label].append(CodedSegment(report, number, a, context(text, a.start, a.end)))
             if claim_label is not None and a.label == claim_label.name:
                 sentences = sentences or Sentences(text)
-                claims.append(ClaimRow(report, number, a, sentences.around(a.start, a.end)))
+                claims.append(
+                    ClaimRow(
+                        report,
+                        number,
+                        a,
+                        sentences.around(a.start, a.end),
+                        tuple(sorted(links.get(a.id, ()), key=lambda link: link[1])),
+                    )
+                )
             annotators.setdefault(a.annotator or UNNAMED, Counter())[a.label] += 1
     title = options.title or (
         documents[0].document.title if len(documents) == 1 else f"{len(documents)} documents"

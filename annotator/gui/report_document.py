@@ -324,6 +324,11 @@ class _Builder:
                 insert(" ".join(a.note.split()), self.italic)
             self.block(body, self.small_serif)
             self.context(row.sentence, a.label)
+            for kind, number, other in row.linked:  # e.g. a quote as evidence for it
+                self.block(body, self.small)
+                insert(f"{kind} ", self.muted)
+                insert(f"#{number} ", self.number)
+                insert(" ".join(other.text.split())[:160], self.italic)
         self.after_list()
 
     def coded(self) -> None:

@@ -377,6 +377,7 @@ class HtmlWriter:
             "Claim, in its sentence",
             *[n.capitalize() for n in names],
             "Note",
+            *(["Linked"] if (with_links := any(row.linked for row in rows)) else []),
         ]
         body = []
         for row in rows:
@@ -399,11 +400,21 @@ class HtmlWriter:
                     self.context(row.sentence, a.label),
                     *values,
                     note,
+                    *([self.linked(row)] if with_links else []),
                 ]
             )
         out.append(self.table(head, body, numeric={0}))
         out.append("</section>")
         return "".join(out)
+
+    def linked(self, row: ClaimRow) -> str:
+        """The annotations related to a claim: the relation, the other end's note number and
+        its words (a quote as evidence for the claim)."""
+        return "<br>".join(
+            f"{_e(kind)} <b>#{number}</b> "
+            + self.mark_text(_short(_flat(a.text)), frozenset({a.label}))
+            for kind, number, a in row.linked
+        )
 
     def coded(self) -> str:
         out = ['<section id="coded"><h2>Coded segments</h2>']
