@@ -283,3 +283,18 @@ def test_validate_script() -> None:
     result = subprocess.run(["sh", str(LINUX / "validate.sh")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "desktop integration: valid" in result.stdout
+
+
+def test_every_package_of_the_source_tree_is_installed() -> None:
+    """The package list in pyproject.toml is explicit: a new subpackage missing from it is left
+    out of wheels and of the bundle (as annotator.core.suggest once was)."""
+    import tomllib
+
+    declared = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "annotator").rglob("__init__.py")
+    }
+    assert found - declared == set()
