@@ -35,6 +35,14 @@ METHOD = """\
 - **peak RSS**: `ru_maxrss` of a subprocess (started through a small launcher, so it does not
   inherit this process's peak) with the window open and painted, vs a bare `QApplication` +
   `QPlainTextEdit` holding the same text.
+- **whole process** (`bench_process.py`): separate processes, each timed from outside through a
+  small launcher that also reads its `ru_maxrss`, the app and its bare program in turn after one
+  untimed warm-up pair. Launch / open: Annotator's own `cli.main` on the project vs a bare PySide6
+  program showing the same text in a `QPlainTextEdit`; both exit right after the first paint of
+  that text's viewport (`benchmarks/first_paint.py`). `annotator --version` vs the interpreter
+  printing a line. `annotator import` of the article's JSON into a new project vs `json.load` +
+  `sqlite3.executemany` into a copy of an empty project; `annotator export -o` vs `json.load` +
+  `json.dumps` of the same export (`benchmarks/bare_io.py`).
 """
 
 HEADER = ("scenario", "size", "runs", "median", "baseline", "ratio", "target", "holds", "notes")
