@@ -1,8 +1,5 @@
 """Annotator: a desktop app for annotating articles."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("annotator")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+#: The one place the version is stated: pyproject.toml reads it from here (setuptools'
+#: ``dynamic`` version), so ``annotator --version`` needs no package metadata lookup.
+__version__ = "0.1.0"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -221,6 +220,8 @@ def export(project: Project, args: argparse.Namespace) -> int:
     if not fmt.stdout_ok:
         what = "a binary file" if fmt.extension else "a folder"
         return _fail(f"the {fmt.name} export writes {what}; name it with -o")
+    import tempfile
+
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"export{fmt.extension}"
         options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
