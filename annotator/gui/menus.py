@@ -8,10 +8,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
 from annotator.core.model import DocumentStatus
-from annotator.gui.codebook_dialog import CodebookDialog
-from annotator.gui.export_dialog import ExportDialog
-from annotator.gui.save_as import save_as
-from annotator.gui.shortcuts_dialog import ShortcutsDialog
 from annotator.io.detect import READERS
 
 if TYPE_CHECKING:
@@ -58,7 +54,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
         w,
         file,
         "Save &As…",
-        lambda: save_as(w),
+        lambda: _save_as(w),
         Key.SaveAs,
         "Copy the project into a new project file and carry on there",
     )
@@ -74,9 +70,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
     actions["paste"] = _action(
         w, file, "&Paste Article as New Document", w.paste_article, "Ctrl+Shift+V"
     )
-    actions["export"] = _action(
-        w, file, "&Export…", lambda: ExportDialog(w.ctx, w).exec(), "Ctrl+E"
-    )
+    actions["export"] = _action(w, file, "&Export…", lambda: _export(w), "Ctrl+E")
     file.addSeparator()
     actions["restore_backup"] = _action(
         w,
@@ -122,7 +116,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
         w,
         edit,
         "&Codebook…",
-        lambda: CodebookDialog(w.ctx, w).exec(),
+        lambda: _codebook(w),
         "Ctrl+K",
         "Edit labels, their keys, colours and attributes",
     )
@@ -146,9 +140,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
         )
 
     help_menu = bar.addMenu("&Help")
-    actions["shortcuts"] = _action(
-        w, help_menu, "&Keyboard Shortcuts", lambda: ShortcutsDialog(w).exec(), "F1"
-    )
+    actions["shortcuts"] = _action(w, help_menu, "&Keyboard Shortcuts", lambda: _shortcuts(w), "F1")
     actions["about"] = _action(w, help_menu, "&About Annotator", w.about)
     return actions
 
@@ -187,3 +179,30 @@ def _ask_name(w: MainWindow) -> None:
     )
     if ok:
         w.ctx.settings.setValue("annotator/name", name.strip())
+
+
+# The dialogs are imported when first asked for: the first paint does not need them.
+
+
+def _save_as(w: MainWindow) -> None:
+    from annotator.gui.save_as import save_as
+
+    save_as(w)
+
+
+def _export(w: MainWindow) -> None:
+    from annotator.gui.export_dialog import ExportDialog
+
+    ExportDialog(w.ctx, w).exec()
+
+
+def _codebook(w: MainWindow) -> None:
+    from annotator.gui.codebook_dialog import CodebookDialog
+
+    CodebookDialog(w.ctx, w).exec()
+
+
+def _shortcuts(w: MainWindow) -> None:
+    from annotator.gui.shortcuts_dialog import ShortcutsDialog
+
+    ShortcutsDialog(w).exec()
