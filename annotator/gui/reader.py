@@ -205,9 +205,10 @@ class ReaderView(QPlainTextEdit):
         self.setExtraSelections([])
         self.setPlainText(document.text)
         self.highlighter.setDocument(self.document())
-        # now, not on the next event-loop turn (setDocument only queues that pass); every line
-        # not yet wanted returns at once, then the lines in view are highlighted
-        self.highlighter.rehighlight()
+        # The lines in view are highlighted now, before the first paint. setDocument also queues
+        # a pass over every line for the next event-loop turn (Qt offers no way to skip it); each
+        # line not yet wanted returns at once there, so it costs a Python call per line, after
+        # the window is painted rather than before.
         self._highlight_visible()
 
     def clear_document(self) -> None:
