@@ -7,18 +7,22 @@ PySide6 program: it reads the project's first document with ``sqlite3`` and show
 
 "Painted" means the same for both: the first paint event handled by the viewport of a
 ``QPlainTextEdit`` (Annotator's reader is one) whose document holds text. Right after it the
-process ends with ``os._exit(0)``: teardown is not what a person waits for. Both make their
-``QApplication`` here, before anything else Qt, so the hook is in place; Annotator uses an
-existing instance (``gui/app.py`` ``run``).
+process ends with ``os._exit(0)``: teardown is not what a person waits for. Both use the
+``QApplication`` subclass made here, which watches for that paint. Annotator's is made when its
+``gui/app.py`` ``run`` starts (which uses an existing instance), so everything the program imports
+before that, and in which order, stays its own.
 
 Only the standard library is imported at the top: the bare program must not load the app.
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import os
 import sqlite3
 import sys
+import types
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -47,8 +51,33 @@ def _application(argv: list[str]):  # noqa: ANN202 (PySide6 is imported here, no
     return FirstPaintExit(argv)
 
 
+class _HookRun(importlib.abc.MetaPathFinder):
+    """When ``annotator.gui.app`` has been imported (by the program, when it chooses), wrap its
+    ``run`` so the watching ``QApplication`` exists first."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> object:
+        if name != "annotator.gui.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        load = spec.loader.exec_module
+
+        def exec_module(module: types.ModuleType) -> None:
+            load(module)
+            run = module.run
+
+            def watched_run(*args: object) -> int:
+                _application(["annotator"])
+                return run(*args)
+
+            module.run = watched_run
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
 def app(argv: list[str]) -> int:
-    _application(["annotator"])
+    sys.meta_path.insert(0, _HookRun())
     from annotator.cli import main
 
     code = main(argv)
