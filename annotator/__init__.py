@@ -1,5 +1,5 @@
 """Annotator: a desktop app for annotating articles."""
 
-#: The one place the version is stated: pyproject.toml reads it from here (setuptools'
-#: ``dynamic`` version), so ``annotator --version`` needs no package metadata lookup.
+#: The version of pyproject.toml, stated again here so that ``annotator --version`` (and every
+#: start) needs no package-metadata lookup; tests/test_packaging.py checks that the two agree.
 __version__ = "0.1.0"
