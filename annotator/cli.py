@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import errno
 import linecache
 import os
 import sys
@@ -16,7 +18,7 @@ from annotator.core.errors import AnnotatorError
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-COMMANDS = ("import", "export", "info", "labels")
+COMMANDS = ("import", "export", "info", "labels", "merge", "agreement", "adjudicate")
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -93,11 +95,62 @@ def command_parser() -> argparse.ArgumentParser:
         help="file (or folder, for formats of several files) to write; '-' or "
         "omitted: standard output",
     )
-    exp.add_argument("--org-name", default="", help="claimreview: the fact-checking organisation")
-    exp.add_argument("--org-url", default="", help="claimreview: the organisation's web site")
     exp.add_argument(
-        "--review-url-base", default="", help="claimreview: base URL of the published reviews"
+        "--annotator",
+        action="append",
+        dest="annotators",
+        metavar="NAME",
+        help="only this annotator's layer (repeatable); default: every layer",
     )
+    for spec in EXPORT_FORMATS.values():  # each format's own settings, as it declares them
+        for option in spec.options:
+            default = f" (default {option.default})" if option.default else ""
+            exp.add_argument(
+                option.flag,
+                dest=f"option_{option.name}",
+                default=None,
+                choices=option.choices or None,
+                metavar=None if option.choices else option.name.upper(),
+                help=f"{spec.name}: {option.help}{default}",
+            )
+
+    merge = commands.add_parser(
+        "merge",
+        help="merge copies of a project (each person's annotations) into one",
+        description="Merge SOURCE projects into TARGET (created if missing), each in one "
+        "transaction. Documents match by the SHA-256 of their text, labels by name, annotations "
+        "by id; an id with different content keeps the newer version and is reported as a "
+        "conflict. Merging the same source again changes nothing. Exit status: 0 all merged, "
+        "1 some sources refused, 2 usage.",
+    )
+    merge.add_argument("project", type=Path, metavar="TARGET")
+    merge.add_argument("sources", nargs="+", type=Path, metavar="SOURCE")
+
+    agree = commands.add_parser(
+        "agreement",
+        help="inter-annotator agreement: Krippendorff's alpha, kappa, span F1",
+        description="Agreement between annotators at character level per label (Krippendorff's "
+        "alpha, nominal; Cohen's kappa for two annotators, Fleiss' for more) and span F1 "
+        "(exact and overlapping). Defaults: every annotator, every label, the documents in "
+        "which every compared annotator has an annotation or that are marked done. An "
+        "undefined figure prints as '-' (null in --json).",
+    )
+    agree.add_argument("project", type=Path, metavar="PROJECT")
+    agree.add_argument("--annotators", type=_names, metavar="A,B[,...]")
+    agree.add_argument("--labels", type=_names, metavar="L,...")
+    agree.add_argument("--documents", type=_names, metavar="ID,...")
+    agree.add_argument("--json", action="store_true", help="print one JSON object")
+
+    adjudicate = commands.add_parser(
+        "adjudicate",
+        help="copy the spans annotators agree on into a layer of its own",
+        description="Copy into layer NAME every span on which all the named annotators agree "
+        "exactly (label, start, end), with the attributes on which they agree. Running it "
+        "again adds nothing.",
+    )
+    adjudicate.add_argument("project", type=Path, metavar="PROJECT")
+    adjudicate.add_argument("--annotators", type=_names, metavar="A,B[,...]", required=True)
+    adjudicate.add_argument("--into", required=True, metavar="NAME")
 
     info = commands.add_parser(
         "info",
@@ -115,18 +168,33 @@ def command_parser() -> argparse.ArgumentParser:
     )
     labels.add_argument("project", type=Path, metavar="PROJECT")
     action = labels.add_mutually_exclusive_group()
-    action.add_argument("--export", type=Path, metavar="FILE", help="write the labels as JSON")
+    action.add_argument(
+        "--export",
+        type=Path,
+        metavar="FILE",
+        help="write the labels; by extension: .json label set (everything), "
+        ".qdc REFI-QDA codebook, .csv Taguette codebook, .xml Label Studio "
+        "labelling config",
+    )
     action.add_argument(
         "--import",
         dest="import_file",
         type=Path,
         metavar="FILE",
-        help="merge labels from a label-set or project JSON file",
+        help="merge labels from a label-set or project JSON file, a REFI-QDA "
+        "codebook (.qdc) or a Taguette codebook CSV (.csv)",
     )
     from annotator.core.templates import TEMPLATES
 
     action.add_argument("--template", choices=list(TEMPLATES), help="merge a built-in label set")
     return parser
+
+
+def _names(value: str) -> list[str]:
+    names = [name.strip() for name in value.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"{value!r}: an empty name in the list")
+    return names
 
 
 def _fail(message: str) -> int:
@@ -135,10 +203,10 @@ def _fail(message: str) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from annotator.service import Outcome, import_files, info_lines
+    from annotator.service import ImportOutcome, Outcome, import_files, info_lines
     from annotator.store.project import Project
 
-    create = args.command in ("import", "labels") and not (
+    create = args.command in ("import", "labels", "merge") and not (
         args.command == "labels" and not (args.import_file or args.template)
     )
     existed = args.project.is_file() and args.project.stat().st_size > 0
@@ -147,14 +215,32 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "import":
             if existed:
                 _backup_before_import(project)
-            outcomes = import_files(project, args.files)
-            for outcome in outcomes:
+
+            def report(_index: int, outcome: ImportOutcome) -> None:  # as each file finishes
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
-                print(f"{outcome.outcome}: {outcome.message}", file=stream)
+                print(f"{outcome.outcome}: {outcome.message}", file=stream, flush=True)
+
+            outcomes = import_files(project, args.files, report)
             failed = any(o.outcome is Outcome.ERROR for o in outcomes)
             return EXIT_SOME_FAILED if failed else EXIT_OK
+        if args.command == "merge":
+            if existed:
+                _backup_before_import(project)
+            return merge_command(project, args)
         if args.command == "export":
             return export(project, args)
+        if args.command == "agreement":
+            return agreement_command(project, args)
+        if args.command == "adjudicate":
+            from annotator.service import adjudicate
+
+            _backup_before_import(project)  # no undo on the command line
+            report = adjudicate(project, args.annotators, args.into)
+            print(
+                f"added: {report.added} agreed spans to layer {args.into!r}"
+                + (f" ({report.already} already there)" if report.already else "")
+            )
+            return EXIT_OK
         if args.command == "labels":
             return labels_command(project, args)
         for line in info_lines(project):
@@ -173,18 +259,65 @@ def _backup_before_import(project: Project) -> None:
         print(f"note: no backup made before the import: {exc}", file=sys.stderr)
 
 
+def merge_command(project: Project, args: argparse.Namespace) -> int:
+    from annotator.service import merge_files
+
+    outcomes = merge_files(project, args.sources)
+    for outcome in outcomes:
+        if outcome.report is None:
+            print(f"annotator: error: {outcome.message}", file=sys.stderr)
+            continue
+        print(f"merged: {outcome.message}")
+        for conflict in outcome.report.label_conflicts:
+            print(f"  conflict: {conflict}")
+        for conflict in outcome.report.conflicts:
+            print(f"  conflict: {conflict}")
+    return EXIT_SOME_FAILED if any(o.report is None for o in outcomes) else EXIT_OK
+
+
+def agreement_command(project: Project, args: argparse.Namespace) -> int:
+    import json
+
+    from annotator.service import agreement
+
+    figures = agreement(project, args.annotators, args.labels, args.documents)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, allow_nan=False, indent=1))
+        return EXIT_OK
+    sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+    names = figures["annotators"]
+    print(f"Annotators: {', '.join(names)}; documents: {figures['documents']}")
+    header = f"{'':24} {'alpha':>7} {'kappa':>7} {'F1 exact':>9} {'F1 overlap':>11}"
+    print(header + "  spans (" + ", ".join(names) + ")")
+    rows = [("overall", figures["overall"], None)]
+    rows += [(label, f, f["spans"]) for label, f in figures["labels"].items()]
+    rows += [(" / ".join(p["annotators"]), p, None) for p in figures["pairs"]]
+    for name, f, spans in rows:
+        cells = " ".join(
+            _figure(f[key], width)
+            for key, width in (("alpha", 7), ("kappa", 7), ("f1_exact", 9), ("f1_overlap", 11))
+        )
+        counts = "  " + ", ".join(str(spans[n]) for n in names) if spans else ""
+        print(f"{name[:24]:24} {cells}{counts}")
+    return EXIT_OK
+
+
+def _figure(value: float | None, width: int) -> str:
+    return f"{'-' if value is None else f'{value:.3f}':>{width}}"
+
+
 def labels_command(project: Project, args: argparse.Namespace) -> int:
     from annotator.core.templates import TEMPLATES
-    from annotator.io import labelset
-    from annotator.service import label_lines
+    from annotator.io import codebook_files
+    from annotator.service import export_labels, label_lines
     from annotator.store.codebook import merge_labels
 
     if args.export:
-        labelset.write(args.export, project.labels())
+        export_labels(project, args.export)
         return EXIT_OK
     if args.import_file or args.template:
         labels = (
-            labelset.read(args.import_file)
+            codebook_files.read(args.import_file)
             if args.import_file
             else list(TEMPLATES[args.template][1])
         )
@@ -204,19 +337,30 @@ def labels_command(project: Project, args: argparse.Namespace) -> int:
 
 
 def export(project: Project, args: argparse.Namespace) -> int:
-    from annotator.io.registry import EXPORT_FORMATS, ExportOptions
+    from annotator.io.registry import ALL_OPTIONS, EXPORT_FORMATS, ExportOptions
     from annotator.service import export_project, export_to
 
     fmt = EXPORT_FORMATS[args.format]
+    options = ExportOptions(
+        {
+            name: value
+            for name in ALL_OPTIONS
+            if (value := getattr(args, f"option_{name}")) is not None
+        }
+    )
+    for note in options.check(fmt):
+        print(f"note: {note}", file=sys.stderr)
     if args.output != "-":
-        options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
-        report = export_to(project, fmt.name, Path(args.output), options)
+        report = export_to(project, fmt.name, Path(args.output), options, args.annotators)
         for note in report.notes:
             print(f"note: {note}", file=sys.stderr)
         return EXIT_OK
     if fmt.name == "json":
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        export_project(project, sys.stdout)
+        from annotator.service import check_layers
+
+        check_layers(project, args.annotators)  # before the first byte is written
+        export_project(project, sys.stdout, args.annotators)
         return EXIT_OK
     if not fmt.stdout_ok:
         what = "a binary file" if fmt.extension else "a folder"
@@ -225,9 +369,17 @@ def export(project: Project, args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"export{fmt.extension}"
-        options = ExportOptions(args.org_name, args.org_url, args.review_url_base)
-        for note in export_to(project, fmt.name, target, options).notes:
-            print(f"note: {note}", file=sys.stderr)
+        report = export_to(project, fmt.name, target, options, args.annotators)
+        names = [companion.name for companion in report.companions]
+        for note in report.notes:
+            if not any(name in note for name in names):  # it was written to a temporary folder
+                print(f"note: {note}", file=sys.stderr)
+        for name in names:
+            print(
+                f"note: {name.replace('export', 'OUT', 1)} was not written (standard output "
+                "holds one file); export with -o OUT to get it beside OUT",
+                file=sys.stderr,
+            )
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         sys.stdout.write(target.read_text(encoding="utf-8"))
     return EXIT_OK
@@ -244,9 +396,49 @@ def import_store_before_qt() -> None:
     import annotator.store.backups  # noqa: F401
 
 
+SERVER_SCHEMES = ("http://", "https://")
+
+
+def unknown_command(word: str) -> str:
+    """The error for a word where a command goes, naming the closest command."""
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.5)
+    hint = f"; did you mean '{close[0]}'?" if close else f" (commands: {', '.join(COMMANDS)})"
+    return f"unknown command '{word}'{hint}"
+
+
+def project_argument_problem(argument: str) -> str | None:
+    """Why ``argument`` cannot be the window's PROJECT, or None when it can.
+
+    PROJECT is an existing file, a path ending in ``.annot`` (created if missing) or a server
+    URL; a bare word is taken for a mistyped command.
+    """
+    if argument.startswith(SERVER_SCHEMES):
+        return (
+            f"{argument}: this Annotator opens project files only; a project on a server "
+            "cannot be opened"
+        )
+    path = Path(argument).expanduser()
+    if path.is_dir():
+        return f"{argument}: is a folder, not a project file"
+    if path.is_file() or path.suffix == ".annot":
+        return None
+    if os.sep not in argument and "." not in argument:
+        return unknown_command(argument)
+    return (
+        f"{argument}: no such project file (a new project's name must end in .annot; "
+        "articles to import go after PROJECT)"
+    )
+
+
 def run_gui(args: argparse.Namespace) -> int:
+    if args.project is not None and (problem := project_argument_problem(str(args.project))):
+        return _fail(problem)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from annotator import xcb_check
+
+    if missing := xcb_check.problem():
+        return _fail(missing)
     import_store_before_qt()
     from annotator.gui.app import run
 
@@ -268,6 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except OSError as exc:  # e.g. standard output on a full disk
         where = f"{exc.filename}: " if exc.filename else ""
+        if exc.errno == errno.ENAMETOOLONG:
+            return _fail(f"{where}the name is too long for the filesystem; choose a shorter name")
         return _fail(f"{where}{exc.strerror or exc}")
     except Exception as exc:  # a bug, not bad input: one line, never a traceback
         if os.environ.get("ANNOTATOR_DEBUG"):

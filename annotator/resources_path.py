@@ -8,6 +8,7 @@ from pathlib import Path
 
 SAMPLE_ARTICLE = "cambodia-tier2.txt"
 PROJECT_SCHEMA = "annotator-project.schema.json"
+ANNO_CONTEXT = "anno.jsonld"  # the W3C Web Annotation JSON-LD context, for offline processing
 
 _SOURCE_TREE = Path(__file__).resolve().parent.parent / "resources"
 

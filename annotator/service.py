@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
+from annotator.core import agreement as agreement_figures
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelDef
-from annotator.core.model import Annotation, Document, ImportedBundle, ImportedDocument
-from annotator.io import labelset, native_json
+from annotator.core.model import (
+    Annotation,
+    DocumentStatus,
+    ImportedBundle,
+    ImportedDocument,
+    timestamp,
+)
+from annotator.export_target import check_export_target
+from annotator.io import codebook_files, native_json
 from annotator.io.detect import read_file
-from annotator.io.registry import ExportData, ExportOptions, ExportReport, exporter
+from annotator.io.registry import (
+    EXPORT_FORMATS,
+    DocumentExport,
+    ExportData,
+    ExportOptions,
+    ExportReport,
+    exporter,
+)
 from annotator.io.txt import first_line
-from annotator.store import rescue
+from annotator.store import backups, rescue
 from annotator.store.importing import ImportSummary
+from annotator.store.layers import layer_names as layer_names_in
+from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
 
 
@@ -35,7 +53,11 @@ class ImportOutcome:
 
 
 def import_file(project: Project, path: Path) -> ImportOutcome:
-    """Import one file in one transaction: all of it, or nothing."""
+    """Import one file in one transaction: all of it, or nothing.
+
+    Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
+    error, so that the rest of a batch is imported and every file reported.
+    """
     try:
         bundle = read_file(path)
         summary = project.import_bundle(bundle)
@@ -43,6 +65,17 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
         return ImportOutcome(path, Outcome.ERROR, str(exc))
     except ValueError as exc:  # a reader produced spans the store refuses
         return ImportOutcome(path, Outcome.ERROR, f"{path}: {exc}")
+    except Exception as exc:
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise
+        detail = next(iter(str(exc).splitlines()), "")[:200]
+        return ImportOutcome(
+            path,
+            Outcome.ERROR,
+            f"{path}: internal error: "
+            f"{type(exc).__name__}: {detail} (a bug in Annotator, please report "
+            "it; nothing of this file was saved)",
+        )
     message = describe_import(path, summary)
     units = sorted(
         {str(d.metadata["positions"]) for d in bundle.documents if d.metadata.get("positions")}
@@ -70,6 +103,58 @@ def import_files(
     return outcomes
 
 
+@dataclass
+class MergeOutcome:
+    path: Path
+    report: MergeReport | None  # None: the source was refused
+    message: str
+
+
+def merge_file(project: Project, path: Path) -> MergeOutcome:
+    """Merge the project at ``path`` into ``project`` in one transaction (see store.merge)."""
+    path = Path(path)
+    try:
+        if path.absolute().resolve() == project.path.resolve():
+            return MergeOutcome(path, None, f"{path}: is the target project itself")
+        with Project.open(path, create=False, read_only=True) as source:
+            report = merge_project(project, source)
+    except AnnotatorError as exc:
+        return MergeOutcome(path, None, str(exc))
+    return MergeOutcome(path, report, describe_merge(path, report))
+
+
+def merge_files(
+    project: Project,
+    paths: Sequence[Path],
+    progress: Callable[[int, MergeOutcome], bool | None] | None = None,
+) -> list[MergeOutcome]:
+    """Merge each source in its own transaction; ``progress`` returning False stops early."""
+    outcomes = []
+    for index, path in enumerate(paths):
+        outcome = merge_file(project, Path(path))
+        outcomes.append(outcome)
+        if progress is not None and progress(index, outcome) is False:
+            break
+    return outcomes
+
+
+def describe_merge(path: Path, report: MergeReport) -> str:
+    parts = [
+        f"{report.documents_added} documents added, {report.documents_matched} matched",
+        f"{report.annotations_added} annotations added, {report.annotations_skipped} "
+        f"skipped, {len(report.conflicts)} in conflict",
+    ]
+    if report.codebook_replaced:
+        parts.append("labels taken from the source")
+    elif report.labels_added:
+        parts.append("new labels: " + ", ".join(report.labels_added))
+    if report.label_conflicts:
+        parts.append(
+            f"{len(report.label_conflicts)} labels defined differently (kept the target's)"
+        )
+    return f"{path}: " + "; ".join(parts)
+
+
 def describe_import(path: Path, summary: ImportSummary) -> str:
     parts = []
     for added in summary.added:
@@ -80,6 +165,9 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
             f"{skipped.title!r} skipped: the same text is already in the project as "
             f"{skipped.existing_title!r}"
         )
+    if summary.duplicates_skipped:
+        n = summary.duplicates_skipped
+        parts.append(f"{n} exact duplicate span{'s' if n != 1 else ''} skipped")
     if summary.labels_created and not summary.codebook_replaced:
         parts.append("new labels: " + ", ".join(summary.labels_created))
     if summary.codebook_replaced:
@@ -87,26 +175,61 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
     return f"{path}: " + "; ".join(parts)
 
 
-def documents_with_annotations(project: Project) -> Iterator[tuple[Document, list[Annotation]]]:
-    """Each document with its annotations, one document in memory at a time."""
+def documents_with_annotations(
+    project: Project,
+    annotators: Sequence[str] | None = None,
+) -> Iterator[DocumentExport]:
+    """Each document with its annotations, one document in memory at a time; with
+    ``annotators``, only those layers' annotations (every document still comes)."""
+    wanted = None if annotators is None else set(annotators)
     for summary in project.documents():
-        yield project.document(summary.id), project.annotations(summary.id)
+        annotations = project.annotations(summary.id)
+        if wanted is not None:
+            annotations = [a for a in annotations if a.annotator in wanted]
+        yield DocumentExport(project.document(summary.id), annotations)
 
 
-def export_data(project: Project) -> ExportData:
-    return ExportData(project.labels(), documents_with_annotations(project))
+def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
+    """Refuse a layer name that no annotation in the project carries."""
+    if annotators is not None:
+        _refuse_unknown(project, "annotator", annotators, layer_names(project))
 
 
-def export_project(project: Project, out: IO[str]) -> None:
+def export_data(project: Project, annotators: Sequence[str] | None = None) -> ExportData:
+    """What an export writes; ``annotators`` keeps only those layers (None: every layer)."""
+    check_layers(project, annotators)
+    return ExportData(project.labels(), documents_with_annotations(project, annotators))
+
+
+def export_project(project: Project, out: IO[str], annotators: Sequence[str] | None = None) -> None:
     """The project JSON, to a text stream (standard output, or a string in tests)."""
-    native_json.write_project(out, project.labels(), documents_with_annotations(project))
+    data = export_data(project, annotators)
+    native_json.write_project(out, data.labels, data.documents)
 
 
 def export_to(
-    project: Project, fmt: str, target: Path, options: ExportOptions | None = None
+    project: Project,
+    fmt: str,
+    target: Path,
+    options: ExportOptions | None = None,
+    annotators: Sequence[str] | None = None,
 ) -> ExportReport:
-    """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one)."""
-    return exporter(fmt).export(export_data(project), target, options or ExportOptions())
+    """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one); with
+    ``annotators``, only those layers. A target that is the project itself, its companions or
+    backups, a link, a device or a folder that is not empty is refused
+    (:mod:`annotator.export_target`)."""
+    options = options or ExportOptions()
+    module = exporter(fmt)
+    options.check(EXPORT_FORMATS[fmt])
+    check_export_target(project.path, target, folder=not EXPORT_FORMATS[fmt].extension)
+    return module.export(export_data(project, annotators), target, options)
+
+
+def export_labels(project: Project, target: Path) -> None:
+    """Write the codebook in the format the target's extension names (.json, .qdc, .csv,
+    .xml), with the same target check as any export."""
+    check_export_target(project.path, target)
+    codebook_files.write(target, project.labels())
 
 
 def info_lines(project: Project) -> Iterable[str]:
@@ -161,15 +284,170 @@ def paste_article(project: Project, text: str, title: str) -> ImportSummary:
 
 
 def read_label_set(path: Path) -> list[LabelDef]:
-    """A label-set file's labels (``annotator labels --import``); AnnotatorError if unreadable."""
-    return labelset.read(path)
-
-
-def write_label_set(path: Path, labels: Sequence[LabelDef]) -> None:
-    labelset.write(path, labels)
+    """A codebook file's labels (``annotator labels --import``: label-set JSON, REFI-QDA .qdc,
+    Taguette CSV); AnnotatorError if unreadable."""
+    return codebook_files.read(path)
 
 
 def save_as(project: Project, target: Path) -> Path:
     """Copy the open project, every acknowledged change included, into a new project file at
     ``target`` (also when its own file is gone); returns the new file's path."""
     return rescue.save_as(project, target)
+
+
+# -- team work: layers, agreement, adjudication -------------------------------------------------
+
+
+def annotator_names(project: Project) -> list[str]:
+    """Every named layer (annotator) in the project, sorted; unnamed annotations are left out."""
+    return [name for name in layer_names_in(project) if name]
+
+
+def _refuse_unknown(
+    project: Project, kind: str, asked: Sequence[str], known: Sequence[str]
+) -> None:
+    for name in asked:
+        if name not in known:
+            have = ", ".join(repr(k) for k in known) or "none"
+            raise AnnotatorError(
+                project.path, f"no {kind} named {name!r} (the project has: {have})"
+            )
+
+
+def agreement(
+    project: Project,
+    annotators: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+    document_ids: Sequence[str] | None = None,
+) -> dict:
+    """The agreement figures as ``annotator agreement --json`` prints them
+    (see annotator.core.agreement for the definitions).
+
+    Defaults: every named annotator, every label, and the documents in which every compared
+    annotator has at least one annotation or that are marked done. Raises
+    :class:`AnnotatorError` for an unknown annotator, label or document, or fewer than two
+    annotators.
+    """
+    spans = project.annotations()
+    known = sorted({a.annotator for a in spans if a.annotator})
+    chosen = list(dict.fromkeys(annotators)) if annotators else known
+    _refuse_unknown(project, "annotator", chosen, known)
+    if len(chosen) < 2:
+        raise AnnotatorError(
+            project.path,
+            "agreement needs at least two annotators (the "
+            f"project has: {', '.join(map(repr, known)) or 'none'})",
+        )
+    label_names = [label.name for label in project.labels()]
+    chosen_labels = list(dict.fromkeys(labels)) if labels else label_names
+    _refuse_unknown(project, "label", chosen_labels, label_names)
+    summaries = project.documents()
+    lengths = {d.id: d.length for d in summaries}
+    if document_ids:
+        wanted = list(dict.fromkeys(document_ids))
+        _refuse_unknown(project, "document", wanted, list(lengths))
+    else:
+        annotated: dict[str, set[str]] = {}
+        for a in spans:
+            annotated.setdefault(a.document_id, set()).add(a.annotator)
+        wanted = [
+            d.id
+            for d in summaries
+            if d.status is DocumentStatus.DONE or set(chosen) <= annotated.get(d.id, set())
+        ]
+    records = (
+        agreement_figures.SpanRecord(a.annotator, a.document_id, a.label, a.start, a.end)
+        for a in spans
+    )
+    return agreement_figures.agreement_report(
+        chosen, chosen_labels, {d: lengths[d] for d in wanted}, records
+    )
+
+
+@dataclass
+class AdjudicationReport:
+    added: int
+    already: int  # agreed spans the layer already holds
+
+
+def agreed_annotations(
+    project: Project, annotators: Sequence[str], into: str
+) -> tuple[list[Annotation], int]:
+    """New annotations for layer ``into``: one per span on which every named annotator agrees
+    exactly (label, start, end), with the attributes (and note) on which they all agree; and
+    how many such spans ``into`` already holds."""
+    spans = project.annotations()
+    known = sorted({a.annotator for a in spans if a.annotator})
+    _refuse_unknown(project, "annotator", annotators, known)
+    if len(set(annotators)) < 2:
+        raise AnnotatorError(project.path, "adjudication needs at least two annotators")
+    if not into.strip() or into in annotators:
+        raise AnnotatorError(
+            project.path,
+            f"--into {into!r}: name a layer of its own, not one of the compared annotators",
+        )
+    groups: dict[tuple[str, str, int, int], dict[str, Annotation]] = {}
+    existing: set[tuple[str, str, int, int]] = set()
+    for a in spans:
+        key = (a.document_id, a.label, a.start, a.end)
+        if a.annotator == into:
+            existing.add(key)
+        elif a.annotator in annotators:
+            groups.setdefault(key, {}).setdefault(a.annotator, a)
+    now = timestamp()
+    added: list[Annotation] = []
+    already = 0
+    for key, found in groups.items():
+        if len(found) < len(set(annotators)):
+            continue
+        if key in existing:
+            already += 1
+            continue
+        first, *others = found.values()
+        attributes = {
+            name: value
+            for name, value in first.attributes.items()
+            if all(o.attributes.get(name, object()) == value for o in others)
+        }
+        note = first.note if all(o.note == first.note for o in others) else ""
+        added.append(
+            Annotation(
+                new_annotation_id(),
+                first.document_id,
+                first.label,
+                first.start,
+                first.end,
+                first.text,
+                attributes,
+                note,
+                into,
+                now,
+                now,
+            )
+        )
+    return added, already
+
+
+def new_annotation_id() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def adjudicate(project: Project, annotators: Sequence[str], into: str) -> AdjudicationReport:
+    """Copy every span the named annotators agree on into layer ``into``, in one transaction;
+    running it again adds nothing."""
+    added, already = agreed_annotations(project, annotators, into)
+    if added:
+        project.restore_annotations(added)
+    return AdjudicationReport(len(added), already)
+
+
+def layer_names(project: Project) -> list[str]:
+    """Every layer (annotator name) in the project, sorted; "" is the unnamed layer."""
+    return layer_names_in(project)
+
+
+def make_backup(path: Path, note: str = "") -> Path:
+    """A backup copy of the project at ``path`` now (e.g. before a merge, which has no undo)."""
+    return backups.make_backup(path, note=note)

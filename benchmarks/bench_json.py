@@ -33,9 +33,9 @@ def corpus_label(size: Size) -> str:
 def plain_dicts(project: Project) -> dict[str, Any]:
     """The whole project as the plain dicts the JSON holds (built untimed, for json.dumps)."""
     documents = []
-    for document, spans in service.documents_with_annotations(project):
-        item = native_json.document_to_json(document)
-        item["annotations"] = [native_json.annotation_to_json(a) for a in spans]
+    for each in service.documents_with_annotations(project):
+        item = native_json.document_to_json(each.document)
+        item["annotations"] = [native_json.annotation_to_json(a) for a in each.annotations]
         documents.append(item)
     return {
         "format": native_json.FORMAT,

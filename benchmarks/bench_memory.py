@@ -61,8 +61,14 @@ def probe_bare(text_path: str) -> float:
 
 def measure(*args: str) -> float:
     """Peak RSS in MiB of one probe subprocess."""
+    return measure_module("benchmarks.bench_memory", *args)
+
+
+def measure_module(module: str, *args: str) -> float:
+    """Peak RSS in MiB of ``python -m module args`` (which prints it last), run through the
+    launcher."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    probe = [sys.executable, "-m", "benchmarks.bench_memory", *args]
+    probe = [sys.executable, "-m", module, *args]
     done = subprocess.run(
         [sys.executable, "-I", "-S", "-c", _LAUNCHER, *probe],
         cwd=ROOT,

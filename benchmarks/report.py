@@ -32,9 +32,21 @@ METHOD = """\
   schema and pragmas). One untimed warm-up each.
 - **batch**: `service.import_files` with a progress callback into a new project; per-file times
   are the gaps between callbacks. Baseline: read, hash and one raw INSERT transaction per file.
+- **labelling**: the sample article's 43 spans labelled through the real widgets (QTest mouse
+  drags on the reader's viewport, label keys), default settings; actions counted until each
+  span is stored exactly (quotes with their marks); sentence-long claims from the keyboard
+  (Alt+S or Alt+. then the key), the caret put at the claim first. Baseline: one gesture and
+  one key.
 - **peak RSS**: `ru_maxrss` of a subprocess (started through a small launcher, so it does not
   inherit this process's peak) with the window open and painted, vs a bare `QApplication` +
   `QPlainTextEdit` holding the same text.
+- **agreement**: `service.agreement` (every label; α, κ, both F1s, three pairs) on one document
+  coded by three annotators, each with the size's spans (about six in ten shared exactly, two
+  in ten with a moved edge, two in ten elsewhere). Baseline: `Project.annotations()` alone.
+  One untimed warm-up.
+- **merge**: `service.merge_file` of a 10-document copy (every annotation by one colleague) into
+  a new project vs `service.import_file` of the same project exported as Annotator JSON into a
+  new project; then the same copy merged again (everything skipped). One untimed warm-up.
 - **whole process** (`bench_process.py`): separate processes, each timed from outside through a
   small launcher that also reads its `ru_maxrss`, the app and its bare program in turn after one
   untimed warm-up pair. Launch / open: Annotator's own `cli.main` on the project vs a bare PySide6

@@ -14,7 +14,18 @@ import benchmarks
 from benchmarks.generate import SIZES, SMALLEST
 from benchmarks.rows import Row, Scenario
 
-ORDER = ("open", "edit", "scroll", "export", "import", "batch", "memory", "process")
+ORDER = (
+    "open",
+    "edit",
+    "scroll",
+    "export",
+    "import",
+    "batch",
+    "memory",
+    "agreement",
+    "merge",
+    "process",
+)
 RESULTS = Path(__file__).with_name("results.md")
 
 

@@ -15,7 +15,7 @@ from annotator.store.project import Project  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE = ROOT / "resources" / "cambodia-tier2.txt"
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("ANNOTATOR_SHARED") or ROOT.parent / "shared")
 
 
 @pytest.fixture

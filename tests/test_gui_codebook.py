@@ -39,7 +39,7 @@ def choose(dialog, name: str) -> None:
     row = next(
         i
         for i in range(dialog.labels.count())
-        if dialog.labels.item(i).data(Qt.ItemDataRole.UserRole) == name
+        if dialog.label_model.index(i).data(Qt.ItemDataRole.UserRole) == name
     )
     dialog.labels.setCurrentRow(row)
 

@@ -236,6 +236,11 @@ def test_find_counts_and_labels_all_matches_in_one_step(qtbot, window) -> None:
     assert window.find_bar.count.text() == f"1 of {window.reader.text.count('Tier 3')}"
     window.find_bar.label_box.setCurrentIndex(window.find_bar.label_box.findData("Tier rating"))
     window.find_bar.label_all_button.click()
+    from annotator.gui.label_all_dialog import LabelAllDialog
+
+    review = window.findChild(LabelAllDialog)
+    assert review is not None and review.isVisible()  # the matches are reviewed first
+    qtbot.keyClick(review.matches, Qt.Key.Key_Return)
     count = window.reader.text.count("Tier 3")
     assert [a.text for a in window.ctx.project.annotations()] == ["Tier 3"] * count
     window.ctx.undo_stack.undo()

@@ -24,9 +24,10 @@ def test_each_operation_publishes_one_change_set(qtbot, window) -> None:
     select_text(window, "Tier 2")
     press(qtbot, window, "4")
     (added,) = window.ctx.project.annotations()
-    assert seen == [Changes(window.reader.document_id, (), (added,), reveal=added.document_id)]
+    document = frozenset({added.document_id})  # the first label also marks it in progress
+    assert seen == [Changes(added.document_id, (), (added,), document, reveal=added.document_id)]
     window.ctx.undo_stack.undo()
-    assert seen[1] == Changes(added.document_id, (added,), (), reveal=added.document_id)
+    assert seen[1] == Changes(added.document_id, (added,), (), document, reveal=added.document_id)
     window.ctx.undo_stack.redo()
     assert seen[2].added == (added,) and len(seen) == 3
 

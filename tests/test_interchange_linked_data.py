@@ -92,6 +92,83 @@ def test_w3c_annotations_pass_every_must_assertion(
     assert local["target"]["source"].startswith("urn:uuid:")
 
 
+def _offline_loader(requested: list[str]):  # type: ignore[no-untyped-def]
+    """A pyld document loader that serves the Web Annotation context from resources/ and
+    refuses every other fetch (the README's "local context" recipe)."""
+    from annotator.io.w3c import CONTEXT, local_context
+
+    def loader(url: str, options: object = None) -> dict:
+        requested.append(url)
+        if url == CONTEXT:
+            return {"contextUrl": None, "documentUrl": url, "document": local_context()}
+        raise AssertionError(f"unexpected fetch of {url}")
+
+    return loader
+
+
+def _expand_offline(target: Path, requested: list[str]) -> list:
+    from pyld import jsonld
+
+    return jsonld.expand(
+        json.loads(target.read_text(encoding="utf-8")),
+        {"documentLoader": _offline_loader(requested)},
+    )
+
+
+def test_w3c_expands_offline_with_the_shipped_context(
+    rich: Project, tmp_path: Path, no_network: None
+) -> None:
+    target = tmp_path / "remote.jsonld"
+    export(rich, "w3c", target)
+    requested: list[str] = []
+    expanded = _expand_offline(target, requested)
+    assert requested and set(requested) == {"http://www.w3.org/ns/anno.jsonld"}
+    oa = "http://www.w3.org/ns/oa#"
+    (collection,) = expanded
+    assert collection["@type"] == ["http://www.w3.org/ns/activitystreams#OrderedCollection"]
+    page = collection["http://www.w3.org/ns/activitystreams#first"][0]
+    items = page["http://www.w3.org/ns/activitystreams#items"][0]["@list"]
+    assert len(items) == len(rich.annotations())
+    selectors = items[0][f"{oa}hasTarget"][0][f"{oa}hasSelector"]
+    assert {s["@type"][0] for s in selectors} == {
+        f"{oa}TextQuoteSelector",
+        f"{oa}TextPositionSelector",
+    }
+
+
+def test_w3c_embedded_context_expands_with_no_loader_at_all(
+    rich: Project, tmp_path: Path, no_network: None
+) -> None:
+    export(rich, "w3c", tmp_path / "remote.jsonld")
+    target = tmp_path / "embedded.jsonld"
+    export(rich, "w3c", target, w3c_context="embedded")
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert isinstance(document["@context"], dict)
+    assert all("@context" not in item for item in document["first"]["items"])
+    requested: list[str] = []
+    embedded = _expand_offline(target, requested)
+    assert requested == []  # nothing fetched, not even from the loader
+    remote = _expand_offline(tmp_path / "remote.jsonld", [])
+
+    def without_generated(expanded: list) -> list:  # the collection's timestamp differs
+        for node in expanded:
+            node.pop("http://purl.org/dc/terms/issued", None)
+        return expanded
+
+    assert without_generated(embedded) == without_generated(remote)
+
+
+def test_the_shipped_context_is_the_web_annotation_context() -> None:
+    from annotator.io.w3c import local_context
+
+    document = local_context()
+    assert "W3C Software and Document license" in document["dc:rights"]
+    context = document["@context"]
+    assert context["oa"] == "http://www.w3.org/ns/oa#"
+    assert context["TextPositionSelector"] == "oa:TextPositionSelector"
+    assert context["items"] == {"@type": "@id", "@id": "as:items", "@container": "@list"}
+
+
 # -- claimreview -------------------------------------------------------------------------------
 
 

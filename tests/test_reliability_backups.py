@@ -28,10 +28,11 @@ def add_document(project: Project, text: str, spans: int = 1) -> str:
             ImportedDocument(
                 text,
                 text[:20],
-                annotations=[ImportedAnnotation("Claim", 0, 3) for _ in range(spans)],
+                annotations=[ImportedAnnotation("Claim", n, n + 3) for n in range(spans)],
             )
         ]
-    )
+    )  # distinct: imports
+    # skip exact duplicates
     return project.import_bundle(bundle).added[0].id
 
 

@@ -38,7 +38,7 @@ def test_our_temporary_names_are_the_ones_swept(
     cleaning)."""
     with atomic_file(tmp_path / "out.csv") as temporary:
         assert any(p.match(temporary.name) for p in leftovers.BESIDE), temporary.name
-    with atomic_folder(tmp_path / "brat", (".txt",)) as temporary:
+    with atomic_folder(tmp_path / "brat") as temporary:
         assert any(p.match(temporary.name) for p in leftovers.BESIDE), temporary.name
     project = tmp_path / "p.annot"
     Project.open(project).close()

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from annotator.core.snapping import SnapMode
+
 
 class AttributeKind(StrEnum):
     TEXT = "text"
@@ -51,6 +53,8 @@ class LabelDef:
     shortcut: str | None = None
     description: str = ""
     attributes: tuple[AttributeDef, ...] = field(default_factory=tuple)
+    #: how a selection snaps before it gets this label (core/snapping.py)
+    snap: SnapMode = SnapMode.WORDS
 
     def attribute(self, name: str) -> AttributeDef | None:
         return next((a for a in self.attributes if a.name == name), None)
@@ -86,6 +90,7 @@ DEFAULT_LABELS: tuple[LabelDef, ...] = (
         "2",
         "Words attributed to a speaker.",
         (AttributeDef("speaker", AttributeKind.TEXT),),
+        SnapMode.PUNCTUATION,  # a quote keeps its quotation marks
     ),
     LabelDef(
         "Organisation",

@@ -1,9 +1,9 @@
 """Code points <-> UTF-16 code units.
 
 Stored offsets are Python ``str`` indices (code points). Qt positions and some interchange
-formats (doccano, Label Studio, NVivo) count UTF-16 code units, where every character beyond the
-Basic Multilingual Plane takes two. This map converts between them with a bisect over the astral
-characters only, so a text without emoji costs nothing.
+formats (doccano, NVivo, older Label Studio) count UTF-16 code units, where every character
+beyond the Basic Multilingual Plane takes two. This map converts between them with a bisect over
+the astral characters only, so a text without emoji costs nothing.
 """
 
 from __future__ import annotations

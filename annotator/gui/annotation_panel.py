@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections import Counter
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +26,7 @@ from annotator.core.model import Annotation
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import excerpt, show_value
+from annotator.gui.label_model import LabelListModel, label_combo
 from annotator.gui.table_model import AnyIndex, RowsModel, row_table
 
 ALL_LABELS = ""
@@ -102,32 +105,62 @@ class AnnotationModel(RowsModel):
             return QColor(label.color if label else "#808080")
         if role == Qt.ItemDataRole.ToolTipRole:
             note = f"\n\nNote: {a.note}" if a.note else ""
-            return f"{a.label} ({a.start}–{a.end})\n{a.text[:500]}{note}"
+            by = f" by {a.annotator}" if a.annotator else ""
+            return f"{a.label} ({a.start}–{a.end}){by}\n{a.text[:500]}{note}"
         if role == Qt.ItemDataRole.UserRole:
             return a.id
         return None
 
 
+def matches(a: Annotation, query: str) -> bool:
+    """Whether ``a`` fits a filter query: ``name: value`` looks in that attribute's value,
+    anything else in the text, the attribute values and the note (case-insensitive)."""
+    query = query.strip().casefold()
+    if not query:
+        return True
+    name, colon, value = query.partition(":")
+    if colon and name.strip() and any(k.casefold() == name.strip() for k in a.attributes):
+        wanted = value.strip()
+        return any(
+            k.casefold() == name.strip() and wanted in show_value(v).casefold()
+            for k, v in a.attributes.items()
+        )
+    haystack = [a.text, a.note, *(show_value(v) for v in a.attributes.values())]
+    return any(query in part.casefold() for part in haystack)
+
+
 class LabelFilter(QSortFilterProxyModel):
+    """Rows of one label (or all), and only those matching the filter query."""
+
     def __init__(self) -> None:
         super().__init__()
         self.label = ALL_LABELS
+        self.query = ""
 
-    def set_label(self, label: str) -> None:
-        if label == self.label:
+    def _change(self, **values: str) -> None:
+        if all(getattr(self, k) == v for k, v in values.items()):
             return
         if hasattr(self, "beginFilterChange"):  # Qt 6.10+; invalidateFilter is deprecated there
             self.beginFilterChange()
-            self.label = label
+            for k, v in values.items():
+                setattr(self, k, v)
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         else:
-            self.label = label
+            for k, v in values.items():
+                setattr(self, k, v)
             self.invalidateRowsFilter()
 
+    def set_label(self, label: str) -> None:
+        self._change(label=label)
+
+    def set_query(self, query: str) -> None:
+        self._change(query=query)
+
     def filterAcceptsRow(self, row: int, parent: AnyIndex) -> bool:  # noqa: N802
-        if not self.label:
-            return True
-        return self.sourceModel().rows[row].label == self.label  # type: ignore[attr-defined]
+        a = self.sourceModel().rows[row]  # type: ignore[attr-defined]
+        if self.label and a.label != self.label:
+            return False
+        return not self.query or matches(a, self.query)
 
 
 class AnnotationPanel(QWidget):
@@ -141,7 +174,20 @@ class AnnotationPanel(QWidget):
         self.proxy = LabelFilter()
         self.proxy.setSourceModel(self.model)
         self.label_filter = QComboBox()
+        self.filter_model = LabelListModel(
+            self, all_row="All labels", with_counts=True, icons=False
+        )
+        label_combo(self.label_filter, self.filter_model, 20)
+        self._labels_shown: list | None = None
         self.label_filter.currentIndexChanged.connect(self._filter_changed)
+        self.search = QLineEdit(
+            placeholderText="Filter: text, or attribute: value", clearButtonEnabled=True
+        )
+        self.search.setToolTip(
+            "“Miller” finds it in the text, attributes or notes; "
+            "“speaker: Miller” only in the speaker"
+        )
+        self.search.textChanged.connect(self.proxy.set_query)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.view = row_table(self.proxy)
@@ -157,6 +203,7 @@ class AnnotationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 0)
         layout.addWidget(self.label_filter)
+        layout.addWidget(self.search)
         layout.addWidget(self.view)
         layout.addWidget(self.summary)
         ctx.events.changed.connect(self._changed)
@@ -169,48 +216,39 @@ class AnnotationPanel(QWidget):
 
     def show_document(self, document_id: str | None, annotations: list[Annotation]) -> None:
         self.document_id = document_id
+        if self.ctx.visible_layers is not None:  # only the layers the reader shows
+            annotations = [a for a in annotations if self.ctx.shows(a)]
         self.model.reset(annotations)
         self._refresh_labels()
         self._refresh_counts()
 
     def _fit_label_column(self) -> None:
         metrics = self.view.fontMetrics()
-        widest = max(
-            (metrics.horizontalAdvance(label.name) for label in self.ctx.labels()), default=40
-        )
+        # The longest names are the widest (near enough): measure 20, not every label.
+        longest = heapq.nlargest(20, (label.name for label in self.ctx.labels()), key=len)
+        widest = max((metrics.horizontalAdvance(name) for name in longest), default=40)
         header_width = metrics.horizontalAdvance(AnnotationModel.COLUMNS[0])
         icon = self.view.iconSize().width() or 16
         self.view.horizontalHeader().resizeSection(0, max(widest + icon, header_width) + 36)
 
     def _refresh_labels(self) -> None:
-        counts = self.model.counts
-        if [self.label_filter.itemData(i) for i in range(1, self.label_filter.count())] == [
-            label.name for label in self.ctx.labels()
-        ]:
+        labels = self.ctx.labels()
+        if labels is self._labels_shown:
             self._refresh_counts()  # same labels: only the numbers change
             return
+        self._labels_shown = labels
         current = self.label_filter.currentData()
         self.label_filter.blockSignals(True)
-        self.label_filter.clear()
-        self.label_filter.addItem(f"All labels ({len(self.model.rows)})", ALL_LABELS)
-        for label in self.ctx.labels():
-            self.label_filter.addItem(f"{label.name} ({counts.get(label.name, 0)})", label.name)
-            self.label_filter.setItemData(
-                self.label_filter.count() - 1, QColor(label.color), Qt.ItemDataRole.DecorationRole
-            )
+        self.filter_model.set_labels(labels)
         self._fit_label_column()
-        found = self.label_filter.findData(current)
-        self.label_filter.setCurrentIndex(max(found, 0))
+        self.label_filter.setCurrentIndex(max(self.filter_model.row_of(current or ""), 0))
         self.label_filter.blockSignals(False)
         self.proxy.set_label(self.label_filter.currentData() or ALL_LABELS)
         self._refresh_counts()
 
     def _refresh_counts(self) -> None:
         counts = self.model.counts
-        self.label_filter.setItemText(0, f"All labels ({len(self.model.rows)})")
-        for i in range(1, self.label_filter.count()):
-            name = self.label_filter.itemData(i)
-            self.label_filter.setItemText(i, f"{name} ({counts.get(name, 0)})")
+        self.filter_model.set_counts(counts, len(self.model.rows))
         parts = [f"{n} {name}" for name, n in counts.most_common() if n]
         self.summary.setText(
             ", ".join(parts)
@@ -228,7 +266,10 @@ class AnnotationPanel(QWidget):
         for a in removed:
             self.model.remove(a)
         for a in added:
-            self.model.insert(a)
+            if self.ctx.shows(a):  # only the layers the reader shows
+                self.model.insert(a)
+            else:
+                self.model.remove(a)
         self._refresh_counts()
         row = self.model.row_of(current) if current else None
         if row is not None:
@@ -252,6 +293,7 @@ class AnnotationPanel(QWidget):
         index = self.proxy.mapFromSource(self.model.index(row, 0))
         if not index.isValid():
             self.label_filter.setCurrentIndex(0)
+            self.search.clear()
             index = self.proxy.mapFromSource(self.model.index(row, 0))
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)

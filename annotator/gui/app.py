@@ -234,6 +234,7 @@ def run(args: argparse.Namespace) -> int:
     if args.screenshot:
         return screenshot(window, Path(args.screenshot))
     window.show()
+    QTimer.singleShot(0, window.ask_name_if_unset)  # first launch: whose annotations these are
     with ExceptionHook(lambda: app.window):  # what escapes into Qt: a dialog, not a lost trace
         return qt_app.exec()
 

@@ -28,6 +28,8 @@ class Changes:
     relabelled: bool = False
     #: the document the operation wants shown (an undo in another document shows it)
     reveal: str | None = None
+    #: which layers the reader shows, or how it colours them, changed (no data changed)
+    layers: bool = False
 
     @property
     def annotations(self) -> bool:

@@ -141,16 +141,5 @@ class MergeLabels(CodebookCommand):
 
     def revert(self) -> Changes:
         assert self.report is not None
-        project = self.ctx.project
-        if self.report.replaced:
-            for label in project.labels():
-                codebook.delete_label(project, label.name)
-            for label in self.before:
-                codebook.add_label(project, label)
-            return self.changed()
-        for name in self.report.added:
-            codebook.delete_label(project, name)
-        for label in self.before:
-            if label.name in self.report.extended:
-                codebook.set_attributes(project, label.name, label.attributes)
+        codebook.unmerge_labels(self.ctx.project, self.before, self.report)
         return self.changed()

@@ -6,7 +6,6 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QKeySequenceEdit,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -33,15 +31,22 @@ from PySide6.QtWidgets import (
 from annotator import service
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import AttributeDef, AttributeKind, LabelDef, next_color
+from annotator.core.snapping import SnapMode
 from annotator.core.templates import TEMPLATES
 from annotator.gui import codebook_commands as cmd
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
+from annotator.gui.label_model import LabelList, LabelListModel
 from annotator.gui.undo import execute
 
-LABEL_FILTER = "Label sets (*.json);;All files (*)"
+_CODEBOOKS = "Label sets (*.json);;REFI-QDA codebooks (*.qdc);;Taguette codebooks (*.csv);;"
+LABEL_FILTER = f"Codebooks (*.json *.qdc *.csv);;{_CODEBOOKS}All files (*)"
+EXPORT_FILTER = (
+    f"Codebooks (*.json *.qdc *.csv *.xml);;{_CODEBOOKS}"
+    "Label Studio labelling config (*.xml);;All files (*)"
+)
 
 
 class CodebookDialog(QDialog):
@@ -49,7 +54,10 @@ class CodebookDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Codebook")
-        self.labels = QListWidget()
+        self.label_model = LabelListModel(
+            self, text=_row_text, tip=lambda _label, n: f"{n} annotations"
+        )
+        self.labels = LabelList(self.label_model)
         self.labels.currentRowChanged.connect(lambda _row: self._show_label())
         self.name = QLineEdit()
         self.name.editingFinished.connect(self._rename)
@@ -64,6 +72,10 @@ class CodebookDialog(QDialog):
         self.description = QPlainTextEdit()
         self.description.setMaximumHeight(70)
         self.description.installEventFilter(FocusOutWatcher(self._describe, self))
+        self.snap = QComboBox(toolTip="How a selection snaps before it gets this label")
+        for mode in SnapMode:
+            self.snap.addItem(mode.title, mode.value)
+        self.snap.activated.connect(self._set_snap)
         self.attributes = QListWidget()
         self.attributes.currentRowChanged.connect(lambda _row: self._show_attribute())
         self.attr_name = QLineEdit()
@@ -107,6 +119,7 @@ class CodebookDialog(QDialog):
         form.addRow("Colour", self.color)
         form.addRow("Key", key_row)
         form.addRow("Description", self.description)
+        form.addRow("Snapping", self.snap)
 
         attribute_box = QGroupBox("Attributes")
         attribute_form = QFormLayout()
@@ -168,29 +181,28 @@ class CodebookDialog(QDialog):
         """Re-read the codebook (after any edit, including undo), keeping the selection."""
         current = self.current_label()
         self.labels.blockSignals(True)
-        self.labels.clear()
-        counts = self.ctx.project.annotation_counts()
-        for label in self.ctx.labels():
-            key = f"  [{label.shortcut}]" if label.shortcut else ""
-            item = QListWidgetItem(
-                swatch(label.color), f"{label.name}{key}  · {counts.get(label.name, 0)}"
-            )
-            item.setToolTip(f"{counts.get(label.name, 0)} annotations")
-            item.setData(Qt.ItemDataRole.UserRole, label.name)
-            self.labels.addItem(item)
-        names = [label.name for label in self.ctx.labels()]
-        row = names.index(current.name) if current and current.name in names else 0
-        self.labels.setCurrentRow(row if names else -1)
+        # One model reset, not an item per label: a codebook of 100,000 labels stays quick.
+        self.label_model.set_labels(self.ctx.labels())
+        self.label_model.set_counts(self.ctx.project.annotation_counts(), 0)
+        row = self.label_model.row_of(current.name) if current else -1
+        self.labels.setCurrentRow(max(row, 0) if self.label_model.rowCount() else -1)
         self.labels.blockSignals(False)
         self._show_label()
 
     def current_label(self) -> LabelDef | None:
-        item = self.labels.currentItem()
-        return self.ctx.label(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        name = self.labels.current_name()
+        return self.ctx.label(name) if name is not None else None
 
     def _show_label(self) -> None:
         label = self.current_label()
-        for widget in (self.name, self.color, self.shortcut, self.description, self.attributes):
+        for widget in (
+            self.name,
+            self.color,
+            self.shortcut,
+            self.description,
+            self.attributes,
+            self.snap,
+        ):
             widget.setEnabled(label is not None)
         if label is None:
             return
@@ -199,6 +211,7 @@ class CodebookDialog(QDialog):
         self.color.setText(label.color)
         self.shortcut.setKeySequence(QKeySequence(label.shortcut or ""))
         self.description.setPlainText(label.description)
+        self.snap.setCurrentIndex(self.snap.findData(SnapMode(label.snap).value))
         selected = self.attributes.currentRow()
         self.attributes.blockSignals(True)
         self.attributes.clear()
@@ -277,6 +290,11 @@ class CodebookDialog(QDialog):
         label = self.current_label()
         if label and self.name.text().strip() != label.name:
             self._run(cmd.UpdateLabel(self.ctx, label.name, name=self.name.text().strip()))
+
+    def _set_snap(self) -> None:
+        label, mode = self.current_label(), SnapMode(self.snap.currentData())
+        if label and mode is not label.snap:
+            self._run(cmd.UpdateLabel(self.ctx, label.name, snap=mode))
 
     def _pick_color(self) -> None:
         label = self.current_label()
@@ -407,12 +425,17 @@ class CodebookDialog(QDialog):
 
     def _export_file(self) -> None:
         default = str(self.ctx.project.path.with_name(f"{self.ctx.project.path.stem}-labels.json"))
-        path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, LABEL_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "Export labels", default, EXPORT_FILTER)
         if path:
             try:
-                service.write_label_set(Path(path), self.ctx.labels())
+                service.export_labels(self.ctx.project, Path(path))
             except AnnotatorError as exc:
                 QMessageBox.warning(self, "Export labels", str(exc))
+
+
+def _row_text(label: LabelDef, count: int) -> str:
+    key = f"  [{label.shortcut}]" if label.shortcut else ""
+    return f"{label.name}{key}  · {count}"
 
 
 def _row(*widgets: QWidget) -> QWidget:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QUndoStack
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelDef
+from annotator.core.model import Annotation
 from annotator.gui.changes import Changes
 from annotator.store.project import Project
 
@@ -30,23 +31,47 @@ class AppContext:
     #: shows a write that failed (the main window's dialog); unset, the error propagates
     on_write_failure: Callable[[AnnotatorError], None] | None = None
     _labels: list[LabelDef] | None = None
+    _by_name: dict[str, LabelDef] = field(default_factory=dict)
+    #: the layers (annotator names) the reader shows; None: every layer
+    visible_layers: frozenset[str] | None = None
+    #: give each layer its own colour treatment in the reader
+    colour_by_layer: bool = False
 
     @property
     def annotator_name(self) -> str:
         return str(self.settings.value("annotator/name", "") or "")
 
+    def owns(self, annotation: Annotation) -> bool:
+        """Whether this person may edit ``annotation``: it is in their layer (or in no one's)."""
+        return annotation.annotator in ("", self.annotator_name)
+
+    def not_yours(self, annotation: Annotation) -> str:
+        """Why ``annotation`` is read-only for this person."""
+        me = f"you ({self.annotator_name})" if self.annotator_name else "you (no name set)"
+        return (
+            f"This annotation is in {annotation.annotator}'s layer: {me} can edit only "
+            "your own. Use Team → Curate Disagreements to take it into your layer."
+        )
+
+    def shows(self, annotation: Annotation) -> bool:
+        """Whether the reader shows ``annotation`` under the chosen layers."""
+        return self.visible_layers is None or annotation.annotator in self.visible_layers
+
     def labels(self) -> list[LabelDef]:
         if self._labels is None:
             self._labels = self.project.labels()
+            self._by_name = {label.name: label for label in self._labels}
         return self._labels
 
     def label(self, name: str) -> LabelDef | None:
-        return next((label for label in self.labels() if label.name == name), None)
+        self.labels()
+        return self._by_name.get(name)
 
     def publish(self, changes: Changes) -> None:
         """Tell every view what one operation changed."""
         if changes.labels:
             self._labels = None
+            self._by_name = {}
         self.events.changed.emit(changes)
 
     def write_failed(self, error: AnnotatorError) -> None:

@@ -101,8 +101,12 @@ class DocumentList(QWidget):
             self.reload()
             return
         for document_id in changes.status:
-            self._refresh_one(document_id)
-        if changes.annotations and changes.document_id is not None:
+            self._refresh_one(document_id)  # re-read: its count comes along
+        if (
+            changes.annotations
+            and changes.document_id is not None
+            and changes.document_id not in changes.status
+        ):
             self._count_changed(changes.document_id, changes.removed, changes.added)
 
     def reload(self) -> None:
@@ -142,6 +146,26 @@ class DocumentList(QWidget):
             index = self.proxy.mapFromSource(self.model.index(row, 0))
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)
+
+    def step(self, delta: int) -> None:
+        """Show the next (+1) or previous (-1) document in the list."""
+        count = self.proxy.rowCount()
+        if count:
+            current = self.view.currentIndex()
+            row = current.row() + delta if current.isValid() else 0
+            self.view.setCurrentIndex(self.proxy.index(max(0, min(count - 1, row)), 0))
+
+    def select_next_unfinished(self) -> bool:
+        """Show the next document (after the current one, wrapping) that is not done."""
+        rows = self.model.rows
+        current = self.model.row_of(self.current_id() or "")
+        start = -1 if current is None else current
+        for offset in range(1, len(rows) + 1):
+            candidate = rows[(start + offset) % len(rows)]
+            if candidate.status is not DocumentStatus.DONE and candidate.id != self.current_id():
+                self.select(candidate.id)
+                return True
+        return False
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

@@ -1,4 +1,4 @@
-"""File -> Export: pick a format and a target; ClaimReview asks for the publishing organisation."""
+"""File -> Export: pick a format and a target, and fill in the options the format declares."""
 
 from __future__ import annotations
 
@@ -11,15 +11,18 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.errors import AnnotatorError
 from annotator.gui.context import AppContext
-from annotator.io.registry import EXPORT_FORMATS, ExportOptions
+from annotator.gui.layer_choice import LayerChoice
+from annotator.io.registry import EXPORT_FORMATS, ExportFormat, ExportOptions, FormatOption
 from annotator.service import export_to
 
 
@@ -40,15 +43,22 @@ class ExportDialog(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.target)
         row.addWidget(browse)
-        self.org_name = QLineEdit(ctx.settings.value("export/org_name", "") or "")
-        self.org_url = QLineEdit(ctx.settings.value("export/org_url", "") or "")
-        self.review_base = QLineEdit(ctx.settings.value("export/review_url_base", "") or "")
         self.form = QFormLayout(self)
         self.form.addRow("Format", self.format)
         self.form.addRow("Save to", target_row)
-        self.form.addRow("Organisation", self.org_name)
-        self.form.addRow("Organisation URL", self.org_url)
-        self.form.addRow("Review URL base", self.review_base)
+        self.layers = LayerChoice(ctx.project)
+        self.form.addRow("Layers", self.layers)
+        self.form.setRowVisible(self.layers, len(self.layers.names) > 1)
+        # One field per declared format option, shown while its format is chosen.
+        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        self._rows: dict[str, QWidget] = {}
+        for spec in EXPORT_FORMATS.values():
+            for option in spec.options:
+                widget = self._field(option)
+                widget.setToolTip(option.help)
+                self.fields[option.name] = widget
+                self._rows[option.name] = self._with_help(widget, option.help)
+                self.form.addRow(option.label, self._rows[option.name])
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -60,14 +70,41 @@ class ExportDialog(QDialog):
         self._format_changed()
         self.resize(560, self.sizeHint().height())
 
-    def _spec(self):  # type: ignore[no-untyped-def]
+    def _field(self, option: FormatOption) -> QLineEdit | QComboBox:
+        saved = self.ctx.settings.value(f"export/{option.name}", option.default)
+        saved = saved if isinstance(saved, str) else option.default
+        if not option.choices:
+            return QLineEdit(saved)
+        box = QComboBox()
+        for choice in option.choices:
+            box.addItem(choice, choice)
+        box.setCurrentIndex(max(0, box.findData(saved)))
+        return box
+
+    @staticmethod
+    def _with_help(widget: QWidget, text: str) -> QWidget:
+        """The field with its help below it, small and grey."""
+        row = QWidget()
+        layout = QVBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        hint = QLabel(text[:1].upper() + text[1:] + ".")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(placeholder-text); font-size: small;")
+        layout.addWidget(hint)
+        return row
+
+    def _spec(self) -> ExportFormat:
         return EXPORT_FORMATS[self.format.currentData()]
 
     def _format_changed(self) -> None:
         spec = self._spec()
-        claimreview = spec.name == "claimreview"
-        for widget in (self.org_name, self.org_url, self.review_base):
-            self.form.setRowVisible(widget, claimreview)
+        own = {option.name for option in spec.options}
+        for name, row in self._rows.items():
+            self.form.setRowVisible(row, name in own)
+        self.layout().activate()
+        self.resize(self.width(), self.sizeHint().height())  # fit the rows now shown
         stem = self.ctx.project.path.with_suffix("")
         self.target.setText(
             f"{stem}-{spec.name}{spec.extension}" if spec.extension else f"{stem}-{spec.name}"
@@ -86,24 +123,23 @@ class ExportDialog(QDialog):
         if path:
             self.target.setText(path)
 
+    def _value(self, name: str) -> str:
+        widget = self.fields[name]
+        return widget.currentData() if isinstance(widget, QComboBox) else widget.text().strip()
+
     def export(self) -> None:
         spec = self._spec()
         target = Path(self.target.text()).expanduser()
-        options = ExportOptions(
-            self.org_name.text().strip(),
-            self.org_url.text().strip(),
-            self.review_base.text().strip(),
-        )
+        options = ExportOptions({option.name: self._value(option.name) for option in spec.options})
         try:
-            report = export_to(self.ctx.project, spec.name, target, options)
+            report = export_to(self.ctx.project, spec.name, target, options, self.layers.chosen())
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Export failed", str(exc))
             return
         settings = self.ctx.settings
         settings.setValue("export/format", spec.name)
-        settings.setValue("export/org_name", options.org_name)
-        settings.setValue("export/org_url", options.org_url)
-        settings.setValue("export/review_url_base", options.review_url_base)
+        for name, value in options.items():
+            settings.setValue(f"export/{name}", value)
         notes = "\n".join(f"• {n}" for n in report.notes)
         QMessageBox.information(
             self, "Exported", f"Saved {target}" + (f"\n\n{notes}" if notes else "")

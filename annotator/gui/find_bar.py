@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.labels import LabelDef
-from annotator.gui.formatting import swatch
+from annotator.gui.label_model import LabelListModel, label_combo, select_name
 
 
 def find_all(
@@ -64,6 +64,8 @@ class FindBar(QWidget):
         following = QToolButton(text="▼", toolTip="Next match (Enter, F3)")
         following.clicked.connect(lambda: self.step(1))
         self.label_box = QComboBox()
+        self.label_model = LabelListModel(self)
+        label_combo(self.label_box, self.label_model, 14)
         self.label_all_button = QPushButton("Label all")
         self.label_all_button.setToolTip("Label every match with the chosen label (one undo step)")
         self.label_all_button.clicked.connect(self._label_all)
@@ -94,10 +96,8 @@ class FindBar(QWidget):
 
     def set_labels(self, labels: list[LabelDef]) -> None:
         current = self.label_box.currentData()
-        self.label_box.clear()
-        for label in labels:
-            self.label_box.addItem(swatch(label.color), label.name, label.name)
-        self.label_box.setCurrentIndex(max(0, self.label_box.findData(current)))
+        self.label_model.set_labels(labels)
+        select_name(self.label_box, self.label_model, current or "")
 
     def set_text(self, text: str) -> None:
         self.text = text

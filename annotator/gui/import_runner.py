@@ -143,7 +143,12 @@ class ImportRunner(QObject):
         self.finished.emit(outcomes)
 
     def _report(self, outcomes: list[ImportOutcome], added: list[str]) -> None:
-        problems = [o.message for o in outcomes if o.outcome is not Outcome.IMPORTED]
+        problems = [
+            o.message
+            for o in outcomes
+            if o.outcome is not Outcome.IMPORTED
+            or (o.summary is not None and o.summary.duplicates_skipped)
+        ]
         if self._cancel.is_set() and len(outcomes) < len(self._paths):
             problems.append(f"Cancelled: {len(self._paths) - len(outcomes)} files not imported.")
         if not problems:

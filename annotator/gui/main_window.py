@@ -27,25 +27,27 @@ from PySide6.QtWidgets import (
 
 from annotator import __version__, service
 from annotator.core.errors import AnnotatorError, FileReplaced
-from annotator.core.spans import snap_to_words
 from annotator.core.text import canonical_text
 from annotator.gui import menus
 from annotator.gui.annotation_panel import AnnotationPanel
 from annotator.gui.attribute_editor import AttributeEditor
 from annotator.gui.changes import Changes
-from annotator.gui.commands import AddAnnotations, DeleteAnnotations, ImportDocuments
+from annotator.gui.commands import DeleteAnnotations, ImportDocuments
+from annotator.gui.concordance import ConcordanceView
 from annotator.gui.context import AppContext
 from annotator.gui.document_list import DocumentList
 from annotator.gui.find_bar import FindBar
 from annotator.gui.import_runner import ImportRunner
 from annotator.gui.label_bar import LabelBar
+from annotator.gui.labelling import LabellingMixin
+from annotator.gui.layer_bar import LayerBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
 from annotator.gui.save_as import offer_save_as
 from annotator.gui.undo import push
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LabellingMixin, QMainWindow):
     open_project_requested = Signal(str)  # path; "" asks the user
     new_project_requested = Signal()
     restore_backup_requested = Signal()
@@ -63,7 +65,9 @@ class MainWindow(QMainWindow):
         self.documents = DocumentList(ctx)
         self.panel = AnnotationPanel(ctx)
         self.editor = AttributeEditor(ctx, self.selected_text)
+        self.concordance = ConcordanceView(ctx)
         self.label_bar = LabelBar(ctx, self)
+        self.layer_bar = LayerBar(ctx, self)
         self.importer = ImportRunner(ctx, self)
         self._label_actions: list[QAction] = []
         self._reveal_quietly = False
@@ -88,6 +92,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.find_bar)
         self.setCentralWidget(centre)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.layer_bar)
         self.documents_dock = self._dock(
             "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea
         )
@@ -104,7 +109,13 @@ class MainWindow(QMainWindow):
         self.annotations_dock = self._dock(
             "Annotations", side, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.concordance_dock = self._dock(
+            "Concordance", self.concordance, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.concordance_dock.hide()  # View → Concordance
         self.saved = QLabel()
+        self.snap_state = QLabel()
+        self.statusBar().addPermanentWidget(self.snap_state)
         self.statusBar().addPermanentWidget(self.saved)
         self.resize(1280, 800)
         self.resizeDocks(
@@ -127,10 +138,15 @@ class MainWindow(QMainWindow):
         self.documents.document_selected.connect(self.show_document)
         self.panel.annotation_selected.connect(self._annotation_selected)
         self.reader.annotation_clicked.connect(self._annotation_clicked)
+        self.reader.edges_dragged.connect(self._edges_dragged)
+        self.reader.selectionChanged.connect(self._reader_selection_changed)
         self.label_bar.label_chosen.connect(self.label_selection)
         self.find_bar.match_selected.connect(self.reader.select_range)
         self.find_bar.label_all.connect(self.label_ranges)
         self.find_bar.closed.connect(self.reader.setFocus)
+        self.editor.prompt.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.editor.finished.connect(self._prompt_finished)
+        self.concordance.open_span.connect(self.open_span)
         self.ctx.undo_stack.indexChanged.connect(self._mark_saved)
 
     # -- labels --------------------------------------------------------------------------------
@@ -145,6 +161,7 @@ class MainWindow(QMainWindow):
         """The label keys, and the labels the find bar offers."""
         labels = self.ctx.labels()
         self.find_bar.set_labels(labels)
+        self.update_snap_state()
         for action in self._label_actions:
             self.removeAction(action)
         self._label_actions = []
@@ -162,6 +179,8 @@ class MainWindow(QMainWindow):
             self._labels_changed(changes.relabelled)
         if changes.reveal is not None:
             self._reveal_document(changes.reveal)
+        if changes.layers:
+            self._layers_changed()
 
     def _labels_changed(self, annotations_affected: bool) -> None:
         self._label_keys()
@@ -174,57 +193,11 @@ class MainWindow(QMainWindow):
                 self.panel.select(current)
                 self._reveal_quietly = False
 
-    def snap_enabled(self) -> bool:
-        return self.ctx.settings.value("reader/snap", True, type=bool)
-
-    def _selection(self) -> tuple[int, int] | str:
-        """The selected code-point range (snapped to words if that is on), or why there is none."""
-        selected = self.reader.selected_range()
-        if self.reader.document_id is None or selected is None:
-            return "Select some text first, then press a label's key."
-        if self.snap_enabled():
-            selected = snap_to_words(self.reader.text, *selected)
-            if selected is None:
-                return "Only spaces or punctuation are selected."
-        return selected
-
-    def selected_text(self) -> str | None:
-        selected = self._selection()
-        return None if isinstance(selected, str) else self.reader.text[selected[0] : selected[1]]
-
-    def label_selection(self, label: str) -> None:
-        if self._refuse_if_read_only():
-            return
-        selected = self._selection()
-        if isinstance(selected, str):
-            self.statusBar().showMessage(selected, 4000)
-            return
-        assert self.reader.document_id is not None
-        command = AddAnnotations(self.ctx, self.reader.document_id, label, [selected])
-        push(self.ctx, command)
-        cursor = self.reader.textCursor()
-        cursor.clearSelection()
-        self.reader.setTextCursor(cursor)
-        if command.added:
-            self._reveal_quietly = True
-            self.panel.select(command.added[0].id)
-            self._reveal_quietly = False
-
-    def label_ranges(self, label: str, ranges: list[tuple[int, int]]) -> None:
-        """Label every find match not already labelled so."""
-        document_id = self.reader.document_id
-        if document_id is None or self.reader.index is None or self._refuse_if_read_only():
-            return
-        existing = {(s.start, s.end) for s in self.reader.index if s.label == label}
-        fresh = [r for r in ranges if r not in existing]
-        if not fresh:
-            self.statusBar().showMessage(f"Every match is already labelled {label}.", 4000)
-            return
-        if push(self.ctx, AddAnnotations(self.ctx, document_id, label, fresh)):
-            self.statusBar().showMessage(f"Labelled {len(fresh)} matches as {label}.", 4000)
-
     def delete_current_annotation(self) -> None:
         annotation = self.reader.annotation(self.panel.current_id() or "")
+        if annotation is not None and not self.ctx.owns(annotation):
+            self.statusBar().showMessage(self.ctx.not_yours(annotation), 8000)
+            return
         if annotation is not None and not self._refuse_if_read_only():
             push(self.ctx, DeleteAnnotations(self.ctx, [annotation]))
 
@@ -251,6 +224,35 @@ class MainWindow(QMainWindow):
             5000,
         )
 
+    def _layers_changed(self) -> None:
+        """Other layers chosen (or their colours): show the document again through them."""
+        self.reader.set_layers(
+            None if self.ctx.visible_layers is None else self.ctx.shows,
+            self.layer_bar.colors() if self.ctx.colour_by_layer else {},
+        )
+        if self.reader.document_id:
+            current = self.panel.current_id()
+            self.show_document(self.reader.document_id, force=True)
+            if current:
+                self._reveal_quietly = True
+                self.panel.select(current)
+                self._reveal_quietly = False
+
+    def ask_name_if_unset(self) -> None:
+        """First launch: ask whose annotations these will be (Edit → Preferences… later)."""
+        from annotator.gui.preferences_dialog import ask_name_on_first_launch
+
+        if ask_name_on_first_launch(self.ctx.settings, self):
+            self.name_changed()
+
+    def name_changed(self) -> None:
+        """The person's name changed: their layer (and what they may edit) with it."""
+        self.layer_bar.reload()
+        self.editor.show_annotation(self.editor.annotation)
+        self.statusBar().showMessage(
+            f"New annotations are stamped with the name {self.ctx.annotator_name!r}.", 6000
+        )
+
     def _reveal_document(self, document_id: str) -> None:
         if document_id != self.reader.document_id:
             self.documents.select(document_id)
@@ -262,9 +264,26 @@ class MainWindow(QMainWindow):
         )
         self.editor.show_annotation(annotation)
 
-    def _annotation_clicked(self, annotation_id: str) -> None:
-        self._reveal_quietly = True
+    def open_span(self, document_id: str, annotation_id: str) -> None:
+        """Show a document with one of its annotations selected in place (the concordance)."""
+        self.documents.select(document_id)
+        self.show_document(document_id)
         self.panel.select(annotation_id)
+
+    def _prompt_finished(self) -> None:
+        self.statusBar().clearMessage()
+        self.reader.setFocus()
+
+    def _reader_selection_changed(self) -> None:
+        self.update_snap_state()
+
+    def _annotation_clicked(self, annotation_id: str) -> None:
+        annotation = self.reader.annotation(annotation_id)
+        if self.editor.picking is not None and annotation is not None:
+            self.editor.fill_picked(annotation.text)  # a click on a name fills the speaker
+            return
+        self._reveal_quietly = True
+        self.panel.select(annotation_id or None)
         self._reveal_quietly = False
 
     def paste_article(self) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu
 
 from annotator.core.model import DocumentStatus
+from annotator.gui import labelling, team_menu
 from annotator.io.detect import READERS
 
 if TYPE_CHECKING:
@@ -107,10 +108,17 @@ def build(w: MainWindow) -> dict[str, QAction]:
         w, edit, "Previous Annotation", lambda: w.panel.step(-1), "Alt+Up"
     )
     edit.addSeparator()
-    snap = _action(w, edit, "&Snap Selections to Words", lambda: None)
+    snap = _action(
+        w,
+        edit,
+        "&Snap Selections",
+        lambda: None,
+        tip="Snap selections by each label's rule (off: store exactly what is "
+        "selected; Alt+drag does that once)",
+    )
     snap.setCheckable(True)
     snap.setChecked(w.snap_enabled())
-    snap.toggled.connect(lambda on: w.ctx.settings.setValue("reader/snap", on))
+    snap.toggled.connect(w.set_snap_enabled)
     actions["snap"] = snap
     actions["codebook"] = _action(
         w,
@@ -120,7 +128,16 @@ def build(w: MainWindow) -> dict[str, QAction]:
         "Ctrl+K",
         "Edit labels, their keys, colours and attributes",
     )
-    actions["name"] = _action(w, edit, "Annotator &Name…", lambda: _ask_name(w))
+    actions["name"] = _action(
+        w,
+        edit,
+        "&Preferences…",
+        lambda: _preferences(w),
+        Key.Preferences,
+        "Your name, stored with every annotation you make",
+    )
+    edit.addSeparator()
+    labelling_actions = edit  # the labelling keys (gui/labelling.py) follow
 
     view = bar.addMenu("&View")
     actions["zoom_in"] = _action(w, view, "Zoom &In", lambda: w.reader.zoom(1), Key.ZoomIn)
@@ -130,6 +147,13 @@ def build(w: MainWindow) -> dict[str, QAction]:
     view.addAction(w.documents_dock.toggleViewAction())
     view.addAction(w.annotations_dock.toggleViewAction())
     view.addAction(w.label_bar.toggleViewAction())
+    view.addAction(w.layer_bar.toggleViewAction())
+    concordance = w.concordance_dock.toggleViewAction()
+    concordance.setShortcut(QKeySequence("Ctrl+Shift+K"))
+    view.addAction(concordance)
+    actions["concordance"] = concordance
+
+    team_menu.build(w, file, bar, actions)
 
     document = bar.addMenu("&Document")
     for status, key in zip(
@@ -138,6 +162,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
         actions[f"status_{status.name.lower()}"] = _action(
             w, document, f"Mark as {status}", lambda s=status: w.documents.set_status(s), key
         )
+    labelling.add_actions(w, labelling_actions, document, actions)
 
     help_menu = bar.addMenu("&Help")
     actions["shortcuts"] = _action(w, help_menu, "&Keyboard Shortcuts", lambda: _shortcuts(w), "F1")
@@ -170,15 +195,11 @@ def _fill_recent(w: MainWindow) -> None:
         w.recent_menu.addAction("No recent projects").setEnabled(False)
 
 
-def _ask_name(w: MainWindow) -> None:
-    name, ok = QInputDialog.getText(
-        w,
-        "Annotator name",
-        "Your name, stored with every new annotation:",
-        text=w.ctx.annotator_name,
-    )
-    if ok:
-        w.ctx.settings.setValue("annotator/name", name.strip())
+def _preferences(w: MainWindow) -> None:
+    from annotator.gui.preferences_dialog import PreferencesDialog
+
+    if PreferencesDialog(w.ctx.settings, w).exec():
+        w.name_changed()
 
 
 # The dialogs are imported when first asked for: the first paint does not need them.

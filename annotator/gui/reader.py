@@ -10,14 +10,16 @@ through the document's :class:`OffsetMap` (Qt counts UTF-16 code units).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QResizeEvent,
     QTextBlock,
@@ -39,6 +41,12 @@ from annotator.gui.formatting import escape_html, show_value
 READING_FONTS = ("Source Serif 4", "Noto Serif", "Georgia", "Charter", "DejaVu Serif", "Serif")
 COLUMN_CHARACTERS = 78
 BASE_POINT_SIZE = 13
+LAYER_SEPARATOR = "\x1f"  # a span's key is "label" or, coloured by layer, "label\x1flayer"
+
+
+def span_label(span: Span) -> str:
+    """The label name of a reader span (its key may carry the layer too)."""
+    return span.label.split(LAYER_SEPARATOR, 1)[0]
 
 
 def blend(colors: list[QColor], base: QColor, amount: float) -> QColor:
@@ -96,6 +104,15 @@ class SpanHighlighter(QObject):
             fmt.setFontUnderline(True)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
             fmt.setUnderlineColor(palette.color(QPalette.ColorRole.Text))
+        layers = {key.split(LAYER_SEPARATOR, 1)[1] for key in labels if LAYER_SEPARATOR in key}
+        if len(layers) == 1:  # one layer's words: underlined in that layer's colour
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            fmt.setUnderlineColor(QColor(self.reader.layer_colors.get(layers.pop(), "#808080")))
+        elif layers:  # several layers on the same words: a wave in the text colour
+            fmt.setFontUnderline(True)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            fmt.setUnderlineColor(palette.color(QPalette.ColorRole.Text))
         return fmt
 
     def rehighlight(self) -> None:
@@ -144,6 +161,9 @@ class ReaderView(QPlainTextEdit):
     """Shows one document; knows its spans; reports clicks on them."""
 
     annotation_clicked = Signal(str)
+    # an edge handle of the current annotation was dragged: id, start, end (code points)
+    edges_dragged = Signal(str, int, int)
+    HANDLE_SIZE = 8  # px, the knobs of the current annotation's edges
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,9 +188,17 @@ class ReaderView(QPlainTextEdit):
         self._label_colors: dict[str, str] = {}
         self._annotations: dict[str, Annotation] = {}
         self.current_id: str | None = None
+        #: the last selection was made with Alt held: store it exactly, once
+        self.exact_once = False
+        self._edge_drag: tuple[str, str] | None = None  # (annotation id, "start" or "end")
+        self._drag_range: tuple[int, int] | None = None
         self._flash_left = 0
         self._flash_timer = QTimer(self, interval=160, timeout=self._flash_step)
         self._wanted = bytearray()  # per line: 1 once it has been in view
+        #: which annotations show (the chosen layers; None: all); set_layers changes it
+        self.shows: Callable[[Annotation], bool] | None = None
+        #: layer name -> colour, when each layer has its own colour treatment; else empty
+        self.layer_colors: dict[str, str] = {}
         self.highlighter = SpanHighlighter(self)
         self.verticalScrollBar().valueChanged.connect(self._highlight_visible)
         ctx.events.changed.connect(self._changed)
@@ -222,7 +250,22 @@ class ReaderView(QPlainTextEdit):
         self._update_current_selection()
 
     def label_color(self, name: str) -> str:
-        return self._label_colors.get(name, "#808080")
+        return self._label_colors.get(name.split(LAYER_SEPARATOR, 1)[0], "#808080")
+
+    # -- layers ----------------------------------------------------------------------------------
+
+    def set_layers(
+        self, shows: Callable[[Annotation], bool] | None, layer_colors: dict[str, str]
+    ) -> None:
+        """Show only the annotations ``shows`` accepts (None: all); with ``layer_colors``,
+        underline each layer's spans in its colour. Takes effect when a document is next shown."""
+        self.shows = shows
+        self.layer_colors = dict(layer_colors)
+        self.highlighter.reset_formats()
+
+    def _span(self, a: Annotation) -> Span:
+        key = f"{a.label}{LAYER_SEPARATOR}{a.annotator}" if self.layer_colors else a.label
+        return Span(a.start, a.end, key, a.id)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
         super().changeEvent(event)
@@ -238,10 +281,14 @@ class ReaderView(QPlainTextEdit):
         self.text = document.text
         self.offsets = OffsetMap(document.text)
         self.lines = LineIndex(document.text)
-        self._annotations = {a.id: a for a in annotations}
-        self.index = SpanIndex(
-            self.lines, [Span(a.start, a.end, a.label, a.id) for a in annotations]
-        )
+        shows = self.shows
+        visible = annotations if shows is None else [a for a in annotations if shows(a)]
+        self._annotations = {a.id: a for a in visible}
+        if self.layer_colors:
+            spans = [self._span(a) for a in visible]
+        else:  # the common case, kept free of method calls (50k spans on a big document)
+            spans = [Span(a.start, a.end, a.label, a.id) for a in visible]
+        self.index = SpanIndex(self.lines, spans)
         self.current_id = None
         self._wanted = bytearray(len(self.lines))
         self.setExtraSelections([])
@@ -260,6 +307,10 @@ class ReaderView(QPlainTextEdit):
     def annotation(self, annotation_id: str) -> Annotation | None:
         return self._annotations.get(annotation_id)
 
+    def annotations(self) -> Iterable[Annotation]:
+        """The annotations shown (those of the chosen layers)."""
+        return self._annotations.values()
+
     def apply_change(self, removed: list[Annotation], added: list[Annotation]) -> None:
         """Update the index and repaint only the lines the change touched."""
         if self.index is None:
@@ -270,8 +321,10 @@ class ReaderView(QPlainTextEdit):
             self._annotations.pop(a.id, None)
         for a in added:
             lines.update(self.index.remove(a.id))  # applying a change twice is harmless
-            lines.update(self.index.add(_span(a)))
-            self._annotations[a.id] = a
+            self._annotations.pop(a.id, None)
+            if self.shows is None or self.shows(a):
+                lines.update(self.index.add(self._span(a)))
+                self._annotations[a.id] = a
         document = self.document()
         for line in sorted(lines):
             if self.wants(line):  # the others are highlighted from the index when they show
@@ -338,10 +391,11 @@ class ReaderView(QPlainTextEdit):
         if a is None:
             self.setExtraSelections([])
             return
+        start, end = self._drag_range or (a.start, a.end)
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
-        cursor.setPosition(self.offsets.to_utf16(a.start))  # Qt boundary
-        cursor.setPosition(self.offsets.to_utf16(a.end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.offsets.to_utf16(start))  # Qt boundary
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
         selection.cursor = cursor
         fmt = QTextCharFormat()
         base = self.palette().color(QPalette.ColorRole.Base)
@@ -353,6 +407,7 @@ class ReaderView(QPlainTextEdit):
         fmt.setUnderlineColor(color.darker(150) if base.lightnessF() > 0.5 else color.lighter(130))
         selection.format = fmt
         self.setExtraSelections([selection])
+        self.viewport().update()  # the edge handles follow
 
     # -- reading comfort -----------------------------------------------------------------------
 
@@ -409,16 +464,97 @@ class ReaderView(QPlainTextEdit):
             )
             note = f"<br>&nbsp;&nbsp;<i>{escape_html(a.note[:200])}</i>" if a.note else ""
             swatch = f"<span style='color:{self.label_color(a.label)}'>■</span>"
-            parts.append(f"{swatch} <b>{escape_html(a.label)}</b>{rows}{note}")
+            by = f" <small>by {escape_html(a.annotator)}</small>" if a.annotator else ""
+            parts.append(f"{swatch} <b>{escape_html(a.label)}</b>{by}{rows}{note}")
         return "<br>".join(parts)
 
+    def handle_rects(self) -> dict[str, QRect]:
+        """The current annotation's edge handles, in viewport coordinates: a knob above the
+        start and one below the end, off the text, so a press on the words still selects."""
+        a = self._annotations.get(self.current_id or "")
+        if a is None:
+            return {}
+        start, end = self._drag_range or (a.start, a.end)
+        size = self.HANDLE_SIZE
+        rects = {}
+        for edge, position in (("start", start), ("end", end)):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(position))  # Qt boundary
+            caret = self.cursorRect(cursor)
+            top = caret.top() - size + 1 if edge == "start" else caret.bottom()
+            rects[edge] = QRect(caret.center().x() - size // 2, top, size, size)
+        return rects
+
+    def _edge_at(self, point: QPoint) -> str | None:
+        for edge, rect in self.handle_rects().items():
+            if rect.adjusted(-2, -2, 2, 2).contains(point):
+                return edge
+        return None
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        rects = self.handle_rects()
+        if not rects:
+            return
+        a = self._annotations[self.current_id or ""]
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        color = QColor(self.label_color(a.label)).darker(140)
+        painter.setPen(color)
+        painter.setBrush(color)
+        for edge, rect in rects.items():
+            x = rect.center().x()
+            line_end = (
+                rect.bottom() + self.fontMetrics().height()
+                if edge == "start"
+                else rect.top() - self.fontMetrics().height()
+            )
+            painter.drawLine(x, rect.center().y(), x, line_end)
+            painter.drawEllipse(rect)
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if event.button() == Qt.MouseButton.LeftButton:
+            edge = self._edge_at(event.position().toPoint())
+            a = self._annotations.get(self.current_id or "")
+            if edge is not None and a is not None:
+                self._edge_drag, self._drag_range = (a.id, edge), (a.start, a.end)
+                event.accept()
+                return
+            self.exact_once = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            # The reader is read-only: there is nothing to drag. A press inside the selection
+            # starts a new selection instead of Qt's text drag-and-drop (Shift+press still
+            # extends it).
+            cursor = self.textCursor()
+            extending = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            if cursor.hasSelection() and not extending:
+                cursor.clearSelection()
+                self.setTextCursor(cursor)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if self._edge_drag is not None and self._drag_range is not None:
+            position = self.position_at(event.position().toPoint())
+            start, end = self._drag_range
+            if self._edge_drag[1] == "start":
+                start = min(position, end - 1)
+            else:
+                end = max(position, start + 1)
+            self._drag_range = (start, end)
+            self._update_current_selection()
+            return
+        super().mouseMoveEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        if self._edge_drag is not None:
+            (annotation_id, _edge), dragged = self._edge_drag, self._drag_range
+            self._edge_drag = self._drag_range = None
+            self._update_current_selection()
+            if dragged is not None:
+                self.edges_dragged.emit(annotation_id, *dragged)
+            return
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton and not self.textCursor().hasSelection():
             spans = self.spans_at(event.position().toPoint())
-            if spans:
-                self.annotation_clicked.emit(spans[0].id)
-
-
-def _span(a: Annotation) -> Span:
-    return Span(a.start, a.end, a.label, a.id)
+            # a click on plain text lets go of the current annotation ("" = none)
+            self.annotation_clicked.emit(spans[0].id if spans else "")

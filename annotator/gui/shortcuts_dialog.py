@@ -27,6 +27,9 @@ def shortcut_rows(window: MainWindow) -> list[tuple[str, str]]:
             rows.append((keys, action.text().replace("&", "").rstrip("…")))
     rows.append(("Shift+arrows", "Extend the selection from the caret (caret browsing)"))
     rows.append(("Click a highlight", "Select that annotation"))
+    rows.append(("Alt+drag", "Select exactly, without snapping (once)"))
+    rows.append(("Drag a knob", "Move the selected annotation's start or end"))
+    rows.append(("In a choice: 1–9, a letter", "Pick that choice (by number or first letter)"))
     return rows
 
 

@@ -23,7 +23,6 @@ Every span is checked against the ``.txt`` and against the text the ``.ann`` quo
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -32,6 +31,7 @@ from typing import Any
 from annotator.core.errors import ImportFailed
 from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
 from annotator.core.text import canonical_text
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_folder
 from annotator.io.interchange import (
     RawSpans,
@@ -77,7 +77,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     labels = {label.name: label for label in data.labels}
     documents = list(data.documents)
     types: dict[str, str] = {}
-    for name in [*labels, *(a.label for _, spans in documents for a in spans)]:
+    for name in [*labels, *(a.label for item in documents for a in item.annotations)]:
         if name not in types:
             candidate, n = type_name(name), 2
             while candidate in types.values():
@@ -98,9 +98,10 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             )
             entry["values"].extend(v for v in values if v not in entry["values"])
     trimmed = 0
-    stems = safe_file_stems([d.title for d, _ in documents])
-    with atomic_folder(target, (".txt", ".ann", ".conf")) as folder:
-        for stem, (document, spans) in zip(stems, documents, strict=True):
+    stems = safe_file_stems([item.document.title for item in documents])
+    with atomic_folder(target) as folder:
+        for stem, item in zip(stems, documents, strict=True):
+            document, spans = item.document, item.annotations
             lines: list[str] = []
             attribute_n = note_n = 0
             for n, a in enumerate(spans, 1):
@@ -117,7 +118,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                         kind is None and not isinstance(value, bool | int | float)
                     ):
                         note_n += 1
-                        shown = value if isinstance(value, str) else json.dumps(value)
+                        shown = value if isinstance(value, str) else jsonvalues.dumps(value)
                         lines.append(f"#{note_n}\t{type_name(name)} T{n}\t{_one_line(shown)}")
                         continue
                     attribute_n += 1

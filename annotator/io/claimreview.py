@@ -23,13 +23,13 @@ to add. Other labels, attributes and notes are not written.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Annotation, Document
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import is_web_url, stable_uuid
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
@@ -72,10 +72,10 @@ def review(document: Document, a: Annotation, options: ExportOptions) -> dict[st
     if verdict in SCALE:
         rating.update(ratingValue=SCALE[verdict], bestRating=5, worstRating=1)
     organisation: dict[str, Any] = {"@type": "Organization"}
-    if options.org_name:
-        organisation["name"] = options.org_name
-    if options.org_url:
-        organisation["url"] = options.org_url
+    if options["org_name"]:
+        organisation["name"] = options["org_name"]
+    if options["org_url"]:
+        organisation["url"] = options["org_url"]
     item: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "ClaimReview",
@@ -84,8 +84,8 @@ def review(document: Document, a: Annotation, options: ExportOptions) -> dict[st
         "itemReviewed": _claim(document),
         "author": organisation,
     }
-    if options.review_url_base:
-        item["url"] = options.review_url_base + slug(a)
+    if options["review_url_base"]:
+        item["url"] = options["review_url_base"] + slug(a)
     if a.modified or a.created:
         item["datePublished"] = (a.modified or a.created)[:10]
     return item
@@ -93,24 +93,25 @@ def review(document: Document, a: Annotation, options: ExportOptions) -> dict[st
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     reviews, off_scale = [], 0
-    for document, spans in data.documents:
-        for a in spans:
+    for item in data.documents:
+        document = item.document
+        for a in item.annotations:
             verdict = a.attributes.get(VERDICT)
             if a.label == CLAIM and verdict not in (None, "", UNVERIFIED):
                 reviews.append(review(document, a, options))
                 off_scale += str(verdict) not in SCALE
     with atomic_text_writer(target) as out:
-        json.dump(reviews, out, ensure_ascii=False, indent=1)
+        out.write(jsonvalues.dumps_for_html(reviews, ensure_ascii=False, indent=1))
         out.write("\n")
     notes = [
         f"{len(reviews)} claim reviews written (claims with a verdict other than '{UNVERIFIED}')"
     ]
-    if reviews and not options.org_name:
+    if reviews and not options["org_name"]:
         notes.append(
             "no organisation name given (--org-name): the reviews name no author, "
             "which ClaimReview readers require"
         )
-    if reviews and not options.review_url_base:
+    if reviews and not options["review_url_base"]:
         notes.append("no review URL base given (--review-url-base): the reviews have no url")
     if off_scale:
         notes.append(

@@ -85,8 +85,8 @@ def document_lines(document: Document, spans: list[Annotation]) -> tuple[list[st
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     widened = dropped = 0
     with atomic_text_writer(target) as out:
-        for document, spans in data.documents:
-            lines, w, d = document_lines(document, spans)
+        for item in data.documents:
+            lines, w, d = document_lines(item.document, item.annotations)
             widened, dropped = widened + w, dropped + d
             out.write(f"{DOCSTART}\n\n")
             if lines:

@@ -40,7 +40,9 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     with atomic_text_writer(target) as out:
         out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(header)
+        heads = [cell(name) for name in header]  # attribute names are the user's text too
+        protected += sum(flag for _, flag in heads)
+        writer.writerow([text for text, _ in heads])
         for row in rows:
             cells = [cell(value) for value in row]
             protected += sum(flag for _, flag in cells)

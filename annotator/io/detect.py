@@ -68,6 +68,13 @@ def read_file(path: Path) -> ImportedBundle:
                     "folder of brat .txt/.ann pairs is read whole)",
                 )
             return check_bundle(path, brat.read(path))
+        if path.suffix.lower() == ".qdc":
+            raise ImportFailed(
+                path,
+                "is a REFI-QDA codebook (labels, no documents): merge it "
+                "with 'annotator labels PROJECT --import FILE' or the "
+                "codebook's Import button",
+            )
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ImportFailed(

@@ -1,9 +1,15 @@
 """doccano sequence-labelling JSONL, for teams labelling in doccano.
 
 Export, one document per line: ``{"text", "label": [[start, end, "LABEL"], ...], "meta": {...}}``.
-**Offsets are UTF-16 code units** (doccano's web page counts JavaScript string indices), end
-exclusive, over the canonical text. Attributes, notes, annotators and timestamps are not
-written (doccano spans carry a label only).
+End exclusive, over the canonical text, in the unit the doccano project counts (the
+``doccano_offsets`` option): ``utf16`` (default) for a project with "Count grapheme clusters as
+one character" off, doccano's web page counting JavaScript string indices; ``graphemes`` for a
+project with it on (``grapheme_mode``), where a flag, a ZWJ family or a letter with its combining
+accent is one position (a span that starts or ends inside such a cluster is widened to the whole
+cluster, and counted in the notes). Attributes, notes, annotators and timestamps are not written
+(doccano spans carry a label only). The file starts with a UTF-8 byte-order mark: doccano 1.8
+detects the encoding of an upload with chardet (import encoding "Auto", the default), which
+took a UTF-8 file with a few non-Latin characters for Windows-1254 and failed.
 
 Import reads the same, and also the ``"entities": [{"start_offset", "end_offset", "label"}]``
 form of doccano's relation projects. Offsets are taken as UTF-16 code units; each span must lie
@@ -18,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ImportFailed
+from annotator.core.graphemes import GraphemeMap
 from annotator.core.model import (
     Annotation,
     Document,
@@ -27,6 +34,7 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
@@ -47,24 +55,50 @@ _KNOWN = {
 }
 
 
-def document_line(document: Document, spans: list[Annotation]) -> dict[str, Any]:
+UTF16, GRAPHEMES = "utf16", "graphemes"
+
+
+def _labels(document: Document, spans: list[Annotation], unit: str) -> tuple[list[list], int]:
+    """The ``label`` triples in ``unit``, and how many spans were widened to whole clusters."""
+    if unit == GRAPHEMES:
+        clusters = GraphemeMap(document.text)
+        triples = [
+            [clusters.to_graphemes(a.start), clusters.to_graphemes(a.end, end=True), a.label]
+            for a in spans
+        ]
+        widened = sum(
+            not (clusters.is_boundary(a.start) and clusters.is_boundary(a.end)) for a in spans
+        )
+        return triples, widened
     offsets = OffsetMap(document.text)
+    return [[offsets.to_utf16(a.start), offsets.to_utf16(a.end), a.label] for a in spans], 0
+
+
+def document_line(
+    document: Document, spans: list[Annotation], unit: str = UTF16
+) -> tuple[dict[str, Any], int]:
     meta = {"id": document.id, "title": document.title, "source": document.source}
     meta.update({k: v for k, v in document.metadata.items() if k not in meta})
-    return {
-        "text": document.text,
-        "label": [[offsets.to_utf16(a.start), offsets.to_utf16(a.end), a.label] for a in spans],
-        "meta": meta,
-    }
+    labels, widened = _labels(document, spans, unit)
+    return {"text": document.text, "label": labels, "meta": meta}, widened
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
-    dropped = 0
+    unit = options["doccano_offsets"]
+    dropped = widened = 0
     with atomic_text_writer(target) as out:
-        for document, spans in data.documents:
-            dropped += sum(1 for a in spans if a.attributes or a.note)
-            out.write(json.dumps(document_line(document, spans), ensure_ascii=False) + "\n")
+        out.write("\ufeff")  # doccano's "Auto" encoding guesses UTF-8 right only with a BOM
+        for item in data.documents:
+            dropped += sum(1 for a in item.annotations if a.attributes or a.note)
+            line, cut = document_line(item.document, item.annotations, unit)
+            widened += cut
+            out.write(jsonvalues.dumps(line, ensure_ascii=False) + "\n")
     notes = []
+    if widened:
+        notes.append(
+            f"{widened} spans started or ended inside a grapheme cluster (e.g. between "
+            "a letter and its accent) and were widened to whole clusters"
+        )
     if dropped:
         notes.append(
             f"doccano keeps labels only: the attributes and notes of {dropped} "
@@ -81,11 +115,13 @@ def read(path: Path) -> ImportedBundle:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = jsonvalues.loads(line)
             except json.JSONDecodeError as exc:
                 raise ImportFailed(
                     path, f"line {number} is not valid JSON (column {exc.colno}: {exc.msg})"
                 ) from None
+            except jsonvalues.NotJson as exc:
+                raise ImportFailed(path, f"line {number}: {exc}") from None
             documents.append(_document(item, number))
     if not documents:
         raise ImportFailed(path, "the file holds no documents")

@@ -1,12 +1,17 @@
 """Writing output files and folders so that a failed or interrupted export never leaves half of
-one behind, and a finished one gets the permissions any new file of the user's would have."""
+one behind, and a finished one gets the permissions any new file of the user's would have.
+
+An export replaces nothing it did not write: a file target must be new or a regular file (the one
+the user named), never a symbolic link, FIFO, device or socket; a folder target must be new or
+empty, so no file already in it is deleted or replaced (:func:`check_target`).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,9 +38,60 @@ def _cannot_write(target: Path, exc: OSError) -> AnnotatorError:
     return AnnotatorError(target, f"cannot be written ({exc.strerror or exc})")
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def check_target(target: Path, folder: bool = False) -> None:
+    """Refuse (``AnnotatorError`` naming ``target``) a target an export must not replace.
+
+    A file export may replace a regular file (the one the user named) and nothing else; a folder
+    export writes only into a new or an empty folder.
+    """
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _cannot_write(target, exc) from exc
+    if folder:
+        if not stat.S_ISDIR(mode):
+            raise AnnotatorError(
+                target,
+                f"is {_kind(mode)}, not a folder; this format writes "
+                "a folder of files: choose a new or empty folder",
+            )
+        try:
+            inside = next(iter(sorted(p.name for p in target.iterdir())), None)
+        except OSError as exc:
+            raise _cannot_write(target, exc) from exc
+        if inside is not None:
+            raise AnnotatorError(
+                target,
+                f"the folder is not empty (it holds {inside!r}); an "
+                "export writes only into a new or empty folder, so that none of "
+                "your files is replaced: choose a new or empty folder",
+            )
+    elif not stat.S_ISREG(mode):
+        raise AnnotatorError(
+            target, f"is {_kind(mode)}; an export replaces only a regular file: choose a file name"
+        )
+
+
 @contextmanager
 def atomic_file(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; it replaces ``target`` only on success."""
+    check_target(target)
     try:
         handle, name = tempfile.mkstemp(
             prefix=_temporary_prefix(target), suffix=leftovers.EXPORT_SUFFIX, dir=target.parent
@@ -47,6 +103,7 @@ def atomic_file(target: Path) -> Iterator[Path]:
     try:
         yield temporary
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private (0600)
+        check_target(target)  # again: it may have become a link or a FIFO meanwhile
         os.replace(temporary, target)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
@@ -70,22 +127,13 @@ def atomic_text_writer(path: Path) -> Iterator[IO[str]]:
 
 
 @contextmanager
-def atomic_folder(target: Path, allowed: tuple[str, ...]) -> Iterator[Path]:
+def atomic_folder(target: Path) -> Iterator[Path]:
     """Yield a temporary folder beside ``target``; on success it becomes ``target``.
 
-    An existing ``target`` is replaced only when it is empty or holds nothing but files whose
-    names end with one of ``allowed`` (a previous export); anything else is refused untouched.
+    ``target`` must be new or an empty folder (:func:`check_target`). Renaming over it is atomic
+    and fails, deleting nothing, if a file appeared in it meanwhile.
     """
-    if target.exists():
-        if not target.is_dir():
-            raise AnnotatorError(target, "exists and is not a folder")
-        strangers = [p.name for p in target.iterdir() if not p.name.endswith(allowed)]
-        if strangers:
-            raise AnnotatorError(
-                target,
-                f"is a folder holding other files ({strangers[0]!r}); "
-                "choose an empty or new folder",
-            )
+    check_target(target, folder=True)
     try:
         temporary = Path(
             tempfile.mkdtemp(
@@ -97,13 +145,8 @@ def atomic_folder(target: Path, allowed: tuple[str, ...]) -> Iterator[Path]:
     try:
         yield temporary
         os.chmod(temporary, 0o777 & ~_umask())  # mkdtemp makes it private (0700)
-        if target.exists():
-            old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-            os.replace(target, old)
-            os.replace(temporary, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(temporary, target)
+        check_target(target, folder=True)
+        os.rename(temporary, target)  # replaces only an empty folder (ENOTEMPTY otherwise)
     except OSError as exc:
         shutil.rmtree(temporary, ignore_errors=True)
         raise _cannot_write(target, exc) from exc

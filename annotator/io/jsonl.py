@@ -8,11 +8,11 @@ canonical text (newlines ``\\n``). Notes, annotators and timestamps are not writ
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import Annotation, Document
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
 
@@ -43,6 +43,7 @@ def document_line(document: Document, spans: list[Annotation]) -> dict[str, Any]
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     with atomic_text_writer(target) as out:
-        for document, spans in data.documents:
-            out.write(json.dumps(document_line(document, spans), ensure_ascii=False) + "\n")
+        for item in data.documents:
+            line = document_line(item.document, item.annotations)
+            out.write(jsonvalues.dumps(line, ensure_ascii=False) + "\n")
     return ExportReport()

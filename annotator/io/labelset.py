@@ -5,14 +5,15 @@ Reads a label-set file, a whole project file (its labels), or a bare list of lab
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.core.errors import ImportFailed
 from annotator.core.labels import LabelDef
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.native_json import VERSION, label_to_json, load_json, parse_labels
+from annotator.io.sanitize import check_labels
 
 FORMAT = "annotator-labels"
 
@@ -23,7 +24,9 @@ def write(path: Path, labels: Sequence[LabelDef]) -> None:
 
 
 def dumps(labels: Sequence[LabelDef]) -> str:
-    body = ",\n  ".join(json.dumps(label_to_json(label), ensure_ascii=False) for label in labels)
+    body = ",\n  ".join(
+        jsonvalues.dumps(label_to_json(label), ensure_ascii=False) for label in labels
+    )
     return f'{{"format": "{FORMAT}", "version": {VERSION},\n "labels": [\n  {body}\n ]\n}}\n'
 
 
@@ -40,4 +43,4 @@ def read(path: Path) -> list[LabelDef]:
         items = data
     if not isinstance(items, list):
         raise ImportFailed(path, "no 'labels' list found")
-    return parse_labels(items, path)
+    return check_labels(path, parse_labels(items, path))

@@ -4,16 +4,26 @@ toName="text">`` over ``<Text name="text" value="$text"/>``).
 Export: a JSON list of tasks ``{"id", "data": {"text", "title", "source", "document_id"},
 "annotations": [{"result": [...]}]}``. Each span is a ``labels`` result
 ``{"id", "from_name": "label", "to_name": "text", "type": "labels",
-"value": {"start", "end", "text", "labels": [label]}}``; **offsets are UTF-16 code units**
-(Label Studio counts JavaScript string indices), end exclusive, over the canonical text.
-Attributes become per-region results sharing the region's ``id`` (``choices`` for choice and
-yes/no attributes, ``number``, ``textarea`` for text), named by the attribute; a note becomes
-the region's ``meta.text``. Annotators and timestamps are not written.
+"value": {"start", "end", "text", "labels": [label]}}``; **offsets are code points** (Label
+Studio 1.23's editor shows and exports them so: an emoji counts one), end exclusive, over the
+canonical text. Attributes become per-region results sharing the region's ``id`` (``choices``
+for choice and yes/no attributes, ``number``, ``textarea`` for text), named by the attribute
+(see ``labelstudio_config.control_name``); a note becomes the region's ``meta.text``.
+Annotators and timestamps are not written. Beside ``tasks.json`` the export writes
+``tasks.labeling-config.xml`` (``labelstudio_config``): without its per-region controls Label
+Studio drops the attributes.
 
 Import reads such a list (also ``completions``, the old name of ``annotations``): every
-``labels`` result becomes a span, checked against the text it quotes; per-region results come
-back as attributes (yes/no attributes come back as the text ``"true"``/``"false"``).
-Cancelled annotations and predictions are skipped.
+``labels`` result becomes a span. Offsets may be code points (Label Studio today) or UTF-16
+code units (older Label Studio, and Annotator 0.1's export): per span, the quoted ``text`` is
+checked under both readings and the one that matches is taken (code points when both do, or
+when no text is quoted); a span that matches neither refuses the file, naming it. When a text
+has characters beyond the BMP, the reading used goes into the document's ``positions``
+metadata. Per-region results come back as attributes (yes/no attributes come back as the text
+``"true"``/``"false"``). Cancelled annotations are skipped. Predictions with their results are
+read for tasks that have no annotation (the model version as annotator); predictions listed
+only by id (Label Studio's default export) refuse the file with a message saying how to export
+them with their results.
 """
 
 from __future__ import annotations
@@ -30,10 +40,11 @@ from annotator.core.model import (
     ImportedBundle,
     ImportedDocument,
 )
-from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
+from annotator.io import jsonvalues, labelstudio_config
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading
+from annotator.io.labelstudio_config import RESERVED, companion_path, control_name
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
 from annotator.io.txt import clip_title, first_line
 
@@ -48,8 +59,14 @@ def _attribute_result(region: str, name: str, value: Any) -> dict[str, Any]:
     elif isinstance(value, str):
         kind, payload = "textarea", {"text": [value]}
     else:
-        kind, payload = "textarea", {"text": [json.dumps(value, ensure_ascii=False)]}
-    return {"id": region, "from_name": name, "to_name": "text", "type": kind, "value": payload}
+        kind, payload = "textarea", {"text": [jsonvalues.dumps(value, ensure_ascii=False)]}
+    return {
+        "id": region,
+        "from_name": control_name(name),
+        "to_name": "text",
+        "type": kind,
+        "value": payload,
+    }
 
 
 def _choice_names(data: ExportData) -> set[str]:
@@ -59,7 +76,6 @@ def _choice_names(data: ExportData) -> set[str]:
 def task(
     number: int, document: Document, spans: list[Annotation], choices: set[str]
 ) -> dict[str, Any]:
-    offsets = OffsetMap(document.text)
     result: list[dict[str, Any]] = []
     for n, a in enumerate(spans, 1):
         region = f"r{number}-{n}"
@@ -68,12 +84,7 @@ def task(
             "from_name": "label",
             "to_name": "text",
             "type": "labels",
-            "value": {
-                "start": offsets.to_utf16(a.start),
-                "end": offsets.to_utf16(a.end),
-                "text": a.text,
-                "labels": [a.label],
-            },
+            "value": {"start": a.start, "end": a.end, "text": a.text, "labels": [a.label]},
         }
         if a.note:
             item["meta"] = {"text": [a.note]}
@@ -99,13 +110,26 @@ def task(
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     choices = _choice_names(data)
+    config = companion_path(target)
     with atomic_text_writer(target) as out:
         out.write("[")
-        for number, (document, spans) in enumerate(data.documents, 1):
+        for number, item in enumerate(data.documents, 1):
             out.write(("," if number > 1 else "") + "\n ")
-            out.write(json.dumps(task(number, document, spans, choices), ensure_ascii=False))
+            out.write(
+                jsonvalues.dumps(
+                    task(number, item.document, item.annotations, choices), ensure_ascii=False
+                )
+            )
         out.write("\n]\n")
-    return ExportReport()
+    labelstudio_config.write(config, data.labels)
+    return ExportReport(
+        [
+            f"labelling config written to {config.name}: paste it in Label Studio "
+            "under Project → Settings → Labeling Interface → Code, or the "
+            "attributes are dropped"
+        ],
+        companions=[config],
+    )
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -126,7 +150,7 @@ def sniff(path: Path) -> bool:
             head = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
         if not head.startswith(b"["):
             return False
-        return looks_like_tasks(json.loads(path.read_bytes().decode("utf-8-sig")))
+        return looks_like_tasks(jsonvalues.loads(path.read_bytes().decode("utf-8-sig")))
     except (OSError, ValueError, RecursionError):
         return False
 
@@ -134,19 +158,76 @@ def sniff(path: Path) -> bool:
 def read(path: Path) -> ImportedBundle:
     content = read_utf8(path)
     try:
-        data = json.loads(content)
+        data = jsonvalues.loads(content)
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
-    except RecursionError:
-        raise ImportFailed(path, "the JSON is nested too deeply") from None
+    except jsonvalues.NotJson as exc:
+        raise ImportFailed(path, str(exc)) from None
     if not looks_like_tasks(data):
         raise ImportFailed(
             path, "not a Label Studio export (expected a list of tasks, each with 'data')"
         )
     with reading(path, "Label Studio JSON"):
         return ImportedBundle([_document(t, n) for n, t in enumerate(data, 1)])
+
+
+class _Units:
+    """Converts a task's spans, each read in code points or, failing that, UTF-16 units."""
+
+    def __init__(self, raw: str, where: str) -> None:
+        self.where = where
+        self.points = RawSpans(raw, "code points", where)
+        self.units = RawSpans(raw, "utf-16", where)
+        self.used: dict[str, int] = {}
+
+    def convert(self, start: object, end: object, span: str, quoted: str | None) -> tuple[int, int]:
+        try:
+            found = self.points.convert(start, end, span, quoted)
+            unit = "code points"
+        except SpanProblem as first:
+            if quoted is None:
+                raise
+            try:
+                found = self.units.convert(start, end, span, quoted)
+                unit = "UTF-16 code units"
+            except SpanProblem:
+                actual = self._slice(start, end)
+                if actual is None:
+                    raise first from None
+                raise SpanProblem(
+                    f"{self.where}, {span}: its text {quoted[:40]!r} matches the document's "
+                    f"text there neither in code points ({actual[0]!r}) nor in UTF-16 code "
+                    f"units ({actual[1]!r})"
+                ) from None
+        self.used[unit] = self.used.get(unit, 0) + 1
+        return found
+
+    def _slice(self, start: object, end: object) -> tuple[str, str] | None:
+        try:
+            points = self.points.raw_range(start, end, "")
+        except SpanProblem:
+            points = None
+        try:
+            units = self.units.raw_range(start, end, "")
+        except SpanProblem:
+            units = None
+        if points is None and units is None:
+            return None
+        raw = self.points.raw
+        return (
+            raw[points[0] : points[1]][:40] if points else "(outside the text)",
+            raw[units[0] : units[1]][:40] if units else "(outside the text)",
+        )
+
+    def describe(self) -> str | None:
+        """The reading used, when it mattered (a text with characters beyond the BMP)."""
+        if self.units.length == self.points.length or not self.used:
+            return None
+        return " and ".join(
+            f"{unit} ({n} spans)" if len(self.used) > 1 else unit for unit, n in self.used.items()
+        )
 
 
 def _document(item: dict, number: int) -> ImportedDocument:
@@ -160,15 +241,37 @@ def _document(item: dict, number: int) -> ImportedDocument:
     title = data.get("title")
     title = clip_title(title) if isinstance(title, str) and title.strip() else first_line(raw)
     where = f"task {number} ({title[:60]!r})"
-    spans = RawSpans(raw, "utf-16", where)
+    spans = _Units(raw, where)
     annotations: list[ImportedAnnotation] = []
-    for entry in item.get("annotations", item.get("completions", [])) or []:
-        if not isinstance(entry, dict) or entry.get("was_cancelled"):
-            continue
+    entries = [
+        e
+        for e in item.get("annotations", item.get("completions", [])) or []
+        if isinstance(e, dict) and not e.get("was_cancelled")
+    ]
+    for entry in entries:
         annotations.extend(_spans(entry.get("result") or [], spans))
+    predictions = item.get("predictions") or []
+    if not entries and isinstance(predictions, list) and predictions:
+        if not all(isinstance(p, dict) for p in predictions):
+            raise SpanProblem(
+                f"{where} lists its predictions only by id ({_ids(predictions)}): the file "
+                "holds no prediction results. Export them with their results: in Label "
+                "Studio's Data Manager select the tasks, Actions → Create Annotations From "
+                "Predictions, then export JSON again; or make an export snapshot through the "
+                'API with serialization_options {"predictions": {"only_id": false}}'
+            )
+        for prediction in predictions:
+            model = prediction.get("model_version")
+            found = _spans(prediction.get("result") or [], spans)
+            for annotation in found:
+                annotation.annotator = model if isinstance(model, str) else "prediction"
+            annotations.extend(found)
     metadata = {
         k: v for k, v in data.items() if k not in ("text", "title", "source", "document_id")
     }
+    positions = spans.describe()
+    if positions:
+        metadata["positions"] = positions
     source = data.get("source")
     return ImportedDocument(
         text=canonical_text(raw),
@@ -179,7 +282,12 @@ def _document(item: dict, number: int) -> ImportedDocument:
     )
 
 
-def _spans(result: list, spans: RawSpans) -> list[ImportedAnnotation]:
+def _ids(predictions: list) -> str:
+    shown = ", ".join(str(p) for p in predictions[:3])
+    return shown + (", …" if len(predictions) > 3 else "")
+
+
+def _spans(result: list, spans: _Units) -> list[ImportedAnnotation]:
     if not isinstance(result, list):
         raise SpanProblem(f"{spans.where}: 'result' must be a list")
     found: dict[str, list[ImportedAnnotation]] = {}
@@ -211,8 +319,11 @@ def _spans(result: list, spans: RawSpans) -> list[ImportedAnnotation]:
         targets = found.get(str(entry.get("id")))
         if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"), str):
             value = _attribute_value(entry)
+            name = entry["from_name"]
+            if name.startswith("attribute_") and name[len("attribute_") :] in RESERVED:
+                name = name[len("attribute_") :]
             for annotation in targets:
-                annotation.attributes[entry["from_name"]] = value
+                annotation.attributes[name] = value
     return [a for group in found.values() for a in group]
 
 

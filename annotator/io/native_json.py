@@ -22,9 +22,11 @@ from annotator.core.model import (
     ImportedBundle,
     ImportedDocument,
 )
+from annotator.core.snapping import SnapMode
 from annotator.core.text import NewlineShift, canonical_text
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
-from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
 
 FORMAT = "annotator-project"
 VERSION = 1
@@ -39,6 +41,7 @@ def label_to_json(label: LabelDef) -> dict[str, Any]:
         "color": label.color,
         "shortcut": label.shortcut,
         "description": label.description,
+        **({"snap": label.snap.value} if label.snap is not SnapMode.WORDS else {}),
         "attributes": [
             {
                 "name": a.name,
@@ -81,9 +84,7 @@ def document_to_json(d: Document) -> dict[str, Any]:
 
 
 def write_project(
-    out: IO[str],
-    labels: Iterable[LabelDef],
-    documents: Iterable[tuple[Document, Iterable[Annotation]]],
+    out: IO[str], labels: Iterable[LabelDef], documents: Iterable[DocumentExport]
 ) -> None:
     """Write the project JSON: one line per label and per annotation, so diffs stay readable.
 
@@ -94,16 +95,16 @@ def write_project(
     out.write(f'{{"format": "{FORMAT}", "version": {VERSION},\n "labels": [')
     out.write(",".join(f"\n  {_dumps(label_to_json(label))}" for label in labels))
     out.write('\n ],\n "documents": [')
-    for n, (document, spans) in enumerate(documents):
-        header = _dumps(document_to_json(document))
+    for n, item in enumerate(documents):
+        header = _dumps(document_to_json(item.document))
         out.write(("," if n else "") + f'\n  {header[:-1]}, "annotations": [')
-        out.write(",".join(map(_annotation_line, spans)))
+        out.write(",".join(map(_annotation_line, item.annotations)))
         out.write("\n  ]}")
     out.write("\n ]\n}\n")
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return jsonvalues.dumps(value, ensure_ascii=False)
 
 
 def _annotation_line(a: Annotation) -> str:
@@ -137,15 +138,15 @@ def load_json(path: Path) -> Any:
     except OSError as exc:
         raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from exc
     try:
-        return json.loads(raw.decode("utf-8-sig"))
+        return jsonvalues.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ImportFailed(path, f"is not UTF-8 text (byte {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise ImportFailed(
             path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from exc
-    except RecursionError as exc:
-        raise ImportFailed(path, "the JSON is nested too deeply") from exc
+    except jsonvalues.NotJson as exc:
+        raise ImportFailed(path, str(exc)) from exc
     except ValueError as exc:  # Python's limit on integer digits (sys.get_int_max_str_digits)
         raise ImportFailed(
             path,
@@ -232,12 +233,19 @@ def _labels(items: list) -> list[LabelDef]:
         shortcut = item.get("shortcut")
         if shortcut is not None and not isinstance(shortcut, str):
             raise _Problem(f"{where}: 'shortcut' must be text or null")
+        snap = _get(item, "snap", str, SnapMode.WORDS.value, where)
+        if snap not in SnapMode.__members__.values():
+            raise _Problem(
+                f"{where}: unknown snapping rule {snap!r} "
+                f"(use {', '.join(m.value for m in SnapMode)})"
+            )
         labels.append(
             LabelDef(
                 name=name,
                 color=color,
                 shortcut=shortcut or None,
                 description=_get(item, "description", str, "", where),
+                snap=SnapMode(snap),
                 attributes=tuple(
                     _attribute(a, f"{where}, attribute {j + 1}")
                     for j, a in enumerate(_get(item, "attributes", list, [], where))

@@ -19,13 +19,18 @@ newlines ``\\n``), referenced as ``plainTextPath="internal://<guid>.txt"``.
 
 Ids are kept: document and annotation ids become the source and selection GUIDs when they are
 UUIDs (else GUIDs derived from them). Document metadata and status are not written.
+
+The export streams (see :func:`write`): one document is in memory at a time, texts and
+selections alike (benchmarks/bench_interchange.py measures the peak).
 """
 
 from __future__ import annotations
 
-import json
 import re
+import shutil
+import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +38,16 @@ from lxml import etree
 
 from annotator import __version__
 from annotator.core.labels import LabelDef
-from annotator.core.model import Annotation, Document, timestamp
+from annotator.core.model import Annotation, timestamp
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_file
 from annotator.io.interchange import stable_uuid
-from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.qdc import code_guid
+from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
 
 NS = "urn:QDA-XML:project:1.0"
 SEPARATOR = "---"
+_MARK = "annotator: the sources go here"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -50,7 +58,7 @@ def _xml_text(text: str) -> str:
 def describe(a: Annotation) -> str:
     """The selection's Description: the note, then ``---`` and the attributes as JSON values."""
     lines = [
-        f"{name}: {json.dumps(value, ensure_ascii=False)}"
+        f"{name}: {jsonvalues.dumps(value, ensure_ascii=False)}"
         for name, value in a.attributes.items()
         if value is not None
     ]
@@ -80,26 +88,11 @@ def _dt(value: str) -> str | None:
     return value if value and re.fullmatch(pattern, value) else None
 
 
-def build(
-    labels: list[LabelDef], documents: list[tuple[Document, list[Annotation]]]
-) -> tuple[etree._ElementTree, dict[str, str]]:
-    """The project tree and the source files (zip member name -> text)."""
-    root = etree.Element(
-        f"{{{NS}}}Project",
-        nsmap={None: NS},
-        name="Annotator export",
-        origin=f"Annotator {__version__}",
-        creationDateTime=timestamp(),
-    )
-    users = sorted({a.annotator for _, spans in documents for a in spans if a.annotator})
-    if users:
-        holder = _el(root, "Users")
-        for name in users:
-            _el(holder, "User", guid=_user_guid(name), name=name)
+def _codebook(root: etree._Element, labels: list[LabelDef], used: list[str]) -> None:
+    """The ``CodeBook``: the labels, then labels only annotations use."""
     names = [label.name for label in labels]
-    names += sorted({a.label for _, spans in documents for a in spans} - set(names))
+    names += sorted(set(used) - set(names))
     by_name = {label.name: label for label in labels}
-    codes = {name: stable_uuid("code", name) for name in names}
     if names:
         holder = _el(_el(root, "CodeBook"), "Codes")
         for name in names:
@@ -107,60 +100,108 @@ def build(
             code = _el(
                 holder,
                 "Code",
-                guid=codes[name],
+                guid=code_guid(name),
                 name=_xml_text(name),
                 isCodable="true",
                 color=label.color if label else None,
             )
             _description(code, label.description if label else "")
-    files: dict[str, str] = {}
-    if documents:
-        sources = _el(root, "Sources")
-    for document, spans in documents:
-        guid = stable_uuid(document.id)
-        files[f"sources/{guid}.txt"] = document.text
-        source = _el(
-            sources,
-            "TextSource",
-            guid=guid,
-            name=_xml_text(document.title),
-            plainTextPath=f"internal://{guid}.txt",
-            creationDateTime=_dt(document.created),
+
+
+def _source(item: DocumentExport) -> etree._Element:
+    document = item.document
+    guid = stable_uuid(document.id)
+    source = etree.Element(
+        f"{{{NS}}}TextSource",
+        {
+            k: str(v)
+            for k, v in {
+                "guid": guid,
+                "name": _xml_text(document.title),
+                "plainTextPath": f"internal://{guid}.txt",
+                "creationDateTime": _dt(document.created),
+            }.items()
+            if v not in (None, "")
+        },
+        nsmap={None: NS},
+    )
+    for a in item.annotations:
+        user = _user_guid(a.annotator) if a.annotator else None
+        selection = _el(
+            source,
+            "PlainTextSelection",
+            guid=stable_uuid(a.id),
+            name=_xml_text(a.text),
+            startPosition=a.start,
+            endPosition=a.end,
+            creatingUser=user,
+            creationDateTime=_dt(a.created),
+            modifyingUser=user,
+            modifiedDateTime=_dt(a.modified),
         )
-        for a in spans:
-            user = _user_guid(a.annotator) if a.annotator else None
-            selection = _el(
-                source,
-                "PlainTextSelection",
-                guid=stable_uuid(a.id),
-                name=_xml_text(a.text),
-                startPosition=a.start,
-                endPosition=a.end,
-                creatingUser=user,
-                creationDateTime=_dt(a.created),
-                modifyingUser=user,
-                modifiedDateTime=_dt(a.modified),
-            )
-            _description(selection, describe(a))
-            coding = _el(
-                selection,
-                "Coding",
-                guid=stable_uuid("coding", a.id),
-                creatingUser=user,
-                creationDateTime=_dt(a.created),
-            )
-            _el(coding, "CodeRef", targetGUID=codes[a.label])
-    return etree.ElementTree(root), files
+        _description(selection, describe(a))
+        coding = _el(
+            selection,
+            "Coding",
+            guid=stable_uuid("coding", a.id),
+            creatingUser=user,
+            creationDateTime=_dt(a.created),
+        )
+        _el(coding, "CodeRef", targetGUID=code_guid(a.label))
+    return source
+
+
+def write(
+    archive: zipfile.ZipFile, labels: list[LabelDef], documents: Iterable[DocumentExport]
+) -> None:
+    """Stream ``documents`` into ``archive``, one in memory at a time: each text goes into the
+    zip as it comes, and its ``TextSource`` (selections and codings) is serialised to a
+    temporary file at once. The schema wants ``Users`` and ``CodeBook`` before ``Sources``, and
+    they are only known after the last document, so ``project.qde`` is written last: its head,
+    then the sources copied from the temporary file, then its tail."""
+    users: set[str] = set()
+    used: dict[str, None] = {}
+    with tempfile.TemporaryFile() as sources:
+        for item in documents:
+            guid = stable_uuid(item.document.id)
+            archive.writestr(f"sources/{guid}.txt", item.document.text.encode("utf-8"))
+            sources.write(etree.tostring(_source(item), encoding="utf-8", pretty_print=True))
+            for a in item.annotations:
+                used.setdefault(a.label)
+                if a.annotator:
+                    users.add(a.annotator)
+        root = etree.Element(
+            f"{{{NS}}}Project",
+            nsmap={None: NS},
+            name="Annotator export",
+            origin=f"Annotator {__version__}",
+            creationDateTime=timestamp(),
+        )
+        if users:  # the schema's order: Users, CodeBook, ..., Sources
+            holder = _el(root, "Users")
+            for name in sorted(users):
+                _el(holder, "User", guid=_user_guid(name), name=name)
+        _codebook(root, labels, list(used))
+        with archive.open("project.qde", "w") as out:
+            if not sources.tell():
+                out.write(
+                    etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+                )
+                return
+            _el(root, "Sources").append(etree.Comment(_MARK))
+            head, tail = etree.tostring(
+                root, xml_declaration=True, encoding="utf-8", pretty_print=True
+            ).split(f"<!--{_MARK}-->".encode())
+            out.write(head)
+            sources.seek(0)
+            shutil.copyfileobj(sources, out)
+            out.write(tail)
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
-    tree, files = build(list(data.labels), list(data.documents))
-    xml = etree.tostring(tree, xml_declaration=True, encoding="utf-8", pretty_print=True)
     with (
         atomic_file(target) as temporary,
         zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive,
     ):
-        archive.writestr("project.qde", xml)
-        for name, text in files.items():
-            archive.writestr(name, text.encode("utf-8"))
+        write(archive, list(data.labels), data.documents)
     return ExportReport()

@@ -21,7 +21,6 @@ paths), more than 200 MB unpacked. XML is parsed without entities, DTDs or netwo
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -31,11 +30,13 @@ from typing import Any
 from lxml import etree
 
 from annotator.core.errors import ImportFailed
-from annotator.core.labels import LabelDef, is_valid_color, next_color
+from annotator.core.labels import LabelDef
 from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
+from annotator.io import jsonvalues
 from annotator.io.interchange import RawSpans, SpanProblem, reading
+from annotator.io.qdc import codebook_labels
 from annotator.io.qdpx import SEPARATOR
 from annotator.io.txt import clip_title, decode_bytes, first_line
 
@@ -135,23 +136,11 @@ def _bundle(root: etree._Element, member_text: Any) -> ImportedBundle:
     }
     paths: dict[str, str] = {}
     labels: list[LabelDef] = []
-    colors: set[str] = set()
-
-    def walk(parent: etree._Element, prefix: str) -> None:
-        for code in _children(parent, "Code"):
-            name = f"{prefix}{code.get('name') or code.get('guid', '')}"
-            paths[code.get("guid", "")] = name
-            if code.get("isCodable", "true") in ("true", "1") and all(
-                label.name != name for label in labels
-            ):
-                color = _color(code.get("color"), colors)
-                colors.add(color)
-                labels.append(LabelDef(name, color, description=_child_text(code, "Description")))
-            walk(code, f"{name}/")
-
     for book in _children(root, "CodeBook"):
         for codes in _children(book, "Codes"):
-            walk(codes, "")
+            found, named = codebook_labels(codes)
+            paths.update(named)
+            labels += [label for label in found if all(label.name != x.name for x in labels)]
     sources = [
         _source(element, users, member_text)
         for holder in _children(root, "Sources")
@@ -162,12 +151,6 @@ def _bundle(root: etree._Element, member_text: Any) -> ImportedBundle:
     reading_, how = _choose_reading(sources, root.get("origin") or "")
     documents = [_document(source, reading_, how, paths) for source in sources]
     return ImportedBundle([d for d in documents if d.text], labels)
-
-
-def _color(value: str | None, used: set[str]) -> str:
-    if value and re.fullmatch(r"#[0-9a-fA-F]{3}", value):
-        value = "#" + "".join(ch * 2 for ch in value[1:])
-    return value if value and is_valid_color(value) else next_color(used)
 
 
 def _source(element: etree._Element, users: dict[str, str], member_text: Any) -> _Source:
@@ -234,10 +217,23 @@ def _slice(
     return begin, text[begin : offsets.from_utf16(end)]
 
 
+_ATTRIBUTE_SPACE = str.maketrans("\t\n\r", "   ")
+
+
 def _names_match(name: str, selected: str) -> bool:
+    """Whether a selection's ``name`` is the text it selects (or its start, cut with "…").
+
+    A line break written raw inside an XML attribute reads back as a space (the XML spec's
+    attribute-value normalisation; QualCoder writes names so), so breaks and tabs in the
+    selected text may be spaces in the name."""
     name, selected = canonical_text(name).strip(), canonical_text(selected).strip()
     if name == selected:
         return True
+    if "\n" in selected or "\t" in selected:
+        selected = selected.translate(_ATTRIBUTE_SPACE)
+        name = name.translate(_ATTRIBUTE_SPACE)
+        if name == selected:
+            return True
     stem = name.removesuffix("…").removesuffix("...").rstrip()
     return stem != name and len(stem) >= 10 and selected.startswith(stem)
 
@@ -289,11 +285,15 @@ def _choose_reading(sources: list[_Source], origin: str) -> tuple[tuple[str, boo
     return best, how
 
 
-def describe_reading(reading_: tuple[str, bool], how: str) -> str:
+def describe_reading(reading_: tuple[str, bool], how: str, raw: str) -> str:
+    """The reading, as it applies to the text ``raw``: the line-break rule only when the text
+    has CRLF line breaks, UTF-16 only when the text has characters where it differs."""
     unit, keep = reading_
-    newline = "line breaks (CRLF) counted as two" if keep else "line breaks counted as one"
-    unit = "UTF-16 code units" if unit == "utf-16" else "code points"
-    return f"{unit}, {newline} ({how})"
+    astral = unit == "utf-16" and not OffsetMap(raw).is_identity
+    words = ["UTF-16 code units" if astral else "code points"]
+    if "\r\n" in raw:
+        words.append("line breaks (CRLF) counted as two" if keep else "CRLF counted as one")
+    return f"{', '.join(words)} ({how})"
 
 
 def _document(
@@ -342,7 +342,7 @@ def _document(
     return ImportedDocument(
         text=text,
         title=title,
-        metadata={"positions": describe_reading(reading_, how)},
+        metadata={"positions": describe_reading(reading_, how, source.raw)},
         annotations=annotations,
         id=source.guid or None,
         created=source.created,
@@ -350,7 +350,10 @@ def _document(
 
 
 def _parse_description(description: str) -> tuple[str, dict[str, Any]]:
-    """Annotator's own ``note\\n---\\nname: json`` layout; anything else is all note."""
+    """The note and the attributes of a selection's Description: the note, then a line ``---``
+    and one ``name: value`` line per attribute. Annotator writes each value as JSON (``"mostly
+    true"``, ``true``, ``2004``); a value typed by hand in another tool (``speaker: Naly
+    Pilorge``) is read as text. A block with a line that is not ``name: value`` is all note."""
     text = canonical_text(description)
     head, sep, tail = text.rpartition(f"\n{SEPARATOR}\n")
     if not sep and text.startswith(f"{SEPARATOR}\n"):
@@ -358,12 +361,12 @@ def _parse_description(description: str) -> tuple[str, dict[str, Any]]:
     if not sep:
         return description.strip(), {}
     attributes: dict[str, Any] = {}
-    for line in tail.split("\n"):
+    for line in tail.rstrip("\n").split("\n"):
         name, colon, value = line.partition(": ")
-        try:
-            if not colon:
-                raise ValueError(line)
-            attributes[name] = json.loads(value)
-        except ValueError:
+        if not colon or not name.strip():
             return description.strip(), {}
+        try:
+            attributes[name] = jsonvalues.loads(value)
+        except ValueError:
+            attributes[name] = value.strip()
     return head, attributes

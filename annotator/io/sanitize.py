@@ -7,7 +7,10 @@ naming the file) when:
   repaired by dropping it), or any string holds an unpaired surrogate (not valid Unicode, and
   not storable as UTF-8);
 - a label name, attribute name or choice holds a control character (they are identifiers: a
-  silent fix could merge two labels).
+  silent fix could merge two labels);
+- metadata, an attribute value or a default is nested more than
+  :data:`~annotator.io.jsonvalues.MAX_DEPTH` levels deep, or holds NaN or Infinity (not JSON:
+  exports must stay readable by the next program).
 
 Free text is cleaned instead: in notes, titles, sources, annotator names, label descriptions,
 metadata and text attribute values, ``\\r\\n`` and ``\\r`` become ``\\n`` and the other C0 control
@@ -25,6 +28,7 @@ from typing import Any
 from annotator.core.errors import ImportFailed
 from annotator.core.labels import LabelDef
 from annotator.core.model import ImportedBundle, ImportedDocument
+from annotator.io import jsonvalues
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -38,6 +42,12 @@ def check_bundle(path: Path, bundle: ImportedBundle) -> ImportedBundle:
     for number, document in enumerate(bundle.documents, 1):
         _document(path, document, f"document {number} ({document.title[:60]!r})")
     return bundle
+
+
+def check_labels(path: Path, labels: list[LabelDef]) -> list[LabelDef]:
+    """A label set on its own (``annotator labels --import``), refused or cleaned like the
+    labels of an imported file."""
+    return [_label(path, label, f"label {label.name!r}") for label in labels]
 
 
 def clean_text(value: str) -> str:
@@ -114,14 +124,23 @@ def _free(path: Path, value: str, where: str) -> str:
 
 
 def _free_json(path: Path, value: Any, where: str) -> Any:
-    """Metadata or attribute values: every string (keys included) checked and cleaned."""
+    """Metadata or attribute values: refused if too deep or not finite, else every string
+    (keys included) checked and cleaned."""
+    try:
+        jsonvalues.check(value)
+    except jsonvalues.NotJson as exc:
+        raise ImportFailed(path, f"{where}: {exc}") from None
+    return _free_value(path, value, where)
+
+
+def _free_value(path: Path, value: Any, where: str) -> Any:
     if isinstance(value, str):
         return _free(path, value, where)
     if isinstance(value, list):
-        return [_free_json(path, item, where) for item in value]
+        return [_free_value(path, item, where) for item in value]
     if isinstance(value, dict):
         return {
-            _free(path, str(key), where): _free_json(path, item, where)
+            _free(path, str(key), where): _free_value(path, item, where)
             for key, item in value.items()
         }
     return value

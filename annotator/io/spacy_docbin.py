@@ -40,7 +40,8 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     nlp = spacy.blank("xx")
     docs = doc_bin_type(store_user_data=True)
     widened = dropped = not_entities = 0
-    for document, marked in data.documents:
+    for item in data.documents:
+        document, marked = item.document, item.annotations
         doc = nlp.make_doc(document.text)
         spans = []
         for a in marked:

@@ -23,18 +23,18 @@ def table(data: ExportData) -> tuple[list[str], Iterator[list[Any]]]:
     names: list[str] = []
     for label in data.labels:
         names += [a.name for a in label.attributes if a.name not in names]
-    for _, spans in documents:
-        for a in spans:
+    for item in documents:
+        for a in item.annotations:
             names += [n for n in a.attributes if n not in names]
     fixed = set(HEAD) | set(TAIL)
     header = [*HEAD, *(f"attribute: {n}" if n in fixed else n for n in names), *TAIL]
 
     def rows() -> Iterator[list[Any]]:
-        for document, spans in documents:
-            for a in spans:
+        for item in documents:
+            for a in item.annotations:
                 yield [
-                    document.title,
-                    document.id,
+                    item.document.title,
+                    item.document.id,
                     a.label,
                     a.start,
                     a.end,

@@ -16,28 +16,36 @@ posted alone. Per annotation:
   text, end exclusive (as the Web Annotation model specifies).
 
 Nothing is lost but the attribute types (values are written as text).
+
+The ``@context`` is the Web Annotation context's URL (``w3c_context`` ``remote``, the default,
+as the model asks). JSON-LD processors fetch it to expand the file; offline, map that URL to the
+copy shipped in ``resources/anno.jsonld`` in the processor's document loader, or export with
+``w3c_context`` ``embedded``: the collection then carries the context itself (and the items,
+which inherit it, carry none), so it expands with no loader at all.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from annotator import __version__
 from annotator.core.model import Annotation, Document, timestamp
+from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import document_uri, stable_uuid
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.resources_path import ANNO_CONTEXT, resource
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+REMOTE, EMBEDDED = "remote", "embedded"
 CONTEXT_LENGTH = 32
 
 
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else jsonvalues.dumps(value, ensure_ascii=False)
 
 
 def annotation(document: Document, a: Annotation) -> dict[str, Any]:
@@ -92,10 +100,20 @@ def annotation(document: Document, a: Annotation) -> dict[str, Any]:
     return item
 
 
+def local_context() -> dict[str, Any]:
+    """The Web Annotation context document shipped in ``resources/anno.jsonld``."""
+    return jsonvalues.loads(resource(ANNO_CONTEXT).read_text(encoding="utf-8"))
+
+
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
-    items = [annotation(document, a) for document, spans in data.documents for a in spans]
+    items = [annotation(item.document, a) for item in data.documents for a in item.annotations]
+    context: Any = CONTEXT
+    if options["w3c_context"] == EMBEDDED:
+        context = local_context()["@context"]
+        for item in items:
+            del item["@context"]
     collection = {
-        "@context": CONTEXT,
+        "@context": context,
         "id": f"urn:uuid:{stable_uuid('collection', *(i['id'] for i in items))}",
         "type": "AnnotationCollection",
         "label": "Annotator export",
@@ -109,6 +127,6 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
         },
     }
     with atomic_text_writer(target) as out:
-        json.dump(collection, out, ensure_ascii=False, indent=1)
+        out.write(jsonvalues.dumps_for_html(collection, ensure_ascii=False, indent=1))
         out.write("\n")
     return ExportReport()

@@ -208,7 +208,7 @@ def _connect(path: Path, mode: str) -> Iterator[sqlite3.Connection]:
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
     """``source`` into a new standalone file at ``target``, checked."""
-    with closing(sqlite3.connect(target)) as copy:
+    with closing(sqlite3.connect(sqlite_uri(target, mode="rwc"), uri=True)) as copy:
         source.backup(copy)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
     _check(target)

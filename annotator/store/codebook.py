@@ -9,15 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.labels import DEFAULT_LABELS, AttributeDef, AttributeKind, LabelDef
 from annotator.core.model import Annotation as AnnotationRecord
-from annotator.store import annotation_rows
+from annotator.store import annotation_rows, snap_rules
 from annotator.store.convert import attribute_to_row, label_from_row, label_to_row
-from annotator.store.models import Annotation, Label
-from annotator.store.project import Project
+from annotator.store.models import Annotation, Label, LabelAttribute
+from annotator.store.project import Project, read_codebook
 
 
 class CodebookError(ValueError):
@@ -77,15 +77,20 @@ def add_label(project: Project, label: LabelDef, position: int | None = None) ->
             update(Label).where(Label.position >= position).values(position=Label.position + 1)
         )
         s.add(label_to_row(replace(label, name=label.name.strip()), position))
+        snap_rules.set_rule(s, label.name.strip(), label.snap)
 
 
 def update_label(project: Project, name: str, /, **changes: Any) -> LabelDef:
-    """Change a label's name, color, shortcut or description; returns the label as it was."""
+    """Change a label's name, color, shortcut, description or snapping rule; returns the label
+    as it was."""
     with project.transaction() as s:
         row = _row(s, name)
-        before = label_from_row(row)
+        before = label_from_row(row, snap_rules.read(s).get(name))
         if "name" in changes:
             row.name = _check_name(s, changes["name"], ignore=name)
+            snap_rules.rename(s, name, row.name)
+        if "snap" in changes:
+            snap_rules.set_rule(s, row.name, changes["snap"])
         if "shortcut" in changes:
             row.shortcut = _check_shortcut(s, changes["shortcut"], ignore=name)
         if "color" in changes:
@@ -111,7 +116,10 @@ def delete_label(project: Project, name: str, move_to: str | None = None) -> Del
     """Delete a label; its annotations are deleted too, or moved to ``move_to``."""
     with project.transaction() as s:
         row = _row(s, name)
-        deleted = DeletedLabel(label_from_row(row), row.position, moved_to=move_to)
+        deleted = DeletedLabel(
+            label_from_row(row, snap_rules.read(s).get(name)), row.position, moved_to=move_to
+        )
+        snap_rules.drop(s, name)
         spans = s.execute(select(Annotation).where(Annotation.label_id == row.id)).scalars().all()
         if move_to is not None:
             target = _row(s, move_to)
@@ -193,47 +201,164 @@ def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
 
 
 def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
-    """Bring ``labels`` into the project, merging by name.
+    """Bring ``labels`` into the project, merging by name, in one transaction.
 
     A fresh project (the default codebook, no annotations) takes ``labels`` as they are.
     Otherwise new labels are appended, existing ones gain missing attributes and choices, and
-    every difference that is not merged is reported as a conflict.
+    every difference that is not merged is reported as a conflict. A shortcut already taken (by
+    the project or by an earlier label of ``labels``) is dropped and reported.
+
+    Linear in the number of labels: the codebook is read once (:func:`read_codebook`) and the
+    changes are written as a few bulk statements.
     """
     report = MergeReport()
-    current = project.labels()
     with project.transaction() as s:
-        fresh = current == list(DEFAULT_LABELS) and not s.scalar(select(func.count(Annotation.id)))
-        if fresh:
-            s.execute(delete(Label))
-            s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
+        current = read_codebook(s)
+        if [label for _, label, _ in current] == list(DEFAULT_LABELS) and not s.scalar(
+            select(func.count(Annotation.id))
+        ):
+            s.execute(delete(Label))  # their attributes go with them (ON DELETE CASCADE)
+            current = []
             report.replaced = True
-            report.added = [label.name for label in labels]
-            return report
-    by_name = {label.name: label for label in current}
-    for label in labels:
-        mine = by_name.get(label.name)
-        if mine is None:
-            shortcut = label.shortcut
-            owner = next(
-                (x.name for x in project.labels() if shortcut and x.shortcut == shortcut), None
+        by_name = {label.name: (label_id, label, ids) for label_id, label, ids in current}
+        shortcuts = {label.shortcut: label.name for _, label, _ in current if label.shortcut}
+        rows = _NewRows(s, len(current))
+        choices: list[dict[str, Any]] = []
+        for label in labels:
+            name = label.name.strip()
+            found = by_name.get(name)
+            if found is None:
+                shortcut = label.shortcut or None
+                if shortcut in shortcuts:
+                    report.conflicts.append(
+                        f"{name!r}: shortcut {shortcut} is used by "
+                        f"{shortcuts[shortcut]!r}; added without a shortcut"
+                    )
+                    shortcut = None
+                if shortcut:
+                    shortcuts[shortcut] = name
+                added = replace(label, name=name, shortcut=shortcut)
+                by_name[name] = (rows.label(added), added, {})
+                report.added.append(name)
+                continue
+            label_id, mine, attribute_ids = found
+            merged, notes = _merge_attributes(mine, label)
+            report.conflicts.extend(notes)
+            if merged != mine.attributes:
+                for position, attribute in enumerate(merged):
+                    if position >= len(mine.attributes):
+                        rows.attribute(label_id, attribute, position)
+                    elif attribute.choices != mine.attributes[position].choices:
+                        choices.append(
+                            {
+                                "attribute": attribute_ids[attribute.name],
+                                "new_choices": list(attribute.choices),
+                            }
+                        )
+                report.extended.append(name)
+            if label.color != mine.color or (label.shortcut or None) != (mine.shortcut or None):
+                report.conflicts.append(f"{name!r}: colour/shortcut differ; kept the project's")
+        rows.write()
+        added_labels = [by_name[name][1] for name in report.added]
+        snap_rules.set_rules(s, added_labels, replace=report.replaced)
+        if choices:
+            table = LabelAttribute.__table__
+            s.execute(
+                update(table)
+                .where(table.c.id == bindparam("attribute"))
+                .values(choices=bindparam("new_choices")),
+                choices,
             )
-            if owner:
-                report.conflicts.append(
-                    f"{label.name!r}: shortcut {shortcut} is used by "
-                    f"{owner!r}; added without a shortcut"
-                )
-                shortcut = None
-            add_label(project, replace(label, shortcut=shortcut))
-            report.added.append(label.name)
-            continue
-        merged, notes = _merge_attributes(mine, label)
-        report.conflicts.extend(notes)
-        if merged != mine.attributes:
-            set_attributes(project, mine.name, merged)
-            report.extended.append(label.name)
-        if label.color != mine.color or (label.shortcut or None) != (mine.shortcut or None):
-            report.conflicts.append(f"{label.name!r}: colour/shortcut differ; kept the project's")
     return report
+
+
+def unmerge_labels(project: Project, before: Sequence[LabelDef], report: MergeReport) -> None:
+    """Undo :func:`merge_labels` (``before``: the codebook as it was), in one transaction."""
+    with project.transaction() as s:
+        current = read_codebook(s)
+        earlier = {label.name: label for label in before}
+        if report.replaced:
+            removed, stripped = [label_id for label_id, _, _ in current], []
+        else:
+            added, extended = set(report.added), set(report.extended)
+            removed = [label_id for label_id, label, _ in current if label.name in added]
+            stripped = [
+                (label_id, earlier[label.name])
+                for label_id, label, _ in current
+                if label.name in extended and label.name in earlier
+            ]
+        for chunk in _chunks(removed):
+            # annotations made with an added label since, if any, go with it (as on delete)
+            s.execute(delete(Annotation).where(Annotation.label_id.in_(chunk)))
+            s.execute(delete(Label).where(Label.id.in_(chunk)))
+        for chunk in _chunks([label_id for label_id, _ in stripped]):
+            s.execute(delete(LabelAttribute).where(LabelAttribute.label_id.in_(chunk)))
+        rows = _NewRows(s, 0)
+        if report.replaced:
+            for label in before:
+                rows.label(label)
+        for label_id, label in stripped:
+            for position, attribute in enumerate(label.attributes):
+                rows.attribute(label_id, attribute, position)
+        rows.write()
+        snap_rules.set_rules(s, list(before), replace=True)  # the rules as they were
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """``ids`` in pieces small enough for one statement's bound parameters."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+class _NewRows:
+    """Label and attribute rows to insert, with their keys handed out in advance, so that each
+    table gets one bulk INSERT (executemany) however many labels there are."""
+
+    def __init__(self, s: Session, position: int) -> None:
+        self.s = s
+        self.position = position
+        self.next_label = (s.scalar(select(func.max(Label.id))) or 0) + 1
+        self.next_attribute = (s.scalar(select(func.max(LabelAttribute.id))) or 0) + 1
+        self.labels: list[dict[str, Any]] = []
+        self.attributes: list[dict[str, Any]] = []
+
+    def label(self, label: LabelDef) -> int:
+        label_id, self.next_label = self.next_label, self.next_label + 1
+        self.labels.append(
+            {
+                "id": label_id,
+                "name": label.name,
+                "color": label.color,
+                "shortcut": label.shortcut or None,
+                "description": label.description,
+                "position": self.position,
+            }
+        )
+        self.position += 1
+        for position, attribute in enumerate(label.attributes):
+            self.attribute(label_id, attribute, position)
+        return label_id
+
+    def attribute(self, label_id: int, attribute: AttributeDef, position: int) -> None:
+        self.attributes.append(
+            {
+                "id": self.next_attribute,
+                "label_id": label_id,
+                "name": attribute.name,
+                "kind": attribute.kind.value,
+                "choices": list(attribute.choices),
+                "required": attribute.required,
+                "default": attribute.default,
+                "position": position,
+            }
+        )
+        self.next_attribute += 1
+
+    def write(self) -> None:
+        # Core statements on the tables: executemany, without the ORM's per-row bookkeeping.
+        if self.labels:
+            self.s.execute(insert(Label.__table__), self.labels)
+        if self.attributes:
+            self.s.execute(insert(LabelAttribute.__table__), self.attributes)
 
 
 def _merge_attributes(

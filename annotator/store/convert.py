@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from annotator.core import model
 from annotator.core.labels import AttributeDef, AttributeKind, LabelDef
+from annotator.core.snapping import SnapMode
 from annotator.store.models import Document, Label, LabelAttribute
 
 
-def label_from_row(row: Label) -> LabelDef:
+def label_from_row(row: Label, snap: SnapMode | None = None) -> LabelDef:
+    """``snap``: the label's rule from store/snap_rules.py (the default when None)."""
     return LabelDef(
         name=row.name,
         color=row.color,
@@ -24,6 +26,7 @@ def label_from_row(row: Label) -> LabelDef:
             )
             for a in row.attributes
         ),
+        snap=snap or SnapMode.WORDS,
     )
 
 

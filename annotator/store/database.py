@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -26,7 +27,9 @@ def for_writing(engine: Engine) -> Engine:
 def sqlite_uri(path: Path, **params: str) -> str:
     """A ``file:`` URI for ``path`` (quoted: names may hold ``?``, ``#`` or ``%``)."""
     query = "&".join(f"{key}={value}" for key, value in params.items())
-    return f"file:{quote(str(path))}" + (f"?{query}" if query else "")
+    # An absolute path gets an empty authority (``file:///…``), so ``//x`` is never a host.
+    start = "file://" if path.is_absolute() else "file:"
+    return f"{start}{quote(str(path))}" + (f"?{query}" if query else "")
 
 
 def _writable(path: Path) -> bool:
@@ -54,19 +57,28 @@ def read_only_uri(path: Path) -> str:
     return sqlite_uri(path, mode="ro")
 
 
-def make_engine(path: Path, read_only: bool = False) -> Engine:
+def make_engine(
+    path: Path, read_only: bool = False, before_connect: Callable[[], None] | None = None
+) -> Engine:
+    """``before_connect`` runs before each new connection and may refuse it by raising (the
+    project's file-identity check: SQLite would otherwise create an empty database where a
+    deleted project was)."""
+    # Every engine connects through a quoted ``file:`` URI (never ``sqlite:///path``, where a
+    # ``?`` or ``#`` in the name would cut it short and open another file).
+    uri = read_only_uri(path) if read_only else sqlite_uri(path, mode="rwc")
+
+    def connect() -> sqlite3.Connection:
+        if before_connect is not None:
+            before_connect()
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
     if read_only:
-        uri = read_only_uri(path)
-        engine = create_engine(
-            "sqlite://",
-            poolclass=NullPool,
-            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
-        )
+        engine = create_engine("sqlite://", poolclass=NullPool, creator=connect)
     else:
         # Pooled: a label keystroke must not pay for opening a connection, running the pragmas
         # and checkpointing the WAL on close; Project.close() disposes of the pool.
         engine = create_engine(
-            f"sqlite:///{path}", poolclass=QueuePool, pool_size=2, max_overflow=4
+            "sqlite://", poolclass=QueuePool, pool_size=2, max_overflow=4, creator=connect
         )
 
     @event.listens_for(engine, "connect")
@@ -120,7 +132,7 @@ def backup_copy(path: Path, schema_version: int) -> Path:
     target = path.with_name(f"{path.stem}.schema{schema_version}-backup-{stamp}{path.suffix}")
     source = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
     try:
-        destination = sqlite3.connect(target)
+        destination = sqlite3.connect(sqlite_uri(target, mode="rwc"), uri=True)
         try:
             source.backup(destination)
         finally:

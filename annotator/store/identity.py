@@ -16,8 +16,6 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, event
-
 from annotator.core.errors import FileReplaced
 from annotator.store import fileformat
 
@@ -73,12 +71,3 @@ def check(path: Path, expected: FileIdentity) -> None:
             f"the project file was overwritten with {what} while open; the "
             "change was not saved, and nothing more will be saved to it",
         )
-
-
-def guard_new_connections(engine: Engine, path: Path, expected: FileIdentity) -> None:
-    """Refuse to open a new connection on ``path`` once it is no longer the project: SQLite
-    would create an empty database there, or read the file that replaced ours."""
-
-    @event.listens_for(engine, "do_connect")
-    def _check(*_args: object) -> None:
-        check(path, expected)

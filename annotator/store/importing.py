@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from annotator.core import model
 from annotator.core.labels import LabelDef, next_color
 from annotator.core.text import text_sha256
-from annotator.store import annotation_rows
+from annotator.store import annotation_rows, snap_rules
 from annotator.store.convert import attribute_to_row, label_to_row
 from annotator.store.models import Annotation, Document, Label
 
@@ -37,6 +37,9 @@ class ImportSummary:
     skipped: list[SkippedDocument] = field(default_factory=list)
     labels_created: list[str] = field(default_factory=list)
     codebook_replaced: bool = False
+    #: spans identical to an earlier one of the same document (label, range, attributes,
+    #: note), not imported
+    duplicates_skipped: int = 0
 
     @property
     def annotation_count(self) -> int:
@@ -79,6 +82,8 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
             )
         )
         position += 1
+        seen: set[tuple[str, int, int, str, str]] = set()
+        kept = 0
         for span in doc.annotations:
             if not 0 <= span.start < span.end <= len(doc.text):
                 raise ValueError(
@@ -86,6 +91,13 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
                     f"{span.start}..{span.end} is outside its text "
                     f"(length {len(doc.text)})"
                 )
+            values = annotation_rows.attributes_json(span.attributes)
+            key = (span.label, span.start, span.end, values, span.note)
+            if key in seen:
+                summary.duplicates_skipped += 1
+                continue
+            seen.add(key)
+            kept += 1
             annotations.append(
                 (
                     _fresh(span.id, taken_ids),
@@ -94,14 +106,14 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
                     span.start,
                     span.end,
                     doc.text[span.start : span.end],
-                    annotation_rows.attributes_json(span.attributes),
+                    values,
                     span.note,
                     span.annotator,
                     span.created or now,
                     span.modified or span.created or now,
                 )
             )
-        summary.added.append(AddedDocument(doc_id, doc.title, len(doc.annotations)))
+        summary.added.append(AddedDocument(doc_id, doc.title, kept))
 
     if documents:
         s.execute(insert(Document), documents)
@@ -143,6 +155,7 @@ def _merge_labels(
     if bundle.labels and not s.scalar(select(func.count()).select_from(Document)):
         s.execute(delete(Label))
         s.add_all(label_to_row(label, i) for i, label in enumerate(bundle.labels))
+        snap_rules.set_rules(s, bundle.labels, replace=True)
         summary.codebook_replaced = True
         s.flush()
     existing = {
@@ -160,6 +173,7 @@ def _merge_labels(
             position,
         )
         s.add(row)
+        snap_rules.set_rule(s, label.name, label.snap)
         existing[label.name] = row
         shortcuts.add(shortcut)
         colors.add(label.color)

@@ -15,6 +15,7 @@ from annotator import __version__
 from annotator.core import model
 from annotator.core.errors import ProjectError
 from annotator.core.labels import LabelDef
+from annotator.store import snap_rules
 from annotator.store.convert import label_to_row
 from annotator.store.database import (
     BUSY_TIMEOUT_MS,
@@ -66,6 +67,42 @@ def sqlite_reason(exc: DBAPIError | sqlite3.Error, path: Path | None = None) -> 
     return f"database error ({text})"
 
 
+NAME_MAX = 255  # bytes in one file name, where the filesystem does not say
+#: Bytes a project's name must leave free for the names Annotator derives from it: the
+#: ``.<name>.<id>.creating-journal`` of a new project, the ``-wal`` file, the backups folder and
+#: the ``.<stem>-<stamp>-<n>-before-restore<suffix>.partial-journal`` copies inside it.
+NAME_ROOM = 55
+
+
+def name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return NAME_MAX
+
+
+def check_name(path: Path, creating: bool) -> None:
+    """Refuse a name the filesystem cannot hold (or, for a new project, one that leaves no room
+    for the working files and backups named after it) with a clear message."""
+    size = len(os.fsencode(path.name))
+    limit = name_max(path.parent)
+    allowed = limit - NAME_ROOM if creating else limit
+    if size > allowed:
+        extra = (
+            (
+                " (Annotator names its working files and backups after the project, so it "
+                "needs the room)"
+            )
+            if creating and size <= limit
+            else ""
+        )
+        raise ProjectError(
+            path,
+            f"the name is too long for the filesystem: {size} bytes, at "
+            f"most {allowed} here{extra}; choose a shorter name",
+        )
+
+
 def create(path: Path, labels: Sequence[LabelDef]) -> None:
     """Build the new project beside ``path`` and move it into place: never half-created."""
     if not path.parent.is_dir():
@@ -83,6 +120,7 @@ def create(path: Path, labels: Sequence[LabelDef]) -> None:
                 ]
             )
             s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
+            snap_rules.set_rules(s, list(labels), replace=True)
         engine.dispose()
         os.replace(temporary, path)
     except (OSError, SQLAlchemyError) as exc:

@@ -1,0 +1,323 @@
+"""Inter-annotator agreement: Krippendorff's alpha, Cohen's and Fleiss' kappa, span F1.
+
+Pure Python. The character-level figures never look at code points one by one: each
+annotator's coverage of a (document, label) is a union of intervals, and a sweep over the
+interval ends counts how many code points show each *pattern* (one 0/1 value per annotator).
+Every coefficient is then computed from those counts, so 1 MB of text costs as much as its
+spans, not as its characters.
+
+Definitions (also in the README and the Agreement window's help):
+
+- units: the code points of the compared documents, once per label; an annotator's value at a
+  unit is 1 when one of their spans with that label covers it, else 0;
+- ``alpha``: Krippendorff's alpha, nominal metric, on those units;
+- ``kappa``: Cohen's kappa for two annotators, Fleiss' kappa for three or more, same units;
+- ``f1_exact``: for a pair, spans match when label, start and end are equal, one to one;
+  F1 = 2 x matches / (spans of A + spans of B);
+- ``f1_overlap``: spans match when they have the same label and overlap, one to one, the
+  largest overlap first;
+- with three or more annotators an F1 is the mean over the pairs for which it is defined;
+- the overall F1 of a pair pools every label: 2 x all matches / all spans of both.
+
+A figure that is undefined (no variation, nothing to compare) is ``None``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from itertools import combinations
+from typing import Any, NamedTuple
+
+Pattern = tuple[Hashable | None, ...]  # one value per annotator; None: the annotator is missing
+
+
+class SpanRecord(NamedTuple):
+    """One annotation as agreement needs it."""
+
+    annotator: str
+    document_id: str
+    label: str
+    start: int
+    end: int
+
+
+# -- coefficients over patterns ---------------------------------------------------------------
+
+
+def krippendorff_alpha_nominal(patterns: Mapping[Pattern, int]) -> float | None:
+    """Krippendorff's alpha (nominal) of units given as pattern -> number of such units.
+
+    Units with fewer than two values are not pairable and do not count (Krippendorff 2011,
+    "Computing Krippendorff's Alpha-Reliability", section C).
+    """
+    coincidence: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
+    for pattern, units in patterns.items():
+        if not units:
+            continue
+        values = Counter(v for v in pattern if v is not None)
+        m = sum(values.values())
+        if m < 2:
+            continue
+        for c, n_c in values.items():
+            for k, n_k in values.items():
+                pairs = n_c * (n_c - 1) if c == k else n_c * n_k
+                if pairs:
+                    coincidence[c, k] += units * pairs / (m - 1)
+    totals: defaultdict[Hashable, float] = defaultdict(float)
+    for (c, _k), o in coincidence.items():
+        totals[c] += o
+    n = sum(totals.values())
+    observed = sum(o for (c, k), o in coincidence.items() if c != k)
+    expected = sum(totals[c] * totals[k] for c in totals for k in totals if c != k)
+    if n <= 1 or expected == 0:
+        return None
+    return 1 - (n - 1) * observed / expected
+
+
+def cohen_kappa(patterns: Mapping[Pattern, int]) -> float | None:
+    """Cohen's kappa of two raters; ``patterns`` maps (value of A, value of B) -> units."""
+    total = 0
+    agree = 0
+    a_counts: Counter[Hashable] = Counter()
+    b_counts: Counter[Hashable] = Counter()
+    for (a, b), units in patterns.items():
+        if a is None or b is None or not units:
+            continue
+        total += units
+        agree += units if a == b else 0
+        a_counts[a] += units
+        b_counts[b] += units
+    if not total:
+        return None
+    p_o = agree / total
+    p_e = sum(a_counts[v] * b_counts[v] for v in a_counts) / (total * total)
+    if p_e >= 1:
+        return None
+    return (p_o - p_e) / (1 - p_e)
+
+
+def fleiss_kappa(patterns: Mapping[Pattern, int]) -> float | None:
+    """Fleiss' kappa (1971); every unit must have the same number of raters (no None)."""
+    raters = None
+    subjects = 0
+    agreement_sum = 0.0
+    category_totals: Counter[Hashable] = Counter()
+    for pattern, units in patterns.items():
+        if not units:
+            continue
+        if any(v is None for v in pattern):
+            raise ValueError("Fleiss' kappa needs a value from every rater for every unit")
+        if raters is None:
+            raters = len(pattern)
+        elif raters != len(pattern):
+            raise ValueError("Fleiss' kappa needs the same number of raters for every unit")
+        counts = Counter(pattern)
+        subjects += units
+        agreement_sum += units * sum(n * (n - 1) for n in counts.values())
+        for value, n in counts.items():
+            category_totals[value] += units * n
+    if not subjects or raters is None or raters < 2:
+        return None
+    p_bar = agreement_sum / (subjects * raters * (raters - 1))
+    p_e = sum((n / (subjects * raters)) ** 2 for n in category_totals.values())
+    if p_e >= 1:
+        return None
+    return (p_bar - p_e) / (1 - p_e)
+
+
+def kappa(patterns: Mapping[Pattern, int]) -> float | None:
+    """Cohen's kappa for two raters, Fleiss' for three or more."""
+    width = len(next(iter(patterns), ()))
+    return cohen_kappa(patterns) if width == 2 else fleiss_kappa(patterns)
+
+
+# -- span matching ------------------------------------------------------------------------------
+
+Interval = tuple[int, int]
+
+
+def exact_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
+    """Spans of A and B with equal start and end, matched one to one."""
+    counts_a = Counter(a)
+    counts_b = Counter(b)
+    return sum(min(n, counts_b[span]) for span, n in counts_a.items())
+
+
+def overlap_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
+    """Overlapping spans of A and B matched one to one, the largest overlap first."""
+    if not a or not b:
+        return 0
+    order_b = sorted(range(len(b)), key=lambda j: b[j])
+    starts_b = [b[j][0] for j in order_b]
+    longest_b = max(e - s for s, e in b)
+    candidates: list[tuple[int, int, int]] = []  # (-overlap, i, j)
+    for i, (start, end) in enumerate(a):
+        # only spans of B starting in (start - longest_b, end) can overlap A's span
+        first = bisect_right(starts_b, start - longest_b)
+        stop = bisect_left(starts_b, end)
+        for position in range(first, stop):
+            j = order_b[position]
+            b_start, b_end = b[j]
+            overlap = min(end, b_end) - max(start, b_start)
+            if overlap > 0:
+                candidates.append((-overlap, i, j))
+    candidates.sort()
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for _overlap, i, j in candidates:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+    return len(used_a)
+
+
+def f1(matches: int, spans_a: int, spans_b: int) -> float | None:
+    total = spans_a + spans_b
+    return 2 * matches / total if total else None
+
+
+# -- coverage patterns --------------------------------------------------------------------------
+
+
+def coverage_patterns(length: int, layers: Sequence[Sequence[Interval]]) -> Counter[Pattern]:
+    """How many code points of a text of ``length`` show each 0/1 pattern, one value per layer
+    (1: one of that layer's intervals covers the code point)."""
+    events: list[tuple[int, int, int]] = []  # (position, layer, +1 / -1)
+    for layer, intervals in enumerate(layers):
+        for start, end in intervals:
+            start, end = max(0, start), min(length, end)
+            if start < end:
+                events.append((start, layer, 1))
+                events.append((end, layer, -1))
+    events.sort()
+    depth = [0] * len(layers)
+    result: Counter[Pattern] = Counter()
+    previous = 0
+    index = 0
+    while index < len(events):
+        position = events[index][0]
+        if position > previous:
+            result[tuple(1 if d else 0 for d in depth)] += position - previous
+            previous = position
+        while index < len(events) and events[index][0] == position:
+            _, layer, step = events[index]
+            depth[layer] += step
+            index += 1
+    if length > previous:
+        result[tuple(1 if d else 0 for d in depth)] += length - previous
+    return result
+
+
+def project_patterns(patterns: Mapping[Pattern, int], columns: Sequence[int]) -> Counter[Pattern]:
+    """The same units seen by a subset of the annotators (by their positions)."""
+    result: Counter[Pattern] = Counter()
+    for pattern, units in patterns.items():
+        result[tuple(pattern[c] for c in columns)] += units
+    return result
+
+
+# -- the whole report ---------------------------------------------------------------------------
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    defined = [v for v in values if v is not None]
+    return sum(defined) / len(defined) if defined else None
+
+
+def agreement_report(
+    annotators: Sequence[str],
+    labels: Sequence[str],
+    documents: Mapping[str, int],
+    spans: Iterable[SpanRecord],
+) -> dict[str, Any]:
+    """The agreement of ``annotators`` over ``documents`` (id -> length in code points) and
+    ``labels``, as the ``annotator agreement --json`` object.
+
+    ``spans`` may hold other annotators, labels and documents: they are left out.
+    """
+    if len(annotators) < 2:
+        raise ValueError("agreement needs at least two annotators")
+    column = {name: i for i, name in enumerate(annotators)}
+    wanted_labels = set(labels)
+    # (label, document) -> one list of intervals per annotator
+    layers: dict[tuple[str, str], list[list[Interval]]] = {}
+    for span in spans:
+        if (
+            span.annotator not in column
+            or span.label not in wanted_labels
+            or span.document_id not in documents
+        ):
+            continue
+        key = (span.label, span.document_id)
+        if key not in layers:
+            layers[key] = [[] for _ in annotators]
+        layers[key][column[span.annotator]].append((span.start, span.end))
+
+    total_length = sum(documents.values())
+    empty: Pattern = (0,) * len(annotators)
+    pairs = list(combinations(range(len(annotators)), 2))
+    overall_patterns: Counter[Pattern] = Counter()
+    pair_matches = {pair: [0, 0] for pair in pairs}  # exact, overlap; pooled over labels
+    pair_spans = {pair: 0 for pair in pairs}
+    label_figures: dict[str, dict[str, Any]] = {}
+    for label in labels:
+        patterns: Counter[Pattern] = Counter()
+        covered = 0
+        counts = [0] * len(annotators)
+        exact = {pair: 0 for pair in pairs}
+        overlap = {pair: 0 for pair in pairs}
+        for (layer_label, document_id), intervals in layers.items():
+            if layer_label != label:
+                continue
+            found = coverage_patterns(documents[document_id], intervals)
+            patterns.update(found)
+            covered += documents[document_id]
+            for i, own in enumerate(intervals):
+                counts[i] += len(own)
+            for pair in pairs:
+                a, b = intervals[pair[0]], intervals[pair[1]]
+                exact[pair] += exact_matches(a, b)
+                overlap[pair] += overlap_matches(a, b)
+        if total_length > covered:  # documents where no one used this label
+            patterns[empty] += total_length - covered
+        overall_patterns.update(patterns)
+        label_pairs = []
+        for pair in pairs:
+            n = counts[pair[0]] + counts[pair[1]]
+            label_pairs.append((f1(exact[pair], 0, n), f1(overlap[pair], 0, n)))
+            pair_matches[pair][0] += exact[pair]
+            pair_matches[pair][1] += overlap[pair]
+            pair_spans[pair] += n
+        label_figures[label] = {
+            "alpha": krippendorff_alpha_nominal(patterns),
+            "kappa": kappa(patterns),
+            "f1_exact": _mean(e for e, _ in label_pairs),
+            "f1_overlap": _mean(o for _, o in label_pairs),
+            "spans": {name: counts[i] for i, name in enumerate(annotators)},
+        }
+    pair_figures = []
+    for pair in pairs:
+        seen = project_patterns(overall_patterns, pair)
+        pair_figures.append(
+            {
+                "annotators": [annotators[pair[0]], annotators[pair[1]]],
+                "alpha": krippendorff_alpha_nominal(seen),
+                "kappa": cohen_kappa(seen),
+                "f1_exact": f1(pair_matches[pair][0], 0, pair_spans[pair]),
+                "f1_overlap": f1(pair_matches[pair][1], 0, pair_spans[pair]),
+            }
+        )
+    return {
+        "annotators": list(annotators),
+        "documents": len(documents),
+        "overall": {
+            "alpha": krippendorff_alpha_nominal(overall_patterns),
+            "kappa": kappa(overall_patterns),
+            "f1_exact": _mean(p["f1_exact"] for p in pair_figures),
+            "f1_overlap": _mean(p["f1_overlap"] for p in pair_figures),
+        },
+        "labels": label_figures,
+        "pairs": pair_figures,
+    }

@@ -1,0 +1,171 @@
+"""The concordance dock: every span of one label across all documents, each in its context
+(keyword in context); a click opens the document with that span selected in place."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.gui.changes import Changes
+from annotator.gui.context import AppContext
+from annotator.gui.table_model import AnyIndex, RowsModel, row_table
+
+CONTEXT = 50
+
+
+class Line(NamedTuple):
+    document_id: str
+    annotation_id: str
+    document: str
+    left: str
+    span: str
+    right: str
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class ConcordanceModel(RowsModel):
+    COLUMNS = ("Document", "Before", "Span", "After")
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        line: Line = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (line.document, line.left, line.span, line.right)[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{line.document}\n…{line.left} [{line.span}] {line.right}…"
+        return None
+
+    def reset(self, rows: list[Line]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+
+class ElideLeft(QStyledItemDelegate):
+    """The context before a span is cut on its left, so the words next to the span show."""
+
+    def initStyleOption(
+        self,
+        option: QStyleOptionViewItem,  # noqa: N802 (Qt API)
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideLeft
+
+
+class ConcordanceView(QWidget):
+    #: document id, annotation id: open that span in the reader
+    open_span = Signal(str, str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.label_box = QComboBox()
+        self.label_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.filter = QLineEdit(placeholderText="Filter spans", clearButtonEnabled=True)
+        self.filter.textChanged.connect(lambda _t: self.refresh())
+        self.count = QLabel()
+        self.model = ConcordanceModel()
+        self.view = row_table(self.model)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(0, 160)
+        header.resizeSection(2, 380)
+        self._elide_left = ElideLeft(self.view)
+        self.view.setItemDelegateForColumn(1, self._elide_left)
+        self.view.clicked.connect(self._clicked)
+        self.view.activated.connect(self._clicked)
+        top = QHBoxLayout()
+        top.addWidget(self.label_box)
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        # refreshed once per burst of changes, and only while shown
+        self._stale = QTimer(self, singleShot=True, interval=0, timeout=self.refresh)
+        ctx.events.changed.connect(self._on_changes)
+        self.set_labels()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.labels:
+            self.set_labels()
+        elif changes.annotations or changes.documents:
+            self._changed()
+
+    def set_labels(self) -> None:
+        current = self.label_box.currentData()
+        self.label_box.blockSignals(True)
+        self.label_box.clear()
+        for label in self.ctx.labels():
+            self.label_box.addItem(label.name, label.name)
+            self.label_box.setItemData(
+                self.label_box.count() - 1, QColor(label.color), Qt.ItemDataRole.DecorationRole
+            )
+        self.label_box.setCurrentIndex(max(0, self.label_box.findData(current)))
+        self.label_box.blockSignals(False)
+        self._changed()
+
+    def show_label(self, name: str) -> None:
+        self.label_box.setCurrentIndex(max(0, self.label_box.findData(name)))
+        self.refresh()
+
+    def _changed(self) -> None:
+        if self.isVisible():
+            self._stale.start()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        label = self.label_box.currentData()
+        needle = self.filter.text().strip().lower()
+        rows: list[Line] = []
+        if label:
+            for summary in self.ctx.project.documents():
+                spans = [a for a in self.ctx.project.annotations(summary.id) if a.label == label]
+                if not spans:
+                    continue
+                text = self.ctx.project.document(summary.id).text
+                for a in spans:
+                    if needle and needle not in a.text.lower():
+                        continue
+                    rows.append(
+                        Line(
+                            summary.id,
+                            a.id,
+                            summary.title,
+                            _flat(text[max(0, a.start - CONTEXT) : a.start])[-CONTEXT:],
+                            _flat(a.text),
+                            _flat(text[a.end : a.end + CONTEXT])[:CONTEXT],
+                        )
+                    )
+        self.model.reset(rows)
+        self.count.setText(f"{len(rows)} span{'s' if len(rows) != 1 else ''}")
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            line: Line = self.model.rows[index.row()]
+            self.open_span.emit(line.document_id, line.annotation_id)

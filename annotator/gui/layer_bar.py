@@ -1,0 +1,110 @@
+"""The layer bar: which annotators' layers the reader shows, and whether each has its own colour.
+
+Shown when the project holds more than one layer (e.g. after File → Merge Projects…). "All"
+shows every layer; each layer's button toggles it; "Colour by layer" underlines each layer's
+spans in the layer's colour (dashed), and words on which several layers have spans with a wave.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolBar, QToolButton, QWidget
+
+from annotator import service
+from annotator.gui.changes import Changes
+from annotator.gui.context import AppContext
+from annotator.gui.formatting import swatch
+
+# distinct from one another and readable as underlines on a light or dark page
+LAYER_COLORS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+)
+UNNAMED = "(no name)"
+
+
+def layer_title(name: str) -> str:
+    return name or UNNAMED
+
+
+class LayerBar(QToolBar):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("Layers", parent)
+        self.ctx = ctx
+        self.setObjectName("layer-bar")
+        self.setMovable(False)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.layers: list[str] = []
+        self.buttons: dict[str, QToolButton] = {}
+        self.all_button = QToolButton(self, text="All layers", checkable=True, checked=True)
+        self.all_button.setToolTip("Show every annotator's layer")
+        self.all_button.clicked.connect(self.show_all)
+        self.colour_button = QToolButton(self, text="Colour by layer", checkable=True)
+        self.colour_button.setToolTip(
+            "Underline each layer's spans in the layer's colour "
+            "(dashed); a wave where several layers mark the same words"
+        )
+        self.colour_button.toggled.connect(self._colour_toggled)
+        ctx.events.changed.connect(self._changed)
+        self.reload()
+
+    def colors(self) -> dict[str, str]:
+        """Each layer's colour, by its place in the sorted list of layers."""
+        return {name: LAYER_COLORS[i % len(LAYER_COLORS)] for i, name in enumerate(self.layers)}
+
+    def reload(self) -> None:
+        names = set(service.layer_names(self.ctx.project))
+        if self.ctx.annotator_name:
+            names.add(self.ctx.annotator_name)
+        layers = sorted(names)
+        if layers == self.layers:
+            return
+        self.layers = layers
+        self.clear()
+        self.buttons.clear()
+        self.addWidget(self.all_button)
+        colors = self.colors()
+        for name in layers:
+            mine = " (you)" if name and name == self.ctx.annotator_name else ""
+            button = QToolButton(self, text=layer_title(name) + mine, checkable=True)
+            button.setIcon(swatch(colors[name]))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setToolTip(f"Show or hide {layer_title(name)}'s annotations")
+            button.setChecked(self.ctx.visible_layers is None or name in self.ctx.visible_layers)
+            button.clicked.connect(self._layer_toggled)
+            self.addWidget(button)
+            self.buttons[name] = button
+        self.addSeparator()
+        self.addWidget(self.colour_button)
+        self.setVisible(len(layers) > 1)
+        if self.ctx.colour_by_layer:  # each layer's colour follows its place: repaint
+            self.ctx.publish(Changes(layers=True))
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.documents or any(a.annotator not in self.buttons for a in changes.added):
+            self.reload()
+
+    def show_all(self) -> None:
+        self.set_visible_layers(None)
+
+    def set_visible_layers(self, layers: frozenset[str] | None) -> None:
+        """Show these layers (None: all) and tell the reader."""
+        self.ctx.visible_layers = layers
+        self.all_button.setChecked(layers is None)
+        for name, button in self.buttons.items():
+            button.setChecked(layers is None or name in layers)
+        self.ctx.publish(Changes(layers=True))
+
+    def _layer_toggled(self) -> None:
+        chosen = frozenset(name for name, b in self.buttons.items() if b.isChecked())
+        self.set_visible_layers(None if chosen == set(self.buttons) else chosen)
+
+    def _colour_toggled(self, on: bool) -> None:
+        self.ctx.colour_by_layer = on
+        self.ctx.publish(Changes(layers=True))

@@ -1,0 +1,58 @@
+"""Codebook files by extension, for ``annotator labels --import/--export`` and the codebook
+dialog: ``.json`` Annotator label set (everything), ``.qdc`` REFI-QDA codebook, ``.csv`` Taguette
+codebook, ``.xml`` Label Studio labelling config (export only)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator.core.errors import ImportFailed
+from annotator.core.labels import LabelDef
+
+READS = {
+    ".qdc": "REFI-QDA codebook",
+    ".csv": "Taguette codebook CSV",
+    ".json": "Annotator label set or project JSON",
+}
+WRITES = {**READS, ".xml": "Label Studio labelling config"}
+
+
+def read(path: Path) -> list[LabelDef]:
+    suffix = path.suffix.lower()
+    if suffix == ".qdc":
+        from annotator.io import qdc
+
+        return qdc.read(path)
+    if suffix == ".csv":
+        from annotator.io import taguette
+
+        return taguette.read(path)
+    if suffix == ".xml":
+        raise ImportFailed(
+            path,
+            "a Label Studio config is written, not read: import labels from .json, .qdc or .csv",
+        )
+    from annotator.io import labelset
+
+    return labelset.read(path)
+
+
+def write(path: Path, labels: Sequence[LabelDef]) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".qdc":
+        from annotator.io import qdc
+
+        qdc.write(path, labels)
+    elif suffix == ".csv":
+        from annotator.io import taguette
+
+        taguette.write(path, labels)
+    elif suffix == ".xml":
+        from annotator.io import labelstudio_config
+
+        labelstudio_config.write(path, labels)
+    else:
+        from annotator.io import labelset
+
+        labelset.write(path, labels)

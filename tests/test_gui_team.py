@@ -1,0 +1,362 @@
+"""Team work in the window, driven through its widgets: the name prompt and Preferences, the
+layer bar, others' annotations read-only, merging, the Agreement window, the curation view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QTextCharFormat
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QToolButton
+
+from annotator.gui.agreement_window import AgreementWindow
+from annotator.gui.curation_view import CurationView
+from annotator.gui.preferences_dialog import PreferencesDialog, ask_name_on_first_launch
+from annotator.gui.reader import LAYER_SEPARATOR
+from annotator.service import agreement, import_file
+from annotator.store.project import Project
+
+from .conftest import SAMPLE
+from .test_gui_reader import format_at, press, select_text, utf16
+
+
+def settings_at(tmp_path: Path) -> QSettings:
+    """The settings file make_window uses."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def team_project(project: Project) -> Project:
+    """The sample article coded by ann and bob: one span agreed, the rest not."""
+    import_file(project, SAMPLE)
+    doc = project.documents()[0].id
+    text = project.document(doc).text
+
+    def at(phrase: str) -> tuple[int, int]:
+        start = text.index(phrase)
+        return start, start + len(phrase)
+
+    project.add_annotation(doc, "Organisation", *at("State Department"), annotator="ann")
+    project.add_annotation(doc, "Organisation", *at("State Department"), annotator="bob")
+    project.add_annotation(
+        doc, "Claim", *at("Cambodia Moves Up"), annotator="ann", attributes={"verdict": "true"}
+    )
+    project.add_annotation(doc, "Quote", *at("Cambodia Moves Up on US"), annotator="bob")
+    project.add_annotation(doc, "Organisation", *at("Cambodia"), annotator="bob")
+    return project
+
+
+@pytest.fixture
+def team_window(make_window, team_project: Project, tmp_path: Path):
+    settings_at(tmp_path).setValue("annotator/name", "ann")
+    window = make_window(team_project)
+    window.documents.select(team_project.documents()[0].id)
+    return window
+
+
+def by(project: Project, name: str) -> list:
+    return [a for a in project.annotations() if a.annotator == name]
+
+
+# -- the name --------------------------------------------------------------------------------
+
+
+def test_first_launch_asks_for_the_name_and_every_edit_carries_it(
+    qtbot, make_window, sample_project: Project, tmp_path: Path
+) -> None:
+    settings = settings_at(tmp_path)
+    window = make_window(sample_project)
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, PreferencesDialog)
+        save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+        assert not save.isEnabled()  # an empty name is not saved
+        qtbot.keyClicks(dialog.name, "Dara")
+        assert save.isEnabled()
+        save.click()
+
+    QTimer.singleShot(0, answer)
+    window.ask_name_if_unset()
+    assert window.ctx.annotator_name == "Dara"
+    settings.sync()
+    assert settings_at(tmp_path).value("annotator/name") == "Dara"
+    assert not ask_name_on_first_launch(window.ctx.settings, window)  # asked once a name is set
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    select_text(window, "Cambodia")
+    press(qtbot, window, "1")
+    (added,) = sample_project.annotations()
+    assert added.annotator == "Dara"
+
+
+def test_preferences_change_the_name(qtbot, team_window) -> None:
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog.windowTitle() == "Preferences"
+        dialog.name.clear()
+        qtbot.keyClicks(dialog.name, "bob, jr")
+        assert "commas" in dialog.problem.text()
+        dialog.name.clear()
+        qtbot.keyClicks(dialog.name, "cleo")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+    QTimer.singleShot(0, answer)
+    team_window.actions_by_name["name"].trigger()
+    assert team_window.ctx.annotator_name == "cleo"
+    assert "cleo" in team_window.layer_bar.buttons
+
+
+# -- layers -------------------------------------------------------------------------------------
+
+
+def test_layer_bar_chooses_which_layers_the_reader_shows(qtbot, team_window) -> None:
+    window = team_window
+    bar = window.layer_bar
+    assert not bar.isHidden() and sorted(bar.buttons) == ["ann", "bob"]
+    assert len(window.reader.index) == 5 and window.panel.model.rowCount() == 5
+    bar.buttons["bob"].click()
+    assert {window.reader.annotation(s.id).annotator for s in window.reader.index} == {"ann"}
+    assert window.panel.model.rowCount() == 2 and not bar.all_button.isChecked()
+    select_text(window, "report")
+    press(qtbot, window, "1")  # ann's new span shows; bob's stay hidden
+    assert window.panel.model.rowCount() == 3
+    bar.all_button.click()
+    assert len(window.reader.index) == 6 and bar.buttons["bob"].isChecked()
+    bar.buttons["ann"].click()  # one's own layer hidden: a new span is saved, and said so
+    select_text(window, "trafficking")
+    press(qtbot, window, "2")
+    assert "your layer, which the layer bar hides" in window.statusBar().currentMessage()
+    assert len(by(window.ctx.project, "ann")) == 4
+
+
+def test_colour_by_layer_underlines_each_layer(qtbot, team_window) -> None:
+    window = team_window
+    text = window.reader.text
+    window.layer_bar.colour_button.click()
+    keys = {s.label for s in window.reader.index}
+    assert "Organisation" + LAYER_SEPARATOR + "bob" in keys
+    colors = window.layer_bar.colors()
+    # "Moves Up on US": bob's Quote alone; "Cambodia": ann's Claim, bob's Quote and Organisation
+    alone = format_at(window, utf16(text, text.index("on US")))
+    style = QTextCharFormat.UnderlineStyle
+    assert alone is not None and alone.underlineStyle() == style.DashUnderline
+    assert alone.underlineColor().name() == colors["bob"]
+    both = format_at(window, utf16(text, text.index("Cambodia")))
+    assert both is not None and both.underlineStyle() == style.WaveUnderline
+    window.layer_bar.colour_button.click()
+    assert all(LAYER_SEPARATOR not in s.label for s in window.reader.index)
+
+
+def test_others_annotations_are_read_only_with_a_reason(
+    qtbot, team_window, team_project: Project
+) -> None:
+    window = team_window
+    (quote,) = [a for a in by(team_project, "bob") if a.label == "Quote"]
+    window.panel.select(quote.id)
+    editor = window.editor
+    assert editor.read_only_note.isVisible()
+    assert "bob's layer" in editor.read_only_note.text()
+    assert not editor.label_box.isEnabled() and editor.note.isReadOnly()
+    window.actions_by_name["delete"].trigger()
+    assert "bob's layer" in window.statusBar().currentMessage()
+    assert quote in team_project.annotations()
+    (claim,) = [a for a in by(team_project, "ann") if a.label == "Claim"]
+    window.panel.select(claim.id)
+    assert not editor.read_only_note.isVisible() and editor.label_box.isEnabled()
+    window.actions_by_name["delete"].trigger()
+    assert claim not in team_project.annotations()
+
+
+# -- merge ---------------------------------------------------------------------------------------
+
+
+def test_merge_projects_from_the_window(
+    qtbot, make_window, sample_project: Project, tmp_path: Path
+) -> None:
+    from annotator.gui.team_menu import merge_into_window
+
+    other = tmp_path / "bob.annot"
+    with Project.open(other) as copy:
+        import_file(copy, SAMPLE)
+        copy.add_annotation(copy.documents()[0].id, "Claim", 0, 8, annotator="bob")
+    not_a_project = tmp_path / "notes.annot"
+    not_a_project.write_text("hello", encoding="utf-8")
+    window = make_window(sample_project)
+    outcomes = merge_into_window(window, [other, not_a_project])
+    assert [o.report is not None for o in outcomes] == [True, False]
+    box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "merge-summary")
+    assert "1 annotations added" in box.text() and "refused" in box.text()
+    box.close()
+    assert [a.annotator for a in sample_project.annotations()] == ["bob"]
+    assert "bob" in window.layer_bar.buttons
+    assert list((tmp_path / "test.annot.backups").glob("*before-merge*"))
+
+
+# -- agreement -----------------------------------------------------------------------------------
+
+
+def test_agreement_window_shows_the_service_figures(
+    qtbot, team_window, team_project: Project
+) -> None:
+    dialog = AgreementWindow(team_window.ctx, team_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    expected = agreement(team_project)
+    assert dialog.figures == expected
+    table = dialog.table
+    labels = [label.name for label in team_project.labels()]
+    assert table.rowCount() == 1 + len(labels) + 1
+    assert table.item(0, 0).text() == "Overall"
+    assert table.item(0, 1).text() == f"{expected['overall']['alpha']:.3f}"
+    row = 1 + labels.index("Organisation")
+    assert table.item(row, 0).text() == "Organisation"
+    assert table.item(row, 5).text() == "1" and table.item(row, 6).text() == "2"
+    assert table.item(1 + labels.index("Tier rating"), 1).text() == "—"
+    assert [name for name, _ in dialog.chart.rows] == labels
+    assert dialog.chart.grab().width() > 0
+    team_project.add_annotation(team_project.documents()[0].id, "Quote", 0, 8, annotator="bob")
+    assert dialog.figures == expected  # computed when asked, not behind one's back
+    next(b for b in dialog.findChildren(QToolButton) if b.text() == "Refresh").click()
+    assert dialog.figures == agreement(team_project) != expected
+    dialog.annotators.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.figures is None and "at least two annotators" in dialog.summary.text()
+    assert table.rowCount() == 0
+
+
+# -- curation ------------------------------------------------------------------------------------
+
+
+def open_curation(qtbot, window) -> CurationView:
+    window.ctx.settings.setValue("annotator/name", "lead")
+    view = CurationView(window.ctx, window)
+    qtbot.addWidget(view)
+    view.show()
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)  # its keys are window shortcuts
+    return view
+
+
+def test_curation_walks_disagreements_with_keys_and_undo(
+    qtbot, team_window, team_project: Project
+) -> None:
+    view = open_curation(qtbot, team_window)
+    assert (view.a, view.b) == ("ann", "bob")
+    session = view.session
+    assert session is not None
+    # "Cambodia Moves Up on US": ann's Claim vs bob's Quote and Organisation (one cluster);
+    # "State Department" is agreed, so it is not a disagreement
+    assert len(session.items) == 1 and session.left() == 1
+    assert "1 left" in view.progress_label.text()
+    assert "Claim" in view.panes["A"][1].toPlainText()
+    assert "Quote" in view.panes["B"][1].toPlainText()
+    qtbot.keyClick(view, Qt.Key.Key_B)
+    lead = by(team_project, "lead")
+    assert sorted((a.label, a.text) for a in lead) == [
+        ("Organisation", "Cambodia"),
+        ("Quote", "Cambodia Moves Up on US"),
+    ]
+    assert session.left() == 0 and "0 left" in view.progress_label.text()
+    assert team_window.reader.annotation(lead[0].id) is not None  # the reader shows them
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    assert "Already decided" in view.message.text()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert by(team_project, "lead") == [] and session.left() == 1
+    qtbot.keyClick(view, Qt.Key.Key_O)  # both
+    assert len(by(team_project, "lead")) == 3
+    team_window.ctx.undo_stack.undo()
+    qtbot.keyClick(view, Qt.Key.Key_N)  # neither: decided, nothing written
+    assert by(team_project, "lead") == [] and session.left() == 0
+    team_window.ctx.undo_stack.undo()
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    (taken,) = by(team_project, "lead")
+    assert (taken.label, taken.text, taken.attributes) == (
+        "Claim",
+        "Cambodia Moves Up",
+        {"verdict": "true"},
+    )
+    # a new view finds nothing left: the lead's layer decides the cluster
+    again = CurationView(team_window.ctx, team_window)
+    qtbot.addWidget(again)
+    assert again.session is not None and again.session.items == []
+
+
+def test_curation_edit_writes_one_adjusted_span(qtbot, team_window, team_project: Project) -> None:
+    view = open_curation(qtbot, team_window)
+    view.stacked.click()
+    assert view.split.orientation() == Qt.Orientation.Vertical
+    qtbot.keyClick(view, Qt.Key.Key_E)
+    assert view.edit_row.isVisible()
+    item = view.current()
+    view.edit_label.setCurrentText("Quote")
+    view.edit_end.setValue(item.start + len("Cambodia Moves"))
+    assert "Cambodia Moves" in view.edit_preview.text()
+    qtbot.keyClick(view.edit_end, Qt.Key.Key_Return)
+    (edited,) = by(team_project, "lead")
+    assert (edited.label, edited.text) == ("Quote", "Cambodia Moves")
+    assert not view.edit_row.isVisible() and view.session.left() == 0
+
+
+def test_curation_needs_a_name_and_two_layers(qtbot, make_window, sample_project: Project) -> None:
+    window = make_window(sample_project)
+    view = CurationView(window.ctx, window)
+    qtbot.addWidget(view)
+    assert "Set your name first" in view.message.text()
+    assert not any(b.isEnabled() for b in view.buttons.values())
+    window.ctx.settings.setValue("annotator/name", "lead")
+    view = CurationView(window.ctx, window)
+    qtbot.addWidget(view)
+    assert "two different annotators" in view.message.text()
+
+
+def test_export_dialog_writes_the_chosen_layers(
+    qtbot, team_window, team_project: Project, tmp_path: Path
+) -> None:
+    import json
+
+    from annotator.gui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(team_window.ctx, team_window)
+    qtbot.addWidget(dialog)
+    assert dialog.layers.names == ["ann", "bob"] and dialog.layers.chosen() is None
+    dialog.layers.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.layers.chosen() == ["ann"]
+    dialog.format.setCurrentIndex(dialog.format.findData("json"))
+    out = tmp_path / "ann.json"
+    dialog.target.setText(str(out))
+
+    def close_message() -> None:
+        box = QApplication.activeModalWidget()
+        if box is not None and box is not dialog:
+            box.close()
+
+    QTimer.singleShot(0, close_message)
+    dialog.export()
+    data = json.loads(out.read_text(encoding="utf-8"))
+    names = {a["annotator"] for d in data["documents"] for a in d["annotations"]}
+    assert names == {"ann"}
+
+
+def test_label_all_skips_only_matches_in_ones_own_layer(
+    qtbot, team_window, team_project: Project
+) -> None:
+    window = team_window
+    text = window.reader.text
+    phrase = "State Department"
+    ranges = []
+    start = text.find(phrase)
+    while start != -1:
+        ranges.append((start, start + len(phrase)))
+        start = text.find(phrase, start + 1)
+    before = len(by(team_project, "ann"))
+    review = window.label_ranges("Organisation", ranges)  # ann's first match is already hers
+    assert review is not None and len(review.ranges) == len(ranges) - 1
+    review.accept()
+    assert len(by(team_project, "ann")) == before + len(ranges) - 1
+    bob_only = [r for r in ranges if r != ranges[0]]
+    window.ctx.settings.setValue("annotator/name", "cleo")  # bob's spans do not count for cleo
+    review = window.label_ranges("Organisation", bob_only[:1])
+    assert review is not None
+    review.accept()
+    assert len(by(team_project, "cleo")) == 1
