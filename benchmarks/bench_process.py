@@ -48,8 +48,8 @@ import resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(seconds, peak, done.returncode)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, done.returncode)
 """
 
 
@@ -59,8 +59,11 @@ def annotator_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "annotator.cli"]
 
 
+Run = tuple[float, float, float]  # wall ms, peak MiB, CPU ms (user + system)
+
+
 class Processes:
-    """Runs whole processes in the workspace's environment; each run gives (ms, MiB)."""
+    """Runs whole processes in the workspace's environment; each run gives a :data:`Run`."""
 
     def __init__(self, ws: Workspace) -> None:
         home = ws.fresh_dir("process-home")
@@ -72,7 +75,7 @@ class Processes:
             XDG_CACHE_HOME=str(home / "cache"),
         )
 
-    def once(self, command: Sequence[str]) -> tuple[float, float]:
+    def once(self, command: Sequence[str]) -> Run:
         done = subprocess.run(
             [sys.executable, "-I", "-S", "-c", _LAUNCHER, *command],
             cwd=ROOT,
@@ -82,17 +85,17 @@ class Processes:
             check=False,
         )
         fields = done.stdout.split()
-        if done.returncode or len(fields) != 3 or fields[2] != "0":
+        if done.returncode or len(fields) != 4 or fields[3] != "0":
             raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
-        return float(fields[0]) * 1000, int(fields[1]) / 1024
+        return float(fields[0]) * 1000, int(fields[1]) / 1024, float(fields[2]) * 1000
 
     def pair(
         self, app: Sequence[str], bare: Sequence[str], repeat: int, before: object = None
-    ) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    ) -> tuple[list[Run], list[Run]]:
         """``repeat`` runs of each, in turn, after one untimed warm-up pair; ``before``, if
         given, is called before every run (e.g. to remove what the last one wrote)."""
-        apps: list[tuple[float, float]] = []
-        bares: list[tuple[float, float]] = []
+        apps: list[Run] = []
+        bares: list[Run] = []
         for n in range(repeat + 1):
             if callable(before):
                 before()
@@ -144,12 +147,18 @@ def empty_project(ws: Workspace) -> Path:
     return path
 
 
-def _ms(runs: list[tuple[float, float]]) -> float:
-    return median([ms for ms, _ in runs])
+def _ms(runs: list[Run]) -> float:
+    return median([run[0] for run in runs])
 
 
-def _mib(runs: list[tuple[float, float]]) -> float:
-    return median([mib for _, mib in runs])
+def _mib(runs: list[Run]) -> float:
+    return median([run[1] for run in runs])
+
+
+def cpu_note(apps: list[Run], bares: list[Run]) -> str:
+    """CPU time (user + system) of the same runs: steadier than wall time on a busy machine."""
+    app, bare = median([run[2] for run in apps]), median([run[2] for run in bares])
+    return f"CPU {app:,.0f} vs {bare:,.0f} ms ({app / bare:.2f}×)" if bare > 0 else ""
 
 
 def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
@@ -168,7 +177,7 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             baseline=_ms(bares),
             target=LAUNCH_TARGET,
             note="baseline: PySide6 + QPlainTextEdit painting the same text; both exit at "
-            "their first paint",
+            f"their first paint; {cpu_note(apps, bares)}",
         )
     )
 
@@ -182,7 +191,7 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             _ms(apps),
             baseline=_ms(bares),
             target=VERSION_TARGET,
-            note="baseline: the interpreter printing a line",
+            note=f"baseline: the interpreter printing a line; {cpu_note(apps, bares)}",
         )
     )
 
@@ -196,7 +205,8 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             _ms(apps),
             baseline=_ms(bares),
             target=OPEN_TARGET,
-            note="baseline: PySide6 + QPlainTextEdit painting the same text",
+            note="baseline: PySide6 + QPlainTextEdit painting the same text; "
+            f"{cpu_note(apps, bares)}",
         )
     )
     rows.append(
@@ -236,7 +246,7 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             baseline=_ms(bares),
             target=IMPORT_TARGET,
             note="into a new project; baseline: json.load + sqlite3.executemany into a copy "
-            "of an empty project",
+            f"of an empty project; {cpu_note(apps, bares)}",
         )
     )
 
@@ -254,7 +264,8 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             _ms(apps),
             baseline=_ms(bares),
             target=EXPORT_TARGET,
-            note="to a file; baseline: json.load + json.dumps of the same export, written",
+            note="to a file; baseline: json.load + json.dumps of the same export, written; "
+            f"{cpu_note(apps, bares)}",
         )
     )
     json.loads(out.read_text(encoding="utf-8"))  # the export is whole and valid
