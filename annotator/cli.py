@@ -13,12 +13,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator import __version__
+from annotator.cli_suggest import COMMANDS as SUGGEST_COMMANDS
 from annotator.core.errors import AnnotatorError
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
 
-COMMANDS = ("import", "export", "info", "labels", "merge", "agreement", "adjudicate")
+COMMANDS = (
+    "import",
+    "export",
+    "info",
+    "labels",
+    "merge",
+    "agreement",
+    "adjudicate",
+    "report",
+    *SUGGEST_COMMANDS,
+)
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -187,6 +198,10 @@ def command_parser() -> argparse.ArgumentParser:
     from annotator.core.templates import TEMPLATES
 
     action.add_argument("--template", choices=list(TEMPLATES), help="merge a built-in label set")
+    _report_parser(commands)
+    from annotator import cli_suggest
+
+    cli_suggest.add_parsers(commands)
     return parser
 
 
@@ -195,6 +210,47 @@ def _names(value: str) -> list[str]:
     if not all(names):
         raise argparse.ArgumentTypeError(f"{value!r}: an empty name in the list")
     return names
+
+
+def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    rep = commands.add_parser(
+        "report",
+        help="write a report people read (HTML or PDF)",
+        description="Write the annotated articles, their numbered notes, a claims table, coded "
+        "segments by label and label counts with charts, as one self-contained HTML file or a "
+        "PDF. An existing OUT is replaced only once the new report is complete.",
+    )
+    rep.add_argument("project", type=Path, metavar="PROJECT")
+    rep.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="TITLE|ID",
+        help="only this document (its exact title, or its id as in the JSON "
+        "export); repeat for several",
+    )
+    rep.add_argument(
+        "--annotator",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this annotator's annotations; repeat for several",
+    )
+    rep.add_argument(
+        "--labels", default="", metavar="L,...", help="only these labels (comma-separated names)"
+    )
+    rep.add_argument(
+        "--format", choices=("html", "pdf"), help="default: from OUT's extension, else html"
+    )
+    rep.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT", help="the file to write"
+    )
+    rep.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        help="PDF page size (default: from the locale, A4 or US Letter)",
+    )
+    rep.add_argument("--title", default="", help="the report's title")
 
 
 def _fail(message: str) -> int:
@@ -209,6 +265,13 @@ def run_command(args: argparse.Namespace) -> int:
     create = args.command in ("import", "labels", "merge") and not (
         args.command == "labels" and not (args.import_file or args.template)
     )
+    if args.command in SUGGEST_COMMANDS:
+        from annotator import cli_suggest
+
+        with Project.open(
+            args.project, create=False, read_only=False if cli_suggest.writes(args) else None
+        ) as project:
+            return cli_suggest.run(project, args)
     existed = args.project.is_file() and args.project.stat().st_size > 0
     # Commands that only read work on a read-only project too; those that write say so at once.
     with Project.open(args.project, create=create, read_only=False if create else None) as project:
@@ -243,6 +306,8 @@ def run_command(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.command == "labels":
             return labels_command(project, args)
+        if args.command == "report":
+            return report_command(project, args)
         for line in info_lines(project):
             print(line)
         return EXIT_OK
@@ -428,6 +493,28 @@ def project_argument_problem(argument: str) -> str | None:
         f"{argument}: no such project file (a new project's name must end in .annot; "
         "articles to import go after PROJECT)"
     )
+
+
+def report_command(project: Project, args: argparse.Namespace) -> int:
+    from annotator.core.report import ReportOptions
+    from annotator.io.files import check_output_file
+    from annotator.service import report
+
+    target: Path = args.output
+    fmt = args.format or ("pdf" if target.suffix.lower() == ".pdf" else "html")
+    check_output_file(target)  # before the work: a bad path is refused at once
+    labels = tuple(name.strip() for name in args.labels.split(",") if name.strip())
+    options = ReportOptions(tuple(args.document), tuple(args.annotator), labels, args.title)
+    built = report(project, options)
+    if fmt == "pdf":
+        from annotator.gui.report_pdf import Paper, write_pdf
+
+        write_pdf(built, target, Paper(args.paper) if args.paper else None)
+    else:
+        from annotator.io import report_html
+
+        report_html.write(built, target)
+    return EXIT_OK
 
 
 def run_gui(args: argparse.Namespace) -> int:

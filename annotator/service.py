@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypeVar
 
 from annotator.core import agreement as agreement_figures
 from annotator.core.errors import AnnotatorError
@@ -19,8 +19,9 @@ from annotator.core.model import (
     ImportedDocument,
     timestamp,
 )
+from annotator.core.report import Report, ReportOptions, build_report
 from annotator.export_target import check_export_target
-from annotator.io import codebook_files, native_json
+from annotator.io import codebook_files, native_json, report_html
 from annotator.io.detect import read_file
 from annotator.io.registry import (
     EXPORT_FORMATS,
@@ -36,6 +37,8 @@ from annotator.store.importing import ImportSummary
 from annotator.store.layers import layer_names as layer_names_in
 from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
+
+Outcome_ = TypeVar("Outcome_")
 
 
 class Outcome(StrEnum):
@@ -94,9 +97,19 @@ def import_files(
 ) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
     what finished stays, nothing is half-done."""
+    return _each_file(paths, lambda path: import_file(project, path), progress)
+
+
+def _each_file(
+    paths: Sequence[Path],
+    one: Callable[[Path], Outcome_],
+    progress: Callable[[int, Outcome_], bool | None] | None,
+) -> list[Outcome_]:
+    """``one`` for each path in turn (each its own transaction), telling ``progress`` after
+    each; ``progress`` returning False stops before the next."""
     outcomes = []
     for index, path in enumerate(paths):
-        outcome = import_file(project, Path(path))
+        outcome = one(Path(path))
         outcomes.append(outcome)
         if progress is not None and progress(index, outcome) is False:
             break
@@ -129,13 +142,7 @@ def merge_files(
     progress: Callable[[int, MergeOutcome], bool | None] | None = None,
 ) -> list[MergeOutcome]:
     """Merge each source in its own transaction; ``progress`` returning False stops early."""
-    outcomes = []
-    for index, path in enumerate(paths):
-        outcome = merge_file(project, Path(path))
-        outcomes.append(outcome)
-        if progress is not None and progress(index, outcome) is False:
-            break
-    return outcomes
+    return _each_file(paths, lambda path: merge_file(project, path), progress)
 
 
 def describe_merge(path: Path, report: MergeReport) -> str:
@@ -451,3 +458,54 @@ def layer_names(project: Project) -> list[str]:
 def make_backup(path: Path, note: str = "") -> Path:
     """A backup copy of the project at ``path`` now (e.g. before a merge, which has no undo)."""
     return backups.make_backup(path, note=note)
+
+
+def report(
+    project: Project, options: ReportOptions | None = None, figures: dict[str, Any] | None = None
+) -> Report:
+    """The report of ``project`` as ``options`` narrow it (HTML: ``annotator.io.report_html``;
+    PDF: ``annotator.gui.report_pdf``). ``figures``: inter-annotator agreement in the shape
+    ``annotator.core.report.build_report`` describes; by default the agreement of the chosen
+    annotators (every named one) over the chosen labels, when there are two or more."""
+    options = options or ReportOptions()
+    if figures is None:
+        figures = _report_agreement(project, options)
+    try:
+        return build_report(
+            project.labels(),
+            ((item.document, item.annotations) for item in documents_with_annotations(project)),
+            options,
+            figures,
+        )
+    except AnnotatorError as exc:  # an unknown document, label or annotator: name the project
+        if exc.where is not None:
+            raise
+        raise AnnotatorError(project.path, exc.reason) from None
+
+
+def _report_agreement(project: Project, options: ReportOptions) -> dict[str, Any] | None:
+    """The agreement figures a report shows, or None when fewer than two annotators are in it."""
+    named = [name for name in options.annotators if name] or annotator_names(project)
+    if len(named) < 2:
+        return None
+    documents = (
+        [
+            d.id
+            for d in project.documents()
+            if d.id in options.document_ids or d.title in options.document_ids
+        ]
+        if options.document_ids
+        else None
+    )
+    try:
+        return agreement(project, named, list(options.labels) or None, documents)
+    except AnnotatorError:  # e.g. an unknown name: build_report says which, more precisely
+        return None
+
+
+def write_html_report(
+    project: Project, target: Path, options: ReportOptions | None = None
+) -> Report:
+    built = report(project, options)
+    report_html.write(built, target)
+    return built

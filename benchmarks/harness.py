@@ -109,7 +109,11 @@ class Workspace:
     def settings(self) -> QSettings:
         """Settings of their own, as on a first run (never the user's)."""
         path = self.fresh_dir("settings") / "settings.ini"
-        return QSettings(str(path), QSettings.Format.IniFormat)
+        settings = QSettings(str(path), QSettings.Format.IniFormat)
+        # suggestions off: the other scenarios measure the window as before; bench_suggest
+        # measures keystrokes with them on (and a model training)
+        settings.setValue("suggestions/show", False)
+        return settings
 
     def project(self, each: Size, documents: int = 1) -> Path:
         """A fresh copy of a generated project of ``documents`` documents of size ``each``."""
@@ -157,11 +161,13 @@ def open_window(project: Project, settings: QSettings) -> MainWindow:
 
 
 @contextmanager
-def main_window(ws: Workspace, path: Path) -> Iterator[MainWindow]:
+def main_window(
+    ws: Workspace, path: Path, settings: QSettings | None = None
+) -> Iterator[MainWindow]:
     """The main window on the project at ``path``; closed with its project afterwards."""
     project = Project.open(path)
     try:
-        window = open_window(project, ws.settings())
+        window = open_window(project, settings or ws.settings())
         try:
             yield window
         finally:

@@ -24,6 +24,7 @@ ORDER = (
     "memory",
     "agreement",
     "merge",
+    "suggest",
     "process",
 )
 RESULTS = Path(__file__).with_name("results.md")

@@ -54,8 +54,10 @@ def make_window(qtbot, tmp_path: Path):
     from annotator.gui.context import AppContext
     from annotator.gui.main_window import MainWindow
 
-    def make(project: Project):
+    def make(project: Project, suggestions: bool = False):
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        # off unless a test turns them on: their underlines would show in every format check
+        settings.setValue("suggestions/show", suggestions)
         window = MainWindow(AppContext(project, settings, QUndoStack()))
         qtbot.addWidget(window)
         with qtbot.waitActive(window):

@@ -42,10 +42,13 @@ GUI_ALLOWED = (
     "annotator.core",
     "annotator.gui",
     "annotator.service",
+    "annotator.suggest_service",  # the service's suggestion actions (and their store)
     "annotator.resources_path",
     "annotator.__version__",
     "annotator.io.registry",  # export formats: names, suffixes, options
     "annotator.io.detect",  # readable file types, for the import dialog's filter
+    "annotator.io.report_html",  # the report's HTML, which the preview and the PDF lay out
+    "annotator.io.files",  # atomic writes and output-path checks, for the PDF report
 )
 #: The gui modules that may import the store, and why.
 GUI_STORE_GATES = {

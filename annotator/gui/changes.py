@@ -30,6 +30,10 @@ class Changes:
     reveal: str | None = None
     #: which layers the reader shows, or how it colours them, changed (no data changed)
     layers: bool = False
+    #: the document whose rejected suggestions changed
+    rejections: str | None = None
+    #: the user's suggestion patterns changed
+    patterns: bool = False
 
     @property
     def annotations(self) -> bool:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,6 +40,7 @@ from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
 from annotator.gui.label_model import LabelList, LabelListModel
+from annotator.gui.patterns_page import PatternsPage
 from annotator.gui.undo import execute
 
 _CODEBOOKS = "Label sets (*.json);;REFI-QDA codebooks (*.qdc);;Taguette codebooks (*.csv);;"
@@ -167,8 +169,14 @@ class CodebookDialog(QDialog):
         footer.addStretch(1)
         for widget in (undo, redo, close):
             footer.addWidget(widget)
+        labels_page = QWidget()
+        labels_page.setLayout(body)
+        self.pages = QTabWidget()
+        self.pages.addTab(labels_page, "Labels")
+        self.patterns_page = PatternsPage(self.ctx)
+        self.pages.addTab(self.patterns_page, "Patterns")
         layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(footer)
 
     # -- showing -------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from annotator.gui.layer_bar import LayerBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
 from annotator.gui.save_as import offer_save_as
+from annotator.gui.suggestion_controller import SuggestionController
 from annotator.gui.undo import push
 
 
@@ -74,11 +75,17 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._build_layout()
         self.actions_by_name = menus.build(self)
         self._connect()
+        self.suggestions = SuggestionController(self)  # assisted labelling (Suggestions menu)
+        self.documents.document_selected.connect(lambda _id: self.suggestions.refresh())
+        from annotator.gui import suggestion_actions
+
+        self.actions_by_name.update(suggestion_actions.install(self))
         self.refresh_labels()
         self.documents.reload()
         self._restore_window_state()
         self._update_title()
         self._apply_read_only()
+        self.suggestions.start_model()
 
     # -- construction --------------------------------------------------------------------------
 

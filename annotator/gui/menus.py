@@ -72,6 +72,13 @@ def build(w: MainWindow) -> dict[str, QAction]:
         w, file, "&Paste Article as New Document", w.paste_article, "Ctrl+Shift+V"
     )
     actions["export"] = _action(w, file, "&Export…", lambda: _export(w), "Ctrl+E")
+    actions["report"] = _action(
+        w,
+        file,
+        "Export Repor&t…",
+        lambda: _report(w),
+        tip="The annotated articles, claims, coded segments and counts as an HTML page or a PDF",
+    )
     file.addSeparator()
     actions["restore_backup"] = _action(
         w,
@@ -215,6 +222,12 @@ def _export(w: MainWindow) -> None:
     from annotator.gui.export_dialog import ExportDialog
 
     ExportDialog(w.ctx, w).exec()
+
+
+def _report(w: MainWindow) -> None:
+    from annotator.gui.report_dialog import ReportDialog
+
+    ReportDialog(w.ctx, w).exec()
 
 
 def _codebook(w: MainWindow) -> None:

@@ -34,6 +34,7 @@ from annotator.core.labels import LabelDef
 from annotator.core.model import Annotation, Document
 from annotator.core.offsets import OffsetMap
 from annotator.core.spans import LineIndex, Span, SpanIndex, segments
+from annotator.gui import suggestion_painting
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import escape_html, show_value
@@ -79,6 +80,7 @@ class SpanHighlighter(QObject):
         self.reader = reader
         self._document: QTextDocument | None = None  # set by ReaderView.show_document
         self._formats: dict[frozenset[str], QTextCharFormat] = {}
+        self._pending: list[QTextLayout.FormatRange] = []  # the line being highlighted
 
     def setDocument(self, document: QTextDocument | None) -> None:  # noqa: N802 (Qt's name)
         self._document = document
@@ -139,22 +141,27 @@ class SpanHighlighter(QObject):
 
     def _ranges(self, line: int) -> list[QTextLayout.FormatRange]:
         reader = self.reader
-        if not reader.wants(line) or reader.index is None:
+        if not reader.wants(line):
             return []
-        spans = reader.index.in_line(line)
-        if not spans:
-            return []
-        line_start, line_end = reader.lines.span(line)
-        to_utf16 = reader.offsets.to_utf16
-        origin = to_utf16(line_start)  # Qt boundary
-        ranges = []
-        for start, end, labels in segments(spans, line_start, line_end):
-            piece = QTextLayout.FormatRange()
-            piece.start = to_utf16(start) - origin
-            piece.length = to_utf16(end) - origin - piece.start
-            piece.format = self.format_for(labels)
-            ranges.append(piece)
+        self._pending = ranges = []
+        spans = reader.index.in_line(line) if reader.index is not None else ()
+        if spans:
+            line_start, line_end = reader.lines.span(line)
+            to_utf16 = reader.offsets.to_utf16
+            origin = to_utf16(line_start)  # Qt boundary
+            for start, end, labels in segments(spans, line_start, line_end):
+                first = to_utf16(start) - origin
+                self.setFormat(first, to_utf16(end) - origin - first, self.format_for(labels))
+        suggestion_painting.highlight_line(self, reader, line)
+        self._pending = []
         return ranges
+
+    def setFormat(self, start: int, count: int, fmt: QTextCharFormat) -> None:  # noqa: N802
+        """Format ``count`` UTF-16 units from ``start`` of the line being highlighted, over what
+        is set there already (QSyntaxHighlighter's name: suggestion_painting uses it too)."""
+        piece = QTextLayout.FormatRange()
+        piece.start, piece.length, piece.format = start, count, fmt
+        self._pending.append(piece)
 
 
 class ReaderView(QPlainTextEdit):
@@ -199,6 +206,9 @@ class ReaderView(QPlainTextEdit):
         self.shows: Callable[[Annotation], bool] | None = None
         #: layer name -> colour, when each layer has its own colour treatment; else empty
         self.layer_colors: dict[str, str] = {}
+        # suggestions (gui/suggestion_painting.py): drawn outlined, apart from the annotations
+        self.suggestion_index: SpanIndex | None = None
+        self.current_suggestion: Span | None = None
         self.highlighter = SpanHighlighter(self)
         self.verticalScrollBar().valueChanged.connect(self._highlight_visible)
         ctx.events.changed.connect(self._changed)
@@ -290,6 +300,7 @@ class ReaderView(QPlainTextEdit):
             spans = [Span(a.start, a.end, a.label, a.id) for a in visible]
         self.index = SpanIndex(self.lines, spans)
         self.current_id = None
+        self.suggestion_index, self.current_suggestion = None, None
         self._wanted = bytearray(len(self.lines))
         self.setExtraSelections([])
         self.setPlainText(document.text)
@@ -299,6 +310,7 @@ class ReaderView(QPlainTextEdit):
     def clear_document(self) -> None:
         self.highlighter.setDocument(None)
         self.document_id, self.index, self.text = None, None, ""
+        self.suggestion_index, self.current_suggestion = None, None
         self._wanted = bytearray()
         self.offsets, self.lines = OffsetMap(""), LineIndex("")
         self._annotations = {}
@@ -493,6 +505,10 @@ class ReaderView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
+        suggestion_painting.paint_outlines(self)
+        self._paint_handles()
+
+    def _paint_handles(self) -> None:
         rects = self.handle_rects()
         if not rects:
             return

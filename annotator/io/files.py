@@ -153,3 +153,23 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
+def check_output_file(target: Path) -> None:
+    """Refuse, with a one-line reason naming ``target``, a file path that cannot be written:
+    a folder, a missing or read-only folder, a read-only file. Nothing is created."""
+    folder = target.parent
+    if target.is_dir():
+        raise AnnotatorError(target, "is a folder; give a file name")
+    if not folder.exists():
+        raise AnnotatorError(target, f"cannot be written: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise AnnotatorError(target, f"cannot be written: {folder} is not a folder")
+    if not _writable(folder):
+        raise AnnotatorError(target, f"cannot be written: the folder {folder} is read-only")
+    if target.exists() and not _writable(target):
+        raise AnnotatorError(target, "cannot be written: the file is read-only")

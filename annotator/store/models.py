@@ -103,3 +103,36 @@ class Annotation(Base):
     annotator: Mapped[str] = mapped_column(String, default="")
     created: Mapped[str] = mapped_column(String)
     modified: Mapped[str] = mapped_column(String)
+
+
+class SuggestionPattern(Base):
+    """A phrase, regular expression or spaCy token pattern that suggests spans of a label."""
+
+    __tablename__ = "suggestion_patterns"
+    __table_args__ = (
+        CheckConstraint("kind IN ('phrase', 'regex', 'tokens')", name="pattern_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String)
+    pattern: Mapped[Any] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer)
+    created: Mapped[str] = mapped_column(String)
+
+
+class RejectedSuggestion(Base):
+    """A suggested span the user rejected: never offered again for that label and range."""
+
+    __tablename__ = "rejected_suggestions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "label_id", "start", "end"),
+        CheckConstraint('0 <= start AND start < "end"', name="rejected_span_order"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    label_id: Mapped[int] = mapped_column(ForeignKey("labels.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    created: Mapped[str] = mapped_column(String)

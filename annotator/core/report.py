@@ -1,0 +1,358 @@
+"""What a report shows, computed once for every renderer (HTML for browsers, PDF for print).
+
+A report covers chosen documents, annotators and labels. Per document it holds the text cut into
+*marks*: pieces covered by the same set of annotations, which never nest, so the text of a span
+is the concatenation of the marks that list it. Beside that: numbered notes, the claims table,
+coded segments with context (grouped by label, then document), label counts per document and,
+with several annotators, their span counts and (when given) agreement figures.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from annotator.core.errors import AnnotatorError
+from annotator.core.labels import LabelDef
+from annotator.core.model import Annotation, Document
+
+CLAIM_LABEL = "claim"  # compared case-insensitively: the label whose spans fill the claims table
+CONTEXT = 40  # code points of context either side of a coded segment
+QUOTE = 80  # a note quotes at most this much of its span (the text itself is marked above)
+UNNAMED = "(unnamed)"  # how an annotation without an annotator name is counted
+
+# Where a sentence ends: terminal punctuation (Latin, CJK, Arabic, Devanagari) and line breaks.
+_SENTENCE_END = re.compile(
+    r"[.!?\u2026]+[\"'”’»)\]]*(?=\s+[^\sa-z]|\s*$)|[\u3002\uff01\uff1f\u061f\u06d4\u0964]+|\n"
+)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Which part of the project a report covers; empty means everything."""
+
+    document_ids: tuple[str, ...] = ()
+    annotators: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """``text[start:end]``, covered by ``ids`` (in note order); ``closes`` are the note numbers
+    of the annotations that end here."""
+
+    start: int
+    end: int
+    ids: tuple[str, ...]
+    labels: frozenset[str]
+    closes: tuple[int, ...] = ()
+
+
+class Context(NamedTuple):
+    """A span with a little of the text around it (``…`` where it was cut)."""
+
+    before: str
+    text: str
+    after: str
+
+
+@dataclass
+class DocumentReport:
+    document: Document
+    annotations: list[Annotation]  # in text order; note n is annotations[n - 1]
+    marks: list[Mark]
+    counts: Counter[str]
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        return {a.id: n for n, a in enumerate(self.annotations, 1)}
+
+
+@dataclass(frozen=True)
+class CodedSegment:
+    document: DocumentReport
+    number: int
+    annotation: Annotation
+    context: Context
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    document: DocumentReport
+    number: int
+    annotation: Annotation
+    sentence: Context
+
+
+@dataclass
+class Report:
+    title: str
+    labels: list[LabelDef]  # the chosen labels, in codebook order
+    documents: list[DocumentReport]
+    claims: list[ClaimRow]
+    claim_label: LabelDef | None
+    coded: list[tuple[LabelDef, list[CodedSegment]]]  # by label, each in document order
+    annotator_counts: dict[str, Counter[str]]  # annotator -> label -> spans
+    agreement: dict[str, Any] | None = None
+    options: ReportOptions = field(default_factory=ReportOptions)
+
+    @property
+    def several_annotators(self) -> bool:
+        return len(self.annotator_counts) > 1
+
+    def label(self, name: str) -> LabelDef | None:
+        return next((label for label in self.labels if label.name == name), None)
+
+
+def mark_segments(
+    annotations: Sequence[Annotation], numbers: dict[str, int] | None = None
+) -> list[Mark]:
+    """The covered pieces of the text, in order, each with the annotations covering all of it.
+
+    Adjacent pieces differ in their set of annotations; uncovered text gets no mark. Linear in
+    the number of boundaries times the overlap depth.
+    """
+    numbers = numbers if numbers is not None else {a.id: n for n, a in enumerate(annotations, 1)}
+    starts: dict[int, list[Annotation]] = {}
+    ends: dict[int, list[Annotation]] = {}
+    for a in annotations:
+        if a.end > a.start:
+            starts.setdefault(a.start, []).append(a)
+            ends.setdefault(a.end, []).append(a)
+    # Starts are visited in note order, so the dict keeps the active ids in note order too.
+    active: dict[str, Annotation] = {}
+    marks: list[Mark] = []
+    previous = 0
+    for position in sorted(starts.keys() | ends.keys()):
+        closing = ends.get(position, ())
+        if active and position > previous:
+            marks.append(
+                Mark(
+                    previous,
+                    position,
+                    tuple(active),
+                    frozenset([a.label for a in active.values()]),
+                    tuple([numbers[a.id] for a in closing]),
+                )
+            )
+        for a in closing:
+            del active[a.id]
+        for a in starts.get(position, ()):
+            active[a.id] = a
+        previous = position
+    return marks
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def context(text: str, start: int, end: int, width: int = CONTEXT) -> Context:
+    """``text[start:end]`` with up to ``width`` code points either side, cut at a space and
+    kept within its paragraph."""
+    left = max(0, start - width)
+    paragraph = text.rfind("\n\n", left, start)
+    if paragraph >= 0:
+        left = paragraph + 2
+    elif left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space >= 0 else left
+    right = min(len(text), end + width)
+    paragraph = text.find("\n\n", end, right)
+    if paragraph >= 0:
+        right = paragraph
+    elif right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space >= 0 else right
+    before = ("…" if left > 0 and text[left - 1] not in "\n" else "") + _flat(text[left:start])
+    after = _flat(text[end:right]) + ("…" if right < len(text) and text[right] != "\n" else "")
+    if before and text[start - 1 : start].isspace():
+        before += " "
+    if after and text[end : end + 1].isspace():
+        after = " " + after
+    return Context(before, text[start:end], after)
+
+
+class Sentences:
+    """Where the sentences of one text end, found once; claims look theirs up by bisection."""
+
+    WINDOW = 2000  # a "sentence" longer than this is cut
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.breaks: list[bool] = []  # the end is a line break (not part of the sentence)
+        for match in _SENTENCE_END.finditer(text):
+            self.starts.append(match.start())
+            self.ends.append(match.end())
+            self.breaks.append(match.group() == "\n")
+
+    def around(self, start: int, end: int) -> Context:
+        """The sentence(s) holding ``text[start:end]``, split around it."""
+        text = self.text
+        window = max(0, start - self.WINDOW)
+        before_start = bisect_right(self.ends, start) - 1
+        left = max(window, self.ends[before_start]) if before_start >= 0 else window
+        position = max(start, end - 1)
+        limit = min(len(text), end + self.WINDOW)
+        found = bisect_left(self.starts, position)
+        if found and self.ends[found - 1] > position:  # an end like "..." that starts earlier
+            right = self.ends[found - 1]
+        elif found < len(self.starts) and self.ends[found] <= limit:
+            right = self.starts[found] if self.breaks[found] else self.ends[found]
+        else:
+            right = limit
+        right = max(right, end)
+        before, after = text[left:start], text[end:right]
+        return Context(
+            _flat(before) + (" " if before[-1:].isspace() and before.strip() else ""),
+            text[start:end],
+            (" " if after[:1].isspace() and after.strip() else "") + _flat(after),
+        )
+
+
+def sentence(text: str, start: int, end: int) -> Context:
+    """The sentence(s) holding ``text[start:end]``, split around it."""
+    return Sentences(text).around(start, end)
+
+
+def _choose(wanted: Iterable[str], known: Sequence[str], what: str) -> set[str]:
+    chosen = set(wanted)
+    unknown = sorted(chosen - set(known))
+    if unknown:
+        listed = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+        raise AnnotatorError(
+            None, f"unknown {what} {unknown[0]!r} (the project has: {listed or 'none'})"
+        )
+    return chosen
+
+
+def build_report(
+    labels: Sequence[LabelDef],
+    documents: Iterable[tuple[Document, list[Annotation]]],
+    options: ReportOptions = ReportOptions(),  # noqa: B008 (frozen, never mutated)
+    agreement: dict[str, Any] | None = None,
+) -> Report:
+    """The report of ``documents`` (each with its annotations) as ``options`` narrow it.
+
+    ``agreement``, when given, is shown as a table and a chart; any figure may be None::
+
+        {"annotators": [...], "documents": N,
+         "overall": {"alpha", "kappa", "f1_exact", "f1_overlap"},
+         "labels": {"<label>": {"alpha", "kappa", "f1_exact", "f1_overlap",
+                                "spans": {"<annotator>": n}}},
+         "pairs": [{"annotators": [A, B], "alpha", "kappa", "f1_exact", "f1_overlap"}]}
+
+    Raises :class:`AnnotatorError` naming an unknown document, label or annotator.
+    """
+    chosen_labels = _choose(options.labels, [label.name for label in labels], "label")
+    report_labels = [label for label in labels if not chosen_labels or label.name in chosen_labels]
+    wanted_labels = {label.name for label in report_labels}
+    wanted_docs = set(options.document_ids)
+    wanted_annotators = {name or UNNAMED for name in options.annotators}
+    seen_docs: list[str] = []
+    seen_annotators: set[str] = set()
+    reports: list[DocumentReport] = []
+    for document, spans in documents:
+        seen_docs.append(document.id)
+        seen_annotators.update(a.annotator or UNNAMED for a in spans)
+        if wanted_docs and document.id not in wanted_docs and document.title not in wanted_docs:
+            continue
+        kept = [
+            a
+            for a in spans
+            if a.label in wanted_labels
+            and (not wanted_annotators or (a.annotator or UNNAMED) in wanted_annotators)
+        ]
+        kept.sort(key=lambda a: (a.start, a.end))
+        numbers = {a.id: n for n, a in enumerate(kept, 1)}
+        reports.append(
+            DocumentReport(
+                document, kept, mark_segments(kept, numbers), Counter(a.label for a in kept)
+            )
+        )
+    missing = wanted_docs - set(seen_docs) - {r.document.title for r in reports}
+    if missing:
+        raise AnnotatorError(
+            None,
+            f"no document {sorted(missing)[0]!r} in the project "
+            "(give its exact title, or its id as in the JSON export)",
+        )
+    _choose(wanted_annotators, sorted(seen_annotators), "annotator")
+    return _assemble(options, report_labels, reports, agreement)
+
+
+def _assemble(
+    options: ReportOptions,
+    labels: list[LabelDef],
+    documents: list[DocumentReport],
+    agreement: dict[str, Any] | None,
+) -> Report:
+    claim_label = next((label for label in labels if label.name.casefold() == CLAIM_LABEL), None)
+    claims: list[ClaimRow] = []
+    by_label: dict[str, list[CodedSegment]] = {label.name: [] for label in labels}
+    annotators: dict[str, Counter[str]] = {}
+    for report in documents:
+        text = report.document.text
+        sentences: Sentences | None = None
+        for number, a in enumerate(report.annotations, 1):
+            by_label[a.label].append(CodedSegment(report, number, a, context(text, a.start, a.end)))
+            if claim_label is not None and a.label == claim_label.name:
+                sentences = sentences or Sentences(text)
+                claims.append(ClaimRow(report, number, a, sentences.around(a.start, a.end)))
+            annotators.setdefault(a.annotator or UNNAMED, Counter())[a.label] += 1
+    title = options.title or (
+        documents[0].document.title if len(documents) == 1 else f"{len(documents)} documents"
+    )
+    return Report(
+        title,
+        labels,
+        documents,
+        claims,
+        claim_label,
+        [(label, by_label[label.name]) for label in labels],
+        dict(sorted(annotators.items())),
+        agreement,
+        options,
+    )
+
+
+# --- colours, shared by the renderers -------------------------------------------------------
+
+PAGE = (255, 255, 255)
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    value = color.lstrip("#")
+    if len(value) != 6:
+        return (128, 128, 128)
+    try:
+        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+    except ValueError:
+        return (128, 128, 128)
+
+
+def blend(colors: Sequence[str], amount: float, base: tuple[int, int, int] = PAGE) -> str:
+    """The average of ``colors`` mixed into ``base`` by ``amount`` (0..1): the reader's blend."""
+    rgbs = [_rgb(c) for c in colors] or [base]
+    mixed = (
+        round(base[i] + (sum(c[i] for c in rgbs) / len(rgbs) - base[i]) * amount) for i in range(3)
+    )
+    return "#{:02x}{:02x}{:02x}".format(*mixed)
+
+
+def highlight(colors: Sequence[str]) -> str:
+    """A highlight's background on a white page: overlaps a little stronger, as in the reader."""
+    return _highlight(tuple(colors))
+
+
+@lru_cache(maxsize=1024)
+def _highlight(colors: tuple[str, ...]) -> str:
+    return blend(colors, 0.34 + (0.12 if len(colors) > 1 else 0.0))

@@ -1,0 +1,100 @@
+"""Work that must not slow the window: run in child processes, not threads.
+
+Suggesting over a long article and learning a model are pure Python. In a thread they would hold
+the interpreter lock, and every call the window's thread makes into Qt (which releases it) would
+wait for it back: label keystrokes went from 12 ms to over a second while a model learned. A
+child process (started with ``spawn``: no Qt state is copied) shares nothing with the window.
+Neither helper touches a Qt object: results are picked up by the caller's timer.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
+from typing import Any
+
+_CONTEXT = multiprocessing.get_context("spawn")
+
+
+class Pool:
+    """One long-lived child process running submitted calls in order; each result (or the
+    exception it raised) lands in :attr:`results` with the tag it was submitted with."""
+
+    def __init__(self) -> None:
+        self.results: queue.SimpleQueue[tuple[Any, Any, BaseException | None]] = queue.SimpleQueue()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def submit(self, tag: Any, function: Callable[..., Any], *args: Any) -> bool:
+        """Run ``function(*args)`` in the child; False when the pool is shut down."""
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=_CONTEXT)
+        try:
+            future = self._executor.submit(function, *args)
+        except (RuntimeError, BrokenProcessPool):  # shut down, or the child died: start anew
+            self._executor = None
+            return False
+
+        def done(finished: Future[Any]) -> None:  # in the executor's thread: no Qt here
+            error = finished.exception()
+            self.results.put((tag, None if error else finished.result(), error))
+            if isinstance(error, BrokenProcessPool):
+                self._executor = None
+
+        future.add_done_callback(done)
+        return True
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+
+def _run_and_send(sender: Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        sender.send((function(*args), None))
+    except Exception as exc:  # noqa: BLE001 (reported to the window, which carries on)
+        sender.send((None, f"{type(exc).__name__}: {exc}"))
+    finally:
+        sender.close()
+
+
+class Job:
+    """One call in a child process of its own, which :meth:`cancel` ends at once."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        receiver, sender = _CONTEXT.Pipe(duplex=False)
+        self._receiver = receiver
+        self._process = _CONTEXT.Process(
+            target=_run_and_send,
+            args=(sender, function, args),
+            daemon=True,
+            name="annotator-background",
+        )
+        self._process.start()
+        sender.close()
+
+    def poll(self) -> tuple[bool, Any, str | None]:
+        """(finished, result, error): the result once the child sent it."""
+        if self._receiver.poll():
+            try:
+                result, error = self._receiver.recv()
+            except (EOFError, OSError) as exc:
+                return True, None, f"the background process ended ({exc})"
+            self._process.join(5)
+            return True, result, error
+        if not self._process.is_alive():
+            return True, None, f"the background process ended (exit code {self._process.exitcode})"
+        return False, None, None
+
+    def cancel(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(5)
+        self._receiver.close()
+
+    def wait(self, timeout: float | None = None) -> None:
+        self._process.join(timeout)

@@ -1,0 +1,604 @@
+"""The report as one self-contained HTML file: inline CSS and SVG, no script, nothing fetched.
+
+Each highlighted piece of an article is a ``<mark data-annotations="ID ID…">`` listing the
+annotations that cover it. Marks never nest, so an annotation's text is the concatenation of the
+marks that list its id, and the article's text content is the document's text, whole (note
+numbers are drawn by CSS from ``data-n``, not written into the text).
+
+With ``qt=True`` the writer gives the small parts (metadata, legends, count tables, charts as
+named images) in the HTML subset Qt's rich text understands, for the PDF and the preview built by
+``annotator.gui.report_document``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from annotator.core.report import (
+    QUOTE,
+    ClaimRow,
+    CodedSegment,
+    Context,
+    DocumentReport,
+    Report,
+    highlight,
+)
+from annotator.io import report_svg
+from annotator.io.files import atomic_text_writer, check_output_file
+
+METRICS = ("alpha", "kappa", "f1_exact", "f1_overlap")
+
+CSS = """
+:root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --rule: #d8dee4;
+  --paper: #ffffff; --tint: #f6f8fa; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { margin: 0; background: var(--paper); color: var(--ink);
+  font: 17px/1.62 "Noto Serif", "Source Serif Pro", Charter, Georgia, "DejaVu Serif", serif; }
+main { max-width: 44rem; margin: 0 auto; padding: 2.5rem 1.25rem 4rem; }
+h1, h2, h3, h4, .sans, table, figcaption, .meta, .notes, .legend, .toc {
+  font-family: "Noto Sans", "Source Sans Pro", system-ui, -apple-system, "Segoe UI",
+  "DejaVu Sans", sans-serif; }
+h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 .4rem; font-weight: 650;
+  letter-spacing: -.01em; }
+h2 { font-size: 1.35rem; margin: 3rem 0 .8rem; padding-top: 1rem; border-top: 1px solid
+  var(--rule); font-weight: 600; }
+h3 { font-size: 1.08rem; margin: 2rem 0 .5rem; font-weight: 600; }
+h4 { font-size: .95rem; margin: 1.2rem 0 .3rem; color: var(--muted); font-weight: 600; }
+.lede { color: var(--muted); font-size: .9rem; margin: 0 0 1.5rem; }
+.toc { font-size: .92rem; margin: 0 0 2rem; padding: 0; list-style: none; }
+.toc li { display: inline; }
+.toc li + li::before { content: " · "; color: var(--muted); }
+a { color: #0b5cad; text-decoration-thickness: 1px; text-underline-offset: .15em; }
+.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem;
+  font-size: .85rem; color: var(--muted); margin: .4rem 0 1rem; }
+.meta dt { font-weight: 600; } .meta dd { margin: 0; overflow-wrap: anywhere; }
+.legend { font-size: .85rem; margin: .5rem 0 1.25rem; display: flex; flex-wrap: wrap;
+  gap: .3rem .9rem; color: var(--muted); }
+.chip { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
+  vertical-align: -.05em; margin-right: .3em; }
+.article { white-space: pre-wrap; overflow-wrap: break-word; hyphens: manual;
+  margin: 0 0 1.5rem; unicode-bidi: plaintext; }  /* each paragraph takes its own direction */
+mark { color: inherit; border-radius: 2px; padding: .08em 0; -webkit-box-decoration-break: clone;
+  box-decoration-break: clone; }
+.hl { border-radius: 2px; padding: .08em 0; -webkit-box-decoration-break: clone;
+  box-decoration-break: clone; }
+mark.o { text-decoration: underline; text-decoration-thickness: 1px;
+  text-underline-offset: .22em; }
+mark[data-n]::after { content: attr(data-n); font: 600 .6em/1 "Noto Sans", "DejaVu Sans",
+  sans-serif; vertical-align: .75em; margin-left: .12em; color: var(--muted); }
+.notes { font-size: .86rem; line-height: 1.5; padding-left: 2.6em; margin: 0; }
+.notes li { margin: 0 0 .45rem; padding-left: .2em; }
+.notes li::marker { color: var(--muted); font-weight: 600; }
+.notes .q { font-family: "Noto Serif", Georgia, "DejaVu Serif", serif; }
+.notes .lab { font-weight: 600; }
+.notes .who, .dim { color: var(--muted); }
+.notes .note { font-style: italic; }
+.attrs { color: var(--ink); }
+.scroll { overflow-x: auto; margin: .5rem 0 1rem; -webkit-overflow-scrolling: touch; }
+table { border-collapse: collapse; font-size: .84rem; line-height: 1.45; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: .4rem .6rem .4rem 0;
+  border-bottom: 1px solid var(--rule); }
+th { font-weight: 600; color: var(--muted); border-bottom: 1.5px solid var(--ink);
+  white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; padding-right: .2rem;
+  padding-left: .6rem; }
+tr.total td { font-weight: 600; border-top: 1.5px solid var(--ink); border-bottom: 0; }
+td.serif { font-family: "Noto Serif", Georgia, "DejaVu Serif", serif; font-size: .92rem; }
+.verdict { display: inline-block; padding: 0 .45em; border-radius: 1em; background: var(--tint);
+  border: 1px solid var(--rule); white-space: nowrap; }
+.segments { list-style: none; padding: 0; margin: 0; }
+.segments li { margin: 0 0 .55rem; padding-left: .8rem; border-left: 3px solid var(--rule);
+  font-size: .93rem; }
+.segments .ref { font: .78rem "Noto Sans", "DejaVu Sans", sans-serif; color: var(--muted); }
+.ctx { color: var(--muted); }
+figure { margin: 1rem 0 1.5rem; }
+figcaption { font-size: .82rem; color: var(--muted); margin-top: .3rem; }
+svg { display: block; max-width: 100%; height: auto; }
+.empty { color: var(--muted); font-style: italic; }
+footer { margin-top: 3rem; font: .78rem "Noto Sans", "DejaVu Sans", sans-serif;
+  color: var(--muted); }
+@media (max-width: 36rem) {
+  body { font-size: 16px; }
+  main { padding: 1.25rem 1rem 3rem; }
+  h1 { font-size: 1.5rem; }
+  .notes { padding-left: 2.1em; }
+}
+@page { size: auto; margin: 18mm 16mm 20mm;
+  @bottom-center { content: counter(page) " / " counter(pages);
+    font: 8pt "Noto Sans", "DejaVu Sans", sans-serif; color: #59636e; } }
+@media print {
+  body { font-size: 10.5pt; line-height: 1.5; }
+  main { max-width: none; padding: 0; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h2 { break-before: page; border-top: 0; padding-top: 0; margin-top: 0; }
+  section.document:first-of-type h2 { break-before: auto; }
+  h2, h3, h4 { break-after: avoid; }
+  tr, .notes li, .segments li, figure { break-inside: avoid; }
+  .scroll { overflow: visible; }
+  a { color: inherit; text-decoration: none; }
+  .toc { display: none; }
+}
+"""
+
+# Qt's rich text knows a small CSS subset (no grid, flex, variables or media queries).
+PRINT_CSS = """
+h3 { font-family: "Noto Sans", "DejaVu Sans"; font-size: 11.5pt; font-weight: 600;
+  margin-top: 18pt; margin-bottom: 4pt; }
+h4 { font-family: "Noto Sans", "DejaVu Sans"; font-size: 9.5pt; font-weight: 600;
+  color: #59636e; margin-top: 10pt; margin-bottom: 2pt; }
+p { margin-top: 0; margin-bottom: 0; }
+.dim, .meta, .legend { font-family: "Noto Sans", "DejaVu Sans"; color: #59636e; }
+.meta { font-size: 8pt; margin-bottom: 2pt; }
+.legend { font-size: 8.5pt; margin-top: 2pt; margin-bottom: 6pt; }
+.dim { font-size: 8pt; margin-bottom: 10pt; }
+table { font-family: "Noto Sans", "DejaVu Sans"; font-size: 8.5pt; margin-bottom: 8pt; }
+th { font-weight: 600; color: #59636e; text-align: left; }
+td.num, th.num { text-align: right; }
+tr.total td { font-weight: 600; }
+.empty { color: #59636e; font-style: italic; }
+"""
+
+
+_SPECIAL = re.compile("[&<>\"']")
+
+
+def _e(text: object) -> str:
+    value = str(text)
+    return escape(value, quote=True) if _SPECIAL.search(value) else value
+
+
+def show_value(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(show_value(v) for v in value)
+    return str(value)
+
+
+def _figure(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "n/a"
+    return f"{value:.3f}"
+
+
+def _flat(text: str, limit: int = 0) -> str:
+    flat = " ".join(text.split())
+    return flat if not limit or len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class HtmlWriter:
+    """Builds either flavour; ``qt`` selects the subset for Qt's rich text (the PDF)."""
+
+    def __init__(self, report: Report, qt: bool) -> None:
+        self.r = report
+        self.qt = qt
+        self.colors = {label.name: label.color for label in report.labels}
+        self.classes: dict[frozenset[str], str] = {}
+        self.charts: dict[str, str] = {}
+        self.chart_width = 560  # Qt flavour: the charts' width in the target's pixels
+
+    # --- pieces ---------------------------------------------------------------------------
+
+    def chip(self, label: str) -> str:
+        color = self.colors.get(label, "#808080")
+        if self.qt:
+            return f'<span style="color:{color}">■</span> '
+        return f'<span class="chip" style="background:{color}"></span>'
+
+    def chart(self, name: str, svg: str, caption: str) -> str:
+        if self.qt:
+            self.charts[name] = svg
+            return (
+                f'<p><img src="{name}" width="{self.chart_width}"/></p>'
+                f'<p class="dim">{_e(caption)}</p><p>&nbsp;</p>'  # Qt drops margins here
+            )
+        return f"<figure>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
+
+    def table(
+        self,
+        head: list[str],
+        rows: Iterator[list[str]] | list[list[str]],
+        numeric: set[int] = frozenset(),
+        total: list[str] | None = None,
+    ) -> str:  # type: ignore[assignment]
+        attrs = ' border="0" cellspacing="0" cellpadding="3" width="100%"' if self.qt else ""
+
+        def cell(tag: str, i: int, value: str) -> str:
+            return (
+                f'<{tag} class="num">{value}</{tag}>'
+                if i in numeric
+                else (f"<{tag}>{value}</{tag}>")
+            )
+
+        out = [
+            f'<div class="scroll"><table{attrs}><thead><tr>'
+            + "".join(cell("th", i, h) for i, h in enumerate(head))
+            + "</tr></thead><tbody>"
+        ]
+        out.extend(
+            "<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows
+        )
+        if total is not None:
+            out.append(
+                '<tr class="total">'
+                + "".join(cell("td", i, v) for i, v in enumerate(total))
+                + "</tr>"
+            )
+        out.append("</tbody></table></div>")
+        return "".join(out)
+
+    def attributes(self, attributes: dict[str, Any], skip: tuple[str, ...] = ()) -> str:
+        return "; ".join(
+            f"{_e(k)}: {_e(show_value(v))}"
+            for k, v in attributes.items()
+            if k not in skip and v not in (None, "")
+        )
+
+    def context(self, c: Context, label: str) -> str:
+        return (
+            f'<span class="ctx">{_e(c.before)}</span>'
+            f"{self.mark_text(_flat(c.text), frozenset({label}))}"
+            f'<span class="ctx">{_e(c.after)}</span>'
+        )
+
+    def mark_text(self, text: str, labels: frozenset[str]) -> str:
+        """A quoted span highlighted outside the article: not a <mark>, so that every <mark>
+        in the file is a piece of an article listing its annotations."""
+        return f'<span class="hl" style="background:{self.background(labels)}">{_e(text)}</span>'
+
+    def background(self, labels: frozenset[str]) -> str:
+        return highlight([self.colors.get(n, "#808080") for n in sorted(labels)])
+
+    def label_class(self, labels: frozenset[str]) -> str:
+        name = self.classes.get(labels)
+        if name is None:
+            name = self.classes[labels] = f"h{len(self.classes)}"
+        return name
+
+    # --- the article ----------------------------------------------------------------------
+
+    def article(self, d: DocumentReport) -> str:
+        text = d.document.text
+        out: list[str] = ['<div class="article">']
+        append = out.append
+        position = 0
+        for m in d.marks:
+            if m.start > position:
+                append(_e(text[position : m.start]))
+            css = self.label_class(m.labels) + (" o" if len(m.ids) > 1 else "")
+            number = f' data-n="{",".join(map(str, m.closes))}"' if m.closes else ""
+            append(
+                f'<mark class="{css}" data-annotations="{" ".join(m.ids)}"{number} '
+                f'title="{_e(", ".join(sorted(m.labels)))}">{_e(text[m.start : m.end])}</mark>'
+            )
+            position = m.end
+        append(_e(text[position:]))
+        append("</div>")
+        return "".join(out)
+
+    def notes(self, d: DocumentReport) -> str:
+        if not d.annotations:
+            return ""
+        items = []
+        for n, a in enumerate(d.annotations, 1):
+            attrs = self.attributes(a.attributes)
+            extra = [f'<span class="attrs">{attrs}</span>'] if attrs else []
+            if a.note:
+                extra.append(f'<span class="note">{_e(_flat(a.note))}</span>')
+            if a.annotator:
+                extra.append(f'<span class="who">— {_e(a.annotator)}</span>')
+            value = f' value="{n}"'
+            items.append(
+                f"<li{value}>{self.chip(a.label)}<span class='lab'>{_e(a.label)}"
+                f"</span> <span class='q'>“{_e(_flat(a.text, QUOTE))}”</span>"
+                + ("" if not extra else " · " + " · ".join(extra))
+                + "</li>"
+            )
+        return f'<h4>Notes</h4><ol class="notes">{"".join(items)}</ol>'
+
+    def legend(self, d: DocumentReport) -> str:
+        items = [
+            f"<span>{self.chip(label.name)}{_e(label.name)} "
+            f"<span class='dim'>{d.counts.get(label.name, 0):,}</span></span>"
+            for label in self.r.labels
+            if d.counts.get(label.name)
+        ]
+        if not items:
+            return '<p class="empty">No annotations chosen in this document.</p>'
+        return (
+            '<p class="legend">' + " &nbsp; ".join(items) + "</p>"
+            if self.qt
+            else '<div class="legend">' + "".join(items) + "</div>"
+        )
+
+    def meta(self, d: DocumentReport) -> str:
+        doc = d.document
+        rows = [
+            ("Source", doc.source),
+            ("Status", str(doc.status)),
+            ("Added", doc.created[:10]),
+            ("Length", f"{len(doc.text):,} characters"),
+        ]
+        rows += [
+            (str(k).replace("_", " ").capitalize(), show_value(v))
+            for k, v in doc.metadata.items()
+            if v not in (None, "", [], {})
+        ]
+        rows = [(k, v) for k, v in rows if v]
+        if self.qt:
+            return (
+                '<p class="meta">' + " · ".join(f"<b>{_e(k)}</b> {_e(v)}" for k, v in rows) + "</p>"
+            )
+        return (
+            '<dl class="meta">'
+            + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
+            + "</dl>"
+        )
+
+    # --- sections -------------------------------------------------------------------------
+
+    def document(self, index: int, d: DocumentReport) -> str:
+        title = d.document.title or "Untitled"
+        # A one-document report already has the document's title as its own.
+        heading = (
+            ""
+            if title == self.r.title and len(self.r.documents) == 1
+            else (f"<h2>{_e(title)}</h2>")
+        )
+        return (
+            f'<section class="document" id="doc-{index}">{heading}'
+            f"{self.meta(d)}{self.legend(d)}{self.article(d)}{self.notes(d)}</section>"
+        )
+
+    def claims(self) -> str:
+        label = self.r.claim_label
+        if label is None:
+            return ""
+        rows: list[ClaimRow] = self.r.claims
+        out = ['<section id="claims"><h2>Claims</h2>']
+        if not rows:
+            out.append(f'<p class="empty">No {_e(label.name)} annotations.</p></section>')
+            return "".join(out)
+        names = [a.name for a in label.attributes]
+        several = len(self.r.documents) > 1
+        head = [
+            "#",
+            *(["Document"] if several else []),
+            "Claim, in its sentence",
+            *[n.capitalize() for n in names],
+            "Note",
+        ]
+        body = []
+        for row in rows:
+            a = row.annotation
+            values = []
+            for n in names:
+                value = a.attributes.get(n)
+                shown = "" if value in (None, "") else _e(show_value(value))
+                values.append(
+                    f'<span class="verdict">{shown}</span>' if shown and n == "verdict" else shown
+                )
+            extra = {k: v for k, v in a.attributes.items() if k not in names}
+            note = _e(_flat(a.note)) + (
+                ("; " if a.note else "") + self.attributes(extra) if extra else ""
+            )
+            body.append(
+                [
+                    str(row.number),
+                    *([_e(_short(row.document.document.title))] if several else []),
+                    self.context(row.sentence, a.label),
+                    *values,
+                    note,
+                ]
+            )
+        out.append(self.table(head, body, numeric={0}))
+        out.append("</section>")
+        return "".join(out)
+
+    def coded(self) -> str:
+        out = ['<section id="coded"><h2>Coded segments</h2>']
+        several = len(self.r.documents) > 1
+        for label, segments in self.r.coded:
+            out.append(
+                f"<h3>{self.chip(label.name)}{_e(label.name)} "
+                f"<span class='dim'>({len(segments):,})</span></h3>"
+            )
+            if not segments:
+                out.append('<p class="empty">No segments.</p>')
+                continue
+            current = None
+            items: list[str] = []
+            for s in segments:
+                if several and s.document is not current:
+                    if items:
+                        out.append(self._segment_list(items))
+                        items = []
+                    current = s.document
+                    out.append(f"<h4>{_e(s.document.document.title or 'Untitled')}</h4>")
+                items.append(self._segment(s))
+            out.append(self._segment_list(items))
+        out.append("</section>")
+        return "".join(out)
+
+    def _segment_list(self, items: list[str]) -> str:
+        return f'<ul class="segments">{"".join(items)}</ul>'
+
+    def _segment(self, s: CodedSegment) -> str:
+        a = s.annotation
+        ref = f"#{s.number}"
+        if a.annotator:
+            ref += f" · {a.annotator}"
+        attrs = self.attributes(a.attributes)
+        if attrs:
+            ref += f" · {attrs}"
+        else:
+            ref = _e(ref)
+        return (
+            f"<li>{self.context(s.context, a.label)} "
+            f'<span class="ref">{ref if attrs else ref}</span></li>'
+        )
+
+    def counts(self) -> str:
+        return f'<section id="counts"><h2>Counts</h2>{self.counts_body()}</section>'
+
+    def counts_body(self) -> str:
+        r = self.r
+        out: list[str] = []
+        head = ["Document", *[_e(label.name) for label in r.labels], "All"]
+        numeric = set(range(1, len(head)))
+        rows = [
+            [
+                _e(_short(d.document.title or "Untitled")),
+                *[f"{d.counts.get(label.name, 0):,}" for label in r.labels],
+                f"{sum(d.counts.values()):,}",
+            ]
+            for d in r.documents
+        ]
+        totals = [
+            "All documents",
+            *[f"{sum(d.counts.get(label.name, 0) for d in r.documents):,}" for label in r.labels],
+            f"{sum(sum(d.counts.values()) for d in r.documents):,}",
+        ]
+        out.append("<h3>Labels per document</h3>")
+        out.append(self.table(head, rows, numeric, totals if len(r.documents) > 1 else None))
+        out.append(
+            self.chart(
+                "counts.svg",
+                report_svg.counts_chart(r),
+                "Spans per label" + (", by document" if len(r.documents) > 1 else ""),
+            )
+        )
+        if r.several_annotators:
+            out.append("<h3>Annotators</h3>")
+            head = ["Annotator", *[_e(label.name) for label in r.labels], "All"]
+            rows = [
+                [
+                    _e(name),
+                    *[f"{c.get(label.name, 0):,}" for label in r.labels],
+                    f"{sum(c.values()):,}",
+                ]
+                for name, c in r.annotator_counts.items()
+            ]
+            out.append(self.table(head, rows, set(range(1, len(head)))))
+            out.append(
+                self.chart(
+                    "annotators.svg",
+                    report_svg.annotators_chart(r),
+                    "Spans per annotator, coloured by label",
+                )
+            )
+        if r.agreement is not None:
+            out.append(self.agreement(r.agreement))
+        return "".join(out)
+
+    def agreement(self, agreement: dict[str, Any]) -> str:
+        out = ["<h3>Agreement</h3>"]
+        annotators = agreement.get("annotators") or []
+        documents = agreement.get("documents")
+        out.append(
+            f'<p class="dim">Between {_e(", ".join(map(str, annotators)) or "—")}'
+            + (f", over {_e(documents)} documents" if documents is not None else "")
+            + ".</p>"
+        )
+        head = ["", "α", "κ", "F1 exact", "F1 overlap", "Spans"]
+        rows = []
+        overall = agreement.get("overall") or {}
+        rows.append(["<b>Overall</b>", *[_figure(overall.get(m)) for m in METRICS], ""])
+        for name, figures in (agreement.get("labels") or {}).items():
+            figures = figures or {}
+            spans = figures.get("spans") or {}
+            rows.append(
+                [
+                    f"{self.chip(str(name))}{_e(name)}",
+                    *[_figure(figures.get(m)) for m in METRICS],
+                    _e(", ".join(f"{k} {v}" for k, v in spans.items())),
+                ]
+            )
+        out.append(self.table(head, rows, {1, 2, 3, 4}))
+        pairs = agreement.get("pairs") or []
+        if pairs:
+            out.append("<h4>Pairs</h4>")
+            out.append(
+                self.table(
+                    ["Annotators", "α", "κ", "F1 exact", "F1 overlap"],
+                    [
+                        [
+                            _e(" × ".join(map(str, p.get("annotators") or []))),
+                            *[_figure(p.get(m)) for m in METRICS],
+                        ]
+                        for p in pairs
+                    ],
+                    {1, 2, 3, 4},
+                )
+            )
+        out.append(
+            self.chart(
+                "agreement.svg",
+                report_svg.agreement_chart(agreement),
+                "Agreement by label: Krippendorff's α, κ, and F1 of exact and overlapping spans",
+            )
+        )
+        return "".join(out)
+
+    # --- the page -------------------------------------------------------------------------
+
+    def page(self) -> str:
+        r = self.r
+        created = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        spans = sum(len(d.annotations) for d in r.documents)
+        lede = (
+            f"{len(r.documents):,} document{'s' if len(r.documents) != 1 else ''} · "
+            f"{spans:,} annotation{'s' if spans != 1 else ''} · labels: "
+            + (_e(", ".join(label.name for label in r.labels)) or "none")
+        )
+        if r.options.annotators:
+            lede += " · annotators: " + _e(", ".join(r.options.annotators))
+        sections = [self.document(i, d) for i, d in enumerate(r.documents, 1)]
+        claims = self.claims()
+        body = "".join(sections) + claims + self.coded() + self.counts()
+        toc = "".join(
+            f'<li><a href="#doc-{i}">{_e(_short(d.document.title or "Untitled"))}</a></li>'
+            for i, d in enumerate(r.documents, 1)
+        )
+        toc += '<li><a href="#claims">Claims</a></li>' if claims else ""
+        toc += '<li><a href="#coded">Coded segments</a></li><li><a href="#counts">Counts</a></li>'
+        footer = f"Made with Annotator on {created}."
+        marks = "".join(
+            f"mark.{name}{{background:{self.background(labels)}}}"
+            for labels, name in self.classes.items()
+        )
+        return (
+            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<meta name="generator" content="Annotator">'
+            f"<title>{_e(r.title)}</title><style>{CSS}{marks}</style></head><body><main>"
+            f'<header><h1>{_e(r.title)}</h1><p class="lede">{lede}</p>'
+            f'<ul class="toc">{toc}</ul></header>{body}<footer>{footer}</footer>'
+            "</main></body></html>\n"
+        )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render(report: Report) -> str:
+    """The self-contained HTML report."""
+    return HtmlWriter(report, qt=False).page()
+
+
+def write(report: Report, target: Path) -> None:
+    """Write the HTML report to ``target``, replacing an existing file only once complete."""
+    check_output_file(target)
+    with atomic_text_writer(target) as out:
+        out.write(render(report))

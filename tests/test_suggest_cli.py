@@ -1,0 +1,164 @@
+"""`annotator suggest`, `evaluate` and `patterns`: the JSON they write, what they store, and
+one-line errors for bad input with nothing saved changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from annotator.service import import_file
+from annotator.store import suggestion_store
+from annotator.store.project import Project
+
+from .conftest import SAMPLE, sql
+
+GOLD = Path(__file__).resolve().parent / "fixtures" / "suggest"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    path = tmp_path / "p.annot"
+    with Project.open(path) as project:
+        import_file(project, SAMPLE)
+    return path
+
+
+def test_suggest_writes_the_suggestions_json(sample: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "s.json"
+    assert main(["suggest", str(sample), "-o", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert (data["format"], data["version"]) == ("annotator-suggestions", 1)
+    (document,) = data["documents"]
+    text = SAMPLE.read_text(encoding="utf-8").strip()
+    assert document["title"] == "Cambodia Moves Up on US Trafficking List"
+    for s in document["suggestions"]:
+        assert set(s) == {"label", "start", "end", "text", "score", "source", "attributes"}
+        assert text[s["start"] : s["end"]] == s["text"]
+        assert 0 < s["score"] <= 1
+    kinds = {(s["label"], s["source"]) for s in document["suggestions"]}
+    assert ("Quote", "detector:quotes") in kinds and ("Tier rating", "detector:tiers") in kinds
+    miller = next(s for s in document["suggestions"] if s["text"].startswith("“Without going"))
+    assert miller["attributes"] == {"speaker": "John Miller"}
+    assert sql(sample, "SELECT count(*) FROM annotations") == [(0,)]  # nothing stored
+
+
+def test_suggest_filters_by_document_and_label(sample: Path, capsys) -> None:
+    with Project.open(sample) as project:
+        document_id = project.documents()[0].id
+    assert main(["suggest", str(sample), "--document", document_id, "--labels", "Tier rating"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {s["label"] for s in data["documents"][0]["suggestions"]} == {"Tier rating"}
+
+
+def test_apply_stores_the_layer_suggested_and_evaluate_scores_it(tmp_path: Path, capsys) -> None:
+    project = tmp_path / "g.annot"
+    articles = [GOLD / f"heldout-{n}.txt" for n in ("thailand", "garment", "faktencheck")]
+    assert main(["import", str(project), *map(str, articles)]) == 0
+    capsys.readouterr()
+    assert main(["suggest", str(project), "--apply", "-o", str(tmp_path / "s.json")]) == 0
+    stored = sql(project, "SELECT DISTINCT annotator FROM annotations")
+    assert stored == [("suggested",)]
+    assert "stored" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "evaluate",
+                str(project),
+                "--gold",
+                str(GOLD / "heldout.json"),
+                "--annotator",
+                "suggested",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["documents"] == 3
+    quote = scores["labels"]["Quote"]["exact"]
+    assert quote["recall"] >= 0.9 and quote["precision"] >= 0.9
+    assert set(scores["labels"]) == {"Quote", "Organisation", "Tier rating"}  # the gold's labels
+    # a second run suggests nothing already stored
+    assert main(["suggest", str(project)]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert sum(len(d["suggestions"]) for d in again["documents"]) == 0
+    assert main(["evaluate", str(project), "--gold", str(GOLD / "heldout.json")]) == 0
+    assert "Quote" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["suggest", "{p}", "--labels", "Nope"], "no label named 'Nope'"),
+        (["suggest", "{p}", "--document", "nope"], "no document with id 'nope'"),
+        (["evaluate", "{p}", "--gold", "{missing}"], "missing.json: cannot be read"),
+        (["evaluate", "{p}", "--gold", "{gold}"], "none of its documents is in the project"),
+        (["patterns", "{p}", "--import", "{bad}"], "bad.jsonl: line 2: not JSON"),
+        (["patterns", "{p}", "--import", "{regex}"], "regex.jsonl: line 1: the regular expression"),
+        (["patterns", "{p}", "--import", "{unknown}"], "no label named 'ORG' in the codebook"),
+    ],
+)
+def test_bad_input_is_one_line_and_changes_nothing(
+    sample: Path, tmp_path: Path, capsys, args: list[str], message: str
+) -> None:
+    (tmp_path / "bad.jsonl").write_text('{"label": "Quote", "pattern": "x"}\n{oops\n')
+    (tmp_path / "regex.jsonl").write_text('{"label": "Quote", "pattern": "(", "kind": "regex"}\n')
+    (tmp_path / "unknown.jsonl").write_text('{"label": "ORG", "pattern": "World Bank"}\n')
+    before = sample.read_bytes()
+    values = {
+        "p": sample,
+        "missing": tmp_path / "missing.json",
+        "gold": GOLD / "heldout.json",
+        "bad": tmp_path / "bad.jsonl",
+        "regex": tmp_path / "regex.jsonl",
+        "unknown": tmp_path / "unknown.jsonl",
+    }
+    assert main([a.format(**values) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("annotator: error: ") and message in err and err.count("\n") == 1
+    assert sample.read_bytes() == before
+
+
+def test_patterns_round_trip_through_prodigy_jsonl(sample: Path, tmp_path: Path, capsys) -> None:
+    source = tmp_path / "in.jsonl"
+    lines = [
+        {"label": "Organisation", "pattern": "Afesip"},
+        {"label": "Organisation", "pattern": r"\bLic\w+", "kind": "regex"},
+        {"label": "Organisation", "pattern": [{"LOWER": "asean"}]},
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert main(["patterns", str(sample), "--import", str(source)]) == 0
+    assert "added: 3 patterns" in capsys.readouterr().out
+    assert main(["patterns", str(sample), "--import", str(source)]) == 0
+    assert "added: 0 patterns; 3 already present" in capsys.readouterr().out
+    out = tmp_path / "out.jsonl"
+    assert main(["patterns", str(sample), "--export", str(out)]) == 0
+    assert "exported: 3 patterns" in capsys.readouterr().out
+    assert [json.loads(line) for line in out.read_text().splitlines()] == lines
+    with Project.open(sample) as project:
+        assert [p.kind for p in suggestion_store.patterns(project)] == ["phrase", "regex", "tokens"]
+    pytest.importorskip("spacy", reason="token patterns need spaCy")
+    assert main(["suggest", str(sample), "--labels", "Organisation"]) == 0
+    found = json.loads(capsys.readouterr().out)["documents"][0]["suggestions"]
+    sources = {s["text"]: s["source"] for s in found}
+    assert sources["Afesip"].startswith("pattern:phrase")
+    assert sources["Licadho"].startswith("pattern:regex")
+    assert sources["Asean"].startswith("pattern:tokens")
+
+
+def test_rejected_ranges_are_remembered_per_document(sample: Path) -> None:
+    with Project.open(sample) as project:
+        document_id = project.documents()[0].id
+        suggestion_store.reject(project, document_id, [("Quote", 10, 20), ("Claim", 5, 9)])
+        suggestion_store.reject(project, document_id, [("Quote", 10, 20)])  # again: harmless
+        assert suggestion_store.rejected(project, document_id) == {
+            ("Quote", 10, 20),
+            ("Claim", 5, 9),
+        }
+        suggestion_store.unreject(project, document_id, [("Quote", 10, 20)])
+        assert suggestion_store.rejected(project, document_id) == {("Claim", 5, 9)}
+        project.delete_documents([document_id])
+    assert sql(sample, "SELECT count(*) FROM rejected_suggestions") == [(0,)]
