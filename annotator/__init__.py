@@ -1,8 +1,5 @@
 """Annotator: a desktop app for annotating articles."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("annotator")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+#: The version of pyproject.toml, stated again here so that ``annotator --version`` (and every
+#: start) needs no package-metadata lookup; tests/test_packaging.py checks that the two agree.
+__version__ = "0.1.0"

@@ -47,6 +47,14 @@ METHOD = """\
 - **merge**: `service.merge_file` of a 10-document copy (every annotation by one colleague) into
   a new project vs `service.import_file` of the same project exported as Annotator JSON into a
   new project; then the same copy merged again (everything skipped). One untimed warm-up.
+- **whole process** (`bench_process.py`): separate processes, each timed from outside through a
+  small launcher that also reads its `ru_maxrss`, the app and its bare program in turn after one
+  untimed warm-up pair. Launch / open: Annotator's own `cli.main` on the project vs a bare PySide6
+  program showing the same text in a `QPlainTextEdit`; both exit right after the first paint of
+  that text's viewport (`benchmarks/first_paint.py`). `annotator --version` vs the interpreter
+  printing a line. `annotator import` of the article's JSON into a new project vs `json.load` +
+  `sqlite3.executemany` into a copy of an empty project; `annotator export -o` vs `json.load` +
+  `json.dumps` of the same export (`benchmarks/bare_io.py`).
 """
 
 HEADER = ("scenario", "size", "runs", "median", "baseline", "ratio", "target", "holds", "notes")

@@ -25,6 +25,7 @@ ORDER = (
     "agreement",
     "merge",
     "suggest",
+    "process",
 )
 RESULTS = Path(__file__).with_name("results.md")
 

@@ -150,6 +150,22 @@ def test_annotation_edits_round_trip(any_project: Project) -> None:
     assert project.documents()[0].status == DocumentStatus.DONE
 
 
+def test_a_bulk_read_shares_repeated_values_and_edits_stay_apart(project: Project) -> None:
+    """The bulk read keeps one object per repeated value (memory at 50k spans); an edit
+    through the store still changes one annotation and no other."""
+    doc_id = project.import_bundle(one_doc_bundle()).added[0].id
+    for start, end in ((0, 8), (9, 14), (18, 24)):
+        project.add_annotation(doc_id, "Claim", start, end, annotator="ana")
+    first, second, third = project.annotations(doc_id)
+    assert first.document_id is second.document_id is third.document_id
+    assert first.label is second.label and first.annotator is third.annotator
+    assert first.attributes == second.attributes == {}
+    project.update_annotation(second.id, attributes={"verdict": "true"})
+    after = project.annotations(doc_id)
+    assert [a.attributes for a in after] == [{}, {"verdict": "true"}, {}]
+    assert first.attributes == {}  # what was read before is not changed either
+
+
 def test_a_failed_import_writes_nothing(any_project: Project) -> None:
     project = any_project
     project.import_bundle(one_doc_bundle("first"))

@@ -19,7 +19,6 @@ from annotator.gui import project_guard
 from annotator.gui.context import AppContext
 from annotator.gui.exception_hook import ExceptionHook
 from annotator.gui.main_window import MainWindow
-from annotator.gui.restore_backup_dialog import RestoreBackupDialog
 from annotator.gui.server_dialog import ServerDialog
 from annotator.resources_path import SAMPLE_ARTICLE, resource
 from annotator.service import import_file
@@ -152,6 +151,8 @@ class Application:
     def restore_backup(self) -> None:
         if self.window is None or self.window.ctx.project.on_server:
             return
+        from annotator.gui.restore_backup_dialog import RestoreBackupDialog  # when asked for
+
         dialog = RestoreBackupDialog(self.window.ctx.project.path, self.window)
         if dialog.exec() == QDialog.DialogCode.Accepted and (chosen := dialog.chosen()):
             self.restore_from(chosen.path)

@@ -9,11 +9,6 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 
 from annotator.core.model import DocumentStatus
 from annotator.gui import labelling, team_menu
-from annotator.gui.codebook_dialog import CodebookDialog
-from annotator.gui.export_dialog import ExportDialog
-from annotator.gui.report_dialog import ReportDialog
-from annotator.gui.save_as import save_as
-from annotator.gui.shortcuts_dialog import ShortcutsDialog
 from annotator.io.detect import READERS
 
 if TYPE_CHECKING:
@@ -67,7 +62,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
         w,
         file,
         "Save &As…",
-        lambda: save_as(w),
+        lambda: _save_as(w),
         Key.SaveAs,
         "Copy the project into a new project file and carry on there",
     )
@@ -83,14 +78,12 @@ def build(w: MainWindow) -> dict[str, QAction]:
     actions["paste"] = _action(
         w, file, "&Paste Article as New Document", w.paste_article, "Ctrl+Shift+V"
     )
-    actions["export"] = _action(
-        w, file, "&Export…", lambda: ExportDialog(w.ctx, w).exec(), "Ctrl+E"
-    )
+    actions["export"] = _action(w, file, "&Export…", lambda: _export(w), "Ctrl+E")
     actions["report"] = _action(
         w,
         file,
         "Export Repor&t…",
-        lambda: ReportDialog(w.ctx, w).exec(),
+        lambda: _report(w),
         tip="The annotated articles, claims, coded segments and counts as an HTML page or a PDF",
     )
     file.addSeparator()
@@ -158,7 +151,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
         w,
         edit,
         "&Codebook…",
-        lambda: CodebookDialog(w.ctx, w).exec(),
+        lambda: _codebook(w),
         "Ctrl+K",
         "Edit labels, their keys, colours and attributes",
     )
@@ -199,9 +192,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
     labelling.add_actions(w, labelling_actions, document, actions)
 
     help_menu = bar.addMenu("&Help")
-    actions["shortcuts"] = _action(
-        w, help_menu, "&Keyboard Shortcuts", lambda: ShortcutsDialog(w).exec(), "F1"
-    )
+    actions["shortcuts"] = _action(w, help_menu, "&Keyboard Shortcuts", lambda: _shortcuts(w), "F1")
     actions["about"] = _action(w, help_menu, "&About Annotator", w.about)
     return actions
 
@@ -236,3 +227,36 @@ def _preferences(w: MainWindow) -> None:
 
     if PreferencesDialog(w.ctx.settings, w).exec():
         w.name_changed()
+
+
+# The dialogs are imported when first asked for: the first paint does not need them.
+
+
+def _save_as(w: MainWindow) -> None:
+    from annotator.gui.save_as import save_as
+
+    save_as(w)
+
+
+def _export(w: MainWindow) -> None:
+    from annotator.gui.export_dialog import ExportDialog
+
+    ExportDialog(w.ctx, w).exec()
+
+
+def _report(w: MainWindow) -> None:
+    from annotator.gui.report_dialog import ReportDialog
+
+    ReportDialog(w.ctx, w).exec()
+
+
+def _codebook(w: MainWindow) -> None:
+    from annotator.gui.codebook_dialog import CodebookDialog
+
+    CodebookDialog(w.ctx, w).exec()
+
+
+def _shortcuts(w: MainWindow) -> None:
+    from annotator.gui.shortcuts_dialog import ShortcutsDialog
+
+    ShortcutsDialog(w).exec()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -22,9 +22,11 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QResizeEvent,
-    QSyntaxHighlighter,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
+    QTextLayout,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -60,17 +62,28 @@ def blend(colors: list[QColor], base: QColor, amount: float) -> QColor:
     )
 
 
-class SpanHighlighter(QSyntaxHighlighter):
-    """Paints each block from the span index: one cached format per set of active labels.
+class SpanHighlighter(QObject):
+    """Paints each line that has been in view from the span index: one cached format per set of
+    active labels, set on the line's layout (what a QSyntaxHighlighter does, line by line).
+
+    Not a QSyntaxHighlighter: attaching one to a document makes Qt call Python once for every
+    line (40,000 for a 5 MB article) before the first paint, and again after each colour change.
+    Here only the lines the reader wants are touched. The reader's text never changes in place
+    (it is read-only; a new document is a new ``setPlainText``), so no other pass is needed.
 
     Overlaps blend their labels' colours and get an underline, so two labels on the same words
     read as "both" rather than one hiding the other.
     """
 
     def __init__(self, reader: ReaderView) -> None:
-        super().__init__(reader)  # attached to the document by ReaderView.show_document
+        super().__init__(reader)
         self.reader = reader
+        self._document: QTextDocument | None = None  # set by ReaderView.show_document
         self._formats: dict[frozenset[str], QTextCharFormat] = {}
+        self._pending: list[QTextLayout.FormatRange] = []  # the line being highlighted
+
+    def setDocument(self, document: QTextDocument | None) -> None:  # noqa: N802 (Qt's name)
+        self._document = document
 
     def reset_formats(self) -> None:
         self._formats.clear()
@@ -104,11 +117,33 @@ class SpanHighlighter(QSyntaxHighlighter):
             fmt.setUnderlineColor(palette.color(QPalette.ColorRole.Text))
         return fmt
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt API)
-        reader = self.reader
-        line = self.currentBlock().blockNumber()
-        if not reader.wants(line):
+    def rehighlight(self) -> None:
+        """Paint again every line that has been in view (after a label or colour change)."""
+        document, wanted = self._document, self.reader.wanted_lines()
+        if document is None:
             return
+        line = wanted.find(1)
+        while line >= 0:
+            self.rehighlightBlock(document.findBlockByNumber(line))
+            line = wanted.find(1, line + 1)
+
+    def rehighlightBlock(self, block: QTextBlock) -> None:  # noqa: N802 (Qt's name)
+        """Paint one line from the span index (nothing if the reader does not want it yet)."""
+        document = self._document
+        if document is None or not block.isValid():
+            return
+        ranges = self._ranges(block.blockNumber())
+        layout = block.layout()
+        if not ranges and not layout.formats():
+            return
+        layout.setFormats(ranges)
+        document.markContentsDirty(block.position(), block.length())
+
+    def _ranges(self, line: int) -> list[QTextLayout.FormatRange]:
+        reader = self.reader
+        if not reader.wants(line):
+            return []
+        self._pending = ranges = []
         spans = reader.index.in_line(line) if reader.index is not None else ()
         if spans:
             line_start, line_end = reader.lines.span(line)
@@ -118,6 +153,15 @@ class SpanHighlighter(QSyntaxHighlighter):
                 first = to_utf16(start) - origin
                 self.setFormat(first, to_utf16(end) - origin - first, self.format_for(labels))
         suggestion_painting.highlight_line(self, reader, line)
+        self._pending = []
+        return ranges
+
+    def setFormat(self, start: int, count: int, fmt: QTextCharFormat) -> None:  # noqa: N802
+        """Format ``count`` UTF-16 units from ``start`` of the line being highlighted, over what
+        is set there already (QSyntaxHighlighter's name: suggestion_painting uses it too)."""
+        piece = QTextLayout.FormatRange()
+        piece.start, piece.length, piece.format = start, count, fmt
+        self._pending.append(piece)
 
 
 class ReaderView(QPlainTextEdit):
@@ -186,6 +230,10 @@ class ReaderView(QPlainTextEdit):
 
     def wants(self, line: int) -> bool:
         return line < len(self._wanted) and bool(self._wanted[line])
+
+    def wanted_lines(self) -> bytearray:
+        """Per line: 1 once it has been in view (and so is highlighted)."""
+        return self._wanted
 
     def highlight_lines(self, lines: Iterable[int]) -> None:
         """Highlight these lines now if they are not yet (the view does this as they show)."""
@@ -276,10 +324,7 @@ class ReaderView(QPlainTextEdit):
         self.setExtraSelections([])
         self.setPlainText(document.text)
         self.highlighter.setDocument(self.document())
-        # now, not on the next event-loop turn (setDocument only queues that pass); every line
-        # not yet wanted returns at once, then the lines in view are highlighted
-        self.highlighter.rehighlight()
-        self._highlight_visible()
+        self._highlight_visible()  # the lines in view, before the first paint; others as they show
 
     def clear_document(self) -> None:
         self.highlighter.setDocument(None)

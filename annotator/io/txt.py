@@ -9,8 +9,6 @@ import codecs
 import re
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from annotator.core.errors import ImportFailed
 from annotator.core.model import ImportedDocument
 from annotator.core.text import canonical_text
@@ -83,6 +81,8 @@ def guess_encoding(data: bytes) -> str | None:
     ("crčme" for "crème"). When cp1252 decodes the same, or scores at least as well on both
     mess and language coherence, cp1252 is the far likelier truth.
     """
+    from charset_normalizer import from_bytes  # only for text that is not UTF-8 or UTF-16
+
     matches = from_bytes(data)
     best = matches.best()
     if best is None:

@@ -10,7 +10,8 @@ SQLAlchemy Core ``text()`` with named bound parameters, compiled for the connect
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, TextClause, text
@@ -92,25 +93,22 @@ def to_orm(annotation: model.Annotation, label_id: int) -> Annotation:
 
 
 def read(connection: Connection, document_id: str | None = None) -> list[model.Annotation]:
-    """Annotations of one document (or all), in document order, then text order."""
+    """Annotations of one document (or all), in document order, then text order.
+
+    Rows are turned into annotations as the cursor yields them (never all rows and all
+    annotations at once), and the values that repeat from row to row (the document id, the
+    label, the annotator, an empty attributes dict) are one object each, not one per row.
+    """
     if document_id is None:
-        rows = _fetch(connection, ALL, {})
+        statement, parameters = ALL, {}
     else:
-        rows = _fetch(connection, OF_DOCUMENT, {"document_id": document_id})
-    return [
-        model.Annotation(
-            id,
-            document,
-            label,
-            start,
-            end,
-            snippet,
-            _attributes(attributes),
-            note,
-            annotator,
-            created,
-            modified,
-        )
+        statement, parameters = OF_DOCUMENT, {"document_id": document_id}
+    shared: dict[str, str] = {}
+    share = shared.setdefault
+    annotations: list[model.Annotation] = []
+    append = annotations.append
+    make = model.Annotation
+    with _rows(connection, statement, parameters) as rows:
         for (
             id,
             document,
@@ -123,8 +121,23 @@ def read(connection: Connection, document_id: str | None = None) -> list[model.A
             annotator,
             created,
             modified,
-        ) in rows
-    ]
+        ) in rows:
+            append(
+                make(
+                    id,
+                    share(document, document),
+                    share(label, label),
+                    start,
+                    end,
+                    snippet,
+                    _attributes(attributes),
+                    note,
+                    share(annotator, annotator),
+                    created,
+                    modified,
+                )
+            )
+    return annotations
 
 
 def insert(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -149,9 +162,11 @@ def attributes_json(attributes: Mapping[str, Any]) -> str:
     return json.dumps(attributes) if attributes else "{}"
 
 
-def _fetch(
+@contextmanager
+def _rows(
     connection: Connection, statement: TextClause, parameters: Mapping[str, Any]
-) -> list[tuple[Any, ...]]:
+) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """The driver's cursor over ``statement``'s rows (closed afterwards)."""
     compiled = _compiled(statement, connection.dialect)
     values = compiled.construct_params(dict(parameters))
     bound: Any = (
@@ -162,7 +177,7 @@ def _fetch(
     cursor = connection.connection.cursor()
     try:
         cursor.execute(compiled.string, bound)
-        return cursor.fetchall()
+        yield cursor
     finally:
         cursor.close()
 
@@ -179,7 +194,12 @@ def _compiled(statement: TextClause, dialect: Dialect) -> Compiled:
     return compiled
 
 
+#: The attributes of every annotation that has none: one dict, like the default of
+#: ``model.Annotation.attributes`` (annotations are never changed in place, only replaced).
+_NO_ATTRIBUTES: dict[str, Any] = {}
+
+
 def _attributes(raw: str | dict[str, Any]) -> dict[str, Any]:
     if isinstance(raw, dict):  # a driver that decodes JSON columns itself
         return raw
-    return {} if raw == "{}" else json.loads(raw)
+    return _NO_ATTRIBUTES if raw == "{}" else json.loads(raw)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -599,14 +599,21 @@ class Project:
     def set_document_status(
         self, document_id: str, status: model.DocumentStatus
     ) -> model.DocumentStatus:
-        """Set the status; returns the previous one."""
+        """Set the status; returns the previous one.
+
+        Reads and writes the status column alone: loading the document row would read its whole
+        text (5 MB on a big article), and the first label of a document sets its status.
+        """
         with self.transaction() as s:
-            row = s.get(Document, document_id)
-            if row is None:
+            previous = s.scalar(select(Document.status).where(Document.id == document_id))
+            if previous is None:
                 raise self._gone("the document", document_id)
-            previous = model.DocumentStatus(row.status)
-            row.status = model.DocumentStatus(status).value
-            return previous
+            s.execute(
+                update(Document)
+                .where(Document.id == document_id)
+                .values(status=model.DocumentStatus(status).value)
+            )
+            return model.DocumentStatus(previous)
 
     def snapshot_documents(self, ids: Sequence[str]) -> model.ImportedBundle:
         """Everything about these documents, ready to be put back with :meth:`import_bundle`."""

@@ -1,0 +1,118 @@
+"""Whole programs that exit right after their first paint, for ``bench_process``.
+
+``python -m benchmarks.first_paint app ARG...`` runs Annotator's own entry point
+(``annotator.cli.main(ARG...)``); ``python -m benchmarks.first_paint bare PROJECT`` is the bare
+PySide6 program: it reads the project's first document with ``sqlite3`` and shows it in a
+``QPlainTextEdit`` of the reader's size.
+
+"Painted" means the same for both: the first paint event handled by the viewport of a
+``QPlainTextEdit`` (Annotator's reader is one) whose document holds text. Right after it the
+process ends with ``os._exit(0)``: teardown is not what a person waits for. Both use the
+``QApplication`` subclass made here, which watches for that paint. Annotator's is made when its
+``gui/app.py`` ``run`` starts (which uses an existing instance), so everything the program imports
+before that, and in which order, stays its own.
+
+Only the standard library is imported at the top: the bare program must not load the app.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.util
+import os
+import sqlite3
+import sys
+import types
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+READER_SIZE = (618, 720)  # the reader's size in the default window layout
+
+
+def _application(argv: list[str]):  # noqa: ANN202 (PySide6 is imported here, not at the top)
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    class FirstPaintExit(QApplication):
+        def notify(self, receiver: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+            handled = super().notify(receiver, event)
+            if event.type() == QEvent.Type.Paint:
+                editor = receiver.parent()
+                if (
+                    isinstance(editor, QPlainTextEdit)
+                    and receiver is editor.viewport()
+                    and editor.document().characterCount() > 1
+                ):
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    os._exit(0)
+            return handled
+
+    return FirstPaintExit(argv)
+
+
+class _HookRun(importlib.abc.MetaPathFinder):
+    """When ``annotator.gui.app`` has been imported (by the program, when it chooses), wrap its
+    ``run`` so the watching ``QApplication`` exists first."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> object:
+        if name != "annotator.gui.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        load = spec.loader.exec_module
+
+        def exec_module(module: types.ModuleType) -> None:
+            load(module)
+            run = module.run
+
+            def watched_run(*args: object) -> int:
+                _application(["annotator"])
+                return run(*args)
+
+            module.run = watched_run
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def app(argv: list[str]) -> int:
+    sys.meta_path.insert(0, _HookRun())
+    from annotator.cli import main
+
+    code = main(argv)
+    print("annotator ended without painting a document", file=sys.stderr)
+    return code or 1
+
+
+def bare(project: str) -> int:
+    connection = sqlite3.connect(project)
+    try:
+        (text,) = connection.execute(
+            "SELECT text FROM documents ORDER BY position LIMIT 1"
+        ).fetchone()
+    finally:
+        connection.close()
+    qt_app = _application(["bare"])
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    edit = QPlainTextEdit()
+    edit.resize(*READER_SIZE)
+    edit.setPlainText(text)
+    edit.show()
+    qt_app.exec()
+    print("the bare program ended without painting", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["app"]:
+        return app(argv[1:])
+    if argv[:1] == ["bare"] and len(argv) == 2:
+        return bare(argv[1])
+    print("usage: python -m benchmarks.first_paint app ARG... | bare PROJECT", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
