@@ -42,6 +42,7 @@ OPEN_TARGET = Target(max_ratio=1.5)
 IMPORT_TARGET = Target(max_ratio=3)
 EXPORT_TARGET = Target(max_ratio=2)
 MEMORY_TARGET = Target(max_ratio=2)
+PROCESS_TIMEOUT_S = 120  # a program that never paints (a dialog waiting) fails, never hangs
 
 _LAUNCHER = """\
 import resource, subprocess, sys, time
@@ -83,6 +84,7 @@ class Processes:
             capture_output=True,
             text=True,
             check=False,
+            timeout=PROCESS_TIMEOUT_S,
         )
         fields = done.stdout.split()
         if done.returncode or len(fields) != 4 or fields[3] != "0":
