@@ -42,11 +42,14 @@ OPEN_TARGET = Target(max_ratio=1.5)
 IMPORT_TARGET = Target(max_ratio=3)
 EXPORT_TARGET = Target(max_ratio=2)
 MEMORY_TARGET = Target(max_ratio=2)
+PROCESS_TIMEOUT_S = 120  # a program that never paints (a dialog waiting) fails, never hangs
 
+# The program's output goes nowhere: a child it leaves running (the suggestion pool's spawned
+# process, when the probe ends at the first paint) would keep a captured pipe open for ever.
 _LAUNCHER = """\
 import resource, subprocess, sys, time
 start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, done.returncode)
@@ -83,6 +86,7 @@ class Processes:
             capture_output=True,
             text=True,
             check=False,
+            timeout=PROCESS_TIMEOUT_S,
         )
         fields = done.stdout.split()
         if done.returncode or len(fields) != 4 or fields[3] != "0":
