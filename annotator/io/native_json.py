@@ -253,19 +253,7 @@ def _relation_types(items: list) -> list[RelationTypeDef]:
     found: list[RelationTypeDef] = []
     seen: set[str] = set()
     for i, item in enumerate(items):
-        where = f"relation type {i + 1}"
-        if not isinstance(item, dict):
-            raise _Problem(f"{where} must be an object")
-        name = _get(item, "name", str, None, where)
-        if not name or not name.strip():
-            raise _Problem(f"{where} has no name")
-        where = f"relation type {i + 1} ({name!r})"
-        if name in seen:
-            raise _Problem(f"{where} is defined twice")
-        seen.add(name)
-        color = _get(item, "color", str, "#808080", where)
-        if not is_valid_color(color):
-            raise _Problem(f"{where}: colour {color!r} is not of the form #rrggbb")
+        where, name, color = _named_entry(item, f"relation type {i + 1}", seen)
         ends = []
         for key in ("from", "to"):
             names = _get(item, key, list, [], where)
@@ -308,23 +296,29 @@ def _get(obj: dict, key: str, kind: type, default: Any, where: str) -> Any:
     return value
 
 
+def _named_entry(item: object, where: str, seen: set[str]) -> tuple[str, str, str]:
+    """A codebook entry's checks shared by labels and relation types: an object with a unique,
+    non-blank name and a ``#rrggbb`` colour. Returns where (now naming it), name and colour."""
+    if not isinstance(item, dict):
+        raise _Problem(f"{where} must be an object")
+    name = _get(item, "name", str, None, where)
+    if not name or not name.strip():
+        raise _Problem(f"{where} has no name")
+    where = f"{where} ({name!r})"
+    if name in seen:
+        raise _Problem(f"{where} is defined twice")
+    seen.add(name)
+    color = _get(item, "color", str, "#808080", where)
+    if not is_valid_color(color):
+        raise _Problem(f"{where}: colour {color!r} is not of the form #rrggbb")
+    return where, name, color
+
+
 def _labels(items: list) -> list[LabelDef]:
     labels: list[LabelDef] = []
     seen: set[str] = set()
     for i, item in enumerate(items):
-        where = f"label {i + 1}"
-        if not isinstance(item, dict):
-            raise _Problem(f"{where} must be an object")
-        name = _get(item, "name", str, None, where)
-        if not name or not name.strip():
-            raise _Problem(f"{where} has no name")
-        where = f"label {i + 1} ({name!r})"
-        if name in seen:
-            raise _Problem(f"{where} is defined twice")
-        seen.add(name)
-        color = _get(item, "color", str, "#808080", where)
-        if not is_valid_color(color):
-            raise _Problem(f"{where}: colour {color!r} is not of the form #rrggbb")
+        where, name, color = _named_entry(item, f"label {i + 1}", seen)
         shortcut = item.get("shortcut")
         if shortcut is not None and not isinstance(shortcut, str):
             raise _Problem(f"{where}: 'shortcut' must be text or null")
