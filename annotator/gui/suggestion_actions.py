@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -49,7 +50,10 @@ def install(window: MainWindow) -> dict[str, QAction]:
         "suggestion_reject": controller.reject,
         "suggestion_accept_all": controller.accept_all_of_label,
     }
-    menu = window.menuBar().addMenu("Su&ggestions")  # not Alt+S: that selects the sentence
+    bar = window.menuBar()
+    menu = QMenu("Su&ggestions", bar)  # not Alt+S: that selects the sentence
+    help_menu = bar.actions()[-1]  # Help stays last, as on every desktop
+    bar.insertMenu(help_menu, menu)
     actions: dict[str, QAction] = {}
     for name, text, keys, tip in KEYS:
         action = QAction(text, window.reader)
