@@ -31,20 +31,23 @@ def bare_import(source: Path, empty: Path, target: Path) -> None:
         connection.execute("BEGIN IMMEDIATE")
         for position, d in enumerate(data["documents"]):
             connection.execute(
-                "INSERT INTO documents (id, title, source, metadata, text, length, sha256, "
-                "created, status, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents (id, title, source, metadata, length, sha256, "
+                "created, status, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     d["id"],
                     d["title"],
                     d["source"],
                     json.dumps(d["metadata"]),
-                    d["text"],
                     len(d["text"]),
                     d["sha256"],
                     d["created"],
                     d["status"],
                     position,
                 ),
+            )
+            connection.execute(
+                "INSERT INTO document_texts (document_id, text) VALUES (?, ?)",
+                (d["id"], d["text"]),
             )
             connection.executemany(
                 'INSERT INTO annotations (id, document_id, label_id, start, "end", text, '

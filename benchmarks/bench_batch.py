@@ -48,19 +48,23 @@ def bare_import(target: Path, paths: list[Path]) -> list[float]:
             start = time.perf_counter()
             text = path.read_bytes().decode("utf-8")
             connection.execute("BEGIN IMMEDIATE")
+            document_id = str(uuid.uuid4())
             connection.execute(
-                "INSERT INTO documents (id, title, source, metadata, text, length, sha256, "
-                "created, status, position) VALUES (?, ?, ?, '{}', ?, ?, ?, ?, 'new', ?)",
+                "INSERT INTO documents (id, title, source, metadata, length, sha256, "
+                "created, status, position) VALUES (?, ?, ?, '{}', ?, ?, ?, 'new', ?)",
                 (
-                    str(uuid.uuid4()),
+                    document_id,
                     path.stem,
                     str(path),
-                    text,
                     len(text),
                     hashlib.sha256(text.encode()).hexdigest(),
                     "2026-01-01T00:00:00Z",
                     position,
                 ),
+            )
+            connection.execute(
+                "INSERT INTO document_texts (document_id, text) VALUES (?, ?)",
+                (document_id, text),
             )
             connection.execute("COMMIT")
             times.append((time.perf_counter() - start) * 1000)

@@ -80,15 +80,16 @@ def exported_file(ws: Workspace, size: Size) -> Path:
 def bare_rows(data: dict[str, Any], label_ids: dict[str, int]) -> tuple[list[tuple], ...]:
     """The documents and annotations table rows for the file's content (prepared untimed)."""
     documents = []
+    texts = []
     annotations = []
     for position, d in enumerate(data["documents"]):
+        texts.append((d["id"], d["text"]))
         documents.append(
             (
                 d["id"],
                 d["title"],
                 d["source"],
                 json.dumps(d["metadata"]),
-                d["text"],
                 len(d["text"]),
                 d["sha256"],
                 d["created"],
@@ -112,10 +113,12 @@ def bare_rows(data: dict[str, Any], label_ids: dict[str, int]) -> tuple[list[tup
             )
             for a in d["annotations"]
         )
-    return documents, annotations
+    return documents, texts, annotations
 
 
-def bare_insert(target: Path, documents: list[tuple], annotations: list[tuple]) -> float:
+def bare_insert(
+    target: Path, documents: list[tuple], texts: list[tuple], annotations: list[tuple]
+) -> float:
     """Raw sqlite3 executemany into an empty project's tables (same schema, same pragmas)."""
     connection = sqlite3.connect(target, isolation_level=None)
     try:
@@ -125,9 +128,12 @@ def bare_insert(target: Path, documents: list[tuple], annotations: list[tuple]) 
         def insert() -> None:
             connection.execute("BEGIN IMMEDIATE")
             connection.executemany(
-                "INSERT INTO documents (id, title, source, metadata, text, length, sha256, "
-                "created, status, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents (id, title, source, metadata, length, sha256, "
+                "created, status, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 documents,
+            )
+            connection.executemany(
+                "INSERT INTO document_texts (document_id, text) VALUES (?, ?)", texts
             )
             connection.executemany(
                 'INSERT INTO annotations (id, document_id, label_id, start, "end", text, '
@@ -150,7 +156,7 @@ def run_import(ws: Workspace, size: Size, repeat: int) -> list[Row]:
     data = json.loads(source.read_text(encoding="utf-8"))
     with sqlite3.connect(empty) as connection:
         label_ids = dict(connection.execute("SELECT name, id FROM labels"))
-    documents, annotations = bare_rows(data, label_ids)
+    documents, texts, annotations = bare_rows(data, label_ids)
     app_ms: list[float] = []
     bare_ms: list[float] = []
     parse_ms: list[float] = []
@@ -163,7 +169,7 @@ def run_import(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             assert outcomes[0].outcome is service.Outcome.IMPORTED, outcomes[0].message
         bare_target = ws.fresh_dir("bare-import") / "bare.annot"
         copy_database(empty, bare_target)
-        bare = bare_insert(bare_target, documents, annotations)
+        bare = bare_insert(bare_target, documents, texts, annotations)
         start = time.perf_counter()
         json.loads(source.read_bytes())
         parse = (time.perf_counter() - start) * 1000

@@ -49,7 +49,8 @@ def open_bare(path: Path, size: QSize) -> float:
     def action() -> None:
         connection = sqlite3.connect(path)
         document_id, text = connection.execute(
-            "SELECT id, text FROM documents ORDER BY position LIMIT 1"
+            "SELECT d.id, t.text FROM documents d JOIN document_texts t ON t.document_id = d.id "
+            "ORDER BY d.position LIMIT 1"
         ).fetchone()
         rows = connection.execute(ANNOTATION_SQL, (document_id,)).fetchall()
         connection.close()

@@ -89,7 +89,8 @@ def bare(project: str) -> int:
     connection = sqlite3.connect(project)
     try:
         (text,) = connection.execute(
-            "SELECT text FROM documents ORDER BY position LIMIT 1"
+            "SELECT t.text FROM documents d JOIN document_texts t ON t.document_id = d.id "
+            "ORDER BY d.position LIMIT 1"
         ).fetchone()
     finally:
         connection.close()

@@ -180,7 +180,10 @@ def document_text(path: Path) -> tuple[str, str]:
     """(id, text) of the first document of a project, read with raw sqlite3."""
     connection = sqlite3.connect(path)
     try:
-        row = connection.execute("SELECT id, text FROM documents ORDER BY position").fetchone()
+        row = connection.execute(
+            "SELECT d.id, t.text FROM documents d JOIN document_texts t ON t.document_id = d.id "
+            "ORDER BY d.position"
+        ).fetchone()
     finally:
         connection.close()
     return row[0], row[1]

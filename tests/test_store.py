@@ -105,6 +105,8 @@ def test_foreign_keys_are_enforced_and_cascade(any_project: Project) -> None:
     doc_id = summary.added[0].id
     project.delete_documents([doc_id])
     assert project.annotations() == []
+    with project.reading() as s:
+        assert s.connection().exec_driver_sql("SELECT count(*) FROM document_texts").scalar() == 0
     with project.transaction() as s, pytest.raises(IntegrityError):
         s.connection().exec_driver_sql(
             "INSERT INTO annotations VALUES "
@@ -148,6 +150,20 @@ def test_annotation_edits_round_trip(any_project: Project) -> None:
         project.add_annotation(doc_id, "Claim", 30, 99)
     assert project.set_document_status(doc_id, DocumentStatus.DONE) == DocumentStatus.NEW
     assert project.documents()[0].status == DocumentStatus.DONE
+
+
+def test_a_status_change_does_not_rewrite_the_text(project: Project) -> None:
+    """SQLite writes a whole row again on any update: the text lives apart (schema 4), so the
+    first label of a big article (which sets its status) writes a page or two, not megabytes."""
+    text = "A claim about Tier 2. " * 100_000  # 2.2 MB
+    doc_id = project.import_bundle(one_doc_bundle(text)).added[0].id
+    wal = project.path.with_name(project.path.name + "-wal")
+    sqlite3.connect(project.path).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    before = wal.stat().st_size if wal.exists() else 0
+    assert project.set_document_status(doc_id, DocumentStatus.IN_PROGRESS) == DocumentStatus.NEW
+    written = wal.stat().st_size - before
+    assert 0 < written < 64 * 1024, f"{written} bytes written to change a status"
+    assert project.document(doc_id).text == text
 
 
 def test_a_bulk_read_shares_repeated_values_and_edits_stay_apart(project: Project) -> None:

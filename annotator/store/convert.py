@@ -55,13 +55,14 @@ def attribute_to_row(attribute: AttributeDef, position: int) -> LabelAttribute:
     )
 
 
-def document_from_row(row: Document) -> model.Document:
+def document_from_row(row: Document, text: str) -> model.Document:
+    """``text``: the document's text, stored apart (``DocumentText``)."""
     return model.Document(
         id=row.id,
         title=row.title,
         source=row.source,
         metadata=dict(row.meta),
-        text=row.text,
+        text=text,
         sha256=row.sha256,
         created=row.created,
         status=model.DocumentStatus(row.status),

@@ -13,7 +13,14 @@ from annotator.core.labels import LabelDef, RelationTypeDef, next_color
 from annotator.core.text import text_sha256
 from annotator.store import annotation_rows, snap_rules
 from annotator.store.convert import attribute_to_row, label_to_row, relation_type_to_row
-from annotator.store.models import Annotation, Document, Label, Relation, RelationType
+from annotator.store.models import (
+    Annotation,
+    Document,
+    DocumentText,
+    Label,
+    Relation,
+    RelationType,
+)
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
 
@@ -148,13 +155,22 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
             )
         summary.added.append(AddedDocument(doc_id, doc.title, kept))
 
-    if documents:
-        s.execute(insert(Document), documents)
+    insert_documents(s, documents)
     # One executemany, not the ORM's bulk insert: 100k rows in a fifth of the time.
     annotation_rows.insert(s.connection(), annotations)
     if relations:
         s.execute(insert(Relation), relations)
     return summary
+
+
+def insert_documents(s: Session, rows: list[dict]) -> None:
+    """Insert document rows (``documents`` columns plus ``text``), each text into its own
+    table."""
+    if not rows:
+        return
+    texts = [dict(document_id=row["id"], text=row["text"]) for row in rows]
+    s.execute(insert(Document), [{k: v for k, v in row.items() if k != "text"} for row in rows])
+    s.execute(insert(DocumentText), texts)
 
 
 def _titles_by_sha(s: Session, shas: list[str]) -> dict[str, str]:

@@ -24,7 +24,7 @@ from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.text import text_sha256
 from annotator.store import annotation_rows
 from annotator.store.convert import label_from_row, label_to_row, relation_type_to_row
-from annotator.store.importing import _existing_ids, _fresh
+from annotator.store.importing import _existing_ids, _fresh, insert_documents
 from annotator.store.models import Annotation, Document, Label, Relation, RelationType
 
 if TYPE_CHECKING:
@@ -237,8 +237,7 @@ def _merge_documents(
         )
         position += 1
         report.documents_added += 1
-    if rows:
-        s.execute(insert(Document), rows)
+    insert_documents(s, rows)
     return mapping
 
 

@@ -76,12 +76,24 @@ class Document(Base):
     title: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text, default="")
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
-    text: Mapped[str] = mapped_column(Text)
     length: Mapped[int] = mapped_column(Integer)  # code points; SQLite's length() scans the text
     sha256: Mapped[str] = mapped_column(String, unique=True)
     created: Mapped[str] = mapped_column(String)
     status: Mapped[str] = mapped_column(String, default="new")
     position: Mapped[int] = mapped_column(Integer)
+
+
+class DocumentText(Base):
+    """A document's text, in a table of its own: SQLite rewrites a whole row on any update, so
+    with the text in ``documents`` a status change rewrote megabytes (the first label of an
+    article sets its status). Texts never change once imported."""
+
+    __tablename__ = "document_texts"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
 
 
 class Annotation(Base):

@@ -41,7 +41,14 @@ from annotator.store.backend import ServerAddress, is_server, location
 from annotator.store.convert import document_from_row
 from annotator.store.database import make_engine, read_only_reason
 from annotator.store.importing import ImportSummary, add_bundle
-from annotator.store.models import Annotation, Document, Label, ProjectMeta, Relation
+from annotator.store.models import (
+    Annotation,
+    Document,
+    DocumentText,
+    Label,
+    ProjectMeta,
+    Relation,
+)
 
 
 def new_id() -> str:
@@ -311,7 +318,7 @@ class Project:
             row = s.get(Document, document_id)
             if row is None:
                 raise KeyError(document_id)
-            document = document_from_row(row)
+            document = document_from_row(row, _text(s, document_id) or "")
         self._remember_text(document.id, document.text)
         return document
 
@@ -400,7 +407,7 @@ class Project:
             ):
                 raise self._gone("the document", document_id)
             if text is None:
-                text = s.scalar(select(Document.text).where(Document.id == document_id))
+                text = _text(s, document_id)
                 if text is None:
                     raise self._gone("the document", document_id)
                 self._remember_text(document_id, text)
@@ -584,7 +591,7 @@ class Project:
                 raise self._gone("the annotation", annotation_id)
             text = self._texts.get(row.document_id)
             if text is None:
-                text = s.scalar(select(Document.text).where(Document.id == row.document_id))
+                text = _text(s, row.document_id) or ""
                 self._remember_text(row.document_id, text)
             if not 0 <= start < end <= len(text):
                 raise ValueError(f"span {start}..{end} is outside the text (length {len(text)})")
@@ -748,6 +755,10 @@ def _json_column(raw: Any) -> Any:
     """A JSON column's value as SQLAlchemy's JSON type reads it: the column has numeric
     affinity, so SQLite keeps a JSON number as a number and everything else as JSON text."""
     return json.loads(raw) if isinstance(raw, str | bytes) else raw
+
+
+def _text(session: Session, document_id: str) -> str | None:
+    return session.scalar(select(DocumentText.text).where(DocumentText.document_id == document_id))
 
 
 def _label_id(session: Session, name: str) -> int:

@@ -11,7 +11,7 @@ from annotator.core import model
 from annotator.core.suggest.patterns import Pattern
 from annotator.store.models import (
     Annotation,
-    Document,
+    DocumentText,
     Label,
     RejectedSuggestion,
     SuggestionPattern,
@@ -184,7 +184,9 @@ def training_documents(project: Project) -> list[tuple[str, list[Key]]]:
         texts = (
             dict(
                 s.execute(
-                    select(Document.id, Document.text).where(Document.id.in_(list(spans)))
+                    select(DocumentText.document_id, DocumentText.text).where(
+                        DocumentText.document_id.in_(list(spans))
+                    )
                 ).all()
             )
             if spans
