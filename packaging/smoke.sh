@@ -11,6 +11,7 @@
 #   - the command line imports one file of each article format from tests/fixtures (trafilatura,
 #     python-docx, pypdf, Markdown, charset detection), exports every format but spaCy's (not in
 #     the bundle, which must say so in one line) and imports the exports back;
+#   - a server project (PostgreSQL URL) is tried through the bundled psycopg;
 #   - the bundle's desktop/install-desktop.sh installs a launcher that runs the bundle.
 set -euo pipefail
 
@@ -108,7 +109,16 @@ run import "$tmp/roundtrip.annot" "$tmp/export.json" >/dev/null ||
 run import "$tmp/roundtrip-qdpx.annot" "$tmp/export.qdpx" "$tmp/export-brat" >/dev/null ||
     fail "importing the qdpx and brat exports back"
 echo "smoke: imported the json, qdpx and brat exports back"
-# 4. The bundle's own desktop integration points the launcher at the bundle.
+# 4. The server backend is in the bundle: psycopg (and its compiled speed-ups) load and a server
+#    that is not there gives the one-line error, exit 2, not a missing module. Port 1 on loopback
+#    refuses at once; no server is needed.
+if run info postgresql://smoke@127.0.0.1:1/annotator >/dev/null 2>"$tmp/server.err"; then
+    fail "annotator info on a closed port succeeded"
+fi
+grep -q "^annotator: error: postgresql://smoke@127.0.0.1:1/annotator: cannot reach the server" \
+    "$tmp/server.err" || fail "a server project did not fail cleanly: $(cat "$tmp/server.err")"
+echo "smoke: a server project is tried through the bundled psycopg"
+# 5. The bundle's own desktop integration points the launcher at the bundle.
 sh "$bundle/desktop/install-desktop.sh" --prefix "$tmp/prefix" >/dev/null 2>&1 ||
     fail "desktop/install-desktop.sh"
 launcher=$tmp/prefix/share/applications/org.annotator.Annotator.desktop
