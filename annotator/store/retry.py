@@ -83,14 +83,14 @@ def retrying(write: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         if _running.get():
             return write(*args, **kwargs)
-        args = tuple(_reusable(a) for a in args)  # type: ignore[assignment]
-        kwargs = {k: _reusable(v) for k, v in kwargs.items()}  # type: ignore[assignment]
+        again: Any = [_reusable(a) for a in args]
+        again_kw: Any = {k: _reusable(v) for k, v in kwargs.items()}
         token = _running.set(True)
         try:
             previous: tuple[str, ...] | None = None
             for attempt in range(1, ATTEMPTS + 1):
                 try:
-                    return write(*args, **kwargs)
+                    return write(*again, **again_kw)
                 except WriteConflict as exc:
                     if exc.key == previous and exc.key[0].startswith("23"):
                         raise ProjectError(exc.where, exc.reason) from exc
