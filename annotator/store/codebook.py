@@ -33,6 +33,7 @@ from annotator.store.convert import (
 )
 from annotator.store.models import Annotation, Label, LabelAttribute, Relation, RelationType
 from annotator.store.project import Project, read_codebook
+from annotator.store.retry import retrying
 
 
 class CodebookError(ValueError):
@@ -89,6 +90,7 @@ def _check_shortcut(s: Session, shortcut: str | None, ignore: str | None = None)
     return shortcut
 
 
+@retrying
 def add_label(project: Project, label: LabelDef, position: int | None = None) -> None:
     """Add ``label`` at ``position`` (default: last)."""
     with project.transaction() as s:
@@ -103,6 +105,7 @@ def add_label(project: Project, label: LabelDef, position: int | None = None) ->
         snap_rules.set_rule(s, label.name.strip(), label.snap)
 
 
+@retrying
 def update_label(project: Project, name: str, /, **changes: Any) -> LabelDef:
     """Change a label's name, color, shortcut, description or snapping rule; returns the label
     as it was."""
@@ -131,6 +134,7 @@ def update_label(project: Project, name: str, /, **changes: Any) -> LabelDef:
         return before
 
 
+@retrying
 def move_label(project: Project, name: str, position: int) -> int:
     """Move ``name`` to ``position`` in the codebook's order; returns its old position."""
     with project.transaction() as s:
@@ -143,6 +147,7 @@ def move_label(project: Project, name: str, position: int) -> int:
         return old
 
 
+@retrying
 def delete_label(project: Project, name: str, move_to: str | None = None) -> DeletedLabel:
     """Delete a label; its annotations are deleted too, or moved to ``move_to``."""
     with project.transaction() as s:
@@ -177,17 +182,19 @@ def restore_label(project: Project, deleted: DeletedLabel) -> None:
     """Undo :func:`delete_label`: the label, its place, and its annotations come back."""
     add_label(project, deleted.label, deleted.position)
     if deleted.moved_ids:
-        with project.transaction() as s:
-            label_id = _row(s, deleted.label.name).id
-            s.execute(
-                update(Annotation)
-                .where(Annotation.id.in_(deleted.moved_ids))
-                .values(label_id=label_id)
-            )
+        _move_back(project, deleted.label.name, deleted.moved_ids)
     if deleted.annotations:
         project.restore_annotations(deleted.annotations, deleted.relations)
 
 
+@retrying
+def _move_back(project: Project, name: str, ids: list[str]) -> None:
+    with project.transaction() as s:
+        label_id = _row(s, name).id
+        s.execute(update(Annotation).where(Annotation.id.in_(ids)).values(label_id=label_id))
+
+
+@retrying
 def set_attributes(
     project: Project, name: str, attributes: Sequence[AttributeDef]
 ) -> tuple[AttributeDef, ...]:
@@ -211,6 +218,7 @@ def set_attributes(
         return before
 
 
+@retrying
 def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
     """Rename an attribute and carry every annotation's value over to the new name."""
     new = new.strip()
@@ -233,6 +241,7 @@ def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
                 annotation.attributes = values
 
 
+@retrying
 def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
     """Bring ``labels`` into the project, merging by name, in one transaction.
 
@@ -308,6 +317,7 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
     return report
 
 
+@retrying
 def unmerge_labels(project: Project, before: Sequence[LabelDef], report: MergeReport) -> None:
     """Undo :func:`merge_labels` (``before``: the codebook as it was), in one transaction."""
     with project.transaction() as s:
@@ -454,6 +464,7 @@ def _check_type(s: Session, relation_type: RelationTypeDef, ignore: str | None =
     return name
 
 
+@retrying
 def add_relation_type(
     project: Project, relation_type: RelationTypeDef, position: int | None = None
 ) -> None:
@@ -470,6 +481,7 @@ def add_relation_type(
         s.add(relation_type_to_row(replace(relation_type, name=name), position))
 
 
+@retrying
 def update_relation_type(project: Project, name: str, after: RelationTypeDef) -> RelationTypeDef:
     """Replace a relation type's definition (a rename keeps its relations); returns it as it
     was. Relations that no longer fit are kept and read as flagged."""
@@ -486,6 +498,7 @@ def update_relation_type(project: Project, name: str, after: RelationTypeDef) ->
         return before
 
 
+@retrying
 def delete_relation_type(project: Project, name: str) -> DeletedRelationType:
     """Delete a relation type and its relations."""
     with project.transaction() as s:

@@ -16,12 +16,16 @@ from annotator.store import fileformat, schema
 from annotator.store.models import ProjectMeta
 
 BUSY_TIMEOUT_MS = 5000
-WRITE_OPTION = "annotator_write"  # execution option: this transaction will write
+#: Execution option: this transaction will write; its value is :data:`SHARED` or :data:`ALONE`.
+WRITE_OPTION = "annotator_write"
+SHARED = "shared"  # beside other shared writes (on a server; a file has one writer at a time)
+ALONE = "alone"
 
 
-def for_writing(engine: Engine) -> Engine:
-    """``engine``, starting each transaction with ``BEGIN IMMEDIATE``."""
-    return engine.execution_options(**{WRITE_OPTION: True})
+def for_writing(engine: Engine, *, shared: bool = False) -> Engine:
+    """``engine``, starting each transaction with ``BEGIN IMMEDIATE`` (on a server: taking the
+    write lock, ``shared`` or alone)."""
+    return engine.execution_options(**{WRITE_OPTION: SHARED if shared else ALONE})
 
 
 def sqlite_uri(path: Path, **params: str) -> str:

@@ -26,6 +26,7 @@ from annotator.store import annotation_rows
 from annotator.store.convert import label_from_row, label_to_row, relation_type_to_row
 from annotator.store.importing import _existing_ids, _fresh, insert_documents
 from annotator.store.models import Annotation, Document, Label, Relation, RelationType
+from annotator.store.retry import retrying
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
@@ -81,6 +82,7 @@ def _content(
     return (document_id, label, start, end, json.dumps(attributes, sort_keys=True), note, annotator)
 
 
+@retrying
 def merge_project(target: Project, source: Project) -> MergeReport:
     """Merge ``source`` into ``target`` in one transaction of ``target``: all or nothing."""
     labels = source.labels()

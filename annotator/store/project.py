@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.core import leftovers, model
 from annotator.core.errors import Deleted, ProjectError
@@ -34,6 +35,7 @@ from annotator.store import (
     identity,
     opening,
     relation_rows,
+    retry,
     server,
     snap_rules,
 )
@@ -49,6 +51,7 @@ from annotator.store.models import (
     ProjectMeta,
     Relation,
 )
+from annotator.store.retry import retrying
 
 
 def new_id() -> str:
@@ -242,16 +245,22 @@ class Project:
             yield session
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self, *, shared: bool = False) -> Iterator[Session]:
         """The one way to write: a session in one ``BEGIN IMMEDIATE`` transaction, committed when
         the block ends, rolled back (the project as before) when it raises. Refused at once on a
-        read-only project."""
+        read-only project.
+
+        On a server, ``shared`` marks an edit of annotations, relations, a status or rejections:
+        such edits run beside each other and wait only for the other writes (codebook, document
+        list, imports, merges), which take turns with everything. There a transaction may lose a
+        race and raise :class:`retry.WriteConflict`: the function holding the block is decorated
+        :func:`retry.retrying`, which runs it again."""
         if self.read_only_reason:
             raise ProjectError(
                 self.path, f"is open read-only ({self.read_only_reason}); the change was not saved"
             )
         self.check_file()
-        engine = database.for_writing(self._engine)
+        engine = database.for_writing(self._engine, shared=shared)
         with (
             self._errors_named(),
             Session(engine, expire_on_commit=False) as session,
@@ -269,9 +278,15 @@ class Project:
         """Database and stored-JSON failures become a one-line :class:`ProjectError`."""
         try:
             yield
-        except (DBAPIError, sqlite3.Error) as exc:  # sqlite3's own: reads on the raw cursor
+        except (DBAPIError, sqlite3.Error, StaleDataError) as exc:  # sqlite3's: raw cursor reads
             if isinstance(self.path, ServerAddress):
+                if (key := retry.conflict_key(exc)) is not None:
+                    raise retry.WriteConflict(
+                        self.path, server.reason(exc, self.path), key
+                    ) from exc
                 raise ProjectError(self.path, server.reason(exc, self.path)) from exc
+            if isinstance(exc, StaleDataError):
+                raise
             raise ProjectError(self.path, opening.sqlite_reason(exc, self.path)) from exc
         except json.JSONDecodeError as exc:  # a stored JSON value that is not JSON
             raise ProjectError(self.path, f"the project file is damaged ({exc})") from exc
@@ -384,6 +399,7 @@ class Project:
         )
         return added
 
+    @retrying
     def add_annotations(
         self,
         document_id: str,
@@ -396,7 +412,7 @@ class Project:
         ids: Sequence[str] | None = None,
     ) -> list[model.Annotation]:
         """Label each code-point range of one document, all in one transaction."""
-        with self.transaction() as s:
+        with self.transaction(shared=True) as s:
             label_id = _label_id(s, label)
             text = self._texts.get(document_id)
             # on a server, others may have deleted the document meanwhile
@@ -437,6 +453,7 @@ class Project:
             s.flush()
             return added
 
+    @retrying
     def restore_annotations(
         self,
         annotations: Iterable[model.Annotation],
@@ -445,7 +462,7 @@ class Project:
         """Put annotations back exactly as they were (ids and timestamps kept), replacing any
         with the same id, then ``relations`` between them: the undo of a delete or an edit."""
         annotations = list(annotations)
-        with self.transaction() as s:
+        with self.transaction(shared=True) as s:
             documents = {a.document_id for a in annotations}
             present = set(s.scalars(select(Document.id).where(Document.id.in_(documents))))
             if missing := documents - present:
@@ -460,6 +477,7 @@ class Project:
 
     # -- relation edits ------------------------------------------------------------------------
 
+    @retrying
     def add_relation(
         self,
         document_id: str,
@@ -477,7 +495,7 @@ class Project:
         their labels (else :class:`relation_rows.RelationError`). ``source_attributes`` also
         replaces the source annotation's attributes in the same transaction (a ``said by``
         filling a quote's speaker); the source as it then is comes back with the relation."""
-        with self.transaction() as s:
+        with self.transaction(shared=True) as s:
             relation_rows.check_ends(s, document_id, type, source_id, target_id, fit=True)
             now = model.timestamp()
             relation = model.Relation(
@@ -505,19 +523,22 @@ class Project:
             s.flush()
             return relation, source
 
+    @retrying
     def restore_relations(self, relations: Iterable[model.Relation]) -> None:
         """Put relations back as they were (the undo of a delete or an edit)."""
-        with self.transaction() as s:
+        with self.transaction(shared=True) as s:
             relation_rows.restore(s, relations)
 
+    @retrying
     def delete_relations(self, ids: Iterable[str]) -> list[model.Relation]:
         """Delete relations by id; returns what was deleted."""
         ids = list(ids)
-        with self.transaction() as s:
+        with self.transaction(shared=True) as s:
             deleted = relation_rows.read(s, ids=ids)
             relation_rows.remove(s, ids)
             return deleted
 
+    @retrying
     def update_relation(
         self,
         relation_id: str,
@@ -525,7 +546,7 @@ class Project:
         attributes: dict[str, Any] | None = None,
         note: str | None = None,
     ) -> model.Relation:
-        with self.transaction() as s:
+        with self.transaction(shared=True) as s:
             row = s.get(Relation, relation_id)
             if row is None:
                 raise KeyError(relation_id)
@@ -542,13 +563,17 @@ class Project:
         """Delete by id; returns what was deleted, so the caller can restore it."""
         return self.delete_annotations_and_relations(ids)[0]
 
+    @retrying
     def delete_annotations_and_relations(
         self, ids: Iterable[str]
     ) -> tuple[list[model.Annotation], list[model.Relation]]:
         """Delete annotations and the relations they are an end of; returns both, so the
         caller can put them back with :meth:`restore_annotations`."""
         ids = list(ids)
-        with self.transaction() as s:
+        with self.transaction(shared=True) as s:
+            # Locked first on a server: a relation another client is adding to one of them
+            # commits before the read below, instead of going by cascade, unreported.
+            s.execute(select(Annotation.id).where(Annotation.id.in_(ids)).with_for_update())
             relations = relation_rows.read(s, touching=ids)
             relation_rows.remove(s, [r.id for r in relations])
             rows = s.execute(
@@ -560,6 +585,7 @@ class Project:
             s.execute(delete(Annotation).where(Annotation.id.in_(ids)))
             return deleted, relations
 
+    @retrying
     def update_annotation(
         self,
         annotation_id: str,
@@ -568,7 +594,7 @@ class Project:
         attributes: dict[str, Any] | None = None,
         note: str | None = None,
     ) -> model.Annotation:
-        with self.transaction() as s:
+        with self.transaction(shared=True) as s:
             row = s.get(Annotation, annotation_id)
             if row is None:
                 raise self._gone("the annotation", annotation_id)
@@ -583,9 +609,10 @@ class Project:
             name = s.scalar(select(Label.name).where(Label.id == row.label_id))
             return annotation_rows.from_orm(row, name)
 
+    @retrying
     def move_annotation(self, annotation_id: str, start: int, end: int) -> model.Annotation:
         """Give an annotation new boundaries (its text follows); returns it as it is now."""
-        with self.transaction() as s:
+        with self.transaction(shared=True) as s:
             row = s.get(Annotation, annotation_id)
             if row is None:
                 raise self._gone("the annotation", annotation_id)
@@ -603,6 +630,7 @@ class Project:
 
     # -- document edits ------------------------------------------------------------------------
 
+    @retrying
     def set_document_status(
         self, document_id: str, status: model.DocumentStatus
     ) -> model.DocumentStatus:
@@ -611,7 +639,7 @@ class Project:
         Reads and writes the status column alone: loading the document row would read its whole
         text (5 MB on a big article), and the first label of a document sets its status.
         """
-        with self.transaction() as s:
+        with self.transaction(shared=True) as s:
             previous = s.scalar(select(Document.status).where(Document.id == document_id))
             if previous is None:
                 raise self._gone("the document", document_id)
@@ -670,6 +698,7 @@ class Project:
             )
         return model.ImportedBundle(documents)
 
+    @retrying
     def delete_documents(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         with self.transaction() as s:
@@ -679,6 +708,7 @@ class Project:
 
     # -- bulk import ---------------------------------------------------------------------------
 
+    @retrying
     def import_bundle(self, bundle: model.ImportedBundle) -> ImportSummary:
         """Add a file's documents, annotations and labels in one transaction."""
         with self.transaction() as s:

@@ -1,10 +1,16 @@
 """A project in a PostgreSQL database: engine, creation, probing, upgrading, and naming errors.
 
 The same Alembic migrations as for a file build the schema. Every write transaction first takes
-one transaction-scoped advisory lock (the server's ``BEGIN IMMEDIATE``): writers from any number
-of clients take turns, each seeing everything committed before it, so concurrent imports of one
-text add one document and no write is lost. Triggers announce every change with ``NOTIFY``
-(:data:`CHANNEL`) naming the document and the client that made it.
+one transaction-scoped advisory lock (:data:`WRITE_LOCK`). Edits of annotations, relations,
+statuses and rejections take it shared: they run beside each other (their rows are new, by
+UUID, or their own). Every other write (codebook, documents, imports, merges, creation and
+upgrade) takes it alone, as ``BEGIN IMMEDIATE`` on a file: those read, then write, shared
+values (positions, the codebook, the snapping rules), so they take turns with everything and see
+everything committed before them. What shared edits can still race on (the same id, a row
+deleted meanwhile, a deadlock) rolls back and is run again (``retry.py``). A client of an older
+version, which takes the lock alone for every write, still works beside these. Triggers
+announce every change with ``NOTIFY`` (:data:`CHANNEL`) naming the document and the client that
+made it.
 """
 
 from __future__ import annotations
@@ -27,11 +33,11 @@ from annotator.core.remote import RemoteChange
 from annotator.store import schema, snap_rules
 from annotator.store.backend import ServerAddress
 from annotator.store.convert import label_to_row, relation_type_to_row
-from annotator.store.database import WRITE_OPTION, upgrade_schema
+from annotator.store.database import SHARED, WRITE_OPTION, upgrade_schema
 from annotator.store.models import ProjectMeta
 
 CHANNEL = "annotator_changes"
-WRITE_LOCK = 0x616E6E6F  # "anno": the one advisory lock every write transaction takes
+WRITE_LOCK = 0x616E6E6F  # "anno": the advisory lock every write transaction takes
 CONNECT_TIMEOUT_S = 5
 APPLICATION = "annotator"  # application_name is "annotator <client id>"
 _TABLES = {"project_meta", "labels", "label_attributes", "documents", "annotations"}
@@ -190,7 +196,10 @@ def make_engine(address: ServerAddress, client_id: str, read_only: bool = False)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        if connection.get_execution_options().get(WRITE_OPTION, False):
+        write = connection.get_execution_options().get(WRITE_OPTION)
+        if write == SHARED:
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})")
+        elif write:
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
     return engine

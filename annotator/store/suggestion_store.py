@@ -17,6 +17,7 @@ from annotator.store.models import (
     SuggestionPattern,
 )
 from annotator.store.project import Project
+from annotator.store.retry import retrying
 
 Key = tuple[str, int, int]  # label, start, end
 #: The annotator (the layer) of suggestions stored unreviewed by ``annotator suggest --apply``;
@@ -60,6 +61,7 @@ def patterns(project: Project) -> list[Pattern]:
     return [Pattern(label, kind, pattern, id) for id, label, kind, pattern in rows]
 
 
+@retrying
 def replace_patterns(project: Project, new: Sequence[Pattern]) -> list[Pattern]:
     """Make ``new`` the project's patterns (the Patterns page saves, undo restores); returns the
     patterns as stored. Raises :class:`UnknownLabels` (nothing changed) for unknown labels."""
@@ -109,13 +111,14 @@ def rejected(project: Project, document_id: str) -> set[Key]:
     return {(label, start, end) for label, start, end in rows}
 
 
+@retrying
 def reject(project: Project, document_id: str, keys: Iterable[Key]) -> None:
     """Remember that these ranges were rejected (already remembered ones are kept)."""
     keys = set(keys) - rejected(project, document_id)
     if not keys:
         return
     now = model.timestamp()
-    with project.transaction() as s:
+    with project.transaction(shared=True) as s:
         ids = _label_ids(s, (label for label, _, _ in keys))
         s.add_all(
             RejectedSuggestion(
@@ -125,12 +128,13 @@ def reject(project: Project, document_id: str, keys: Iterable[Key]) -> None:
         )
 
 
+@retrying
 def unreject(project: Project, document_id: str, keys: Iterable[Key]) -> None:
     """Forget rejections (the undo of a reject)."""
     keys = list(keys)
     if not keys:
         return
-    with project.transaction() as s:
+    with project.transaction(shared=True) as s:
         ids = _label_ids(s, {label for label, _, _ in keys})
         s.execute(
             delete(RejectedSuggestion).where(
