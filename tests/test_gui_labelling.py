@@ -333,6 +333,8 @@ def test_status_and_document_keys(qtbot, window) -> None:
     window.ctx.undo_stack.undo()
     assert project.documents(first)[0].status is DocumentStatus.NEW
     window.ctx.undo_stack.redo()
+    assert project.documents(first)[0].status is DocumentStatus.IN_PROGRESS
+    assert len(project.annotations(first)) == 1
     key(qtbot, window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
     assert window.reader.document_id == second
     key(qtbot, window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)

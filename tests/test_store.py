@@ -328,3 +328,41 @@ def test_damage_found_while_reading_annotations_is_a_project_error(project: Proj
     other.close()
     with pytest.raises(ProjectError, match=r"database error \(no such table: labels\)"):
         project.annotations(doc_id)
+
+
+def test_writes_run_together_commit_or_roll_back_as_one(any_project: Project) -> None:
+    project = any_project
+    doc_id = project.import_bundle(one_doc_bundle()).added[0].id
+
+    def label_then_fail() -> None:
+        project.add_annotation(doc_id, "Claim", 0, 8)
+        assert project.start_document(doc_id)
+        raise ValueError("the second half failed")
+
+    with pytest.raises(ValueError):
+        project.together(label_then_fail, shared=True)
+    assert project.annotations(doc_id) == []
+    assert project.documents()[0].status == DocumentStatus.NEW
+
+    def label_and_start() -> str:
+        added = project.add_annotation(doc_id, "Claim", 0, 8)
+        project.start_document(doc_id)
+        return added.id
+
+    added_id = project.together(label_and_start, shared=True)
+    assert [a.id for a in project.annotations(doc_id)] == [added_id]
+    assert project.documents()[0].status == DocumentStatus.IN_PROGRESS
+    with pytest.raises(RuntimeError, match="cannot join a shared transaction"):
+        project.together(lambda: project.delete_documents([doc_id]), shared=True)
+    assert project.documents()[0].id == doc_id
+
+
+def test_starting_a_document_changes_only_a_new_one(any_project: Project) -> None:
+    project = any_project
+    doc_id = project.import_bundle(one_doc_bundle()).added[0].id
+    assert project.start_document(doc_id) is True
+    assert project.start_document(doc_id) is False  # already in progress
+    project.set_document_status(doc_id, DocumentStatus.DONE)
+    assert project.start_document(doc_id) is False
+    assert project.documents()[0].status == DocumentStatus.DONE
+    assert project.start_document("no-such-document") is False

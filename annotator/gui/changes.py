@@ -20,6 +20,9 @@ class Changes:
     added: tuple[Annotation, ...] = ()
     #: documents whose status changed
     status: frozenset[str] = frozenset()
+    #: documents whose annotation counts must be read again (changed by someone else, in
+    #: layers this window may not show); a local edit's count follows from removed/added
+    recount: frozenset[str] = frozenset()
     #: documents were added or removed
     documents: bool = False
     #: the codebook changed (labels, colours, keys, attribute definitions)

@@ -100,12 +100,14 @@ class DocumentList(QWidget):
         if changes.documents:
             self.reload()
             return
-        for document_id in changes.status:
-            self._refresh_one(document_id)  # re-read: its count comes along
+        for document_id in changes.recount:
+            self._refresh_one(document_id)  # its status comes along
+        for document_id in changes.status - changes.recount:
+            self._status_changed(document_id)
         if (
             changes.annotations
             and changes.document_id is not None
-            and changes.document_id not in changes.status
+            and changes.document_id not in changes.recount
         ):
             self._count_changed(changes.document_id, changes.removed, changes.added)
 
@@ -131,6 +133,14 @@ class DocumentList(QWidget):
     def _refresh_one(self, document_id: str) -> None:
         for summary in self.ctx.project.documents(document_id):
             self.model.replace(summary)
+
+    def _status_changed(self, document_id: str) -> None:
+        """Re-read the status alone: counting a big document's annotations takes milliseconds,
+        and counts follow each change already (:meth:`_count_changed`)."""
+        row = self.model.row_of(document_id)
+        status = self.ctx.project.document_status(document_id)
+        if row is not None and status is not None:
+            self.model.replace(replace(self.model.rows[row], status=status))
 
     def current_id(self) -> str | None:
         index = self.view.currentIndex()

@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation, DocumentStatus
 from annotator.gui.changes import Changes
 from annotator.gui.commands import AddAnnotations
@@ -99,33 +98,39 @@ class CopyAttributes(_ReplaceAnnotation):
 
 
 class LabelAndStart(AddAnnotations):
-    """Label spans; the first annotation of a new document also marks it in progress (one
-    undo step, undone together)."""
+    """Label spans; the first annotation of a new document also marks it in progress. One
+    transaction each way (one undo step, undone together)."""
 
     def __init__(
         self, ctx: AppContext, document_id: str, label: str, ranges: list[tuple[int, int]]
     ) -> None:
         super().__init__(ctx, document_id, label, ranges)
-        self.previous_status: DocumentStatus | None = None
+        self.started = False
 
     def do(self) -> Changes:
-        changes = super().do()
-        summary = self.ctx.project.documents(self.document_id)
-        if not summary or summary[0].status is not DocumentStatus.NEW:
+        project = self.ctx.project
+
+        def label_and_start() -> Changes:
+            changes = AddAnnotations.do(self)
+            self.started = project.start_document(self.document_id)
             return changes
-        try:
-            self.previous_status = self.ctx.project.set_document_status(
-                self.document_id, DocumentStatus.IN_PROGRESS
-            )
-        except AnnotatorError:
-            super().revert()  # all or nothing
-            raise
-        return dataclasses.replace(changes, status=frozenset({self.document_id}))
+
+        changes = project.together(label_and_start, shared=True)
+        return self._with_status(changes)
 
     def revert(self) -> Changes:
-        changes = super().revert()
-        if self.previous_status is None:
+        project = self.ctx.project
+
+        def unlabel_and_reopen() -> Changes:
+            changes = AddAnnotations.revert(self)
+            if self.started:
+                project.set_document_status(self.document_id, DocumentStatus.NEW)
             return changes
-        self.ctx.project.set_document_status(self.document_id, self.previous_status)
-        self.previous_status = None
+
+        changes = project.together(unlabel_and_reopen, shared=True)
+        return self._with_status(changes)
+
+    def _with_status(self, changes: Changes) -> Changes:
+        if not self.started:
+            return changes
         return dataclasses.replace(changes, status=frozenset({self.document_id}))

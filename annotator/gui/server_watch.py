@@ -86,7 +86,7 @@ class ServerWatch(QObject):
         if shown is not None and (everything or shown in related):
             self.ctx.publish(Changes(shown, relations=True))
         if touched | statuses:
-            self.ctx.publish(Changes(status=frozenset(touched | statuses)))
+            self.ctx.publish(Changes(status=frozenset(statuses), recount=frozenset(touched)))
 
     def _refresh_shown(self, document_id: str) -> None:
         """The shown document's annotations as they are now, as one change-set against what
@@ -95,4 +95,4 @@ class ServerWatch(QObject):
         shown = {a.id: a for a in self.window.reader.annotations()}
         removed = tuple(a for id, a in shown.items() if fresh.get(id) != a)
         added = tuple(a for id, a in fresh.items() if shown.get(id) != a)
-        self.ctx.publish(Changes(document_id, removed, added, status=frozenset({document_id})))
+        self.ctx.publish(Changes(document_id, removed, added, recount=frozenset({document_id})))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
@@ -53,6 +54,8 @@ from annotator.store.models import (
 )
 from annotator.store.retry import retrying
 
+T = TypeVar("T")
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -84,6 +87,9 @@ class Project:
         #: This client among those writing to a server project (its changes' notices name it).
         self.client_id = client_id or server.new_client_id()
         self._texts: dict[str, str] = {}  # document id -> text, the most recently used last
+        #: per thread (an import runs on its own), the session of the transaction under way
+        #: and whether it is shared, while one is
+        self._open = threading.local()
         self._listeners: list[server.Listener] = []
         # checked before every write, and before each new connection (see Project.open); file
         # identity only makes sense for a file
@@ -255,6 +261,12 @@ class Project:
         list, imports, merges), which take turns with everything. There a transaction may lose a
         race and raise :class:`retry.WriteConflict`: the function holding the block is decorated
         :func:`retry.retrying`, which runs it again."""
+        if getattr(self._open, "transaction", None):  # inside :meth:`together`: join it
+            session, open_shared = self._open.transaction
+            if open_shared and not shared:
+                raise RuntimeError("a write that takes turns cannot join a shared transaction")
+            yield session
+            return
         if self.read_only_reason:
             raise ProjectError(
                 self.path, f"is open read-only ({self.read_only_reason}); the change was not saved"
@@ -266,7 +278,19 @@ class Project:
             Session(engine, expire_on_commit=False) as session,
             session.begin(),
         ):
-            yield session
+            self._open.transaction = (session, shared)
+            try:
+                yield session
+            finally:
+                self._open.transaction = None
+
+    @retrying
+    def together(self, unit: Callable[[], T], *, shared: bool = False) -> T:
+        """Run ``unit``, which calls several writes of this project, as one transaction: all of
+        them or none, and one commit (one sync to disk) instead of one each. ``shared``: every
+        write in it is an annotation-level edit (see :meth:`transaction`)."""
+        with self.transaction(shared=shared):
+            return unit()
 
     def _gone(self, what: str, id: str) -> Deleted:
         """The error for an edit to something that is not there (any more)."""
@@ -327,6 +351,12 @@ class Project:
                 model.DocumentSummary(id, title, source, model.DocumentStatus(status), n, length)
                 for id, title, source, status, length, n in s.execute(query)
             ]
+
+    def document_status(self, document_id: str) -> model.DocumentStatus | None:
+        """The document's status; None if there is no such document (any more)."""
+        with self.reading() as s:
+            status = s.scalar(select(Document.status).where(Document.id == document_id))
+        return None if status is None else model.DocumentStatus(status)
 
     def document(self, document_id: str) -> model.Document:
         with self.reading() as s:
@@ -629,6 +659,22 @@ class Project:
             return annotation_rows.from_orm(row, name)
 
     # -- document edits ------------------------------------------------------------------------
+
+    @retrying
+    def start_document(self, document_id: str) -> bool:
+        """Mark the document in progress if it is new (its first annotation does); whether it
+        was. One conditional UPDATE: no read first, and a status someone else set meanwhile is
+        left alone."""
+        with self.transaction(shared=True) as s:
+            result = s.execute(
+                update(Document)
+                .where(
+                    Document.id == document_id,
+                    Document.status == model.DocumentStatus.NEW.value,
+                )
+                .values(status=model.DocumentStatus.IN_PROGRESS.value)
+            )
+            return bool(result.rowcount)
 
     @retrying
     def set_document_status(

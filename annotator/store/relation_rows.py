@@ -54,6 +54,8 @@ def read(
 ) -> list[model.Relation]:
     """Relations of one document (or all), or with these ``ids``, or with an end among the
     annotation ids ``touching``; in text order of their ends."""
+    if touching is not None and not _any_touching(s, touching):
+        return []  # most deletions: no reading of types and joins (the keystroke's undo)
     types = {t.name: t for t in relation_types(s)}
     query = _query()
     if document_id is not None:
@@ -165,6 +167,16 @@ def restore(s: Session, relations: Iterable[model.Relation]) -> None:
         if relation.type not in ids:
             ids[relation.type] = type_id(s, relation.type)
         s.merge(to_orm(relation, ids[relation.type]))
+
+
+def _any_touching(s: Session, annotation_ids: Sequence[str]) -> bool:
+    """Whether any relation has an end among ``annotation_ids`` (two index look-ups each)."""
+    for i in range(0, len(annotation_ids), _CHUNK):
+        chunk = annotation_ids[i : i + _CHUNK]
+        touching = or_(Relation.source_id.in_(chunk), Relation.target_id.in_(chunk))
+        if s.scalar(select(Relation.id).where(touching).limit(1)) is not None:
+            return True
+    return False
 
 
 def remove(s: Session, ids: Sequence[str]) -> None:
