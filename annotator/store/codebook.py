@@ -31,7 +31,16 @@ from annotator.store.convert import (
     relation_type_from_row,
     relation_type_to_row,
 )
-from annotator.store.models import Annotation, Label, LabelAttribute, Relation, RelationType
+from annotator.store.models import (
+    Annotation,
+    Document,
+    Label,
+    LabelAttribute,
+    RejectedSuggestion,
+    Relation,
+    RelationType,
+    SuggestionPattern,
+)
 from annotator.store.project import Project, read_codebook
 from annotator.store.retry import retrying
 
@@ -48,6 +57,11 @@ class DeletedLabel:
     moved_to: str | None = None  # or moved to this label
     moved_ids: list[str] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)  # deleted with its spans
+    #: its suggestion patterns and rejected suggestions (the database deletes them with it), as
+    #: column values without the label: (kind, pattern, position, created) and
+    #: (document_id, start, end, created)
+    patterns: list[tuple[str, Any, int, str]] = field(default_factory=list)
+    rejections: list[tuple[str, int, int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -156,6 +170,30 @@ def delete_label(project: Project, name: str, move_to: str | None = None) -> Del
             label_from_row(row, snap_rules.read(s).get(name)), row.position, moved_to=move_to
         )
         snap_rules.drop(s, name)
+        deleted.patterns = [
+            tuple(p)
+            for p in s.execute(
+                select(
+                    SuggestionPattern.kind,
+                    SuggestionPattern.pattern,
+                    SuggestionPattern.position,
+                    SuggestionPattern.created,
+                )
+                .where(SuggestionPattern.label_id == row.id)
+                .order_by(SuggestionPattern.position, SuggestionPattern.id)
+            )
+        ]
+        deleted.rejections = [
+            tuple(r)
+            for r in s.execute(
+                select(
+                    RejectedSuggestion.document_id,
+                    RejectedSuggestion.start,
+                    RejectedSuggestion.end,
+                    RejectedSuggestion.created,
+                ).where(RejectedSuggestion.label_id == row.id)
+            )
+        ]
         spans = s.execute(select(Annotation).where(Annotation.label_id == row.id)).scalars().all()
         if move_to is not None:
             target = _row(s, move_to)
@@ -179,19 +217,47 @@ def delete_label(project: Project, name: str, move_to: str | None = None) -> Del
 
 
 def restore_label(project: Project, deleted: DeletedLabel) -> None:
-    """Undo :func:`delete_label`: the label, its place, and its annotations come back."""
-    add_label(project, deleted.label, deleted.position)
-    if deleted.moved_ids:
-        _move_back(project, deleted.label.name, deleted.moved_ids)
-    if deleted.annotations:
-        project.restore_annotations(deleted.annotations, deleted.relations)
+    """Undo :func:`delete_label`, in one transaction: the label, its place, its annotations (or
+    those moved away), its suggestion patterns and rejected suggestions come back."""
+
+    def restore() -> None:
+        add_label(project, deleted.label, deleted.position)
+        _put_back(project, deleted)
+        if deleted.annotations:
+            project.restore_annotations(deleted.annotations, deleted.relations)
+
+    project.together(restore)
 
 
 @retrying
-def _move_back(project: Project, name: str, ids: list[str]) -> None:
+def _put_back(project: Project, deleted: DeletedLabel) -> None:
     with project.transaction() as s:
-        label_id = _row(s, name).id
-        s.execute(update(Annotation).where(Annotation.id.in_(ids)).values(label_id=label_id))
+        label_id = _row(s, deleted.label.name).id
+        if deleted.moved_ids:
+            s.execute(
+                update(Annotation)
+                .where(Annotation.id.in_(deleted.moved_ids))
+                .values(label_id=label_id)
+            )
+        if deleted.patterns:
+            s.execute(
+                insert(SuggestionPattern),
+                [
+                    dict(label_id=label_id, kind=k, pattern=p, position=n, created=c)
+                    for k, p, n, c in deleted.patterns
+                ],
+            )
+        documents = {r[0] for r in deleted.rejections}
+        present = set(s.scalars(select(Document.id).where(Document.id.in_(documents))))
+        kept = [r for r in deleted.rejections if r[0] in present]  # a document gone meanwhile
+        if kept:
+            s.execute(
+                insert(RejectedSuggestion),
+                [
+                    dict(label_id=label_id, document_id=d, start=b, end=e, created=c)
+                    for d, b, e, c in kept
+                ],
+            )
 
 
 @retrying
