@@ -230,3 +230,15 @@ def test_undoing_a_merge_into_a_fresh_project_brings_the_defaults_back(
     assert report.replaced and [label.name for label in project.labels()] == ["Only"]
     codebook.unmerge_labels(project, before, report)
     assert project.labels() == list(DEFAULT_LABELS)
+
+
+def test_labels_added_one_by_one_after_an_import_get_ids_of_their_own(used: Path | str) -> None:
+    """An import hands out label and attribute ids in bulk; a label or attribute added later, one
+    at a time, must not be given one of them (on a server: the tables' sequences move on)."""
+    imported = [LabelDef(f"L{i}", "#112233", attributes=(AttributeDef("k"),)) for i in range(10)]
+    with Project.open(used) as project:
+        assert codebook.merge_labels(project, imported).added == [f"L{i}" for i in range(10)]
+        codebook.add_label(project, LabelDef("Later", "#445566"))
+        codebook.set_attributes(project, "Later", (AttributeDef("a"), AttributeDef("b")))
+        assert [label.name for label in project.labels()][-2:] == ["L9", "Later"]
+        assert [a.name for a in project.labels()[-1].attributes] == ["a", "b"]

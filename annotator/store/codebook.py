@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.labels import (
@@ -405,6 +405,22 @@ class _NewRows:
             self.s.execute(insert(Label.__table__), self.labels)
         if self.attributes:
             self.s.execute(insert(LabelAttribute.__table__), self.attributes)
+        if self.s.connection().dialect.name == "postgresql":
+            # The keys were handed out here, not by the tables' sequences: move those past
+            # them, or the next label or attribute added one at a time is given a key in use
+            # (SQLite takes max(id) + 1 itself). No one else is writing: a codebook edit holds
+            # the write lock alone.
+            for table, handed_out in (
+                ("labels", self.labels),
+                ("label_attributes", self.attributes),
+            ):
+                if handed_out:
+                    self.s.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT max(id) FROM {table}))"
+                        )
+                    )
 
 
 def _merge_attributes(
