@@ -149,7 +149,7 @@ def test_templates_and_merging(labelled: Project, backend: str, new_location) ->
     assert claim.attribute("verdict").choices[-1] == "pants on fire"
     assert claim.attribute("source") is not None
     assert report.extended == ["Claim"]
-    with Project.open(new_location(backend, "fresh")) as fresh:
+    with Project.open(new_location(backend, "fresh", project=True)) as fresh:
         assert codebook.merge_labels(fresh, QUALITATIVE_CODING).replaced
         assert fresh.labels() == list(QUALITATIVE_CODING)
 

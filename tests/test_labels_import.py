@@ -24,10 +24,10 @@ def label_file(path: Path, labels: list[dict]) -> Path:
 
 
 @pytest.fixture
-def used(store_location: Path | str) -> Path | str:
+def used(backend: str, new_location) -> Path | str:
     """A project (a file, or a database on a PostgreSQL server) that is not fresh (it has an
     annotation), so labels merge into it."""
-    path = store_location
+    path = new_location(backend, "p", project=True)
     with Project.open(path) as project:
         doc = project.import_bundle(ImportedBundle([ImportedDocument("The claim.", "t")]))
         project.add_annotation(doc.added[0].id, "Claim", 0, 9)

@@ -27,14 +27,19 @@ PLACES = {
     "file-into-server": ("postgresql", "sqlite"),
     "server-into-file": ("sqlite", "postgresql"),
 }
-Place = Callable[[str], "Path | str"]
+Place = Callable[..., "Path | str"]
 
 
 @pytest.fixture(params=list(PLACES))
 def places(request: pytest.FixtureRequest, new_location) -> tuple[Place, Place]:
-    """``(target, source)``: each makes a fresh place for a project of that role, by name."""
+    """``(target, source)``: each makes a place for a project of that role, by name, holding a
+    new project (``empty=True``: nothing yet)."""
     target, source = PLACES[request.param]
-    return (lambda name: new_location(target, name)), (lambda name: new_location(source, name))
+
+    def place(backend: str) -> Place:
+        return lambda name, empty=False: new_location(backend, name, project=not empty)
+
+    return place(target), place(source)
 
 
 @pytest.fixture
@@ -149,7 +154,7 @@ def test_conflicting_content_keeps_the_newer_and_is_reported(target: Place, sour
     a_path = target("a")
     with copy_with(a_path, "ann", [TEXT], [("Claim", 0, 9), ("Quote", 10, 20)]) as a:
         a.close()
-        b_path = source("b")
+        b_path = source("b", empty=True)
         copy_project(a_path, b_path)
         with Project.open(b_path) as b:
             older, newer = sorted(b.annotations(), key=lambda x: x.start)
@@ -223,7 +228,7 @@ def test_merge_into_a_new_target_takes_the_codebook_and_usage_errors_exit_2(
 
         add_label(a, LabelDef("Rumour", "#123456"))
         labels = a.labels()
-    team = target("team")
+    team = target("team", empty=True)
     assert main(["merge", str(team), str(a_path)]) == 0
     with Project.open(team, create=False) as merged:
         assert merged.labels() == labels

@@ -223,7 +223,7 @@ def test_merging_a_copy_brings_its_relations_once(
     codebook.add_relation_type(project, RelationTypeDef("cites", "#123456"))
     said, _ = project.add_relation("d1", "said by", spans["quote"].id, spans["org"].id)
     cites, _ = project.add_relation("d1", "cites", spans["claim"].id, spans["quote"].id)
-    with Project.open(new_location(backend, "target")) as target:
+    with Project.open(new_location(backend, "target", project=True)) as target:
         report = merge_project(target, project)
         assert report.relations_added == 2
         assert sorted(target.relations()) == sorted([said, cites])
