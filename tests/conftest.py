@@ -124,16 +124,79 @@ def pg_url(pg_server: str):
     pg_cluster.drop_database(pg_server, url)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
-    """Where a project lives, once as a file and once on a PostgreSQL server: the store tests
-    that take it (or ``any_project``) run against both backends."""
-    if request.param == "sqlite":
-        return tmp_path / "test.annot"
-    return request.getfixturevalue("pg_url")
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str):
+    """A database holding a new project with the default codebook, as ``Project.open`` makes
+    it, sealed: the server projects of ``new_location(..., project=True)`` are copies of it
+    (``CREATE DATABASE … TEMPLATE``, a quarter of the time of creating and migrating one)."""
+    from tests.helpers import pg_cluster
+
+    url = pg_cluster.new_database(pg_server)
+    try:
+        Project.open(url).close()
+        pg_cluster.seal(pg_server, url)
+        yield url
+    finally:
+        pg_cluster.drop_database(pg_server, url)
 
 
 @pytest.fixture
-def any_project(store_location: Path | str):
-    with Project.open(store_location) as opened:
+def new_location(request: pytest.FixtureRequest, tmp_path: Path):
+    """Make a fresh place for a project: ``new_location(backend, name)`` is a file
+    ``tmp_path/name.annot`` for ``"sqlite"``, else the URL of a new empty PostgreSQL database
+    (dropped after the test). With ``project=True`` the place already holds a new project with
+    the default codebook (on a server, a copy of ``pg_template``)."""
+    from tests.helpers import pg_cluster
+
+    made: list[tuple[str, str]] = []
+
+    def make(backend: str, name: str = "test", *, project: bool = False) -> Path | str:
+        if backend == "sqlite":
+            path = tmp_path / f"{name}.annot"
+            if project:
+                Project.open(path).close()
+            return path
+        server = request.getfixturevalue("pg_server")
+        template = request.getfixturevalue("pg_template") if project else None
+        url = pg_cluster.new_database(server, template)
+        made.append((server, url))
+        return url
+
+    yield make
+    for server, url in made:
+        pg_cluster.drop_database(server, url)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The one parametrized fixture behind the store tests: each runs once on a file and once
+    on a PostgreSQL server."""
+    return request.param
+
+
+@pytest.fixture
+def store_location(backend: str, new_location) -> Path | str:
+    """Where a project lives, once as a file and once on a PostgreSQL server: the store tests
+    that take it (or ``any_project``) run against both backends."""
+    return new_location(backend)
+
+
+@pytest.fixture
+def any_project(backend: str, new_location):
+    """A new project with the default codebook, once in a file and once on a PostgreSQL
+    server."""
+    with Project.open(new_location(backend, project=True)) as opened:
         yield opened
+
+
+@pytest.fixture
+def any_sample_project(any_project: Project) -> Project:
+    """``sample_project`` on either backend: the sample article, as on first run."""
+    from annotator.service import import_file
+
+    outcome = import_file(any_project, SAMPLE)
+    assert outcome.summary is not None and outcome.summary.added, outcome.message
+    return any_project

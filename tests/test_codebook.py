@@ -20,7 +20,8 @@ def names(project: Project) -> list[str]:
 
 
 @pytest.fixture
-def labelled(sample_project: Project) -> Project:
+def labelled(any_sample_project: Project) -> Project:
+    sample_project = any_sample_project
     doc = sample_project.documents()[0].id
     text = sample_project.document(doc).text
     for label, phrase in (
@@ -39,7 +40,8 @@ def labelled(sample_project: Project) -> Project:
     return sample_project
 
 
-def test_add_rename_recolour_describe_and_move(project: Project) -> None:
+def test_add_rename_recolour_describe_and_move(any_project: Project) -> None:
+    project = any_project
     codebook.add_label(project, LabelDef("Person", "#123456", "5"))
     assert names(project)[-1] == "Person"
     before = codebook.update_label(
@@ -51,7 +53,8 @@ def test_add_rename_recolour_describe_and_move(project: Project) -> None:
     assert names(project) == ["Speaker", "Claim", "Quote", "Organisation", "Tier rating"]
 
 
-def test_conflicts_are_refused_with_a_reason(project: Project) -> None:
+def test_conflicts_are_refused_with_a_reason(any_project: Project) -> None:
+    project = any_project
     with pytest.raises(codebook.CodebookError, match="shortcut 2 is already used by 'Quote'"):
         codebook.update_label(project, "Claim", shortcut="2")
     with pytest.raises(codebook.CodebookError, match="'Quote' already exists"):
@@ -124,7 +127,7 @@ def test_choice_values_that_no_longer_fit_are_flagged_not_dropped() -> None:
     assert not AttributeDef("b", AttributeKind.BOOLEAN).accepts("yes")
 
 
-def test_templates_and_merging(labelled: Project, project_path: Path, tmp_path: Path) -> None:
+def test_templates_and_merging(labelled: Project, backend: str, new_location) -> None:
     assert set(TEMPLATES) == {"fact-check", "news-entities", "qualitative-coding"}
     assert all(label.description for label in QUALITATIVE_CODING)
     report = codebook.merge_labels(labelled, NEWS_ENTITIES)
@@ -146,13 +149,13 @@ def test_templates_and_merging(labelled: Project, project_path: Path, tmp_path: 
     assert claim.attribute("verdict").choices[-1] == "pants on fire"
     assert claim.attribute("source") is not None
     assert report.extended == ["Claim"]
-    with Project.open(tmp_path / "fresh.annot") as fresh:
+    with Project.open(new_location(backend, "fresh", project=True)) as fresh:
         assert codebook.merge_labels(fresh, QUALITATIVE_CODING).replaced
         assert fresh.labels() == list(QUALITATIVE_CODING)
 
 
-def test_new_project_from_a_template(tmp_path: Path) -> None:
-    with Project.open(tmp_path / "ner.annot", labels=NEWS_ENTITIES) as project:
+def test_new_project_from_a_template(store_location: Path | str) -> None:
+    with Project.open(store_location, labels=NEWS_ENTITIES) as project:
         assert project.labels() == list(NEWS_ENTITIES)
 
 
@@ -170,8 +173,8 @@ def test_label_set_files(tmp_path: Path) -> None:
 # -- command line -------------------------------------------------------------------------------
 
 
-def test_cli_round_trip_is_identical(tmp_path: Path, capsys) -> None:
-    first, second = tmp_path / "a.annot", tmp_path / "b.annot"
+def test_cli_round_trip_is_identical(tmp_path: Path, backend: str, new_location, capsys) -> None:
+    first, second = new_location(backend, "a"), new_location(backend, "b")
     assert main(["labels", str(first), "--template", "qualitative-coding"]) == 0
     assert main(["labels", str(first), "--import", str(_custom(tmp_path))]) == 0
     assert main(["labels", str(first), "--export", str(tmp_path / "one.json")]) == 0
@@ -186,8 +189,8 @@ def test_cli_round_trip_is_identical(tmp_path: Path, capsys) -> None:
     assert "Person" in listing
 
 
-def test_cli_reports_conflicts(tmp_path: Path, capsys) -> None:
-    project = tmp_path / "p.annot"
+def test_cli_reports_conflicts(store_location: Path | str, capsys) -> None:
+    project = store_location
     main(
         [
             "import",
@@ -205,6 +208,7 @@ def test_cli_reports_conflicts(tmp_path: Path, capsys) -> None:
     assert "conflict: 'PER': shortcut 1 is used by 'Claim'" in captured.err
 
 
+# File only: the label file is refused while it is read, before the store is asked anything.
 def test_cli_bad_label_file(tmp_path: Path, capsys) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"labels": [{"name": "A", "color": "blue"}]}', encoding="utf-8")

@@ -28,14 +28,17 @@ def write_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_command_line_reports_and_skips_exact_duplicates(tmp_path: Path) -> None:
-    result = run("import", tmp_path / "p.annot", write_file(tmp_path))
+def test_the_command_line_reports_and_skips_exact_duplicates(
+    store_location: Path | str, tmp_path: Path
+) -> None:
+    result = run("import", store_location, write_file(tmp_path))
     assert result.returncode == 0
     assert "1 exact duplicate span skipped" in result.stdout
     assert "2 annotations" in result.stdout  # the one with another verdict is not a duplicate
 
 
-def test_the_window_reports_skipped_duplicates(qtbot, make_window, project, tmp_path) -> None:
+def test_the_window_reports_skipped_duplicates(qtbot, make_window, any_project, tmp_path) -> None:
+    project = any_project
     window = make_window(project)
     with qtbot.waitSignal(window.importer.finished, timeout=20000):
         window.import_files([write_file(tmp_path)])
@@ -44,8 +47,8 @@ def test_the_window_reports_skipped_duplicates(qtbot, make_window, project, tmp_
     assert "1 exact duplicate span skipped" in box.informativeText()
 
 
-def test_store_counts_what_it_kept(project, tmp_path: Path) -> None:
-    outcome = import_file(project, write_file(tmp_path))
+def test_store_counts_what_it_kept(any_project, tmp_path: Path) -> None:
+    outcome = import_file(any_project, write_file(tmp_path))
     assert outcome.summary is not None
     assert outcome.summary.duplicates_skipped == 1
     assert outcome.summary.added[0].annotations == 2

@@ -24,16 +24,17 @@ def label_file(path: Path, labels: list[dict]) -> Path:
 
 
 @pytest.fixture
-def used(tmp_path: Path) -> Path:
-    """A project that is not fresh (it has an annotation), so labels merge into it."""
-    path = tmp_path / "p.annot"
+def used(backend: str, new_location) -> Path | str:
+    """A project (a file, or a database on a PostgreSQL server) that is not fresh (it has an
+    annotation), so labels merge into it."""
+    path = new_location(backend, "p", project=True)
     with Project.open(path) as project:
         doc = project.import_bundle(ImportedBundle([ImportedDocument("The claim.", "t")]))
         project.add_annotation(doc.added[0].id, "Claim", 0, 9)
     return path
 
 
-def _names(path: Path) -> list[str]:
+def _names(path: Path | str) -> list[str]:
     with Project.open(path, create=False) as project:
         return [label.name for label in project.labels()]
 
@@ -47,7 +48,7 @@ def _names(path: Path) -> list[str]:
     ],
 )
 def test_control_characters_and_newlines_are_refused(
-    used: Path, tmp_path: Path, name: str, shown: str, capsys: pytest.CaptureFixture[str]
+    used: Path | str, tmp_path: Path, name: str, shown: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = label_file(
         tmp_path / "l.json",
@@ -61,7 +62,7 @@ def test_control_characters_and_newlines_are_refused(
 
 
 def test_control_characters_in_attributes_and_choices_are_refused(
-    used: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    used: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for attribute in ({"name": "a\x07"}, {"name": "a", "kind": "choice", "choices": ["x\x1b"]}):
         path = label_file(tmp_path / "l.json", [{"name": "L", "attributes": [attribute]}])
@@ -71,7 +72,7 @@ def test_control_characters_in_attributes_and_choices_are_refused(
 
 
 def test_a_lone_surrogate_is_refused_clearly(
-    used: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    used: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "l.json"
     path.write_text('{"labels": [{"name": "ok"}, {"name": "x\\ud800y"}]}', encoding="utf-8")
@@ -82,7 +83,7 @@ def test_a_lone_surrogate_is_refused_clearly(
     assert _names(used) == [label.name for label in DEFAULT_LABELS]
 
 
-def test_descriptions_are_cleaned_like_imports(used: Path, tmp_path: Path) -> None:
+def test_descriptions_are_cleaned_like_imports(used: Path | str, tmp_path: Path) -> None:
     path = label_file(tmp_path / "l.json", [{"name": "L", "description": "a\x1b[31mb\r\nc"}])
     assert main(["labels", str(used), "--import", str(path)]) == 0
     with Project.open(used) as project:
@@ -90,7 +91,7 @@ def test_descriptions_are_cleaned_like_imports(used: Path, tmp_path: Path) -> No
 
 
 def test_an_error_midway_leaves_nothing_half_imported(
-    used: Path, monkeypatch: pytest.MonkeyPatch
+    used: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = codebook._merge_attributes
 
@@ -119,7 +120,11 @@ def _statements(project: Project, labels: list[LabelDef]) -> tuple[int, int]:
 
     def count(_conn, _cursor, statement: str, *_args: object) -> None:  # type: ignore[no-untyped-def]
         counts[0] += 1
-        counts[1] += statement.startswith("BEGIN IMMEDIATE")
+        # a write transaction starts with BEGIN IMMEDIATE on a file, with the write lock on a
+        # server (store/server.py)
+        counts[1] += statement.startswith("BEGIN IMMEDIATE") or statement.startswith(
+            "SELECT pg_advisory_xact_lock"
+        )
 
     engine = project._engine
     event.listen(engine, "before_cursor_execute", count)
@@ -130,7 +135,7 @@ def _statements(project: Project, labels: list[LabelDef]) -> tuple[int, int]:
     return counts[0], counts[1]
 
 
-def test_merging_is_one_transaction_and_does_not_grow_with_the_codebook(used: Path) -> None:
+def test_merging_is_one_transaction_and_does_not_grow_with_the_codebook(used: Path | str) -> None:
     def many(prefix: str, n: int) -> list[LabelDef]:
         return [
             LabelDef(
@@ -163,7 +168,7 @@ def test_merging_is_one_transaction_and_does_not_grow_with_the_codebook(used: Pa
     assert large < small + 40 and again < small + 40, (small, large, again)
 
 
-def test_undoing_a_merge_restores_the_codebook_in_one_transaction(used: Path) -> None:
+def test_undoing_a_merge_restores_the_codebook_in_one_transaction(used: Path | str) -> None:
     with Project.open(used) as project:
         before = project.labels()
         extended = LabelDef(
@@ -180,7 +185,8 @@ def test_undoing_a_merge_restores_the_codebook_in_one_transaction(used: Path) ->
         assert project.labels() == before
 
 
-def test_the_codebook_reads_as_it_does_through_the_orm(project: Project) -> None:
+def test_the_codebook_reads_as_it_does_through_the_orm(any_project: Project) -> None:
+    project = any_project
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
@@ -215,9 +221,24 @@ def test_the_codebook_reads_as_it_does_through_the_orm(project: Project) -> None
     assert project.labels() == through_orm == labels
 
 
-def test_undoing_a_merge_into_a_fresh_project_brings_the_defaults_back(project: Project) -> None:
+def test_undoing_a_merge_into_a_fresh_project_brings_the_defaults_back(
+    any_project: Project,
+) -> None:
+    project = any_project
     before = project.labels()
     report = codebook.merge_labels(project, [LabelDef("Only", "#112233", "1")])
     assert report.replaced and [label.name for label in project.labels()] == ["Only"]
     codebook.unmerge_labels(project, before, report)
     assert project.labels() == list(DEFAULT_LABELS)
+
+
+def test_labels_added_one_by_one_after_an_import_get_ids_of_their_own(used: Path | str) -> None:
+    """An import hands out label and attribute ids in bulk; a label or attribute added later, one
+    at a time, must not be given one of them (on a server: the tables' sequences move on)."""
+    imported = [LabelDef(f"L{i}", "#112233", attributes=(AttributeDef("k"),)) for i in range(10)]
+    with Project.open(used) as project:
+        assert codebook.merge_labels(project, imported).added == [f"L{i}" for i in range(10)]
+        codebook.add_label(project, LabelDef("Later", "#445566"))
+        codebook.set_attributes(project, "Later", (AttributeDef("a"), AttributeDef("b")))
+        assert [label.name for label in project.labels()][-2:] == ["L9", "Later"]
+        assert [a.name for a in project.labels()[-1].attributes] == ["a", "b"]

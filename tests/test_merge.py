@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,9 +20,40 @@ from annotator.store.project import Project
 TEXT = "Ministers said 🇰🇭 the report\nwas fair. Observers disagreed."
 OTHER = "A second article, only in Bob's copy."
 
+#: Where the target and the source of a merge live: ``annotator merge URL local.annot`` uploads a
+#: file's work into a server project, ``annotator merge local.annot URL`` downloads it.
+PLACES = {
+    "file-into-file": ("sqlite", "sqlite"),
+    "file-into-server": ("postgresql", "sqlite"),
+    "server-into-file": ("sqlite", "postgresql"),
+}
+Place = Callable[..., "Path | str"]
+
+
+@pytest.fixture(params=list(PLACES))
+def places(request: pytest.FixtureRequest, new_location) -> tuple[Place, Place]:
+    """``(target, source)``: each makes a place for a project of that role, by name, holding a
+    new project (``empty=True``: nothing yet)."""
+    target, source = PLACES[request.param]
+
+    def place(backend: str) -> Place:
+        return lambda name, empty=False: new_location(backend, name, project=not empty)
+
+    return place(target), place(source)
+
+
+@pytest.fixture
+def target(places: tuple[Place, Place]) -> Place:
+    return places[0]
+
+
+@pytest.fixture
+def source(places: tuple[Place, Place]) -> Place:
+    return places[1]
+
 
 def copy_with(
-    path: Path, annotator: str, texts: list[str], spans: list[tuple[str, int, int]]
+    path: Path | str, annotator: str, texts: list[str], spans: list[tuple[str, int, int]]
 ) -> Project:
     project = Project.open(path)
     project.import_bundle(
@@ -34,20 +67,57 @@ def copy_with(
     return project
 
 
-def snapshot(path: Path) -> bytes:
-    return hashlib.sha256(path.read_bytes()).digest()
+def snapshot(where: Path | str) -> object:
+    """Everything stored at ``where``: a file's bytes, or every row of a server project."""
+    if isinstance(where, Path):
+        return hashlib.sha256(where.read_bytes()).digest()
+    import psycopg
+
+    with psycopg.connect(where) as connection:
+        tables = connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+        ).fetchall()
+        return {
+            table: sorted(map(repr, connection.execute(f'SELECT * FROM "{table}"')))
+            for (table,) in tables
+        }
+
+
+def execute(where: Path | str, statement: str) -> None:
+    """Change the project at ``where`` behind Annotator's back."""
+    if isinstance(where, Path):
+        import sqlite3
+
+        connection = sqlite3.connect(where)
+        with connection:
+            connection.execute(statement)
+        connection.close()
+        return
+    import psycopg
+
+    with psycopg.connect(where) as connection:
+        connection.execute(statement)
+
+
+def copy_project(original: Path | str, where: Path | str) -> None:
+    """Make ``where`` a copy of the project at ``original`` (the same ids and timestamps): the
+    file's bytes between files, else a merge into the new, empty project."""
+    if isinstance(original, Path) and isinstance(where, Path):
+        shutil.copyfile(original, where)
+        return
+    with Project.open(where) as copy:
+        report = merge_file(copy, original).report
+        assert report is not None and report.documents_added == len(copy.documents())
 
 
 def annotations_by_id(project: Project) -> dict[str, model.Annotation]:
     return {a.id: a for a in project.annotations()}
 
 
-def test_merge_matches_documents_by_text_and_adds_new_ids(tmp_path: Path) -> None:
+def test_merge_matches_documents_by_text_and_adds_new_ids(target: Place, source: Place) -> None:
     with (
-        copy_with(
-            tmp_path / "ann.annot", "ann", [TEXT], [("Claim", 0, 9), ("Quote", 29, 38)]
-        ) as ann,
-        copy_with(tmp_path / "bob.annot", "bob", [OTHER, TEXT][::-1], [("Claim", 0, 14)]) as bob,
+        copy_with(target("ann"), "ann", [TEXT], [("Claim", 0, 9), ("Quote", 29, 38)]) as ann,
+        copy_with(source("bob"), "bob", [OTHER, TEXT][::-1], [("Claim", 0, 14)]) as bob,
     ):
         outcomes = merge_files(ann, [bob.path])
         assert outcomes[0].report is not None
@@ -67,10 +137,10 @@ def test_merge_matches_documents_by_text_and_adds_new_ids(tmp_path: Path) -> Non
         assert bob_ids <= set(annotations_by_id(ann))  # ids kept
 
 
-def test_merging_twice_changes_nothing(tmp_path: Path) -> None:
+def test_merging_twice_changes_nothing(target: Place, source: Place) -> None:
     with (
-        copy_with(tmp_path / "a.annot", "ann", [TEXT], [("Claim", 0, 9)]) as a,
-        copy_with(tmp_path / "b.annot", "bob", [TEXT], [("Quote", 10, 20)]) as b,
+        copy_with(target("a"), "ann", [TEXT], [("Claim", 0, 9)]) as a,
+        copy_with(source("b"), "bob", [TEXT], [("Quote", 10, 20)]) as b,
     ):
         merge_file(a, b.path)
         before = json.dumps(sorted(map(list, a.annotations()))), a.documents(), a.labels()
@@ -80,11 +150,12 @@ def test_merging_twice_changes_nothing(tmp_path: Path) -> None:
         assert (json.dumps(sorted(map(list, a.annotations()))), a.documents(), a.labels()) == before
 
 
-def test_conflicting_content_keeps_the_newer_and_is_reported(tmp_path: Path) -> None:
-    with copy_with(tmp_path / "a.annot", "ann", [TEXT], [("Claim", 0, 9), ("Quote", 10, 20)]) as a:
+def test_conflicting_content_keeps_the_newer_and_is_reported(target: Place, source: Place) -> None:
+    a_path = target("a")
+    with copy_with(a_path, "ann", [TEXT], [("Claim", 0, 9), ("Quote", 10, 20)]) as a:
         a.close()
-        b_path = tmp_path / "b.annot"
-        b_path.write_bytes((tmp_path / "a.annot").read_bytes())
+        b_path = source("b", empty=True)
+        copy_project(a_path, b_path)
         with Project.open(b_path) as b:
             older, newer = sorted(b.annotations(), key=lambda x: x.start)
             # in B, one edit older than A's copy of it, one newer
@@ -94,21 +165,21 @@ def test_conflicting_content_keeps_the_newer_and_is_reported(tmp_path: Path) -> 
                     newer._replace(note="B's newer note", modified="2999-01-01T00:00:00Z"),
                 ]
             )
-        with Project.open(tmp_path / "a.annot") as target:
-            report = merge_file(target, b_path).report
+        with Project.open(a_path) as merged:
+            report = merge_file(merged, b_path).report
             assert report is not None
             assert sorted(c.kept for c in report.conflicts) == ["source", "target"]
-            notes = {x.start: x.note for x in target.annotations()}
+            notes = {x.start: x.note for x in merged.annotations()}
             assert notes == {0: "", 10: "B's newer note"}
-            again = merge_file(target, b_path).report
+            again = merge_file(merged, b_path).report
             assert again is not None and [c.kept for c in again.conflicts] == ["target"]
-            assert {x.start: x.note for x in target.annotations()} == notes
+            assert {x.start: x.note for x in merged.annotations()} == notes
 
 
-def test_labels_merge_by_name_and_differences_are_reported(tmp_path: Path) -> None:
+def test_labels_merge_by_name_and_differences_are_reported(target: Place, source: Place) -> None:
     with (
-        copy_with(tmp_path / "a.annot", "ann", [TEXT], [("Claim", 0, 9)]) as a,
-        copy_with(tmp_path / "b.annot", "bob", [TEXT], []) as b,
+        copy_with(target("a"), "ann", [TEXT], [("Claim", 0, 9)]) as a,
+        copy_with(source("b"), "bob", [TEXT], []) as b,
     ):
         from annotator.store.codebook import add_label, update_label
 
@@ -124,58 +195,61 @@ def test_labels_merge_by_name_and_differences_are_reported(tmp_path: Path) -> No
 
 
 def test_refused_source_leaves_the_target_untouched_and_exits_1(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    target: Place, source: Place, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with copy_with(tmp_path / "a.annot", "ann", [TEXT], [("Claim", 0, 9)]):
+    merged = target("a")
+    with copy_with(merged, "ann", [TEXT], [("Claim", 0, 9)]):
         pass
-    good = tmp_path / "b.annot"
+    good = source("b")
     with copy_with(good, "bob", [TEXT], [("Quote", 10, 20)]):
         pass
     bad = tmp_path / "notes.annot"
     bad.write_text("not a project", encoding="utf-8")
-    target = tmp_path / "a.annot"
-    before = snapshot(target)
-    assert main(["merge", str(target), str(bad)]) == 1
+    before = snapshot(merged)
+    assert main(["merge", str(merged), str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"annotator: error: {bad}: ") and "Traceback" not in err
-    assert snapshot(target) == before
-    code = main(["merge", str(target), str(bad), str(good), str(tmp_path / "missing.annot")])
+    assert snapshot(merged) == before
+    code = main(["merge", str(merged), str(bad), str(good), str(tmp_path / "missing.annot")])
     out, err = capsys.readouterr()
     assert code == 1
     assert f"merged: {good}: 0 documents added, 1 matched; 1 annotations added" in out
     assert err.count("annotator: error: ") == 2
-    assert main(["merge", str(target), str(good)]) == 0
+    assert main(["merge", str(merged), str(good)]) == 0
     assert "0 annotations added, 1 skipped, 0 in conflict" in capsys.readouterr().out
 
 
 def test_merge_into_a_new_target_takes_the_codebook_and_usage_errors_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    target: Place, source: Place, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with copy_with(tmp_path / "a.annot", "ann", [TEXT], [("Claim", 0, 9)]) as a:
+    a_path = source("a")
+    with copy_with(a_path, "ann", [TEXT], [("Claim", 0, 9)]) as a:
         from annotator.store.codebook import add_label
 
         add_label(a, LabelDef("Rumour", "#123456"))
         labels = a.labels()
-    target = tmp_path / "team.annot"
-    assert main(["merge", str(target), str(tmp_path / "a.annot")]) == 0
-    with Project.open(target, create=False) as merged:
+    team = target("team", empty=True)
+    assert main(["merge", str(team), str(a_path)]) == 0
+    with Project.open(team, create=False) as merged:
         assert merged.labels() == labels
         assert len(merged.annotations()) == 1
     capsys.readouterr()
     with pytest.raises(SystemExit) as exited:
-        main(["merge", str(target)])
+        main(["merge", str(team)])
     assert exited.value.code == 2
-    assert main(["merge", str(tmp_path / "a.annot"), str(tmp_path / "a.annot")]) == 1
+    assert main(["merge", str(a_path), str(a_path)]) == 1
     assert "is the target project itself" in capsys.readouterr().err
 
 
-def test_a_failing_source_merges_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_source_merges_nothing(
+    target: Place, source: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """All of a source or nothing: an error halfway through rolls the whole source back."""
     from annotator.store import merge as merge_module
 
     with (
-        copy_with(tmp_path / "a.annot", "ann", [TEXT], [("Claim", 0, 9)]) as a,
-        copy_with(tmp_path / "b.annot", "bob", [OTHER, TEXT], [("Quote", 2, 8)]) as b,
+        copy_with(target("a"), "ann", [TEXT], [("Claim", 0, 9)]) as a,
+        copy_with(source("b"), "bob", [OTHER, TEXT], [("Quote", 2, 8)]) as b,
     ):
         before = (a.documents(), a.annotations(), a.labels())
 
@@ -190,18 +264,16 @@ def test_a_failing_source_merges_nothing(tmp_path: Path, monkeypatch: pytest.Mon
         assert (a.documents(), a.annotations(), a.labels()) == before
 
 
-def test_documents_match_by_the_hash_of_their_text_not_the_stored_one(tmp_path: Path) -> None:
-    import sqlite3
-
-    with copy_with(tmp_path / "a.annot", "ann", [TEXT], [("Claim", 0, 9)]) as a:
+def test_documents_match_by_the_hash_of_their_text_not_the_stored_one(
+    target: Place, source: Place
+) -> None:
+    a_path, b_path = target("a"), source("b")
+    with copy_with(a_path, "ann", [TEXT], [("Claim", 0, 9)]) as a:
         pass
-    with copy_with(tmp_path / "b.annot", "bob", [TEXT], [("Quote", 10, 20)]):
+    with copy_with(b_path, "bob", [TEXT], [("Quote", 10, 20)]):
         pass
-    connection = sqlite3.connect(tmp_path / "b.annot")
-    with connection:
-        connection.execute("UPDATE documents SET sha256 = 'not the hash'")
-    connection.close()
-    with Project.open(tmp_path / "a.annot") as a:
-        report = merge_file(a, tmp_path / "b.annot").report
+    execute(b_path, "UPDATE documents SET sha256 = 'not the hash'")
+    with Project.open(a_path) as a:
+        report = merge_file(a, b_path).report
         assert report is not None and (report.documents_added, report.documents_matched) == (0, 1)
         assert len(a.documents()) == 1 and len(a.annotations()) == 2

@@ -21,6 +21,12 @@ TEXT = "Officials said: 'Cambodia improved.' The ministry agreed. Cambodia impro
 
 
 @pytest.fixture
+def project(any_project: Project) -> Project:
+    """Every test here runs on a file and on a PostgreSQL server."""
+    return any_project
+
+
+@pytest.fixture
 def spans(project: Project) -> dict[str, Annotation]:
     from annotator.core.model import ImportedBundle, ImportedDocument
 
@@ -42,8 +48,10 @@ def test_a_new_project_has_the_default_relation_types(project: Project) -> None:
     )
 
 
-def test_the_fact_check_template_says_said_by_reaches_a_person(tmp_path: Path) -> None:
-    with Project.open(tmp_path / "f.annot", labels=FACT_CHECK) as project:
+def test_the_fact_check_template_says_said_by_reaches_a_person(
+    store_location: Path | str,
+) -> None:
+    with Project.open(store_location, labels=FACT_CHECK) as project:
         assert [label.name for label in project.labels()][-1] == "Person"
         said_by = project.relation_types()[0]
         assert said_by.targets == ("Organisation", "Person")
@@ -125,6 +133,7 @@ def test_deleting_a_document_deletes_its_relations(
     assert project.relations() == []
 
 
+# File only: the fixture is a schema-1 project file, upgraded (with a backup) on opening.
 def test_the_v1_fixture_upgrades_to_relations(tmp_path: Path) -> None:
     copy = tmp_path / "old.annot"
     shutil.copyfile(FIXTURES / "v1-project.annot", copy)
@@ -205,7 +214,7 @@ def test_an_import_whose_relation_end_is_missing_is_refused_whole(project: Proje
 
 
 def test_merging_a_copy_brings_its_relations_once(
-    project: Project, spans: dict[str, Annotation], tmp_path: Path
+    project: Project, spans: dict[str, Annotation], backend: str, new_location
 ) -> None:
     from annotator.core.labels import RelationTypeDef
     from annotator.store import codebook
@@ -214,7 +223,7 @@ def test_merging_a_copy_brings_its_relations_once(
     codebook.add_relation_type(project, RelationTypeDef("cites", "#123456"))
     said, _ = project.add_relation("d1", "said by", spans["quote"].id, spans["org"].id)
     cites, _ = project.add_relation("d1", "cites", spans["claim"].id, spans["quote"].id)
-    with Project.open(tmp_path / "target.annot") as target:
+    with Project.open(new_location(backend, "target", project=True)) as target:
         report = merge_project(target, project)
         assert report.relations_added == 2
         assert sorted(target.relations()) == sorted([said, cites])

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from annotator.core.labels import (
@@ -423,7 +423,8 @@ def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
 
 class _NewRows:
     """Label and attribute rows to insert, with their keys handed out in advance, so that each
-    table gets one bulk INSERT (executemany) however many labels there are."""
+    table gets one bulk INSERT (executemany) however many labels there are (on a server the
+    keys :meth:`label` returns stand in until :meth:`write`)."""
 
     def __init__(self, s: Session, position: int) -> None:
         self.s = s
@@ -466,11 +467,41 @@ class _NewRows:
         self.next_attribute += 1
 
     def write(self) -> None:
+        if self.s.connection().dialect.name == "postgresql":
+            self._keys_from_sequences()
         # Core statements on the tables: executemany, without the ORM's per-row bookkeeping.
         if self.labels:
             self.s.execute(insert(Label.__table__), self.labels)
         if self.attributes:
             self.s.execute(insert(LabelAttribute.__table__), self.attributes)
+
+    def _keys_from_sequences(self) -> None:
+        """On a server, the keys handed out so far (max + 1 on) only stand in: the real ones come
+        from the tables' sequences, one statement per table, which the next label or attribute
+        added one at a time takes its key from too (SQLite takes max(id) + 1 itself). nextval
+        needs only the USAGE a colleague is granted (README); setval would need UPDATE."""
+        stand_ins = [row["id"] for row in self.labels]
+        keys = dict(zip(stand_ins, self._next("labels", self.labels), strict=True))
+        for row in self.labels:
+            row["id"] = keys[row["id"]]
+        attribute_keys = self._next("label_attributes", self.attributes)
+        for row, key in zip(self.attributes, attribute_keys, strict=True):
+            row["id"] = key
+            # a stand-in is above every stored key: an existing label's key is never remapped
+            row["label_id"] = keys.get(row["label_id"], row["label_id"])
+
+    def _next(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+        if not rows:
+            return []
+        return sorted(
+            self.s.scalars(
+                text(
+                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": len(rows)},
+            )
+        )
 
 
 def _merge_attributes(
