@@ -25,9 +25,14 @@ def test_each_operation_publishes_one_change_set(qtbot, window) -> None:
     press(qtbot, window, "4")
     (added,) = window.ctx.project.annotations()
     document = frozenset({added.document_id})  # the first label also marks it in progress
-    assert seen == [Changes(added.document_id, (), (added,), document, reveal=added.document_id)]
+    started, new = DocumentStatus.IN_PROGRESS, DocumentStatus.NEW
+    assert seen == [
+        Changes(added.document_id, (), (added,), document, started, reveal=added.document_id)
+    ]
     window.ctx.undo_stack.undo()
-    assert seen[1] == Changes(added.document_id, (added,), (), document, reveal=added.document_id)
+    assert seen[1] == Changes(
+        added.document_id, (added,), (), document, new, reveal=added.document_id
+    )
     window.ctx.undo_stack.redo()
     assert seen[2].added == (added,) and len(seen) == 3
 

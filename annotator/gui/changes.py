@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.core.model import Annotation, Relation
+from annotator.core.model import Annotation, DocumentStatus, Relation
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class Changes:
     added: tuple[Annotation, ...] = ()
     #: documents whose status changed
     status: frozenset[str] = frozenset()
+    #: their status now, when the operation knows it (a local edit); None: read it again
+    status_now: DocumentStatus | None = None
     #: documents whose annotation counts must be read again (changed by someone else, in
     #: layers this window may not show); a local edit's count follows from removed/added
     recount: frozenset[str] = frozenset()

@@ -220,12 +220,12 @@ class SetDocumentStatus(Command):
 
     def do(self) -> Changes:
         self.previous = self.ctx.project.set_document_status(self.document_id, self.status)
-        return Changes(status=frozenset({self.document_id}))
+        return Changes(status=frozenset({self.document_id}), status_now=self.status)
 
     def revert(self) -> Changes:
         assert self.previous is not None
         self.ctx.project.set_document_status(self.document_id, self.previous)
-        return Changes(status=frozenset({self.document_id}))
+        return Changes(status=frozenset({self.document_id}), status_now=self.previous)
 
 
 class ImportDocuments(Command):

@@ -103,7 +103,7 @@ class DocumentList(QWidget):
         for document_id in changes.recount:
             self._refresh_one(document_id)  # its status comes along
         for document_id in changes.status - changes.recount:
-            self._status_changed(document_id)
+            self._status_changed(document_id, changes.status_now)
         if (
             changes.annotations
             and changes.document_id is not None
@@ -134,11 +134,12 @@ class DocumentList(QWidget):
         for summary in self.ctx.project.documents(document_id):
             self.model.replace(summary)
 
-    def _status_changed(self, document_id: str) -> None:
-        """Re-read the status alone: counting a big document's annotations takes milliseconds,
-        and counts follow each change already (:meth:`_count_changed`)."""
+    def _status_changed(self, document_id: str, now: DocumentStatus | None) -> None:
+        """Show the status the change gives, else re-read it alone: counting a big document's
+        annotations takes milliseconds, and counts follow each change already
+        (:meth:`_count_changed`)."""
         row = self.model.row_of(document_id)
-        status = self.ctx.project.document_status(document_id)
+        status = now if now is not None else self.ctx.project.document_status(document_id)
         if row is not None and status is not None:
             self.model.replace(replace(self.model.rows[row], status=status))
 

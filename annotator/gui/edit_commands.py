@@ -116,7 +116,7 @@ class LabelAndStart(AddAnnotations):
             return changes
 
         changes = project.together(label_and_start, shared=True)
-        return self._with_status(changes)
+        return self._with_status(changes, DocumentStatus.IN_PROGRESS)
 
     def revert(self) -> Changes:
         project = self.ctx.project
@@ -128,9 +128,9 @@ class LabelAndStart(AddAnnotations):
             return changes
 
         changes = project.together(unlabel_and_reopen, shared=True)
-        return self._with_status(changes)
+        return self._with_status(changes, DocumentStatus.NEW)
 
-    def _with_status(self, changes: Changes) -> Changes:
+    def _with_status(self, changes: Changes, now: DocumentStatus) -> Changes:
         if not self.started:
             return changes
-        return dataclasses.replace(changes, status=frozenset({self.document_id}))
+        return dataclasses.replace(changes, status=frozenset({self.document_id}), status_now=now)

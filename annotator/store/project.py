@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, exists, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -443,15 +443,18 @@ class Project:
     ) -> list[model.Annotation]:
         """Label each code-point range of one document, all in one transaction."""
         with self.transaction(shared=True) as s:
-            label_id = _label_id(s, label)
-            text = self._texts.get(document_id)
-            # on a server, others may have deleted the document meanwhile
-            if (
-                text is not None
-                and self.on_server
-                and s.scalar(select(Document.id).where(Document.id == document_id)) is None
-            ):
+            # one round trip: on a server, others may have deleted the document meanwhile
+            label_id, present = s.execute(
+                select(
+                    select(Label.id).where(Label.name == label).scalar_subquery(),
+                    exists().where(Document.id == document_id),
+                )
+            ).one()
+            if label_id is None:
+                raise KeyError(f"no label named {label!r}")
+            if not present:
                 raise self._gone("the document", document_id)
+            text = self._texts.get(document_id)
             if text is None:
                 text = _text(s, document_id)
                 if text is None:
