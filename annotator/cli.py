@@ -473,6 +473,18 @@ def export(project: Project, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _may_start_on_first_look(args: argparse.Namespace) -> bool:
+    """Whether the window may paint its project's first look before the store is imported
+    (``gui/app.py`` decides; with no PROJECT, the last project is known from the settings)."""
+    if args.screenshot or args.files:
+        return False
+    if args.project is None:
+        return True
+    from annotator.store import first_look
+
+    return first_look.reading_uri(args.project) is not None
+
+
 def import_store_before_qt() -> None:
     """Import the store (SQLAlchemy) and the service before PySide6 is imported.
 
@@ -553,7 +565,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
     if missing := xcb_check.problem():
         return _fail(missing)
-    import_store_before_qt()
+    if not _may_start_on_first_look(args):
+        import_store_before_qt()
     from annotator.gui.app import run
 
     linecache.clearcache()  # the sources PySide6's hook read of the modules imported after it

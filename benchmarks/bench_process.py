@@ -7,6 +7,9 @@ doing the same job, run in turn (app, bare, app, bare…, one untimed warm-up pa
 - launch / open: ``benchmarks.first_paint app PROJECT`` (Annotator's own ``cli.main``) vs
   ``first_paint bare PROJECT`` (a ``QPlainTextEdit`` showing the same text); both exit right
   after their first paint;
+- launch / open to ready: ``first_paint ready PROJECT``, ending when the window is complete
+  (documents listed, the panel filled, label keys working), vs the same bare program: a window
+  that paints its project's first look is ready some time after that paint;
 - ``annotator --version`` vs an interpreter printing a line;
 - ``annotator import NEW.annot FILE.json`` vs ``bare_io import`` (``json.load`` + raw
   ``sqlite3.executemany`` into a copy of an empty project);
@@ -165,6 +168,20 @@ def cpu_note(apps: list[Run], bares: list[Run]) -> str:
     return f"CPU {app:,.0f} vs {bare:,.0f} ms ({app / bare:.2f}×)" if bare > 0 else ""
 
 
+def ready_row(name: str, size: str, repeat: int, apps: list[Run], bares: list[Run]) -> Row:
+    """A window ready for a label key, against the bare program's first paint (it has nothing
+    more to do); reported, no target."""
+    return Row(
+        name,
+        size,
+        repeat,
+        _ms(apps),
+        baseline=_ms(bares),
+        note="the window complete: documents listed, panel filled, label keys working; "
+        f"baseline: the bare program's first paint; {cpu_note(apps, bares)}",
+    )
+
+
 def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
     procs = Processes(ws)
     annotator = annotator_command()
@@ -183,6 +200,11 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             note="baseline: PySide6 + QPlainTextEdit painting the same text; both exit at "
             f"their first paint; {cpu_note(apps, bares)}",
         )
+    )
+
+    apps, bares = procs.pair(probe("ready", str(sample)), probe("bare", str(sample)), repeat)
+    rows.append(
+        ready_row("whole process: launch to ready", "the sample project", repeat, apps, bares)
     )
 
     version = [sys.executable, "-c", "print('annotator 0.0')"]
@@ -223,6 +245,20 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             baseline=_mib(bares),
             target=MEMORY_TARGET,
             note="ru_maxrss of the same runs",
+        )
+    )
+
+    apps, bares = procs.pair(probe("ready", str(project)), probe("bare", str(project)), repeat)
+    rows.append(ready_row("whole process: open to ready", size.label, repeat, apps, bares))
+    rows.append(
+        Row(
+            "whole process: peak RSS to ready",
+            size.label,
+            repeat,
+            _mib(apps),
+            unit="MiB",
+            baseline=_mib(bares),
+            note="ru_maxrss of the same runs (the window complete, every annotation read)",
         )
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from annotator.core.labels import LabelDef, RelationTypeDef
@@ -76,6 +77,22 @@ class Document:
     sha256: str
     created: str
     status: DocumentStatus
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """What a project's first screen shows, read before the project is opened in full
+    (``store/first_look.py``): the window paints it, then opens the project."""
+
+    path: Path  # the project file, absolute
+    labels: list[LabelDef]
+    layers: list[str]  # the annotator names the annotations carry, sorted
+    #: the first document in list order (None: the project holds none)
+    document: Document | None = None
+    #: the document's annotations that start before :attr:`known_until`, in text order: every
+    #: annotation that touches its text before that code point
+    annotations: list[Annotation] = field(default_factory=list)
+    known_until: int = 0
 
 
 @dataclass

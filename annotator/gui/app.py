@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import linecache
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QSettings, QStandardPaths, QTimer
 from PySide6.QtGui import QIcon, QUndoStack
@@ -14,17 +16,22 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, 
 from annotator import __version__
 from annotator.core.errors import AnnotatorError, FileReplaced
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
+from annotator.core.model import FirstLook
 from annotator.core.templates import TEMPLATES
 from annotator.gui import project_guard
+from annotator.gui.after_paint import AfterFirstPaint
 from annotator.gui.context import AppContext
 from annotator.gui.exception_hook import ExceptionHook
 from annotator.gui.main_window import MainWindow
-from annotator.gui.server_dialog import ServerDialog
 from annotator.resources_path import SAMPLE_ARTICLE, resource
-from annotator.service import import_file
-from annotator.store import backups
+from annotator.store import first_look
 from annotator.store.backend import ServerAddress, is_server, location
-from annotator.store.project import Project
+
+if TYPE_CHECKING:
+    from annotator.store.project import Project
+
+# The store proper (SQLAlchemy) is imported where a project is opened: a window that starts on a
+# project's first look (annotator.store.first_look) paints before it is imported.
 
 ORGANISATION = "Annotator"
 APPLICATION = "Annotator"
@@ -62,6 +69,9 @@ def sample_project_path() -> Path:
 
 def open_sample_project() -> Project:
     """The first-run project: the sample article, ready to label."""
+    from annotator.service import import_file
+    from annotator.store.project import Project
+
     path = sample_project_path()
     project = Project.open(path)
     if not project.documents():
@@ -104,32 +114,35 @@ class Application:
         # the offscreen screenshot.
         self.guard = guard
         self.lock: QLockFile | None = None
+        self.lock_for: Path | None = None  # the project self.lock is held for
         self.backup_timer = QTimer()
         self.backup_timer.setInterval(BACKUP_CHECK_MS)
         self.backup_timer.timeout.connect(self.backup_now)
 
-    def open(self, project: Project) -> MainWindow | None:
-        """Show ``project`` in a new window (replacing the current one); None if the user chose
-        not to open it after all (it is open in another window)."""
+    def open(self, project: Project, completing: MainWindow | None = None) -> MainWindow | None:
+        """Show ``project`` in a new window (replacing the current one), or complete the window
+        ``completing`` that shows its first look; None if the user chose not to open it after
+        all (it is open in another window)."""
         if self.guard and not project.on_server:  # a server project is shared by design
-            current = self.window.ctx.project.path if self.window is not None else None
-            claimed = project_guard.claim(self.window, project, self.lock, current)
+            claimed = project_guard.claim(self.window, project, self.lock, self.lock_for)
             if claimed is None:
                 return None
             project, lock = claimed
             if self.lock is not None and self.lock is not lock:
                 self.lock.unlock()
             self.lock = lock
-        ctx = AppContext(project=project, settings=self.settings, undo_stack=QUndoStack())
-        window = MainWindow(ctx)
-        window.open_project_requested.connect(self.choose_and_open)
-        window.new_project_requested.connect(self.choose_new)
-        window.open_server_requested.connect(self.choose_server)
-        window.restore_backup_requested.connect(self.restore_backup)
+            self.lock_for = project.path if lock is not None else None
+        if completing is not None:
+            window = completing
+            window.ctx.opened(project)
+            window.complete()
+        else:
+            window = self._new_window(AppContext(project, self.settings, QUndoStack()))
         previous, self.window = self.window, window
-        if previous is not None:
+        if previous is not None and previous is not window:
             previous.close()
-            previous.ctx.project.close()
+            if previous.ctx.is_open:
+                previous.ctx.project.close()
             previous.deleteLater()
         remember(self.settings, project.path)
         if self.guard:
@@ -137,10 +150,57 @@ class Application:
             self.backup_timer.start()
         return window
 
+    def _new_window(self, ctx: AppContext, look: FirstLook | None = None) -> MainWindow:
+        window = MainWindow(ctx, look)
+        window.open_project_requested.connect(self.choose_and_open)
+        window.new_project_requested.connect(self.choose_new)
+        window.open_server_requested.connect(self.choose_server)
+        window.restore_backup_requested.connect(self.restore_backup)
+        return window
+
+    def show_first_look(self, look: FirstLook) -> MainWindow:
+        """A window showing ``look`` at once; right after its first paint the project is opened
+        in full (:meth:`complete_first_look`), as :func:`run` would have opened it."""
+        ctx = AppContext.opening(self.settings, QUndoStack(), look.labels)
+        window = self.window = self._new_window(ctx, look)
+        window.show()
+        AfterFirstPaint(window.reader.viewport(), lambda: self.complete_first_look(window, look))
+        return window
+
+    def complete_first_look(self, window: MainWindow, look: FirstLook) -> None:
+        """Open the project of ``window``'s first look as :func:`run` opens one: a project that
+        cannot be opened is reported and the sample project shown instead; when the user
+        chooses not to open it (it is open in another window), the program ends."""
+        if not window.isVisible():
+            return  # closed before it was complete: nothing left to open it for
+        import_store()
+        from annotator.store.project import Project
+
+        try:
+            project = Project.open(look.path, read_only=None)
+        except AnnotatorError as exc:
+            QMessageBox.critical(window, "Cannot open project", str(exc))
+            self.window = None
+            window.close()
+            window.deleteLater()
+            sample = self.open(open_sample_project())
+            if sample is not None:
+                sample.show()
+                QTimer.singleShot(0, sample.ask_name_if_unset)
+            return
+        if self.open(project, completing=window) is None:
+            self.window = None
+            window.close()
+            self.qt_app.quit()
+            return
+        QTimer.singleShot(0, window.ask_name_if_unset)
+
     def backup_now(self) -> None:
         """The rolling backup (annotator.store.backups), if one is due; never in the way."""
-        if self.window is None:
+        if self.window is None or not self.window.ready:
             return
+        from annotator.store import backups
+
         try:
             backups.rolling_backup(self.window.ctx.project)
         except FileReplaced as exc:  # gone while open: the window stops saving and says so
@@ -159,6 +219,8 @@ class Application:
 
     def restore_from(self, backup: Path) -> MainWindow | None:
         """Replace the open project with ``backup`` (backing it up first) and reload the window."""
+        from annotator.store import backups
+
         assert self.window is not None
         path = self.window.ctx.project.path
         self.window.editor.commit_pending()
@@ -190,6 +252,8 @@ class Application:
 
     def choose_server(self) -> MainWindow | None:
         """File → Open Server Project…: a PostgreSQL URL (and a password used only now)."""
+        from annotator.gui.server_dialog import ServerDialog
+
         dialog = ServerDialog(self.window)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
@@ -225,6 +289,8 @@ class Application:
         create: bool,
         labels: Sequence[LabelDef] = DEFAULT_LABELS,
     ) -> MainWindow | None:
+        from annotator.store.project import Project
+
         try:
             project = Project.open(path, create=create, labels=labels, read_only=None)
         except AnnotatorError as exc:
@@ -249,6 +315,14 @@ def run(args: argparse.Namespace) -> int:
     qt_app.setDesktopFileName(APP_ID)
     qt_app.setWindowIcon(app_icon())
     app = Application(qt_app, guard=not args.screenshot)
+    look = first_look_at(args, app)
+    if look is not None:
+        app.show_first_look(look)
+        with ExceptionHook(lambda: app.window):
+            return qt_app.exec()
+    import_store()
+    from annotator.store.project import Project
+
     try:
         if args.project is not None:
             project = Project.open(args.project, read_only=None)
@@ -272,6 +346,38 @@ def run(args: argparse.Namespace) -> int:
     QTimer.singleShot(0, window.ask_name_if_unset)  # first launch: whose annotations these are
     with ExceptionHook(lambda: app.window):  # what escapes into Qt: a dialog, not a lost trace
         return qt_app.exec()
+
+
+def import_store() -> None:
+    """Import the store (SQLAlchemy) and the service, and let go of the sources PySide6's import
+    hook read of them on the way (``cli.import_store_before_qt`` says why they weigh)."""
+    import annotator.service  # noqa: F401
+    import annotator.store.backups  # noqa: F401
+
+    linecache.clearcache()
+
+
+def first_look_at(args: argparse.Namespace, app: Application) -> FirstLook | None:
+    """The first look at the project this start opens, where one may be taken: a project file
+    (named, or the last one) with nothing to import, no screenshot to take, and not open in
+    another window (see :mod:`annotator.store.first_look` for the file's side). The window's
+    lock is taken now, as the normal open takes it. None: the start opens the project before
+    showing anything, as it always did."""
+    if args.screenshot or args.files:
+        return None
+    where = args.project if args.project is not None else last_project(app.settings)
+    if where is None or first_look.reading_uri(where) is None:
+        return None  # e.g. the first run makes the sample project; a server has no file
+    path = Path(where).expanduser().absolute()  # type: ignore[arg-type] (a file: see above)
+    lock, _holder = project_guard.acquire(path)
+    if lock is None:
+        return None  # open in another window: the normal start asks what to do, as ever
+    look = first_look.read(path)
+    if look is None:
+        lock.unlock()
+        return None
+    app.lock, app.lock_for = lock, look.path  # the window's, as Application.open would take it
+    return look
 
 
 def screenshot(window: MainWindow, out: Path) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
@@ -13,7 +14,17 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import Annotation
 from annotator.gui.changes import Changes
-from annotator.store.project import Project
+
+if TYPE_CHECKING:  # the store is imported when a project is opened, not with the window's code
+    from annotator.store.project import Project
+
+
+class StillOpening:
+    """The project of a window that shows the project's first look (``gui/app.py``) and has not
+    opened it yet. Nothing may reach the store before then: any use says so."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"the project is still opening (asked for its {name!r})")
 
 
 class ProjectEvents(QObject):
@@ -38,6 +49,23 @@ class AppContext:
     #: give each layer its own colour treatment in the reader
     colour_by_layer: bool = False
 
+    @classmethod
+    def opening(
+        cls, settings: QSettings, undo_stack: QUndoStack, labels: list[LabelDef]
+    ) -> AppContext:
+        """The context of a window showing a project's first look: the codebook as read then,
+        the project itself set by :meth:`opened`."""
+        return cls(StillOpening(), settings, undo_stack, _labels=labels)  # type: ignore[arg-type]
+
+    def opened(self, project: Project) -> None:
+        """The project is open: from now on every read goes to it (the codebook too)."""
+        self.project = project
+        self._labels, self._by_name, self._relation_types = None, {}, None
+
+    @property
+    def is_open(self) -> bool:
+        return not isinstance(self.project, StillOpening)
+
     @property
     def annotator_name(self) -> str:
         return str(self.settings.value("annotator/name", "") or "")
@@ -61,6 +89,8 @@ class AppContext:
     def labels(self) -> list[LabelDef]:
         if self._labels is None:
             self._labels = self.project.labels()
+            self._by_name = {}
+        if not self._by_name and self._labels:
             self._by_name = {label.name: label for label in self._labels}
         return self._labels
 

@@ -17,19 +17,13 @@ from PySide6.QtWidgets import QLabel, QMenu
 from annotator.core.boundaries import next_boundary, previous_boundary, sentence_at, word_step
 from annotator.core.model import Annotation, DocumentStatus
 from annotator.core.snapping import SnapMode, snap
-from annotator.gui.commands import SetDocumentStatus
-from annotator.gui.edit_commands import (
-    CopyAttributes,
-    LabelAndStart,
-    RelabelAnnotation,
-    ResizeAnnotation,
-)
 from annotator.gui.formatting import excerpt
-from annotator.gui.label_all_dialog import LabelAllDialog
 from annotator.gui.reader import span_label
-from annotator.gui.undo import push
 
+# The commands and the dialog are imported where used: a window's first paint needs none of them.
 if TYPE_CHECKING:
+    from annotator.gui.edit_commands import LabelAndStart
+    from annotator.gui.label_all_dialog import LabelAllDialog
     from annotator.gui.main_window import MainWindow
 
     _Base = MainWindow
@@ -41,6 +35,8 @@ STATUS_MS = 5000
 
 class LabellingMixin(_Base):
     snap_state: QLabel
+    ready: bool
+    _waiting_label: str | None
 
     # -- snapping ------------------------------------------------------------------------------
 
@@ -117,6 +113,12 @@ class LabellingMixin(_Base):
         self._reveal_quietly = False
 
     def label_selection(self, label: str) -> None:
+        if not self.ready:  # a first look (MainWindow): the label waits for the project
+            self._waiting_label = label
+            self.statusBar().showMessage(
+                f"The project is still opening: “{label}” follows in a moment.", STATUS_MS
+            )
+            return
         if self._refuse_if_read_only():
             return
         current = self.current_annotation()
@@ -154,6 +156,9 @@ class LabellingMixin(_Base):
         """Label ``ranges``; a new document's first annotation also marks it in progress."""
         document_id = self.reader.document_id
         assert document_id is not None
+        from annotator.gui.edit_commands import LabelAndStart
+        from annotator.gui.undo import push
+
         command = LabelAndStart(self.ctx, document_id, label, ranges)
         push(self.ctx, command)
         return command
@@ -177,6 +182,9 @@ class LabellingMixin(_Base):
                 f"The same span is already labelled {label} (selected).", STATUS_MS
             )
             return
+        from annotator.gui.edit_commands import RelabelAnnotation
+        from annotator.gui.undo import push
+
         if not push(self.ctx, RelabelAnnotation(self.ctx, annotation, label)):
             return
         self._show(annotation.id)
@@ -199,6 +207,8 @@ class LabellingMixin(_Base):
             self.statusBar().showMessage(f"Every match is already labelled {label}.", STATUS_MS)
             return None
         nested = {r for r in fresh if any(s <= r[0] and r[1] <= e for s, e in same)}
+        from annotator.gui.label_all_dialog import LabelAllDialog
+
         dialog = LabelAllDialog(self.reader.text, label, fresh, nested, self)
         dialog.accepted.connect(lambda: self._label_accepted(document_id, label, dialog))
         dialog.open()
@@ -272,6 +282,9 @@ class LabellingMixin(_Base):
                 f"That span is already labelled {annotation.label}.", STATUS_MS
             )
             return
+        from annotator.gui.edit_commands import ResizeAnnotation
+        from annotator.gui.undo import push
+
         push(self.ctx, ResizeAnnotation(self.ctx, annotation, *span))
         self._show(annotation.id)
 
@@ -303,6 +316,9 @@ class LabellingMixin(_Base):
             )
             return
         if source.attributes != annotation.attributes:
+            from annotator.gui.edit_commands import CopyAttributes
+            from annotator.gui.undo import push
+
             push(self.ctx, CopyAttributes(self.ctx, annotation, source))
 
     # -- documents -----------------------------------------------------------------------------
@@ -318,6 +334,9 @@ class LabellingMixin(_Base):
         document_id = self.reader.document_id
         if document_id is None or self._refuse_if_read_only():
             return
+        from annotator.gui.commands import SetDocumentStatus
+        from annotator.gui.undo import push
+
         push(self.ctx, SetDocumentStatus(self.ctx, document_id, DocumentStatus.DONE))
         self.next_unfinished()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolBar, QToolButton, QWidget
 
-from annotator import service
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import swatch
@@ -34,7 +33,11 @@ def layer_title(name: str) -> str:
 
 
 class LayerBar(QToolBar):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, layers: list[str] | None = None
+    ) -> None:
+        """``layers``: the project's layer names, when already read (a first look); else the
+        bar reads them."""
         super().__init__("Layers", parent)
         self.ctx = ctx
         self.setObjectName("layer-bar")
@@ -52,14 +55,23 @@ class LayerBar(QToolBar):
         )
         self.colour_button.toggled.connect(self._colour_toggled)
         ctx.events.changed.connect(self._changed)
-        self.reload()
+        if layers is None:
+            self.reload()
+        else:
+            self.show_layers(layers)
 
     def colors(self) -> dict[str, str]:
         """Each layer's colour, by its place in the sorted list of layers."""
         return {name: LAYER_COLORS[i % len(LAYER_COLORS)] for i, name in enumerate(self.layers)}
 
     def reload(self) -> None:
-        names = set(service.layer_names(self.ctx.project))
+        from annotator import service  # the store: not imported before the project is open
+
+        self.show_layers(service.layer_names(self.ctx.project))
+
+    def show_layers(self, layer_names: list[str]) -> None:
+        """A button for each of these layers (and the person's own)."""
+        names = set(layer_names)
         if self.ctx.annotator_name:
             names.add(self.ctx.annotator_name)
         layers = sorted(names)

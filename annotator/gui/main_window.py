@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -25,40 +26,56 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator import __version__, service
+from annotator import __version__
 from annotator.core.errors import AnnotatorError, FileReplaced
 from annotator.core.text import canonical_text
 from annotator.gui import menus
-from annotator.gui.annotation_panel import AnnotationPanel
-from annotator.gui.attribute_editor import AttributeEditor
 from annotator.gui.changes import Changes
-from annotator.gui.commands import DeleteAnnotations, DeleteRelations, ImportDocuments
-from annotator.gui.concordance import ConcordanceView
 from annotator.gui.context import AppContext
-from annotator.gui.document_list import DocumentList
 from annotator.gui.find_bar import FindBar
-from annotator.gui.import_runner import ImportRunner
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.labelling import LabellingMixin
 from annotator.gui.layer_bar import LayerBar
 from annotator.gui.notice_bar import NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
-from annotator.gui.relating import Relating
-from annotator.gui.save_as import offer_save_as
-from annotator.gui.server_watch import ServerWatch
-from annotator.gui.suggestion_controller import SuggestionController
-from annotator.gui.undo import push
+
+if TYPE_CHECKING:
+    from annotator.core.model import Document, FirstLook
+    from annotator.gui.annotation_panel import AnnotationPanel
+    from annotator.gui.attribute_editor import AttributeEditor
+    from annotator.gui.concordance import ConcordanceView
+    from annotator.gui.document_list import DocumentList
+    from annotator.gui.import_runner import ImportRunner
+    from annotator.gui.relating import Relating
+    from annotator.gui.server_watch import ServerWatch
+    from annotator.gui.suggestion_controller import SuggestionController
+
+OPENING_MS = 60_000  # the status bar's "Opening…" while a first look waits for the project
 
 
 class MainWindow(LabellingMixin, QMainWindow):
+    """The window, built in two steps. The first (the reader, the label bar, the docks' frames,
+    the menu bar, the window's saved geometry) is all the first paint needs; the second fills in
+    the rest (the docks' contents, menus, the document list, suggestions). A window made with a
+    project does both at once. A window made from a project's :class:`FirstLook` shows that,
+    reading nothing else, until :meth:`complete` gives it the project (``gui/app.py`` does so
+    right after its first paint): nothing visible moves, and what the user did meanwhile stays.
+    """
+
     open_project_requested = Signal(str)  # path; "" asks the user
     new_project_requested = Signal()
     restore_backup_requested = Signal()
     open_server_requested = Signal()
+    #: the window is complete: the project open, every view filled, the label keys working
+    became_ready = Signal()
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, first_look: FirstLook | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        #: whether the window is complete (see the class's doc); until then input that needs the
+        #: project waits (a label key) or is refused with a word in the status bar
+        self.ready = False
+        self._waiting_label: str | None = None
         ctx.undo_stack.setParent(self)  # they live and die with the window that shows them
         ctx.events.setParent(self)
         self.setAcceptDrops(True)
@@ -66,44 +83,99 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.reader = ReaderView(ctx)
         self.notice = NoticeBar()
         self.find_bar = FindBar()
-        self.documents = DocumentList(ctx)
-        self.panel = AnnotationPanel(ctx)
-        self.editor = AttributeEditor(ctx, self.selected_text)
-        self.concordance = ConcordanceView(ctx)
         self.label_bar = LabelBar(ctx, self)
-        self.layer_bar = LayerBar(ctx, self)
-        self.importer = ImportRunner(ctx, self)
+        self.layer_bar = LayerBar(ctx, self, None if first_look is None else first_look.layers)
+        self.label_bar.label_chosen.connect(self.label_selection)
         self._label_actions: list[QAction] = []
         self._reveal_quietly = False
+        self._concordance: ConcordanceView | None = None
+        self._first_document: Document | None = None  # a first look's, until it is completed
+        self.server_watch: ServerWatch | None = None
         self._build_layout()
-        self.relating = Relating(self)
+        menus.add_menu_bar(self)
+        self.reader.set_labels(ctx.labels())
+        self.label_bar.set_labels(ctx.labels())
+        self._label_keys()
+        self._restore_window_state()
+        if first_look is None:
+            self._complete()
+            return
+        self._first_document = first_look.document
+        self._update_title(first_look.path.stem, first_look.path)
+        if first_look.document is not None:
+            self.reader.show_document(
+                first_look.document, first_look.annotations, first_look.known_until
+            )
+        self.statusBar().showMessage(f"Opening {first_look.path.name}…", OPENING_MS)
+
+    def complete(self) -> None:
+        """Complete the window of a first look, once its context has the project open
+        (``AppContext.opened``)."""
+        labels = self.ctx.labels()
+        if labels != self.label_bar.labels:  # the codebook changed since the first look
+            self.reader.set_labels(labels)
+            self.label_bar.set_labels(labels)
+            self._label_keys()
+        self.layer_bar.reload()
+        self.statusBar().clearMessage()
+        self._complete()
+
+    def _complete(self) -> None:
+        """The second step of building the window (see the class's doc)."""
+        # Imported here: the first paint of a first look needs none of them (nor the store).
+        from annotator.gui import suggestion_actions
+        from annotator.gui.annotation_panel import AnnotationPanel
+        from annotator.gui.attribute_editor import AttributeEditor
+        from annotator.gui.document_list import DocumentList
+        from annotator.gui.import_runner import ImportRunner
+        from annotator.gui.relating import Relating
+        from annotator.gui.suggestion_controller import SuggestionController
+
+        ctx = self.ctx
+        self.documents: DocumentList = DocumentList(ctx)
+        self.panel: AnnotationPanel = AnnotationPanel(ctx)
+        self.editor: AttributeEditor = AttributeEditor(ctx, self.selected_text)
+        self.importer: ImportRunner = ImportRunner(ctx, self)
+        self._fill_docks()
+        self.relating: Relating = Relating(self)
         self.actions_by_name = menus.build(self)
         self._connect()
-        self.suggestions = SuggestionController(self)  # assisted labelling (Suggestions menu)
+        #: assisted labelling (Suggestions menu)
+        self.suggestions: SuggestionController = SuggestionController(self)
         self.documents.document_selected.connect(lambda _id: self.suggestions.refresh())
-        from annotator.gui import suggestion_actions
-
         self.actions_by_name.update(suggestion_actions.install(self))
-        self.refresh_labels()
+        self.reader.set_relation_types(ctx.relation_types())
         self.documents.reload()
-        self._restore_window_state()
-        self._update_title()
+        self._first_document = None
+        project = ctx.project
+        self._update_title(project.path.stem, None if project.on_server else project.path)
         self._apply_read_only()
         if ctx.project.on_server:  # backups are the server's business
             self.actions_by_name["restore_backup"].setEnabled(False)
-        #: other people's changes to a project on a server, shown as they happen
-        self.server_watch = ServerWatch(self) if ctx.project.on_server else None
+            from annotator.gui.server_watch import ServerWatch
+
+            #: other people's changes to a project on a server, shown as they happen
+            self.server_watch = ServerWatch(self)
         if ctx.project.migrated_from is not None:
             self.statusBar().showMessage(
                 f"The project was made by an older Annotator: upgraded from schema "
                 f"{ctx.project.migrated_from} in one transaction.",
                 20000,
             )
-        self.suggestions.start_model()
+        self.ready = True
+        # The model learns in a child process: started once the window is complete, so its
+        # start is never in the way of the window's.
+        QTimer.singleShot(0, self.suggestions.start_model)
+        self.became_ready.emit()
+        if self._waiting_label is not None:
+            label, self._waiting_label = self._waiting_label, None
+            self.label_selection(label)
 
     # -- construction --------------------------------------------------------------------------
 
     def _build_layout(self) -> None:
+        """The central column and the frames around it; the docks get their contents from
+        :meth:`_fill_docks` (until then they hold an empty widget of the same place)."""
         centre = QWidget()
         layout = QVBoxLayout(centre)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -114,9 +186,22 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.setCentralWidget(centre)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.label_bar)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.layer_bar)
-        self.documents_dock = self._dock(
-            "Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea
+        self.documents_dock = self._dock("Documents", Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.annotations_dock = self._dock("Annotations", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.concordance_dock = self._dock("Concordance", Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.concordance_dock.hide()  # View → Concordance
+        self.concordance_dock.visibilityChanged.connect(self._concordance_shown)
+        self.saved = QLabel()
+        self.snap_state = QLabel()
+        self.statusBar().addPermanentWidget(self.snap_state)
+        self.statusBar().addPermanentWidget(self.saved)
+        self.resize(1280, 800)
+        self.resizeDocks(
+            [self.documents_dock, self.annotations_dock], [230, 420], Qt.Orientation.Horizontal
         )
+
+    def _fill_docks(self) -> None:
+        self.documents_dock.setWidget(self.documents)
         side = QSplitter(Qt.Orientation.Vertical)
         side.addWidget(self.panel)
         editor_scroll = QScrollArea()
@@ -127,26 +212,27 @@ class MainWindow(LabellingMixin, QMainWindow):
         side.setStretchFactor(0, 1)
         side.setStretchFactor(1, 1)
         side.setSizes([440, 320])
-        self.annotations_dock = self._dock(
-            "Annotations", side, Qt.DockWidgetArea.RightDockWidgetArea
-        )
-        self.concordance_dock = self._dock(
-            "Concordance", self.concordance, Qt.DockWidgetArea.BottomDockWidgetArea
-        )
-        self.concordance_dock.hide()  # View → Concordance
-        self.saved = QLabel()
-        self.snap_state = QLabel()
-        self.statusBar().addPermanentWidget(self.snap_state)
-        self.statusBar().addPermanentWidget(self.saved)
-        self.resize(1280, 800)
-        self.resizeDocks(
-            [self.documents_dock, self.annotations_dock], [230, 420], Qt.Orientation.Horizontal
-        )
+        self.annotations_dock.setWidget(side)
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    @property
+    def concordance(self) -> ConcordanceView:
+        """The concordance dock's view, made when first shown (View → Concordance)."""
+        if self._concordance is None:
+            from annotator.gui.concordance import ConcordanceView
+
+            self._concordance = ConcordanceView(self.ctx)
+            self._concordance.open_span.connect(self.open_span)
+            self.concordance_dock.setWidget(self._concordance)
+        return self._concordance
+
+    def _concordance_shown(self, visible: bool) -> None:
+        if visible and self.ready:
+            self.concordance  # noqa: B018 (made on first use)
+
+    def _dock(self, title: str, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title.lower())
-        dock.setWidget(widget)
+        dock.setWidget(QWidget())
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -166,13 +252,11 @@ class MainWindow(LabellingMixin, QMainWindow):
         )
         self.reader.edges_dragged.connect(self._edges_dragged)
         self.reader.selectionChanged.connect(self._reader_selection_changed)
-        self.label_bar.label_chosen.connect(self.label_selection)
         self.find_bar.match_selected.connect(self.reader.select_range)
         self.find_bar.label_all.connect(self.label_ranges)
         self.find_bar.closed.connect(self.reader.setFocus)
         self.editor.prompt.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.editor.finished.connect(self._prompt_finished)
-        self.concordance.open_span.connect(self.open_span)
         self.ctx.undo_stack.indexChanged.connect(self._mark_saved)
 
     # -- labels --------------------------------------------------------------------------------
@@ -233,6 +317,9 @@ class MainWindow(LabellingMixin, QMainWindow):
         the relations it is an end of)."""
         if self._refuse_if_read_only():
             return
+        from annotator.gui.commands import DeleteAnnotations, DeleteRelations
+        from annotator.gui.undo import push
+
         relation = self.reader.relations.relations.get(self.reader.current_relation_id or "")
         if relation is not None:
             if push(self.ctx, DeleteRelations(self.ctx, [relation])):
@@ -282,12 +369,16 @@ class MainWindow(LabellingMixin, QMainWindow):
             self.editor.show_annotation(None)
             self.find_bar.set_text("")
             return
-        if document_id == self.reader.document_id and not force:
+        first = self._first_look_of(document_id)
+        if document_id == self.reader.document_id and not force and first is None:
             return
-        document = self.ctx.project.document(document_id)
+        document = first or self.ctx.project.document(document_id)
         annotations = self.ctx.project.annotations(document_id)
         self.relating.cancel()
-        self.reader.show_document(document, annotations)
+        if first is not None and self.reader.document_id == first.id:
+            self.reader.complete(annotations)  # the first look's text and layout stay
+        else:
+            self.reader.show_document(document, annotations)
         self.panel.show_document(document_id, annotations)
         self._load_relations()
         self.editor.show_annotation(None)
@@ -297,6 +388,18 @@ class MainWindow(LabellingMixin, QMainWindow):
             f"{len(annotations):,} annotations",
             5000,
         )
+
+    def _first_look_of(self, document_id: str) -> Document | None:
+        """The first look's document, once, if it is ``document_id`` as the project has it now
+        (its text is then not read again: texts never change once imported)."""
+        first, self._first_document = self._first_document, None
+        if first is None or first.id != document_id:
+            return None
+        row = self.documents.model.row_of(document_id)
+        if row is None or self.documents.model.rows[row].length != len(first.text):
+            return None
+        self.ctx.project.remember_text(first.id, first.text)
+        return first
 
     def _layers_changed(self) -> None:
         """Other layers chosen (or their colours): show the document again through them."""
@@ -366,6 +469,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._reveal_quietly = False
 
     def paste_article(self) -> None:
+        from annotator import service
+
         if self._refuse_if_read_only():
             return
         text = canonical_text(QApplication.clipboard().text()).strip()
@@ -389,11 +494,21 @@ class MainWindow(LabellingMixin, QMainWindow):
                 f"This text is already in the project as “{summary.skipped[0].existing_title}”.",
             )
             return
+        from annotator.gui.commands import ImportDocuments
+        from annotator.gui.undo import push
+
         push(self.ctx, ImportDocuments(self.ctx, [summary.added[0].id], "Paste article"))
 
     def import_files(self, paths: list[Path]) -> None:
-        if not self._refuse_if_read_only():
+        if not self._still_opening() and not self._refuse_if_read_only():
             self.importer.start(paths)
+
+    def _still_opening(self) -> bool:
+        """Before the window is complete, say so instead of acting (a drop, say)."""
+        if self.ready:
+            return False
+        self.statusBar().showMessage("The project is still opening: try again in a moment.", 5000)
+        return True
 
     # -- read-only projects and failed writes --------------------------------------------------
 
@@ -428,6 +543,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.saved.setToolTip(str(error))
         self.statusBar().showMessage(f"Not saved: {error.reason}", 10000)
         if isinstance(error, FileReplaced):  # the project now saves nothing: say so, offer a copy
+            from annotator.gui.save_as import offer_save_as
+
             self._apply_read_only()
             offer_save_as(self, error)
             return
@@ -439,10 +556,11 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.saved.setText("All changes saved")
         self.saved.setToolTip(f"Every change is written to {self.ctx.project.path} at once.")
 
-    def _update_title(self) -> None:
-        self.setWindowTitle(f"{self.ctx.project.path.stem} — Annotator")
-        if not self.ctx.project.on_server:
-            self.setWindowFilePath(str(self.ctx.project.path))
+    def _update_title(self, name: str, file: Path | None) -> None:
+        """``file``: the project's file (None: the project is on a server)."""
+        self.setWindowTitle(f"{name} — Annotator")
+        if file is not None:
+            self.setWindowFilePath(str(file))
 
     def _restore_window_state(self) -> None:
         geometry = self.ctx.settings.value("window/geometry")
@@ -458,8 +576,9 @@ class MainWindow(LabellingMixin, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self.server_watch is not None:
             self.server_watch.stop()
-        self.importer.shutdown()  # a running import stops after its current file
-        self.editor.commit_pending()
+        if self.ready:
+            self.importer.shutdown()  # a running import stops after its current file
+            self.editor.commit_pending()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/state", self.saveState())
         self.ctx.settings.setValue("reader/zoom", self.reader.zoom_level)

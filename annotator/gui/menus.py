@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu
+from PySide6.QtWidgets import QFileDialog, QMenu, QMenuBar
 
 from annotator.core.model import DocumentStatus
-from annotator.gui import labelling, team_menu
-from annotator.io.detect import READERS
+from annotator.gui import labelling
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 Key = QKeySequence.StandardKey
-IMPORT_FILTER = "Articles and projects (" + " ".join(f"*{e}" for e in READERS) + ");;All files (*)"
 
 
 def _action(
@@ -40,11 +38,34 @@ def _action(
     return action
 
 
+#: The menu bar, left to right (Suggestions: gui/suggestion_actions.py; Team: gui/team_menu.py).
+MENU_BAR = ("&File", "&Edit", "&View", "&Team", "&Document", "Su&ggestions", "&Help")
+
+
+def add_menu_bar(w: MainWindow) -> None:
+    """The menu bar with its menus still empty: the window's first paint shows the bar as it will
+    be, and :func:`build` fills the menus once the project is open."""
+    bar = w.menuBar()
+    for title in MENU_BAR:
+        bar.addMenu(title)
+
+
+def menu(bar: QMenuBar, title: str) -> QMenu:
+    """The bar's menu called ``title`` (one of :data:`MENU_BAR`), added last if missing."""
+    for action in bar.actions():
+        found = action.menu()
+        if found is not None and action.text() == title:
+            return found  # type: ignore[return-value]
+    return bar.addMenu(title)
+
+
 def build(w: MainWindow) -> dict[str, QAction]:
+    from annotator.gui import team_menu  # its merge dialog needs the service (and the store)
+
     bar = w.menuBar()
     actions: dict[str, QAction] = {}
 
-    file = bar.addMenu("&File")
+    file = menu(bar, "&File")
     actions["new"] = _action(w, file, "&New Project…", w.new_project_requested.emit, Key.New)
     actions["open"] = _action(
         w, file, "&Open Project…", lambda: w.open_project_requested.emit(""), Key.Open
@@ -98,7 +119,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
     file.addSeparator()
     actions["quit"] = _action(w, file, "&Quit", w.close, Key.Quit)
 
-    edit = bar.addMenu("&Edit")
+    edit = menu(bar, "&Edit")
     undo = w.ctx.undo_stack.createUndoAction(w, "&Undo")
     undo.setShortcuts(QKeySequence.keyBindings(Key.Undo))
     redo = w.ctx.undo_stack.createRedoAction(w, "&Redo")
@@ -166,7 +187,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
     edit.addSeparator()
     labelling_actions = edit  # the labelling keys (gui/labelling.py) follow
 
-    view = bar.addMenu("&View")
+    view = menu(bar, "&View")
     actions["zoom_in"] = _action(w, view, "Zoom &In", lambda: w.reader.zoom(1), Key.ZoomIn)
     actions["zoom_out"] = _action(w, view, "Zoom &Out", lambda: w.reader.zoom(-1), Key.ZoomOut)
     actions["zoom_reset"] = _action(w, view, "&Actual Size", lambda: w.reader.zoom(0), "Ctrl+0")
@@ -182,7 +203,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
 
     team_menu.build(w, file, bar, actions)
 
-    document = bar.addMenu("&Document")
+    document = menu(bar, "&Document")
     for status, key in zip(
         DocumentStatus, ("Ctrl+Shift+1", "Ctrl+Shift+2", "Ctrl+Shift+3"), strict=True
     ):
@@ -191,7 +212,7 @@ def build(w: MainWindow) -> dict[str, QAction]:
         )
     labelling.add_actions(w, labelling_actions, document, actions)
 
-    help_menu = bar.addMenu("&Help")
+    help_menu = menu(bar, "&Help")
     actions["shortcuts"] = _action(w, help_menu, "&Keyboard Shortcuts", lambda: _shortcuts(w), "F1")
     actions["about"] = _action(w, help_menu, "&About Annotator", w.about)
     return actions
@@ -200,7 +221,12 @@ def build(w: MainWindow) -> dict[str, QAction]:
 def _import(w: MainWindow) -> None:
     from pathlib import Path
 
-    files, _ = QFileDialog.getOpenFileNames(w, "Import articles", _last_dir(w), IMPORT_FILTER)
+    from annotator.io.detect import READERS
+
+    readable = "Articles and projects (" + " ".join(f"*{e}" for e in READERS) + ")"
+    files, _ = QFileDialog.getOpenFileNames(
+        w, "Import articles", _last_dir(w), readable + ";;All files (*)"
+    )
     if files:
         w.ctx.settings.setValue("paths/import", str(Path(files[0]).parent))
         w.import_files([Path(f) for f in files])

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.core.errors import AnnotatorError
-from annotator.store import backups
-from annotator.store.project import Project
+
+if TYPE_CHECKING:  # the store is imported when a project is opened (see gui/app.py)
+    from annotator.store.project import Project
 
 
 class Choice(Enum):
@@ -91,6 +93,8 @@ def claim(
         QLockFile(str(lock_path(project.path))).removeStaleLockFile()
         lock, _holder = acquire(project.path)
         return project, lock
+    from annotator.store.project import Project
+
     path = project.path
     project.close()
     reopened = Project.open(path, create=False, read_only=True)
@@ -101,6 +105,8 @@ def claim(
 def report_open_failure(parent: QWidget | None, path: Path, error: AnnotatorError) -> bool:
     """Say why ``path`` cannot be opened; for a damaged project with backups, offer to restore
     one. Returns True when a backup was restored (the caller opens the project again)."""
+    from annotator.store import backups
+
     damaged = "damaged" in str(error) and not backups.readable(path)  # only what SQLite can't read
     usable = [b for b in backups.list_backups(path) if b.usable] if damaged else []
     if not usable:

@@ -209,6 +209,9 @@ class ReaderView(QPlainTextEdit):
         self._flash_left = 0
         self._flash_timer = QTimer(self, interval=160, timeout=self._flash_step)
         self._wanted = bytearray()  # per line: 1 once it has been in view
+        #: None: the index holds every span of the document. A code point: it holds only those
+        #: touching the text before it (a first look); lines past it wait for :meth:`complete`.
+        self.known_until: int | None = None
         #: which annotations show (the chosen layers; None: all); set_layers changes it
         self.shows: Callable[[Annotation], bool] | None = None
         #: layer name -> colour, when each layer has its own colour treatment; else empty
@@ -239,9 +242,18 @@ class ReaderView(QPlainTextEdit):
         """Highlight these lines now if they are not yet (the view does this as they show)."""
         document = self.document()
         for line in lines:
-            if 0 <= line < len(self._wanted) and not self._wanted[line]:
+            if 0 <= line < len(self._wanted) and not self._wanted[line] and self._known(line):
                 self._wanted[line] = 1
                 self.highlighter.rehighlightBlock(document.findBlockByNumber(line))
+
+    def _known(self, line: int) -> bool:
+        """Whether the index holds every span touching ``line`` (its newline included)."""
+        if self.known_until is None:
+            return True
+        starts = self.lines.starts
+        return (starts[line + 1] if line + 1 < len(starts) else self.lines.length) <= (
+            self.known_until
+        )
 
     def _highlight_visible(self) -> None:
         if self.index is None:
@@ -301,20 +313,23 @@ class ReaderView(QPlainTextEdit):
 
     # -- the document --------------------------------------------------------------------------
 
-    def show_document(self, document: Document, annotations: list[Annotation]) -> None:
+    def show_document(
+        self,
+        document: Document,
+        annotations: list[Annotation],
+        known_until: int | None = None,
+    ) -> None:
+        """Show ``document`` with its ``annotations``; ``known_until``: they are only those
+        touching the text before that code point (a first look), and :meth:`complete` brings
+        the rest."""
         self.highlighter.setDocument(None)
         self.document_id = document.id
         self.text = document.text
         self.offsets = OffsetMap(document.text)
         self.lines = LineIndex(document.text)
-        shows = self.shows
-        visible = annotations if shows is None else [a for a in annotations if shows(a)]
-        self._annotations = {a.id: a for a in visible}
-        if self.layer_colors:
-            spans = [self._span(a) for a in visible]
-        else:  # the common case, kept free of method calls (50k spans on a big document)
-            spans = [Span(a.start, a.end, a.label, a.id) for a in visible]
+        self._annotations, spans = self._shown(annotations)
         self.index = SpanIndex(self.lines, spans)
+        self.known_until = known_until
         self.current_id = None
         self.suggestion_index, self.current_suggestion = None, None
         self.candidate_id = None
@@ -326,9 +341,38 @@ class ReaderView(QPlainTextEdit):
         self.highlighter.setDocument(self.document())
         self._highlight_visible()  # the lines in view, before the first paint; others as they show
 
+    def complete(self, annotations: list[Annotation]) -> None:
+        """Every annotation of the document shown from a first look: the text, its layout, the
+        scroll position and the selection stay as they are; a line already highlighted is
+        painted again only if its spans differ (someone changed them in between)."""
+        before = self.index
+        self._annotations, spans = self._shown(annotations)
+        self.index = SpanIndex(self.lines, spans)
+        self.known_until = None
+        if before is not None:
+            document, wanted = self.document(), self._wanted
+            line = wanted.find(1)
+            while line >= 0:
+                if before.in_line(line) != self.index.in_line(line):
+                    self.highlighter.rehighlightBlock(document.findBlockByNumber(line))
+                line = wanted.find(1, line + 1)
+        self._highlight_visible()  # the lines in view that waited for the rest
+        self._update_current_selection()
+
+    def _shown(self, annotations: list[Annotation]) -> tuple[dict[str, Annotation], list[Span]]:
+        """The annotations the chosen layers show, by id, and their spans."""
+        shows = self.shows
+        visible = annotations if shows is None else [a for a in annotations if shows(a)]
+        if self.layer_colors:
+            spans = [self._span(a) for a in visible]
+        else:  # the common case, kept free of method calls (50k spans on a big document)
+            spans = [Span(a.start, a.end, a.label, a.id) for a in visible]
+        return {a.id: a for a in visible}, spans
+
     def clear_document(self) -> None:
         self.highlighter.setDocument(None)
         self.document_id, self.index, self.text = None, None, ""
+        self.known_until = None
         self.suggestion_index, self.current_suggestion = None, None
         self._wanted = bytearray()
         self.offsets, self.lines = OffsetMap(""), LineIndex("")

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+
+from annotator.gui import menus
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -50,10 +51,7 @@ def install(window: MainWindow) -> dict[str, QAction]:
         "suggestion_reject": controller.reject,
         "suggestion_accept_all": controller.accept_all_of_label,
     }
-    bar = window.menuBar()
-    menu = QMenu("Su&ggestions", bar)  # not Alt+S: that selects the sentence
-    help_menu = bar.actions()[-1]  # Help stays last, as on every desktop
-    bar.insertMenu(help_menu, menu)
+    menu = menus.menu(window.menuBar(), "Su&ggestions")  # not Alt+S: that selects the sentence
     actions: dict[str, QAction] = {}
     for name, text, keys, tip in KEYS:
         action = QAction(text, window.reader)

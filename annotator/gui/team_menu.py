@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMenuBar, QMessageBox
 from annotator import service
 from annotator.core.errors import AnnotatorError
 from annotator.gui.changes import Changes
+from annotator.gui.menus import menu
 from annotator.service import MergeOutcome, merge_files
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def build(w: MainWindow, file: QMenu, bar: QMenuBar, actions: dict[str, QAction]
     file.insertSeparator(actions["restore_backup"])
     actions["merge"] = merge
 
-    team = bar.addMenu("&Team")
+    team = menu(bar, "&Team")
     agreement = team.addAction("&Agreement…")
     agreement.setShortcut(QKeySequence("Ctrl+Shift+G"))
     agreement.setStatusTip("Inter-annotator agreement: Krippendorff's alpha, kappa, span F1")

@@ -9,7 +9,6 @@ SQLAlchemy Core ``text()`` with named bound parameters, compiled for the connect
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -19,39 +18,15 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import Compiled
 
 from annotator.core import model
+from annotator.store import annotation_records as records
+from annotator.store.annotation_records import COLUMNS, attributes_json
 from annotator.store.models import Annotation
 
-#: The stored columns, in the order of :data:`Values` tuples (``label_id`` where the core type
-#: has the label's name).
-COLUMNS = (
-    "id",
-    "document_id",
-    "label_id",
-    "start",
-    "end",
-    "text",
-    "attributes",
-    "note",
-    "annotator",
-    "created",
-    "modified",
-)
+__all__ = ["COLUMNS", "attributes_json", "from_orm", "insert", "read", "to_orm"]
 
-_SELECT = (
-    'SELECT a.id, a.document_id, l.name, a.start, a."end", a.text, a.attributes, a.note, '
-    "a.annotator, a.created, a.modified FROM annotations a JOIN labels l ON l.id = a.label_id "
-)
-OF_DOCUMENT = text(_SELECT + 'WHERE a.document_id = :document_id ORDER BY a.start, a."end", a.id')
-ALL = text(
-    _SELECT + 'JOIN documents d ON d.id = a.document_id ORDER BY d.position, a.start, a."end", a.id'
-)
-INSERT = text(
-    "INSERT INTO annotations ("
-    + ", ".join(f'"{c}"' for c in COLUMNS)
-    + ") VALUES ("
-    + ", ".join(f":{c}" for c in COLUMNS)
-    + ")"
-)
+OF_DOCUMENT = text(records.OF_DOCUMENT)
+ALL = text(records.ALL)
+INSERT = text(records.INSERT)
 
 
 # -- ORM rows (one at a time) ----------------------------------------------------------------------
@@ -103,41 +78,8 @@ def read(connection: Connection, document_id: str | None = None) -> list[model.A
         statement, parameters = ALL, {}
     else:
         statement, parameters = OF_DOCUMENT, {"document_id": document_id}
-    shared: dict[str, str] = {}
-    share = shared.setdefault
-    annotations: list[model.Annotation] = []
-    append = annotations.append
-    make = model.Annotation
     with _rows(connection, statement, parameters) as rows:
-        for (
-            id,
-            document,
-            label,
-            start,
-            end,
-            snippet,
-            attributes,
-            note,
-            annotator,
-            created,
-            modified,
-        ) in rows:
-            append(
-                make(
-                    id,
-                    share(document, document),
-                    share(label, label),
-                    start,
-                    end,
-                    snippet,
-                    _attributes(attributes),
-                    note,
-                    share(annotator, annotator),
-                    created,
-                    modified,
-                )
-            )
-    return annotations
+        return records.records(rows)
 
 
 def insert(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -155,11 +97,6 @@ def insert(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
     else:
         parameters = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
     connection.exec_driver_sql(compiled.string, parameters)  # type: ignore[arg-type]
-
-
-def attributes_json(attributes: Mapping[str, Any]) -> str:
-    """What the JSON column itself writes (``json.dumps`` with default settings)."""
-    return json.dumps(attributes) if attributes else "{}"
 
 
 @contextmanager
@@ -192,14 +129,3 @@ def _compiled(statement: TextClause, dialect: Dialect) -> Compiled:
     if compiled is None:
         compiled = _COMPILED[key] = statement.compile(dialect=dialect)
     return compiled
-
-
-#: The attributes of every annotation that has none: one dict, like the default of
-#: ``model.Annotation.attributes`` (annotations are never changed in place, only replaced).
-_NO_ATTRIBUTES: dict[str, Any] = {}
-
-
-def _attributes(raw: str | dict[str, Any]) -> dict[str, Any]:
-    if isinstance(raw, dict):  # a driver that decodes JSON columns itself
-        return raw
-    return _NO_ATTRIBUTES if raw == "{}" else json.loads(raw)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import ProjectError
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when a server address is made: telling a file from
+    from sqlalchemy.engine import URL  # a URL (every start of the window) needs none of it
 
 SERVER_SCHEMES = ("postgresql://", "postgresql+psycopg://")
 DRIVER = "postgresql+psycopg"
@@ -36,6 +37,9 @@ class ServerAddress:
     """
 
     def __init__(self, url: str | URL) -> None:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         try:
             parsed = make_url(url) if isinstance(url, str) else url
         except ArgumentError as exc:
@@ -109,6 +113,8 @@ def location(argument: str | os.PathLike[str]) -> Path | ServerAddress:
 
 
 def _without_password(url: URL) -> str:
+    from sqlalchemy.engine import URL
+
     return URL.create(
         url.drivername, url.username, None, url.host, url.port, url.database, url.query
     ).render_as_string(hide_password=False)

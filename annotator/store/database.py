@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, delete, event, insert
 from sqlalchemy.pool import NullPool, QueuePool
 
 from annotator.store import fileformat, schema
 from annotator.store.models import ProjectMeta
+from annotator.store.sqlite_files import read_only_reason, read_only_uri, sqlite_uri
 
 BUSY_TIMEOUT_MS = 5000
+__all__ = ["read_only_reason", "read_only_uri", "sqlite_uri"]  # also at home here
 #: Execution option: this transaction will write; its value is :data:`SHARED` or :data:`ALONE`.
 WRITE_OPTION = "annotator_write"
 SHARED = "shared"  # beside other shared writes (on a server; a file has one writer at a time)
@@ -26,39 +26,6 @@ def for_writing(engine: Engine, *, shared: bool = False) -> Engine:
     """``engine``, starting each transaction with ``BEGIN IMMEDIATE`` (on a server: taking the
     write lock, ``shared`` or alone)."""
     return engine.execution_options(**{WRITE_OPTION: SHARED if shared else ALONE})
-
-
-def sqlite_uri(path: Path, **params: str) -> str:
-    """A ``file:`` URI for ``path`` (quoted: names may hold ``?``, ``#`` or ``%``)."""
-    query = "&".join(f"{key}={value}" for key, value in params.items())
-    # An absolute path gets an empty authority (``file:///…``), so ``//x`` is never a host.
-    start = "file://" if path.is_absolute() else "file:"
-    return f"{start}{quote(str(path))}" + (f"?{query}" if query else "")
-
-
-def _writable(path: Path) -> bool:
-    effective = os.access in os.supports_effective_ids  # honour a dropped effective uid
-    return os.access(path, os.W_OK, effective_ids=effective)
-
-
-def read_only_reason(path: Path) -> str | None:
-    """Why changes to the project at ``path`` could not be saved; None when they can."""
-    if not _writable(path):
-        return "the file is not writable"
-    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    # WAL mode needs to create its -wal and -shm files beside the project.
-    if not _writable(path.parent) and not all(c.exists() and _writable(c) for c in companions):
-        return f"its folder {path.parent} is not writable"
-    return None
-
-
-def read_only_uri(path: Path) -> str:
-    """Read-only access that takes the usual locks; ``immutable`` only where no -wal file exists
-    and none could be created (a read-only folder), i.e. no one can be writing to it."""
-    wal = path.with_name(path.name + "-wal")
-    if not _writable(path.parent) and not wal.exists():
-        return sqlite_uri(path, mode="ro", immutable="1")
-    return sqlite_uri(path, mode="ro")
 
 
 def make_engine(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import text
 
-from annotator.store.models import Annotation
+from annotator.store.annotation_records import LAYER_NAMES
 
 if TYPE_CHECKING:
     from annotator.store.project import Project
@@ -15,4 +15,4 @@ if TYPE_CHECKING:
 def layer_names(project: Project) -> list[str]:
     """The annotator names the project's annotations carry, sorted ("" for unnamed ones)."""
     with project.reading() as s:
-        return sorted(s.scalars(select(Annotation.annotator).distinct()))
+        return sorted(s.scalars(text(LAYER_NAMES)))

@@ -21,16 +21,14 @@ from annotator.core import leftovers, model
 from annotator.core.errors import Deleted, ProjectError
 from annotator.core.labels import (
     DEFAULT_LABELS,
-    AttributeDef,
-    AttributeKind,
     LabelDef,
     RelationTypeDef,
 )
 from annotator.core.remote import RemoteChange
-from annotator.core.snapping import SnapMode
 from annotator.core.templates import relation_types_for
 from annotator.store import (
     annotation_rows,
+    codebook_rows,
     database,
     fileformat,
     identity,
@@ -364,12 +362,13 @@ class Project:
             if row is None:
                 raise KeyError(document_id)
             document = document_from_row(row, _text(s, document_id) or "")
-        self._remember_text(document.id, document.text)
+        self.remember_text(document.id, document.text)
         return document
 
-    def _remember_text(self, document_id: str, text: str) -> None:
+    def remember_text(self, document_id: str, text: str) -> None:
         """Texts never change once imported: keep the last few, so a span's snapshot is a slice
-        instead of a scan of a 5 MB value in SQLite."""
+        instead of a scan of a 5 MB value in SQLite (and the window's first look, which read it
+        already, hands it over instead of reading it twice)."""
         self._texts.pop(document_id, None)
         self._texts[document_id] = text
         while len(self._texts) > 4:
@@ -459,7 +458,7 @@ class Project:
                 text = _text(s, document_id)
                 if text is None:
                     raise self._gone("the document", document_id)
-                self._remember_text(document_id, text)
+                self.remember_text(document_id, text)
             for start, end in ranges:
                 if not 0 <= start < end <= len(text):
                     raise ValueError(
@@ -652,7 +651,7 @@ class Project:
             text = self._texts.get(row.document_id)
             if text is None:
                 text = _text(s, row.document_id) or ""
-                self._remember_text(row.document_id, text)
+                self.remember_text(row.document_id, text)
             if not 0 <= start < end <= len(text):
                 raise ValueError(f"span {start}..{end} is outside the text (length {len(text)})")
             row.start, row.end, row.text = start, end, text[start:end]
@@ -774,66 +773,10 @@ def sweep_leftovers(path: Path) -> list[Path]:
 
 def read_codebook(s: Session) -> list[tuple[int, LabelDef, dict[str, int]]]:
     """Each label in order (with its snapping rule) with its row id and its attributes' row ids
-    by name.
-
-    Two plain queries and no ORM objects: a codebook of 100,000 labels reads in about a second
-    (through the ORM, with its attributes, it took over half a minute).
-    """
-    attributes: dict[int, list[AttributeDef]] = {}
-    attribute_ids: dict[int, dict[str, int]] = {}
-    parsed: dict[Any, Any] = {}  # codebooks repeat the same choices and defaults: parse once
-    # psycopg hands JSON columns over decoded, a new object per row; SQLite's driver, as text
-    decoded = s.connection().dialect.name != "sqlite"
-
-    def value(raw: Any) -> Any:
-        if decoded:
-            return raw
-        if raw not in parsed:
-            parsed[raw] = _json_column(raw)
-        return parsed[raw]
-
-    rules = snap_rules.read(s)
+    by name (see :func:`codebook_rows.read_labels`)."""
     cursor = s.connection().connection.driver_connection.cursor()  # the driver's: no row objects
-    for attribute_id, label_id, name, kind, choices, required, default in cursor.execute(
-        'SELECT id, label_id, name, kind, choices, required, "default" '
-        "FROM label_attributes ORDER BY label_id, position"
-    ).fetchall():
-        shared = value(default)  # a list or object default gets its own copy
-        attributes.setdefault(label_id, []).append(
-            AttributeDef(
-                name,
-                AttributeKind(kind),
-                tuple(value(choices) or ()),
-                bool(required),
-                _json_column(default)
-                if isinstance(shared, list | dict) and not decoded
-                else shared,
-            )
-        )
-        attribute_ids.setdefault(label_id, {})[name] = attribute_id
-    return [
-        (
-            label_id,
-            LabelDef(
-                name,
-                color,
-                shortcut,
-                description or "",
-                tuple(attributes.get(label_id, ())),
-                rules.get(name, SnapMode.WORDS),
-            ),
-            attribute_ids.get(label_id, {}),
-        )
-        for label_id, name, color, shortcut, description in cursor.execute(
-            "SELECT id, name, color, shortcut, description FROM labels ORDER BY position"
-        ).fetchall()
-    ]
-
-
-def _json_column(raw: Any) -> Any:
-    """A JSON column's value as SQLAlchemy's JSON type reads it: the column has numeric
-    affinity, so SQLite keeps a JSON number as a number and everything else as JSON text."""
-    return json.loads(raw) if isinstance(raw, str | bytes) else raw
+    decoded = s.connection().dialect.name != "sqlite"
+    return codebook_rows.read_labels(cursor, snap_rules.read(s), decoded)
 
 
 def _text(session: Session, document_id: str) -> str | None:

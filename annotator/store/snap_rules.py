@@ -10,27 +10,17 @@ import json
 
 from sqlalchemy.orm import Session
 
-from annotator.core.labels import DEFAULT_LABELS, LabelDef
+from annotator.core.labels import LabelDef
 from annotator.core.snapping import SnapMode
+from annotator.store import codebook_rows
 from annotator.store.models import ProjectMeta
 
-KEY = "label_snap"
+KEY = codebook_rows.SNAP_KEY
 
 
 def read(s: Session) -> dict[str, SnapMode]:
     row = s.get(ProjectMeta, KEY)
-    if row is None:  # a project from before the rules: the default labels' own (Quote's)
-        return {
-            label.name: label.snap for label in DEFAULT_LABELS if label.snap is not SnapMode.WORDS
-        }
-    try:
-        raw = json.loads(row.value)
-    except json.JSONDecodeError:
-        return {}  # a damaged value only loses the rules, never the labels
-    if not isinstance(raw, dict):
-        return {}
-    valid = set(SnapMode)
-    return {name: SnapMode(mode) for name, mode in raw.items() if mode in valid}
+    return codebook_rows.snap_rules_from(None if row is None else row.value)
 
 
 def _write(s: Session, rules: dict[str, SnapMode]) -> None:
