@@ -8,14 +8,13 @@ first paint of the reader's viewport (a ``QPlainTextEdit`` holding text) it reco
 SQLAlchemy is loaded, the reader's text and which ranges of it are highlighted, and selects
 ``FIRST`` and presses its label key (the window may not be complete yet). Once the window is
 complete it records the document list, the panel and the label bar, selects ``SECOND`` and
-presses its key, reads the project's annotations and exits. Settings and data folders come from
-the environment (the test isolates them).
+presses its key, reads the project's annotations and closes the window. Settings and data
+folders come from the environment (the test isolates them).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 FIRST = ("Tier 2", "4")  # the phrase selected at the first paint, and the key then pressed
@@ -64,7 +63,10 @@ def main(project: str, out: str) -> None:
         )
         with open(out, "w", encoding="utf-8") as handle:
             json.dump(report, handle)
-        os._exit(0)
+        # ended as a person ends it, so the suggestions' child processes end with the program
+        window.close()  # type: ignore[attr-defined]
+        window.suggestions.shutdown()  # type: ignore[attr-defined]
+        QApplication.quit()
 
     class Probe(QApplication):
         painted = False
@@ -106,7 +108,7 @@ def main(project: str, out: str) -> None:
     from annotator.cli import main as annotator
 
     annotator([project])
-    os._exit(1)  # ended without painting
+    sys.exit(0 if "stored" in report else 1)  # 1: it ended without painting
 
 
 if __name__ == "__main__":
