@@ -4,6 +4,7 @@ it ends: a killed or crashed window leaves no child learning a model on its own.
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -49,11 +50,19 @@ def test_background_children_end_when_the_window_process_is_killed() -> None:
     try:
         children = [int(pid) for pid in window.stdout.readline().split()]  # started: both
         assert len(children) == 2 and all(_alive(pid) for pid in children)
+        # A pidfd becomes readable when its process ends: wait for that event, no polling.
+        ends = [os.pidfd_open(pid) for pid in children]
         window.send_signal(signal.SIGKILL)
         window.wait()
-        deadline = time.monotonic() + GONE_WITHIN_S
-        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        try:
+            deadline = time.monotonic() + GONE_WITHIN_S
+            waiting = list(ends)
+            while waiting and (left := deadline - time.monotonic()) > 0:
+                ended, _, _ = select.select(waiting, [], [], left)
+                waiting = [fd for fd in waiting if fd not in ended]
+        finally:
+            for fd in ends:
+                os.close(fd)
         assert not [pid for pid in children if _alive(pid)], "children outlived the window"
     finally:
         window.kill()

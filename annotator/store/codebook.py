@@ -57,11 +57,10 @@ class DeletedLabel:
     moved_to: str | None = None  # or moved to this label
     moved_ids: list[str] = field(default_factory=list)
     relations: list[RelationRecord] = field(default_factory=list)  # deleted with its spans
-    #: its suggestion patterns and rejected suggestions (the database deletes them with it), as
-    #: column values without the label: (kind, pattern, position, created) and
-    #: (document_id, start, end, created)
-    patterns: list[tuple[str, Any, int, str]] = field(default_factory=list)
-    rejections: list[tuple[str, int, int, str]] = field(default_factory=list)
+    #: its suggestion patterns and rejected suggestions (the database deletes them with it): each
+    #: row's columns by name, but for the label (see :func:`_rows_of_label`)
+    patterns: list[dict[str, Any]] = field(default_factory=list)
+    rejections: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -170,30 +169,8 @@ def delete_label(project: Project, name: str, move_to: str | None = None) -> Del
             label_from_row(row, snap_rules.read(s).get(name)), row.position, moved_to=move_to
         )
         snap_rules.drop(s, name)
-        deleted.patterns = [
-            tuple(p)
-            for p in s.execute(
-                select(
-                    SuggestionPattern.kind,
-                    SuggestionPattern.pattern,
-                    SuggestionPattern.position,
-                    SuggestionPattern.created,
-                )
-                .where(SuggestionPattern.label_id == row.id)
-                .order_by(SuggestionPattern.position, SuggestionPattern.id)
-            )
-        ]
-        deleted.rejections = [
-            tuple(r)
-            for r in s.execute(
-                select(
-                    RejectedSuggestion.document_id,
-                    RejectedSuggestion.start,
-                    RejectedSuggestion.end,
-                    RejectedSuggestion.created,
-                ).where(RejectedSuggestion.label_id == row.id)
-            )
-        ]
+        deleted.patterns = _rows_of_label(s, SuggestionPattern, row.id)
+        deleted.rejections = _rows_of_label(s, RejectedSuggestion, row.id)
         spans = s.execute(select(Annotation).where(Annotation.label_id == row.id)).scalars().all()
         if move_to is not None:
             target = _row(s, move_to)
@@ -241,23 +218,23 @@ def _put_back(project: Project, deleted: DeletedLabel) -> None:
             )
         if deleted.patterns:
             s.execute(
-                insert(SuggestionPattern),
-                [
-                    dict(label_id=label_id, kind=k, pattern=p, position=n, created=c)
-                    for k, p, n, c in deleted.patterns
-                ],
+                insert(SuggestionPattern), [dict(r, label_id=label_id) for r in deleted.patterns]
             )
-        documents = {r[0] for r in deleted.rejections}
+        documents = {r["document_id"] for r in deleted.rejections}
         present = set(s.scalars(select(Document.id).where(Document.id.in_(documents))))
-        kept = [r for r in deleted.rejections if r[0] in present]  # a document gone meanwhile
+        kept = [r for r in deleted.rejections if r["document_id"] in present]  # none gone since
         if kept:
-            s.execute(
-                insert(RejectedSuggestion),
-                [
-                    dict(label_id=label_id, document_id=d, start=b, end=e, created=c)
-                    for d, b, e, c in kept
-                ],
-            )
+            s.execute(insert(RejectedSuggestion), [dict(r, label_id=label_id) for r in kept])
+
+
+def _rows_of_label(
+    s: Session, model: type[SuggestionPattern] | type[RejectedSuggestion], label_id: int
+) -> list[dict[str, Any]]:
+    """The rows of ``model`` that belong to the label, in row order, each as its columns by
+    name but for the label and the row id (put back, they get the label's new id and new ids)."""
+    columns = [c for c in model.__table__.columns if c.name not in ("id", "label_id")]
+    query = select(*columns).where(model.label_id == label_id).order_by(model.id)
+    return [dict(row._mapping) for row in s.execute(query)]
 
 
 @retrying

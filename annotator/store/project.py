@@ -684,8 +684,8 @@ class Project:
     ) -> model.DocumentStatus:
         """Set the status; returns the previous one.
 
-        Reads and writes the status column alone: loading the document row would read its whole
-        text (5 MB on a big article), and the first label of a document sets its status.
+        Reads and writes the status column alone (the text lives apart since schema 4, but the
+        row holds the metadata too). A first label uses :meth:`start_document` instead.
         """
         with self.transaction(shared=True) as s:
             previous = s.scalar(select(Document.status).where(Document.id == document_id))
