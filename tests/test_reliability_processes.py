@@ -260,3 +260,45 @@ def test_the_open_project_is_refused_as_a_file_to_import_and_keeps_its_locks(
             assert outcome.message.startswith(f"{named}: is the open project")
         assert locks_held_by_me(path) == held
         assert len(project.documents()) == 1
+
+
+def test_an_import_killed_beside_other_commands_keeps_every_file_it_acknowledged(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "p.annot"
+    one_document(path, "the first document")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for n in range(400):
+        (articles / f"a{n:03}.txt").write_text(f"a{n:03}\n{WORDS[: 200 + n]}", encoding="utf-8")
+    importer = subprocess.Popen(
+        [*ANNOTATOR, "import", str(path), *sorted(str(p) for p in articles.iterdir())],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert importer.stdout is not None
+    acknowledged = []
+    try:
+        for line in importer.stdout:  # "imported: …/a007.txt: 'a007'", once it is committed
+            assert line.startswith("imported: "), line
+            acknowledged.append(line.rsplit(": ", 1)[1].strip().strip("'"))
+            if len(acknowledged) % 20 == 0:
+                assert run_cli("info", str(path)).returncode == 0
+            if len(acknowledged) == 200:
+                os.kill(importer.pid, signal.SIGKILL)
+                break
+    finally:
+        importer.kill()
+        importer.wait(WAIT)
+        importer.stdout.close()
+    assert len(acknowledged) == 200
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        titles = {row[0] for row in connection.execute("SELECT title FROM documents")}
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        connection.close()
+    assert set(acknowledged) <= titles
