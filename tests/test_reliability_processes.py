@@ -302,3 +302,18 @@ def test_an_import_killed_beside_other_commands_keeps_every_file_it_acknowledged
     finally:
         connection.close()
     assert set(acknowledged) <= titles
+
+
+def test_a_closed_window_leaves_its_project_as_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.annot"
+    one_document(path)
+    with window_on(path, tmp_path / "home") as window:
+        for n in range(3):
+            window.label(n)
+        window.send("close")
+        assert window.process.wait(WAIT) == 0
+    assert not path.with_name("p.annot-wal").exists()
+    mailed = tmp_path / "mailed" / "p.annot"  # the file alone, as a person copies it
+    mailed.parent.mkdir()
+    mailed.write_bytes(path.read_bytes())
+    assert stored(mailed) == (3, [("ok",)])
