@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from annotator.core import agreement as agreement_figures
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ImportFailed
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
     Annotation,
@@ -20,7 +20,7 @@ from annotator.core.model import (
     timestamp,
 )
 from annotator.core.report import Report, ReportOptions, build_report
-from annotator.export_target import check_export_target
+from annotator.export_target import check_export_target, protected_paths
 from annotator.io import codebook_files, native_json, report_html
 from annotator.io.detect import read_file
 from annotator.io.registry import (
@@ -64,6 +64,7 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
     error, so that the rest of a batch is imported and every file reported.
     """
     try:
+        _refuse_the_project(project, path)
         bundle = read_file(path)
         summary = project.import_bundle(bundle)
     except AnnotatorError as exc:
@@ -90,6 +91,22 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
     return ImportOutcome(
         path, Outcome.IMPORTED if summary.added else Outcome.SKIPPED, message, summary
     )
+
+
+def _refuse_the_project(project: Project, path: Path) -> None:
+    """Refuse the open project's own file (or its -wal, -shm, backups) as a file to import: it is
+    no article, and reading it through a second descriptor would drop SQLite's locks on it (see
+    :mod:`annotator.store.descriptors`)."""
+    file = _project_file(project)
+    if file is None:
+        return
+    for protected, what in protected_paths(Path(os.path.abspath(file))).items():
+        try:
+            same = os.path.samefile(path, protected)  # by device and inode: opens nothing
+        except OSError:
+            same = False
+        if same or Path(os.path.abspath(path)).resolve() == protected.resolve():
+            raise ImportFailed(path, f"is {what}; a project cannot be imported into itself")
 
 
 def import_files(

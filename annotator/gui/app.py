@@ -195,6 +195,17 @@ class Application:
             return
         QTimer.singleShot(0, window.ask_name_if_unset)
 
+    def close_project(self) -> None:
+        """Close the window's project as the program ends: at rest a project is one file, and
+        SQLite moves the ``-wal`` into it and deletes it when its last connection closes (unless
+        another program still has the project open). Lets go of the window's lock too."""
+        self.backup_timer.stop()
+        if self.window is not None and self.window.ctx.is_open:
+            self.window.ctx.project.close()
+        if self.lock is not None:
+            self.lock.unlock()
+            self.lock = self.lock_for = None
+
     def backup_now(self) -> None:
         """The rolling backup (annotator.store.backups), if one is due; never in the way."""
         if self.window is None or not self.window.ready:
@@ -319,7 +330,10 @@ def run(args: argparse.Namespace) -> int:
     if look is not None:
         app.show_first_look(look)
         with ExceptionHook(lambda: app.window):
-            return qt_app.exec()
+            try:
+                return qt_app.exec()
+            finally:
+                app.close_project()
     import_store()
     from annotator.store.project import Project
 
@@ -345,7 +359,10 @@ def run(args: argparse.Namespace) -> int:
     window.show()
     QTimer.singleShot(0, window.ask_name_if_unset)  # first launch: whose annotations these are
     with ExceptionHook(lambda: app.window):  # what escapes into Qt: a dialog, not a lost trace
-        return qt_app.exec()
+        try:
+            return qt_app.exec()
+        finally:
+            app.close_project()
 
 
 def import_store() -> None:

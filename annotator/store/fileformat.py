@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.errors import ProjectError
+from annotator.store import descriptors
 from annotator.store.schema import current_version
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -36,9 +37,11 @@ def inspect_project_file(path: Path) -> FileState:
         return FileState(exists=False)
     if path.is_dir():
         raise ProjectError(path, "is a folder, not a project file")
+    if not path.is_file():  # a FIFO would block the read below forever
+        raise ProjectError(path, "is not a regular file (a pipe, socket or device), not a project")
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
+        # never a second descriptor of a file this process has open (see descriptors)
+        header = descriptors.read_head(path, 100)
     except OSError as exc:
         raise ProjectError(path, f"cannot be read ({exc.strerror or exc})") from exc
     if not header:
