@@ -1,0 +1,73 @@
+"""What enters a project from outside is checked where it enters, whatever the path: server URLs
+(no password in any message), server notices, label names and colours (imports, merges, rows
+read back from a shared database), JSON nested too deeply, and spreadsheet formulas in the CSV
+and XLSX files the program writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.cli import main
+from annotator.core.errors import ProjectError
+from annotator.store.backend import ServerAddress
+
+# -- server URLs that do not parse -----------------------------------------------------------
+
+BAD_URLS = (
+    "postgresql://u:secret@host:99999/db",
+    "postgresql://u:secret@[::1/db",
+    "postgresql://u:secret@host:abc/db",
+    "postgresql+asyncpg://u:secret@h/db",
+    "postgresql+psycopg2://u:secret@h/db",
+    "postgres://u:secret@h/db",
+    "POSTGRES://u:secret@h/db",
+    "postgresql://u:secret@h",
+    "postgresql://u:se/cr@et@[::1/db",
+)
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_a_url_that_does_not_parse_is_refused_in_one_line_without_its_password(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(ProjectError) as caught:
+        ServerAddress(url)
+    assert "secret" not in str(caught.value) and "cret" not in str(caught.value)
+    assert exit_code(["info", url]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "secret" not in err and "cret" not in err
+    # argparse's usage line, then the one line that says why
+    assert err.splitlines()[-1].lower().startswith("annotator info: error: argument project: post")
+
+
+def exit_code(argv: list[str]) -> int:
+    try:
+        return main(argv)
+    except SystemExit as exc:  # argparse refuses an argument by exiting
+        return int(exc.code or 0)
+
+
+@pytest.mark.parametrize("url", BAD_URLS[:3])
+def test_the_server_dialog_says_why_without_the_password(
+    qtbot, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+    from annotator.gui import app as gui_app
+    from annotator.gui.server_dialog import ServerDialog
+
+    answers = iter((QDialog.DialogCode.Accepted, QDialog.DialogCode.Rejected))
+
+    def fill(dialog: ServerDialog) -> QDialog.DialogCode:
+        dialog.url_edit.setText(url)
+        dialog.password_edit.setText("typed-secret")
+        return next(answers)
+
+    shown: list[str] = []
+    monkeypatch.setattr(ServerDialog, "exec", fill)
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text: shown.append(text))
+    application = gui_app.Application(QApplication.instance(), guard=True)
+    assert application.choose_server() is None
+    (text,) = shown
+    assert "is not a valid PostgreSQL URL" in text or "is not a port" in text
+    assert "secret" not in text and "\n" not in text
