@@ -5,11 +5,16 @@ and XLSX files the program writes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from annotator.cli import main
 from annotator.core.errors import ProjectError
+from annotator.service import import_file
 from annotator.store.backend import ServerAddress
+from annotator.store.project import Project
+from tests.conftest import SAMPLE
 
 # -- server URLs that do not parse -----------------------------------------------------------
 
@@ -71,3 +76,64 @@ def test_the_server_dialog_says_why_without_the_password(
     (text,) = shown
     assert "is not a valid PostgreSQL URL" in text or "is not a port" in text
     assert "secret" not in text and "\n" not in text
+
+
+# -- JSON nested too deeply ------------------------------------------------------------------
+
+DEEP = "[" * 100_000
+
+
+@pytest.fixture
+def sample_file(tmp_path: Path) -> Path:
+    path = tmp_path / "p.annot"
+    with Project.open(path) as project:
+        import_file(project, SAMPLE)
+    return path
+
+
+@pytest.mark.parametrize(
+    "args, name, content",
+    [
+        (["patterns", "{p}", "--import", "{f}"], "deep.jsonl", DEEP),
+        (
+            ["patterns", "{p}", "--import", "{f}"],
+            "deep.jsonl",
+            '{"label": "Quote", "pattern": ' + DEEP,
+        ),
+        (["import", "{p}", "{f}"], "deep.json", DEEP),
+        (["import", "{p}", "{f}"], "deep.jsonl", DEEP),
+        (["labels", "{p}", "--import", "{f}"], "deep.json", DEEP),
+        (["evaluate", "{p}", "--gold", "{f}"], "deep.json", DEEP),
+    ],
+)
+def test_json_nested_too_deeply_is_one_line_naming_the_file(
+    sample_file: Path, tmp_path: Path, capsys, args: list[str], name: str, content: str
+) -> None:
+    hostile = tmp_path / name
+    hostile.write_text(content)
+    before = sample_file.read_bytes()
+    code = main([a.format(p=sample_file, f=hostile) for a in args])
+    err = capsys.readouterr().err
+    if args[0] == "import":  # goes on with the other files, says which failed, exits 1
+        assert code == 1 and err.startswith(f"error: {hostile}: ")
+    else:
+        assert code == 2 and err.startswith(f"annotator: error: {hostile}: ")
+    assert err.count("\n") == 1
+    assert "nested" in err and "Recursion" not in err
+    assert sample_file.read_bytes() == before
+
+
+def test_a_token_pattern_typed_in_too_deeply_nested_says_so(qtbot, window, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from annotator.gui.patterns_page import PatternsPage
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    page = PatternsPage(window.ctx)
+    qtbot.addWidget(page)
+    page.kind.setCurrentIndex(page.kind.findData("tokens"))
+    page.pattern.setText(DEEP)
+    page.add()
+    (text,) = shown
+    assert "nested too deeply" in text and page.patterns == []
