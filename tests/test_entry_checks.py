@@ -137,3 +137,55 @@ def test_a_token_pattern_typed_in_too_deeply_nested_says_so(qtbot, window, monke
     page.add()
     (text,) = shown
     assert "nested too deeply" in text and page.patterns == []
+
+
+# -- notices on the server's channel ---------------------------------------------------------
+
+BAD_NOTICES = (
+    "not json",
+    "",
+    "[1, 2, 3]",
+    '"labels"',
+    "{}",
+    '{"kind": "annotations", "client": "x"}',  # no document
+    '{"kind": "annotations", "document": ["a"], "client": "x"}',
+    '{"kind": "annotations", "document": {"a": 1}, "client": "x"}',
+    '{"kind": "status", "document": 12345678901234567890, "client": "x"}',
+    '{"kind": "labels", "client": 1e999}',
+    '{"kind": "labels", "client": ["x"]}',
+    '{"kind": ["labels"], "client": "x"}',
+    '{"kind": "everything", "client": "x"}',
+    '{"kind": "annotations", "document": "' + "d" * 5000 + '", "client": "x"}',
+    "[" * 7000,
+    '{"kind": "labels", "client": "x", "n": ' + "9" * 5000 + "}",
+)
+
+
+def test_the_listener_ignores_notices_no_trigger_sends_and_keeps_listening(pg_url: str) -> None:
+    import threading
+
+    import psycopg
+
+    from annotator.core.remote import RemoteChange
+
+    heard: list[RemoteChange | None] = []
+    good = threading.Event()
+
+    def on_change(change: RemoteChange | None) -> None:
+        heard.append(change)
+        if change is not None and change.client == "the good one":
+            good.set()
+
+    with Project.open(pg_url) as project:
+        listener = project.listen(on_change, lambda _reason: None)
+        assert listener is not None and listener.listening.wait(30)
+        with psycopg.connect(pg_url, autocommit=True) as connection:
+            for payload in BAD_NOTICES:
+                connection.execute("SELECT pg_notify('annotator_changes', %s)", (payload,))
+            connection.execute(
+                "SELECT pg_notify('annotator_changes', %s)",
+                ('{"kind": "annotations", "document": "doc1", "client": "the good one"}',),
+            )
+        assert good.wait(30)  # a safety bound: it comes at once
+        assert heard == [RemoteChange("annotations", "doc1", "the good one")]
+        assert listener._thread.is_alive()
