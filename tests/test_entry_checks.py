@@ -5,6 +5,7 @@ and XLSX files the program writes."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from annotator.service import import_file
 from annotator.store.backend import ServerAddress
 from annotator.store.project import Project
 from tests.conftest import SAMPLE
+from tests.conftest import sql as conftest_sql
 
 # -- server URLs that do not parse -----------------------------------------------------------
 
@@ -189,3 +191,163 @@ def test_the_listener_ignores_notices_no_trigger_sends_and_keeps_listening(pg_ur
         assert good.wait(30)  # a safety bound: it comes at once
         assert heard == [RemoteChange("annotations", "doc1", "the good one")]
         assert listener._thread.is_alive()
+
+
+# -- label names -----------------------------------------------------------------------------
+
+BAD_NAMES = ("Bad\x07name", "Bad\x85name", "Tab\tname")
+HOSTILE_COLORS = ('#ff0000" onmouseover=alert(1)', "red;background:url(http://x/)", "#ff0000\n")
+
+
+def labels_of(path: Path) -> list[str]:
+    with Project.open(path) as project:
+        return [label.name for label in project.labels()]
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str], *where: object) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("annotator: error: ") and err.count("\n") == 1, err
+    assert "internal error" not in err and all(str(w) in err for w in where), err
+    return err
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+@pytest.mark.parametrize("suffix", [".csv", ".qdc", ".json"])
+def test_a_codebook_file_with_a_bad_label_name_is_refused_naming_it(
+    sample_file: Path, tmp_path: Path, capsys, name: str, suffix: str
+) -> None:
+    codebook = tmp_path / f"codebook{suffix}"
+    if suffix == ".csv":  # Taguette's codebook
+        codebook.write_text(f'tag,description\r\n"{name}",d\r\nFine,\r\n', encoding="utf-8")
+    elif suffix == ".qdc":
+        escaped = "".join(f"&#{ord(c)};" if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in name)
+        codebook.write_text(
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+            f'<Code guid="a" name="{escaped}" isCodable="true"/>'
+            '<Code guid="b" name="Fine" isCodable="true"/></Codes></CodeBook>',
+            encoding="utf-8",
+        )
+    else:  # a label set whose label is fine but whose relation type is not
+        codebook.write_text(
+            json.dumps(
+                {
+                    "format": "annotator-labels",
+                    "labels": [{"name": "Fine", "color": "#123456"}],
+                    "relation_types": [{"name": name, "color": "#123456"}],
+                }
+            ),
+            encoding="utf-8",
+        )
+    before = labels_of(sample_file)
+    assert main(["labels", str(sample_file), "--import", str(codebook)]) == 2
+    if suffix == ".qdc" and name == "Bad\x07name":  # XML 1.0 itself cannot hold it
+        one_line_error(capsys, codebook, "not valid XML")
+    else:
+        err = one_line_error(capsys, codebook, "control character", f"U+{ord(name[3]):04X}")
+        assert repr(name) in err
+    assert labels_of(sample_file) == before
+
+
+def source_with(path: Path, name: str = "Claim", color: str | None = None) -> Path:
+    """A copy of the sample whose label ``Claim`` was renamed or recoloured by another program
+    (plain sqlite3), as a merged copy or a shared database may be."""
+    import sqlite3
+
+    with Project.open(path) as project:
+        import_file(project, SAMPLE)
+        document = project.documents()[0]
+        start = project.document(document.id).text.index("Cambodia")
+        project.add_annotations(document.id, "Claim", [(start, start + 8)])
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE labels SET name = ? WHERE name = 'Claim'", (name,))
+        if color is not None:
+            connection.execute("UPDATE labels SET color = ? WHERE name = ?", (color, name))
+    connection.close()
+    return path
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_a_merge_of_a_source_with_a_bad_label_name_is_refused_and_exports_still_work(
+    tmp_path: Path, capsys, name: str
+) -> None:
+    source = source_with(tmp_path / "source.annot", name)
+    target = tmp_path / "target.annot"
+    Project.open(target).close()
+    before = target.read_bytes()
+    assert main(["merge", str(target), str(source)]) == 1  # this source failed
+    err = one_line_error(capsys, source, "control character", "rename it in the source")
+    assert repr(name) in err
+    assert target.read_bytes() == before
+    for suffix in (".qdc", ".xml", ".csv", ".json"):
+        assert main(["labels", str(target), "--export", str(tmp_path / f"x{suffix}")]) == 0
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("name", ["Bad\x07name", "Bad\x85name", " ", ""])
+def test_the_codebook_refuses_a_bad_name_however_it_comes(any_project: Project, name: str) -> None:
+    from annotator.core.labels import AttributeDef, LabelDef, RelationTypeDef
+    from annotator.store import codebook
+
+    before = any_project.labels()
+    with pytest.raises(codebook.CodebookError):
+        codebook.add_label(any_project, LabelDef(name, "#123456"))
+    with pytest.raises(codebook.CodebookError):
+        codebook.update_label(any_project, "Claim", name=name)
+    with pytest.raises(codebook.CodebookError):
+        codebook.set_attributes(any_project, "Claim", [AttributeDef(name)])
+    with pytest.raises(codebook.CodebookError):
+        codebook.rename_attribute(any_project, "Claim", "verdict", name)
+    with pytest.raises(codebook.CodebookError):
+        codebook.merge_labels(any_project, [LabelDef(name, "#123456")])
+    with pytest.raises(codebook.CodebookError):
+        codebook.add_relation_type(any_project, RelationTypeDef(name, "#123456"))
+    assert any_project.labels() == before
+
+
+# -- label colours ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("color", HOSTILE_COLORS)
+def test_a_hostile_colour_from_a_merged_copy_is_never_passed_on(
+    tmp_path: Path, capsys, color: str
+) -> None:
+    from annotator.core.labels import DEFAULT_COLOR
+
+    source = source_with(tmp_path / "source.annot", "Claim", color)
+    target = tmp_path / "target.annot"
+    assert main(["merge", str(target), str(source)]) == 0
+    with Project.open(target) as project:
+        (claim,) = [label for label in project.labels() if label.name == "Claim"]
+        assert claim.color == DEFAULT_COLOR
+        assert len(project.annotations()) == 1
+    assert conftest_sql(target, "SELECT color FROM labels WHERE name = 'Claim'") == [
+        (DEFAULT_COLOR,)
+    ]
+    assert main(["labels", str(target), "--export", str(tmp_path / "x.xml")]) == 0
+    written = (tmp_path / "x.xml").read_text()
+    assert "onmouseover" not in written and "url(" not in written
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("color", HOSTILE_COLORS)
+def test_a_hostile_colour_written_straight_into_the_database_reads_back_as_the_default(
+    any_project: Project, color: str
+) -> None:
+    from sqlalchemy import text
+
+    from annotator.core.labels import DEFAULT_COLOR, DEFAULT_RELATION_TYPES
+    from annotator.store import codebook
+
+    with any_project.transaction() as s:  # another program's write, as SQL
+        s.execute(text("UPDATE labels SET color = :c WHERE name = 'Claim'"), {"c": color})
+        s.execute(text("UPDATE relation_types SET color = :c"), {"c": color})
+    claim = next(label for label in any_project.labels() if label.name == "Claim")
+    assert claim.color == DEFAULT_COLOR
+    assert {t.color for t in any_project.relation_types()} == {DEFAULT_COLOR}
+    assert len(any_project.relation_types()) == len(DEFAULT_RELATION_TYPES)
+    # what an edit hands back (for its undo) is checked too, and a new bad colour refused
+    before = codebook.update_label(any_project, "Claim", description="checked")
+    assert before.color == DEFAULT_COLOR
+    with pytest.raises(codebook.CodebookError, match="is not a colour"):
+        codebook.update_label(any_project, "Claim", color=color)
