@@ -9,9 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.cli import main
 from annotator.core.errors import ProjectError
+from annotator.io.tabular import FORMULA_STARTS
 from annotator.service import import_file
 from annotator.store.backend import ServerAddress
 from annotator.store.project import Project
@@ -351,3 +354,50 @@ def test_a_hostile_colour_written_straight_into_the_database_reads_back_as_the_d
     assert before.color == DEFAULT_COLOR
     with pytest.raises(codebook.CodebookError, match="is not a colour"):
         codebook.update_label(any_project, "Claim", color=color)
+
+
+# -- formulas in the CSV files the program writes --------------------------------------------
+
+FORMULAS = ('=HYPERLINK("http://x/","click")', "@SUM(1)", "+cmd", "-minus", "'=quoted", "=1+1")
+
+
+def test_the_taguette_codebook_writes_no_formula_and_reads_back_what_it_wrote(
+    tmp_path: Path, capsys
+) -> None:
+    import csv
+
+    from annotator.core.labels import LabelDef
+    from annotator.store import codebook
+
+    project_path = tmp_path / "p.annot"
+    labels = [
+        LabelDef(name, f"#12345{i}", description=FORMULAS[-1 - i])
+        for i, name in enumerate(FORMULAS)
+    ]
+    with Project.open(project_path) as project:
+        codebook.merge_labels(project, [*labels, LabelDef("-5", "#654321", description="-2.5")])
+    written = tmp_path / "codebook.csv"
+    assert main(["labels", str(project_path), "--export", str(written)]) == 0
+    rows = list(csv.reader(written.read_text(encoding="utf-8-sig").splitlines()))[1:]
+    cells = [cell for row in rows for cell in row]
+    assert all(cell[0] not in "=+-@\t\r" for cell in cells if cell not in ("-5", "-2.5"))
+    assert rows[0] == ["'" + FORMULAS[0], "'" + FORMULAS[-1]]
+    assert rows[-1] == ["-5", "-2.5"]  # a number is no formula
+    again = tmp_path / "again.annot"
+    assert main(["labels", str(again), "--import", str(written)]) == 0
+    with Project.open(again) as project:
+        assert [(label.name, label.description) for label in project.labels()] == [
+            *((label.name, label.description) for label in labels),
+            ("-5", "-2.5"),
+        ]
+    capsys.readouterr()
+
+
+@given(st.text(max_size=12))
+def test_protecting_a_cell_is_undone_exactly(text: str) -> None:
+    from annotator.io.tabular import looks_like_formula, protect, unprotect
+
+    protected, changed = protect(text)
+    assert unprotect(protected) == text
+    assert changed == (protected != text)
+    assert not protected.startswith(FORMULA_STARTS) or not looks_like_formula(text)
