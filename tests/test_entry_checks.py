@@ -401,3 +401,42 @@ def test_protecting_a_cell_is_undone_exactly(text: str) -> None:
     assert unprotect(protected) == text
     assert changed == (protected != text)
     assert not protected.startswith(FORMULA_STARTS) or not looks_like_formula(text)
+
+
+# -- names and colours that another program wrote into a project -----------------------------
+
+
+def test_exports_of_a_project_holding_a_bad_name_succeed_or_say_why_in_one_line(
+    tmp_path: Path, capsys
+) -> None:
+    project = source_with(tmp_path / "p.annot", "Bad\x07name")
+    for format in ("json", "qdpx", "qdc", "taguette", "csv", "doccano", "brat", "w3c"):
+        assert main(["export", str(project), "--format", format, "-o", str(tmp_path / format)]) == 0
+    capsys.readouterr()
+    for args in (
+        ["export", str(project), "--format", "labelstudio", "-o", str(tmp_path / "ls")],
+        ["labels", str(project), "--export", str(tmp_path / "x.xml")],
+    ):
+        assert main(args) == 2
+        one_line_error(capsys, "'Bad\\x07name' holds a control character (U+0007)", "rename it")
+
+
+def test_a_window_opens_on_a_codebook_another_program_wrote_and_can_rename_the_name(
+    qtbot, make_window, any_project: Project
+) -> None:
+    from sqlalchemy import text
+
+    from annotator.core.labels import DEFAULT_COLOR
+    from annotator.gui.codebook_commands import UpdateLabel
+    from annotator.gui.undo import push
+
+    with any_project.transaction() as s:  # as a direct write to a shared database leaves it
+        s.execute(
+            text("UPDATE labels SET name = :n, color = :c WHERE name = 'Claim'"),
+            {"n": "Bad\x07name", "c": HOSTILE_COLORS[0]},
+        )
+    window = make_window(any_project)
+    shown = {label.name: label.color for label in window.ctx.labels()}
+    assert shown["Bad\x07name"] == DEFAULT_COLOR
+    assert push(window.ctx, UpdateLabel(window.ctx, "Bad\x07name", name="Claim"))
+    assert "Claim" in {label.name for label in any_project.labels()}
