@@ -440,3 +440,19 @@ def test_a_window_opens_on_a_codebook_another_program_wrote_and_can_rename_the_n
     assert shown["Bad\x07name"] == DEFAULT_COLOR
     assert push(window.ctx, UpdateLabel(window.ctx, "Bad\x07name", name="Claim"))
     assert "Claim" in {label.name for label in any_project.labels()}
+
+
+def test_a_project_file_whose_relation_type_name_is_bad_is_refused(
+    sample_file: Path, tmp_path: Path, capsys
+) -> None:
+    exported = tmp_path / "p.json"
+    assert main(["export", str(sample_file), "--format", "json", "-o", str(exported)]) == 0
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    data["relation_types"][0]["name"] = "said\x85by"
+    exported.write_text(json.dumps(data), encoding="utf-8")
+    capsys.readouterr()
+    target = tmp_path / "new.annot"
+    assert main(["import", str(target), str(exported)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {exported}: relation type 'said\\x85by': its name holds a ")
+    assert "(U+0085)" in err and err.count("\n") == 1

@@ -45,6 +45,7 @@ def check_bundle(path: Path, bundle: ImportedBundle) -> ImportedBundle:
     labels = bundle.labels
     for i, label in enumerate(labels):
         labels[i] = _label(path, label, f"label {label.name!r}")
+    bundle.relation_types = check_relation_types(path, bundle.relation_types)
     for number, document in enumerate(bundle.documents, 1):
         _document(path, document, f"document {number} ({document.title[:60]!r})")
     return bundle
