@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -91,11 +92,68 @@ class RelationTypeDef:
         return next((a for a in self.attributes if a.name == name), None)
 
 
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+#: what a label, relation type or attribute gets in place of a colour that is not ``#rrggbb``
+DEFAULT_COLOR = "#808080"
+#: C0 controls, DEL and C1 controls: invisible, and C0 ones are more than XML can hold
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
-def is_valid_color(color: str) -> bool:
-    return bool(_COLOR.match(color))
+def is_valid_color(color: object) -> bool:
+    """Whether ``color`` is a colour as the codebook keeps it: ``#rrggbb`` (what the colour
+    dialog gives) and nothing more, so that it can go into a style or an attribute as it is."""
+    return isinstance(color, str) and _COLOR.fullmatch(color) is not None
+
+
+def color_or_default(color: object) -> str:
+    """``color`` if valid, else :data:`DEFAULT_COLOR`: for colours read back from a project
+    that something other than this program wrote (a merged copy, a shared database)."""
+    return color if isinstance(color, str) and is_valid_color(color) else DEFAULT_COLOR
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in ``text`` (C0, DEL or C1), if any."""
+    found = _CONTROL.search(text)
+    return found.group() if found else None
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a label, relation type, attribute or choice; None if it can.
+
+    The one rule for names wherever they come in (the codebook dialog, imports, merges): not
+    empty or only spaces, and no control character. Names are identifiers, so a bad one is
+    refused rather than cleaned: a cleaned name could merge two labels, or part a label from
+    its annotations.
+    """
+    if not name.strip():
+        return "is empty"
+    found = control_character(name)
+    if found is not None:
+        return f"holds a control character (U+{ord(found):04X})"
+    return None
+
+
+def first_bad_name(
+    labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()
+) -> str | None:
+    """What is wrong with the first label, relation type or attribute name (or choice) that
+    breaks :func:`name_problem`'s rule, in a phrase naming it; None when all are fine."""
+    for kind, definitions in (("label", labels), ("relation type", relation_types)):
+        for definition in definitions:
+            where = f"{kind} {definition.name!r}"
+            problem = name_problem(definition.name)
+            if problem is not None:
+                return f"{where} {problem}"
+            for attribute in definition.attributes:
+                spot = f"{where}, attribute {attribute.name!r}"
+                problem = name_problem(attribute.name)
+                if problem is not None:
+                    return f"{spot} {problem}"
+                for choice in attribute.choices:
+                    if (found := control_character(choice)) is not None:
+                        character = f"U+{ord(found):04X}"
+                        return f"{spot}, choice {choice!r} holds a control character ({character})"
+    return None
 
 
 VERDICTS = ("unverified", "true", "mostly true", "mixed", "misleading", "false")

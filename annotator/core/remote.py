@@ -7,6 +7,9 @@ from dataclasses import dataclass
 #: what kind of thing changed
 ANNOTATIONS, STATUS, DOCUMENTS, LABELS = "annotations", "status", "documents", "labels"
 RELATIONS = "relations"
+KINDS = frozenset({ANNOTATIONS, STATUS, DOCUMENTS, LABELS, RELATIONS})
+#: the kinds that name the document they changed
+OF_A_DOCUMENT = frozenset({ANNOTATIONS, STATUS, RELATIONS})
 
 
 @dataclass(frozen=True)

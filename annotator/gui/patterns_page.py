@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.json_input import loads
 from annotator.core.suggest.patterns import (
     KINDS,
     Pattern,
@@ -138,9 +139,11 @@ class PatternsPage(QWidget):
         try:
             if kind == "tokens":
                 try:
-                    raw = json.loads(str(raw))
+                    raw = loads(str(raw))
                 except json.JSONDecodeError as exc:
                     raise PatternError(f"a token pattern is JSON ({exc.msg})") from exc
+                except ValueError as exc:  # too deep, not finite, too many digits
+                    raise PatternError(f"a token pattern is plain JSON ({exc})") from None
             pattern = make_pattern(self.label.currentText(), kind, raw)
         except PatternError as exc:
             QMessageBox.warning(self, "Patterns", str(exc)[0].upper() + str(exc)[1:] + ".")

@@ -23,7 +23,15 @@ def read(path: Path) -> list[LabelDef]:
 
 
 def read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
-    """The labels and relation types of a codebook file (only Annotator's JSON has the latter)."""
+    """The labels and relation types of a codebook file (only Annotator's JSON has the latter),
+    refused (a bad name) or cleaned (descriptions) as every import is (:mod:`sanitize`)."""
+    from annotator.io.sanitize import check_labels, check_relation_types
+
+    labels, relation_types = _read_codebook(path)
+    return check_labels(path, labels), check_relation_types(path, relation_types)
+
+
+def _read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
     suffix = path.suffix.lower()
     if suffix == ".qdc":
         from annotator.io import qdc

@@ -3,23 +3,20 @@
 UTF-8 with a byte-order mark, so Excel recognises the encoding when the file is opened by
 double-click; comma-separated, ``\\r\\n`` line ends, fields quoted when needed (RFC 4180).
 Offsets are code points. Yes/no values are written ``true``/``false``; unset attributes are empty.
-A cell that would start with ``=``, ``+``, ``-``, ``@`` or a tab and is not a number gets a leading
-``'`` so spreadsheets show it as text instead of running it as a formula (the report counts them).
+A cell that would start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a
+number gets a leading ``'`` so spreadsheets show it as text instead of running it as a formula
+(``tabular.protect``; the report counts them).
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from pathlib import Path
 from typing import Any
 
 from annotator.io.files import atomic_text_writer
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
-from annotator.io.tabular import table
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
+from annotator.io.tabular import protect, table
 
 
 def cell(value: Any) -> tuple[str, bool]:
@@ -28,10 +25,7 @@ def cell(value: Any) -> tuple[str, bool]:
         return "", False
     if isinstance(value, bool):
         return ("true" if value else "false"), False
-    text = str(value)
-    if text.startswith(_FORMULA) and not _NUMBER.fullmatch(text):
-        return "'" + text, True
-    return text, False
+    return protect(str(value))
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:

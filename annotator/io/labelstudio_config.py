@@ -24,7 +24,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from annotator.core.labels import AttributeDef, LabelDef, RelationTypeDef
+from annotator.core.errors import AnnotatorError
+from annotator.core.labels import AttributeDef, LabelDef, RelationTypeDef, first_bad_name
 from annotator.io.files import atomic_text_writer
 
 # Control names the config itself uses: an attribute of that name gets a prefix.
@@ -65,6 +66,9 @@ def _control(view: etree._Element, attribute: AttributeDef, labels: list[str]) -
 
 
 def config(labels: Sequence[LabelDef], relation_types: Sequence[RelationTypeDef] = ()) -> str:
+    # a name another program wrote into the project (XML cannot hold most control characters)
+    if (bad := first_bad_name(labels, relation_types)) is not None:
+        raise AnnotatorError(None, f"{bad}: rename it in the codebook first")
     view = etree.Element("View")
     if relation_types:  # Label Studio's relation labels: <Relations> before the text
         relations = etree.SubElement(view, "Relations")

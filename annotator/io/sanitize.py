@@ -6,8 +6,9 @@ naming the file) when:
 - a document's text holds a NUL character (a binary or damaged file; offsets into it cannot be
   repaired by dropping it), or any string holds an unpaired surrogate (not valid Unicode, and
   not storable as UTF-8);
-- a label name, attribute name or choice holds a control character (they are identifiers: a
-  silent fix could merge two labels);
+- a label, relation type or attribute name, or a choice, holds a control character (C0, DEL
+  or C1: they are identifiers, and a silent fix could merge two labels; the rule is
+  :func:`annotator.core.labels.name_problem`'s);
 - metadata, an attribute value or a default is nested more than
   :data:`~annotator.io.jsonvalues.MAX_DEPTH` levels deep, or holds NaN or Infinity (not JSON:
   exports must stay readable by the next program).
@@ -26,12 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ImportFailed
-from annotator.core.labels import LabelDef
+from annotator.core.labels import (
+    AttributeDef,
+    LabelDef,
+    RelationTypeDef,
+    control_character,
+    name_problem,
+)
 from annotator.core.model import ImportedBundle, ImportedDocument
 from annotator.io import jsonvalues
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def check_bundle(path: Path, bundle: ImportedBundle) -> ImportedBundle:
@@ -39,6 +45,7 @@ def check_bundle(path: Path, bundle: ImportedBundle) -> ImportedBundle:
     labels = bundle.labels
     for i, label in enumerate(labels):
         labels[i] = _label(path, label, f"label {label.name!r}")
+    bundle.relation_types = check_relation_types(path, bundle.relation_types)
     for number, document in enumerate(bundle.documents, 1):
         _document(path, document, f"document {number} ({document.title[:60]!r})")
     return bundle
@@ -48,6 +55,22 @@ def check_labels(path: Path, labels: list[LabelDef]) -> list[LabelDef]:
     """A label set on its own (``annotator labels --import``), refused or cleaned like the
     labels of an imported file."""
     return [_label(path, label, f"label {label.name!r}") for label in labels]
+
+
+def check_relation_types(path: Path, types: list[RelationTypeDef]) -> list[RelationTypeDef]:
+    """Relation types from a codebook file, refused or cleaned like labels."""
+    checked = []
+    for relation_type in types:
+        where = f"relation type {relation_type.name!r}"
+        _name(path, relation_type.name, f"{where}: its name")
+        checked.append(
+            replace(
+                relation_type,
+                description=_free(path, relation_type.description, f"{where}: its description"),
+                attributes=_attributes(path, relation_type.attributes, where),
+            )
+        )
+    return checked
 
 
 def clean_text(value: str) -> str:
@@ -78,21 +101,25 @@ def _document(path: Path, document: ImportedDocument, where: str) -> None:
 
 
 def _label(path: Path, label: LabelDef, where: str) -> LabelDef:
-    _identifier(path, label.name, f"{where}: its name")
-    attributes = []
-    for attribute in label.attributes:
-        spot = f"{where}, attribute {attribute.name!r}"
-        _identifier(path, attribute.name, f"{spot}: its name")
-        for choice in attribute.choices:
-            _identifier(path, choice, f"{spot}: choice {choice!r}")
-        attributes.append(
-            replace(attribute, default=_free_json(path, attribute.default, f"{spot}: default"))
-        )
+    _name(path, label.name, f"{where}: its name")
     return replace(
         label,
         description=_free(path, label.description, f"{where}: its description"),
-        attributes=tuple(attributes),
+        attributes=_attributes(path, label.attributes, where),
     )
+
+
+def _attributes(path: Path, attributes: tuple[AttributeDef, ...], where: str) -> tuple:
+    checked = []
+    for attribute in attributes:
+        spot = f"{where}, attribute {attribute.name!r}"
+        _name(path, attribute.name, f"{spot}: its name")
+        for choice in attribute.choices:
+            _identifier(path, choice, f"{spot}: choice {choice!r}")
+        checked.append(
+            replace(attribute, default=_free_json(path, attribute.default, f"{spot}: default"))
+        )
+    return tuple(checked)
 
 
 def _valid_unicode(path: Path, value: str, where: str) -> None:
@@ -109,13 +136,18 @@ def _valid_unicode(path: Path, value: str, where: str) -> None:
 
 def _identifier(path: Path, value: str, where: str) -> None:
     _valid_unicode(path, value, where)
-    found = _ANY_CONTROL.search(value)
-    if found:
+    found = control_character(value)
+    if found is not None:
         raise ImportFailed(
-            path,
-            f"{where} holds a control character "
-            f"(U+{ord(found.group()):04X}); rename it in the file",
+            path, f"{where} holds a control character (U+{ord(found):04X}); rename it in the file"
         )
+
+
+def _name(path: Path, value: str, where: str) -> None:
+    _valid_unicode(path, value, where)
+    problem = name_problem(value)
+    if problem is not None:
+        raise ImportFailed(path, f"{where} {problem}; rename it in the file")
 
 
 def _free(path: Path, value: str, where: str) -> str:

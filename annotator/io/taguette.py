@@ -6,9 +6,12 @@ its codebook import reads a CSV with a ``tag`` (or ``name`` or ``path``) column 
 
 Write: ``tag,description``, one row per label, UTF-8 with a byte-order mark (so the detection
 cannot mistake it), RFC 4180 quoting. Colours, shortcuts and attributes have no column in
-Taguette and are not written. Read: the same columns Taguette reads (its own codebook export
-adds highlight and document counts, which are ignored); each tag becomes a label with the next
-free colour.
+Taguette and are not written. A cell a spreadsheet could run as a formula (``=HYPERLINK(…)``,
+``@SUM(1)``: it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a
+leading ``'`` (``tabular.protect``), which Taguette keeps as part of the name. Read: the same
+columns Taguette reads (its own codebook export adds highlight and document counts, which are
+ignored), with exactly that ``'`` taken off again, so a codebook written here comes back as it
+was; each tag becomes a label with the next free colour.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from annotator.core.labels import LabelDef, next_color
 from annotator.io.files import atomic_text_writer
 from annotator.io.native_json import parse_labels
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.tabular import protect, unprotect
 from annotator.io.txt import decode_bytes
 
 NAME_COLUMNS = ("tag", "name", "path")
@@ -34,7 +38,7 @@ def write(path: Path, labels: Sequence[LabelDef]) -> None:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(["tag", "description"])
         for label in labels:
-            writer.writerow([label.name, label.description])
+            writer.writerow([protect(label.name)[0], protect(label.description)[0]])
 
 
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
@@ -75,13 +79,13 @@ def read(path: Path) -> list[LabelDef]:
     for number, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue
-        name = row[name_at].strip() if name_at < len(row) else ""
+        name = unprotect(row[name_at].strip()) if name_at < len(row) else ""
         if not name:
             raise ImportFailed(path, f"row {number} has no tag name")
         color = next_color(colors)
         colors.add(color)
         description = (
-            row[description_at].strip()
+            unprotect(row[description_at].strip())
             if description_at is not None and description_at < len(row)
             else ""
         )

@@ -13,7 +13,7 @@ from typing import Any
 from annotator.core.errors import AnnotatorError
 from annotator.io.files import atomic_file
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
-from annotator.io.tabular import table
+from annotator.io.tabular import looks_like_formula, table
 
 MISSING = "the xlsx export needs openpyxl: pip install openpyxl"
 EXCEL_CELL_LIMIT = 32767
@@ -44,8 +44,8 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
         elif value is not None and not isinstance(value, bool | int | float):
             value = str(value)
         c = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            c.data_type = "s"  # text, not a formula
+        if isinstance(value, str) and looks_like_formula(value):
+            c.data_type = "s"  # text, not a formula (a string cell is never run)
         if style is not None:
             c.font = style
         return c

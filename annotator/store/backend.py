@@ -9,6 +9,7 @@ makes sense for a file (PRAGMAs, the header check, WAL, backups, file identity, 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,13 +20,17 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when a server address is made: telli
 
 SERVER_SCHEMES = ("postgresql://", "postgresql+psycopg://")
 DRIVER = "postgresql+psycopg"
+#: every URL that means a PostgreSQL database, supported or not (``postgres://``,
+#: ``postgresql+asyncpg://``): taken for a server address, so that one the program cannot use is
+#: refused as such (without its password) rather than looked for as a file named after it
+_POSTGRES_URL = re.compile(r"postgres(ql)?(\+[^:/]*)?://", re.IGNORECASE)
 
 
 def is_server(location: object) -> bool:
     """Whether ``location`` (a project argument) names a project on a PostgreSQL server."""
     if isinstance(location, ServerAddress):
         return True
-    return isinstance(location, str) and location.lower().startswith(SERVER_SCHEMES)
+    return isinstance(location, str) and _POSTGRES_URL.match(location) is not None
 
 
 class ServerAddress:
@@ -42,8 +47,8 @@ class ServerAddress:
 
         try:
             parsed = make_url(url) if isinstance(url, str) else url
-        except ArgumentError as exc:
-            raise ProjectError(_redact(str(url)), "is not a valid PostgreSQL URL") from exc
+        except (ArgumentError, ValueError):  # ValueError: a port that is no number
+            raise ProjectError(_redact(str(url)), "is not a valid PostgreSQL URL") from None
         if parsed.get_backend_name() != "postgresql" or parsed.get_driver_name() not in (
             "psycopg",
             "",
@@ -52,6 +57,8 @@ class ServerAddress:
                 _redact(str(url)), "only postgresql:// and postgresql+psycopg:// URLs are supported"
             )
         display = _without_password(parsed.set(drivername="postgresql"))
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise ProjectError(display, f"port {parsed.port} is not a port (1 to 65535)")
         if not parsed.database:
             raise ProjectError(display, "names no database (postgresql://user@host:port/DATABASE)")
         self.url: URL = parsed.set(drivername=DRIVER)
@@ -121,12 +128,12 @@ def _without_password(url: URL) -> str:
 
 
 def _redact(text: str) -> str:
-    """A URL-ish string with anything between ``:`` and ``@`` of its authority hidden."""
+    """A URL-ish string with everything between the first ``:`` and the last ``@`` after its
+    scheme hidden (a password may hold ``/``, ``@`` or ``[``: cut wide rather than short)."""
     scheme, sep, rest = text.partition("://")
     if not sep:
         return text
-    authority, slash, tail = rest.partition("/")
-    if "@" in authority:
-        user, _, host = authority.rpartition("@")
-        authority = f"{user.split(':', 1)[0]}@{host}"
-    return f"{scheme}://{authority}{slash}{tail}"
+    userinfo, at, host = rest.rpartition("@")
+    if not at:
+        return text
+    return f"{scheme}://{userinfo.split(':', 1)[0]}@{host}"

@@ -19,6 +19,7 @@ from annotator.core.labels import (
     LabelDef,
     RelationTypeDef,
     is_valid_color,
+    name_problem,
 )
 from annotator.core.model import Annotation as AnnotationRecord
 from annotator.core.model import Relation as RelationRecord
@@ -85,10 +86,25 @@ def _row(s: Session, name: str) -> Label:
     return row
 
 
+def _valid_name(name: str, kind: str, empty: str = "") -> str:
+    """``name`` stripped, if it may name a ``kind`` (the rule of :func:`name_problem`);
+    ``empty``: what to say when it is empty."""
+    problem = name_problem(name)
+    if problem == "is empty":
+        raise CodebookError(empty or f"a {kind} needs a name")
+    if problem is not None:
+        raise CodebookError(f"the {kind} name {name!r} {problem}")
+    return name.strip()
+
+
+def _valid_color(color: str, what: str) -> str:
+    if not is_valid_color(color):
+        raise CodebookError(f"the colour of {what} {color!r} is not a colour like #4a90e2")
+    return color
+
+
 def _check_name(s: Session, name: str, ignore: str | None = None) -> str:
-    name = name.strip()
-    if not name:
-        raise CodebookError("a label needs a name")
+    name = _valid_name(name, "label")
     if name != ignore and s.scalar(select(Label.id).where(Label.name == name)) is not None:
         raise CodebookError(f"a label named {name!r} already exists")
     return name
@@ -106,6 +122,8 @@ def _check_shortcut(s: Session, shortcut: str | None, ignore: str | None = None)
 @retrying
 def add_label(project: Project, label: LabelDef, position: int | None = None) -> None:
     """Add ``label`` at ``position`` (default: last)."""
+    _valid_color(label.color, f"label {label.name!r}")
+    _attribute_names(label.attributes)
     with project.transaction() as s:
         _check_name(s, label.name)
         _check_shortcut(s, label.shortcut)
@@ -141,7 +159,7 @@ def update_label(project: Project, name: str, /, **changes: Any) -> LabelDef:
         if "shortcut" in changes:
             row.shortcut = _check_shortcut(s, changes["shortcut"], ignore=name)
         if "color" in changes:
-            row.color = changes["color"]
+            row.color = _valid_color(changes["color"], f"label {name!r}")
         if "description" in changes:
             row.description = changes["description"]
         return before
@@ -242,11 +260,7 @@ def set_attributes(
     project: Project, name: str, attributes: Sequence[AttributeDef]
 ) -> tuple[AttributeDef, ...]:
     """Replace ``name``'s attribute definitions; values already given are kept as they are."""
-    names = [a.name.strip() for a in attributes]
-    if any(not n for n in names):
-        raise CodebookError("every attribute needs a name")
-    if len(set(names)) != len(names):
-        raise CodebookError("two attributes have the same name")
+    _attribute_names(attributes)
     for a in attributes:
         if a.kind is AttributeKind.CHOICE and not a.choices:
             raise CodebookError(f"the choice attribute {a.name!r} needs at least one choice")
@@ -261,9 +275,17 @@ def set_attributes(
         return before
 
 
+def _attribute_names(attributes: Sequence[AttributeDef]) -> None:
+    names = [_valid_name(a.name, "attribute", "every attribute needs a name") for a in attributes]
+    if len(set(names)) != len(names):
+        raise CodebookError("two attributes have the same name")
+
+
 @retrying
 def rename_attribute(project: Project, label: str, old: str, new: str) -> None:
     """Rename an attribute and carry every annotation's value over to the new name."""
+    if name_problem(new) not in (None, "is empty"):  # an empty one is refused below
+        _valid_name(new, "attribute")
     new = new.strip()
     with project.transaction() as s:
         row = _row(s, label)
@@ -313,7 +335,9 @@ def merge_labels(project: Project, labels: Sequence[LabelDef]) -> MergeReport:
         rows = _NewRows(s, len(current))
         choices: list[dict[str, Any]] = []
         for label in labels:
-            name = label.name.strip()
+            name = _valid_name(label.name, "label")
+            _valid_color(label.color, f"label {name!r}")
+            _attribute_names(label.attributes)
             found = by_name.get(name)
             if found is None:
                 shortcut = label.shortcut or None
@@ -515,9 +539,7 @@ def _type_row(s: Session, name: str) -> RelationType:
 
 
 def _check_type(s: Session, relation_type: RelationTypeDef, ignore: str | None = None) -> str:
-    name = relation_type.name.strip()
-    if not name:
-        raise CodebookError("a relation type needs a name")
+    name = _valid_name(relation_type.name, "relation type")
     if name != ignore and s.scalar(select(RelationType.id).where(RelationType.name == name)):
         raise CodebookError(f"a relation type named {name!r} already exists")
     if not is_valid_color(relation_type.color):
@@ -527,6 +549,9 @@ def _check_type(s: Session, relation_type: RelationTypeDef, ignore: str | None =
         if end not in labels:
             raise CodebookError(f"relation type {name!r}: there is no label named {end!r}")
     names = [a.name.strip() for a in relation_type.attributes]
+    for attribute in relation_type.attributes:
+        if name_problem(attribute.name) not in (None, "is empty"):
+            _valid_name(attribute.name, f"relation type {name!r}: attribute")
     if any(not n for n in names) or len(set(names)) != len(names):
         raise CodebookError(f"relation type {name!r}: every attribute needs its own name")
     for attribute in relation_type.attributes:

@@ -7,10 +7,20 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
-from annotator.core.labels import DEFAULT_LABELS, AttributeDef, AttributeKind, LabelDef
+from annotator.core.labels import (
+    DEFAULT_COLOR,
+    DEFAULT_LABELS,
+    AttributeDef,
+    AttributeKind,
+    LabelDef,
+    is_valid_color,
+)
 from annotator.core.snapping import SnapMode
+
+_log = logging.getLogger(__name__)
 
 #: ``project_meta`` key of the labels' snapping rules (see :mod:`snap_rules`)
 SNAP_KEY = "label_snap"
@@ -78,7 +88,7 @@ def read_labels(
             label_id,
             LabelDef(
                 name,
-                color,
+                checked_color(color, f"label {name!r}"),
                 shortcut,
                 description or "",
                 tuple(attributes.get(label_id, ())),
@@ -88,6 +98,16 @@ def read_labels(
         )
         for label_id, name, color, shortcut, description in cursor.execute(LABELS).fetchall()
     ]
+
+
+def checked_color(color: Any, what: str) -> str:
+    """A colour read back from a project, as it is if it is ``#rrggbb``, else the default
+    colour (and a warning in the log): a merged copy or a shared database may hold anything
+    there, and a colour goes into styles and attributes as it is."""
+    if is_valid_color(color):
+        return color
+    _log.warning("%s: colour %.80r is not #rrggbb; shown as %s", what, color, DEFAULT_COLOR)
+    return DEFAULT_COLOR
 
 
 def json_column(raw: Any) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 from annotator.core import model
 from annotator.core.labels import AttributeDef, AttributeKind, LabelDef, RelationTypeDef
 from annotator.core.snapping import SnapMode
+from annotator.store.codebook_rows import checked_color
 from annotator.store.models import Document, Label, LabelAttribute, RelationType
 
 
@@ -16,7 +17,7 @@ def label_from_row(row: Label, snap: SnapMode | None = None) -> LabelDef:
     """``snap``: the label's rule from store/snap_rules.py (the default when None)."""
     return LabelDef(
         name=row.name,
-        color=row.color,
+        color=checked_color(row.color, f"label {row.name!r}"),
         shortcut=row.shortcut,
         description=row.description,
         attributes=tuple(
@@ -92,7 +93,7 @@ def attribute_from_json(value: dict[str, Any]) -> AttributeDef:
 def relation_type_from_row(row: RelationType) -> RelationTypeDef:
     return RelationTypeDef(
         name=row.name,
-        color=row.color,
+        color=checked_color(row.color, f"relation type {row.name!r}"),
         sources=tuple(row.sources),
         targets=tuple(row.targets),
         directed=row.directed,

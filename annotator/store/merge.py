@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from annotator.core import model
 from annotator.core.errors import ProjectError
-from annotator.core.labels import LabelDef, RelationTypeDef
+from annotator.core.labels import LabelDef, RelationTypeDef, first_bad_name
 from annotator.core.text import text_sha256
 from annotator.store import annotation_rows
 from annotator.store.convert import label_from_row, label_to_row, relation_type_to_row
@@ -86,6 +86,8 @@ def _content(
 def merge_project(target: Project, source: Project) -> MergeReport:
     """Merge ``source`` into ``target`` in one transaction of ``target``: all or nothing."""
     labels = source.labels()
+    if (bad := first_bad_name(labels, source.relation_types())) is not None:
+        raise ProjectError(source.path, f"{bad}; rename it in the source before merging it")
     # matched by the hash of the text itself, not by the stored hash the source claims
     documents = [
         replace(d, sha256=text_sha256(d.text))

@@ -15,7 +15,7 @@ made it.
 
 from __future__ import annotations
 
-import json
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
 from annotator import __version__
-from annotator.core import model
+from annotator.core import model, remote
 from annotator.core.errors import ProjectError
+from annotator.core.json_input import loads
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.remote import RemoteChange
 from annotator.store import schema, snap_rules
@@ -94,13 +95,43 @@ $$ LANGUAGE plpgsql
 )
 
 
+_log = logging.getLogger(__name__)
+#: the longest document id or client name a notice may hold (ids are 32 hex digits, PostgreSQL
+#: cuts application names at 63 bytes)
+MAX_NOTICE_FIELD = 200
+
+
 def parse_notice(payload: str) -> RemoteChange | None:
-    """A trigger's payload as a change; None for anything else sent on the channel."""
+    """A trigger's payload as a change; None for anything else sent on the channel.
+
+    Any role that may connect can ``NOTIFY`` the channel, so a payload is used only when it has
+    the triggers' shape: an object whose ``kind`` is one of :data:`remote.KINDS`, whose
+    ``document`` is a short string for the kinds that name one (absent or null for the others)
+    and whose ``client`` is a short string (maybe empty) or null. Anything else is ignored
+    (logged at debug), so that no window's listener or view ever sees it."""
     try:
-        data = json.loads(payload)
-        return RemoteChange(str(data["kind"]), data.get("document"), str(data.get("client") or ""))
-    except (ValueError, KeyError, TypeError):
-        return None
+        data = loads(payload)
+    except ValueError:  # not JSON, nested too deeply, not finite, too many digits
+        data = None
+    if isinstance(data, dict):
+        kind, document, client = data.get("kind"), data.get("document"), data.get("client")
+        if (
+            isinstance(kind, str)
+            and kind in remote.KINDS
+            and (
+                _short_text(document)
+                if kind in remote.OF_A_DOCUMENT
+                else document is None or _short_text(document)
+            )
+            and (client is None or client == "" or _short_text(client))
+        ):
+            return RemoteChange(kind, document, client or "")
+    _log.debug("ignored a notice on %s that no trigger sends: %.200r", CHANNEL, payload)
+    return None
+
+
+def _short_text(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_NOTICE_FIELD
 
 
 class Listener:

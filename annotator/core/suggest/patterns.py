@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.core.json_input import NotJson, loads
 from annotator.core.suggest.types import Suggestion
 
 KINDS = ("phrase", "regex", "tokens")
@@ -91,9 +92,13 @@ def parse_jsonl(lines: Iterable[str]) -> list[Pattern]:
         if not line.strip():
             continue
         try:
-            entry = json.loads(line)
+            entry = loads(line)
         except json.JSONDecodeError as exc:
             raise PatternError(f"line {number}: not JSON ({exc.msg})") from exc
+        except NotJson as exc:
+            raise PatternError(f"line {number}: {exc}") from None
+        except ValueError:  # Python's limit on integer digits
+            raise PatternError(f"line {number}: it holds a number too long to read") from None
         if not isinstance(entry, dict) or "label" not in entry or "pattern" not in entry:
             raise PatternError(f'line {number}: expected {{"label": …, "pattern": …}}')
         raw = entry["pattern"]
