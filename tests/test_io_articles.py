@@ -12,9 +12,11 @@ from pathlib import Path
 import docx as python_docx
 import pytest
 
+from annotator.cli import main
 from annotator.core.errors import ImportFailed
 from annotator.core.model import ImportedDocument
 from annotator.io import docx, html, markdown, pdf, txt
+from annotator.store.project import Project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RESOURCES = Path(__file__).parent.parent / "resources"
@@ -521,3 +523,98 @@ def test_damaged_files_only_ever_raise_import_failed(tmp_path: Path) -> None:
                 assert str(error).startswith(f"{path}: "), (kind, name)
             else:
                 assert_well_formed(document)
+
+
+FRENCH = (
+    "Café de la Gare\n\n"
+    "Le café crème coûte deux euros à Paris, où l’on boit debout au comptoir. "
+    "À Lyon, les bouchons servent une cuisine généreuse et très appréciée."
+)
+RUSSIAN = (
+    "Новости дня\n\n"
+    "Правительство объявило о новых мерах поддержки малого бизнеса в регионах. "
+    "Эксперты считают, что это поможет экономике."
+)
+
+
+def _with_two_bad_bytes(text: str, after: str, later: str) -> tuple[bytes, str]:
+    """``text`` as UTF-8 with one stray byte after ``after`` and a cut character before
+    ``later``; and the text one should get: U+FFFD in their places, the rest as it was."""
+    data = text.encode("utf-8")
+    first = data.index(after.encode("utf-8")) + len(after.encode("utf-8"))
+    second = data.index(later.encode("utf-8"))
+    broken = data[:first] + b"\xff" + data[first:second] + b"\xe9" + data[second:]
+    i, j = text.index(after) + len(after), text.index(later)
+    return broken, text[:i] + "\ufffd" + text[i:j] + "\ufffd" + text[j:]
+
+
+@pytest.mark.parametrize(
+    ("text", "after", "later"),
+    [(FRENCH, "Café", "Lyon"), (RUSSIAN, "Новости", "Эксперты")],
+)
+def test_utf8_with_two_bad_bytes_stays_utf8_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, after: str, later: str
+) -> None:
+    """It was decoded whole as cp1251 ('CafГ©'), in silence."""
+    data, expected = _with_two_bad_bytes(text, after, later)
+    path = tmp_path / "article.txt"
+    path.write_bytes(data)
+    document = txt.read(path)
+    assert document.text == expected
+    assert document.metadata == {"encoding": "utf-8", "replaced_bytes": 2}
+    # what a later annotation finds where the original text has it
+    assert document.text.index(later) == text.index(later) + 2
+
+    project = tmp_path / "p.annot"
+    assert main(["import", str(project), str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert out.rstrip().endswith("; 2 bytes that are not UTF-8 were replaced with \ufffd")
+    with Project.open(project) as opened:
+        (stored,) = opened.documents()
+        assert opened.document(stored.id).text == expected
+        assert opened.document(stored.id).metadata == {"encoding": "utf-8"}
+
+
+def test_markdown_and_html_read_nearly_utf8_the_same_way(tmp_path: Path) -> None:
+    data, expected = _with_two_bad_bytes(FRENCH, "Café", "Lyon")
+    page = tmp_path / "page.md"
+    page.write_bytes(data)
+    assert markdown.read(page).text == expected
+    assert markdown.read(page).metadata["replaced_bytes"] == 2
+    body = b"".join(b"<p>" + p + b"</p>" for p in data.split(b"\n\n"))
+    html_page = tmp_path / "page.html"
+    html_page.write_bytes(
+        b'<html><head><meta charset="utf-8"><title>Caf\xc3\xa9</title></head><body><article>'
+        + body
+        + b"</article></body></html>"
+    )
+    document = html.read(html_page)
+    assert "\ufffd" in document.text and "Caf\ufffd" not in document.title
+    assert document.metadata["encoding"] == "utf-8" and document.metadata["replaced_bytes"] == 2
+
+
+def test_legacy_codepages_with_a_stray_utf8_letter_are_still_guessed(tmp_path: Path) -> None:
+    """Many bytes that are not UTF-8 are a codepage, not a few bad bytes."""
+    path = tmp_path / "cp1251.txt"
+    path.write_bytes(RUSSIAN.encode("cp1251"))
+    assert (txt.read(path).text, txt.read(path).metadata) == (
+        RUSSIAN,
+        {"encoding": "cp1251"},
+    )
+    french = tmp_path / "cp1252.txt"
+    french.write_bytes(FRENCH.encode("cp1252"))
+    assert txt.read(french).metadata == {"encoding": "cp1252"}
+
+
+def test_the_window_shows_the_note_of_replaced_bytes(qtbot, make_window, project, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    data, _ = _with_two_bad_bytes(FRENCH, "Café", "Lyon")
+    path = tmp_path / "article.txt"
+    path.write_bytes(data)
+    window = make_window(project)
+    with qtbot.waitSignal(window.importer.finished, timeout=20000):
+        window.import_files([path])
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    assert "2 bytes that are not UTF-8 were replaced with \ufffd" in box.informativeText()

@@ -46,7 +46,7 @@ from annotator.io import jsonvalues
 from annotator.io.interchange import RawSpans, SpanProblem, reading
 from annotator.io.qdc import codebook_labels
 from annotator.io.qdpx import SEPARATOR
-from annotator.io.txt import clip_title, decode_bytes, first_line
+from annotator.io.txt import REPLACED_BYTES, Decoded, clip_title, decode_bytes, first_line
 
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024
 # (unit, CRLF kept) in the standard's order of preference.
@@ -75,6 +75,7 @@ class _Source:
     created: str | None
     selections: list[_Selection]
     whole: list[tuple[str, str]]  # codings of the whole source: (code guid, user)
+    replaced: int = 0  # bytes of its text file that were not UTF-8, replaced with U+FFFD
 
 
 def _local(element: etree._Element) -> str:
@@ -123,7 +124,7 @@ def read(path: Path) -> ImportedBundle:
         if _local(root) != "Project":
             raise ImportFailed(path, "project.qde does not hold a REFI-QDA Project")
 
-        def member_text(where: str, location: str) -> str:
+        def member_text(where: str, location: str) -> Decoded:
             if not location.lower().startswith("internal://"):
                 raise SpanProblem(f"{where}: its text is outside the archive ({location})")
             name = location[len("internal://") :].replace("\\", "/").lower()
@@ -131,7 +132,10 @@ def read(path: Path) -> ImportedBundle:
             if member is None:
                 raise SpanProblem(f"{where}: its text file {location} is not in the archive")
             data = archive.read(member)
-            return decode_bytes(data, path)[0].lstrip("\ufeff") if data.strip() else ""
+            if not data.strip():
+                return Decoded("", "utf-8")
+            decoded = decode_bytes(data, path)
+            return decoded._replace(text=decoded.text.lstrip("\ufeff"))
 
         return _bundle(root, member_text)
 
@@ -144,11 +148,13 @@ def _bundle(root: etree._Element, member_text: Any) -> ImportedBundle:
     }
     paths: dict[str, str] = {}
     labels: list[LabelDef] = []
+    names: set[str] = set()
     for book in _children(root, "CodeBook"):
         for codes in _children(book, "Codes"):
             found, named = codebook_labels(codes)
             paths.update(named)
-            labels += [label for label in found if all(label.name != x.name for x in labels)]
+            labels += [label for label in found if label.name not in names]
+            names.update(label.name for label in found)
     sources = [
         _source(element, users, member_text)
         for holder in _children(root, "Sources")
@@ -192,10 +198,11 @@ def _source(element: etree._Element, users: dict[str, str], member_text: Any) ->
     title = element.get("name") or ""
     where = f"source {title or element.get('guid')!r}"
     inline = _children(element, "PlainTextContent")
+    replaced = 0
     if inline:
         raw = inline[0].text or ""
     elif element.get("plainTextPath"):
-        raw = member_text(where, element.get("plainTextPath"))
+        raw, _encoding, replaced = member_text(where, element.get("plainTextPath"))
     else:
         raise SpanProblem(f"{where} has neither PlainTextContent nor a plainTextPath")
     selections = []
@@ -230,7 +237,13 @@ def _source(element: etree._Element, users: dict[str, str], member_text: Any) ->
         for ref in _children(c, "CodeRef")
     ]
     return _Source(
-        element.get("guid", ""), title, raw, element.get("creationDateTime"), selections, whole
+        element.get("guid", ""),
+        title,
+        raw,
+        element.get("creationDateTime"),
+        selections,
+        whole,
+        replaced,
     )
 
 
@@ -377,7 +390,10 @@ def _document(
     return ImportedDocument(
         text=text,
         title=title,
-        metadata={"positions": describe_reading(reading_, how, source.raw)},
+        metadata={
+            "positions": describe_reading(reading_, how, source.raw),
+            **({REPLACED_BYTES: source.replaced} if source.replaced else {}),
+        },
         annotations=annotations,
         id=source.guid or None,
         created=source.created,
