@@ -382,3 +382,21 @@ def test_qdpx_source_with_two_bad_bytes_keeps_utf8_positions_and_says_so(
     assert project.document(document.id).text == expected
     (annotation,) = project.annotations(document.id)
     assert expected[annotation.start : annotation.end] == "Ministry of Health"
+
+
+def test_qdpx_whose_project_xml_unpacks_past_the_xml_cap_is_refused(tmp_path: Path) -> None:
+    """project.qde is parsed whole by lxml: 60 MB of it (well under the 200 MB the whole
+    archive may unpack to) was built into a tree many times that size."""
+    path = tmp_path / "big.qdpx"
+    users = b'<User guid="00000000-0000-0000-0000-000000000000" name="someone"/>' * 1000
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("project.qde", "w", force_zip64=True) as member,
+    ):
+        member.write(b'<Project xmlns="urn:QDA-XML:project:1.0" name="t"><Users>')
+        for _ in range(60 * 1024 * 1024 // len(users) + 1):
+            member.write(users)
+        member.write(b"</Users></Project>")
+    assert path.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(ImportFailed, match=r"unpacks to more than 50 MB of XML \(60 MB\)"):
+        read_file(path)

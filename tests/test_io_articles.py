@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import shutil
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -410,7 +413,7 @@ def test_docx_refuses_broken_and_hostile_files(tmp_path: Path) -> None:
     assert_fails(
         docx.read,
         fixture("bomb.docx"),
-        "the DOCX expands to more than 200 MB; refusing (zip bomb?)",
+        "the DOCX file unpacks to more than 200 MB (201 MB); refused (a zip bomb?)",
     )
     assert_fails(docx.read, fixture("traversal.docx"), "unsafe member name")
 
@@ -618,3 +621,59 @@ def test_the_window_shows_the_note_of_replaced_bytes(qtbot, make_window, project
         window.import_files([path])
     box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
     assert "2 bytes that are not UTF-8 were replaced with \ufffd" in box.informativeText()
+
+
+def _docx_with_huge_xml(path: Path, xml_bytes: int) -> Path:
+    """A valid DOCX whose ``word/document.xml`` holds ``xml_bytes`` of paragraphs, written to
+    the zip as it is made (a few hundred KB on disk)."""
+    seed = io.BytesIO()
+    document = python_docx.Document()
+    document.add_paragraph("Seed")
+    document.save(seed)
+    with zipfile.ZipFile(seed) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                out.writestr(info, source.read(info))
+                continue
+            xml = source.read(info).decode("utf-8")
+            head = xml.split("<w:body>")[0] + "<w:body>"
+            chunk = ("<w:p><w:r><w:t>" + "a" * 60 + "</w:t></w:r></w:p>").encode() * 1000
+            with out.open("word/document.xml", "w", force_zip64=True) as member:
+                member.write(head.encode())
+                for _ in range(xml_bytes // len(chunk) + 1):
+                    member.write(chunk)
+                member.write(b"</w:body></w:document>")
+    return path
+
+
+def test_a_small_docx_of_190_mb_xml_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    """A 554 KB DOCX that expands to 190 MB of XML ran over 300 s with 3.4 GB. In a child
+    process so that a regression fails (60 s is only a safety bound) rather than hangs."""
+    bomb = _docx_with_huge_xml(tmp_path / "bomb.docx", 190 * 1024 * 1024)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("annotator")), "import", tmp_path / "p.annot", bomb],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert done.returncode != 0
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"error: {bomb}: the DOCX file unpacks to more than 50 MB of XML (19")
+    assert line.endswith(" MB); refused (a zip bomb?)")
+
+
+def test_a_docx_whose_zip_header_understates_a_member_is_refused(tmp_path: Path) -> None:
+    """zipfile stops a member at its declared size; the CRC then says it is damaged."""
+    honest = _docx_with_huge_xml(tmp_path / "honest.docx", 1024 * 1024)
+    data = bytearray(honest.read_bytes())
+    with zipfile.ZipFile(honest) as archive:
+        info = archive.getinfo("word/document.xml")
+    declared = info.file_size.to_bytes(4, "little")
+    assert data.count(declared) >= 1
+    lying = tmp_path / "lying.docx"
+    lying.write_bytes(bytes(data).replace(declared, (1000).to_bytes(4, "little")))
+    with zipfile.ZipFile(lying) as archive:
+        assert archive.getinfo("word/document.xml").file_size == 1000
+    assert_fails(docx.read, lying, "not a valid DOCX file (")

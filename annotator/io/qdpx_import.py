@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -42,13 +42,12 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
-from annotator.io import jsonvalues
+from annotator.io import jsonvalues, zip_limits
 from annotator.io.interchange import RawSpans, SpanProblem, reading
 from annotator.io.qdc import codebook_labels
 from annotator.io.qdpx import SEPARATOR
 from annotator.io.txt import REPLACED_BYTES, Decoded, clip_title, decode_bytes, first_line
 
-MAX_EXPANDED_BYTES = 200 * 1024 * 1024
 # (unit, CRLF kept) in the standard's order of preference.
 READINGS = [("code points", True), ("code points", False), ("utf-16", True), ("utf-16", False)]
 _WORD = re.compile(r"\w")
@@ -91,13 +90,6 @@ def _child_text(element: etree._Element, name: str) -> str:
     return (found[0].text or "") if found else ""
 
 
-def _unsafe(name: str) -> bool:
-    return any(
-        f.is_absolute() or f.drive or f.root or ".." in f.parts
-        for f in (PurePosixPath(name), PureWindowsPath(name))
-    )
-
-
 def read(path: Path) -> ImportedBundle:
     try:
         archive = zipfile.ZipFile(path)
@@ -106,12 +98,8 @@ def read(path: Path) -> ImportedBundle:
     except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
         raise ImportFailed(path, f"not a REFI-QDA project (.qdpx is a zip file): {exc}") from None
     with archive, reading(path, "REFI-QDA"):
-        members = {m.filename.replace("\\", "/").lower(): m for m in archive.infolist()}
-        for member in members.values():
-            if _unsafe(member.filename):
-                raise ImportFailed(path, f"unsafe member name {member.filename!r} in the archive")
-        if sum(m.file_size for m in members.values()) > MAX_EXPANDED_BYTES:
-            raise ImportFailed(path, "the archive unpacks to more than 200 MB; refused")
+        checked = zip_limits.check_archive(archive, path, "QDPX")
+        members = {m.filename.replace("\\", "/").lower(): m for m in checked}
         if "project.qde" not in members:
             raise ImportFailed(path, "no project.qde in the archive (not a REFI-QDA project)")
         parser = etree.XMLParser(
