@@ -101,7 +101,10 @@ def _suggest(project: Project, args: argparse.Namespace) -> int:
             raise AnnotatorError(project.path, f"no document with id {args.document!r}")
         ids = [args.document]
     model = suggest_service.train(project)
-    data, found = suggest_service.suggestions_json(project, ids, labels, model)
+    notes: list[str] = []
+    data, found = suggest_service.suggestions_json(project, ids, labels, model, notes)
+    for note in notes:
+        print(f"annotator: {note}", file=sys.stderr)
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     if args.output == "-":
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]

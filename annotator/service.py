@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -31,7 +31,7 @@ from annotator.io.registry import (
     ExportReport,
     exporter,
 )
-from annotator.io.txt import first_line
+from annotator.io.txt import REPLACED_BYTES, first_line, replaced_note
 from annotator.store import backups, rescue
 from annotator.store.backend import ServerAddress, location
 from annotator.store.importing import ImportSummary
@@ -55,6 +55,8 @@ class ImportOutcome:
     outcome: Outcome
     message: str
     summary: ImportSummary | None = None
+    #: what the user should know of an imported file (e.g. bad bytes replaced), also in message
+    notes: list[str] = field(default_factory=list)
 
 
 def import_file(project: Project, path: Path) -> ImportOutcome:
@@ -66,6 +68,7 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
     try:
         _refuse_the_project(project, path)
         bundle = read_file(path)
+        notes = _decoding_notes(bundle)
         summary = project.import_bundle(bundle)
     except AnnotatorError as exc:
         return ImportOutcome(path, Outcome.ERROR, str(exc))
@@ -88,8 +91,10 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
     )
     if units:  # e.g. a QDPX file: say how its positions were read
         message += "; positions read as " + " / ".join(units)
+    if notes:
+        message += "; " + "; ".join(notes)
     return ImportOutcome(
-        path, Outcome.IMPORTED if summary.added else Outcome.SKIPPED, message, summary
+        path, Outcome.IMPORTED if summary.added else Outcome.SKIPPED, message, summary, notes
     )
 
 
@@ -107,6 +112,18 @@ def _refuse_the_project(project: Project, path: Path) -> None:
             same = False
         if same or Path(os.path.abspath(path)).resolve() == protected.resolve():
             raise ImportFailed(path, f"is {what}; a project cannot be imported into itself")
+
+
+def _decoding_notes(bundle: ImportedBundle) -> list[str]:
+    """A line for each document whose text had bytes that are not UTF-8 replaced (a note for
+    the import, not kept in the document's metadata)."""
+    notes = []
+    for document in bundle.documents:
+        count = document.metadata.pop(REPLACED_BYTES, None)
+        if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+            where = f" in {document.title!r}" if len(bundle.documents) > 1 else ""
+            notes.append(replaced_note(count) + where)
+    return notes
 
 
 def import_files(

@@ -10,10 +10,10 @@ from typing import Any
 
 from annotator.core.errors import AnnotatorError, ImportFailed
 from annotator.core.suggest import learner
-from annotator.core.suggest.engine import SuggestionSources, suggest
+from annotator.core.suggest.engine import SuggestionSources, suggest, too_slow_message
 from annotator.core.suggest.evaluation import Evaluation, evaluate
 from annotator.core.suggest.learner import SpanModel
-from annotator.core.suggest.patterns import PatternError, parse_jsonl, to_jsonl
+from annotator.core.suggest.patterns import Pattern, PatternError, parse_jsonl, to_jsonl
 from annotator.core.suggest.types import Suggestion
 from annotator.io import native_json
 from annotator.store import suggestion_store
@@ -44,9 +44,11 @@ def suggest_document(
     *,
     labels: Collection[str] | None = None,
     with_sources: SuggestionSources | None = None,
+    too_slow: list[Pattern] | None = None,
 ) -> list[Suggestion]:
     """What to offer in one document: never an existing annotation's range, never a rejected
-    one, never one overlapping an annotation of its label."""
+    one, never one overlapping an annotation of its label. Patterns given up on as too slow
+    for the document are added to ``too_slow``."""
     text = project.document(document_id).text
     existing = [(a.label, a.start, a.end) for a in project.annotations(document_id)]
     return suggest(
@@ -55,6 +57,7 @@ def suggest_document(
         existing=existing,
         rejected=suggestion_store.rejected(project, document_id),
         only=labels,
+        too_slow=too_slow,
     )
 
 
@@ -70,13 +73,21 @@ def suggestions_json(
     document_ids: Sequence[str],
     labels: Collection[str] | None,
     model: SpanModel | None,
+    notes: list[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, list[Suggestion]]]:
-    """The ``annotator-suggestions`` JSON, and the suggestions per document."""
+    """The ``annotator-suggestions`` JSON, and the suggestions per document; a line for each
+    pattern given up on in a document is added to ``notes``."""
     shared = sources(project, model)
     documents, found = [], {}
     for document_id in document_ids:
         document = project.document(document_id)
-        suggestions = suggest_document(project, document_id, labels=labels, with_sources=shared)
+        too_slow: list[Pattern] = []
+        suggestions = suggest_document(
+            project, document_id, labels=labels, with_sources=shared, too_slow=too_slow
+        )
+        if notes is not None:
+            where = f"document {document.title!r} ({document.id})"
+            notes += [too_slow_message(p, where) for p in too_slow]
         found[document_id] = suggestions
         documents.append(
             {

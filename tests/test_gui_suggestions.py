@@ -218,3 +218,26 @@ def test_patterns_page_adds_undoably_and_the_reader_suggests_matches(
     assert "regular expression" in warnings[0]
     assert "bad.jsonl: no label named 'Nope'" in warnings[1]
     assert suggestion_store.patterns(window.ctx.project) == []
+
+
+def test_a_catastrophic_pattern_is_stopped_in_the_child_and_named_in_the_status_bar(
+    qtbot, make_window, project
+) -> None:
+    """``(a+)+$`` over 5,000 a's backtracks for ever with ``re``: the child process burnt a
+    core until the window closed. It is given up on, the other suggestions still come, and the
+    status bar names it. (The pattern is stored as an older version let it be.)"""
+    from annotator.core.suggest.patterns import Pattern
+
+    text = "Licadho said so.\n" + "a" * 5000 + "!"
+    project.import_bundle(ImportedBundle([ImportedDocument(text, "Many As")]))
+    suggestion_store.replace_patterns(
+        project,
+        [Pattern("Organisation", "regex", "(a+)+$"), Pattern("Organisation", "phrase", "Licadho")],
+    )
+    window = make_window(project, suggestions=True)
+    window.suggestions.refresh()
+    qtbot.waitUntil(lambda: bool(window.suggestions.suggestions), timeout=60000)
+    assert [text[s.start : s.end] for s in window.suggestions.suggestions] == ["Licadho"]
+    assert window.statusBar().currentMessage() == (
+        "The Organisation pattern '(a+)+$' took too long on this document; skipped."
+    )

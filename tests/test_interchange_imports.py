@@ -352,3 +352,51 @@ def test_import_outcome_through_the_service(project: Project) -> None:
     outcome = import_file(project, INTERCHANGE / "brat")
     assert outcome.outcome is Outcome.IMPORTED, outcome.message
     assert [d.title for d in project.documents()] == ["empty-doc", "licadho"]
+
+
+def test_qdpx_source_with_two_bad_bytes_keeps_utf8_positions_and_says_so(
+    tmp_path: Path, project: Project
+) -> None:
+    """A source file of UTF-8 with two stray bytes was read whole as a codepage, in silence,
+    and the selections after the bad bytes missed their words."""
+    text = "Café crème: l’été à Paris. Later the Ministry of Health agreed."
+    data = text.encode("utf-8")
+    data = data.replace("Café".encode(), "Café".encode() + b"\xff").replace(b"Later", b"\xe9Later")
+    expected = text.replace("Café", "Café\ufffd").replace("Later", "\ufffdLater")
+    start = expected.index("Ministry of Health")
+    sources = (
+        '<TextSource guid="55555555-5555-5555-5555-555555555555" name="file" '
+        'plainTextPath="internal://55555555-5555-5555-5555-555555555555.txt">'
+        f"{selection(start, start + 18, 'Ministry of Health')}</TextSource>"
+    )
+    path = write_qdpx(
+        tmp_path / "p.qdpx",
+        qde(sources),
+        {"Sources/55555555-5555-5555-5555-555555555555.txt": data},
+    )
+    outcome = import_file(project, path)
+    assert outcome.outcome is Outcome.IMPORTED, outcome.message
+    assert outcome.notes == ["2 bytes that are not UTF-8 were replaced with \ufffd"]
+    assert outcome.message.endswith("; 2 bytes that are not UTF-8 were replaced with \ufffd")
+    (document,) = project.documents()
+    assert project.document(document.id).text == expected
+    (annotation,) = project.annotations(document.id)
+    assert expected[annotation.start : annotation.end] == "Ministry of Health"
+
+
+def test_qdpx_whose_project_xml_unpacks_past_the_xml_cap_is_refused(tmp_path: Path) -> None:
+    """project.qde is parsed whole by lxml: 60 MB of it (well under the 200 MB the whole
+    archive may unpack to) was built into a tree many times that size."""
+    path = tmp_path / "big.qdpx"
+    users = b'<User guid="00000000-0000-0000-0000-000000000000" name="someone"/>' * 1000
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("project.qde", "w", force_zip64=True) as member,
+    ):
+        member.write(b'<Project xmlns="urn:QDA-XML:project:1.0" name="t"><Users>')
+        for _ in range(60 * 1024 * 1024 // len(users) + 1):
+            member.write(users)
+        member.write(b"</Users></Project>")
+    assert path.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(ImportFailed, match=r"unpacks to more than 50 MB of XML \(60 MB\)"):
+        read_file(path)

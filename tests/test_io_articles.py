@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import shutil
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +15,11 @@ from pathlib import Path
 import docx as python_docx
 import pytest
 
+from annotator.cli import main
 from annotator.core.errors import ImportFailed
 from annotator.core.model import ImportedDocument
 from annotator.io import docx, html, markdown, pdf, txt
+from annotator.store.project import Project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RESOURCES = Path(__file__).parent.parent / "resources"
@@ -408,7 +413,7 @@ def test_docx_refuses_broken_and_hostile_files(tmp_path: Path) -> None:
     assert_fails(
         docx.read,
         fixture("bomb.docx"),
-        "the DOCX expands to more than 200 MB; refusing (zip bomb?)",
+        "the DOCX file unpacks to more than 200 MB (201 MB); refused (a zip bomb?)",
     )
     assert_fails(docx.read, fixture("traversal.docx"), "unsafe member name")
 
@@ -521,3 +526,154 @@ def test_damaged_files_only_ever_raise_import_failed(tmp_path: Path) -> None:
                 assert str(error).startswith(f"{path}: "), (kind, name)
             else:
                 assert_well_formed(document)
+
+
+FRENCH = (
+    "Café de la Gare\n\n"
+    "Le café crème coûte deux euros à Paris, où l’on boit debout au comptoir. "
+    "À Lyon, les bouchons servent une cuisine généreuse et très appréciée."
+)
+RUSSIAN = (
+    "Новости дня\n\n"
+    "Правительство объявило о новых мерах поддержки малого бизнеса в регионах. "
+    "Эксперты считают, что это поможет экономике."
+)
+
+
+def _with_two_bad_bytes(text: str, after: str, later: str) -> tuple[bytes, str]:
+    """``text`` as UTF-8 with one stray byte after ``after`` and a cut character before
+    ``later``; and the text one should get: U+FFFD in their places, the rest as it was."""
+    data = text.encode("utf-8")
+    first = data.index(after.encode("utf-8")) + len(after.encode("utf-8"))
+    second = data.index(later.encode("utf-8"))
+    broken = data[:first] + b"\xff" + data[first:second] + b"\xe9" + data[second:]
+    i, j = text.index(after) + len(after), text.index(later)
+    return broken, text[:i] + "\ufffd" + text[i:j] + "\ufffd" + text[j:]
+
+
+@pytest.mark.parametrize(
+    ("text", "after", "later"),
+    [(FRENCH, "Café", "Lyon"), (RUSSIAN, "Новости", "Эксперты")],
+)
+def test_utf8_with_two_bad_bytes_stays_utf8_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, after: str, later: str
+) -> None:
+    """It was decoded whole as cp1251 ('CafГ©'), in silence."""
+    data, expected = _with_two_bad_bytes(text, after, later)
+    path = tmp_path / "article.txt"
+    path.write_bytes(data)
+    document = txt.read(path)
+    assert document.text == expected
+    assert document.metadata == {"encoding": "utf-8", "replaced_bytes": 2}
+    # what a later annotation finds where the original text has it
+    assert document.text.index(later) == text.index(later) + 2
+
+    project = tmp_path / "p.annot"
+    assert main(["import", str(project), str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert out.rstrip().endswith("; 2 bytes that are not UTF-8 were replaced with \ufffd")
+    with Project.open(project) as opened:
+        (stored,) = opened.documents()
+        assert opened.document(stored.id).text == expected
+        assert opened.document(stored.id).metadata == {"encoding": "utf-8"}
+
+
+def test_markdown_and_html_read_nearly_utf8_the_same_way(tmp_path: Path) -> None:
+    data, expected = _with_two_bad_bytes(FRENCH, "Café", "Lyon")
+    page = tmp_path / "page.md"
+    page.write_bytes(data)
+    assert markdown.read(page).text == expected
+    assert markdown.read(page).metadata["replaced_bytes"] == 2
+    body = b"".join(b"<p>" + p + b"</p>" for p in data.split(b"\n\n"))
+    html_page = tmp_path / "page.html"
+    html_page.write_bytes(
+        b'<html><head><meta charset="utf-8"><title>Caf\xc3\xa9</title></head><body><article>'
+        + body
+        + b"</article></body></html>"
+    )
+    document = html.read(html_page)
+    assert "\ufffd" in document.text and "Caf\ufffd" not in document.title
+    assert document.metadata["encoding"] == "utf-8" and document.metadata["replaced_bytes"] == 2
+
+
+def test_legacy_codepages_with_a_stray_utf8_letter_are_still_guessed(tmp_path: Path) -> None:
+    """Many bytes that are not UTF-8 are a codepage, not a few bad bytes."""
+    path = tmp_path / "cp1251.txt"
+    path.write_bytes(RUSSIAN.encode("cp1251"))
+    assert (txt.read(path).text, txt.read(path).metadata) == (
+        RUSSIAN,
+        {"encoding": "cp1251"},
+    )
+    french = tmp_path / "cp1252.txt"
+    french.write_bytes(FRENCH.encode("cp1252"))
+    assert txt.read(french).metadata == {"encoding": "cp1252"}
+
+
+def test_the_window_shows_the_note_of_replaced_bytes(qtbot, make_window, project, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    data, _ = _with_two_bad_bytes(FRENCH, "Café", "Lyon")
+    path = tmp_path / "article.txt"
+    path.write_bytes(data)
+    window = make_window(project)
+    with qtbot.waitSignal(window.importer.finished, timeout=20000):
+        window.import_files([path])
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    assert "2 bytes that are not UTF-8 were replaced with \ufffd" in box.informativeText()
+
+
+def _docx_with_huge_xml(path: Path, xml_bytes: int) -> Path:
+    """A valid DOCX whose ``word/document.xml`` holds ``xml_bytes`` of paragraphs, written to
+    the zip as it is made (a few hundred KB on disk)."""
+    seed = io.BytesIO()
+    document = python_docx.Document()
+    document.add_paragraph("Seed")
+    document.save(seed)
+    with zipfile.ZipFile(seed) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                out.writestr(info, source.read(info))
+                continue
+            xml = source.read(info).decode("utf-8")
+            head = xml.split("<w:body>")[0] + "<w:body>"
+            chunk = ("<w:p><w:r><w:t>" + "a" * 60 + "</w:t></w:r></w:p>").encode() * 1000
+            with out.open("word/document.xml", "w", force_zip64=True) as member:
+                member.write(head.encode())
+                for _ in range(xml_bytes // len(chunk) + 1):
+                    member.write(chunk)
+                member.write(b"</w:body></w:document>")
+    return path
+
+
+def test_a_small_docx_of_190_mb_xml_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    """A 554 KB DOCX that expands to 190 MB of XML ran over 300 s with 3.4 GB. In a child
+    process so that a regression fails (60 s is only a safety bound) rather than hangs."""
+    bomb = _docx_with_huge_xml(tmp_path / "bomb.docx", 190 * 1024 * 1024)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("annotator")), "import", tmp_path / "p.annot", bomb],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert done.returncode != 0
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"error: {bomb}: the DOCX file unpacks to more than 50 MB of XML (19")
+    assert line.endswith(" MB); refused (a zip bomb?)")
+
+
+def test_a_docx_whose_zip_header_understates_a_member_is_refused(tmp_path: Path) -> None:
+    """zipfile stops a member at its declared size; the CRC then says it is damaged."""
+    honest = _docx_with_huge_xml(tmp_path / "honest.docx", 1024 * 1024)
+    data = bytearray(honest.read_bytes())
+    with zipfile.ZipFile(honest) as archive:
+        info = archive.getinfo("word/document.xml")
+    declared = info.file_size.to_bytes(4, "little")
+    assert data.count(declared) >= 1
+    lying = tmp_path / "lying.docx"
+    lying.write_bytes(bytes(data).replace(declared, (1000).to_bytes(4, "little")))
+    with zipfile.ZipFile(lying) as archive:
+        assert archive.getinfo("word/document.xml").file_size == 1000
+    assert_fails(docx.read, lying, "not a valid DOCX file (")

@@ -221,7 +221,7 @@ def test_zip_bombs_are_refused_by_size(project: Project, tmp_path: Path) -> None
     refused(
         project,
         zip_bomb(tmp_path / "bomb.docx", "word/document.xml", 210 * 2**20),
-        "expands to more than 200 MB",
+        "unpacks to more than 200 MB",
     )
     refused(
         project,

@@ -4,11 +4,15 @@ one-line errors for bad input with nothing saved changed."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from annotator.cli import main
+from annotator.core.model import ImportedBundle, ImportedDocument
+from annotator.core.suggest.patterns import Pattern
 from annotator.service import import_file
 from annotator.store import suggestion_store
 from annotator.store.project import Project
@@ -162,3 +166,48 @@ def test_rejected_ranges_are_remembered_per_document(sample: Path) -> None:
         assert suggestion_store.rejected(project, document_id) == {("Claim", 5, 9)}
         project.delete_documents([document_id])
     assert sql(sample, "SELECT count(*) FROM rejected_suggestions") == [(0,)]
+
+
+def test_a_catastrophic_regex_is_given_up_on_and_named_not_run_for_minutes(
+    tmp_path: Path,
+) -> None:
+    """``(a+)+$`` over 5,000 a's and a '!' backtracks for ever with ``re``; a project saved
+    before such patterns were refused still holds it. The suggester stops it and says so."""
+    project_path = tmp_path / "p.annot"
+    with Project.open(project_path) as project:
+        (added,) = project.import_bundle(
+            ImportedBundle([ImportedDocument("a" * 5000 + "!", "Many As")])
+        ).added
+        suggestion_store.replace_patterns(
+            project,
+            [Pattern("Organisation", "regex", "(a+)+$"), Pattern("Organisation", "phrase", "a")],
+        )
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("annotator")), "suggest", str(project_path), "-o", "-"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,  # a safety bound: the fixed version takes a few seconds
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        "annotator: the Organisation pattern '(a+)+$' took too long on document "
+        f"'Many As' ({added.id}); skipped"
+    ]
+    (document,) = json.loads(done.stdout)["documents"]
+    assert document["suggestions"] == []  # the phrase 'a' is no word here, and the rest skipped
+
+
+def test_patterns_refuses_a_repeated_repetition_with_one_line(tmp_path: Path, capsys) -> None:
+    project_path = tmp_path / "p.annot"
+    Project.open(project_path).close()
+    patterns = tmp_path / "patterns.jsonl"
+    patterns.write_text(
+        '{"label": "Organisation", "pattern": "(a+)+$", "kind": "regex"}\n', encoding="utf-8"
+    )
+    assert main(["patterns", str(project_path), "--import", str(patterns)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert "(a+)+" in error and "can take forever" in error
+    with Project.open(project_path) as project:
+        assert suggestion_store.patterns(project) == []

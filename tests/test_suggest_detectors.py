@@ -230,3 +230,20 @@ def test_spacy_checks_token_patterns_when_it_is_installed() -> None:
         "World Bank",
         "world bank",
     ]
+
+
+def test_only_a_repeated_repetition_is_refused_and_regexes_read_as_re_reads_them() -> None:
+    from annotator.core.suggest.patterns import PatternError, make_pattern, match_patterns
+
+    for catastrophic in (r"(a+)+$", r"(?:\w*)*x", r"([ab]+){2,}", r"(?P<x>\d+?)+"):
+        with pytest.raises(PatternError, match="can take forever"):
+            make_pattern("Organisation", "regex", catastrophic)
+    text = "Codes 12,34,56 and [Tier 2]; Ministry of Health"
+    for fine, found in (
+        (r"(\d+,)+\d+", ["12,34,56"]),
+        (r"\[Tier \d\]", ["[Tier 2]"]),
+        (r"Ministry of \w+", ["Ministry of Health"]),
+        (r"(?i)ministry", ["Ministry"]),
+    ):
+        rule = make_pattern("Organisation", "regex", fine)
+        assert [text[s.start : s.end] for s in match_patterns(text, [rule])] == found

@@ -147,6 +147,7 @@ class ImportRunner(QObject):
             o.message
             for o in outcomes
             if o.outcome is not Outcome.IMPORTED
+            or o.notes
             or (o.summary is not None and o.summary.duplicates_skipped)
         ]
         if self._cancel.is_set() and len(outcomes) < len(self._paths):

@@ -20,8 +20,13 @@ from PySide6.QtGui import QTextCursor
 from annotator.core.errors import AnnotatorError
 from annotator.core.model import Annotation
 from annotator.core.spans import Span
-from annotator.core.suggest.engine import SuggestionSources, suggest_positional
+from annotator.core.suggest.engine import (
+    SuggestionSources,
+    suggest_positional,
+    too_slow_message,
+)
 from annotator.core.suggest.learner import SpanModel
+from annotator.core.suggest.patterns import Pattern
 from annotator.core.suggest.types import Suggestion
 from annotator.gui import suggestion_painting
 from annotator.gui.background import Pool
@@ -135,13 +140,22 @@ class SuggestionController(QObject):
                         f"No suggestions: {type(error).__name__}: {error}", 8000
                     )
                     continue
-            self._arrived(generation, document_id, found)
+            self._arrived(generation, document_id, *found)
 
-    def _arrived(self, generation: int, document_id: str, found: list[Suggestion]) -> None:
+    def _arrived(
+        self,
+        generation: int,
+        document_id: str,
+        found: list[Suggestion],
+        too_slow: list[Pattern],
+    ) -> None:
         if generation != self._generation or document_id != self.reader.document_id:
             return
         self.computing = False
         self._show(document_id, found)
+        if too_slow:
+            message = "; ".join(too_slow_message(p, "this document") for p in too_slow)
+            self.window.statusBar().showMessage(message[0].upper() + message[1:] + ".", 15000)
 
     def _show(self, document_id: str | None, found: list[Suggestion]) -> None:
         if document_id != self.document_id:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -14,13 +13,12 @@ from docx.text.paragraph import Paragraph
 
 from annotator.core.errors import ImportFailed
 from annotator.core.model import ImportedDocument
+from annotator.io import zip_limits
 from annotator.io.txt import clip_title, describe_error, first_line, tidy_text
-
-MAX_EXPANDED_BYTES = 200 * 1024 * 1024
 
 
 def read(path: Path) -> ImportedDocument:
-    check_zip(path)
+    zip_limits.checked_members(path, "DOCX")
     try:
         document = docx.Document(str(path))
         blocks = list(_body_blocks(document))
@@ -36,36 +34,6 @@ def read(path: Path) -> ImportedDocument:
         source=str(path),
         metadata=metadata,
     )
-
-
-def check_zip(path: Path) -> None:
-    """Refuse what is not a zip, a zip bomb, or members that would escape a folder."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except FileNotFoundError:
-        raise ImportFailed(path, "the file does not exist") from None
-    except IsADirectoryError:
-        raise ImportFailed(path, "this is a folder, not a file") from None
-    except OSError as error:
-        raise ImportFailed(path, f"the file cannot be read ({error.strerror or error})") from None
-    except Exception as error:  # BadZipFile, NotImplementedError (odd zip versions), ...
-        raise ImportFailed(path, f"not a valid DOCX file ({describe_error(error)})") from None
-    # Declared sizes are binding: zipfile stops reading a member at its declared size.
-    if sum(member.file_size for member in members) > MAX_EXPANDED_BYTES:
-        raise ImportFailed(path, "the DOCX expands to more than 200 MB; refusing (zip bomb?)")
-    for member in members:
-        if _unsafe_name(member.filename):
-            raise ImportFailed(
-                path, f"not a valid DOCX file (unsafe member name {member.filename!r})"
-            )
-
-
-def _unsafe_name(name: str) -> bool:
-    for flavour in (PurePosixPath(name), PureWindowsPath(name)):
-        if flavour.is_absolute() or flavour.drive or flavour.root or ".." in flavour.parts:
-            return True
-    return False
 
 
 def _body_blocks(document: DocxDocument) -> Iterator[str]:

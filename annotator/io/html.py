@@ -17,7 +17,14 @@ from lxml import etree
 
 from annotator.core.errors import ImportFailed
 from annotator.core.model import ImportedDocument
-from annotator.io.txt import clip_title, decode_bytes, first_line, read_bytes, tidy_text
+from annotator.io.txt import (
+    Decoded,
+    clip_title,
+    decode_bytes,
+    first_line,
+    read_bytes,
+    tidy_text,
+)
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _PRESCAN_BYTES = 4096
@@ -30,8 +37,8 @@ _BLOCK_TAGS = {"p", "head", "list", "item", "quote", "code", "table", "row", "ce
 
 
 def read(path: Path) -> ImportedDocument:
-    page, encoding = decode_page(read_bytes(path), path)
-    root = _extract(page, path)
+    decoded = decode_page(read_bytes(path), path)
+    root = _extract(decoded.text, path)
     main = root.find("main")
     blocks = [block for block in _blocks(main) if block] if main is not None else []
     text = tidy_text("\n\n".join(blocks))
@@ -40,7 +47,7 @@ def read(path: Path) -> ImportedDocument:
     metadata: dict[str, Any] = {
         key: value.strip() for key in _METADATA_KEYS if (value := root.get(key)) and value.strip()
     }
-    metadata["encoding"] = encoding
+    metadata.update(decoded.metadata())
     return ImportedDocument(
         text=text,
         title=clip_title(metadata.get("title", "")) or first_line(text),
@@ -49,12 +56,12 @@ def read(path: Path) -> ImportedDocument:
     )
 
 
-def decode_page(data: bytes, where: Path) -> tuple[str, str]:
+def decode_page(data: bytes, where: Path) -> Decoded:
     """Decode a saved page: BOM, then ``<meta charset>``, then the plain-text detection."""
     declared = _declared_charset(data)
     if declared and not data.startswith(_BOMS):
         try:
-            return data.decode(declared), declared
+            return Decoded(data.decode(declared), declared)
         except (UnicodeError, LookupError):  # LookupError: e.g. charset="base64", not text
             pass  # the declaration is wrong (it happens); fall back to detection
     return decode_bytes(data, where)

@@ -22,8 +22,8 @@ _INLINE_TEXT = {"text", "text_special", "code_inline"}
 
 
 def read(path: Path) -> ImportedDocument:
-    source, encoding = decode_bytes(read_bytes(path), path)
-    source = tidy_text(source)
+    decoded = decode_bytes(read_bytes(path), path)
+    source = tidy_text(decoded.text)
     front_matter, body = split_front_matter(source)
     try:
         blocks = list(_blocks(_parser().parse(body)))
@@ -38,7 +38,7 @@ def read(path: Path) -> ImportedDocument:
         text=text,
         title=clip_title(title),
         source=str(path),
-        metadata={"encoding": encoding, **front_matter},
+        metadata={**decoded.metadata(), **front_matter},
     )
 
 

@@ -95,27 +95,27 @@ def widen_color(value: str | None, used: set[str]) -> str:
 
 def codebook_labels(codes: etree._Element) -> tuple[list[LabelDef], dict[str, str]]:
     """The labels of the ``Code`` elements under ``codes`` (a ``Codes`` element), and the path
-    name of every code by GUID (codable or not)."""
+    name of every code by GUID (codable or not). Linear in the codes, however many or deep."""
     paths: dict[str, str] = {}
     labels: list[LabelDef] = []
+    names: set[str] = set()
     colors: set[str] = set()
-
-    def walk(parent: etree._Element, prefix: str) -> None:
-        for code in _children(parent, "Code"):
-            name = f"{prefix}{code.get('name') or code.get('guid', '')}"
-            paths[code.get("guid", "")] = name
-            if code.get("isCodable", "true") in ("true", "1") and all(
-                label.name != name for label in labels
-            ):
-                color = widen_color(code.get("color"), colors)
-                colors.add(color)
-                found = _children(code, "Description")
-                labels.append(
-                    LabelDef(name, color, description=(found[0].text or "") if found else "")
-                )
-            walk(code, f"{name}/")
-
-    walk(codes, "")
+    # Depth first, in document order, with a stack rather than recursion: a tree as deep as
+    # the parser allows must not exhaust Python's.
+    pending: list[tuple[etree._Element, str]] = [
+        (code, "") for code in reversed(_children(codes, "Code"))
+    ]
+    while pending:
+        code, prefix = pending.pop()
+        name = f"{prefix}{code.get('name') or code.get('guid', '')}"
+        paths[code.get("guid", "")] = name
+        if code.get("isCodable", "true") in ("true", "1") and name not in names:
+            names.add(name)
+            color = widen_color(code.get("color"), colors)
+            colors.add(color)
+            found = _children(code, "Description")
+            labels.append(LabelDef(name, color, description=(found[0].text or "") if found else ""))
+        pending += [(child, f"{name}/") for child in reversed(_children(code, "Code"))]
     return labels, paths
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -42,13 +42,12 @@ from annotator.core.model import (
 )
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
-from annotator.io import jsonvalues
+from annotator.io import jsonvalues, zip_limits
 from annotator.io.interchange import RawSpans, SpanProblem, reading
 from annotator.io.qdc import codebook_labels
 from annotator.io.qdpx import SEPARATOR
-from annotator.io.txt import clip_title, decode_bytes, first_line
+from annotator.io.txt import REPLACED_BYTES, Decoded, clip_title, decode_bytes, first_line
 
-MAX_EXPANDED_BYTES = 200 * 1024 * 1024
 # (unit, CRLF kept) in the standard's order of preference.
 READINGS = [("code points", True), ("code points", False), ("utf-16", True), ("utf-16", False)]
 _WORD = re.compile(r"\w")
@@ -75,6 +74,7 @@ class _Source:
     created: str | None
     selections: list[_Selection]
     whole: list[tuple[str, str]]  # codings of the whole source: (code guid, user)
+    replaced: int = 0  # bytes of its text file that were not UTF-8, replaced with U+FFFD
 
 
 def _local(element: etree._Element) -> str:
@@ -90,13 +90,6 @@ def _child_text(element: etree._Element, name: str) -> str:
     return (found[0].text or "") if found else ""
 
 
-def _unsafe(name: str) -> bool:
-    return any(
-        f.is_absolute() or f.drive or f.root or ".." in f.parts
-        for f in (PurePosixPath(name), PureWindowsPath(name))
-    )
-
-
 def read(path: Path) -> ImportedBundle:
     try:
         archive = zipfile.ZipFile(path)
@@ -105,12 +98,8 @@ def read(path: Path) -> ImportedBundle:
     except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
         raise ImportFailed(path, f"not a REFI-QDA project (.qdpx is a zip file): {exc}") from None
     with archive, reading(path, "REFI-QDA"):
-        members = {m.filename.replace("\\", "/").lower(): m for m in archive.infolist()}
-        for member in members.values():
-            if _unsafe(member.filename):
-                raise ImportFailed(path, f"unsafe member name {member.filename!r} in the archive")
-        if sum(m.file_size for m in members.values()) > MAX_EXPANDED_BYTES:
-            raise ImportFailed(path, "the archive unpacks to more than 200 MB; refused")
+        checked = zip_limits.check_archive(archive, path, "QDPX")
+        members = {m.filename.replace("\\", "/").lower(): m for m in checked}
         if "project.qde" not in members:
             raise ImportFailed(path, "no project.qde in the archive (not a REFI-QDA project)")
         parser = etree.XMLParser(
@@ -123,7 +112,7 @@ def read(path: Path) -> ImportedBundle:
         if _local(root) != "Project":
             raise ImportFailed(path, "project.qde does not hold a REFI-QDA Project")
 
-        def member_text(where: str, location: str) -> str:
+        def member_text(where: str, location: str) -> Decoded:
             if not location.lower().startswith("internal://"):
                 raise SpanProblem(f"{where}: its text is outside the archive ({location})")
             name = location[len("internal://") :].replace("\\", "/").lower()
@@ -131,7 +120,10 @@ def read(path: Path) -> ImportedBundle:
             if member is None:
                 raise SpanProblem(f"{where}: its text file {location} is not in the archive")
             data = archive.read(member)
-            return decode_bytes(data, path)[0].lstrip("\ufeff") if data.strip() else ""
+            if not data.strip():
+                return Decoded("", "utf-8")
+            decoded = decode_bytes(data, path)
+            return decoded._replace(text=decoded.text.lstrip("\ufeff"))
 
         return _bundle(root, member_text)
 
@@ -144,11 +136,13 @@ def _bundle(root: etree._Element, member_text: Any) -> ImportedBundle:
     }
     paths: dict[str, str] = {}
     labels: list[LabelDef] = []
+    names: set[str] = set()
     for book in _children(root, "CodeBook"):
         for codes in _children(book, "Codes"):
             found, named = codebook_labels(codes)
             paths.update(named)
-            labels += [label for label in found if all(label.name != x.name for x in labels)]
+            labels += [label for label in found if label.name not in names]
+            names.update(label.name for label in found)
     sources = [
         _source(element, users, member_text)
         for holder in _children(root, "Sources")
@@ -192,10 +186,11 @@ def _source(element: etree._Element, users: dict[str, str], member_text: Any) ->
     title = element.get("name") or ""
     where = f"source {title or element.get('guid')!r}"
     inline = _children(element, "PlainTextContent")
+    replaced = 0
     if inline:
         raw = inline[0].text or ""
     elif element.get("plainTextPath"):
-        raw = member_text(where, element.get("plainTextPath"))
+        raw, _encoding, replaced = member_text(where, element.get("plainTextPath"))
     else:
         raise SpanProblem(f"{where} has neither PlainTextContent nor a plainTextPath")
     selections = []
@@ -230,7 +225,13 @@ def _source(element: etree._Element, users: dict[str, str], member_text: Any) ->
         for ref in _children(c, "CodeRef")
     ]
     return _Source(
-        element.get("guid", ""), title, raw, element.get("creationDateTime"), selections, whole
+        element.get("guid", ""),
+        title,
+        raw,
+        element.get("creationDateTime"),
+        selections,
+        whole,
+        replaced,
     )
 
 
@@ -377,7 +378,10 @@ def _document(
     return ImportedDocument(
         text=text,
         title=title,
-        metadata={"positions": describe_reading(reading_, how, source.raw)},
+        metadata={
+            "positions": describe_reading(reading_, how, source.raw),
+            **({REPLACED_BYTES: source.replaced} if source.replaced else {}),
+        },
         annotations=annotations,
         id=source.guid or None,
         created=source.created,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from annotator.core.errors import ImportFailed
 from annotator.core.model import ImportedDocument
@@ -25,16 +26,34 @@ _BOMS: list[tuple[bytes, str]] = [
 ]
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[^\S\n]*\n)+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape has it
+#: UTF-8 text with at most this many bad bytes, or this share of its bytes, is read as UTF-8.
+FEW_BAD_BYTES = 8
+FEW_BAD_SHARE = 0.01
+#: The document metadata key of how many bad bytes were replaced with U+FFFD.
+REPLACED_BYTES = "replaced_bytes"
+
+
+class Decoded(NamedTuple):
+    text: str
+    encoding: str
+    replaced: int = 0  # bytes that were not UTF-8, replaced with U+FFFD
+
+    def metadata(self) -> dict[str, str | int]:
+        """What a document keeps of its decoding."""
+        if self.replaced:
+            return {"encoding": self.encoding, REPLACED_BYTES: self.replaced}
+        return {"encoding": self.encoding}
 
 
 def read(path: Path) -> ImportedDocument:
     data = read_bytes(path)
-    text, encoding = decode_bytes(data, path)
-    text = tidy_text(text)
+    decoded = decode_bytes(data, path)
+    text = tidy_text(decoded.text)
     if not text:
         raise ImportFailed(path, "the file is empty")
     return ImportedDocument(
-        text=text, title=first_line(text), source=str(path), metadata={"encoding": encoding}
+        text=text, title=first_line(text), source=str(path), metadata=decoded.metadata()
     )
 
 
@@ -49,15 +68,25 @@ def read_bytes(path: Path) -> bytes:
         raise ImportFailed(path, f"the file cannot be read ({error.strerror or error})") from None
 
 
-def decode_bytes(data: bytes, where: Path) -> tuple[str, str]:
-    """Decode a text file's bytes; returns the text and the encoding used.
+def decode_bytes(data: bytes, where: Path) -> Decoded:
+    """Decode a text file's bytes; returns the text, the encoding used, and how many bad bytes
+    were replaced.
 
-    Order: byte-order mark, strict UTF-8, BOM-less UTF-16, then charset-normalizer's guess.
-    Refuses binary data (NUL bytes outside UTF-16/32, or many control characters).
+    Order: byte-order mark, strict UTF-8, BOM-less UTF-16, UTF-8 with a few bad bytes (replaced
+    with U+FFFD, as a browser does, rather than the whole text read in a wrong codepage), then
+    charset-normalizer's guess. Refuses binary data (NUL bytes outside UTF-16/32, or many
+    control characters).
     """
     if not data.strip():
         raise ImportFailed(where, "the file is empty")
     encoding = _bom_encoding(data) or _utf8(data) or _bomless_utf16(data)
+    if encoding is None and b"\x00" not in data:
+        bad = _nearly_utf8(data)
+        if bad:
+            text = data.decode("utf-8", errors="replace")
+            if _looks_binary(text):
+                raise ImportFailed(where, "this looks like a binary file, not text")
+            return Decoded(text, "utf-8", bad)
     if encoding is None:
         if b"\x00" in data:
             raise ImportFailed(where, "this looks like a binary file, not text")
@@ -70,7 +99,14 @@ def decode_bytes(data: bytes, where: Path) -> tuple[str, str]:
         raise ImportFailed(where, f"the file is not valid {encoding} text") from None
     if _looks_binary(text):
         raise ImportFailed(where, "this looks like a binary file, not text")
-    return text, encoding
+    return Decoded(text, encoding)
+
+
+def replaced_note(count: int) -> str:
+    """The line that tells the user bad bytes were replaced."""
+    if count == 1:
+        return "1 byte that is not UTF-8 was replaced with \ufffd"
+    return f"{count} bytes that are not UTF-8 were replaced with \ufffd"
 
 
 def guess_encoding(data: bytes) -> str | None:
@@ -134,6 +170,20 @@ def _utf8(data: bytes) -> str | None:
     if b"\x00" not in data and _decodes(data, "utf-8"):
         return "utf-8"
     return None
+
+
+def _nearly_utf8(data: bytes) -> int:
+    """How many bytes are not UTF-8 in text that is UTF-8 but for a few; 0 if it is not that.
+
+    UTF-8 shows in its multi-byte characters: text in a legacy codepage has as good as none
+    that decode, and far more than a few of its bytes that do not.
+    """
+    escaped = data.decode("utf-8", errors="surrogateescape")
+    bad = len(_ESCAPED_BYTE.findall(escaped))
+    good = sum(1 for ch in escaped if ch > "\x7f") - bad
+    if bad and good >= 1 and bad <= max(FEW_BAD_BYTES, len(data) * FEW_BAD_SHARE):
+        return bad
+    return 0
 
 
 def _bomless_utf16(data: bytes) -> str | None:

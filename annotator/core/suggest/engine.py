@@ -41,8 +41,10 @@ def suggest(
     existing: Iterable[Key] = (),
     rejected: Collection[Key] = (),
     only: Collection[str] | None = None,
+    too_slow: list[Pattern] | None = None,
 ) -> list[Suggestion]:
-    """Suggestions for ``text`` in text order (code points, end exclusive)."""
+    """Suggestions for ``text`` in text order (code points, end exclusive); the patterns given
+    up on as too slow for it are added to ``too_slow``."""
     labels = [name for name in sources.labels if only is None or name in only]
     found: list[Suggestion] = []
     quote = detector_label("quotes", labels)
@@ -63,7 +65,7 @@ def suggest(
             found += [
                 Suggestion(label, s, e, 0.9, SOURCE_PROJECT, {}) for s, e in find_names(text, short)
             ]
-    found += [s for s in match_patterns(text, [p for p in sources.patterns if p.label in labels])]
+    found += match_patterns(text, [p for p in sources.patterns if p.label in labels], too_slow)
     if sources.model is not None:
         found += sources.model.predict(
             text, [name for name in labels if name not in (quote, claim)]
@@ -112,6 +114,15 @@ def _overlaps_any(spans: Sequence[tuple[int, int]], start: int, end: int) -> boo
 
 def suggest_positional(
     text: str, sources: SuggestionSources, existing: list[Key], rejected: set[Key]
-) -> list[Suggestion]:
-    """:func:`suggest` with positional arguments: what a child process is handed."""
-    return suggest(text, sources, existing=existing, rejected=rejected)
+) -> tuple[list[Suggestion], list[Pattern]]:
+    """:func:`suggest` with positional arguments, what a child process is handed; returns the
+    suggestions and the patterns given up on as too slow."""
+    too_slow: list[Pattern] = []
+    found = suggest(text, sources, existing=existing, rejected=rejected, too_slow=too_slow)
+    return found, too_slow
+
+
+def too_slow_message(pattern: Pattern, document: str) -> str:
+    """One line for a pattern given up on in one document."""
+    shown = pattern.source.split(":", 2)[2]
+    return f"the {pattern.label} pattern {shown!r} took too long on {document}; skipped"

@@ -7,6 +7,11 @@ Matcher syntax). A regular expression, which those tools lack, is written
 ``{"label": "ORG", "pattern": "\\\\bMinistry of \\\\w+", "kind": "regex"}``: they read its
 ``pattern`` as a phrase that will not occur, so the file stays loadable there.
 
+Regular expressions run with the ``regex`` module (``regex.V0``: the semantics of ``re``) and a
+time limit per document: a catastrophic pattern such as ``(a+)+$`` is stopped and reported,
+never left to run for minutes. The most obvious of them, a quantified group holding nothing
+but one quantified item, is refused when the pattern is made.
+
 Token patterns need spaCy (``pip install 'annotator[spacy]'``); without it they are kept and
 exported but match nothing, and :func:`token_patterns_available` says so.
 """
@@ -19,11 +24,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import regex
+
 from annotator.core.json_input import NotJson, loads
 from annotator.core.suggest.types import Suggestion
 
 KINDS = ("phrase", "regex", "tokens")
 MAX_PATTERN_LENGTH = 2000
+#: Seconds one regular expression may spend on one document before it is given up.
+PATTERN_TIMEOUT = 2.0
+# A group holding only one quantified item, itself quantified: (a+)+, (?:\w*)*, ([ab]+){2,}.
+# Every way of splitting a run between the two quantifiers is tried again when the rest fails.
+_NESTED_QUANTIFIERS = re.compile(
+    r"\((?:\?(?::|P?<\w+>))?(?:\\.|\[(?:\\.|[^\]\\])+\]|[^()\\|])[+*]\??\)(?:[+*]|\{\d*,)"
+)
 
 
 class PatternError(ValueError):
@@ -77,11 +91,17 @@ def make_pattern(label: str, kind: str, pattern: Any) -> Pattern:
         raise PatternError(f"the {kind} pattern is longer than {MAX_PATTERN_LENGTH} characters")
     if kind == "regex":
         try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
+            compiled = compile_regex(pattern)
+        except regex.error as exc:
             raise PatternError(f"the regular expression {pattern!r} is invalid ({exc})") from exc
         if compiled.match(""):
             raise PatternError(f"the regular expression {pattern!r} matches empty text")
+        nested = _NESTED_QUANTIFIERS.search(pattern)
+        if nested:
+            raise PatternError(
+                f"the regular expression {pattern!r} repeats a repetition ({nested.group()}), "
+                "which can take forever on a long text; write it without the outer repetition"
+            )
     return Pattern(label, kind, pattern)
 
 
@@ -122,21 +142,34 @@ def token_patterns_available() -> bool:
     return True
 
 
-def match_patterns(text: str, patterns: Sequence[Pattern]) -> list[Suggestion]:
+def compile_regex(pattern: str) -> regex.Pattern[str]:
+    """A user's regular expression as ``re`` reads it, but one that can be given a time limit."""
+    return regex.compile(pattern, flags=regex.V0)
+
+
+def match_patterns(
+    text: str, patterns: Sequence[Pattern], too_slow: list[Pattern] | None = None
+) -> list[Suggestion]:
+    """The matches of ``patterns`` in ``text``. A regular expression still searching after
+    :data:`PATTERN_TIMEOUT` is given up: it finds nothing here, and is added to ``too_slow``."""
     found: list[Suggestion] = []
     tokens = [p for p in patterns if p.kind == "tokens"]
     for p in patterns:
         if p.kind == "phrase":
             assert isinstance(p.pattern, str)
-            expression = re.compile(r"(?<!\w)" + re.escape(p.pattern) + r"(?!\w)")
+            expression = compile_regex(r"(?<!\w)" + regex.escape(p.pattern) + r"(?!\w)")
         elif p.kind == "regex":
             assert isinstance(p.pattern, str)
-            expression = re.compile(p.pattern)
+            expression = compile_regex(p.pattern)
         else:
             continue
-        for match in expression.finditer(text):
-            if match.end() > match.start():
-                found.append(Suggestion(p.label, match.start(), match.end(), 1.0, p.source, {}))
+        try:
+            spans = [m.span() for m in expression.finditer(text, timeout=PATTERN_TIMEOUT)]
+        except TimeoutError:
+            if too_slow is not None:
+                too_slow.append(p)
+            continue
+        found += [Suggestion(p.label, s, e, 1.0, p.source, {}) for s, e in spans if e > s]
     if tokens and token_patterns_available():
         found.extend(_match_tokens(text, tokens))
     return found
