@@ -43,7 +43,7 @@ def locks_held_by_me(path: Path) -> list[str]:
                 continue  # a waiter's line
             pid, device_inode = fields[4], fields[5]
             if int(pid) == os.getpid() and int(device_inode.rsplit(":", 1)[1]) == inode:
-                mine.append(line.strip())
+                mine.append(" ".join(fields[1:]))  # not the ordinal: other processes' shift it
     return mine
 
 
