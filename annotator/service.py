@@ -187,10 +187,22 @@ def describe_merge(path: Path | ServerAddress, report: MergeReport) -> str:
         f"{report.annotations_added} annotations added, {report.annotations_skipped} "
         f"skipped, {len(report.conflicts)} in conflict",
     ]
+    if report.deletions_applied:
+        with_relations = (
+            f", with {report.relations_deleted} relations" if report.relations_deleted else ""
+        )
+        parts.append(f"{report.deletions_applied} deleted (deleted in the source){with_relations}")
+    if report.kept_deleted:
+        parts.append(f"{report.kept_deleted} not added back (deleted here)")
     if report.relations_added:
         parts.append(f"{report.relations_added} relations added")
+    if report.relations_of_deleted:
+        parts.append(f"{report.relations_of_deleted} relations not added (an end is deleted here)")
     if report.codebook_replaced:
-        parts.append("labels taken from the source")
+        parts.append(
+            "this project's unused default codebook was replaced by the source's "
+            f"({len(report.labels_added)} labels)"
+        )
     elif report.labels_added:
         parts.append("new labels: " + ", ".join(report.labels_added))
     if report.label_conflicts:

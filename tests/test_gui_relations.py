@@ -292,3 +292,45 @@ def test_a_relation_picked_in_the_list_is_selected_edited_and_deleted(qtbot, win
     assert window.ctx.project.relations() == []
     assert not editor.isVisible()
     assert claim.id in {a.id for a in window.ctx.project.annotations()}
+
+
+def test_undoing_a_delete_after_another_window_deleted_an_other_end_brings_back_the_rest(
+    qtbot, window
+) -> None:
+    """The other end of one relation (or its type) went in another window meanwhile: undo
+    brings back the annotation and the relations that can come back, says in the status bar
+    what could not, and stays on the undo stack (redo deletes again, undo restores again)."""
+    from annotator.store.codebook import delete_relation_type
+    from annotator.store.project import Project
+
+    quote, org, claim = spans(qtbot, window)
+    relate_by_keyboard(qtbot, window, "N")  # said by: quote -> org
+    window.panel.select(quote.id)
+    window.relating.choose_type = lambda _types, _at: "evidence for"
+    relate_by_keyboard(qtbot, window)  # evidence for: quote -> claim, the first offered
+    assert len(window.ctx.project.relations()) == 2
+    window.panel.select(quote.id)
+    qtbot.keyClick(window.reader, Qt.Key.Key_Delete)
+    assert window.ctx.project.relations() == []
+    with Project.open(window.ctx.project.path, create=False) as other:
+        other.delete_annotations([org.id])
+    stack = window.ctx.undo_stack
+    count = stack.count()
+    stack.undo()
+    assert quote.id in {a.id for a in window.ctx.project.annotations()}
+    (kept,) = window.ctx.project.relations()
+    assert (kept.type, kept.target_id) == ("evidence for", claim.id)
+    assert len(window.reader.relations) == 1  # the arc of the one that came back
+    said = window.statusBar().currentMessage()
+    assert said.startswith("1 relation ('said by') could not come back"), said
+    assert stack.count() == count and stack.index() == count - 1 and stack.canRedo()
+    stack.redo()
+    assert quote.id not in {a.id for a in window.ctx.project.annotations()}
+    assert window.ctx.project.relations() == []
+    with Project.open(window.ctx.project.path, create=False) as other:
+        delete_relation_type(other, "evidence for")
+    stack.undo()
+    assert quote.id in {a.id for a in window.ctx.project.annotations()}
+    assert window.ctx.project.relations() == []
+    assert "('evidence for') could not come back" in window.statusBar().currentMessage()
+    assert stack.index() == count - 1

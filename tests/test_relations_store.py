@@ -263,3 +263,36 @@ def test_a_relation_type_that_names_no_label_or_a_bad_colour_is_refused(project:
         codebook.add_relation_type(project, RelationTypeDef("x", "blue"))
     with pytest.raises(codebook.CodebookError, match="already exists"):
         codebook.add_relation_type(project, RelationTypeDef("said by", "#123456"))
+
+
+def test_undoing_a_delete_after_another_window_deleted_the_other_end_brings_back_the_rest(
+    project: Project, spans: dict[str, Annotation]
+) -> None:
+    """Another window (or client) deleted the other end of one of the relations meanwhile: the
+    annotation and its other relations come back, the lost relation is returned."""
+    said, _ = project.add_relation("d1", "said by", spans["quote"].id, spans["org"].id)
+    evidence, _ = project.add_relation("d1", "evidence for", spans["quote"].id, spans["claim"].id)
+    deleted, relations = project.delete_annotations_and_relations([spans["quote"].id])
+    with Project.open(project.path, create=False) as other:
+        other.delete_annotations([spans["org"].id])
+    lost = project.restore_annotations(deleted, relations)
+    assert lost == [said]
+    assert spans["quote"].id in {a.id for a in project.annotations()}
+    assert project.relations() == [evidence]
+
+
+def test_undoing_a_delete_after_another_window_deleted_the_relation_type_brings_back_the_rest(
+    project: Project, spans: dict[str, Annotation]
+) -> None:
+    from annotator.store.codebook import delete_relation_type
+
+    said, _ = project.add_relation("d1", "said by", spans["quote"].id, spans["org"].id)
+    evidence, _ = project.add_relation("d1", "evidence for", spans["quote"].id, spans["claim"].id)
+    deleted, relations = project.delete_annotations_and_relations([spans["quote"].id])
+    with Project.open(project.path, create=False) as other:
+        delete_relation_type(other, "said by")
+    lost = project.restore_annotations(deleted, relations)
+    assert lost == [said]
+    assert spans["quote"].id in {a.id for a in project.annotations()}
+    assert project.relations() == [evidence]
+    assert project.restore_relations([said]) == [said]  # its type is still gone

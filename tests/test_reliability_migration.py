@@ -118,3 +118,26 @@ def test_an_upgraded_project_reports_the_new_version_everywhere(
     ]
     assert main(["info", str(v1_copy)]) == 0
     assert f"Schema version: {number}," in capsys.readouterr().out
+
+
+def test_an_upgraded_v1_project_records_deletions_and_merges_them(
+    v1_copy: Path, tmp_path: Path
+) -> None:
+    """Schema 5 adds the tombstones of deleted annotations: an upgraded project has none (its
+    earlier deletions went unrecorded), records the next one, and a merge carries it."""
+    copy = tmp_path / "copy.annot"
+    with Project.open(v1_copy) as project:
+        check_everything(project)
+        shutil.copyfile(v1_copy, copy)
+        assert sql(v1_copy, "SELECT count(*) FROM annotation_deletions") == [(0,)]
+        gone = project.annotations()[0]
+        project.delete_annotations([gone.id])
+        assert sql(v1_copy, "SELECT annotation_id, document_id FROM annotation_deletions") == [
+            (gone.id, gone.document_id)
+        ]
+    with Project.open(copy) as other:
+        from annotator.service import merge_file
+
+        report = merge_file(other, v1_copy).report
+        assert report is not None and report.deletions_applied == 1
+        assert gone.id not in {a.id for a in other.annotations()}

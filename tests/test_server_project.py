@@ -131,7 +131,7 @@ def test_an_older_schema_is_upgraded_in_one_transaction(
         types = [t.name for t in project.relation_types()]
     _downgrade_to(pg_url, older)  # as an older Annotator would have left it
     old_tables = set(tables(pg_url))
-    assert "document_texts" not in old_tables  # 0004 moved the texts there
+    assert "annotation_deletions" not in old_tables  # 0005 adds the tombstones
     # an upgrade that fails half-way changes nothing: one transaction
     from annotator.store import database
 
@@ -154,7 +154,13 @@ def test_an_older_schema_is_upgraded_in_one_transaction(
         assert project.meta()["schema_version"] == str(current)
         assert (project.documents(), project.annotations()) == before
         assert [t.name for t in project.relation_types()] == types
+        gone = project.add_annotation(before[0][0].id, "Claim", 0, 5)
+        project.delete_annotations([gone.id])  # the upgraded project records deletions
+    assert "annotation_deletions" in set(tables(pg_url))
     with psycopg.connect(pg_url) as connection:
+        assert connection.execute("SELECT annotation_id FROM annotation_deletions").fetchall() == [
+            (gone.id,)
+        ]
         (version,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     assert version == f"{current:04d}"
 

@@ -43,6 +43,9 @@ class Changes:
     relations: bool = False
     relations_removed: tuple[Relation, ...] = ()
     relations_added: tuple[Relation, ...] = ()
+    #: one line for the status bar: what the operation could not do (an undo that could not
+    #: bring everything back, because someone else deleted part of it meanwhile)
+    note: str = ""
 
     @property
     def annotations(self) -> bool:

@@ -77,11 +77,12 @@ class DeleteAnnotations(Command):
         )
 
     def revert(self) -> Changes:
-        self.ctx.project.restore_annotations(self.annotations, self.relations)
+        lost = self.ctx.project.restore_annotations(self.annotations, self.relations)
         return replace(
             Changes.of_annotations(self.document_id, added=self.annotations),
             relations=bool(self.relations),
-            relations_added=tuple(self.relations),
+            relations_added=tuple(r for r in self.relations if r not in lost),
+            note=lost_relations(lost),
         )
 
 
@@ -151,8 +152,24 @@ class DeleteRelations(Command):
         return Changes.of_relations(self.document_id, removed=self.relations)
 
     def revert(self) -> Changes:
-        self.ctx.project.restore_relations(self.relations)
-        return Changes.of_relations(self.document_id, added=self.relations)
+        lost = self.ctx.project.restore_relations(self.relations)
+        changes = Changes.of_relations(
+            self.document_id, added=[r for r in self.relations if r not in lost]
+        )
+        return replace(changes, note=lost_relations(lost))
+
+
+def lost_relations(lost: list[Relation]) -> str:
+    """The status bar's line for relations an undo could not bring back ("" for none)."""
+    if not lost:
+        return ""
+    types = ", ".join(repr(name) for name in sorted({r.type for r in lost}))
+    many = len(lost) > 1
+    return (
+        f"{len(lost)} relation{'s' if many else ''} ({types}) could not come back: "
+        f"{'an end or the type of each' if many else 'its other end or its type'} was deleted "
+        "meanwhile. The rest is back."
+    )
 
 
 def speaker_filled(type_name: str, source: Annotation, target: Annotation) -> dict[str, Any] | None:

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from annotator.gui.suggestion_controller import SuggestionController
 
 OPENING_MS = 60_000  # the status bar's "Opening…" while a first look waits for the project
+NOTE_MS = 15_000  # a note of what an operation could not do (Changes.note)
 
 
 class MainWindow(LabellingMixin, QMainWindow):
@@ -300,6 +301,8 @@ class MainWindow(LabellingMixin, QMainWindow):
             self._reveal_document(changes.reveal)
         if changes.layers:
             self._layers_changed()
+        if changes.note:
+            self.statusBar().showMessage(changes.note, NOTE_MS)
 
     def _labels_changed(self, annotations_affected: bool) -> None:
         self._label_keys()

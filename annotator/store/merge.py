@@ -1,12 +1,22 @@
 """Merging another copy of a project into this one, in one transaction per source.
 
 Documents are matched by the SHA-256 of their canonical text, labels by name, annotations by
-id. A label missing here is added; a label defined differently keeps this project's
-definition and is reported. An annotation id already here with equal content is skipped; with
-different content the newer ``modified`` wins and the pair is reported as a conflict; a new id
-is added. Relation types merge by name like labels (the target's definition wins); a relation
-whose id is new here is added (its ends keep their ids), one already here is left as it is.
-Merging the same source again changes nothing.
+id. A label missing here is added (with its snapping rule); a label defined differently keeps
+this project's definition and is reported. This project's codebook and suggestion patterns are
+never replaced, except the untouched default codebook of a project with no documents, no
+patterns and no rejections, which takes the source's as it is (reported as such). An
+annotation id already here with equal content is skipped; with different content the newer
+``modified`` wins and the pair is reported as a conflict; a new id is added. Deletions travel
+as edits do (store/deletions.py): the source's tombstones delete the annotations here that are
+not newer than the deletion (and their relations, as a deletion here does), and an annotation
+deleted here is not added back unless the source's version is newer than its deletion.
+Relation types merge by name like labels (the target's definition wins); a relation whose id
+is new here is added (its ends keep their ids) where both its ends are here, one already here
+is left as it is. Merging the same source again changes nothing.
+
+The source is read in one read transaction (one snapshot, through its WAL: another program
+writing to it meanwhile neither shows half-way nor is disturbed) and checked before anything
+is written: a damaged source is refused with one line naming it.
 """
 
 from __future__ import annotations
@@ -16,16 +26,27 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from annotator.core import model
-from annotator.core.errors import ProjectError
-from annotator.core.labels import LabelDef, RelationTypeDef, first_bad_name
+from annotator.core.errors import AnnotatorError, ProjectError
+from annotator.core.labels import DEFAULT_LABELS, LabelDef, RelationTypeDef, first_bad_name
+from annotator.core.templates import relation_types_for
 from annotator.core.text import text_sha256
-from annotator.store import annotation_rows
-from annotator.store.convert import label_from_row, label_to_row, relation_type_to_row
+from annotator.store import annotation_rows, deletions, relation_rows, snap_rules
+from annotator.store.convert import document_from_row, label_to_row, relation_type_to_row
 from annotator.store.importing import _existing_ids, _fresh, insert_documents
-from annotator.store.models import Annotation, Document, Label, Relation, RelationType
+from annotator.store.models import (
+    Annotation,
+    Document,
+    DocumentText,
+    Label,
+    RejectedSuggestion,
+    Relation,
+    RelationType,
+    SuggestionPattern,
+)
+from annotator.store.project import read_codebook
 from annotator.store.retry import retrying
 
 if TYPE_CHECKING:
@@ -56,8 +77,18 @@ class MergeReport:
     annotations_added: int = 0
     annotations_skipped: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    #: this project's untouched default codebook was replaced by the source's
     codebook_replaced: bool = False
     relations_added: int = 0
+    #: annotations here deleted because the source deleted them (not edited here since)
+    deletions_applied: int = 0
+    #: relations here that went with those annotations
+    relations_deleted: int = 0
+    #: the source's annotations not added back because they were deleted here (later than
+    #: the source's version of them)
+    kept_deleted: int = 0
+    #: the source's new relations not added because an end of theirs is deleted here
+    relations_of_deleted: int = 0
 
     @property
     def changed(self) -> bool:
@@ -66,6 +97,7 @@ class MergeReport:
             or self.labels_added
             or self.annotations_added
             or self.relations_added
+            or self.deletions_applied
             or any(c.kept == "source" for c in self.conflicts)
         )
 
@@ -82,36 +114,135 @@ def _content(
     return (document_id, label, start, end, json.dumps(attributes, sort_keys=True), note, annotator)
 
 
+@dataclass(frozen=True)
+class _SourceContents:
+    labels: list[LabelDef]
+    documents: list[model.Document]  # with the hash of their text, not the one stored
+    annotations: list[model.Annotation]
+    relation_types: list[RelationTypeDef]
+    relations: list[model.Relation]
+    tombstones: list[deletions.Tombstone]
+
+
 @retrying
 def merge_project(target: Project, source: Project) -> MergeReport:
     """Merge ``source`` into ``target`` in one transaction of ``target``: all or nothing."""
-    labels = source.labels()
-    if (bad := first_bad_name(labels, source.relation_types())) is not None:
+    contents = read_source(source)
+    report = MergeReport()
+    with target.transaction() as s:
+        label_ids = _merge_labels(s, contents.labels, report)
+        document_ids = _merge_documents(s, contents.documents, report)
+        titles = {d.id: d.title for d in contents.documents}
+        _merge_deletions(s, contents.tombstones, document_ids, report)
+        _merge_annotations(s, contents.annotations, label_ids, document_ids, titles, report)
+        _merge_relations(s, contents.relation_types, contents.relations, document_ids, report)
+    return report
+
+
+def read_source(source: Project) -> _SourceContents:
+    """Everything a merge takes from ``source``, read in one snapshot and checked; a source
+    that does not hold together raises a one-line :class:`ProjectError` naming it."""
+    try:
+        with source.reading() as s:
+            if s.get_bind().dialect.name == "postgresql":  # one snapshot for every read below
+                s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            contents = _SourceContents(
+                [label for _id, label, _attributes in read_codebook(s)],
+                _documents(s),
+                annotation_rows.read(s.connection()),
+                relation_rows.relation_types(s),
+                relation_rows.read(s),
+                deletions.read(s),
+            )
+    except AnnotatorError:
+        raise
+    except RecursionError as exc:
+        raise ProjectError(
+            source.path, "the project is damaged (a stored value is nested too deeply)"
+        ) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise ProjectError(source.path, f"the project is damaged ({detail})") from exc
+    _check(source, contents)
+    return contents
+
+
+def _documents(s: Session) -> list[model.Document]:
+    rows = s.execute(
+        select(Document, DocumentText.text)
+        .outerjoin(DocumentText, DocumentText.document_id == Document.id)
+        .order_by(Document.position)
+    ).all()
+    documents = []
+    for row, text in rows:
+        document = document_from_row(row, text or "")
+        # matched by the hash of the text itself, not by the stored hash the source claims
+        documents.append(replace(document, sha256=text_sha256(document.text)))
+    return documents
+
+
+def _check(source: Project, contents: _SourceContents) -> None:
+    """Refuse a source whose rows do not hold together (written by something else)."""
+    if (bad := first_bad_name(contents.labels, contents.relation_types)) is not None:
         raise ProjectError(source.path, f"{bad}; rename it in the source before merging it")
-    # matched by the hash of the text itself, not by the stored hash the source claims
-    documents = [
-        replace(d, sha256=text_sha256(d.text))
-        for d in (source.document(s.id) for s in source.documents())
-    ]
-    annotations = source.annotations()
-    by_document: dict[str, list[model.Annotation]] = {}
-    texts = {d.id: d.text for d in documents}
-    for a in annotations:
+    texts = {d.id: d.text for d in contents.documents}
+    where: dict[str, str] = {}  # annotation id -> its document
+    for a in contents.annotations:
         text = texts.get(a.document_id)
         if text is None or not 0 <= a.start < a.end <= len(text) or text[a.start : a.end] != a.text:
             raise ProjectError(
                 source.path,
                 f"annotation {a.id} does not fit its document's text; the project is damaged",
             )
-        by_document.setdefault(a.document_id, []).append(a)
-    report = MergeReport()
-    with target.transaction() as s:
-        label_ids = _merge_labels(s, labels, report)
-        document_ids = _merge_documents(s, documents, report)
-        titles = {d.id: d.title for d in documents}
-        _merge_annotations(s, annotations, label_ids, document_ids, titles, report)
-        _merge_relations(s, source.relation_types(), source.relations(), document_ids, report)
-    return report
+        where[a.id] = a.document_id
+    for r in contents.relations:
+        if r.document_id not in texts or not (
+            where.get(r.source_id) == where.get(r.target_id) == r.document_id
+        ):
+            raise ProjectError(
+                source.path,
+                f"the project is damaged (relation {r.id} does not join two annotations of "
+                "its document)",
+            )
+    for t in contents.tombstones:
+        if t.document_id not in texts:
+            raise ProjectError(
+                source.path,
+                f"the project is damaged (the deletion of annotation {t.annotation_id} names "
+                "no document of the project)",
+            )
+
+
+def _merge_deletions(
+    s: Session,
+    tombstones: list[deletions.Tombstone],
+    document_ids: dict[str, str],
+    report: MergeReport,
+) -> None:
+    """Apply the source's deletions: an annotation here goes (with its relations, as a
+    deletion here takes them) unless it is newer than the deletion; the tombstone is kept."""
+    if not tombstones:
+        return
+    incoming = {
+        t.annotation_id: replace(t, document_id=document_ids[t.document_id]) for t in tombstones
+    }
+    ids = list(incoming)
+    known = {t.annotation_id: t.deleted for t in deletions.read(s, ids)}
+    newer = [t for id, t in incoming.items() if id not in known or t.deleted > known[id]]
+    doomed: list[str] = []
+    for i in range(0, len(ids), _CHUNK):
+        rows = s.execute(
+            select(Annotation.id, Annotation.modified).where(Annotation.id.in_(ids[i : i + _CHUNK]))
+        ).all()
+        doomed += [id for id, modified in rows if modified <= incoming[id].deleted]
+    if doomed:
+        relations = relation_rows.read(s, touching=doomed)
+        relation_rows.remove(s, [r.id for r in relations])
+        for i in range(0, len(doomed), _CHUNK):
+            s.execute(delete(Annotation).where(Annotation.id.in_(doomed[i : i + _CHUNK])))
+        report.deletions_applied = len(doomed)
+        report.relations_deleted = len(relations)
+    deletions.record(s, newer)
 
 
 def _merge_relations(
@@ -121,7 +252,8 @@ def _merge_relations(
     document_ids: dict[str, str],
     report: MergeReport,
 ) -> None:
-    """Add the relation types the target lacks and the relations whose id is new here."""
+    """Add the relation types the target lacks and the relations whose id is new here and
+    whose ends are both here (an end deleted here takes the relation with it)."""
     if report.codebook_replaced:  # the source's codebook, relation types included
         s.execute(delete(RelationType))
         s.flush()
@@ -137,66 +269,84 @@ def _merge_relations(
     present: set[str] = set()
     for i in range(0, len(ids), _CHUNK):
         present.update(s.scalars(select(Relation.id).where(Relation.id.in_(ids[i : i + _CHUNK]))))
-    new_rows = [
-        dict(
-            id=r.id,
-            document_id=document_ids[r.document_id],
-            type_id=rows[r.type].id,
-            source_id=r.source_id,
-            target_id=r.target_id,
-            attributes=r.attributes,
-            note=r.note,
-            annotator=r.annotator,
-            created=r.created,
-            modified=r.modified,
+    ends = sorted(
+        {end for r in relations if r.id not in present for end in (r.source_id, r.target_id)}
+    )
+    here: set[str] = set()
+    for i in range(0, len(ends), _CHUNK):
+        here.update(s.scalars(select(Annotation.id).where(Annotation.id.in_(ends[i : i + _CHUNK]))))
+    new_rows = []
+    for r in relations:
+        if r.id in present:
+            continue
+        if not {r.source_id, r.target_id} <= here:
+            report.relations_of_deleted += 1
+            continue
+        new_rows.append(
+            dict(
+                id=r.id,
+                document_id=document_ids[r.document_id],
+                type_id=rows[r.type].id,
+                source_id=r.source_id,
+                target_id=r.target_id,
+                attributes=r.attributes,
+                note=r.note,
+                annotator=r.annotator,
+                created=r.created,
+                modified=r.modified,
+            )
         )
-        for r in relations
-        if r.id not in present
-    ]
     if new_rows:
         s.execute(insert(Relation), new_rows)
     report.relations_added = len(new_rows)
 
 
+def _untouched(s: Session) -> bool:
+    """Whether the target is a new project as created: no documents, the default codebook
+    (relation types and snapping rules included), no suggestion patterns, no rejections."""
+    for table in (Document, SuggestionPattern, RejectedSuggestion):
+        if s.scalar(select(func.count()).select_from(table)):
+            return False
+    labels = [label for _id, label, _attributes in read_codebook(s)]
+    return labels == list(DEFAULT_LABELS) and relation_rows.relation_types(s) == list(
+        relation_types_for(DEFAULT_LABELS)
+    )
+
+
 def _merge_labels(s: Session, labels: list[LabelDef], report: MergeReport) -> dict[str, int]:
-    empty = not s.scalar(select(func.count()).select_from(Document))
-    if empty and labels:  # a new target takes the first copy's codebook as it is
-        current = [
-            label_from_row(r)
-            for r in s.scalars(
-                select(Label).options(selectinload(Label.attributes)).order_by(Label.position)
-            )
-        ]
-        if current != labels:
-            s.execute(delete(Label))
-            s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
-            s.flush()
-            report.codebook_replaced = True
-            report.labels_added = [label.name for label in labels]
-    rows = {
-        row.name: row for row in s.scalars(select(Label).options(selectinload(Label.attributes)))
-    }
-    shortcuts = {row.shortcut for row in rows.values() if row.shortcut}
-    position = max((row.position for row in rows.values()), default=-1) + 1
+    if labels and labels != list(DEFAULT_LABELS) and _untouched(s):
+        # a new target takes the first copy's codebook as it is
+        s.execute(delete(Label))
+        s.add_all(label_to_row(label, i) for i, label in enumerate(labels))
+        s.flush()
+        snap_rules.set_rules(s, labels, replace=True)
+        report.codebook_replaced = True
+        report.labels_added = [label.name for label in labels]
+    current = {label.name: (id, label) for id, label, _attributes in read_codebook(s)}
+    ids = {name: id for name, (id, _label) in current.items()}
+    shortcuts = {label.shortcut for _id, label in current.values() if label.shortcut}
+    position = s.scalar(select(func.coalesce(func.max(Label.position), -1))) + 1
+    added: list[LabelDef] = []
     for label in labels:
-        row = rows.get(label.name)
-        if row is None:
+        if label.name not in current:
             shortcut = label.shortcut if label.shortcut not in shortcuts else None
-            row = label_to_row(
-                LabelDef(label.name, label.color, shortcut, label.description, label.attributes),
-                position,
-            )
+            label = replace(label, shortcut=shortcut)
+            row = label_to_row(label, position)
             s.add(row)
-            rows[label.name] = row
+            s.flush()
+            ids[label.name] = row.id
             shortcuts.add(shortcut)
             position += 1
+            added.append(label)
             report.labels_added.append(label.name)
-        elif label_from_row(row) != label:
+        elif not report.codebook_replaced and current[label.name][1] != label:
             report.label_conflicts.append(
                 f"label {label.name!r} is defined differently; kept the target's definition"
             )
+    if added:
+        snap_rules.set_rules(s, added)
     s.flush()
-    return {name: row.id for name, row in rows.items()}
+    return ids
 
 
 def _merge_documents(
@@ -277,11 +427,15 @@ def _merge_annotations(
                 ),
                 modified,
             )
+    deleted = {t.annotation_id: t.deleted for t in deletions.read(s, ids)}
     new_rows = []
     for a in annotations:
         document_id = document_ids[a.document_id]
         mine = _content(document_id, a.label, a.start, a.end, a.attributes, a.note, a.annotator)
         if a.id not in present:
+            if a.id in deleted and a.modified <= deleted[a.id]:
+                report.kept_deleted += 1  # deleted here after the source's last edit of it
+                continue
             new_rows.append(
                 (
                     a.id,

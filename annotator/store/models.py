@@ -117,6 +117,21 @@ class Annotation(Base):
     modified: Mapped[str] = mapped_column(String)
 
 
+class AnnotationDeletion(Base):
+    """A tombstone: an annotation deleted here, and when. A merge carries it to other copies as
+    it carries an edit, so merging back an older copy does not bring the annotation back; the
+    newer of the deletion and an edit of the annotation wins. The undo of the deletion removes
+    it. A deleted document takes its tombstones with it."""
+
+    __tablename__ = "annotation_deletions"
+    __table_args__ = (Index("ix_annotation_deletions_document", "document_id"),)
+
+    annotation_id: Mapped[str] = mapped_column(String, primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    annotator: Mapped[str] = mapped_column(String, default="")  # the deleted annotation's layer
+    deleted: Mapped[str] = mapped_column(String)  # a timestamp, compared with ``modified``
+
+
 class SuggestionPattern(Base):
     """A phrase, regular expression or spaCy token pattern that suggests spans of a label."""
 

@@ -30,6 +30,7 @@ from annotator.store import (
     annotation_rows,
     codebook_rows,
     database,
+    deletions,
     fileformat,
     identity,
     opening,
@@ -490,9 +491,13 @@ class Project:
         self,
         annotations: Iterable[model.Annotation],
         relations: Iterable[model.Relation] = (),
-    ) -> None:
+    ) -> list[model.Relation]:
         """Put annotations back exactly as they were (ids and timestamps kept), replacing any
-        with the same id, then ``relations`` between them: the undo of a delete or an edit."""
+        with the same id, then ``relations`` between them: the undo of a delete or an edit.
+
+        Returns the relations that could not come back: their other end or their type was
+        deleted meanwhile (by another window or client); the rest is restored all the same.
+        A deleted document or label refuses the whole restore (:class:`Deleted`)."""
         annotations = list(annotations)
         with self.transaction(shared=True) as s:
             documents = {a.document_id for a in annotations}
@@ -502,10 +507,11 @@ class Project:
             label_ids: dict[str, int] = {}
             for a in annotations:
                 if a.label not in label_ids:  # undoing a label's deletion may restore thousands
-                    label_ids[a.label] = _label_id(s, a.label)
+                    label_ids[a.label] = _label_id(s, a.label, self._gone)
                 s.merge(annotation_rows.to_orm(a, label_ids[a.label]))
+            deletions.forget(s, [a.id for a in annotations])
             s.flush()
-            relation_rows.restore(s, relations)
+            return relation_rows.restore(s, relations)
 
     # -- relation edits ------------------------------------------------------------------------
 
@@ -556,10 +562,11 @@ class Project:
             return relation, source
 
     @retrying
-    def restore_relations(self, relations: Iterable[model.Relation]) -> None:
-        """Put relations back as they were (the undo of a delete or an edit)."""
+    def restore_relations(self, relations: Iterable[model.Relation]) -> list[model.Relation]:
+        """Put relations back as they were (the undo of a delete or an edit); returns those
+        that could not come back (an end or the type deleted meanwhile)."""
         with self.transaction(shared=True) as s:
-            relation_rows.restore(s, relations)
+            return relation_rows.restore(s, relations)
 
     @retrying
     def delete_relations(self, ids: Iterable[str]) -> list[model.Relation]:
@@ -600,7 +607,8 @@ class Project:
         self, ids: Iterable[str]
     ) -> tuple[list[model.Annotation], list[model.Relation]]:
         """Delete annotations and the relations they are an end of; returns both, so the
-        caller can put them back with :meth:`restore_annotations`."""
+        caller can put them back with :meth:`restore_annotations`. Each deletion leaves a
+        tombstone (store/deletions.py), so a merge carries it to other copies."""
         ids = list(ids)
         with self.transaction(shared=True) as s:
             # Locked first on a server: a relation another client is adding to one of them
@@ -615,6 +623,7 @@ class Project:
             ).all()
             deleted = [annotation_rows.from_orm(row, name) for row, name in rows]
             s.execute(delete(Annotation).where(Annotation.id.in_(ids)))
+            deletions.record(s, deletions.of_deleted(deleted, model.timestamp()))
             return deleted, relations
 
     @retrying
@@ -783,8 +792,14 @@ def _text(session: Session, document_id: str) -> str | None:
     return session.scalar(select(DocumentText.text).where(DocumentText.document_id == document_id))
 
 
-def _label_id(session: Session, name: str) -> int:
+def _label_id(
+    session: Session, name: str, gone: Callable[[str, str], Deleted] | None = None
+) -> int:
+    """The label's row id; a missing label raises ``KeyError``, or ``gone("the label", name)``
+    where the label was there when the edit began (an undo)."""
     label_id = session.scalar(select(Label.id).where(Label.name == name))
     if label_id is None:
+        if gone is not None:
+            raise gone("the label", name)
         raise KeyError(f"no label named {name!r}")
     return label_id

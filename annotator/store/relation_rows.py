@@ -160,13 +160,33 @@ def to_orm(relation: model.Relation, type_id: int) -> Relation:
     )
 
 
-def restore(s: Session, relations: Iterable[model.Relation]) -> None:
-    """Put relations back as they were (ids and timestamps kept), replacing same ids."""
-    ids: dict[str, int] = {}
+def restore(s: Session, relations: Iterable[model.Relation]) -> list[model.Relation]:
+    """Put relations back as they were (ids and timestamps kept), replacing same ids; returns
+    those that cannot come back: an end or their type is gone (deleted meanwhile, by another
+    window or client)."""
+    relations = list(relations)
+    if not relations:
+        return []
+    names = sorted({r.type for r in relations})
+    type_ids: dict[str, int] = {
+        name: id
+        for name, id in s.execute(
+            select(RelationType.name, RelationType.id).where(RelationType.name.in_(names))
+        )
+    }
+    ends = sorted({end for r in relations for end in (r.source_id, r.target_id)})
+    present: set[str] = set()
+    for i in range(0, len(ends), _CHUNK):
+        present.update(
+            s.scalars(select(Annotation.id).where(Annotation.id.in_(ends[i : i + _CHUNK])))
+        )
+    lost = []
     for relation in relations:
-        if relation.type not in ids:
-            ids[relation.type] = type_id(s, relation.type)
-        s.merge(to_orm(relation, ids[relation.type]))
+        if relation.type in type_ids and {relation.source_id, relation.target_id} <= present:
+            s.merge(to_orm(relation, type_ids[relation.type]))
+        else:
+            lost.append(relation)
+    return lost
 
 
 def _any_touching(s: Session, annotation_ids: Sequence[str]) -> bool:
