@@ -353,16 +353,23 @@ def _assemble(
 # --- colours, shared by the renderers -------------------------------------------------------
 
 PAGE = (255, 255, 255)
+NEUTRAL = "#808080"  # the colour of a label without a usable one
+_PLAIN_COLOR = re.compile("#[0-9a-fA-F]{6}")
+
+
+def safe_color(color: object) -> str:
+    """``color`` if it is a plain ``#rrggbb`` (the codebook's format), else a neutral grey.
+
+    Every renderer writes colours into markup, style sheets and Qt formats through this: a
+    colour that arrived by a merge or a direct write to a shared database may hold anything
+    (a quote and an event handler, ``url(...)`` of a local file), and must never reach the page.
+    """
+    return color if isinstance(color, str) and _PLAIN_COLOR.fullmatch(color) else NEUTRAL
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
-    value = color.lstrip("#")
-    if len(value) != 6:
-        return (128, 128, 128)
-    try:
-        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-    except ValueError:
-        return (128, 128, 128)
+    value = safe_color(color)
+    return int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16)
 
 
 def blend(colors: Sequence[str], amount: float, base: tuple[int, int, int] = PAGE) -> str:

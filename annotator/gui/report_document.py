@@ -27,7 +27,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
-from annotator.core.report import QUOTE, Context, DocumentReport, Report, highlight
+from annotator.core.report import (
+    NEUTRAL,
+    QUOTE,
+    Context,
+    DocumentReport,
+    Report,
+    highlight,
+    safe_color,
+)
 from annotator.io.report_html import PRINT_CSS, HtmlWriter, show_value
 
 SERIF = ["Noto Serif", "DejaVu Serif", "Noto Sans CJK SC", "Noto Naskh Arabic", "Noto Color Emoji"]
@@ -111,7 +119,7 @@ class _Builder:
             self.html.chart_width = int(
                 document.pageSize().width() * 96 / device.logicalDpiX() * 0.85
             )
-        self.colors = {label.name: label.color for label in report.labels}
+        self.colors = {label.name: safe_color(label.color) for label in report.labels}
         self.text = _char(_font(SERIF, 10.5))
         self.small_serif = _char(_font(SERIF, 9))
         self.small = _char(_font(SANS, 8.5))
@@ -134,7 +142,7 @@ class _Builder:
         if fmt is None:
             fmt = QTextCharFormat(self.small_serif if small else self.text)
             fmt.setBackground(
-                QBrush(QColor(highlight([self.colors.get(n, "#808080") for n in sorted(labels)])))
+                QBrush(QColor(highlight([self.colors.get(n, NEUTRAL) for n in sorted(labels)])))
             )
             if overlap:
                 fmt.setFontUnderline(True)
@@ -142,7 +150,7 @@ class _Builder:
         return fmt
 
     def chip(self, label: str) -> QTextCharFormat:
-        return _char(_font(SANS, 8.5), QColor(self.colors.get(label, "#808080")))
+        return _char(_font(SANS, 8.5), QColor(self.colors.get(label, NEUTRAL)))
 
     # --- blocks ---------------------------------------------------------------------------
 
@@ -163,7 +171,7 @@ class _Builder:
         self.block(fmt, char)
         if chip:
             colored = QTextCharFormat(char)
-            colored.setForeground(QBrush(QColor(self.colors.get(chip, "#808080"))))
+            colored.setForeground(QBrush(QColor(self.colors.get(chip, NEUTRAL))))
             self.cursor.insertText("■ ", colored)
         self.cursor.insertText(text, char)
 

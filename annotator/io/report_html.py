@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.report import (
+    NEUTRAL,
     QUOTE,
     ClaimRow,
     CodedSegment,
@@ -27,6 +28,7 @@ from annotator.core.report import (
     DocumentReport,
     Report,
     highlight,
+    safe_color,
 )
 from annotator.io import report_svg
 from annotator.io.files import atomic_text_writer, check_output_file
@@ -182,7 +184,7 @@ class HtmlWriter:
     def __init__(self, report: Report, qt: bool) -> None:
         self.r = report
         self.qt = qt
-        self.colors = {label.name: label.color for label in report.labels}
+        self.colors = {label.name: safe_color(label.color) for label in report.labels}
         self.classes: dict[frozenset[str], str] = {}
         self.charts: dict[str, str] = {}
         self.chart_width = 560  # Qt flavour: the charts' width in the target's pixels
@@ -190,7 +192,7 @@ class HtmlWriter:
     # --- pieces ---------------------------------------------------------------------------
 
     def chip(self, label: str) -> str:
-        color = self.colors.get(label, "#808080")
+        color = self.colors.get(label, NEUTRAL)
         if self.qt:
             return f'<span style="color:{color}">■</span> '
         return f'<span class="chip" style="background:{color}"></span>'
@@ -257,7 +259,7 @@ class HtmlWriter:
         return f'<span class="hl" style="background:{self.background(labels)}">{_e(text)}</span>'
 
     def background(self, labels: frozenset[str]) -> str:
-        return highlight([self.colors.get(n, "#808080") for n in sorted(labels)])
+        return highlight([self.colors.get(n, NEUTRAL) for n in sorted(labels)])
 
     def label_class(self, labels: frozenset[str]) -> str:
         name = self.classes.get(labels)
@@ -278,7 +280,7 @@ class HtmlWriter:
             css = self.label_class(m.labels) + (" o" if len(m.ids) > 1 else "")
             number = f' data-n="{",".join(map(str, m.closes))}"' if m.closes else ""
             append(
-                f'<mark class="{css}" data-annotations="{" ".join(m.ids)}"{number} '
+                f'<mark class="{css}" data-annotations="{_e(" ".join(m.ids))}"{number} '
                 f'title="{_e(", ".join(sorted(m.labels)))}">{_e(text[m.start : m.end])}</mark>'
             )
             position = m.end
@@ -375,7 +377,7 @@ class HtmlWriter:
             "#",
             *(["Document"] if several else []),
             "Claim, in its sentence",
-            *[n.capitalize() for n in names],
+            *[_e(n.capitalize()) for n in names],
             "Note",
             *(["Linked"] if (with_links := any(row.linked for row in rows)) else []),
         ]
@@ -448,16 +450,11 @@ class HtmlWriter:
         a = s.annotation
         ref = f"#{s.number}"
         if a.annotator:
-            ref += f" · {a.annotator}"
-        attrs = self.attributes(a.attributes)
+            ref += f" · {_e(a.annotator)}"
+        attrs = self.attributes(a.attributes)  # escaped already
         if attrs:
             ref += f" · {attrs}"
-        else:
-            ref = _e(ref)
-        return (
-            f"<li>{self.context(s.context, a.label)} "
-            f'<span class="ref">{ref if attrs else ref}</span></li>'
-        )
+        return f'<li>{self.context(s.context, a.label)} <span class="ref">{ref}</span></li>'
 
     def counts(self) -> str:
         return f'<section id="counts"><h2>Counts</h2>{self.counts_body()}</section>'
