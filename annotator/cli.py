@@ -7,6 +7,7 @@ import difflib
 import errno
 import linecache
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -573,10 +574,23 @@ def run_gui(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service manager, ``kill``, a closed session) ends a command as Ctrl+C does:
+    by an exception, so that every ``finally`` runs and no temporary file is left behind."""
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    as_program = argv is None  # not called by another program (a test) that owns its signals
     argv = list(sys.argv[1:] if argv is None else argv)
     is_command = bool(argv) and argv[0] in COMMANDS
     args = (command_parser() if is_command else gui_parser()).parse_args(argv)
+    if is_command and as_program:
+        _stop_on_sigterm()
     try:
         return run_command(args) if is_command else run_gui(args)
     except AnnotatorError as exc:
