@@ -333,7 +333,10 @@ def _assemble(
                         tuple(sorted(links.get(a.id, ()), key=lambda link: link[1])),
                     )
                 )
-            annotators.setdefault(a.annotator or UNNAMED, Counter())[a.label] += 1
+            counts = annotators.get(a.annotator or UNNAMED)
+            if counts is None:  # not setdefault: that would make a Counter per annotation
+                counts = annotators[a.annotator or UNNAMED] = Counter()
+            counts[a.label] += 1
     title = options.title or (
         documents[0].document.title if len(documents) == 1 else f"{len(documents)} documents"
     )
