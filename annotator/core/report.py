@@ -42,7 +42,7 @@ class ReportOptions:
     title: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands in a big report
 class Mark:
     """``text[start:end]``, covered by ``ids`` (in note order); ``closes`` are the note numbers
     of the annotations that end here."""
@@ -75,7 +75,7 @@ class DocumentReport:
         return {a.id: n for n, a in enumerate(self.annotations, 1)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands in a big report
 class CodedSegment:
     document: DocumentReport
     number: int
@@ -83,7 +83,7 @@ class CodedSegment:
     context: Context
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands in a big report
 class ClaimRow:
     document: DocumentReport
     number: int
@@ -130,6 +130,7 @@ def mark_segments(
             ends.setdefault(a.end, []).append(a)
     # Starts are visited in note order, so the dict keeps the active ids in note order too.
     active: dict[str, Annotation] = {}
+    label_sets: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set
     marks: list[Mark] = []
     previous = 0
     for position in sorted(starts.keys() | ends.keys()):
@@ -140,7 +141,7 @@ def mark_segments(
                     previous,
                     position,
                     tuple(active),
-                    frozenset([a.label for a in active.values()]),
+                    _one(label_sets, frozenset([a.label for a in active.values()])),
                     tuple([numbers[a.id] for a in closing]),
                 )
             )
@@ -150,6 +151,10 @@ def mark_segments(
             active[a.id] = a
         previous = position
     return marks
+
+
+def _one(known: dict[frozenset[str], frozenset[str]], labels: frozenset[str]) -> frozenset[str]:
+    return known.setdefault(labels, labels)
 
 
 def _flat(text: str) -> str:
