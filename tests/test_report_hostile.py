@@ -21,8 +21,16 @@ from PySide6.QtGui import QTextDocument
 
 from annotator import service
 from annotator.cli import main
-from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
-from annotator.core.report import ReportOptions
+from annotator.core.labels import AttributeDef, AttributeKind, LabelDef
+from annotator.core.model import (
+    Annotation,
+    Document,
+    DocumentStatus,
+    ImportedAnnotation,
+    ImportedBundle,
+    ImportedDocument,
+)
+from annotator.core.report import ReportOptions, build_report
 from annotator.gui import report_document
 from annotator.gui.report_pdf import Paper, write_pdf
 from annotator.io import report_html
@@ -196,15 +204,9 @@ def local(tag: object) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-def test_the_html_report_of_a_hostile_project_holds_no_markup_from_its_data(
-    hostile_project: Path,
-) -> None:
-    with Project.open(hostile_project) as project:
-        report = service.report(project, ReportOptions(title=TITLE))
-        annotations = project.annotations()
-    markup = report_html.render(report)
-    tree = parse(markup)
-
+def assert_nothing_from_the_data(tree: ET.Element) -> None:
+    """Only the writer's own elements and attributes, no handler, script URL or style from the
+    data: what a browser would run or fetch."""
     for element in tree.iter():
         assert local(element.tag) in TAGS, f"<{local(element.tag)}> came from the data"
         for name, value in element.attrib.items():
@@ -223,6 +225,18 @@ def test_the_html_report_of_a_hostile_project_holds_no_markup_from_its_data(
     styles = list(tree.iter("style"))
     assert len(styles) == 1 and styles[0] in list(tree.find("head"))
     assert "url(" not in text_of(styles[0]) and "</" not in text_of(styles[0])
+
+
+def test_the_html_report_of_a_hostile_project_holds_no_markup_from_its_data(
+    hostile_project: Path,
+) -> None:
+    with Project.open(hostile_project) as project:
+        report = service.report(project, ReportOptions(title=TITLE))
+        annotations = project.annotations()
+    markup = report_html.render(report)
+    tree = parse(markup)
+
+    assert_nothing_from_the_data(tree)
 
     # The user's data is all there, as text.
     assert text_of(tree.find("head/title")) == TITLE
@@ -296,3 +310,55 @@ def test_the_cli_writes_a_hostile_project_s_report_with_its_data_as_text(
         name for e in tree.iter() for name in e.attrib if local(name).lower().startswith("on")
     ]
     assert text_of(tree.find(".//h1")) == TITLE
+
+
+def test_the_writers_take_hostile_core_objects_as_text(
+    qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writers' own defence, whatever the store lets through: a report built straight from
+    hostile core objects."""
+    labels = [
+        LabelDef(
+            "Claim",
+            COLORS[0],
+            attributes=(AttributeDef(hostile(2, "verdict"), AttributeKind.TEXT),),
+        ),
+        LabelDef(hostile(1, "label"), COLORS[1]),
+        LabelDef(hostile(3, "other label"), COLORS[2]),
+    ]
+    document = Document(
+        hostile(4, "id"),
+        hostile(5, "title"),
+        hostile(6, "source"),
+        {PAYLOADS[7]: PAYLOADS[8]},
+        TEXT,
+        "0" * 64,
+        PAYLOADS[0],
+        DocumentStatus.NEW,
+    )
+    spans = [
+        Annotation(
+            hostile(n, f"id {n}"),
+            document.id,
+            label.name,
+            start,
+            start + 12,
+            TEXT[start : start + 12],
+            {hostile(n, "key"): hostile(n + 1, "value")},
+            hostile(n + 2, "note"),
+            hostile(n % 2, "annotator"),
+        )
+        for n, (label, start) in enumerate(zip(labels * 2, range(0, 120, 20), strict=False))
+    ]
+    report = build_report(labels, [(document, spans)], ReportOptions(title=TITLE))
+    tree = parse(report_html.render(report))
+    assert_nothing_from_the_data(tree)
+    page = text_of(tree.find("body"))
+    for value in (document.title, document.source, PAYLOADS[8], *(a.annotator for a in spans)):
+        assert value in page
+    monkeypatch.setattr(report_document, "QTextDocument", RecordingDocument)
+    RecordingDocument.asked = []
+    assert write_pdf(report, tmp_path / "r.pdf", Paper.A4) >= 1
+    assert set(RecordingDocument.asked) <= {"counts.svg", "annotators.svg", "agreement.svg"}, (
+        RecordingDocument.asked
+    )
