@@ -7,6 +7,7 @@ import difflib
 import errno
 import linecache
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -573,12 +574,37 @@ def run_gui(args: argparse.Namespace) -> int:
     return run(args)
 
 
+_SIGNALLED: list[int] = []  # the signal that is stopping the command
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a service manager, ``kill``, a closed session) ends a command as Ctrl+C does:
+    by an exception, so that every ``finally`` runs and no temporary file is left behind."""
+
+    def stop(signum: int, _frame: object) -> None:
+        _SIGNALLED.append(signum)
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    as_program = argv is None  # not called by another program (a test) that owns its signals
     argv = list(sys.argv[1:] if argv is None else argv)
     is_command = bool(argv) and argv[0] in COMMANDS
     args = (command_parser() if is_command else gui_parser()).parse_args(argv)
+    if is_command and as_program:
+        _stop_on_sigterm()
     try:
-        return run_command(args) if is_command else run_gui(args)
+        try:
+            code = run_command(args) if is_command else run_gui(args)
+        except BaseException:
+            # Raised inside a Qt call, the SystemExit may come out as another exception.
+            if _SIGNALLED:
+                return 128 + _SIGNALLED[0]
+            raise
+        # ... or not at all (a Qt call swallowed it): the command ran to its end, whole.
+        return 128 + _SIGNALLED[0] if _SIGNALLED else code
     except AnnotatorError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:

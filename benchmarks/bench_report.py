@@ -1,8 +1,13 @@
 """Reports of one article (1 MB with 10k annotations at full size): HTML and PDF, from the project
-file to the finished file on disk."""
+file to the finished file on disk; and the HTML report of a big corpus (20 documents, 200k
+annotations at full size), its time and peak RSS against writing the same data bare.
+
+``python -m benchmarks.bench_report rss app|bare PROJECT OUT`` is the peak-RSS probe (run in its
+own process by ``bench_memory.measure_module``)."""
 
 from __future__ import annotations
 
+import sys
 from html import escape
 from pathlib import Path
 
@@ -97,7 +102,101 @@ def run_pdf(ws: Workspace, size: Size, repeat: int) -> list[Row]:
     ]
 
 
+BIG_DOCUMENTS = 20
+
+
+def _big(size: Size) -> Size:
+    """Each of the 20 documents of the big corpus: twice the text, four times the spans of
+    ``size`` in all (large: 10 MB and 200k annotations)."""
+    return Size(
+        f"{size.name}/big",
+        size.characters * 2 // BIG_DOCUMENTS,
+        size.spans * 4 // BIG_DOCUMENTS,
+    )
+
+
+def write_bare_html(project: Project, target: Path) -> None:
+    """The least an HTML report of the project does: every document's text and every annotation,
+    escaped, written one document at a time with plain f-strings."""
+    with target.open("w", encoding="utf-8") as out:
+        out.write("<!DOCTYPE html><html><body>")
+        for item in service.documents_with_annotations(project):
+            out.write(f"<h2>{escape(item.document.title)}</h2><p>{escape(item.document.text)}</p>")
+            out.write(
+                "".join(
+                    f"<li>{escape(a.label)} {a.start}-{a.end} {escape(a.text)} "
+                    f"{escape(a.annotator)} {escape(a.note)}</li>"
+                    for a in item.annotations
+                )
+            )
+        out.write("</body></html>")
+
+
+def _write_app_html(project: Project, target: Path) -> None:
+    service.write_html_report(project, target)
+
+
+def run_html_big(ws: Workspace, size: Size, repeat: int) -> list[Row]:
+    """The HTML report of 20 documents: median time in this process, then peak RSS, each run in
+    a process of its own, against the bare writer's."""
+    from benchmarks.bench_memory import measure_module
+
+    each = _big(size)
+    path = ws.project(each, BIG_DOCUMENTS)
+    folder = ws.fresh_dir("report-html-big")
+    label = (
+        f"{BIG_DOCUMENTS} documents, {each.characters * BIG_DOCUMENTS / 1e6:g} MB, "
+        f"{each.spans * BIG_DOCUMENTS:,} annotations"
+    )
+    app_ms: list[float] = []
+    bare_ms: list[float] = []
+    with Project.open(path) as project:
+        for n in range(repeat + 1):
+            app = elapsed_ms(lambda: _write_app_html(project, folder / "report.html"))
+            bare = elapsed_ms(lambda: write_bare_html(project, folder / "bare.html"))
+            if n:
+                app_ms.append(app)
+                bare_ms.append(bare)
+    app_mb = [measure_module(__name__, "rss", "app", str(path), str(folder / "r.html"))]
+    bare_mb = [measure_module(__name__, "rss", "bare", str(path), str(folder / "b.html"))]
+    note = "baseline: the text and annotations written with plain f-strings"
+    return [
+        Row(
+            "HTML report of a corpus",
+            label,
+            repeat,
+            median(app_ms),
+            baseline=median(bare_ms),
+            note=note,
+        ),
+        Row(
+            "HTML report of a corpus, peak RSS",
+            label,
+            len(app_mb),
+            median(app_mb),
+            unit="MiB",
+            baseline=median(bare_mb),
+            note="each in its own process; " + note,
+        ),
+    ]
+
+
 SCENARIOS = [
     Scenario("report-html", run_html, ("medium",), 5),
     Scenario("report-pdf", run_pdf, ("medium",), 3),
+    Scenario("report-html-big", run_html_big, ("large",), 3),
 ]
+
+
+def probe(kind: str, project_path: str, target: str) -> float:
+    from benchmarks.bench_memory import peak_rss_mb
+
+    with Project.open(Path(project_path)) as project:
+        (_write_app_html if kind == "app" else write_bare_html)(project, Path(target))
+    return peak_rss_mb()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["rss"] or len(sys.argv) != 5 or sys.argv[2] not in ("app", "bare"):
+        sys.exit("usage: python -m benchmarks.bench_report rss app|bare PROJECT OUT")
+    print(f"{probe(sys.argv[2], sys.argv[3], sys.argv[4]):.1f}")

@@ -331,11 +331,12 @@ def test_cli_writes_html_and_replaces_an_existing_file_whole(
     tree = parse(out.read_text(encoding="utf-8"))
     assert len(tree.findall(".//ol[@class='notes']/li")) == 7
 
-    def broken(_report: object) -> str:
+    def broken(_writer: object) -> str:
         raise OSError(28, "No space left on device")
 
     before = out.read_bytes()
-    monkeypatch.setattr(report_html, "render", broken)
+    # The disk fills up late, after the articles were written out.
+    monkeypatch.setattr(report_html.HtmlWriter, "counts", broken)
     assert main(["report", path, "-o", str(out)]) == 2
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [

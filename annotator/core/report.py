@@ -42,7 +42,7 @@ class ReportOptions:
     title: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands in a big report
 class Mark:
     """``text[start:end]``, covered by ``ids`` (in note order); ``closes`` are the note numbers
     of the annotations that end here."""
@@ -75,7 +75,7 @@ class DocumentReport:
         return {a.id: n for n, a in enumerate(self.annotations, 1)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands in a big report
 class CodedSegment:
     document: DocumentReport
     number: int
@@ -83,7 +83,7 @@ class CodedSegment:
     context: Context
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands in a big report
 class ClaimRow:
     document: DocumentReport
     number: int
@@ -130,6 +130,7 @@ def mark_segments(
             ends.setdefault(a.end, []).append(a)
     # Starts are visited in note order, so the dict keeps the active ids in note order too.
     active: dict[str, Annotation] = {}
+    label_sets: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set
     marks: list[Mark] = []
     previous = 0
     for position in sorted(starts.keys() | ends.keys()):
@@ -140,7 +141,7 @@ def mark_segments(
                     previous,
                     position,
                     tuple(active),
-                    frozenset([a.label for a in active.values()]),
+                    _one(label_sets, frozenset([a.label for a in active.values()])),
                     tuple([numbers[a.id] for a in closing]),
                 )
             )
@@ -150,6 +151,10 @@ def mark_segments(
             active[a.id] = a
         previous = position
     return marks
+
+
+def _one(known: dict[frozenset[str], frozenset[str]], labels: frozenset[str]) -> frozenset[str]:
+    return known.setdefault(labels, labels)
 
 
 def _flat(text: str) -> str:
@@ -333,7 +338,10 @@ def _assemble(
                         tuple(sorted(links.get(a.id, ()), key=lambda link: link[1])),
                     )
                 )
-            annotators.setdefault(a.annotator or UNNAMED, Counter())[a.label] += 1
+            counts = annotators.get(a.annotator or UNNAMED)
+            if counts is None:  # not setdefault: that would make a Counter per annotation
+                counts = annotators[a.annotator or UNNAMED] = Counter()
+            counts[a.label] += 1
     title = options.title or (
         documents[0].document.title if len(documents) == 1 else f"{len(documents)} documents"
     )
@@ -353,16 +361,23 @@ def _assemble(
 # --- colours, shared by the renderers -------------------------------------------------------
 
 PAGE = (255, 255, 255)
+NEUTRAL = "#808080"  # the colour of a label without a usable one
+_PLAIN_COLOR = re.compile("#[0-9a-fA-F]{6}")
+
+
+def safe_color(color: object) -> str:
+    """``color`` if it is a plain ``#rrggbb`` (the codebook's format), else a neutral grey.
+
+    Every renderer writes colours into markup, style sheets and Qt formats through this: a
+    colour that arrived by a merge or a direct write to a shared database may hold anything
+    (a quote and an event handler, ``url(...)`` of a local file), and must never reach the page.
+    """
+    return color if isinstance(color, str) and _PLAIN_COLOR.fullmatch(color) else NEUTRAL
 
 
 def _rgb(color: str) -> tuple[int, int, int]:
-    value = color.lstrip("#")
-    if len(value) != 6:
-        return (128, 128, 128)
-    try:
-        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-    except ValueError:
-        return (128, 128, 128)
+    value = safe_color(color)
+    return int(value[1:3], 16), int(value[3:5], 16), int(value[5:7], 16)
 
 
 def blend(colors: Sequence[str], amount: float, base: tuple[int, int, int] = PAGE) -> str:

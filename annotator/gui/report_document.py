@@ -7,6 +7,7 @@ metadata, legends, count tables and charts) come from the HTML writer's Qt flavo
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -27,13 +28,68 @@ from PySide6.QtGui import (
 )
 from PySide6.QtSvg import QSvgRenderer
 
-from annotator.core.report import QUOTE, Context, DocumentReport, Report, highlight
+from annotator.core.report import (
+    NEUTRAL,
+    QUOTE,
+    Context,
+    DocumentReport,
+    Report,
+    highlight,
+    safe_color,
+)
 from annotator.io.report_html import PRINT_CSS, HtmlWriter, show_value
 
 SERIF = ["Noto Serif", "DejaVu Serif", "Noto Sans CJK SC", "Noto Naskh Arabic", "Noto Color Emoji"]
 SANS = ["Noto Sans", "DejaVu Sans", "Noto Sans CJK SC", "Noto Naskh Arabic", "Noto Color Emoji"]
 INK, MUTED = QColor("#1f2328"), QColor("#59636e")
 CHART_SCALE = 3  # charts are rasterised at three times their size
+
+
+# Qt draws a page by walking every line of each block on it: one paragraph of megabytes made
+# each page cost as much as the whole paragraph (a 20 MB article took hours). A paragraph
+# longer than this continues in a new block, after a sentence end or a space.
+BLOCK = 4000  # code points
+_SENTENCE_ENDS = (". ", "! ", "? ", "\u3002", "\uff01", "\uff1f", "\u061f", "\u06d4", "\u0964")
+_JOINERS = "\u200d\ufe0e\ufe0f"
+
+
+def _break_before(text: str, low: int, high: int) -> int:
+    """Where in ``text[low:high]`` a block may end: after the last sentence end, else after
+    the last space, else (a script without spaces) between two characters of different
+    graphemes as far as is cheap to tell."""
+    ends = [text.rfind(end, low, high) + len(end) for end in _SENTENCE_ENDS]
+    best = max(ends)
+    if best > low:
+        return best
+    space = max(text.rfind(" ", low, high), text.rfind("\t", low, high))
+    if space >= 0:
+        return space + 1
+    at = high
+    while at > low and (
+        unicodedata.combining(text[at])
+        or text[at] in _JOINERS
+        or text[at - 1] == "\u200d"
+        or 0x1F3FB <= ord(text[at]) <= 0x1F3FF  # a skin tone
+        or 0x1F1E6 <= ord(text[at]) <= 0x1F1FF  # a regional indicator (a flag's half)
+        or 0xDC00 <= ord(text[at]) <= 0xDFFF
+    ):
+        at -= 1
+    return at if at > low else high
+
+
+def block_breaks(text: str, limit: int = BLOCK) -> list[int]:
+    """The positions before which the article starts a new block (beyond its own line breaks),
+    so that no block is much longer than ``limit`` code points. Linear in the text."""
+    breaks: list[int] = []
+    start = 0
+    while len(text) - start > limit:
+        newline = text.find("\n", start, start + limit + 1)
+        if newline >= 0:
+            start = newline + 1
+            continue
+        start = _break_before(text, start + limit // 2, start + limit)
+        breaks.append(start)
+    return breaks
 
 
 @dataclass(frozen=True)
@@ -111,7 +167,7 @@ class _Builder:
             self.html.chart_width = int(
                 document.pageSize().width() * 96 / device.logicalDpiX() * 0.85
             )
-        self.colors = {label.name: label.color for label in report.labels}
+        self.colors = {label.name: safe_color(label.color) for label in report.labels}
         self.text = _char(_font(SERIF, 10.5))
         self.small_serif = _char(_font(SERIF, 9))
         self.small = _char(_font(SANS, 8.5))
@@ -134,7 +190,7 @@ class _Builder:
         if fmt is None:
             fmt = QTextCharFormat(self.small_serif if small else self.text)
             fmt.setBackground(
-                QBrush(QColor(highlight([self.colors.get(n, "#808080") for n in sorted(labels)])))
+                QBrush(QColor(highlight([self.colors.get(n, NEUTRAL) for n in sorted(labels)])))
             )
             if overlap:
                 fmt.setFontUnderline(True)
@@ -142,7 +198,7 @@ class _Builder:
         return fmt
 
     def chip(self, label: str) -> QTextCharFormat:
-        return _char(_font(SANS, 8.5), QColor(self.colors.get(label, "#808080")))
+        return _char(_font(SANS, 8.5), QColor(self.colors.get(label, NEUTRAL)))
 
     # --- blocks ---------------------------------------------------------------------------
 
@@ -163,7 +219,7 @@ class _Builder:
         self.block(fmt, char)
         if chip:
             colored = QTextCharFormat(char)
-            colored.setForeground(QBrush(QColor(self.colors.get(chip, "#808080"))))
+            colored.setForeground(QBrush(QColor(self.colors.get(chip, NEUTRAL))))
             self.cursor.insertText("■ ", colored)
         self.cursor.insertText(text, char)
 
@@ -218,20 +274,34 @@ class _Builder:
         text = d.document.text
         self.block(_block(top=6, line=118), self.text)
         first = self.cursor.block()
-        insert = self.cursor.insertText
         plain, sup = self.text, self.sup
         position = 0
         cut = self.preview.characters if self.preview else len(text)
+        breaks = block_breaks(text[:cut])
+        next_break = 0
+        continued = _block(line=118)
+
+        def insert(start: int, end: int, fmt: QTextCharFormat) -> None:
+            nonlocal next_break
+            while next_break < len(breaks) and breaks[next_break] < end:
+                at = breaks[next_break]
+                if at > start:
+                    self.cursor.insertText(text[start:at], fmt)
+                    start = at
+                self.cursor.insertBlock(continued, fmt)
+                next_break += 1
+            self.cursor.insertText(text[start:end], fmt)
+
         for m in d.marks:
             if m.end > cut:
                 break
             if m.start > position:
-                insert(text[position : m.start], plain)
-            insert(text[m.start : m.end], self.mark_format(m.labels, len(m.ids) > 1))
+                insert(position, m.start, plain)
+            insert(m.start, m.end, self.mark_format(m.labels, len(m.ids) > 1))
             if m.closes:
-                insert(",".join(map(str, m.closes)), sup)
+                self.cursor.insertText(",".join(map(str, m.closes)), sup)
             position = m.end
-        insert(text[position : max(position, cut)], plain)
+        insert(position, max(position, cut), plain)
         self.narrow_blank_lines(first, self.cursor.block())
         if cut < len(text):
             self.more(f"the preview shows the first {cut:,} of {len(text):,} characters")

@@ -8,7 +8,9 @@ empty, so no file already in it is deleted or replaced (:func:`check_target`).
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
 import shutil
 import stat
 import tempfile
@@ -92,14 +94,27 @@ def check_target(target: Path, folder: bool = False) -> None:
 def atomic_file(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; it replaces ``target`` only on success."""
     check_target(target)
+    prefix = _temporary_prefix(target)
+    temporary = target
     try:
-        handle, name = tempfile.mkstemp(
-            prefix=_temporary_prefix(target), suffix=leftovers.EXPORT_SUFFIX, dir=target.parent
-        )
-        os.close(handle)
+        # The name is known before the file exists, so an exception at any moment (SIGTERM
+        # turned into SystemExit by the CLI) removes it; mkstemp creates it before it says
+        # its name.
+        for _attempt in range(100):
+            temporary = target.parent / f"{prefix}{secrets.token_hex(4)}{leftovers.EXPORT_SUFFIX}"
+            try:
+                os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
     except OSError as exc:
         raise _cannot_write(target, exc) from exc
-    temporary = Path(name)
+    except BaseException:
+        if temporary != target:
+            temporary.unlink(missing_ok=True)
+        raise
     try:
         yield temporary
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private (0600)

@@ -13,13 +13,14 @@ named images) in the HTML subset Qt's rich text understands, for the PDF and the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Set
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from annotator.core.report import (
+    NEUTRAL,
     QUOTE,
     ClaimRow,
     CodedSegment,
@@ -27,6 +28,7 @@ from annotator.core.report import (
     DocumentReport,
     Report,
     highlight,
+    safe_color,
 )
 from annotator.io import report_svg
 from annotator.io.files import atomic_text_writer, check_output_file
@@ -182,7 +184,7 @@ class HtmlWriter:
     def __init__(self, report: Report, qt: bool) -> None:
         self.r = report
         self.qt = qt
-        self.colors = {label.name: label.color for label in report.labels}
+        self.colors = {label.name: safe_color(label.color) for label in report.labels}
         self.classes: dict[frozenset[str], str] = {}
         self.charts: dict[str, str] = {}
         self.chart_width = 560  # Qt flavour: the charts' width in the target's pixels
@@ -190,7 +192,7 @@ class HtmlWriter:
     # --- pieces ---------------------------------------------------------------------------
 
     def chip(self, label: str) -> str:
-        color = self.colors.get(label, "#808080")
+        color = self.colors.get(label, NEUTRAL)
         if self.qt:
             return f'<span style="color:{color}">■</span> '
         return f'<span class="chip" style="background:{color}"></span>'
@@ -207,35 +209,41 @@ class HtmlWriter:
     def table(
         self,
         head: list[str],
-        rows: Iterator[list[str]] | list[list[str]],
-        numeric: set[int] = frozenset(),
+        rows: Iterable[list[str]],
+        numeric: Set[int] = frozenset(),
         total: list[str] | None = None,
-    ) -> str:  # type: ignore[assignment]
+    ) -> str:
+        return "".join(self.table_parts(head, rows, numeric, total))
+
+    def table_parts(
+        self,
+        head: list[str],
+        rows: Iterable[list[str]],
+        numeric: Set[int] = frozenset(),
+        total: list[str] | None = None,
+    ) -> Iterator[str]:
+        """The table, a row at a time; every cell is markup already (escaped by the caller)."""
         attrs = ' border="0" cellspacing="0" cellpadding="3" width="100%"' if self.qt else ""
 
         def cell(tag: str, i: int, value: str) -> str:
             return (
-                f'<{tag} class="num">{value}</{tag}>'
-                if i in numeric
-                else (f"<{tag}>{value}</{tag}>")
+                f'<{tag} class="num">{value}</{tag}>' if i in numeric else f"<{tag}>{value}</{tag}>"
             )
 
-        out = [
+        yield (
             f'<div class="scroll"><table{attrs}><thead><tr>'
             + "".join(cell("th", i, h) for i, h in enumerate(head))
             + "</tr></thead><tbody>"
-        ]
-        out.extend(
-            "<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>" for row in rows
         )
+        for row in rows:
+            yield "<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>"
         if total is not None:
-            out.append(
+            yield (
                 '<tr class="total">'
                 + "".join(cell("td", i, v) for i, v in enumerate(total))
                 + "</tr>"
             )
-        out.append("</tbody></table></div>")
-        return "".join(out)
+        yield "</tbody></table></div>"
 
     def attributes(self, attributes: dict[str, Any], skip: tuple[str, ...] = ()) -> str:
         return "; ".join(
@@ -257,7 +265,7 @@ class HtmlWriter:
         return f'<span class="hl" style="background:{self.background(labels)}">{_e(text)}</span>'
 
     def background(self, labels: frozenset[str]) -> str:
-        return highlight([self.colors.get(n, "#808080") for n in sorted(labels)])
+        return highlight([self.colors.get(n, NEUTRAL) for n in sorted(labels)])
 
     def label_class(self, labels: frozenset[str]) -> str:
         name = self.classes.get(labels)
@@ -278,7 +286,7 @@ class HtmlWriter:
             css = self.label_class(m.labels) + (" o" if len(m.ids) > 1 else "")
             number = f' data-n="{",".join(map(str, m.closes))}"' if m.closes else ""
             append(
-                f'<mark class="{css}" data-annotations="{" ".join(m.ids)}"{number} '
+                f'<mark class="{css}" data-annotations="{_e(" ".join(m.ids))}"{number} '
                 f'title="{_e(", ".join(sorted(m.labels)))}">{_e(text[m.start : m.end])}</mark>'
             )
             position = m.end
@@ -360,27 +368,32 @@ class HtmlWriter:
             f"{self.meta(d)}{self.legend(d)}{self.article(d)}{self.notes(d)}</section>"
         )
 
-    def claims(self) -> str:
+    def claims(self) -> Iterator[str]:
+        """The claims table, a row at a time (nothing without a claim label)."""
         label = self.r.claim_label
         if label is None:
-            return ""
+            return
         rows: list[ClaimRow] = self.r.claims
-        out = ['<section id="claims"><h2>Claims</h2>']
+        yield '<section id="claims"><h2>Claims</h2>'
         if not rows:
-            out.append(f'<p class="empty">No {_e(label.name)} annotations.</p></section>')
-            return "".join(out)
+            yield f'<p class="empty">No {_e(label.name)} annotations.</p></section>'
+            return
         names = [a.name for a in label.attributes]
         several = len(self.r.documents) > 1
         head = [
             "#",
             *(["Document"] if several else []),
             "Claim, in its sentence",
-            *[n.capitalize() for n in names],
+            *[_e(n.capitalize()) for n in names],
             "Note",
             *(["Linked"] if (with_links := any(row.linked for row in rows)) else []),
         ]
-        body = []
-        for row in rows:
+        yield from self.table_parts(head, self._claim_rows(names, with_links), numeric={0})
+        yield "</section>"
+
+    def _claim_rows(self, names: list[str], with_links: bool) -> Iterator[list[str]]:
+        several = len(self.r.documents) > 1
+        for row in self.r.claims:
             a = row.annotation
             values = []
             for n in names:
@@ -393,19 +406,14 @@ class HtmlWriter:
             note = _e(_flat(a.note)) + (
                 ("; " if a.note else "") + self.attributes(extra) if extra else ""
             )
-            body.append(
-                [
-                    str(row.number),
-                    *([_e(_short(row.document.document.title))] if several else []),
-                    self.context(row.sentence, a.label),
-                    *values,
-                    note,
-                    *([self.linked(row)] if with_links else []),
-                ]
-            )
-        out.append(self.table(head, body, numeric={0}))
-        out.append("</section>")
-        return "".join(out)
+            yield [
+                str(row.number),
+                *([_e(_short(row.document.document.title))] if several else []),
+                self.context(row.sentence, a.label),
+                *values,
+                note,
+                *([self.linked(row)] if with_links else []),
+            ]
 
     def linked(self, row: ClaimRow) -> str:
         """The annotations related to a claim: the relation, the other end's note number and
@@ -416,48 +424,42 @@ class HtmlWriter:
             for kind, number, a in row.linked
         )
 
-    def coded(self) -> str:
-        out = ['<section id="coded"><h2>Coded segments</h2>']
+    def coded(self) -> Iterator[str]:
+        """The coded segments by label, then document, a segment at a time."""
+        yield '<section id="coded"><h2>Coded segments</h2>'
         several = len(self.r.documents) > 1
         for label, segments in self.r.coded:
-            out.append(
+            yield (
                 f"<h3>{self.chip(label.name)}{_e(label.name)} "
                 f"<span class='dim'>({len(segments):,})</span></h3>"
             )
             if not segments:
-                out.append('<p class="empty">No segments.</p>')
+                yield '<p class="empty">No segments.</p>'
                 continue
             current = None
-            items: list[str] = []
             for s in segments:
                 if several and s.document is not current:
-                    if items:
-                        out.append(self._segment_list(items))
-                        items = []
+                    if current is not None:
+                        yield "</ul>"
                     current = s.document
-                    out.append(f"<h4>{_e(s.document.document.title or 'Untitled')}</h4>")
-                items.append(self._segment(s))
-            out.append(self._segment_list(items))
-        out.append("</section>")
-        return "".join(out)
-
-    def _segment_list(self, items: list[str]) -> str:
-        return f'<ul class="segments">{"".join(items)}</ul>'
+                    yield f"<h4>{_e(s.document.document.title or 'Untitled')}</h4>"
+                    yield '<ul class="segments">'
+                elif current is None:
+                    current = s.document
+                    yield '<ul class="segments">'
+                yield self._segment(s)
+            yield "</ul>"
+        yield "</section>"
 
     def _segment(self, s: CodedSegment) -> str:
         a = s.annotation
         ref = f"#{s.number}"
         if a.annotator:
-            ref += f" · {a.annotator}"
-        attrs = self.attributes(a.attributes)
+            ref += f" · {_e(a.annotator)}"
+        attrs = self.attributes(a.attributes)  # escaped already
         if attrs:
             ref += f" · {attrs}"
-        else:
-            ref = _e(ref)
-        return (
-            f"<li>{self.context(s.context, a.label)} "
-            f'<span class="ref">{ref if attrs else ref}</span></li>'
-        )
+        return f'<li>{self.context(s.context, a.label)} <span class="ref">{ref}</span></li>'
 
     def counts(self) -> str:
         return f'<section id="counts"><h2>Counts</h2>{self.counts_body()}</section>'
@@ -563,7 +565,9 @@ class HtmlWriter:
 
     # --- the page -------------------------------------------------------------------------
 
-    def page(self) -> str:
+    def page(self) -> Iterator[str]:
+        """The whole file in parts, each written out before the next is made: no more than one
+        document's markup (or one table row, or one segment) is held at a time."""
         r = self.r
         created = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         spans = sum(len(d.annotations) for d in r.documents)
@@ -574,29 +578,34 @@ class HtmlWriter:
         )
         if r.options.annotators:
             lede += " · annotators: " + _e(", ".join(r.options.annotators))
-        sections = [self.document(i, d) for i, d in enumerate(r.documents, 1)]
-        claims = self.claims()
-        body = "".join(sections) + claims + self.coded() + self.counts()
         toc = "".join(
             f'<li><a href="#doc-{i}">{_e(_short(d.document.title or "Untitled"))}</a></li>'
             for i, d in enumerate(r.documents, 1)
         )
-        toc += '<li><a href="#claims">Claims</a></li>' if claims else ""
+        toc += '<li><a href="#claims">Claims</a></li>' if r.claim_label is not None else ""
         toc += '<li><a href="#coded">Coded segments</a></li><li><a href="#counts">Counts</a></li>'
-        footer = f"Made with Annotator on {created}."
+        # The style sheet comes first, so every combination of labels gets its class now.
+        for d in r.documents:
+            for m in d.marks:
+                self.label_class(m.labels)
         marks = "".join(
             f"mark.{name}{{background:{self.background(labels)}}}"
             for labels, name in self.classes.items()
         )
-        return (
+        yield (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="generator" content="Annotator">'
             f"<title>{_e(r.title)}</title><style>{CSS}{marks}</style></head><body><main>"
             f'<header><h1>{_e(r.title)}</h1><p class="lede">{lede}</p>'
-            f'<ul class="toc">{toc}</ul></header>{body}<footer>{footer}</footer>'
-            "</main></body></html>\n"
+            f'<ul class="toc">{toc}</ul></header>'
         )
+        for i, d in enumerate(r.documents, 1):
+            yield self.document(i, d)
+        yield from self.claims()
+        yield from self.coded()
+        yield self.counts()
+        yield f"<footer>Made with Annotator on {created}.</footer></main></body></html>\n"
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -605,11 +614,13 @@ def _short(text: str, limit: int = 60) -> str:
 
 def render(report: Report) -> str:
     """The self-contained HTML report."""
-    return HtmlWriter(report, qt=False).page()
+    return "".join(HtmlWriter(report, qt=False).page())
 
 
 def write(report: Report, target: Path) -> None:
-    """Write the HTML report to ``target``, replacing an existing file only once complete."""
+    """Write the HTML report to ``target`` as it is made, replacing an existing file only once
+    complete."""
     check_output_file(target)
     with atomic_text_writer(target) as out:
-        out.write(render(report))
+        for part in HtmlWriter(report, qt=False).page():
+            out.write(part)

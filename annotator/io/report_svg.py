@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from annotator.core.report import Report
+from annotator.core.report import Report, safe_color
 
 WIDTH = 640
 LABEL_W = 170  # the names' column
@@ -81,7 +81,7 @@ def counts_chart(report: Report) -> str:
             body.append(_text(LABEL_W - 8, y + 12, _short(label.name), anchor="end"))
             body.append(
                 f'<rect x="{LABEL_W}" y="{y + 2}" width="{width:.1f}" height="{BAR}" '
-                f'rx="2" fill="{label.color}"/>'
+                f'rx="2" fill="{safe_color(label.color)}"/>'
             )
             body.append(_text(LABEL_W + width + 6, y + 13, f"{count:,}", color=MUTED))
             y += ROW
@@ -105,7 +105,7 @@ def annotators_chart(report: Report) -> str:
             if width:
                 body.append(
                     f'<rect x="{x:.1f}" y="{y + 2}" width="{width:.1f}" '
-                    f'height="{BAR}" fill="{label.color}"><title>{escape(label.name)}: '
+                    f'height="{BAR}" fill="{safe_color(label.color)}"><title>{escape(label.name)}: '
                     f"{by_label[label.name]:,}</title></rect>"
                 )
                 x += width
@@ -121,7 +121,10 @@ def _legend(body: list[str], y: int, items: Sequence[tuple[str, str]]) -> int:
         width = 22 + 7 * len(_short(name, 22))
         if x + width > WIDTH:
             x, y = 0.0, y + ROW
-        body.append(f'<rect x="{x:.1f}" y="{y + 3}" width="12" height="12" rx="2" fill="{color}"/>')
+        body.append(
+            f'<rect x="{x:.1f}" y="{y + 3}" width="12" height="12" rx="2" '
+            f'fill="{safe_color(color)}"/>'
+        )
         body.append(_text(x + 17, y + 13, _short(name, 22), size=11, color=MUTED))
         x += width + 10
     return y + ROW
