@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from annotator import __version__
 from annotator.cli_suggest import COMMANDS as SUGGEST_COMMANDS
 from annotator.core.errors import AnnotatorError
+from annotator.core.file_kinds import check_source
 
 if TYPE_CHECKING:
     from annotator.store.backend import ServerAddress
@@ -522,8 +523,10 @@ def project_argument_problem(argument: str) -> str | None:
             "PostgreSQL URL (postgresql://user@host:port/database)"
         )
     path = Path(argument).expanduser()
-    if path.is_dir():
-        return f"{argument}: is a folder, not a project file"
+    try:
+        check_source(path, "a project file")  # a folder, or a FIFO the window would wait on
+    except AnnotatorError as exc:
+        return f"{argument}: {exc.reason}"
     if path.is_file() or path.suffix == ".annot":
         return None
     if os.sep not in argument and "." not in argument:

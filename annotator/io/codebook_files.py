@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.core.errors import ImportFailed
+from annotator.core.file_kinds import check_source
 from annotator.core.labels import LabelDef, RelationTypeDef
 
 READS = {
@@ -24,6 +25,7 @@ def read(path: Path) -> list[LabelDef]:
 
 def read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
     """The labels and relation types of a codebook file (only Annotator's JSON has the latter)."""
+    check_source(path, error=ImportFailed)  # a FIFO would be waited on forever
     suffix = path.suffix.lower()
     if suffix == ".qdc":
         from annotator.io import qdc

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.errors import ProjectError
+from annotator.core.file_kinds import check_source
 from annotator.store.schema import current_version
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -34,8 +35,7 @@ def inspect_project_file(path: Path) -> FileState:
     """Classify ``path``; raise :class:`ProjectError` if it cannot be one of our projects."""
     if not path.exists():
         return FileState(exists=False)
-    if path.is_dir():
-        raise ProjectError(path, "is a folder, not a project file")
+    check_source(path, "a project file", ProjectError)  # a FIFO would be waited on forever
     try:
         with path.open("rb") as handle:
             header = handle.read(100)
