@@ -540,11 +540,12 @@ def project_argument_problem(argument: str) -> str | None:
 def report_command(project: Project, args: argparse.Namespace) -> int:
     from annotator.core.report import ReportOptions
     from annotator.io.files import check_output_file
-    from annotator.service import report
+    from annotator.service import check_output_target, report
 
     target: Path = args.output
     fmt = args.format or ("pdf" if target.suffix.lower() == ".pdf" else "html")
     check_output_file(target)  # before the work: a bad path is refused at once
+    check_output_target(project, target)
     labels = tuple(name.strip() for name in args.labels.split(",") if name.strip())
     options = ReportOptions(tuple(args.document), tuple(args.annotator), labels, args.title)
     built = report(project, options)
