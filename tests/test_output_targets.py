@@ -387,3 +387,16 @@ def test_the_screenshot_refuses_a_link_and_the_project(
     assert gui_app.screenshot(rich_window, shot) == 0
     assert shot.read_bytes().startswith(b"\x89PNG")
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_file_open_refuses_a_fifo_with_a_dialog(
+    qtbot, fifo: Path, monkeypatch: pytest.MonkeyPatch, warnings: list[str]
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui import app as gui_app
+
+    app = gui_app.Application(QApplication.instance())  # type: ignore[arg-type]
+    app.choose_and_open(str(fifo))  # File -> Open; before the fix: waits for a writer forever
+    assert warnings == [f"{fifo}: is a FIFO (named pipe), not a project file"]
+    assert app.window is None and app.lock is None
