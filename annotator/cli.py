@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from annotator import __version__
 from annotator.cli_suggest import COMMANDS as SUGGEST_COMMANDS
 from annotator.core.errors import AnnotatorError
+from annotator.core.file_kinds import check_source
 
 if TYPE_CHECKING:
     from annotator.store.backend import ServerAddress
@@ -523,8 +524,10 @@ def project_argument_problem(argument: str) -> str | None:
             "PostgreSQL URL (postgresql://user@host:port/database)"
         )
     path = Path(argument).expanduser()
-    if path.is_dir():
-        return f"{argument}: is a folder, not a project file"
+    try:
+        check_source(path, "a project file")  # a folder, or a FIFO the window would wait on
+    except AnnotatorError as exc:
+        return f"{argument}: {exc.reason}"
     if path.is_file() or path.suffix == ".annot":
         return None
     if os.sep not in argument and "." not in argument:
@@ -538,11 +541,12 @@ def project_argument_problem(argument: str) -> str | None:
 def report_command(project: Project, args: argparse.Namespace) -> int:
     from annotator.core.report import ReportOptions
     from annotator.io.files import check_output_file
-    from annotator.service import report
+    from annotator.service import check_output_target, report
 
     target: Path = args.output
     fmt = args.format or ("pdf" if target.suffix.lower() == ".pdf" else "html")
     check_output_file(target)  # before the work: a bad path is refused at once
+    check_output_target(project, target)
     labels = tuple(name.strip() for name in args.labels.split(",") if name.strip())
     options = ReportOptions(tuple(args.document), tuple(args.annotator), labels, args.title)
     built = report(project, options)

@@ -91,7 +91,12 @@ def run(project: Project, args: argparse.Namespace) -> int:
 
 def _suggest(project: Project, args: argparse.Namespace) -> int:
     from annotator import suggest_service
+    from annotator.io.files import atomic_text_writer
+    from annotator.service import check_output_target
 
+    target = None if args.output == "-" else Path(args.output)
+    if target is not None:
+        check_output_target(project, target)  # before the work: a bad target is refused at once
     labels = [n.strip() for n in args.labels.split(",") if n.strip()] if args.labels else None
     if labels is not None:
         suggest_service.check_labels(project, labels)
@@ -106,14 +111,12 @@ def _suggest(project: Project, args: argparse.Namespace) -> int:
     for note in notes:
         print(f"annotator: {note}", file=sys.stderr)
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    if args.output == "-":
+    if target is None:
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         sys.stdout.write(text)
     else:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise AnnotatorError(args.output, f"cannot be written ({exc.strerror or exc})") from exc
+        with atomic_text_writer(target) as out:
+            out.write(text)
     if args.apply:
         count = suggest_service.apply(project, found)
         print(

@@ -287,15 +287,23 @@ def export_to(
     options = options or ExportOptions()
     module = exporter(fmt)
     options.check(EXPORT_FORMATS[fmt])
-    check_export_target(_project_file(project), target, folder=not EXPORT_FORMATS[fmt].extension)
+    check_output_target(project, target, folder=not EXPORT_FORMATS[fmt].extension)
     return module.export(export_data(project, annotators), target, options)
 
 
 def export_labels(project: Project, target: Path) -> None:
     """Write the codebook in the format the target's extension names (.json, .qdc, .csv,
     .xml; only .json keeps the relation types), with the same target check as any export."""
-    check_export_target(_project_file(project), target)
+    check_output_target(project, target)
     codebook_files.write(target, project.labels(), project.relation_types())
+
+
+def check_output_target(project: Project, target: Path, folder: bool = False) -> None:
+    """The one check of every file the user names for Annotator to write while ``project`` is
+    open (an export, a report, suggestions, patterns, labels, a copy): refuse the project itself,
+    its companions and backups, a link, a FIFO or device, a folder that is not empty
+    (:mod:`annotator.export_target`). Raises ``AnnotatorError`` naming ``target``."""
+    check_export_target(_project_file(project), target, folder)
 
 
 def _project_file(project: Project) -> Path | None:
@@ -370,6 +378,7 @@ def save_as(project: Project, target: Path) -> Path:
     """Copy the open project, every acknowledged change included, into a new project file at
     ``target`` (also when its own file is gone); returns the new file's path. A project on a
     server is copied by merging it into the new file (its codebook, documents and layers)."""
+    check_output_target(project, target)
     if project.on_server:
         target = Path(target).expanduser().absolute()
         if target.exists():
@@ -587,6 +596,7 @@ def _report_agreement(project: Project, options: ReportOptions) -> dict[str, Any
 def write_html_report(
     project: Project, target: Path, options: ReportOptions | None = None
 ) -> Report:
+    check_output_target(project, target)
     built = report(project, options)
     report_html.write(built, target)
     return built

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError, ImportFailed
+from annotator.core.file_kinds import check_source
 from annotator.core.suggest import learner
 from annotator.core.suggest.engine import SuggestionSources, suggest, too_slow_message
 from annotator.core.suggest.evaluation import Evaluation, evaluate
@@ -16,6 +17,7 @@ from annotator.core.suggest.learner import SpanModel
 from annotator.core.suggest.patterns import Pattern, PatternError, parse_jsonl, to_jsonl
 from annotator.core.suggest.types import Suggestion
 from annotator.io import native_json
+from annotator.io.files import atomic_text_writer
 from annotator.store import suggestion_store
 from annotator.store.project import Project
 from annotator.store.suggestion_store import SUGGESTED, UnknownLabels
@@ -137,6 +139,7 @@ def evaluate_project(
 ) -> tuple[Evaluation, int, int]:
     """Score the project's annotations (only ``annotator``'s, if given) against a native JSON
     file; documents are matched by their text. Returns (scores, matched, gold documents)."""
+    check_source(gold_path, error=ImportFailed)  # a FIFO would be waited on forever
     bundle = native_json.read(gold_path)
     by_text = {}
     for summary in project.documents():
@@ -169,6 +172,7 @@ def evaluate_project(
 
 def import_patterns(project: Project, path: Path) -> tuple[int, int]:
     """Add a patterns JSONL file's patterns; returns (added, already present)."""
+    check_source(path, error=ImportFailed)  # a FIFO would be waited on forever
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError as exc:
@@ -190,10 +194,17 @@ def import_patterns(project: Project, path: Path) -> tuple[int, int]:
 
 
 def export_patterns(project: Project, path: Path) -> int:
+    """Write the project's patterns as JSONL to ``path``; returns how many."""
     patterns = suggestion_store.patterns(project)
-    text = to_jsonl(patterns)
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise AnnotatorError(path, f"cannot be written ({exc.strerror or exc})") from exc
+    write_patterns(project, path, patterns)
     return len(patterns)
+
+
+def write_patterns(project: Project, path: Path, patterns: Sequence[Pattern]) -> None:
+    """Write ``patterns`` as JSONL to ``path``, through the one check of every output of an open
+    project (never onto the project, its companions, a link or a FIFO) and never half a file."""
+    from annotator.service import check_output_target  # the service imports much; only now
+
+    check_output_target(project, path)
+    with atomic_text_writer(path) as out:
+        out.write(to_jsonl(patterns))

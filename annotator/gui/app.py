@@ -409,7 +409,15 @@ def screenshot(window: MainWindow, out: Path) -> int:
     QApplication.processEvents()
     QTimer.singleShot(0, lambda: None)
     QApplication.processEvents()
-    if not window.grab().save(str(out)):
-        raise AnnotatorError(out, "cannot write the screenshot (check the folder and extension)")
+    from annotator.io.files import atomic_file
+    from annotator.service import check_output_target
+
+    check_output_target(window.ctx.project, out)  # never onto the project, a link or a FIFO
+    image_format = out.suffix.lstrip(".").upper() or None  # the temporary name has no suffix
+    with atomic_file(out) as temporary:
+        if not image_format or not window.grab().save(str(temporary), image_format):
+            raise AnnotatorError(
+                out, "cannot write the screenshot (check the folder and extension)"
+            )
     window.ctx.project.close()
     return 0

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.file_kinds import check_source
 from annotator.core.json_input import loads
 from annotator.core.suggest.patterns import (
     KINDS,
@@ -35,7 +36,7 @@ from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.suggestion_commands import ReplacePatterns
 from annotator.gui.undo import push
-from annotator.suggest_service import suggestion_store
+from annotator.suggest_service import suggestion_store, write_patterns
 
 PATTERN_FILTER = "Patterns (*.jsonl);;All files (*)"
 PLACEHOLDERS = {
@@ -167,6 +168,7 @@ class PatternsPage(QWidget):
         from annotator.core.suggest.patterns import parse_jsonl
 
         try:
+            check_source(path)  # a FIFO would be waited on forever
             try:
                 lines = path.read_text(encoding="utf-8-sig").splitlines()
             except (OSError, UnicodeDecodeError) as exc:
@@ -195,11 +197,7 @@ class PatternsPage(QWidget):
         )
         if not name:
             return
-        from annotator.core.suggest.patterns import to_jsonl
-
         try:
-            Path(name).write_text(to_jsonl(self.patterns), encoding="utf-8")
-        except OSError as exc:
-            QMessageBox.warning(
-                self, "Export patterns", f"{name}: cannot be written ({exc.strerror or exc})"
-            )
+            write_patterns(self.ctx.project, Path(name), self.patterns)
+        except AnnotatorError as exc:
+            QMessageBox.warning(self, "Export patterns", str(exc))

@@ -230,6 +230,7 @@ class ReportDialog(QDialog):
             if not self.target.text().strip():
                 raise AnnotatorError(None, "choose a file to save the report to")
             check_output_file(target)
+            service.check_output_target(self.ctx.project, target)
             if self.fmt() == "pdf":
                 write_pdf(self.report, target, Paper(self.paper.currentData()))
             else:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.core.errors import ImportFailed
+from annotator.core.file_kinds import check_source
 from annotator.core.labels import LabelDef, RelationTypeDef
 
 READS = {
@@ -27,6 +28,7 @@ def read_codebook(path: Path) -> tuple[list[LabelDef], list[RelationTypeDef]]:
     refused (a bad name) or cleaned (descriptions) as every import is (:mod:`sanitize`)."""
     from annotator.io.sanitize import check_labels, check_relation_types
 
+    check_source(path, error=ImportFailed)  # a FIFO would be waited on forever
     labels, relation_types = _read_codebook(path)
     return check_labels(path, labels), check_relation_types(path, relation_types)
 

@@ -6,6 +6,7 @@ import importlib
 from pathlib import Path
 
 from annotator.core.errors import ImportFailed
+from annotator.core.file_kinds import check_source
 from annotator.core.model import ImportedBundle
 from annotator.io.sanitize import check_bundle
 
@@ -68,6 +69,7 @@ def read_file(path: Path) -> ImportedBundle:
                     "folder of brat .txt/.ann pairs is read whole)",
                 )
             return check_bundle(path, brat.read(path))
+        check_source(path, error=ImportFailed)  # a FIFO would be waited on forever
         if path.suffix.lower() == ".qdc":
             raise ImportFailed(
                 path,

@@ -21,6 +21,7 @@ from typing import IO
 
 from annotator.core import leftovers
 from annotator.core.errors import AnnotatorError
+from annotator.core.file_kinds import kind
 
 
 def _umask() -> int:
@@ -40,20 +41,6 @@ def _cannot_write(target: Path, exc: OSError) -> AnnotatorError:
     return AnnotatorError(target, f"cannot be written ({exc.strerror or exc})")
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    return "not a regular file"
-
-
 def check_target(target: Path, folder: bool = False) -> None:
     """Refuse (``AnnotatorError`` naming ``target``) a target an export must not replace.
 
@@ -70,7 +57,7 @@ def check_target(target: Path, folder: bool = False) -> None:
         if not stat.S_ISDIR(mode):
             raise AnnotatorError(
                 target,
-                f"is {_kind(mode)}, not a folder; this format writes "
+                f"is {kind(mode)}, not a folder; this format writes "
                 "a folder of files: choose a new or empty folder",
             )
         try:
@@ -86,7 +73,7 @@ def check_target(target: Path, folder: bool = False) -> None:
             )
     elif not stat.S_ISREG(mode):
         raise AnnotatorError(
-            target, f"is {_kind(mode)}; an export replaces only a regular file: choose a file name"
+            target, f"is {kind(mode)}; an export replaces only a regular file: choose a file name"
         )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.core.errors import ProjectError
+from annotator.core.file_kinds import check_source
 from annotator.store import descriptors
 from annotator.store.schema import current_version
 
@@ -35,10 +36,7 @@ def inspect_project_file(path: Path) -> FileState:
     """Classify ``path``; raise :class:`ProjectError` if it cannot be one of our projects."""
     if not path.exists():
         return FileState(exists=False)
-    if path.is_dir():
-        raise ProjectError(path, "is a folder, not a project file")
-    if not path.is_file():  # a FIFO would block the read below forever
-        raise ProjectError(path, "is not a regular file (a pipe, socket or device), not a project")
+    check_source(path, "a project file", ProjectError)  # a FIFO would be waited on forever
     try:
         # never a second descriptor of a file this process has open (see descriptors)
         header = descriptors.read_head(path, 100)
