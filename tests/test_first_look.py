@@ -9,7 +9,6 @@ session has imported does not count. No timings here: ``benchmarks/bench_process
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from annotator.store.project import Project
 
 from .conftest import FIXTURES, ROOT, SAMPLE
 from .helpers.launch_probe import FIRST, SECOND
+from .helpers.program_env import program_env
 from .reliability import overwrite_middle_page
 
 #: a phrase of the sample's first line: a Claim on it shows at the first paint
@@ -55,21 +55,13 @@ def sample_with_a_claim(path: Path) -> tuple[int, int]:
 def launch(project: Path, home: Path) -> dict:
     """Run the program on ``project`` to its first paint and on until complete (see the
     probe); settings in ``home``, with a name set so no first-launch question comes up."""
-    config = home / "config" / "Annotator"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "Annotator.conf").write_text("[annotator]\nname=Tester\n", encoding="utf-8")
+    env = program_env(home)
     out, log = home / "report.json", home / "probe.log"
     with log.open("w", encoding="utf-8") as output:
         done = subprocess.run(
             [sys.executable, "-m", "tests.helpers.launch_probe", str(project), str(out)],
             cwd=ROOT,
-            env=dict(
-                os.environ,
-                QT_QPA_PLATFORM="offscreen",
-                XDG_CONFIG_HOME=str(home / "config"),
-                XDG_DATA_HOME=str(home / "data"),
-                PYTHONPATH=str(ROOT),
-            ),
+            env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
             timeout=180,

@@ -26,6 +26,7 @@ from annotator.store import descriptors
 from annotator.store.project import Project
 
 from .conftest import ROOT
+from .helpers.program_env import program_env
 
 WORDS = " ".join(f"word{i}" for i in range(400))
 WAIT = 180  # seconds: a bound on waiting for a child's line, never reached when all is well
@@ -58,6 +59,24 @@ def stored(path: Path) -> tuple[int, list[tuple[str]]]:
     try:
         count = connection.execute("SELECT count(*) FROM annotations").fetchone()[0]
         return count, connection.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        connection.close()
+
+
+def numbered_articles(folder: Path, count: int) -> Path:
+    """``count`` short articles in ``folder``, titled a000, a001, …"""
+    folder.mkdir()
+    for n in range(count):
+        (folder / f"a{n:03}.txt").write_text(f"a{n:03}\n{WORDS[: 200 + n]}", encoding="utf-8")
+    return folder
+
+
+def titles_in(path: Path) -> set[str]:
+    """The documents' titles in the project at ``path``, once SQLite finds it whole."""
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        return {row[0] for row in connection.execute("SELECT title FROM documents")}
     finally:
         connection.close()
 
@@ -133,19 +152,10 @@ class Window:
 
 @contextmanager
 def window_on(project: Path, home: Path) -> Iterator[Window]:
-    config = home / "config" / "Annotator"
-    config.mkdir(parents=True, exist_ok=True)
-    (config / "Annotator.conf").write_text("[annotator]\nname=Tester\n", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.window_driver", str(project)],
         cwd=ROOT,
-        env=dict(
-            os.environ,
-            QT_QPA_PLATFORM="offscreen",
-            XDG_CONFIG_HOME=str(home / "config"),
-            XDG_DATA_HOME=str(home / "data"),
-            PYTHONPATH=str(ROOT),
-        ),
+        env=program_env(home),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -206,10 +216,7 @@ def test_a_window_closed_after_a_command_line_merge_keeps_the_merge(tmp_path: Pa
 def test_an_import_beside_other_commands_stores_every_file_it_reports(tmp_path: Path) -> None:
     path = tmp_path / "p.annot"
     one_document(path, "the first document")
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    for n in range(400):
-        (articles / f"a{n:03}.txt").write_text(f"a{n:03}\n{WORDS[: 200 + n]}", encoding="utf-8")
+    articles = numbered_articles(tmp_path / "articles", 400)
     source = tmp_path / "colleague.annot"
     one_document(source, "a colleague's document")
     importer = subprocess.Popen(
@@ -231,12 +238,7 @@ def test_an_import_beside_other_commands_stores_every_file_it_reports(tmp_path: 
         others += 1
         assert others < 500, "the import did not end"
     assert importer.wait(WAIT) == 0, importer.stderr.read() if importer.stderr else ""
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        titles = {row[0] for row in connection.execute("SELECT title FROM documents")}
-        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    finally:
-        connection.close()
+    titles = titles_in(path)
     assert {f"a{n:03}" for n in range(400)} <= titles
 
 
@@ -267,10 +269,7 @@ def test_an_import_killed_beside_other_commands_keeps_every_file_it_acknowledged
 ) -> None:
     path = tmp_path / "p.annot"
     one_document(path, "the first document")
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    for n in range(400):
-        (articles / f"a{n:03}.txt").write_text(f"a{n:03}\n{WORDS[: 200 + n]}", encoding="utf-8")
+    articles = numbered_articles(tmp_path / "articles", 400)
     importer = subprocess.Popen(
         [*ANNOTATOR, "import", str(path), *sorted(str(p) for p in articles.iterdir())],
         cwd=ROOT,
@@ -295,12 +294,7 @@ def test_an_import_killed_beside_other_commands_keeps_every_file_it_acknowledged
         importer.wait(WAIT)
         importer.stdout.close()
     assert len(acknowledged) == 200
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        titles = {row[0] for row in connection.execute("SELECT title FROM documents")}
-        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    finally:
-        connection.close()
+    titles = titles_in(path)
     assert set(acknowledged) <= titles
 
 
