@@ -292,3 +292,78 @@ def test_a_relation_picked_in_the_list_is_selected_edited_and_deleted(qtbot, win
     assert window.ctx.project.relations() == []
     assert not editor.isVisible()
     assert claim.id in {a.id for a in window.ctx.project.annotations()}
+
+
+def test_a_window_opens_on_many_relations_without_an_object_per_row(
+    qtbot, make_window, project_path
+) -> None:
+    """Issue 25: 100k relations took 54 s to open, one ORM object per row. Opening reads them
+    in a bounded number of statements, loads no ORM row, and draws only the arcs in view."""
+    from sqlalchemy import Engine, event
+
+    from annotator.core.labels import RelationTypeDef
+    from annotator.core.model import (
+        ImportedAnnotation,
+        ImportedBundle,
+        ImportedDocument,
+        ImportedRelation,
+    )
+    from annotator.store.models import Relation as RelationRow
+    from annotator.store.project import Project
+
+    lines = [f"Line {n} says something worth a relation." for n in range(1200)]
+    text = "\n".join(lines)
+    starts = [text.index(line) for line in lines]  # every line differs: its first occurrence
+    spans = [ImportedAnnotation("Claim", s, s + 4, id=f"s{n}") for n, s in enumerate(starts)]
+    related = [ImportedRelation("next", f"s{n}", f"s{n + 1}") for n in range(0, len(spans) - 1)]
+    bundle = ImportedBundle(
+        [ImportedDocument(text, "Long", annotations=spans, relations=related)],
+        relation_types=[RelationTypeDef("next", "#aa3355")],
+    )
+    with Project.open(project_path) as project:
+        project.import_bundle(bundle)
+
+    rows_loaded: list[object] = []
+    statements: list[str] = []
+
+    def on_load(target: object, _context: object) -> None:
+        rows_loaded.append(target)
+
+    def on_connect(connection, _record) -> None:  # every statement, the driver's cursor's too
+        connection.set_trace_callback(statements.append)
+
+    event.listen(RelationRow, "load", on_load)
+    event.listen(Engine, "connect", on_connect)
+    try:
+        project = Project.open(project_path)
+        window = make_window(project)
+        window.reader.viewport().repaint()
+    finally:
+        event.remove(Engine, "connect", on_connect)
+        event.remove(RelationRow, "load", on_load)
+    try:
+        assert len(window.reader.relations) == len(related)  # every one known
+        assert rows_loaded == []  # no ORM object per relation
+        reading_relations = [s for s in statements if "FROM relations" in s]
+        assert 1 <= len(reading_relations) <= 2, reading_relations
+        first, last = window.reader._visible_lines()
+        assert 0 < len(window.reader._arcs) <= 2 * (last - first + 2) < len(related)
+        index, line_of = window.reader.relations, window.reader.lines.line_of
+        annotations = {a.id: a for a in project.annotations()}
+        stored = project.relations()
+        for first, last in ((0, 0), (0, 30), (500, 520), (1190, 1300), (1199, 1199)):
+            expected = {
+                r.id
+                for r in stored
+                if first <= line_of(annotations[r.source_id].start) <= last
+                or first <= line_of(annotations[r.target_id].start) <= last
+            }
+            found = [r.id for r in index.in_lines(first, last)]
+            assert sorted(found) == sorted(expected) and len(found) == len(set(found))
+        some = annotations[next(iter(annotations))]
+        assert {r.id for r in index.of_annotation(some.id)} == {
+            r.id for r in stored if some.id in (r.source_id, r.target_id)
+        }
+    finally:
+        window.close()
+        project.close()

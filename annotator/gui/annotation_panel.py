@@ -311,7 +311,9 @@ class AnnotationPanel(QWidget):
         self.relation_list.blockSignals(True)  # rebuilding the list selects no relation
         self.relation_list.clear()
         current = self.current_id()
-        mine = [r for r in self.relations if current in (r.source_id, r.target_id)]
+        mine = (
+            [r for r in self.relations if current in (r.source_id, r.target_id)] if current else []
+        )
         self.relations_title.setText(
             f"Relations of this annotation ({len(mine)})"
             if current
