@@ -1,0 +1,91 @@
+"""Open a window on a document whose spans are related in pairs (100k relations on the
+10 MB / 200k-span document), against the same project with no relation: open-to-ready time and
+peak RSS (issue 25: it took 54 s and 770 MB).
+
+Open-to-ready is ``Project.open`` to the window built, its document shown with every annotation
+and relation and painted once (the one-step open of :func:`harness.open_window`). Peak RSS is
+measured in a process of its own per open (:mod:`bench_memory`'s probe).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.store.project import Project
+from benchmarks import bench_memory
+from benchmarks.generate import Size, build_related
+from benchmarks.harness import Workspace, discard, elapsed_ms, open_window
+from benchmarks.rows import Row, Scenario, Target, median
+
+TARGET = Target(max_ratio=2)
+
+
+def related_projects(ws: Workspace, size: Size) -> tuple[Path, Path, int]:
+    """(with relations, without, how many relations): the same document and codebook."""
+    related = ws.fresh_dir("related") / "related.annot"
+    count = build_related(related, size, related=True)
+    unrelated = ws.fresh_dir("unrelated") / "unrelated.annot"
+    build_related(unrelated, size, related=False)
+    return related, unrelated, count
+
+
+def open_to_ready(ws: Workspace, path: Path, relations: int) -> float:
+    """Milliseconds from Project.open to the window painted with its document's relations."""
+    opened: list[tuple[Project, object]] = []
+    settings = ws.settings()
+
+    def action() -> None:
+        project = Project.open(path)
+        opened.append((project, open_window(project, settings)))
+
+    ms = elapsed_ms(action)
+    project, window = opened[0]
+    assert len(window.reader.relations) == relations  # all of them known, none skipped
+    discard(window)
+    project.close()
+    return ms
+
+
+def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
+    """``repeat`` interleaved opens of each, after one untimed warm-up of each; then the peak
+    RSS of each, ``repeat`` processes apiece."""
+    related, unrelated, count = related_projects(ws, size)
+    open_to_ready(ws, related, count)
+    open_to_ready(ws, unrelated, 0)
+    related_ms: list[float] = []
+    unrelated_ms: list[float] = []
+    related_mb: list[float] = []
+    unrelated_mb: list[float] = []
+    for _ in range(repeat):
+        related_ms.append(open_to_ready(ws, related, count))
+        unrelated_ms.append(open_to_ready(ws, unrelated, 0))
+    for _ in range(repeat):
+        for path, peaks in ((related, related_mb), (unrelated, unrelated_mb)):
+            settings = ws.settings()  # suggestions off: no child process computing them
+            settings.sync()
+            peaks.append(bench_memory.measure("app", str(path), settings.fileName()))
+    label = f"{size.label}, {count:,} relations"
+    return [
+        Row(
+            "open to ready with relations",
+            label,
+            repeat,
+            median(related_ms),
+            baseline=median(unrelated_ms),
+            target=TARGET,
+            note="baseline: the same project with no relation",
+        ),
+        Row(
+            "peak RSS, open with relations",
+            label,
+            repeat,
+            median(related_mb),
+            unit="MiB",
+            baseline=median(unrelated_mb),
+            target=TARGET,
+            note="each in its own process; baseline: the same project with no relation",
+        ),
+    ]
+
+
+SCENARIOS = [Scenario("open-relations", run, ("huge",), 3)]
