@@ -25,9 +25,9 @@ mapping each type back to its label name and colour. Offsets are **code points**
 
 Import reads one ``.ann`` (its ``.txt`` beside it) or a folder of pairs. Text-bound (``T``)
 annotations, attributes, notes and relations (``R``, with the types of ``annotation.conf``, and
-their attributes, notes and ``Annotator`` notes) are read; events, equivalences and normalisations are skipped. Every span is checked against the
-``.txt`` and against the text the ``.ann`` quotes; a relation whose argument is not a ``T`` of
-the file refuses it.
+their attributes, notes and ``Annotator`` notes) are read; events, equivalences and normalisations
+are skipped. Every span is checked against the ``.txt`` and against the text the ``.ann`` quotes; a
+relation whose argument is not a ``T`` of the file refuses it.
 """
 
 from __future__ import annotations
