@@ -9,7 +9,7 @@ index (:class:`RelationIndex`) and laid out from Qt's cursor rectangles of their
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -51,6 +51,52 @@ class RelationIndex:
         }
         self._annotations, self._lines = annotations, lines
         self._starts, self._in_text, self._by_annotation = None, [], None
+
+    def update(self, removed: Iterable[Relation], added: Iterable[Relation]) -> None:
+        """One edit's relations out and in (a relation made, deleted, edited, undone): the
+        indexes already built follow it, without reading or sorting every relation again."""
+        for relation in removed:
+            if self.relations.pop(relation.id, None) is None:
+                continue
+            if self._starts is not None and not self._drop_in_text(relation):
+                self._starts, self._in_text = None, []  # an end moved: rebuilt on next use
+            if self._by_annotation is not None:
+                for end in (relation.source_id, relation.target_id):
+                    ends = self._by_annotation.get(end, [])
+                    ends[:] = [r for r in ends if r.id != relation.id]
+        annotations = self._annotations
+        for relation in added:
+            source = annotations.get(relation.source_id)
+            target = annotations.get(relation.target_id)
+            if source is None or target is None:
+                continue
+            self.relations[relation.id] = relation
+            if self._starts is not None:
+                for start in (source.start, target.start):  # each end once, as when built
+                    at = bisect_right(self._starts, start)
+                    self._starts.insert(at, start)
+                    self._in_text.insert(at, relation)
+            if self._by_annotation is not None:
+                for end in (relation.source_id, relation.target_id):
+                    self._by_annotation.setdefault(end, []).append(relation)
+
+    def _drop_in_text(self, relation: Relation) -> bool:
+        """Take ``relation`` out of the text-order index at its ends' starts; False when an end
+        is no longer where it was indexed (so the index must be built again)."""
+        assert self._starts is not None
+        for end in (relation.source_id, relation.target_id):
+            annotation = self._annotations.get(end)
+            if annotation is None:
+                return False
+            at = bisect_left(self._starts, annotation.start)
+            while at < len(self._starts) and self._starts[at] == annotation.start:
+                if self._in_text[at].id == relation.id:
+                    del self._starts[at], self._in_text[at]
+                    break
+                at += 1
+            else:
+                return False
+        return True
 
     def __len__(self) -> int:
         return len(self.relations)
