@@ -493,8 +493,8 @@ def test_label_studio_carries_relation_attributes_annotators_and_notes_in_meta(
     # Label Studio's editor keeps from_id, to_id, direction and labels of a relation only:
     # the user hears that saving a task there drops the rest
     assert (
-        "2 relations' notes, attributes or annotators are in their results' meta: Label "
-        "Studio does not show them and drops them when a person saves the task"
+        "2 relations' notes, attributes or annotators are in the relation results' meta: "
+        "Label Studio does not show them and drops them when a person saves the task"
     ) in report.notes
     with round_trip(related, "labelstudio", tmp_path / "again.json", tmp_path) as copy:
         assert carried(copy) == carried(related)

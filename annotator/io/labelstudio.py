@@ -180,9 +180,10 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
         "attributes are dropped"
     ]
     if with_meta:
+        whose = "1 relation's" if with_meta == 1 else f"{with_meta} relations'"
         notes.append(
-            f"{with_meta} relations' notes, attributes or annotators are in their results' "
-            "meta: Label Studio does not show them and drops them when a person saves the task"
+            f"{whose} notes, attributes or annotators are in the relation results' meta: "
+            "Label Studio does not show them and drops them when a person saves the task"
         )
     return ExportReport(notes, companions=[config])
 
