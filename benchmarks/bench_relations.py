@@ -1,6 +1,6 @@
 """Open a window on a document whose spans are related in pairs (100k relations on the
-10 MB / 200k-span document), against the same project with no relation: open-to-ready time and
-peak RSS (issue 25: it took 54 s and 770 MB).
+10 MB / 200k-span document), against the same project with no relation: open-to-ready time,
+peak RSS (issue 25: it took 54 s and 770 MB) and making and undoing one relation there.
 
 Open-to-ready is ``Project.open`` to the window built, its document shown with every annotation
 and relation and painted once (the one-step open of :func:`harness.open_window`). Peak RSS is
@@ -14,7 +14,7 @@ from pathlib import Path
 from annotator.store.project import Project
 from benchmarks import bench_memory
 from benchmarks.generate import Size, build_related
-from benchmarks.harness import Workspace, discard, elapsed_ms, open_window
+from benchmarks.harness import Workspace, discard, elapsed_ms, main_window, open_window, qt_app
 from benchmarks.rows import Row, Scenario, Target, median
 
 TARGET = Target(max_ratio=2)
@@ -46,6 +46,35 @@ def open_to_ready(ws: Workspace, path: Path, relations: int) -> float:
     return ms
 
 
+def relate_and_undo(ws: Workspace, path: Path, repeat: int) -> list[float]:
+    """Milliseconds of making one relation (R's command, pushed) and undoing it, each with the
+    reader repainted, ``repeat`` times after one untimed warm-up."""
+    from annotator.gui.commands import AddRelation
+    from annotator.gui.undo import push
+
+    app = qt_app()
+    times: list[float] = []
+    with main_window(ws, path) as window:
+        ctx, spans = window.ctx, window.reader.annotations_in_order()
+        source, target = spans[1], spans[4]  # not related yet: relations join 0-1, 2-3, ...
+
+        def relate() -> None:
+            assert push(ctx, AddRelation(ctx, "related", source, target))
+            window.reader.viewport().repaint()
+            app.processEvents()
+
+        def undo() -> None:
+            ctx.undo_stack.undo()
+            window.reader.viewport().repaint()
+            app.processEvents()
+
+        relate()
+        undo()
+        for _ in range(repeat):
+            times.append(elapsed_ms(relate) + elapsed_ms(undo))
+    return times
+
+
 def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
     """``repeat`` interleaved opens of each, after one untimed warm-up of each; then the peak
     RSS of each, ``repeat`` processes apiece."""
@@ -64,6 +93,8 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             settings = ws.settings()  # suggestions off: no child process computing them
             settings.sync()
             peaks.append(bench_memory.measure("app", str(path), settings.fileName()))
+    related_edit = relate_and_undo(ws, related, repeat)
+    unrelated_edit = relate_and_undo(ws, unrelated, repeat)
     label = f"{size.label}, {count:,} relations"
     return [
         Row(
@@ -74,6 +105,15 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
             baseline=median(unrelated_ms),
             target=TARGET,
             note="baseline: the same project with no relation",
+        ),
+        Row(
+            "make a relation and undo it, among relations",
+            label,
+            repeat,
+            median(related_edit),
+            baseline=median(unrelated_edit),
+            target=TARGET,
+            note="each step repainted; baseline: the same in the project with no relation",
         ),
         Row(
             "peak RSS, open with relations",
