@@ -117,7 +117,12 @@ class RelationIndex:
     def _index_in_text(self) -> None:
         """Each relation twice, once at each end's start, in text order (sorted through a
         permutation of plain ints: no tuple per end)."""
-        annotations, relations = self._annotations, list(self.relations.values())
+        annotations = self._annotations
+        relations = [  # an end gone from the reader meanwhile: its relation is not drawn
+            r
+            for r in self.relations.values()
+            if r.source_id in annotations and r.target_id in annotations
+        ]
         starts = [annotations[r.source_id].start for r in relations]
         starts += [annotations[r.target_id].start for r in relations]
         order = sorted(range(len(starts)), key=starts.__getitem__)
