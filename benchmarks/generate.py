@@ -8,8 +8,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from annotator.core.labels import DEFAULT_LABELS
-from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
+from annotator.core.labels import DEFAULT_LABELS, RelationTypeDef
+from annotator.core.model import (
+    ImportedAnnotation,
+    ImportedBundle,
+    ImportedDocument,
+    ImportedRelation,
+)
 from annotator.resources_path import SAMPLE_ARTICLE, resource
 from annotator.store.project import Project
 
@@ -42,6 +47,8 @@ SIZES = {
     "small": Size("small", 100_000, 1_000),
     "medium": Size("medium", 1_000_000, 10_000),
     "large": Size("large", 5_000_000, 50_000),
+    # issue 25's window with 100k relations: one relation per two spans (bench_relations)
+    "huge": Size("huge", 10_000_000, 200_000),
 }
 SMALLEST = SIZES["small"]
 LARGEST = SIZES["large"]
@@ -105,6 +112,26 @@ def build_corpus(path: Path, each: Size, documents: int) -> list[str]:
     bundle = ImportedBundle([document(each, seed) for seed in range(1, documents + 1)])
     with Project.open(path) as project:
         return [added.id for added in project.import_bundle(bundle).added]
+
+
+RELATED = RelationTypeDef("related", "#e05a5a", description="Any two spans (benchmark)")
+
+
+def build_related(path: Path, size: Size, related: bool) -> int:
+    """Create ``path`` with one document of ``size`` and the type :data:`RELATED`; with
+    ``related``, a relation from every other span to the next one (neighbours, as most relations
+    in articles are), written by the store's bulk import. Returns how many relations."""
+    doc = document(size)
+    for n, span in enumerate(doc.annotations):
+        span.id = f"span-{n}"
+    if related:
+        doc.relations = [
+            ImportedRelation(RELATED.name, f"span-{n}", f"span-{n + 1}")
+            for n in range(0, len(doc.annotations) - 1, 2)
+        ]
+    with Project.open(path) as project:
+        project.import_bundle(ImportedBundle([doc], relation_types=[RELATED]))
+    return len(doc.relations)
 
 
 def write_articles(folder: Path, count: int, seed: int = 100) -> list[Path]:

@@ -16,6 +16,7 @@ from benchmarks.rows import Row, Scenario
 
 ORDER = (
     "open",
+    "open-relations",
     "edit",
     "scroll",
     "export",

@@ -4,6 +4,7 @@ annotation panel lists it and jumps to the other end."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, Qt
@@ -334,3 +335,140 @@ def test_undoing_a_delete_after_another_window_deleted_an_other_end_brings_back_
     assert window.ctx.project.relations() == []
     assert "('evidence for') could not come back" in window.statusBar().currentMessage()
     assert stack.index() == count - 1
+
+
+def long_related_project(path, lines: int = 1200) -> None:
+    """A project at ``path``: one document of ``lines`` lines, a Claim at the start of each,
+    each related to the next one's."""
+    from annotator.core.labels import RelationTypeDef
+    from annotator.core.model import (
+        ImportedAnnotation,
+        ImportedBundle,
+        ImportedDocument,
+        ImportedRelation,
+    )
+    from annotator.store.project import Project
+
+    text = "\n".join(f"Line {n} says something worth a relation." for n in range(lines))
+    starts = [0, *(n + 1 for n, c in enumerate(text) if c == "\n")]
+    spans = [ImportedAnnotation("Claim", s, s + 4, id=f"s{n}") for n, s in enumerate(starts)]
+    related = [ImportedRelation("next", f"s{n}", f"s{n + 1}") for n in range(len(spans) - 1)]
+    bundle = ImportedBundle(
+        [ImportedDocument(text, "Long", annotations=spans, relations=related)],
+        relation_types=[RelationTypeDef("next", "#aa3355")],
+    )
+    with Project.open(path) as project:
+        project.import_bundle(bundle)
+
+
+@contextmanager
+def traced(statements: list[str]):
+    """Every SQL statement of the projects opened meanwhile (the driver's cursor's too)."""
+    from sqlalchemy import Engine, event
+
+    def on_connect(connection, _record) -> None:
+        connection.set_trace_callback(statements.append)
+
+    event.listen(Engine, "connect", on_connect)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "connect", on_connect)
+
+
+def index_agrees(window) -> None:
+    """The reader's relation index finds what the project holds, by line and by annotation."""
+    project, index = window.ctx.project, window.reader.relations
+    line_of = window.reader.lines.line_of
+    annotations = {a.id: a for a in project.annotations()}
+    stored = project.relations()
+    assert set(index.relations) == {r.id for r in stored}
+    for first, last in ((0, 0), (0, 30), (500, 520), (1190, 1300), (1199, 1199), (0, 5000)):
+        expected = {
+            r.id
+            for r in stored
+            if first <= line_of(annotations[r.source_id].start) <= last
+            or first <= line_of(annotations[r.target_id].start) <= last
+        }
+        found = [r.id for r in index.in_lines(first, last)]
+        assert sorted(found) == sorted(expected) and len(found) == len(set(found))
+    for some in ("s0", "s3", "s10", "s600"):
+        assert sorted(r.id for r in index.of_annotation(some)) == sorted(
+            r.id for r in stored if some in (r.source_id, r.target_id)
+        )
+
+
+def test_a_window_opens_on_many_relations_without_an_object_per_row(
+    make_window, project_path
+) -> None:
+    """Issue 25: 100k relations took 54 s to open, one ORM object per row. Opening reads them
+    in a bounded number of statements, loads no ORM row, and draws only the arcs in view."""
+    from sqlalchemy import event
+
+    from annotator.store.models import Relation as RelationRow
+    from annotator.store.project import Project
+
+    long_related_project(project_path)
+    rows_loaded: list[object] = []
+    statements: list[str] = []
+
+    def on_load(target: object, _context: object) -> None:
+        rows_loaded.append(target)
+
+    event.listen(RelationRow, "load", on_load)
+    try:
+        with traced(statements):
+            project = Project.open(project_path)
+            window = make_window(project)
+            window.reader.viewport().repaint()
+    finally:
+        event.remove(RelationRow, "load", on_load)
+    try:
+        assert len(window.reader.relations) == 1199  # every one known
+        assert rows_loaded == []  # no ORM object per relation
+        reading_relations = [s for s in statements if "FROM relations" in s]
+        assert 1 <= len(reading_relations) <= 2, reading_relations
+        first, last = window.reader._visible_lines()
+        assert 0 < len(window.reader._arcs) <= 2 * (last - first + 2) < 1199
+        index_agrees(window)
+    finally:
+        window.close()
+        project.close()
+
+
+def test_a_relation_made_or_undone_among_many_reads_only_itself(make_window, project_path) -> None:
+    """Making, undoing and redoing a relation, or deleting an end and undoing that, among 1,199
+    others reads none of the others again (each took seconds with 100k), and the arcs' index
+    follows every step."""
+    from annotator.gui.commands import AddRelation, DeleteAnnotations
+    from annotator.gui.undo import push
+    from annotator.store.project import Project
+
+    long_related_project(project_path)
+    statements: list[str] = []
+    with traced(statements):
+        project = Project.open(project_path)
+        window = make_window(project)
+        window.reader.viewport().repaint()  # the index built, as the first paint builds it
+        try:
+            ctx, reader = window.ctx, window.reader
+            statements.clear()
+            source, target = reader.annotation("s3"), reader.annotation("s10")
+            assert push(ctx, AddRelation(ctx, "next", source, target))
+            index_agrees(window)
+            ctx.undo_stack.undo()
+            index_agrees(window)
+            ctx.undo_stack.redo()
+            index_agrees(window)
+            window.panel.select("s3")
+            assert window.panel.relation_list.count() == 3  # to s4 and s10, from s2
+            assert push(ctx, DeleteAnnotations(ctx, [reader.annotation("s600")]))
+            assert len(reader.relations) == 1198
+            index_agrees(window)
+            ctx.undo_stack.undo()
+            assert len(reader.relations) == 1200
+            index_agrees(window)
+            assert [s for s in statements if "WHERE r.document_id" in s] == []
+        finally:
+            window.close()
+            project.close()

@@ -423,3 +423,78 @@ def test_refi_qda_links_between_selections_validate_and_come_back(
     assert directions["mentions"] == "Associative" and directions["said by"] == "OneWay"
     with round_trip(related, "qdpx", tmp_path / "again.qdpx", tmp_path) as copy:
         assert ends(copy) == ends(related)
+
+
+# -- what a relation carries besides its ends: attributes, annotator, note (issue 25, item 10) ----
+
+
+def carried(project: Project) -> set[tuple[str, str, str, str, str, str]]:
+    """Each relation as (type, source text, target text, attributes as JSON, note, annotator)."""
+    spans = {a.id: a for a in project.annotations()}
+    return {
+        (
+            r.type,
+            spans[r.source_id].text,
+            spans[r.target_id].text,
+            json.dumps(r.attributes, sort_keys=True),
+            r.note,
+            r.annotator,
+        )
+        for r in project.relations()
+    }
+
+
+def test_brat_carries_relation_attributes_annotators_and_notes(
+    related: Project, tmp_path: Path
+) -> None:
+    from bioc import brat as bioc_brat
+    from bioc.brat.validator import validate
+
+    from .helpers.interchange import export, round_trip
+
+    target = tmp_path / "brat"
+    report = export(related, "brat", target)
+    (ann,) = target.glob("*.ann")
+    doc = bioc_brat.loads(
+        ann.with_suffix(".txt").read_text(encoding="utf-8"),
+        ann.read_text(encoding="utf-8"),
+        ann.stem,
+    )
+    problems: list[str] = []
+    validate(doc, onerror=problems.append)
+    assert problems == []
+    by_type = {r.type: r.id for r in doc.relations}
+    attributes = {(a.type, a.refid): a.attributes for a in doc.attributes}
+    assert attributes[("certain", by_type["mentions"])] == {"true"}
+    notes = {(n.type, n.refid): n.text for n in doc.notes}
+    assert notes[("Annotator", by_type["said_by"])] == "ana"
+    assert notes[("AnnotatorNotes", by_type["said_by"])] == "direct"
+    conf = (target / "annotation.conf").read_text(encoding="utf-8")
+    assert "certain\tArg:<RELATION>, Value:true|false" in conf.split("[attributes]\n")[1]
+    assert not [note for note in report.notes if "relation" in note]  # nothing was dropped
+    with round_trip(related, "brat", tmp_path / "again", tmp_path) as copy:
+        assert carried(copy) == carried(related)
+
+
+def test_label_studio_carries_relation_attributes_annotators_and_notes_in_meta(
+    related: Project, tmp_path: Path
+) -> None:
+    from .helpers.interchange import export, round_trip
+
+    target = tmp_path / "tasks.json"
+    report = export(related, "labelstudio", target)
+    (task,) = json.loads(target.read_text(encoding="utf-8"))
+    relations = {
+        r["labels"][0]: r for r in task["annotations"][0]["result"] if r["type"] == "relation"
+    }
+    assert relations["said by"]["meta"] == {"text": ["direct"], "annotator": "ana"}
+    assert relations["mentions"]["meta"] == {"attributes": {"certain": True}}
+    assert "meta" not in relations["evidence for"]
+    # Label Studio's editor keeps from_id, to_id, direction and labels of a relation only:
+    # the user hears that saving a task there drops the rest
+    assert (
+        "2 relations' notes, attributes or annotators are in the relation results' meta: "
+        "Label Studio does not show them and drops them when a person saves the task"
+    ) in report.notes
+    with round_trip(related, "labelstudio", tmp_path / "again.json", tmp_path) as copy:
+        assert carried(copy) == carried(related)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterable
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -212,7 +213,7 @@ class AnnotationPanel(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.view)
         layout.addWidget(self.summary)
-        self.relations: list[Relation] = []
+        self.relations: dict[str, Relation] = {}
         self.relations_title = QLabel("Relations")
         self.relation_list = QListWidget()
         self.relation_list.setMaximumHeight(6 * (self.fontMetrics().height() + 6))
@@ -300,7 +301,15 @@ class AnnotationPanel(QWidget):
 
     def set_relations(self, relations: list[Relation]) -> None:
         """The document's relations; those of the current annotation are listed."""
-        self.relations = relations
+        self.relations = {r.id: r for r in relations}
+        self._show_relations()
+
+    def update_relations(self, removed: Iterable[Relation], added: Iterable[Relation]) -> None:
+        """One edit's relations out and in (see :meth:`set_relations`)."""
+        for relation in removed:
+            self.relations.pop(relation.id, None)
+        for relation in added:
+            self.relations[relation.id] = relation
         self._show_relations()
 
     def _annotation(self, annotation_id: str) -> Annotation | None:
@@ -311,7 +320,11 @@ class AnnotationPanel(QWidget):
         self.relation_list.blockSignals(True)  # rebuilding the list selects no relation
         self.relation_list.clear()
         current = self.current_id()
-        mine = [r for r in self.relations if current in (r.source_id, r.target_id)]
+        mine = (
+            [r for r in self.relations.values() if current in (r.source_id, r.target_id)]
+            if current
+            else []
+        )
         self.relations_title.setText(
             f"Relations of this annotation ({len(mine)})"
             if current

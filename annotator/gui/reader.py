@@ -391,6 +391,13 @@ class ReaderView(QPlainTextEdit):
             self.current_relation_id = None
         self.viewport().update()
 
+    def update_relations(self, removed: Iterable[Relation], added: Iterable[Relation]) -> None:
+        """Draw one edit's relations: ``removed`` go, ``added`` come (see :meth:`set_relations`)."""
+        self.relations.update(removed, added)
+        if self.current_relation_id not in self.relations.relations:
+            self.current_relation_id = None
+        self.viewport().update()
+
     def set_current_relation(self, relation_id: str | None) -> None:
         self.current_relation_id = relation_id
         self.viewport().update()

@@ -9,6 +9,7 @@ index (:class:`RelationIndex`) and laid out from Qt's cursor rectangles of their
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -25,43 +26,119 @@ ARROW = 7.0
 
 
 class RelationIndex:
-    """Relations of one document, found by the lines their ends start on."""
+    """Relations of one document, found by where their ends start.
+
+    A window opening on a document with 100k relations needs the few dozen of its first screen:
+    :meth:`reset` only keeps the relations; the text-order index :meth:`in_lines` looks them up
+    in, and the by-annotation one :meth:`of_annotation` uses, are each built on first use, with
+    no per-relation object but a list entry."""
 
     def __init__(self) -> None:
         self.relations: dict[str, Relation] = {}
-        self._by_line: dict[int, list[str]] = {}
+        self._annotations: dict[str, Annotation] = {}
+        self._lines = LineIndex("")
+        self._starts: list[int] | None = None  # where each entry of _in_text has an end start
+        self._in_text: list[Relation] = []
+        self._by_annotation: dict[str, list[Relation]] | None = None
 
     def reset(
         self, relations: Iterable[Relation], annotations: dict[str, Annotation], lines: LineIndex
     ) -> None:
-        self.relations = {}
-        self._by_line = {}
-        for relation in relations:
+        """These relations of the document whose ``annotations`` (those shown) and ``lines``
+        are given; a relation with an end not shown is left out."""
+        self.relations = {
+            r.id: r for r in relations if r.source_id in annotations and r.target_id in annotations
+        }
+        self._annotations, self._lines = annotations, lines
+        self._starts, self._in_text, self._by_annotation = None, [], None
+
+    def update(self, removed: Iterable[Relation], added: Iterable[Relation]) -> None:
+        """One edit's relations out and in (a relation made, deleted, edited, undone): the
+        indexes already built follow it, without reading or sorting every relation again."""
+        for relation in removed:
+            if self.relations.pop(relation.id, None) is None:
+                continue
+            if self._starts is not None and not self._drop_in_text(relation):
+                self._starts, self._in_text = None, []  # an end moved: rebuilt on next use
+            if self._by_annotation is not None:
+                for end in (relation.source_id, relation.target_id):
+                    ends = self._by_annotation.get(end, [])
+                    ends[:] = [r for r in ends if r.id != relation.id]
+        annotations = self._annotations
+        for relation in added:
             source = annotations.get(relation.source_id)
             target = annotations.get(relation.target_id)
             if source is None or target is None:
                 continue
             self.relations[relation.id] = relation
-            for line in {lines.line_of(source.start), lines.line_of(target.start)}:
-                self._by_line.setdefault(line, []).append(relation.id)
+            if self._starts is not None:
+                for start in (source.start, target.start):  # each end once, as when built
+                    at = bisect_right(self._starts, start)
+                    self._starts.insert(at, start)
+                    self._in_text.insert(at, relation)
+            if self._by_annotation is not None:
+                for end in (relation.source_id, relation.target_id):
+                    self._by_annotation.setdefault(end, []).append(relation)
+
+    def _drop_in_text(self, relation: Relation) -> bool:
+        """Take ``relation`` out of the text-order index at its ends' starts; False when an end
+        is no longer where it was indexed (so the index must be built again)."""
+        assert self._starts is not None
+        for end in (relation.source_id, relation.target_id):
+            annotation = self._annotations.get(end)
+            if annotation is None:
+                return False
+            at = bisect_left(self._starts, annotation.start)
+            while at < len(self._starts) and self._starts[at] == annotation.start:
+                if self._in_text[at].id == relation.id:
+                    del self._starts[at], self._in_text[at]
+                    break
+                at += 1
+            else:
+                return False
+        return True
 
     def __len__(self) -> int:
         return len(self.relations)
 
     def in_lines(self, first: int, last: int) -> list[Relation]:
         """Relations with an end starting on a line in ``first..last``, each once."""
-        seen: dict[str, Relation] = {}
-        if last - first > len(self._by_line):  # fewer indexed lines than lines in view
-            lines: Iterable[int] = (n for n in self._by_line if first <= n <= last)
-        else:
-            lines = range(first, last + 1)
-        for line in lines:
-            for id in self._by_line.get(line, ()):
-                seen.setdefault(id, self.relations[id])
-        return list(seen.values())
+        if not self.relations:
+            return []
+        if self._starts is None:
+            self._index_in_text()
+        assert self._starts is not None
+        starts = self._lines.starts
+        low = starts[first] if first < len(starts) else self._lines.length + 1
+        high = starts[last + 1] if last + 1 < len(starts) else self._lines.length + 1
+        found = self._in_text[bisect_left(self._starts, low) : bisect_left(self._starts, high)]
+        return list({r.id: r for r in found}.values())
+
+    def _index_in_text(self) -> None:
+        """Each relation twice, once at each end's start, in text order (sorted through a
+        permutation of plain ints: no tuple per end)."""
+        annotations = self._annotations
+        relations = [  # an end gone from the reader meanwhile: its relation is not drawn
+            r
+            for r in self.relations.values()
+            if r.source_id in annotations and r.target_id in annotations
+        ]
+        starts = [annotations[r.source_id].start for r in relations]
+        starts += [annotations[r.target_id].start for r in relations]
+        order = sorted(range(len(starts)), key=starts.__getitem__)
+        ends = relations + relations
+        self._starts = [starts[i] for i in order]
+        self._in_text = [ends[i] for i in order]
 
     def of_annotation(self, annotation_id: str) -> list[Relation]:
-        return [r for r in self.relations.values() if annotation_id in (r.source_id, r.target_id)]
+        """Relations with ``annotation_id`` at an end."""
+        if self._by_annotation is None:
+            by_annotation: dict[str, list[Relation]] = {}
+            for relation in self.relations.values():
+                by_annotation.setdefault(relation.source_id, []).append(relation)
+                by_annotation.setdefault(relation.target_id, []).append(relation)
+            self._by_annotation = by_annotation
+        return list(self._by_annotation.get(annotation_id, ()))
 
 
 @dataclass(frozen=True)

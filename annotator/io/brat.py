@@ -16,16 +16,18 @@ mapping each type back to its label name and colour. Offsets are **code points**
   ``AnnotatorNotes`` line. Line breaks inside notes become spaces. Annotators and timestamps
   are not written.
 - Relations become ``R`` lines (``R1<TAB>said_by Arg1:T3 Arg2:T1``: Arg1 the source, Arg2 the
-  target) with their note as an ``AnnotatorNotes`` line; relation types are declared in
-  ``annotation.conf`` ``[relations]`` (``said_by<TAB>Arg1:Quote, Arg2:Organisation|Person``,
-  ``<ENTITY>`` where any label goes) and named and coloured in ``visual.conf``. Relation
-  attributes, and whether a type is directed, are not written (brat has no place for them).
+  target) with their note as an ``AnnotatorNotes`` line and who made them as an ``Annotator``
+  note (``#3<TAB>Annotator R1<TAB>ana``); their attributes are written as those of spans, on the
+  ``R`` id (``A4<TAB>certain R1 true``, declared ``Arg:<RELATION>``). Relation types are
+  declared in ``annotation.conf`` ``[relations]`` (``said_by<TAB>Arg1:Quote,
+  Arg2:Organisation|Person``, ``<ENTITY>`` where any label goes) and named and coloured in
+  ``visual.conf``. Whether a type is directed is not written (brat has no place for it).
 
 Import reads one ``.ann`` (its ``.txt`` beside it) or a folder of pairs. Text-bound (``T``)
-annotations, attributes, notes and relations (``R``, with the types of ``annotation.conf``) are
-read; events, equivalences and normalisations are skipped. Every span is checked against the
-``.txt`` and against the text the ``.ann`` quotes; a relation whose argument is not a ``T`` of
-the file refuses it.
+annotations, attributes, notes and relations (``R``, with the types of ``annotation.conf``, and
+their attributes, notes and ``Annotator`` notes) are read; events, equivalences and normalisations
+are skipped. Every span is checked against the ``.txt`` and against the text the ``.ann`` quotes; a
+relation whose argument is not a ``T`` of the file refuses it.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ from annotator.io.interchange import (
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
 
 MARKER = "# written by Annotator"
+#: What an attribute declared for relations applies to in annotation.conf
+RELATION = "<RELATION>"
+#: The type of the ``#`` note that holds who made a relation
+ANNOTATOR = "Annotator"
 MAX_FOLDER_BYTES = 200 * 1024 * 1024
 _NOT_NAME = re.compile(r"[^\w\-]+")
 
@@ -99,12 +105,16 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             types[name] = candidate
     declared: dict[str, dict[str, Any]] = defaultdict(lambda: {"args": [], "values": []})
     kinds = {a.name: a.kind for label in data.labels for a in label.attributes}
-    for label in data.labels:
-        for attribute in label.attributes:
+    relation_kinds = {a.name: a.kind for t in data.relation_types for a in t.attributes}
+    owners = [(types[label.name], label.attributes) for label in data.labels]
+    owners += [(RELATION, t.attributes) for t in data.relation_types]
+    for owner, attributes in owners:
+        for attribute in attributes:
             if attribute.kind == "text":
                 continue
             entry = declared[type_name(attribute.name)]
-            entry["args"].append(types[label.name])
+            if owner not in entry["args"]:
+                entry["args"].append(owner)
             values = (
                 ["true", "false"]
                 if attribute.kind == "boolean"
@@ -119,35 +129,19 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
         for stem, item in zip(stems, documents, strict=True):
             document, spans = item.document, item.annotations
             lines: list[str] = []
-            attribute_n = note_n = 0
             numbers = {a.id: n for n, a in enumerate(spans, 1)}
+            counter = _Counter()
             for n, a in enumerate(spans, 1):
                 pieces = fragments(document.text, a.start, a.end)
                 trimmed += (pieces[0][0], pieces[-1][1]) != (a.start, a.end)
                 offsets = ";".join(f"{s} {e}" for s, e in pieces)
                 quoted = _one_line(" ".join(document.text[s:e] for s, e in pieces))
                 lines.append(f"T{n}\t{types[a.label]} {offsets}\t{quoted}")
-                for name, value in a.attributes.items():
-                    if value is None or value == "":
-                        continue
-                    kind = kinds.get(name)
-                    if kind == "text" or (
-                        kind is None and not isinstance(value, bool | int | float)
-                    ):
-                        note_n += 1
-                        shown = value if isinstance(value, str) else jsonvalues.dumps(value)
-                        lines.append(f"#{note_n}\t{type_name(name)} T{n}\t{_one_line(shown)}")
-                        continue
-                    attribute_n += 1
-                    entry = declared[type_name(name)]
-                    if types[a.label] not in entry["args"]:
-                        entry["args"].append(types[a.label])
-                    if _value(value) not in entry["values"]:
-                        entry["values"].append(_value(value))
-                    lines.append(f"A{attribute_n}\t{type_name(name)} T{n} {_value(value)}")
+                lines += _attribute_lines(
+                    f"T{n}", types[a.label], a.attributes, kinds, declared, counter
+                )
                 if a.note:
-                    note_n += 1
-                    lines.append(f"#{note_n}\tAnnotatorNotes T{n}\t{_one_line(a.note)}")
+                    lines.append(f"#{counter.note()}\tAnnotatorNotes T{n}\t{_one_line(a.note)}")
             for r, relation in enumerate(item.relations, 1):
                 if relation.type not in rtypes:
                     rtypes[relation.type] = _unique(
@@ -155,9 +149,17 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                     )
                 source, target = numbers[relation.source_id], numbers[relation.target_id]
                 lines.append(f"R{r}\t{rtypes[relation.type]} Arg1:T{source} Arg2:T{target}")
+                lines += _attribute_lines(
+                    f"R{r}", RELATION, relation.attributes, relation_kinds, declared, counter
+                )
+                if relation.annotator:
+                    lines.append(
+                        f"#{counter.note()}\t{ANNOTATOR} R{r}\t{_one_line(relation.annotator)}"
+                    )
                 if relation.note:
-                    note_n += 1
-                    lines.append(f"#{note_n}\tAnnotatorNotes R{r}\t{_one_line(relation.note)}")
+                    lines.append(
+                        f"#{counter.note()}\tAnnotatorNotes R{r}\t{_one_line(relation.note)}"
+                    )
             (folder / f"{stem}.txt").write_text(document.text, encoding="utf-8", newline="\n")
             (folder / f"{stem}.ann").write_text(
                 "".join(f"{line}\n" for line in lines), encoding="utf-8", newline="\n"
@@ -172,6 +174,49 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             f"{trimmed} spans start or end at a line break; brat fragments leave the line break out"
         )
     return ExportReport(notes)
+
+
+class _Counter:
+    """The numbers of a file's ``A`` and ``#`` lines, counted on."""
+
+    def __init__(self) -> None:
+        self.attributes = self.notes = 0
+
+    def attribute(self) -> int:
+        self.attributes += 1
+        return self.attributes
+
+    def note(self) -> int:
+        self.notes += 1
+        return self.notes
+
+
+def _attribute_lines(
+    ref: str,
+    owner: str,
+    attributes: dict[str, Any],
+    kinds: dict[str, str],
+    declared: dict[str, dict[str, Any]],
+    counter: _Counter,
+) -> list[str]:
+    """The ``A`` lines (choices, yes/no, numbers) and ``#`` notes (text, anything else) of the
+    annotation or relation ``ref``, whose brat type (or ``<RELATION>``) is ``owner``."""
+    lines = []
+    for name, value in attributes.items():
+        if value is None or value == "":
+            continue
+        kind = kinds.get(name)
+        if kind == "text" or (kind is None and not isinstance(value, bool | int | float)):
+            shown = value if isinstance(value, str) else jsonvalues.dumps(value)
+            lines.append(f"#{counter.note()}\t{type_name(name)} {ref}\t{_one_line(shown)}")
+            continue
+        entry = declared[type_name(name)]
+        if owner not in entry["args"]:
+            entry["args"].append(owner)
+        if _value(value) not in entry["values"]:
+            entry["values"].append(_value(value))
+        lines.append(f"A{counter.attribute()}\t{type_name(name)} {ref} {_value(value)}")
+    return lines
 
 
 def _unique(name: str, taken: list[str]) -> str:
@@ -380,9 +425,8 @@ def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
         relation.source, relation.target = found[relation.source].id, found[relation.target].id
         relation.id = None  # R1 is only the file's name for it
     for kind, ref, name, value in later:
-        if kind == "#" and name == "AnnotatorNotes" and ref in relations:
-            relation = relations[ref]
-            relation.note = f"{relation.note}\n{value}" if relation.note else (value or "")
+        if ref in relations:
+            _relation_extra(relations[ref], kind, name, value, conf)
             continue
         target = found.get(ref)
         if target is None:
@@ -403,6 +447,20 @@ def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
         annotations=list(found.values()),
         relations=list(relations.values()),
     )
+
+
+def _relation_extra(
+    relation: ImportedRelation, kind: str, name: str, value: str | None, conf: _Conf
+) -> None:
+    """An ``A`` line or ``#`` note of a relation: its note, its annotator or an attribute."""
+    if kind == "#" and name == "AnnotatorNotes":
+        relation.note = f"{relation.note}\n{value}" if relation.note else (value or "")
+    elif kind == "#" and name == ANNOTATOR:
+        relation.annotator = value or ""
+    elif kind == "#":
+        relation.attributes[name] = value
+    else:
+        relation.attributes[name] = conf.attribute(name, value)
 
 
 def _relation(name: str, body: str, where: str, number: int, conf: _Conf) -> ImportedRelation:

@@ -11,24 +11,26 @@ for choice and yes/no attributes, ``number``, ``textarea`` for text), named by t
 (see ``labelstudio_config.control_name``); a note becomes the region's ``meta.text``.
 A relation becomes a ``relation`` result ``{"type": "relation", "from_id", "to_id",
 "direction": "right" ("bi" for an undirected type), "labels": [type]}`` between the regions of
-its ends; relation types go into the config's ``<Relations>``; relation notes and attributes
-are not written. Annotators and timestamps are not written. Beside ``tasks.json`` the export writes
+its ends; relation types go into the config's ``<Relations>``. A relation's note, attributes
+and annotator go into its result's ``meta`` (``{"text": [note], "attributes": {...},
+"annotator": name}``): Label Studio keeps them in the task as imported but its editor neither
+shows them nor keeps them when a person saves the task, which the export's notes say. Span
+annotators and timestamps are not written. Beside ``tasks.json`` the export writes
 ``tasks.labeling-config.xml`` (``labelstudio_config``): without its per-region controls Label
 Studio drops the attributes.
 
-Import reads such a list (also ``completions``, the old name of ``annotations``): every
-``labels`` result becomes a span. Offsets may be code points (Label Studio today) or UTF-16
-code units (older Label Studio, and Annotator 0.1's export): per span, the quoted ``text`` is
-checked under both readings and the one that matches is taken (code points when both do, or
-when no text is quoted); a span that matches neither refuses the file, naming it. When a text
-has characters beyond the BMP, the reading used goes into the document's ``positions``
-metadata. Per-region results come back as attributes (yes/no attributes come back as the text
-``"true"``/``"false"``). ``relation`` results come back as relations (``direction: "left"``
-swaps the ends; a relation with no label is typed ``related``; one whose region is not in the
-same result refuses the file). Cancelled annotations are skipped. Predictions with their results are
-read for tasks that have no annotation (the model version as annotator); predictions listed
-only by id (Label Studio's default export) refuse the file with a message saying how to export
-them with their results.
+Import reads such a list (also ``completions``, the old name of ``annotations``): every ``labels``
+result becomes a span. Offsets may be code points (Label Studio today) or UTF-16 code units (older
+Label Studio, and Annotator 0.1's export): per span, the quoted ``text`` is checked under both
+readings and the one that matches is taken (code points when both do, or when no text is quoted); a
+span that matches neither refuses the file, naming it. When a text has characters beyond the BMP,
+the reading used goes into the document's ``positions`` metadata. Per-region results come back as
+attributes (yes/no attributes come back as the text ``"true"``/``"false"``). ``relation`` results
+come back as relations, with what their ``meta`` holds (``direction: "left"`` swaps the ends; a
+relation with no label is typed ``related``; one whose region is not in the same result refuses the
+file). Cancelled annotations are skipped. Predictions with their results are read for tasks that
+have no annotation (the model version as annotator); predictions listed only by id (Label Studio's
+default export) refuse the file with a message saying how to export them with their results.
 """
 
 from __future__ import annotations
@@ -77,6 +79,19 @@ def _attribute_result(region: str, name: str, value: Any) -> dict[str, Any]:
     }
 
 
+def relation_meta(relation: Relation) -> dict[str, Any]:
+    """What a relation carries besides its ends and type, as its result's ``meta`` (the note as
+    ``text``, as a region's)."""
+    meta: dict[str, Any] = {}
+    if relation.note:
+        meta["text"] = [relation.note]
+    if relation.attributes:
+        meta["attributes"] = dict(relation.attributes)
+    if relation.annotator:
+        meta["annotator"] = relation.annotator
+    return meta
+
+
 def _choice_names(data: ExportData) -> set[str]:
     return {a.name for label in data.labels for a in label.attributes if a.kind == "choice"}
 
@@ -111,15 +126,17 @@ def task(
                 extra["type"], extra["value"] = "choices", {"choices": [value]}
             result.append(extra)
     for relation in relations or ():
-        result.append(
-            {
-                "from_id": regions[relation.source_id],
-                "to_id": regions[relation.target_id],
-                "type": "relation",
-                "direction": "bi" if relation.type in (undirected or ()) else "right",
-                "labels": [relation.type],
-            }
-        )
+        entry: dict[str, Any] = {
+            "from_id": regions[relation.source_id],
+            "to_id": regions[relation.target_id],
+            "type": "relation",
+            "direction": "bi" if relation.type in (undirected or ()) else "right",
+            "labels": [relation.type],
+        }
+        meta = relation_meta(relation)
+        if meta:
+            entry["meta"] = meta
+        result.append(entry)
     return {
         "id": number,
         "data": {
@@ -136,9 +153,11 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     choices = _choice_names(data)
     undirected = {t.name for t in data.relation_types if not t.directed}
     config = companion_path(target)
+    with_meta = 0  # relations whose meta Label Studio's editor drops on saving
     with atomic_text_writer(target) as out:
         out.write("[")
         for number, item in enumerate(data.documents, 1):
+            with_meta += sum(1 for relation in item.relations if relation_meta(relation))
             out.write(("," if number > 1 else "") + "\n ")
             out.write(
                 jsonvalues.dumps(
@@ -155,14 +174,18 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             )
         out.write("\n]\n")
     labelstudio_config.write(config, data.labels, data.relation_types)
-    return ExportReport(
-        [
-            f"labelling config written to {config.name}: paste it in Label Studio "
-            "under Project → Settings → Labeling Interface → Code, or the "
-            "attributes are dropped"
-        ],
-        companions=[config],
-    )
+    notes = [
+        f"labelling config written to {config.name}: paste it in Label Studio "
+        "under Project → Settings → Labeling Interface → Code, or the "
+        "attributes are dropped"
+    ]
+    if with_meta:
+        whose = "1 relation's" if with_meta == 1 else f"{with_meta} relations'"
+        notes.append(
+            f"{whose} notes, attributes or annotators are in the relation results' meta: "
+            "Label Studio does not show them and drops them when a person saves the task"
+        )
+    return ExportReport(notes, companions=[config])
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -390,7 +413,15 @@ def _relations(
     labels = entry.get("labels") or ["related"]
     if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
         raise SpanProblem(f"{where}: a relation's labels must be a list of names")
-    return [ImportedRelation(label, source, target) for label in labels]
+    meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
+    texts = meta.get("text") if isinstance(meta.get("text"), list) else []
+    note = "\n".join(t for t in texts if isinstance(t, str))
+    attributes = meta.get("attributes") if isinstance(meta.get("attributes"), dict) else {}
+    annotator = meta.get("annotator") if isinstance(meta.get("annotator"), str) else ""
+    return [
+        ImportedRelation(label, source, target, dict(attributes), note, annotator)
+        for label in labels
+    ]
 
 
 def _attribute_value(entry: dict) -> Any:

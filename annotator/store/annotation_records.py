@@ -84,7 +84,7 @@ def records(rows: Iterable[tuple[Any, ...]]) -> list[model.Annotation]:
                 start,
                 end,
                 snippet,
-                _attributes(attributes),
+                attributes_from_row(attributes),
                 note,
                 share(annotator, annotator),
                 created,
@@ -104,7 +104,9 @@ def attributes_json(attributes: Mapping[str, Any]) -> str:
 _NO_ATTRIBUTES: dict[str, Any] = {}
 
 
-def _attributes(raw: str | dict[str, Any]) -> dict[str, Any]:
+def attributes_from_row(raw: str | dict[str, Any]) -> dict[str, Any]:
+    """A JSON column's value as a dict (the one empty dict for ``{}``), from text or from a
+    driver that decodes JSON itself."""
     if isinstance(raw, dict):  # a driver that decodes JSON columns itself
         return raw
     return _NO_ATTRIBUTES if raw == "{}" else json.loads(raw)

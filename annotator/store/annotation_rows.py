@@ -22,7 +22,7 @@ from annotator.store import annotation_records as records
 from annotator.store.annotation_records import COLUMNS, attributes_json
 from annotator.store.models import Annotation
 
-__all__ = ["COLUMNS", "attributes_json", "from_orm", "insert", "read", "to_orm"]
+__all__ = ["COLUMNS", "attributes_json", "driver_rows", "from_orm", "insert", "read", "to_orm"]
 
 OF_DOCUMENT = text(records.OF_DOCUMENT)
 ALL = text(records.ALL)
@@ -78,7 +78,7 @@ def read(connection: Connection, document_id: str | None = None) -> list[model.A
         statement, parameters = ALL, {}
     else:
         statement, parameters = OF_DOCUMENT, {"document_id": document_id}
-    with _rows(connection, statement, parameters) as rows:
+    with driver_rows(connection, statement, parameters) as rows:
         return records.records(rows)
 
 
@@ -100,10 +100,11 @@ def insert(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
 
 
 @contextmanager
-def _rows(
+def driver_rows(
     connection: Connection, statement: TextClause, parameters: Mapping[str, Any]
 ) -> Iterator[Iterator[tuple[Any, ...]]]:
-    """The driver's cursor over ``statement``'s rows (closed afterwards)."""
+    """The driver's cursor over ``statement``'s rows (closed afterwards): rows as plain tuples,
+    no SQLAlchemy result processing (a JSON column's value comes as the driver gives it)."""
     compiled = _compiled(statement, connection.dialect)
     values = compiled.construct_params(dict(parameters))
     bound: Any = (

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Select, delete, or_, select, text
 from sqlalchemy.orm import Session, aliased
 
 from annotator.core import model
 from annotator.core.errors import RelationError
 from annotator.core.labels import RelationTypeDef
+from annotator.store.annotation_records import attributes_from_row
+from annotator.store.annotation_rows import driver_rows
 from annotator.store.convert import relation_type_from_row
 from annotator.store.models import Annotation, Label, Relation, RelationType
 
@@ -29,13 +31,41 @@ def relation_types(s: Session) -> list[RelationTypeDef]:
     ]
 
 
+#: What every read selects, in the order :func:`records` takes: the relation's columns (the
+#: type's name for its id), then the labels of its source and its target.
+_SELECT = (
+    "SELECT r.id, r.document_id, t.name, r.source_id, r.target_id, r.attributes, r.note, "
+    "r.annotator, r.created, r.modified, sl.name, tl.name "
+    "FROM relations r JOIN relation_types t ON t.id = r.type_id "
+    "JOIN annotations s ON s.id = r.source_id JOIN labels sl ON sl.id = s.label_id "
+    "JOIN annotations g ON g.id = r.target_id JOIN labels tl ON tl.id = g.label_id "
+)
+_IN_TEXT = "ORDER BY s.start, g.start, r.id"  # text order of their ends
+_OF_DOCUMENT = text(_SELECT + "WHERE r.document_id = :document_id " + _IN_TEXT)
+_ALL = text(_SELECT + _IN_TEXT)
+
+
 def _query() -> Select[Any]:
+    """:data:`_SELECT` for the reads that pick relations by id or by end."""
     source_label = aliased(Label)
     target_label = aliased(Label)
     source = aliased(Annotation)
     target = aliased(Annotation)
     return (
-        select(Relation, RelationType.name, source_label.name, target_label.name)
+        select(
+            Relation.id,
+            Relation.document_id,
+            RelationType.name,
+            Relation.source_id,
+            Relation.target_id,
+            Relation.attributes,
+            Relation.note,
+            Relation.annotator,
+            Relation.created,
+            Relation.modified,
+            source_label.name,
+            target_label.name,
+        )
         .join(RelationType, RelationType.id == Relation.type_id)
         .join(source, source.id == Relation.source_id)
         .join(source_label, source_label.id == source.label_id)
@@ -53,19 +83,30 @@ def read(
     touching: Sequence[str] | None = None,
 ) -> list[model.Relation]:
     """Relations of one document (or all), or with these ``ids``, or with an end among the
-    annotation ids ``touching``; in text order of their ends."""
+    annotation ids ``touching``; in text order of their ends.
+
+    A document's (or all) relations are read in one statement on the driver's cursor, as the
+    annotations are: 100k relations must not cost 100k ORM objects when a window opens."""
     if touching is not None and not _any_touching(s, touching):
         return []  # most deletions: no reading of types and joins (the keystroke's undo)
     types = {t.name: t for t in relation_types(s)}
+    if ids is None and touching is None:
+        s.flush()  # the driver's cursor sees only what the session has written
+        if document_id is None:
+            statement, parameters = _ALL, {}
+        else:
+            statement, parameters = _OF_DOCUMENT, {"document_id": document_id}
+        with driver_rows(s.connection(), statement, parameters) as rows:
+            return records(rows, types)
     query = _query()
     if document_id is not None:
         query = query.where(Relation.document_id == document_id)
-    chunks: list[Select[Any]] = []
     if ids is not None:
         chunks = [
             query.where(Relation.id.in_(ids[i : i + _CHUNK])) for i in range(0, len(ids), _CHUNK)
         ]
-    elif touching is not None:
+    else:
+        assert touching is not None
         chunks = [
             query.where(
                 or_(
@@ -75,36 +116,63 @@ def read(
             )
             for i in range(0, len(touching), _CHUNK)
         ]
-    else:
-        chunks = [query]
     found: dict[str, model.Relation] = {}
     for chunk in chunks:
-        for row, type_name, source_label, target_label in s.execute(chunk):
-            found[row.id] = from_orm(row, type_name, types, source_label, target_label)
+        for relation in records(s.execute(chunk).tuples(), types):
+            found[relation.id] = relation
     return list(found.values())
 
 
-def from_orm(
-    row: Relation,
-    type_name: str,
-    types: dict[str, RelationTypeDef],
-    source_label: str,
-    target_label: str,
-) -> model.Relation:
-    definition = types.get(type_name)
-    return model.Relation(
-        id=row.id,
-        document_id=row.document_id,
-        type=type_name,
-        source_id=row.source_id,
-        target_id=row.target_id,
-        attributes=dict(row.attributes),
-        note=row.note,
-        annotator=row.annotator,
-        created=row.created,
-        modified=row.modified,
-        flagged=definition is None or not definition.allows(source_label, target_label),
-    )
+def records(
+    rows: Iterable[tuple[Any, ...]], types: dict[str, RelationTypeDef]
+) -> list[model.Relation]:
+    """Rows of :data:`_SELECT` as relations, flagged where the type no longer allows the ends'
+    labels. Whether it does is worked out once per (type, source label, target label), and the
+    values that repeat from row to row (the document, the type, the annotator, an empty
+    attributes dict) are one object each."""
+    shared: dict[str, str] = {}
+    share = shared.setdefault
+    fits: dict[tuple[str, str, str], bool] = {}
+    relations: list[model.Relation] = []
+    append = relations.append
+    make = model.Relation
+    for (
+        id,
+        document,
+        type_name,
+        source_id,
+        target_id,
+        attributes,
+        note,
+        annotator,
+        created,
+        modified,
+        source_label,
+        target_label,
+    ) in rows:
+        key = (type_name, source_label, target_label)
+        fit = fits.get(key)
+        if fit is None:
+            definition = types.get(type_name)
+            fit = fits[key] = definition is not None and definition.allows(
+                source_label, target_label
+            )
+        append(
+            make(
+                id,
+                share(document, document),
+                share(type_name, type_name),
+                source_id,
+                target_id,
+                attributes_from_row(attributes),
+                note,
+                share(annotator, annotator),
+                created,
+                modified,
+                not fit,
+            )
+        )
+    return relations
 
 
 def type_id(s: Session, name: str) -> int:
