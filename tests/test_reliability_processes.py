@@ -237,7 +237,9 @@ def test_an_import_beside_other_commands_stores_every_file_it_reports(tmp_path: 
             run_cli(*args)
         others += 1
         assert others < 500, "the import did not end"
-    assert importer.wait(WAIT) == 0, importer.stderr.read() if importer.stderr else ""
+    assert importer.stderr is not None
+    with importer.stderr:
+        assert importer.wait(WAIT) == 0, importer.stderr.read()
     titles = titles_in(path)
     assert {f"a{n:03}" for n in range(400)} <= titles
 

@@ -118,7 +118,7 @@ def read(
         ]
     found: dict[str, model.Relation] = {}
     for chunk in chunks:
-        for relation in records(s.execute(chunk).tuples(), types):
+        for relation in records(s.execute(chunk), types):
             found[relation.id] = relation
     return list(found.values())
 
