@@ -357,14 +357,20 @@ def test_labels_added_by_a_merge_keep_their_snapping_rule(target: Place, source:
 # -- deletions travel as edits do -----------------------------------------------------------------
 
 
-def test_merging_back_a_copy_does_not_bring_deleted_annotations_back(
-    target: Place, source: Place
-) -> None:
+def a_claim_and_a_quote_and_a_copy(target: Place, source: Place) -> tuple[Path | str, Path | str]:
+    """Project "a" (a Claim and a Quote on :data:`TEXT`) and "b", a copy of it."""
     a_path = target("a")
     with copy_with(a_path, "ann", [TEXT], [("Claim", 0, 9), ("Quote", 10, 20)]):
         pass
     b_path = source("b", empty=True)
     copy_project(a_path, b_path)
+    return a_path, b_path
+
+
+def test_merging_back_a_copy_does_not_bring_deleted_annotations_back(
+    target: Place, source: Place
+) -> None:
+    a_path, b_path = a_claim_and_a_quote_and_a_copy(target, source)
     with Project.open(a_path) as a:
         gone = next(x for x in a.annotations() if x.label == "Claim")
         a.delete_annotations([gone.id])
@@ -385,11 +391,7 @@ def test_merging_back_a_copy_does_not_bring_deleted_annotations_back(
 def test_an_edit_newer_than_the_deletion_wins_and_an_undone_deletion_travels_not(
     target: Place, source: Place
 ) -> None:
-    a_path = target("a")
-    with copy_with(a_path, "ann", [TEXT], [("Claim", 0, 9), ("Quote", 10, 20)]):
-        pass
-    b_path = source("b", empty=True)
-    copy_project(a_path, b_path)
+    a_path, b_path = a_claim_and_a_quote_and_a_copy(target, source)
     with Project.open(a_path) as a:
         claim, quote = sorted(a.annotations(), key=lambda x: x.start)
         a.delete_annotations([claim.id])

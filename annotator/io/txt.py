@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -58,8 +60,15 @@ def read(path: Path) -> ImportedDocument:
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
+    with read_errors_named(path):
         return path.read_bytes()
+
+
+@contextmanager
+def read_errors_named(path: Path) -> Iterator[None]:
+    """What reading ``path`` fails with, as one :class:`ImportFailed` line naming it."""
+    try:
+        yield
     except IsADirectoryError:
         raise ImportFailed(path, "this is a folder, not a file") from None
     except FileNotFoundError:

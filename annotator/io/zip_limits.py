@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from annotator.core.errors import ImportFailed
-from annotator.io.txt import describe_error
+from annotator.io.txt import describe_error, read_errors_named
 
 MB = 1024 * 1024
 #: Everything an archive unpacks to.
@@ -39,16 +39,10 @@ def checked_members(
     more than ``max_expanded`` bytes, ``max_xml`` of them XML, with safe names and undamaged
     XML; otherwise :class:`ImportFailed`, one line naming the file."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with read_errors_named(path), zipfile.ZipFile(path) as archive:
             return check_archive(archive, path, what, max_expanded=max_expanded, max_xml=max_xml)
     except ImportFailed:
         raise
-    except FileNotFoundError:
-        raise ImportFailed(path, "the file does not exist") from None
-    except IsADirectoryError:
-        raise ImportFailed(path, "this is a folder, not a file") from None
-    except OSError as error:
-        raise ImportFailed(path, f"the file cannot be read ({error.strerror or error})") from None
     except Exception as error:  # BadZipFile, NotImplementedError (odd zip versions), zlib...
         raise ImportFailed(path, f"not a valid {what} file ({describe_error(error)})") from None
 
