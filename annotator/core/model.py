@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -108,6 +109,14 @@ class ImportedAnnotation:
     id: str | None = None
     created: str | None = None
     modified: str | None = None
+
+
+def duplicate_key(span: ImportedAnnotation | Annotation) -> tuple[str, str, int, int, str, str]:
+    """What makes two spans of one document the same span: the annotator, label, range,
+    attributes and note. The annotator is part of it because each annotator's layer is their
+    own: annotators who agree on a span are each one vote in the agreement, not duplicates."""
+    attributes = json.dumps(span.attributes, sort_keys=True) if span.attributes else "{}"
+    return (span.annotator, span.label, span.start, span.end, attributes, span.note)
 
 
 @dataclass

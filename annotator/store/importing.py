@@ -45,8 +45,8 @@ class ImportSummary:
     labels_created: list[str] = field(default_factory=list)
     relation_types_created: list[str] = field(default_factory=list)
     codebook_replaced: bool = False
-    #: spans identical to an earlier one of the same document (label, range, attributes,
-    #: note), not imported
+    #: spans identical to an earlier one of the same document (:func:`model.duplicate_key`:
+    #: annotator, label, range, attributes, note), not imported
     duplicates_skipped: int = 0
 
     @property
@@ -95,7 +95,7 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
         )
         position += 1
         new_ids: dict[str, str] = {}  # the file's annotation id -> the stored one
-        seen: dict[tuple[str, int, int, str, str], str] = {}  # a span -> its stored id
+        seen: dict[tuple[str, str, int, int, str, str], str] = {}  # a span -> its stored id
         kept = 0
         for span in doc.annotations:
             if not 0 <= span.start < span.end <= len(doc.text):
@@ -104,14 +104,14 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
                     f"{span.start}..{span.end} is outside its text "
                     f"(length {len(doc.text)})"
                 )
-            values = annotation_rows.attributes_json(span.attributes)
-            key = (span.label, span.start, span.end, values, span.note)
+            key = model.duplicate_key(span)
             if key in seen:
                 summary.duplicates_skipped += 1
                 if span.id:  # a relation of the duplicate joins the span kept
                     new_ids[span.id] = seen[key]
                 continue
             stored_id = seen[key] = _fresh(span.id, taken_ids)
+            values = annotation_rows.attributes_json(span.attributes)
             if span.id:
                 new_ids[span.id] = stored_id
             kept += 1
