@@ -218,10 +218,12 @@ class Project:
             connection = self._engine.raw_connection()  # pysqlite's, out of any transaction
             try:
                 connection.execute("PRAGMA busy_timeout=0")  # busy: do what it can, at once
-                busy, _frames, _moved = connection.execute(
-                    "PRAGMA wal_checkpoint(TRUNCATE)"
-                ).fetchone()
-                connection.execute(f"PRAGMA busy_timeout={database.BUSY_TIMEOUT_MS}")
+                try:
+                    busy, _frames, _moved = connection.execute(
+                        "PRAGMA wal_checkpoint(TRUNCATE)"
+                    ).fetchone()
+                finally:  # the pooled connection's writes wait for their turn again
+                    connection.execute(f"PRAGMA busy_timeout={database.BUSY_TIMEOUT_MS}")
             finally:
                 connection.close()  # back to the pool
         except (DBAPIError, sqlite3.Error, ProjectError) as exc:  # ProjectError: file replaced
