@@ -227,3 +227,55 @@ def test_file_save_as_copies_a_healthy_project_and_carries_on_there(
     assert len(app.window.ctx.project.annotations()) == 1
     with Project.open(path, read_only=True) as original:  # the original stays as it was
         assert len(original.annotations()) == 1
+
+
+def test_file_send_a_copy_writes_one_whole_file_and_the_window_stays_on_the_original(
+    apps,  # noqa: F811 (the fixture imported above)
+    qtbot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = sample_file(tmp_path / "p.annot")
+    app = new_app(apps)
+    window = app._open_path(path, create=False)
+    assert window is not None
+    select_text(window, "Tier 2")
+    window.label_selection("Tier rating")
+    every = sorted(a.id for a in window.ctx.project.annotations())
+    (tmp_path / "mailed").mkdir()
+    target = tmp_path / "mailed" / "copy.annot"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.actions_by_name["send_copy"].trigger()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["copy.annot"]  # one file
+    assert target.read_bytes()[18:20] == b"\x01\x01"  # and stays one: no WAL mode
+    assert app.window is window and window.ctx.project.path == path
+    with Project.open(target, read_only=True) as copy:
+        assert sorted(a.id for a in copy.annotations()) == every
+    assert "copy.annot" in window.statusBar().currentMessage()
+    select_text(window, "Cambodia")
+    window.label_selection("Claim")  # the window still saves to the original
+    assert window.saved.text() == "All changes saved"
+    with Project.open(path, read_only=True) as original:
+        assert len(original.annotations()) == len(every) + 1
+
+
+def test_send_a_copy_onto_the_project_itself_is_refused_and_changes_nothing(
+    apps,  # noqa: F811 (the fixture imported above)
+    qtbot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = sample_file(tmp_path / "p.annot")
+    app = new_app(apps)
+    window = app._open_path(path, create=False)
+    assert window is not None
+    count = len(window.ctx.project.annotations())
+    warnings: list[tuple[str, str]] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, title, text, *a: warnings.append((title, text))
+    )
+    window.actions_by_name["send_copy"].trigger()
+    assert len(warnings) == 1 and warnings[0][0] == "Send a Copy"
+    assert str(path) in warnings[0][1] and "\n" not in warnings[0][1]
+    assert app.window is window and len(window.ctx.project.annotations()) == count

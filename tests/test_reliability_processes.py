@@ -133,12 +133,23 @@ class Window:
         self.selector.register(process.stdout, selectors.EVENT_READ)
 
     def line(self) -> str:
+        """The window's next answer to a command (its idle checkpoints passed over)."""
+        while (line := self.any_line()) == "checkpointed":
+            pass
+        return line
+
+    def any_line(self) -> str:
         assert self.process.stdout is not None
         if not self.selector.select(WAIT):
             raise AssertionError(f"the window said nothing for {WAIT} s")
         line = self.process.stdout.readline()
         assert line, f"the window ended (exit {self.process.poll()})"
         return line.strip()
+
+    def checkpointed(self) -> None:
+        """Wait until the window has checkpointed its project, idle after the last command."""
+        while self.any_line() != "checkpointed":
+            pass
 
     def send(self, command: str) -> None:
         assert self.process.stdin is not None
@@ -313,3 +324,41 @@ def test_a_closed_window_leaves_its_project_as_one_file(tmp_path: Path) -> None:
     mailed.parent.mkdir()
     mailed.write_bytes(path.read_bytes())
     assert stored(mailed) == (3, [("ok",)])
+
+
+def test_a_copy_of_the_file_alone_taken_while_the_window_is_open_holds_every_label(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "p.annot"
+    one_document(path)
+    mailed = tmp_path / "mailed" / "p.annot"  # the file alone, as a person copies it
+    mailed.parent.mkdir()
+    with window_on(path, tmp_path / "home") as window:
+        for n in range(3):
+            window.label(n)
+        window.checkpointed()  # a few idle seconds after the last label
+        mailed.write_bytes(path.read_bytes())
+        os.kill(window.process.pid, signal.SIGKILL)
+    assert stored(mailed) == (3, [("ok",)])
+    assert stored(path) == (3, [("ok",)])
+
+
+def test_a_checkpoint_beside_a_reader_moves_what_it_can_and_never_fails(tmp_path: Path) -> None:
+    path = tmp_path / "p.annot"
+    document = one_document(path)
+    wal = path.with_name("p.annot-wal")
+    with Project.open(path) as project:
+        project.add_annotation(document, "Claim", 0, 5)
+        reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM annotations").fetchone()  # holds a snapshot
+            project.add_annotation(document, "Quote", 6, 11)
+            project.checkpoint()  # busy: the reader's snapshot stays in the -wal
+            assert wal.stat().st_size > 0
+            reader.execute("COMMIT")
+        finally:
+            reader.close()
+        project.checkpoint()
+        assert wal.stat().st_size == 0
+        assert stored(path) == (2, [("ok",)])

@@ -128,6 +128,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         from annotator.gui.annotation_panel import AnnotationPanel
         from annotator.gui.attribute_editor import AttributeEditor
         from annotator.gui.document_list import DocumentList
+        from annotator.gui.idle_checkpoint import IdleCheckpoint
         from annotator.gui.import_runner import ImportRunner
         from annotator.gui.relating import Relating
         from annotator.gui.suggestion_controller import SuggestionController
@@ -143,6 +144,8 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._connect()
         #: assisted labelling (Suggestions menu)
         self.suggestions: SuggestionController = SuggestionController(self)
+        #: checkpoints the project a few seconds after the last change
+        self.idle_checkpoint = IdleCheckpoint(ctx, self)
         self.documents.document_selected.connect(lambda _id: self.suggestions.refresh())
         self.actions_by_name.update(suggestion_actions.install(self))
         self.reader.set_relation_types(ctx.relation_types())
@@ -592,6 +595,7 @@ class MainWindow(LabellingMixin, QMainWindow):
             self.server_watch.stop()
         if self.ready:
             self.importer.shutdown()  # a running import stops after its current file
+            self.idle_checkpoint.stop()
             self.editor.commit_pending()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/state", self.saveState())

@@ -87,6 +87,13 @@ def build(w: MainWindow) -> dict[str, QAction]:
         Key.SaveAs,
         "Copy the project into a new project file and carry on there",
     )
+    actions["send_copy"] = _action(
+        w,
+        file,
+        "Send a &Copy…",
+        lambda: _send_copy(w),
+        tip="Write the whole project into one new file, to send or keep; carry on here",
+    )
     file.addSeparator()
     actions["import"] = _action(
         w,
@@ -262,6 +269,12 @@ def _save_as(w: MainWindow) -> None:
     from annotator.gui.save_as import save_as
 
     save_as(w)
+
+
+def _send_copy(w: MainWindow) -> None:
+    from annotator.gui.save_as import send_copy
+
+    send_copy(w)
 
 
 def _export(w: MainWindow) -> None:

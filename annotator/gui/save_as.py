@@ -1,4 +1,8 @@
-"""File → Save As…, and the dialog shown when the project's file is gone while it is open.
+"""File → Save As… and File → Send a Copy…, and the dialog shown when the project's file is gone
+while it is open.
+
+Send a Copy… writes the same copy as Save As… (one self-contained file, every acknowledged
+change in it) but the window carries on with the project it shows: a copy to mail or keep.
 
 When the file was deleted, moved or replaced (:mod:`annotator.store.identity`), the window stops
 saving (the project becomes read-only, with the bar saying why) and offers Save As…, which copies
@@ -55,18 +59,34 @@ def suggested_path(path: Path) -> Path:
 
 def save_as(window: MainWindow) -> Path | None:
     """Ask for a new file name, copy the project there and open it; None if not done."""
+    target = _copy_to_chosen(window, "Save project as", "Save As")
+    if target is not None:
+        window.open_project_requested.emit(str(target))
+    return target
+
+
+def send_copy(window: MainWindow) -> Path | None:
+    """Ask for a new file name and copy the project there, the window staying on the project it
+    shows; None if not done."""
+    target = _copy_to_chosen(window, "Send a copy of the project", "Send a Copy")
+    if target is not None:
+        window.statusBar().showMessage(f"A copy of the project, in one file, is at {target}", 15000)
+    return target
+
+
+def _copy_to_chosen(window: MainWindow, question: str, action: str) -> Path | None:
+    """Ask for a new file name and copy the project there (``service.save_as``); None if the
+    user chose none or no copy could be made (a dialog titled ``action`` says why)."""
     project = window.ctx.project
     if not project.read_only:
         window.editor.commit_pending()  # a note still being typed goes into the copy
     name, _ = QFileDialog.getSaveFileName(
-        window, "Save project as", str(suggested_path(project.path)), PROJECT_FILTER
+        window, question, str(suggested_path(project.path)), PROJECT_FILTER
     )
     if not name:
         return None
     try:
-        target = service.save_as(project, Path(name))
+        return service.save_as(project, Path(name))
     except AnnotatorError as exc:
-        QMessageBox.warning(window, "Save As", str(exc))
+        QMessageBox.warning(window, action, str(exc))
         return None
-    window.open_project_requested.emit(str(target))
-    return target

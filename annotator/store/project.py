@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -54,6 +55,7 @@ from annotator.store.models import (
 from annotator.store.retry import retrying
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 
 def new_id() -> str:
@@ -204,6 +206,31 @@ class Project:
             listener.stop()
         self._listeners.clear()
         self._engine.dispose()
+
+    def checkpoint(self) -> None:
+        """Move the ``-wal`` into the project file and empty it, so that the file alone, copied
+        now, holds every change (SQLite's ``wal_checkpoint(TRUNCATE)``). Never waits for nor
+        fails the user: while another program reads, it moves what it can; a failure is only
+        logged. Nothing to do on a server or for a project open read-only."""
+        if self.on_server or self.read_only_reason:
+            return
+        try:
+            connection = self._engine.raw_connection()  # pysqlite's, out of any transaction
+            try:
+                connection.execute("PRAGMA busy_timeout=0")  # busy: do what it can, at once
+                try:
+                    busy, _frames, _moved = connection.execute(
+                        "PRAGMA wal_checkpoint(TRUNCATE)"
+                    ).fetchone()
+                finally:  # the pooled connection's writes wait for their turn again
+                    connection.execute(f"PRAGMA busy_timeout={database.BUSY_TIMEOUT_MS}")
+            finally:
+                connection.close()  # back to the pool
+        except (DBAPIError, sqlite3.Error, ProjectError) as exc:  # ProjectError: file replaced
+            _log.debug("checkpoint of %s failed: %s", self.path, exc)
+            return
+        if busy:
+            _log.debug("checkpoint of %s partial: another program is reading it", self.path)
 
     def listen(
         self,

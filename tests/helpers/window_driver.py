@@ -10,6 +10,9 @@ input:
   acknowledged), or ``failed N <what the window says>``;
 - ``close``: close the window as a person does; the program ends normally.
 
+Besides, it prints ``checkpointed`` whenever the window has checkpointed its project after a few
+idle seconds (``gui/idle_checkpoint.py``), between any two of the lines above.
+
 Settings and data folders come from the environment (the test isolates them).
 """
 
@@ -64,6 +67,9 @@ def main(project: str) -> None:
 
     def when_ready(main_window: QObject) -> None:
         state["window"] = main_window
+        main_window.idle_checkpoint.checkpointed.connect(  # type: ignore[attr-defined]
+            lambda: say("checkpointed")
+        )
         notifier.setEnabled(True)
         say("ready")
 
