@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.gui.agreement_chart import AgreementChart
 from annotator.gui.context import AppContext
-from annotator.service import agreement, annotator_names
+from annotator.service import agreement, agreement_annotators, curated_layers
 
 HELP = (
     "<b>How these figures are computed.</b> The units are the characters (code points) of the "
@@ -42,7 +43,10 @@ HELP = (
     "A figure with nothing to vary (e.g. a label no one "
     "used) is undefined and shown as “—”.<br>"
     "<b>Documents</b>: those in which every compared annotator has at least one annotation, "
-    "or that are marked done."
+    "or that are marked done.<br>"
+    "<b>Curated layers</b> (written by adjudication or Team → Curate Disagreements) are a "
+    "curator's decisions, not an annotator's work: they are left out unless "
+    "“Include curated layers” is ticked."
 )
 FIGURES = (("alpha", "α"), ("kappa", "κ"), ("f1_exact", "F1 exact"), ("f1_overlap", "F1 overlap"))
 
@@ -60,12 +64,14 @@ class AgreementWindow(QDialog):
         self.figures: dict | None = None
         self.annotators = QListWidget()
         self.annotators.setMaximumWidth(180)
-        for name in annotator_names(ctx.project):
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.annotators.addItem(item)
+        self.include_curated = QCheckBox("Include curated layers")
+        self.include_curated.setToolTip(
+            "Count the layers written by adjudication or curation as annotators too"
+        )
+        self.include_curated.setVisible(bool(curated_layers(ctx.project)))
+        self._list_annotators()
         self.annotators.itemChanged.connect(lambda _item: self.refresh())
+        self.include_curated.toggled.connect(lambda _on: self._list_annotators(refresh=True))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = QTableWidget()
@@ -88,6 +94,7 @@ class AgreementWindow(QDialog):
         side = QVBoxLayout()
         side.addWidget(QLabel("Annotators"))
         side.addWidget(self.annotators)
+        side.addWidget(self.include_curated)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(chart_scroll)
@@ -107,6 +114,19 @@ class AgreementWindow(QDialog):
         self.resize(900, 640)
         self.refresh()
 
+    def _list_annotators(self, *, refresh: bool = False) -> None:
+        self.annotators.blockSignals(True)
+        self.annotators.clear()
+        include = self.include_curated.isChecked()
+        for name in agreement_annotators(self.ctx.project, include_curated=include):
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.annotators.addItem(item)
+        self.annotators.blockSignals(False)
+        if refresh:
+            self.refresh()
+
     def chosen(self) -> list[str]:
         return [
             self.annotators.item(i).text()
@@ -116,7 +136,11 @@ class AgreementWindow(QDialog):
 
     def refresh(self) -> None:
         try:
-            self.figures = agreement(self.ctx.project, self.chosen() or None)
+            self.figures = agreement(
+                self.ctx.project,
+                self.chosen() or None,
+                include_curated=self.include_curated.isChecked(),
+            )
         except AnnotatorError as exc:
             self.figures = None
             self.summary.setText(
