@@ -147,13 +147,20 @@ def command_parser() -> argparse.ArgumentParser:
         description="Agreement between annotators at character level per label (Krippendorff's "
         "alpha, nominal; Cohen's kappa for two annotators, Fleiss' for more) and span F1 "
         "(exact and overlapping). Defaults: every annotator, every label, the documents in "
-        "which every compared annotator has an annotation or that are marked done. An "
-        "undefined figure prints as '-' (null in --json).",
+        "which every compared annotator has an annotation or that are marked done. A curated "
+        "layer (written by adjudicate or the curation view) is not an annotator: it is left out "
+        "unless named in --annotators or --include-curated is given. An undefined figure prints "
+        "as '-' (null in --json).",
     )
     agree.add_argument("project", type=project_location, metavar="PROJECT")
     agree.add_argument("--annotators", type=_names, metavar="A,B[,...]")
     agree.add_argument("--labels", type=_names, metavar="L,...")
     agree.add_argument("--documents", type=_names, metavar="ID,...")
+    agree.add_argument(
+        "--include-curated",
+        action="store_true",
+        help="count the curated (adjudicated) layers as annotators too",
+    )
     agree.add_argument("--json", action="store_true", help="print one JSON object")
 
     adjudicate = commands.add_parser(
@@ -369,7 +376,13 @@ def agreement_command(project: Project, args: argparse.Namespace) -> int:
 
     from annotator.service import agreement
 
-    figures = agreement(project, args.annotators, args.labels, args.documents)
+    figures = agreement(
+        project,
+        args.annotators,
+        args.labels,
+        args.documents,
+        include_curated=args.include_curated,
+    )
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, allow_nan=False, indent=1))
         return EXIT_OK

@@ -35,7 +35,9 @@ from annotator.io.txt import REPLACED_BYTES, first_line, replaced_note
 from annotator.store import backups, rescue
 from annotator.store.backend import ServerAddress, location
 from annotator.store.importing import ImportSummary
+from annotator.store.layers import curated_layers as curated_layers_in
 from annotator.store.layers import layer_names as layer_names_in
+from annotator.store.layers import mark_curated as mark_curated_in
 from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
 
@@ -408,29 +410,62 @@ def _refuse_unknown(
             )
 
 
+def curated_layers(project: Project) -> list[str]:
+    """The layers written by ``adjudicate`` or the curation view, sorted: a curator's
+    decisions, not an annotator's work."""
+    return curated_layers_in(project)
+
+
+def mark_curated(project: Project, name: str) -> None:
+    """Record that layer ``name`` holds a curator's decisions (see :func:`curated_layers`)."""
+    mark_curated_in(project, name)
+
+
+def agreement_annotators(project: Project, *, include_curated: bool = False) -> list[str]:
+    """The layers agreement compares by default: every named annotator, without the curated
+    layers unless ``include_curated``."""
+    names = annotator_names(project)
+    if include_curated:
+        return names
+    curated = set(curated_layers(project))
+    return [name for name in names if name not in curated]
+
+
 def agreement(
     project: Project,
     annotators: Sequence[str] | None = None,
     labels: Sequence[str] | None = None,
     document_ids: Sequence[str] | None = None,
+    *,
+    include_curated: bool = False,
 ) -> dict:
     """The agreement figures as ``annotator agreement --json`` prints them
     (see annotator.core.agreement for the definitions).
 
-    Defaults: every named annotator, every label, and the documents in which every compared
-    annotator has at least one annotation or that are marked done. Raises
-    :class:`AnnotatorError` for an unknown annotator, label or document, or fewer than two
-    annotators.
+    Defaults: every named annotator but the curated layers (all of them with
+    ``include_curated``; a curated layer named in ``annotators`` always counts), every label,
+    and the documents in which every compared annotator has at least one annotation or that
+    are marked done. Raises :class:`AnnotatorError` for an unknown annotator, label or
+    document, or fewer than two annotators.
     """
     spans = project.annotations()
     known = sorted({a.annotator for a in spans if a.annotator})
-    chosen = list(dict.fromkeys(annotators)) if annotators else known
+    curated = [] if include_curated else [n for n in curated_layers(project) if n in known]
+    if annotators:
+        chosen = list(dict.fromkeys(annotators))
+    else:
+        chosen = [name for name in known if name not in curated]
     _refuse_unknown(project, "annotator", chosen, known)
     if len(chosen) < 2:
+        left_out = (
+            f"; curated, left out unless asked: {', '.join(map(repr, curated))}"
+            if curated and not annotators
+            else ""
+        )
         raise AnnotatorError(
             project.path,
             "agreement needs at least two annotators (the "
-            f"project has: {', '.join(map(repr, known)) or 'none'})",
+            f"project has: {', '.join(map(repr, known)) or 'none'}{left_out})",
         )
     label_names = [label.name for label in project.labels()]
     chosen_labels = list(dict.fromkeys(labels)) if labels else label_names
@@ -530,8 +565,10 @@ def new_annotation_id() -> str:
 
 def adjudicate(project: Project, annotators: Sequence[str], into: str) -> AdjudicationReport:
     """Copy every span the named annotators agree on into layer ``into``, in one transaction;
-    running it again adds nothing."""
+    running it again adds nothing. ``into`` is marked curated (:func:`curated_layers`)."""
     added, already = agreed_annotations(project, annotators, into)
+    if added or already:  # marked first: the layer never holds copies agreement would count
+        mark_curated(project, into)
     if added:
         project.restore_annotations(added)
     return AdjudicationReport(len(added), already)
@@ -575,7 +612,7 @@ def report(
 
 def _report_agreement(project: Project, options: ReportOptions) -> dict[str, Any] | None:
     """The agreement figures a report shows, or None when fewer than two annotators are in it."""
-    named = [name for name in options.annotators if name] or annotator_names(project)
+    named = [name for name in options.annotators if name] or agreement_annotators(project)
     if len(named) < 2:
         return None
     documents = (

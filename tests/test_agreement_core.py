@@ -9,6 +9,8 @@ from collections import Counter
 from itertools import combinations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.core.agreement import (
     SpanRecord,
@@ -25,6 +27,7 @@ krippendorff = pytest.importorskip("krippendorff")
 sklearn_metrics = pytest.importorskip("sklearn.metrics")
 inter_rater = pytest.importorskip("statsmodels.stats.inter_rater")
 np = pytest.importorskip("numpy")
+scipy_optimize = pytest.importorskip("scipy.optimize")
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: four observers,
 # twelve units, values 1-5, missing values; nominal alpha = 0.743.
@@ -101,11 +104,82 @@ def test_span_matching() -> None:
     a = [(0, 5), (0, 5), (10, 20)]
     b = [(0, 5), (12, 30), (15, 18)]
     assert exact_matches(a, b) == 1
-    # (10, 20) overlaps (12, 30) by 8 and (15, 18) by 3: the larger wins; (0, 5) pairs once
+    # (10, 20) overlaps both (12, 30) and (15, 18) but pairs with one of them; (0, 5) pairs once
     assert overlap_matches(a, b) == 2
     assert overlap_matches([(0, 10)], [(2, 4), (5, 9)]) == 1
     assert overlap_matches([(0, 10), (3, 4)], [(2, 4)]) == 1
     assert overlap_matches([], b) == 0
+
+
+def test_overlap_f1_is_a_maximum_matching_not_the_largest_overlap_first() -> None:
+    # issue 26: largest overlap first pairs [0, 20) with [5, 18) and leaves [15, 16) and [0, 4)
+    # alone (F1 0.5); [0, 20)-[0, 4) and [15, 16)-[5, 18) match both (F1 1.0)
+    spans = [
+        SpanRecord("A", "d", "Claim", 0, 20),
+        SpanRecord("A", "d", "Claim", 15, 16),
+        SpanRecord("B", "d", "Claim", 5, 18),
+        SpanRecord("B", "d", "Claim", 0, 4),
+    ]
+    figures = agreement_report(["A", "B"], ["Claim"], {"d": 30}, spans)
+    assert figures["overall"]["f1_overlap"] == 1.0
+    assert figures["labels"]["Claim"]["f1_overlap"] == 1.0
+    assert figures["pairs"][0]["f1_overlap"] == 1.0
+
+
+def brute_force_overlap_matches(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """The largest one-to-one matching of overlapping spans, by trying every matching."""
+
+    def best(i: int, free: frozenset[int]) -> int:
+        if i == len(a):
+            return 0
+        start, end = a[i]
+        found = best(i + 1, free)  # A's span i left unmatched
+        for j in free:
+            if min(end, b[j][1]) > max(start, b[j][0]):
+                found = max(found, 1 + best(i + 1, free - {j}))
+        return found
+
+    return best(0, frozenset(range(len(b))))
+
+
+small_spans = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(1, 12)).map(lambda p: (p[0], p[0] + p[1])),
+    max_size=7,
+)
+
+
+@given(a=small_spans, b=small_spans, data=st.data())
+def test_overlap_matches_is_a_maximum_matching_in_any_order(
+    a: list[tuple[int, int]], b: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    expected = brute_force_overlap_matches(a, b)
+    assert overlap_matches(a, b) == expected
+    shuffled_a = data.draw(st.permutations(a))
+    shuffled_b = data.draw(st.permutations(b))
+    assert overlap_matches(shuffled_a, shuffled_b) == expected
+    assert overlap_matches(shuffled_b, shuffled_a) == expected
+
+
+@given(a=small_spans, b=small_spans, data=st.data())
+def test_overlap_f1_does_not_depend_on_the_order_of_the_spans(
+    a: list[tuple[int, int]], b: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    def figure(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> float | None:
+        spans = [SpanRecord("A", "d", "L", s, e) for s, e in first]
+        spans += [SpanRecord("B", "d", "L", s, e) for s, e in second]
+        return agreement_report(["A", "B"], ["L"], {"d": 50}, spans)["overall"]["f1_overlap"]
+
+    expected = figure(a, b)
+    assert figure(data.draw(st.permutations(a)), data.draw(st.permutations(b))) == expected
+
+
+def reference_overlap_matches(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """A maximum one-to-one matching of overlapping spans by scipy's linear_sum_assignment."""
+    if not a or not b:
+        return 0
+    overlaps = np.array([[int(min(x[1], y[1]) > max(x[0], y[0])) for y in b] for x in a])
+    rows, columns = scipy_optimize.linear_sum_assignment(overlaps, maximize=True)
+    return int(overlaps[rows, columns].sum())
 
 
 def random_layers(
@@ -166,8 +240,7 @@ def unit_values(
 
 
 def brute_f1(spans: list[SpanRecord], a: str, b: str, labels: list[str]) -> tuple[float, float]:
-    """Exact and overlap F1 by brute force: every one-to-one assignment is tried greedily in
-    the stated order (largest overlap first), over all candidate pairs."""
+    """Exact and overlap F1 by brute force, the overlap matches by scipy's assignment solver."""
     exact = overlap = total = 0
     for label in labels:
         for document in {s.document_id for s in spans}:
@@ -187,20 +260,7 @@ def brute_f1(spans: list[SpanRecord], a: str, b: str, labels: list[str]) -> tupl
                 if span in left:
                     left.remove(span)
                     exact += 1
-            pairs = sorted(
-                (
-                    (-(min(x[1], y[1]) - max(x[0], y[0])), i, j)
-                    for i, x in enumerate(sa)
-                    for j, y in enumerate(sb)
-                    if min(x[1], y[1]) > max(x[0], y[0])
-                )
-            )
-            used_a, used_b = set(), set()
-            for _, i, j in pairs:
-                if i not in used_a and j not in used_b:
-                    used_a.add(i)
-                    used_b.add(j)
-            overlap += len(used_a)
+            overlap += reference_overlap_matches(sa, sb)
     return 2 * exact / total, 2 * overlap / total
 
 

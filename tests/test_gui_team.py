@@ -14,7 +14,7 @@ from annotator.gui.agreement_window import AgreementWindow
 from annotator.gui.curation_view import CurationView
 from annotator.gui.preferences_dialog import PreferencesDialog, ask_name_on_first_launch
 from annotator.gui.reader import LAYER_SEPARATOR
-from annotator.service import agreement, import_file
+from annotator.service import adjudicate, agreement, curated_layers, import_file
 from annotator.store.project import Project
 
 from .conftest import SAMPLE
@@ -225,6 +225,27 @@ def test_agreement_window_shows_the_service_figures(
     assert table.rowCount() == 0
 
 
+def test_agreement_window_leaves_the_curated_layer_out_unless_asked(
+    qtbot, team_window, team_project: Project
+) -> None:
+    before = agreement(team_project)
+    adjudicate(team_project, ["ann", "bob"], "lead")
+    dialog = AgreementWindow(team_window.ctx, team_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    names = [dialog.annotators.item(i).text() for i in range(dialog.annotators.count())]
+    assert names == ["ann", "bob"]
+    assert dialog.figures == before
+    assert dialog.include_curated.isVisible() and not dialog.include_curated.isChecked()
+    dialog.include_curated.setChecked(True)
+    names = [dialog.annotators.item(i).text() for i in range(dialog.annotators.count())]
+    assert names == ["ann", "bob", "lead"]
+    assert dialog.figures == agreement(team_project, include_curated=True)
+    assert dialog.figures["annotators"] == ["ann", "bob", "lead"]
+    dialog.include_curated.setChecked(False)
+    assert dialog.figures == before
+
+
 # -- curation ------------------------------------------------------------------------------------
 
 
@@ -251,7 +272,10 @@ def test_curation_walks_disagreements_with_keys_and_undo(
     assert "1 left" in view.progress_label.text()
     assert "Claim" in view.panes["A"][1].toPlainText()
     assert "Quote" in view.panes["B"][1].toPlainText()
+    assert curated_layers(team_project) == []
     qtbot.keyClick(view, Qt.Key.Key_B)
+    assert curated_layers(team_project) == ["lead"]  # agreement leaves it out from now on
+    assert agreement(team_project)["annotators"] == ["ann", "bob"]
     lead = by(team_project, "lead")
     assert sorted((a.label, a.text) for a in lead) == [
         ("Organisation", "Cambodia"),

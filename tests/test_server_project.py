@@ -338,6 +338,8 @@ def _team_flow(target: str, folder: Path, capsys: pytest.CaptureFixture[str]) ->
     outputs.append(capsys.readouterr().out)
     assert main(["adjudicate", target, "--annotators", "ann,bob", "--into", "gold"]) == 0
     outputs.append(capsys.readouterr().out)
+    assert main(["agreement", target, "--json"]) == 0  # the curated layer "gold" left out
+    assert capsys.readouterr().out == outputs[1]
     for layer in ("gold", "bob"):
         assert main(["export", target, "--annotator", layer]) == 0
         data = json.loads(capsys.readouterr().out)

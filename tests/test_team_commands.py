@@ -205,6 +205,52 @@ def test_adjudicate_copies_exact_agreement_once(
     assert not missing.exists() and "no such project file" in capsys.readouterr().err
 
 
+def test_the_adjudicated_layer_is_not_an_annotator(
+    team: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue 26: after adjudication the curated layer counted as a third annotator
+    team.delete_annotations(a.id for a in team.annotations() if a.annotator == "cleo")
+    before = agreement(team)
+    assert before["annotators"] == ["ann", "bob"]
+    assert main(["agreement", str(team.path), "--json"]) == 0
+    cli_before = json.loads(capsys.readouterr().out)
+    assert adjudicate(team, ["ann", "bob"], "lead").added == 1
+    assert agreement(team) == before
+    assert main(["agreement", str(team.path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == cli_before
+
+    with_lead = agreement(team, include_curated=True)
+    assert with_lead["annotators"] == ["ann", "bob", "lead"]
+    assert with_lead["overall"]["alpha"] != before["overall"]["alpha"]
+    assert main(["agreement", str(team.path), "--json", "--include-curated"]) == 0
+    assert json.loads(capsys.readouterr().out) == with_lead
+    # named, the curated layer counts: comparing an annotator with the adjudication
+    assert agreement(team, ["ann", "lead"])["annotators"] == ["ann", "lead"]
+
+    team.delete_annotations(a.id for a in team.annotations() if a.annotator == "bob")
+    assert main(["agreement", str(team.path)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"annotator: error: {team.path}: agreement needs at least two annotators (the project "
+        "has: 'ann', 'lead'; curated, left out unless asked: 'lead')"
+    )
+
+
+def test_a_damaged_list_of_curated_layers_is_named(
+    team: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    team.close()
+    with sqlite3.connect(team.path) as connection:
+        connection.execute("INSERT INTO project_meta VALUES ('curated_layers', '{\"lead\": 1}')")
+    connection.close()
+    assert main(["agreement", str(team.path)]) == 2
+    assert capsys.readouterr().err == (
+        f"annotator: error: {team.path}: the project file is damaged "
+        "(project_meta 'curated_layers' is not a list of names)\n"
+    )
+
+
 def test_exports_filter_layers(
     team: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,8 +14,9 @@ Definitions (also in the README and the Agreement window's help):
 - ``kappa``: Cohen's kappa for two annotators, Fleiss' kappa for three or more, same units;
 - ``f1_exact``: for a pair, spans match when label, start and end are equal, one to one;
   F1 = 2 x matches / (spans of A + spans of B);
-- ``f1_overlap``: spans match when they have the same label and overlap, one to one, the
-  largest overlap first;
+- ``f1_overlap``: spans match when they have the same label and overlap; the matches are a
+  maximum one-to-one matching of overlapping spans of the same label (Hopcroft-Karp), so the
+  figure does not depend on the order of the spans;
 - with three or more annotators an F1 is the mean over the pairs for which it is defined;
 - the overall F1 of a pair pools every label: 2 x all matches / all spans of both.
 
@@ -25,7 +26,7 @@ A figure that is undefined (no variation, nothing to compare) is ``None``.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from itertools import combinations
 from typing import Any, NamedTuple
@@ -146,31 +147,76 @@ def exact_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
 
 
 def overlap_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
-    """Overlapping spans of A and B matched one to one, the largest overlap first."""
+    """The most overlapping spans of A and B that can be matched one to one (a maximum
+    bipartite matching, so the figure does not depend on the order of the spans)."""
     if not a or not b:
         return 0
     order_b = sorted(range(len(b)), key=lambda j: b[j])
     starts_b = [b[j][0] for j in order_b]
     longest_b = max(e - s for s, e in b)
-    candidates: list[tuple[int, int, int]] = []  # (-overlap, i, j)
-    for i, (start, end) in enumerate(a):
+    neighbours: list[list[int]] = []
+    for start, end in a:
         # only spans of B starting in (start - longest_b, end) can overlap A's span
         first = bisect_right(starts_b, start - longest_b)
         stop = bisect_left(starts_b, end)
-        for position in range(first, stop):
-            j = order_b[position]
-            b_start, b_end = b[j]
-            overlap = min(end, b_end) - max(start, b_start)
-            if overlap > 0:
-                candidates.append((-overlap, i, j))
-    candidates.sort()
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    for _overlap, i, j in candidates:
-        if i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
-    return len(used_a)
+        neighbours.append(
+            [
+                order_b[p]
+                for p in range(first, stop)
+                if min(end, b[order_b[p]][1]) - max(start, b[order_b[p]][0]) > 0
+            ]
+        )
+    return maximum_matching(neighbours, len(b))
+
+
+def maximum_matching(neighbours: Sequence[Sequence[int]], right: int) -> int:
+    """The size of a maximum matching of a bipartite graph (Hopcroft-Karp): left vertex ``i``
+    is joined to the right vertices ``neighbours[i]``, numbered below ``right``. Iterative, so
+    that thousands of spans in one document do not exhaust the recursion limit."""
+    partner_of_left = [-1] * len(neighbours)
+    partner_of_right = [-1] * right
+    size = 0
+    while True:
+        free = [i for i, partner in enumerate(partner_of_left) if partner == -1]
+        # breadth first: the layers of the shortest alternating paths from the free left
+        layer = [-1] * len(neighbours)
+        for i in free:
+            layer[i] = 0
+        queue = deque(free)
+        reachable = False
+        while queue:
+            i = queue.popleft()
+            for j in neighbours[i]:
+                k = partner_of_right[j]
+                if k == -1:
+                    reachable = True
+                elif layer[k] == -1:
+                    layer[k] = layer[i] + 1
+                    queue.append(k)
+        if not reachable:
+            return size
+        # depth first along the layers: vertex-disjoint augmenting paths
+        tried = [0] * len(neighbours)
+        for root in free:
+            path = [root]
+            while path:
+                i = path[-1]
+                if tried[i] == len(neighbours[i]):
+                    layer[i] = -1  # a dead end in this phase
+                    path.pop()
+                    continue
+                j = neighbours[i][tried[i]]
+                tried[i] += 1
+                k = partner_of_right[j]
+                if k == -1:
+                    for vertex in path:  # each took the edge just before its ``tried``
+                        chosen = neighbours[vertex][tried[vertex] - 1]
+                        partner_of_left[vertex] = chosen
+                        partner_of_right[chosen] = vertex
+                    size += 1
+                    break
+                if layer[k] == layer[i] + 1:
+                    path.append(k)
 
 
 def f1(matches: int, spans_a: int, spans_b: int) -> float | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.gui.agreement_chart import AgreementChart
 from annotator.gui.context import AppContext
-from annotator.service import agreement, annotator_names
+from annotator.service import agreement, agreement_annotators, curated_layers
 
 HELP = (
     "<b>How these figures are computed.</b> The units are the characters (code points) of the "
@@ -36,12 +37,16 @@ HELP = (
     "<b>α</b> — Krippendorff's alpha, nominal, on those units (overall: every label's units "
     "together). <b>κ</b> — on the same units, Cohen's kappa for two annotators, Fleiss' kappa "
     "for three or more. <b>F1 exact</b> — spans match when label, start and end are equal: "
-    "F1 = 2 × matches / (spans of A + spans of B). <b>F1 overlap</b> — same label and "
-    "overlapping, matched one to one, largest overlap first. With three or more annotators a "
-    "label's F1 is the mean over pairs. A figure with nothing to vary (e.g. a label no one "
+    "F1 = 2 × matches / (spans of A + spans of B). <b>F1 overlap</b> — the matches are a "
+    "maximum one-to-one matching of overlapping spans of the same label, so the order of the "
+    "spans does not matter. With three or more annotators a label's F1 is the mean over pairs. "
+    "A figure with nothing to vary (e.g. a label no one "
     "used) is undefined and shown as “—”.<br>"
     "<b>Documents</b>: those in which every compared annotator has at least one annotation, "
-    "or that are marked done."
+    "or that are marked done.<br>"
+    "<b>Curated layers</b> (written by adjudication or Team → Curate Disagreements) are a "
+    "curator's decisions, not an annotator's work: they are left out unless "
+    "“Include curated layers” is ticked."
 )
 FIGURES = (("alpha", "α"), ("kappa", "κ"), ("f1_exact", "F1 exact"), ("f1_overlap", "F1 overlap"))
 
@@ -59,12 +64,14 @@ class AgreementWindow(QDialog):
         self.figures: dict | None = None
         self.annotators = QListWidget()
         self.annotators.setMaximumWidth(180)
-        for name in annotator_names(ctx.project):
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.annotators.addItem(item)
+        self.include_curated = QCheckBox("Include curated layers")
+        self.include_curated.setToolTip(
+            "Count the layers written by adjudication or curation as annotators too"
+        )
+        self.include_curated.setVisible(bool(curated_layers(ctx.project)))
+        self._list_annotators()
         self.annotators.itemChanged.connect(lambda _item: self.refresh())
+        self.include_curated.toggled.connect(lambda _on: self._list_annotators(refresh=True))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = QTableWidget()
@@ -87,6 +94,7 @@ class AgreementWindow(QDialog):
         side = QVBoxLayout()
         side.addWidget(QLabel("Annotators"))
         side.addWidget(self.annotators)
+        side.addWidget(self.include_curated)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(chart_scroll)
@@ -106,6 +114,19 @@ class AgreementWindow(QDialog):
         self.resize(900, 640)
         self.refresh()
 
+    def _list_annotators(self, *, refresh: bool = False) -> None:
+        self.annotators.blockSignals(True)
+        self.annotators.clear()
+        include = self.include_curated.isChecked()
+        for name in agreement_annotators(self.ctx.project, include_curated=include):
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.annotators.addItem(item)
+        self.annotators.blockSignals(False)
+        if refresh:
+            self.refresh()
+
     def chosen(self) -> list[str]:
         return [
             self.annotators.item(i).text()
@@ -115,7 +136,11 @@ class AgreementWindow(QDialog):
 
     def refresh(self) -> None:
         try:
-            self.figures = agreement(self.ctx.project, self.chosen() or None)
+            self.figures = agreement(
+                self.ctx.project,
+                self.chosen() or None,
+                include_curated=self.include_curated.isChecked(),
+            )
         except AnnotatorError as exc:
             self.figures = None
             self.summary.setText(

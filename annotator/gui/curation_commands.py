@@ -12,6 +12,7 @@ from annotator.core.model import Annotation, timestamp
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.undo import Command
+from annotator.service import mark_curated
 
 TAKE_A, TAKE_B, TAKE_BOTH, NEITHER, EDITED = "A's", "B's", "both", "neither", "edited"
 
@@ -72,6 +73,7 @@ class DecideDisagreement(Command):
 
     def do(self) -> Changes:
         if self.copies:
+            mark_curated(self.ctx.project, self.session.curator)
             self.ctx.project.restore_annotations(self.copies)
         self.session.decide(self.item, self.choice)
         return Changes.of_annotations(self.item.document_id, added=self.copies)
