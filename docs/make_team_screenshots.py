@@ -85,6 +85,10 @@ def render(project_path: Path, folder: Path, settings_file: Path) -> None:
         window.reader.verticalScrollBar().setValue(0)
         app.processEvents()
         window.grab().save(str(folder / "layers.png"))
+        # the lead took what ann and bob agree on: the window can count that layer, by default not
+        from annotator.service import adjudicate
+
+        adjudicate(project, ["ann", "bob"], into="lead")
         agreement = AgreementWindow(window.ctx, window)
         agreement.resize(980, 700)
         agreement.show()
