@@ -201,18 +201,24 @@ def test_the_window_stops_saving_says_so_and_save_as_carries_on(
     assert not path.exists()
 
 
+def window_with_a_label(apps, tmp_path: Path):  # noqa: F811 (the fixture imported above)
+    """The sample project at tmp_path/p.annot open in a new window, a Tier rating labelled."""
+    path = sample_file(tmp_path / "p.annot")
+    app = new_app(apps)
+    window = app._open_path(path, create=False)
+    assert window is not None
+    select_text(window, "Tier 2")
+    window.label_selection("Tier rating")  # acknowledged: "All changes saved"
+    return path, app, window
+
+
 def test_file_save_as_copies_a_healthy_project_and_carries_on_there(
     apps,  # noqa: F811 (the fixture imported above)
     qtbot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = sample_file(tmp_path / "p.annot")
-    app = new_app(apps)
-    window = app._open_path(path, create=False)
-    assert window is not None
-    select_text(window, "Tier 2")
-    window.label_selection("Tier rating")
+    path, app, window = window_with_a_label(apps, tmp_path)
     target = tmp_path / "copy.annot"
     offered: list[str] = []
 
@@ -235,12 +241,7 @@ def test_file_send_a_copy_writes_one_whole_file_and_the_window_stays_on_the_orig
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    path = sample_file(tmp_path / "p.annot")
-    app = new_app(apps)
-    window = app._open_path(path, create=False)
-    assert window is not None
-    select_text(window, "Tier 2")
-    window.label_selection("Tier rating")
+    path, app, window = window_with_a_label(apps, tmp_path)
     every = sorted(a.id for a in window.ctx.project.annotations())
     (tmp_path / "mailed").mkdir()
     target = tmp_path / "mailed" / "copy.annot"
