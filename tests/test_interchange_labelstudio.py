@@ -125,7 +125,7 @@ def test_a_span_matching_neither_reading_is_refused_by_name(tmp_path: Path) -> N
     path.write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
     with pytest.raises(
         ImportFailed,
-        match=r"bad.json: task 1 \('Border news'\), span 1 "
+        match=r"bad.json: task 1 \('Border news'\), region 'a' "
         r"\(Place 0..8\): its text 'Thailand' matches the document's text there "
         r"neither in code points \('Cambodia'\) nor in UTF-16 code units",
     ):
@@ -311,7 +311,7 @@ def test_predictions_listed_by_id_are_refused_with_the_way_out() -> None:
     with pytest.raises(ImportFailed) as caught:
         read_file(REAL / "predictions-by-id.json")
     message = str(caught.value)
-    assert "task 1 ('Border news') lists its predictions only by id (1)" in message
+    assert "task 1 (id 2, 'Border news') lists its predictions only by id (1)" in message
     assert "Create Annotations From Predictions" in message
     assert '"only_id": false' in message
 
