@@ -24,7 +24,10 @@ result becomes a span. Offsets may be code points (Label Studio today) or UTF-16
 Label Studio, and Annotator 0.1's export): per span, the quoted ``text`` is checked under both
 readings and the one that matches is taken (code points when both do, or when no text is quoted); a
 span that matches neither refuses the file, naming it. When a text has characters beyond the BMP,
-the reading used goes into the document's ``positions`` metadata. Per-region results come back as
+the reading used goes into the document's ``positions`` metadata. A quoted text that matches
+only once a literal ``\\n`` in it is read as a line break matches (Label Studio 1.23.2 quotes a
+line break inside a region so; its offsets are right). A refused span is named by its task's
+position, ``id`` and title, and by its region ``id``. Per-region results come back as
 attributes (yes/no attributes come back as the text ``"true"``/``"false"``). ``relation`` results
 come back as relations, with what their ``meta`` holds (``direction: "left"`` swaps the ends; a
 relation with no label is typed ``related``; one whose region is not in the same result refuses the
