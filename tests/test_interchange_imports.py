@@ -143,7 +143,7 @@ def test_labelstudio_text_mismatch_refuses_naming_task_and_span(tmp_path: Path) 
     with pytest.raises(ImportFailed) as caught:
         read_file(path)
     assert (
-        "task 1 ('Border news'), span 1 (Person 0..12): its text 'Hun Sen' matches the "
+        "task 1 (id 17, 'Border news'), region 'a1' (Person 0..12): its text 'Hun Sen' matches the "
         "document's text there neither in code points ('Hun Sen 🇰🇭 s') nor in UTF-16 code "
         "units ('Hun Sen 🇰🇭')" in str(caught.value)
     )

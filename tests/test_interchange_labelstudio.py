@@ -125,11 +125,90 @@ def test_a_span_matching_neither_reading_is_refused_by_name(tmp_path: Path) -> N
     path.write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
     with pytest.raises(
         ImportFailed,
-        match=r"bad.json: task 1 \('Border news'\), span 1 "
+        match=r"bad.json: task 1 \('Border news'\), region 'a' "
         r"\(Place 0..8\): its text 'Thailand' matches the document's text there "
         r"neither in code points \('Cambodia'\) nor in UTF-16 code units",
     ):
         read_file(path)
+
+
+def _ui_export_with(region: dict, task_id: int = 7) -> list[dict]:
+    """The Label Studio 1.23.2 export, its task renumbered, with ``region`` added to the
+    reviewer's annotation (the one made in Label Studio's UI)."""
+    tasks = json.loads((REAL / "export-with-ui-span.json").read_text(encoding="utf-8"))
+    tasks[0]["id"] = task_id
+    for annotation in tasks[0]["annotations"]:
+        annotation["task"] = task_id
+    tasks[0]["annotations"][1]["result"].append(region)
+    return tasks
+
+
+def _ui_region(start: int, end: int, text: str) -> dict:
+    return {
+        "id": "Lb7pQ2xz",
+        "from_name": "label",
+        "to_name": "text",
+        "type": "labels",
+        "origin": "manual",
+        "value": {"start": start, "end": end, "text": text, "labels": ["Quote"]},
+    }
+
+
+def test_a_region_across_a_line_break_imports_despite_label_studios_escaping(
+    tmp_path: Path,
+) -> None:
+    """Label Studio 1.23.2 quotes a line break inside a region as the two characters ``\\n``;
+    its offsets are right."""
+    start = TEXT.index("Ministry.")
+    end = TEXT.index(" said “no”")
+    quoted = "Ministry.\\nHun Sen"  # as in the file: backslash, n
+    assert TEXT[start:end] == "Ministry.\nHun Sen"
+    path = tmp_path / "tasks.json"
+    path.write_text(
+        json.dumps(_ui_export_with(_ui_region(start, end, quoted)), ensure_ascii=False),
+        encoding="utf-8",
+    )
+    bundle = read_file(path)
+    (document,) = bundle.documents
+    drawn = document.annotations[-1]
+    assert (drawn.label, drawn.start, drawn.end) == ("Quote", start, end)
+    assert document.text[drawn.start : drawn.end] == "Ministry.\nHun Sen"
+    assert document.metadata["positions"] == "code points"
+
+
+def test_a_region_across_a_line_break_is_stored_with_the_real_newline(
+    project: Project, tmp_path: Path
+) -> None:
+    start = TEXT.index("Ministry.")
+    end = TEXT.index(" said “no”")
+    path = tmp_path / "tasks.json"
+    path.write_text(
+        json.dumps(_ui_export_with(_ui_region(start, end, "Ministry.\\nHun Sen"))),
+        encoding="utf-8",
+    )
+    import_file(project, path)
+    quotes = [a.text for a in project.annotations() if a.label == "Quote"]
+    assert "Ministry.\nHun Sen" in quotes
+    assert not any("\\n" in text for text in quotes)
+
+
+def test_a_region_that_truly_mismatches_still_refuses_the_file_naming_task_and_region(
+    tmp_path: Path,
+) -> None:
+    start = TEXT.index("Ministry.")
+    end = TEXT.index(" said “no”")
+    path = tmp_path / "tasks.json"
+    path.write_text(
+        json.dumps(_ui_export_with(_ui_region(start, end, "Ministry.\\nPol Pot"), 7)),
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFailed) as caught:
+        read_file(path)
+    message = str(caught.value)
+    assert "\n" not in message  # one line
+    assert message.startswith(f"{path}: task 1 (id 7, 'Border news'), ")
+    assert "region 'Lb7pQ2xz' (Quote " in message
+    assert "'Ministry.\\\\nPol Pot'" in message  # the text as the file quotes it
 
 
 def test_round_trip_through_code_points_is_exact(rich: Project, tmp_path: Path) -> None:
@@ -232,7 +311,7 @@ def test_predictions_listed_by_id_are_refused_with_the_way_out() -> None:
     with pytest.raises(ImportFailed) as caught:
         read_file(REAL / "predictions-by-id.json")
     message = str(caught.value)
-    assert "task 1 ('Border news') lists its predictions only by id (1)" in message
+    assert "task 1 (id 2, 'Border news') lists its predictions only by id (1)" in message
     assert "Create Annotations From Predictions" in message
     assert '"only_id": false' in message
 

@@ -24,7 +24,10 @@ result becomes a span. Offsets may be code points (Label Studio today) or UTF-16
 Label Studio, and Annotator 0.1's export): per span, the quoted ``text`` is checked under both
 readings and the one that matches is taken (code points when both do, or when no text is quoted); a
 span that matches neither refuses the file, naming it. When a text has characters beyond the BMP,
-the reading used goes into the document's ``positions`` metadata. Per-region results come back as
+the reading used goes into the document's ``positions`` metadata. A quoted text that matches
+only once a literal ``\\n`` in it is read as a line break matches (Label Studio 1.23.2 quotes a
+line break inside a region so; its offsets are right). A refused span is named by its task's
+position, ``id`` and title, and by its region ``id``. Per-region results come back as
 attributes (yes/no attributes come back as the text ``"true"``/``"false"``). ``relation`` results
 come back as relations, with what their ``meta`` holds (``direction: "left"`` swaps the ends; a
 relation with no label is typed ``related``; one whose region is not in the same result refuses the
@@ -59,6 +62,9 @@ from annotator.io.registry import ExportData, ExportOptions, ExportReport
 from annotator.io.txt import clip_title, first_line
 
 _PER_REGION = {"choices", "textarea", "number", "rating"}
+# Label Studio 1.23.2 quotes a line break inside a region made in its UI as these two
+# characters (its offsets count the line break as one character, as it is in the text).
+_ESCAPED_NEWLINE = "\\n"
 
 
 def _attribute_result(region: str, name: str, value: Any) -> dict[str, Any]:
@@ -240,6 +246,21 @@ class _Units:
 
     def convert(self, start: object, end: object, span: str, quoted: str | None) -> tuple[int, int]:
         try:
+            return self._convert(start, end, span, quoted)
+        except SpanProblem:
+            if quoted is None or _ESCAPED_NEWLINE not in quoted:
+                raise
+            unescaped = quoted.replace(_ESCAPED_NEWLINE, "\n")
+        try:
+            return self._convert(start, end, span, unescaped)
+        except SpanProblem:
+            pass
+        return self._convert(start, end, span, quoted)  # refused, quoting the file's text
+
+    def _convert(
+        self, start: object, end: object, span: str, quoted: str | None
+    ) -> tuple[int, int]:
+        try:
             found = self.points.convert(start, end, span, quoted)
             unit = "code points"
         except SpanProblem as first:
@@ -296,7 +317,9 @@ def _document(item: dict, number: int) -> ImportedDocument:
         raise SpanProblem(f"task {number} has no 'text' in its 'data'")
     title = data.get("title")
     title = clip_title(title) if isinstance(title, str) and title.strip() else first_line(raw)
-    where = f"task {number} ({title[:60]!r})"
+    task_id = item.get("id")
+    named = f"id {task_id}, " if isinstance(task_id, int | str) and task_id != "" else ""
+    where = f"task {number} ({named}{title[:60]!r})"
     spans = _Units(raw, where)
     annotations: list[ImportedAnnotation] = []
     relations: list[ImportedRelation] = []
@@ -369,7 +392,7 @@ def _spans(result: list, spans: _Units) -> tuple[list[ImportedAnnotation], list[
         start, end = spans.convert(
             value.get("start"),
             value.get("end"),
-            f"span {n} ({labels[0]} {value.get('start')}..{value.get('end')})",
+            _region_name(entry, n, labels[0], value),
             quoted,
         )
         meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
@@ -393,6 +416,15 @@ def _spans(result: list, spans: _Units) -> tuple[list[ImportedAnnotation], list[
             for annotation in targets:
                 annotation.attributes[name] = value
     return [a for group in found.values() for a in group], relations
+
+
+def _region_name(entry: dict, n: int, label: str, value: dict) -> str:
+    """How an error names a region: by its Label Studio id when it has one."""
+    offsets = f"{label} {value.get('start')}..{value.get('end')}"
+    region = entry.get("id")
+    if isinstance(region, str | int) and not isinstance(region, bool) and region != "":
+        return f"region {str(region)!r} ({offsets})"
+    return f"span {n} ({offsets})"
 
 
 def _relations(
