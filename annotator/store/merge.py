@@ -5,9 +5,8 @@ id. A label missing here is added (with its snapping rule); a label defined diff
 this project's definition and is reported, naming what differs. This project's codebook and
 suggestion patterns are never replaced, except the untouched default codebook of a project with
 no documents, no patterns and no rejections, which takes the source's as it is (reported as
-such). An
-annotation id already here with equal content is skipped; with different content the newer
-``modified`` wins and the pair is reported as a conflict; a new id is added. Deletions travel
+such). An annotation id already here with equal content is skipped; with different content the
+newer ``modified`` wins and the pair is reported as a conflict; a new id is added. Deletions travel
 as edits do (store/deletions.py): the source's tombstones delete the annotations here that are
 not newer than the deletion (and their relations, as a deletion here does), and an annotation
 deleted here is not added back unless the source's version is newer than its deletion.
