@@ -583,3 +583,23 @@ def test_a_hostile_source_is_refused_in_one_line_and_the_target_is_unchanged(
     err = capsys.readouterr().err
     assert err.startswith(f"annotator: error: {source_path}: ") and "Traceback" not in err
     assert snapshot(target_path) == before
+
+
+def test_a_label_conflict_names_what_differs(target: Place, source: Place) -> None:
+    from annotator.core.snapping import SnapMode
+    from annotator.store.codebook import add_label, update_label
+
+    with (
+        copy_with(target("a"), "ann", [TEXT], []) as a,
+        copy_with(source("b"), "bob", [TEXT], []) as b,
+    ):
+        for copy in (a, b):
+            add_label(copy, LabelDef("Rumour", "#aa0000", snap=SnapMode.EXACT))
+        assert merge_file(a, b.path).report.label_conflicts == []  # identical: nothing to say
+        update_label(b, "Rumour", color="#0000aa")
+        report = merge_file(a, b.path).report
+        assert report is not None
+        assert report.label_conflicts == [
+            "label 'Rumour' is defined differently (colour #aa0000 here, #0000aa in the source);"
+            " this project's definition was kept"
+        ]

@@ -289,6 +289,18 @@ def test_label_studio_relation_results_out_and_in(related: Project, tmp_path: Pa
         assert ends(copy) == ends(related)
 
 
+def test_a_label_studio_bi_relation_keeps_its_ends_and_its_type_comes_back_undirected(
+    related: Project, tmp_path: Path
+) -> None:
+    from .helpers.interchange import round_trip
+
+    with round_trip(related, "labelstudio", tmp_path / "tasks.json", tmp_path) as copy:
+        assert ends(copy) == ends(related)  # from/to of a "bi" result stay source/target
+        directed = {t.name: t.directed for t in copy.relation_types()}
+        assert directed["mentions"] is False  # exported as "bi", so undirected again
+        assert directed["said by"] is True
+
+
 def test_label_studio_left_relations_are_turned_round_and_a_lost_region_refuses(
     project: Project, tmp_path: Path
 ) -> None:

@@ -29,7 +29,8 @@ only once a literal ``\\n`` in it is read as a line break matches (Label Studio 
 line break inside a region so; its offsets are right). A refused span is named by its task's
 position, ``id`` and title, and by its region ``id``. Per-region results come back as
 attributes (yes/no attributes come back as the text ``"true"``/``"false"``). ``relation`` results
-come back as relations, with what their ``meta`` holds (``direction: "left"`` swaps the ends; a
+come back as relations, with what their ``meta`` holds (``direction: "left"`` swaps the ends;
+``"bi"`` keeps them, and a new type whose every relation is ``"bi"`` is created undirected; a
 relation with no label is typed ``related``; one whose region is not in the same result refuses the
 file). Cancelled annotations are skipped. Predictions with their results are read for tasks that
 have no annotation (the model version as annotator); predictions listed only by id (Label Studio's
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import ImportFailed
+from annotator.core.labels import RelationTypeDef
 from annotator.core.model import (
     Annotation,
     Document,
@@ -231,8 +233,11 @@ def read(path: Path) -> ImportedBundle:
         raise ImportFailed(
             path, "not a Label Studio export (expected a list of tasks, each with 'data')"
         )
+    both_ways: dict[str, bool] = {}  # relation type -> every relation of it is "bi"
     with reading(path, "Label Studio JSON"):
-        return ImportedBundle([_document(t, n) for n, t in enumerate(data, 1)])
+        documents = [_document(t, n, both_ways) for n, t in enumerate(data, 1)]
+    undirected = [RelationTypeDef(name, "", directed=False) for name, bi in both_ways.items() if bi]
+    return ImportedBundle(documents, relation_types=undirected)
 
 
 class _Units:
@@ -307,7 +312,7 @@ class _Units:
         )
 
 
-def _document(item: dict, number: int) -> ImportedDocument:
+def _document(item: dict, number: int, both_ways: dict[str, bool]) -> ImportedDocument:
     data = item["data"]
     raw = data.get("text")
     if not isinstance(raw, str):
@@ -329,7 +334,7 @@ def _document(item: dict, number: int) -> ImportedDocument:
         if isinstance(e, dict) and not e.get("was_cancelled")
     ]
     for entry in entries:
-        found, related = _spans(entry.get("result") or [], spans)
+        found, related = _spans(entry.get("result") or [], spans, both_ways)
         annotations.extend(found)
         relations.extend(related)
     predictions = item.get("predictions") or []
@@ -344,7 +349,7 @@ def _document(item: dict, number: int) -> ImportedDocument:
             )
         for prediction in predictions:
             model = prediction.get("model_version")
-            found, related = _spans(prediction.get("result") or [], spans)
+            found, related = _spans(prediction.get("result") or [], spans, both_ways)
             for annotation in found:
                 annotation.annotator = model if isinstance(model, str) else "prediction"
             for relation in related:
@@ -373,7 +378,9 @@ def _ids(predictions: list) -> str:
     return shown + (", …" if len(predictions) > 3 else "")
 
 
-def _spans(result: list, spans: _Units) -> tuple[list[ImportedAnnotation], list[ImportedRelation]]:
+def _spans(
+    result: list, spans: _Units, both_ways: dict[str, bool]
+) -> tuple[list[ImportedAnnotation], list[ImportedRelation]]:
     if not isinstance(result, list):
         raise SpanProblem(f"{spans.where}: 'result' must be a list")
     found: dict[str, list[ImportedAnnotation]] = {}
@@ -405,7 +412,7 @@ def _spans(result: list, spans: _Units) -> tuple[list[ImportedAnnotation], list[
     relations: list[ImportedRelation] = []
     for entry in extras:
         if entry.get("type") == "relation":
-            relations.extend(_relations(entry, found, spans.where))
+            relations.extend(_relations(entry, found, spans.where, both_ways))
             continue
         targets = found.get(str(entry.get("id")))
         if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"), str):
@@ -428,7 +435,10 @@ def _region_name(entry: dict, n: int, label: str, value: dict) -> str:
 
 
 def _relations(
-    entry: dict, regions: dict[str, list[ImportedAnnotation]], where: str
+    entry: dict,
+    regions: dict[str, list[ImportedAnnotation]],
+    where: str,
+    both_ways: dict[str, bool],
 ) -> list[ImportedRelation]:
     ends = []
     for key in ("from_id", "to_id"):
@@ -445,6 +455,8 @@ def _relations(
     labels = entry.get("labels") or ["related"]
     if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
         raise SpanProblem(f"{where}: a relation's labels must be a list of names")
+    for label in labels:  # the export writes "bi" for an undirected type only
+        both_ways[label] = both_ways.get(label, True) and entry.get("direction") == "bi"
     meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
     texts = meta.get("text") if isinstance(meta.get("text"), list) else []
     note = "\n".join(t for t in texts if isinstance(t, str))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
@@ -271,6 +271,8 @@ def _merge_relation_types(
     for relation_type in wanted:
         if relation_type.name in existing:
             continue
+        if not relation_type.color:  # a file that names no colour (Label Studio's "bi")
+            relation_type = replace(relation_type, color=next_color(colors))
         row = relation_type_to_row(relation_type, position)
         s.add(row)
         existing[relation_type.name] = row

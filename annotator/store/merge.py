@@ -2,11 +2,11 @@
 
 Documents are matched by the SHA-256 of their canonical text, labels by name, annotations by
 id. A label missing here is added (with its snapping rule); a label defined differently keeps
-this project's definition and is reported. This project's codebook and suggestion patterns are
-never replaced, except the untouched default codebook of a project with no documents, no
-patterns and no rejections, which takes the source's as it is (reported as such). An
-annotation id already here with equal content is skipped; with different content the newer
-``modified`` wins and the pair is reported as a conflict; a new id is added. Deletions travel
+this project's definition and is reported, naming what differs. This project's codebook and
+suggestion patterns are never replaced, except the untouched default codebook of a project with
+no documents, no patterns and no rejections, which takes the source's as it is (reported as
+such). An annotation id already here with equal content is skipped; with different content the
+newer ``modified`` wins and the pair is reported as a conflict; a new id is added. Deletions travel
 as edits do (store/deletions.py): the source's tombstones delete the annotations here that are
 not newer than the deletion (and their relations, as a deletion here does), and an annotation
 deleted here is not added back unless the source's version is newer than its deletion.
@@ -340,13 +340,38 @@ def _merge_labels(s: Session, labels: list[LabelDef], report: MergeReport) -> di
             added.append(label)
             report.labels_added.append(label.name)
         elif not report.codebook_replaced and current[label.name][1] != label:
+            differences = "; ".join(label_differences(current[label.name][1], label))
             report.label_conflicts.append(
-                f"label {label.name!r} is defined differently; kept the target's definition"
+                f"label {label.name!r} is defined differently ({differences});"
+                " this project's definition was kept"
             )
     if added:
         snap_rules.set_rules(s, added)
     s.flush()
     return ids
+
+
+def label_differences(here: LabelDef, there: LabelDef) -> list[str]:
+    """What differs between this project's definition of a label and the source's, in words."""
+    said: list[str] = []
+    for field_name, word in (("color", "colour"), ("shortcut", "shortcut"), ("snap", "snapping")):
+        mine, theirs = getattr(here, field_name), getattr(there, field_name)
+        if mine != theirs:
+            said.append(f"{word} {mine or 'none'} here, {theirs or 'none'} in the source")
+    if here.description != there.description:
+        said.append("the description")
+    mine_attributes = {a.name: a for a in here.attributes}
+    theirs_attributes = {a.name: a for a in there.attributes}
+    for name in [*mine_attributes, *(n for n in theirs_attributes if n not in mine_attributes)]:
+        if name not in theirs_attributes:
+            said.append(f"attribute {name!r} only here")
+        elif name not in mine_attributes:
+            said.append(f"attribute {name!r} only in the source")
+        elif mine_attributes[name] != theirs_attributes[name]:
+            said.append(f"attribute {name!r}")
+    if not said and here.attributes != there.attributes:
+        said.append("the order of the attributes")
+    return said
 
 
 def _merge_documents(
