@@ -41,6 +41,20 @@ def protected_paths(project: Path) -> dict[Path, str]:
     return protected
 
 
+def protected_as(project: Path | None, path: Path) -> str | None:
+    """What ``path`` is of the open ``project`` (the project under any name, a companion, its
+    backups folder), compared resolved and by device and inode, so nothing is opened; None when
+    it is none of them (or ``project`` is None: a project on a server)."""
+    if project is None:
+        return None
+    path = Path(os.path.abspath(path.expanduser()))
+    resolved, mine = path.resolve(), _identity(path)
+    for protected, what in protected_paths(Path(os.path.abspath(project))).items():
+        if resolved == protected.resolve() or (mine is not None and mine == _identity(protected)):
+            return what
+    return None
+
+
 def check_export_target(project: Path | None, target: Path, folder: bool = False) -> None:
     """Refuse (``AnnotatorError`` naming ``target`` and why) a target an export must not write.
 
@@ -48,18 +62,15 @@ def check_export_target(project: Path | None, target: Path, folder: bool = False
     ``folder``: the format writes a folder of files rather than one file.
     """
     target = Path(os.path.abspath(target.expanduser()))
-    resolved = target.resolve()
-    mine = _identity(target)
-    protected = protected_paths(Path(os.path.abspath(project))) if project is not None else {}
-    for path, what in protected.items():
-        real = path.resolve()
-        same_inode = mine is not None and mine == _identity(path)
-        if resolved == real or same_inode:
-            raise AnnotatorError(
-                target, f"is {what}; an export there would destroy it: choose another name"
-            )
-        if what == BACKUPS and real in resolved.parents:
-            raise AnnotatorError(
-                target, f"is inside {what}, which Annotator manages: choose another place"
-            )
+    if (what := protected_as(project, target)) is not None:
+        raise AnnotatorError(
+            target, f"is {what}; an export there would destroy it: choose another name"
+        )
+    if project is not None:
+        resolved = target.resolve()
+        for path, what in protected_paths(Path(os.path.abspath(project))).items():
+            if what == BACKUPS and path.resolve() in resolved.parents:
+                raise AnnotatorError(
+                    target, f"is inside {what}, which Annotator manages: choose another place"
+                )
     check_target(target, folder)

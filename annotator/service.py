@@ -20,7 +20,7 @@ from annotator.core.model import (
     timestamp,
 )
 from annotator.core.report import Report, ReportOptions, build_report
-from annotator.export_target import check_export_target, protected_paths
+from annotator.export_target import check_export_target, protected_as
 from annotator.io import codebook_files, native_json, report_html
 from annotator.io.detect import read_file
 from annotator.io.registry import (
@@ -104,16 +104,8 @@ def _refuse_the_project(project: Project, path: Path) -> None:
     """Refuse the open project's own file (or its -wal, -shm, backups) as a file to import: it is
     no article, and reading it through a second descriptor would drop SQLite's locks on it (see
     :mod:`annotator.store.descriptors`)."""
-    file = _project_file(project)
-    if file is None:
-        return
-    for protected, what in protected_paths(Path(os.path.abspath(file))).items():
-        try:
-            same = os.path.samefile(path, protected)  # by device and inode: opens nothing
-        except OSError:
-            same = False
-        if same or Path(os.path.abspath(path)).resolve() == protected.resolve():
-            raise ImportFailed(path, f"is {what}; a project cannot be imported into itself")
+    if (what := protected_as(_project_file(project), path)) is not None:
+        raise ImportFailed(path, f"is {what}; a project cannot be imported into itself")
 
 
 def _decoding_notes(bundle: ImportedBundle) -> list[str]:
