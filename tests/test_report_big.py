@@ -70,7 +70,7 @@ def test_sigterm_during_a_pdf_report_leaves_no_temporary_and_no_pdf(tmp_path: Pa
         while not temporaries(out_dir):
             assert child.poll() is None, f"finished before it was stopped: {child.stderr.read()}"
             assert time.monotonic() < deadline, "the temporary file never appeared"
-            time.sleep(0.01)
+            time.sleep(0.01)  # a poll interval (no file-creation event to wait on portably)
         child.send_signal(signal.SIGTERM)
         _, stderr = child.communicate(timeout=300)
     finally:
