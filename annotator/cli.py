@@ -309,6 +309,8 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "import":
             if existed:
                 _backup_before_import(project)
+            # A title the terminal cannot show must not stop the import after the first file.
+            sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
 
             def report(_index: int, outcome: ImportOutcome) -> None:  # as each file finishes
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
