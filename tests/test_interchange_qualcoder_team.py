@@ -79,7 +79,8 @@ def test_qualcoder_keeps_notes_attributes_and_creation_dates(
 ) -> None:
     """Against the file QualCoder read (so the dates are the ones it was given): every span's
     note, attributes and creation date come back; so do the labels' descriptions. QualCoder
-    writes no modification date: a span's comes back as its creation date."""
+    writes no modification date: a span's comes back as its creation date; nor does it keep
+    ids: documents and spans come back with QualCoder's new GUIDs."""
     with (
         Project.open(tmp_path / "ours.annot") as ours,
         Project.open(tmp_path / "theirs.annot") as theirs,
@@ -89,6 +90,8 @@ def test_qualcoder_keeps_notes_attributes_and_creation_dates(
         assert records(theirs) == records(ours)
         assert len(records(theirs)) == 214
         assert all(a.modified == a.created for a in theirs.annotations())
+        assert not {a.id for a in theirs.annotations()} & {a.id for a in ours.annotations()}
+        assert not {d.id for d in theirs.documents()} & {d.id for d in ours.documents()}
         assert [(x.name, x.description) for x in theirs.labels()] == [
             (x.name, x.description) for x in original.labels() if x.name in _USED
         ]
