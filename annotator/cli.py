@@ -386,6 +386,7 @@ def agreement_command(project: Project, args: argparse.Namespace) -> int:
         include_curated=args.include_curated,
     )
     if args.json:
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]  # as JSON is
         print(json.dumps(figures, ensure_ascii=False, allow_nan=False, indent=1))
         return EXIT_OK
     sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
