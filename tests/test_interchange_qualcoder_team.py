@@ -23,6 +23,7 @@ from .test_cli import run
 HERE = INTERCHANGE / "qualcoder"
 QUALCODER_TEAM = HERE / "qualcoder-3-owners.qdpx"
 OURS = HERE / "annotator-3-owners.qdpx"  # the file QualCoder read
+_USED = {span[2] for span in team_spans()}  # the labels the team used
 
 
 @pytest.fixture
@@ -100,9 +101,6 @@ def test_qualcoder_keeps_notes_attributes_and_creation_dates(
 
 def created(project: Project) -> list[tuple[str, str]]:
     return sorted((d.title, project.document(d.id).created) for d in project.documents())
-
-
-_USED = {span[2] for span in team_spans()}
 
 
 def test_cli_import_of_the_qualcoder_team_export(original: Project, tmp_path: Path) -> None:
