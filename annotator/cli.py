@@ -309,6 +309,8 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "import":
             if existed:
                 _backup_before_import(project)
+            # A title the terminal cannot show must not stop the import after the first file.
+            sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
 
             def report(_index: int, outcome: ImportOutcome) -> None:  # as each file finishes
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
@@ -384,6 +386,7 @@ def agreement_command(project: Project, args: argparse.Namespace) -> int:
         include_curated=args.include_curated,
     )
     if args.json:
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]  # as JSON is
         print(json.dumps(figures, ensure_ascii=False, allow_nan=False, indent=1))
         return EXIT_OK
     sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]

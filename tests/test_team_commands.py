@@ -271,3 +271,19 @@ def test_exports_filter_layers(
     out_err = capsys.readouterr()
     assert out_err.out == ""
     assert out_err.err.startswith(f"annotator: error: {team.path}: no annotator named 'zed'")
+
+
+def test_agreement_json_on_an_ascii_terminal(tmp_path: Path) -> None:
+    """JSON is UTF-8 whatever the terminal: a label the terminal cannot show is no crash."""
+    from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
+
+    from .test_cli import run  # the console script, with PYTHONIOENCODING=ascii
+
+    path = tmp_path / "cafe.annot"
+    spans = [ImportedAnnotation("Café", 0, 8, annotator=who) for who in ("A", "B")]
+    with Project.open(path) as project:
+        document = ImportedDocument("Cambodia moved up.", "T", annotations=spans)
+        project.import_bundle(ImportedBundle([document]))
+    done = run("agreement", path, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["labels"]["Café"]["spans"] == {"A": 1, "B": 1}
