@@ -259,9 +259,7 @@ def test_pair_figure_is_the_mean_over_documents() -> None:
     u = unitizing_report(["ann", "bob"], ["X", "Y"], {"d1": 10, "d2": 10}, spans)
     assert u["per_document"]["d1"]["alpha_u"] == 1.0
     assert u["labels"]["X"]["spans"] == {"ann": 3, "bob": 2}
-    assert u["pairs"][0]["alpha_u"] == pytest.approx(
-        (1.0 + u["per_document"]["d2"]["alpha_u"]) / 2
-    )
+    assert u["pairs"][0]["alpha_u"] == pytest.approx((1.0 + u["per_document"]["d2"]["alpha_u"]) / 2)
 
 
 def test_no_positions_is_undefined() -> None:
