@@ -201,6 +201,7 @@ def test_krippendorff_2004_distances() -> None:
         2,
     ]
     assert d(5, 6, "X", 5, 6, "X") == 0
+    assert d(0, 5, "X", 5, 3, "X") == d(5, 3, "X", 0, 5, "X") == 0  # adjacent: no overlap
     assert d(225, 70, "c", 220, 80, "c") == 50
     assert d(370, 30, "c", 355, 20, "c") == 850
     assert d(400, 50, None, 400, 20, "c") == 400
@@ -226,8 +227,9 @@ def test_positions_items_missing_stacked_and_exclude_incomplete() -> None:
 
 
 def test_document_units_leave_out_overlaps_of_one_label_like_inception() -> None:
-    spans = [(5, 9, "X"), (0, 10, "X"), (8, 12, "Y"), (9, 14, "X"), (10, 12, "X")]
-    # (0, 10) starts first; (5, 9) and (9, 14) overlap it; (10, 12) overlaps (9, 14), which
+    spans = [(0, 3, "X"), (5, 9, "X"), (0, 10, "X"), (8, 12, "Y"), (9, 14, "X"), (10, 12, "X")]
+    # (0, 10) starts first and, at the same start, is longer than (0, 3) (UIMA's order: start,
+    # then the longer first); (5, 9) and (9, 14) overlap it; (10, 12) overlaps (9, 14), which
     # was left out but, as in INCEpTION, still counts as open
     assert unitizing.document_units([spans], 20) == [Unit(0, 10, 0, "X"), Unit(8, 4, 0, "Y")]
 
