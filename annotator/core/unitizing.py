@@ -49,12 +49,15 @@ class UnitizingStudy:
         self.length = length
         # DKPro keeps its units in a TreeSet ordered by offset, then length, then rater
         self.units = sorted(units, key=lambda u: (u.offset, u.length, u.rater))
+        self._by: dict[tuple[int, Hashable], list[Unit]] = {}
+        for unit in self.units:
+            self._by.setdefault((unit.rater, unit.category), []).append(unit)
 
     def categories(self) -> list[Hashable]:
         return list(dict.fromkeys(u.category for u in self.units if u.category is not None))
 
     def _of(self, rater: int, category: Hashable) -> Iterator[Unit]:
-        return (u for u in self.units if u.rater == rater and u.category == category)
+        return iter(self._by.get((rater, category), ()))
 
 
 def measure_distance(
