@@ -443,13 +443,14 @@ def _print_inception(figures: dict) -> None:
     document; each pair or overall figure is the mean over the documents where it is
     defined."""
     keys = ("alpha", "kappa") if figures["measure"] == "inception-coding" else ("alpha_u",)
-    print(f"{'':24} " + " ".join(f"{key:>7}" for key in keys) + "  (mean over documents)")
     rows = [("overall", figures["overall"])]
     rows += [(" / ".join(p["annotators"]), p) for p in figures["pairs"]]
     rows += [(f"label {label}", f) for label, f in figures.get("labels", {}).items()]
     rows += [(f"document {d}", f) for d, f in figures["per_document"].items()]
+    width = max(24, *(len(name) for name, _ in rows))  # whole document ids: --documents takes them
+    print(f"{'':{width}} " + " ".join(f"{key:>7}" for key in keys) + "  (mean over documents)")
     for name, f in rows:
-        print(f"{name[:24]:24} " + " ".join(_figure(f[key], 7) for key in keys))
+        print(f"{name:{width}} " + " ".join(_figure(f[key], 7) for key in keys))
 
 
 def _figure(value: float | None, width: int) -> str:

@@ -67,11 +67,36 @@ def test_inception_coding_json_and_table(team: Project, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert out.startswith("Annotators: ann, bob; documents: 1; measure: inception-coding")
     assert "exclude incomplete" in out.splitlines()[0]
-    # the alpha of the three complete positions (2 annotators: the same units as kappa)
-    alpha_complete = coding_study.alpha(
-        items[:3], ["Claim", "Quote", "Organisation", "Tier rating"]
-    )
-    assert f"{alpha_complete:.3f}" in out.splitlines()[2]
+    assert "positions every annotator annotated" in out.splitlines()[0]
+
+
+def test_exclude_incomplete_with_three_annotators(
+    team: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # cleo marks Alice and Bob only: Paris, Carol and Rome become incomplete for three
+    doc = team.documents()[0].id
+    for label, word in (("Claim", "Alice"), ("Quote", "Bob")):
+        start = TEXT.index(word)
+        team.add_annotation(doc, label, start, start + len(word), annotator="cleo")
+    labels = ["Claim", "Quote", "Organisation", "Tier rating"]
+    items = [["Claim", "Claim", "Claim"], ["Claim", "Quote", "Quote"], ["Quote", "Quote", None]]
+    items += [["Claim", None, None], [None, "Quote", None]]
+    with_missing = coding_study.alpha(items, labels)
+    complete = coding_study.alpha(items[:2], labels)
+    assert with_missing is not None and complete is not None
+    assert f"{with_missing:.3f}" != f"{complete:.3f}"
+    args = ["agreement", str(team.path), "--measure", "inception-coding", "--json"]
+    assert main(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["annotators"] == ["ann", "bob", "cleo"]
+    assert data["overall"]["alpha"] == pytest.approx(with_missing)
+    # Fleiss' kappa: the complete positions only, with or without the option
+    assert data["overall"]["kappa"] == pytest.approx(coding_study.fleiss_kappa(items[:2]))
+    assert main([*args, "--exclude-incomplete"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["overall"]["alpha"] == pytest.approx(complete)
+    assert data["overall"]["kappa"] == pytest.approx(coding_study.fleiss_kappa(items[:2]))
+    assert data["per_document"][doc]["positions"] == 2
 
 
 def test_inception_unitizing_json_and_table(
