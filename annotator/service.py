@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from annotator.core import agreement as agreement_figures
+from annotator.core import inception_agreement
 from annotator.core.errors import AnnotatorError, ImportFailed
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
@@ -423,6 +424,14 @@ def agreement_annotators(project: Project, *, include_curated: bool = False) -> 
     return [name for name in names if name not in curated]
 
 
+MEASURE_OURS = "ours"
+MEASURES = (
+    MEASURE_OURS,
+    inception_agreement.INCEPTION_CODING,
+    inception_agreement.INCEPTION_UNITIZING,
+)
+
+
 def agreement(
     project: Project,
     annotators: Sequence[str] | None = None,
@@ -430,9 +439,13 @@ def agreement(
     document_ids: Sequence[str] | None = None,
     *,
     include_curated: bool = False,
+    measure: str = MEASURE_OURS,
+    exclude_incomplete: bool = False,
 ) -> dict:
-    """The agreement figures as ``annotator agreement --json`` prints them
-    (see annotator.core.agreement for the definitions).
+    """The agreement figures as ``annotator agreement --json`` prints them, by ``measure``:
+    ``ours`` (annotator.core.agreement), ``inception-coding`` (annotator.core.coding_study;
+    ``exclude_incomplete`` as INCEpTION's option) or ``inception-unitizing``
+    (annotator.core.unitizing); see annotator.core.inception_agreement.
 
     Defaults: every named annotator but the curated layers (all of them with
     ``include_curated``; a curated layer named in ``annotators`` always counts), every label,
@@ -480,8 +493,18 @@ def agreement(
         agreement_figures.SpanRecord(a.annotator, a.document_id, a.label, a.start, a.end)
         for a in spans
     )
-    return agreement_figures.agreement_report(
-        chosen, chosen_labels, {d: lengths[d] for d in wanted}, records
+    documents = {d: lengths[d] for d in wanted}
+    if measure == MEASURE_OURS:
+        report = agreement_figures.agreement_report(chosen, chosen_labels, documents, records)
+        return {"measure": MEASURE_OURS, **report}
+    if measure == inception_agreement.INCEPTION_CODING:
+        return inception_agreement.coding_report(
+            chosen, chosen_labels, documents, records, exclude_incomplete=exclude_incomplete
+        )
+    if measure == inception_agreement.INCEPTION_UNITIZING:
+        return inception_agreement.unitizing_report(chosen, chosen_labels, documents, records)
+    raise AnnotatorError(
+        project.path, f"unknown agreement measure {measure!r} (known: {', '.join(MEASURES)})"
     )
 
 

@@ -3,6 +3,7 @@ layer bar, others' annotations read-only, merging, the Agreement window, the cur
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -384,3 +385,41 @@ def test_label_all_skips_only_matches_in_ones_own_layer(
     assert review is not None
     review.accept()
     assert len(by(team_project, "cleo")) == 1
+
+
+def test_agreement_window_offers_inceptions_measures(
+    qtbot, team_window, team_project: Project
+) -> None:
+    dialog = AgreementWindow(team_window.ctx, team_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.measure.currentData() == "ours" and not dialog.exclude_incomplete.isEnabled()
+    measure = dialog.measure
+    measure.setFocus()
+    qtbot.keyClick(measure, Qt.Key.Key_Down)  # the next measure: INCEpTION coding
+    assert measure.currentData() == "inception-coding"
+    assert dialog.figures == agreement(team_project, measure="inception-coding")
+    assert "INCEpTION coding" in dialog.summary.text()
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(3)]
+    assert headers == ["", "α", "κ"]
+    assert dialog.table.item(0, 0).text().startswith("Overall")
+    kappa = dialog.figures["pairs"][0]["kappa"]
+    assert dialog.table.item(1, 2).text() == ("—" if kappa is None else f"{kappa:.3f}")
+    title = team_project.documents()[0].title
+    rows = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert f"Document: {title}" in rows
+    assert dialog.exclude_incomplete.isEnabled()
+    qtbot.mouseClick(dialog.exclude_incomplete, Qt.MouseButton.LeftButton)
+    assert dialog.figures == agreement(
+        team_project, measure="inception-coding", exclude_incomplete=True
+    )
+    qtbot.keyClick(measure, Qt.Key.Key_Down)
+    assert measure.currentData() == "inception-unitizing"
+    assert not dialog.exclude_incomplete.isEnabled()
+    assert dialog.figures == agreement(team_project, measure="inception-unitizing")
+    assert [dialog.table.horizontalHeaderItem(c).text() for c in range(2)] == ["", "αu"]
+    labels = [label.name for label in team_project.labels()]
+    assert [name for name, _ in dialog.chart.rows] == labels
+    assert dialog.chart.series[0][0] == "alpha_u"
+    if os.environ.get("ANNOTATOR_AGREEMENT_PNG"):  # to look at it: render it offscreen
+        dialog.grab().save(os.environ["ANNOTATOR_AGREEMENT_PNG"])

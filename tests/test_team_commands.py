@@ -152,7 +152,8 @@ def test_json_is_exactly_the_specified_object(
     assert "NaN" not in out
     data = json.loads(out)
     assert data == json.loads(json.dumps(agreement(team)))
-    assert set(data) == {"annotators", "documents", "overall", "labels", "pairs"}
+    assert set(data) == {"measure", "annotators", "documents", "overall", "labels", "pairs"}
+    assert data["measure"] == "ours"
     figures = {"alpha", "kappa", "f1_exact", "f1_overlap"}
     assert set(data["overall"]) == figures
     for label in data["labels"].values():
