@@ -203,6 +203,8 @@ def describe_merge(path: Path | ServerAddress, report: MergeReport) -> str:
         parts.append(
             f"{len(report.label_conflicts)} labels defined differently (kept the target's)"
         )
+    if report.curated_added:
+        parts.append("curated layers: " + ", ".join(report.curated_added))
     return f"{path}: " + "; ".join(parts)
 
 
