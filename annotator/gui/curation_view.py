@@ -252,8 +252,7 @@ class CurationView(QDialog):
             name = escape_html(self.layer)
             return self._blocked(
                 f"Cannot write into layer “{name}”: {problem} ({escape_html(self.a)}, "
-                f"{escape_html(self.b)}). Name the layer the curated spans go into, "
-                f"e.g. “{DEFAULT_LAYER}”."
+                f"{escape_html(self.b)}), e.g. “{DEFAULT_LAYER}”."
                 if self.layer.strip()
                 else f"Name the layer the curated spans go into, e.g. “{DEFAULT_LAYER}”."
             )
