@@ -186,7 +186,13 @@ def command_parser() -> argparse.ArgumentParser:
     )
     adjudicate.add_argument("project", type=project_location, metavar="PROJECT")
     adjudicate.add_argument("--annotators", type=_names, metavar="A,B[,...]", required=True)
-    adjudicate.add_argument("--into", required=True, metavar="NAME")
+    adjudicate.add_argument(
+        "--into",
+        required=True,
+        metavar="NAME",
+        help="the layer the agreed spans go into, marked curated (not one of --annotators; "
+        "the curation view's 'writing into layer' box takes the same names)",
+    )
 
     info = commands.add_parser(
         "info",

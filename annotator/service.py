@@ -39,6 +39,7 @@ from annotator.store.importing import ImportSummary
 from annotator.store.layers import curated_layers as curated_layers_in
 from annotator.store.layers import layer_names as layer_names_in
 from annotator.store.layers import mark_curated as mark_curated_in
+from annotator.store.layers import unmark_curated as unmark_curated_in
 from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
 
@@ -204,6 +205,8 @@ def describe_merge(path: Path | ServerAddress, report: MergeReport) -> str:
         parts.append(
             f"{len(report.label_conflicts)} labels defined differently (kept the target's)"
         )
+    if report.curated_added:
+        parts.append("curated layers: " + ", ".join(report.curated_added))
     return f"{path}: " + "; ".join(parts)
 
 
@@ -409,9 +412,25 @@ def curated_layers(project: Project) -> list[str]:
     return curated_layers_in(project)
 
 
-def mark_curated(project: Project, name: str) -> None:
-    """Record that layer ``name`` holds a curator's decisions (see :func:`curated_layers`)."""
-    mark_curated_in(project, name)
+def mark_curated(project: Project, name: str) -> bool:
+    """Record that layer ``name`` holds a curator's decisions (see :func:`curated_layers`);
+    True if it was not marked before."""
+    return mark_curated_in(project, name)
+
+
+def unmark_curated(project: Project, name: str) -> bool:
+    """Take the curated mark off layer ``name`` (an undone curation choice that put it there)."""
+    return unmark_curated_in(project, name)
+
+
+def curation_layer_problem(into: str, compared: Sequence[str]) -> str | None:
+    """Why layer ``into`` may not take the curated spans of the ``compared`` layers, or None:
+    the one rule of ``adjudicate --into`` and of the curation view's target layer."""
+    if not into.strip():
+        return "name the layer the curated spans go into"
+    if into in compared:
+        return "name a layer of its own, not one of the compared annotators"
+    return None
 
 
 def agreement_annotators(project: Project, *, include_curated: bool = False) -> list[str]:
@@ -525,11 +544,8 @@ def agreed_annotations(
     _refuse_unknown(project, "annotator", annotators, known)
     if len(set(annotators)) < 2:
         raise AnnotatorError(project.path, "adjudication needs at least two annotators")
-    if not into.strip() or into in annotators:
-        raise AnnotatorError(
-            project.path,
-            f"--into {into!r}: name a layer of its own, not one of the compared annotators",
-        )
+    if (problem := curation_layer_problem(into, annotators)) is not None:
+        raise AnnotatorError(project.path, f"--into {into!r}: {problem}")
     groups: dict[tuple[str, str, int, int], dict[str, Annotation]] = {}
     existing: set[tuple[str, str, int, int]] = set()
     for a in spans:

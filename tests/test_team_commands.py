@@ -12,7 +12,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.core.errors import AnnotatorError
-from annotator.service import adjudicate, agreement, import_file
+from annotator.service import adjudicate, agreement, curated_layers, import_file
 from annotator.store.project import Project
 
 krippendorff = pytest.importorskip("krippendorff")
@@ -234,6 +234,34 @@ def test_the_adjudicated_layer_is_not_an_annotator(
         f"annotator: error: {team.path}: agreement needs at least two annotators (the project "
         "has: 'ann', 'lead'; curated, left out unless asked: 'lead')"
     )
+
+
+def test_merge_carries_the_curated_marks(
+    team: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue 26: a copy's curated layer arrived in the merged project unmarked, so agreement
+    # there counted the curator's copies as a third annotator
+    team.close()
+    source, target = str(team.path), str(tmp_path / "merged.annot")
+    assert main(["merge", target, source]) == 0
+    args = ["--annotators", "ann,bob", "--into", "curation"]
+    assert main(["adjudicate", source, *args]) == 0
+    assert main(["adjudicate", target, "--annotators", "ann,cleo", "--into", "gold"]) == 0
+    capsys.readouterr()
+
+    assert main(["merge", target, source]) == 0
+    out = capsys.readouterr().out
+    with Project.open(target) as merged:
+        assert curated_layers(merged) == ["curation", "gold"]  # the union of both lists
+        assert agreement(merged)["annotators"] == ["ann", "bob", "cleo"]
+    assert "1 annotations added" in out and "curated layers: curation" in out
+    assert main(["agreement", source, "--json"]) == 0
+    in_source = json.loads(capsys.readouterr().out)
+    assert main(["agreement", target, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == in_source  # both curated layers left out
+
+    assert main(["merge", target, source]) == 0  # again: nothing new, nothing said
+    assert "curated layers" not in capsys.readouterr().out
 
 
 def test_a_damaged_list_of_curated_layers_is_named(
