@@ -85,7 +85,7 @@ def import_file(project: Project, path: Path, skip_bad: bool = False) -> ImportO
             path,
             Outcome.ERROR,
             str(exc),
-            bad_record=isinstance(exc, BadRecord),
+            bad_record=isinstance(exc, BadRecord) and _something_left(path),
             all_bad=isinstance(exc, AllRecordsBad),
         )
     except ValueError as exc:  # a reader produced spans the store refuses
@@ -117,6 +117,16 @@ def import_file(project: Project, path: Path, skip_bad: bool = False) -> ImportO
         notes,
         skipped=bundle.skipped,
     )
+
+
+def _something_left(path: Path) -> bool:
+    """Whether ``path``, refused for a bad record, has good ones too (read again, skipping):
+    only then is importing the rest worth offering."""
+    try:
+        read_file(path, skip_bad=True)
+    except Exception:  # refused again (or a bug): the first refusal is what the user hears
+        return False
+    return True
 
 
 def _refuse_the_project(project: Project, path: Path) -> None:

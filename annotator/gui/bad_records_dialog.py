@@ -30,12 +30,12 @@ def ask_to_import_the_rest(
         f"{'it' if len(refused) == 1 else 'each'} is bad.",
         parent=window,
     )
-    reasons = [o.message for o in refused]
+    reasons = [f"{o.path.name}: {o.message.removeprefix(f'{o.path}: ')}" for o in refused]
+    done = f"{_documents(imported)} imported. " if imported else ""
     box.setInformativeText(
         "\n".join(reasons[:4] + others[:4])
-        + f"\n\n{_documents(imported)} imported. {IMPORT_THE_REST} to leave the bad records "
-        "out and import everything else, or Cancel to import nothing of "
-        f"{'this file' if len(refused) == 1 else 'these files'}."
+        + f"\n\n{done}{IMPORT_THE_REST} to leave the bad records out and import everything "
+        f"else, or Cancel to import nothing of {'it' if len(refused) == 1 else 'them'}."
     )
     box.setDetailedText("\n".join(reasons + others))
     rest = box.addButton(IMPORT_THE_REST, QMessageBox.ButtonRole.AcceptRole)

@@ -52,8 +52,8 @@ from annotator.io.files import atomic_folder
 from annotator.io.interchange import (
     RawSpans,
     SpanProblem,
-    record,
     reading,
+    record,
     safe_file_stems,
 )
 from annotator.io.registry import ExportData, ExportOptions, ExportReport

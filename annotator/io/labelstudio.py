@@ -413,9 +413,7 @@ def _spans(
     return [a for group in found.values() for a in group], relations
 
 
-def _region(
-    entry: dict, n: int, spans: _Units, found: dict[str, list[ImportedAnnotation]]
-) -> None:
+def _region(entry: dict, n: int, spans: _Units, found: dict[str, list[ImportedAnnotation]]) -> None:
     value = entry.get("value") or {}
     labels = value.get("labels")
     if not (isinstance(labels, list) and labels and all(isinstance(x, str) for x in labels)):
