@@ -166,8 +166,12 @@ class SkippedRecords:
 
     def describe(self, shown: int = 3) -> str:
         """``skipped 2 of 40 regions: <reason>; <reason>`` (the first ``shown`` reasons)."""
-        kinds = [kind for kind in self.seen if self.count(kind)]
-        counts = " and ".join(f"{self.count(k)} of {self.seen[k]} {k}" for k in kinds)
+        kinds = [k for k in dict.fromkeys([*self.seen, *(k for k, _ in self.reasons)])]
+        counts = " and ".join(
+            f"{self.count(k)} of {self.seen.get(k, self.count(k))} {k}"
+            for k in kinds
+            if self.count(k)
+        )
         first = "; ".join(reason for _, reason in self.reasons[:shown])
         more = len(self.reasons) - shown
         return f"skipped {counts}: {first}" + (f"; … and {more} more" if more > 0 else "")
