@@ -166,7 +166,7 @@ class SkippedRecords:
 
     def describe(self, shown: int = 3) -> str:
         """``skipped 2 of 40 regions: <reason>; <reason>`` (the first ``shown`` reasons)."""
-        kinds = [k for k in dict.fromkeys([*self.seen, *(k for k, _ in self.reasons)])]
+        kinds = list(dict.fromkeys([*self.seen, *(k for k, _ in self.reasons)]))
         counts = " and ".join(
             f"{self.count(k)} of {self.seen.get(k, self.count(k))} {k}"
             for k in kinds
