@@ -83,10 +83,17 @@ def command_parser() -> argparse.ArgumentParser:
         help="import articles or project JSON into a project",
         description="Import articles (txt, md, html, docx, pdf) or Annotator JSON. Creates "
         "PROJECT if it does not exist. Each file is imported whole or not at all. "
-        "Exit status: 0 all imported (or skipped as already present), 1 some failed, 2 usage.",
+        "Exit status: 0 all imported (or skipped as already present), 1 some failed, 2 usage, "
+        "or with --skip-bad a file whose every record was bad.",
     )
     imp.add_argument("project", type=project_location, metavar="PROJECT")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="leave out the bad records of a file (a Label Studio region or task, a JSONL "
+        "line, a brat line, a span) and import the rest, saying on stderr what was skipped",
+    )
 
     exp = commands.add_parser(
         "export",
@@ -334,9 +341,14 @@ def run_command(args: argparse.Namespace) -> int:
 
             def report(_index: int, outcome: ImportOutcome) -> None:  # as each file finishes
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
-                print(f"{outcome.outcome}: {outcome.message}", file=stream, flush=True)
+                hint = " (use --skip-bad to import the rest)" if outcome.bad_record else ""
+                print(f"{outcome.outcome}: {outcome.message}{hint}", file=stream, flush=True)
+                if outcome.skipped:
+                    print(f"{outcome.path}: {outcome.skipped.describe()}", file=sys.stderr)
 
-            outcomes = import_files(project, args.files, report)
+            outcomes = import_files(project, args.files, report, skip_bad=args.skip_bad)
+            if any(o.all_bad for o in outcomes):
+                return EXIT_USAGE
             failed = any(o.outcome is Outcome.ERROR for o in outcomes)
             return EXIT_SOME_FAILED if failed else EXIT_OK
         if args.command == "merge":

@@ -11,13 +11,14 @@ from typing import IO, Any, TypeVar
 
 from annotator.core import agreement as agreement_figures
 from annotator.core import inception_agreement
-from annotator.core.errors import AnnotatorError, ImportFailed
+from annotator.core.errors import AllRecordsBad, AnnotatorError, BadRecord, ImportFailed
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
     Annotation,
     DocumentStatus,
     ImportedBundle,
     ImportedDocument,
+    SkippedRecords,
     timestamp,
 )
 from annotator.core.report import Report, ReportOptions, build_report
@@ -61,21 +62,34 @@ class ImportOutcome:
     summary: ImportSummary | None = None
     #: what the user should know of an imported file (e.g. bad bytes replaced), also in message
     notes: list[str] = field(default_factory=list)
+    #: refused for one bad record (named in message): ``skip_bad`` would import the rest
+    bad_record: bool = False
+    #: refused though read with ``skip_bad``: every record was bad
+    all_bad: bool = False
+    #: the bad records left out of an imported file (``skip_bad``); empty when none were
+    skipped: SkippedRecords = field(default_factory=SkippedRecords)
 
 
-def import_file(project: Project, path: Path) -> ImportOutcome:
-    """Import one file in one transaction: all of it, or nothing.
+def import_file(project: Project, path: Path, skip_bad: bool = False) -> ImportOutcome:
+    """Import one file in one transaction: all of it, or nothing (with ``skip_bad``: all of it
+    but its bad records, named in the outcome's ``skipped``).
 
     Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
     error, so that the rest of a batch is imported and every file reported.
     """
     try:
         _refuse_the_project(project, path)
-        bundle = read_file(path)
+        bundle = read_file(path, skip_bad)
         notes = _decoding_notes(bundle)
         summary = project.import_bundle(bundle)
     except AnnotatorError as exc:
-        return ImportOutcome(path, Outcome.ERROR, str(exc))
+        return ImportOutcome(
+            path,
+            Outcome.ERROR,
+            str(exc),
+            bad_record=isinstance(exc, BadRecord) and _something_left(path),
+            all_bad=isinstance(exc, AllRecordsBad),
+        )
     except ValueError as exc:  # a reader produced spans the store refuses
         return ImportOutcome(path, Outcome.ERROR, f"{path}: {exc}")
     except Exception as exc:
@@ -98,8 +112,23 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
     if notes:
         message += "; " + "; ".join(notes)
     return ImportOutcome(
-        path, Outcome.IMPORTED if summary.added else Outcome.SKIPPED, message, summary, notes
+        path,
+        Outcome.IMPORTED if summary.added else Outcome.SKIPPED,
+        message,
+        summary,
+        notes,
+        skipped=bundle.skipped,
     )
+
+
+def _something_left(path: Path) -> bool:
+    """Whether ``path``, refused for a bad record, has good ones too (read again, skipping):
+    only then is importing the rest worth offering."""
+    try:
+        read_file(path, skip_bad=True)
+    except Exception:  # refused again (or a bug): the first refusal is what the user hears
+        return False
+    return True
 
 
 def _refuse_the_project(project: Project, path: Path) -> None:
@@ -126,10 +155,11 @@ def import_files(
     project: Project,
     paths: Sequence[Path],
     progress: Callable[[int, ImportOutcome], bool | None] | None = None,
+    skip_bad: bool = False,
 ) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
-    what finished stays, nothing is half-done."""
-    return _each_file(paths, lambda path: import_file(project, Path(path)), progress)
+    what finished stays, nothing is half-done. ``skip_bad``: see :func:`import_file`."""
+    return _each_file(paths, lambda path: import_file(project, Path(path), skip_bad), progress)
 
 
 def _each_file(
