@@ -87,6 +87,14 @@ def command_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("project", type=project_location, metavar="PROJECT")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--doccano-offsets",
+        choices=("auto", "utf16", "graphemes"),
+        default="auto",
+        help="what a doccano file's offsets count: utf16 (its project's 'Count grapheme "
+        "clusters as one character' off), graphemes (on), or auto (default): the unit its "
+        "spans fit; a file that fits both differently is refused and asks for this",
+    )
 
     exp = commands.add_parser(
         "export",
@@ -314,7 +322,7 @@ def run_command(args: argparse.Namespace) -> int:
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
                 print(f"{outcome.outcome}: {outcome.message}", file=stream, flush=True)
 
-            outcomes = import_files(project, args.files, report)
+            outcomes = import_files(project, args.files, report, args.doccano_offsets)
             failed = any(o.outcome is Outcome.ERROR for o in outcomes)
             return EXIT_SOME_FAILED if failed else EXIT_OK
         if args.command == "merge":

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from annotator.core import agreement as agreement_figures
-from annotator.core.errors import AnnotatorError, ImportFailed
+from annotator.core.errors import AnnotatorError, ImportFailed, OptionNeeded
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
     Annotation,
@@ -59,9 +59,11 @@ class ImportOutcome:
     summary: ImportSummary | None = None
     #: what the user should know of an imported file (e.g. bad bytes replaced), also in message
     notes: list[str] = field(default_factory=list)
+    #: refused for want of a setting (e.g. doccano's offset unit): a window asks and imports again
+    needs: OptionNeeded | None = None
 
 
-def import_file(project: Project, path: Path) -> ImportOutcome:
+def import_file(project: Project, path: Path, doccano_offsets: str = "auto") -> ImportOutcome:
     """Import one file in one transaction: all of it, or nothing.
 
     Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
@@ -69,9 +71,11 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
     """
     try:
         _refuse_the_project(project, path)
-        bundle = read_file(path)
+        bundle = read_file(path, doccano_offsets)
         notes = _decoding_notes(bundle)
         summary = project.import_bundle(bundle)
+    except OptionNeeded as exc:
+        return ImportOutcome(path, Outcome.ERROR, str(exc), needs=exc)
     except AnnotatorError as exc:
         return ImportOutcome(path, Outcome.ERROR, str(exc))
     except ValueError as exc:  # a reader produced spans the store refuses
@@ -124,10 +128,13 @@ def import_files(
     project: Project,
     paths: Sequence[Path],
     progress: Callable[[int, ImportOutcome], bool | None] | None = None,
+    doccano_offsets: str = "auto",
 ) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
     what finished stays, nothing is half-done."""
-    return _each_file(paths, lambda path: import_file(project, Path(path)), progress)
+    return _each_file(
+        paths, lambda path: import_file(project, Path(path), doccano_offsets), progress
+    )
 
 
 def _each_file(

@@ -18,6 +18,17 @@ class ImportFailed(AnnotatorError):
     """A file could not be read as an article or project."""
 
 
+class OptionNeeded(ImportFailed):
+    """A file that reads right only with a setting the user must choose (e.g. doccano's offset
+    unit): the message says which; a window can ask for one of ``choices`` and read it again."""
+
+    def __init__(
+        self, where: str | PathLike[str] | None, reason: str, option: str, choices: tuple[str, ...]
+    ) -> None:
+        super().__init__(where, reason)
+        self.option, self.choices = option, choices
+
+
 class ProjectError(AnnotatorError):
     """A project file could not be opened or written."""
 

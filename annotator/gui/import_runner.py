@@ -27,6 +27,16 @@ from annotator.service import ImportOutcome, Outcome, import_files
 
 _DONE = None  # queue marker: the worker has finished
 
+# What to ask, and the buttons, for a setting a file needs (see ImportOutcome.needs).
+_QUESTIONS = {
+    "doccano_offsets": "what do the doccano project's offsets count? (its setting "
+    "'Count grapheme clusters as one character')"
+}
+_CHOICES = {
+    "utf16": "UTF-16 code units (setting off)",
+    "graphemes": "Grapheme clusters (setting on)",
+}
+
 
 class ImportRunner(QObject):
     finished = Signal(list)  # list[ImportOutcome]
@@ -38,6 +48,7 @@ class ImportRunner(QObject):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._paths: list[Path] = []
+        self._doccano_offsets = "auto"
         self._outcomes: list[ImportOutcome] = []
         self._timer = QTimer(self, interval=40, timeout=self._drain)
         self._gc_was_enabled = True
@@ -48,11 +59,12 @@ class ImportRunner(QObject):
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self, paths: list[Path]) -> None:
+    def start(self, paths: list[Path], doccano_offsets: str = "auto") -> None:
         if self.running:
             QMessageBox.information(self.window, "Import", "An import is already running.")
             return
         self._paths, self._outcomes, self._error = list(paths), [], None
+        self._doccano_offsets = doccano_offsets
         self._cancel.clear()
         self.progress = QProgressDialog("Importing…", "Cancel", 0, len(paths), self.window)
         self.progress.setWindowTitle("Import articles")
@@ -73,7 +85,7 @@ class ImportRunner(QObject):
             return not self._cancel.is_set()
 
         try:
-            import_files(self.ctx.project, self._paths, report)
+            import_files(self.ctx.project, self._paths, report, self._doccano_offsets)
         except Exception as exc:  # a bug: reported on the GUI thread when the import ends
             self._error = exc
         finally:
@@ -139,8 +151,37 @@ class ImportRunner(QObject):
                 for o in outcomes
             )
             push(self.ctx, ImportDocuments(self.ctx, added, name, labels_changed))
-        self._report(outcomes, added)
+        self._report([o for o in outcomes if o.needs is None], added)
         self.finished.emit(outcomes)
+        unclear = [o for o in outcomes if o.needs is not None]
+        if unclear:
+            self._ask(unclear)
+
+    def _ask(self, outcomes: list[ImportOutcome]) -> None:
+        """Files refused for want of a setting (a doccano file whose offset unit cannot be told):
+        ask which, and import them again with it."""
+        needs = outcomes[0].needs
+        assert needs is not None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Import",
+            f"{', '.join(o.path.name for o in outcomes)}: {_QUESTIONS.get(needs.option, '')}",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setInformativeText(needs.reason)
+        buttons = {
+            box.addButton(_CHOICES.get(c, c), QMessageBox.ButtonRole.AcceptRole): c
+            for c in needs.choices
+        }
+        paths = [o.path for o in outcomes]
+
+        def chosen(button: object) -> None:
+            if button in buttons:
+                self.start(paths, **{needs.option: buttons[button]})
+
+        box.buttonClicked.connect(chosen)
+        box.open()
 
     def _report(self, outcomes: list[ImportOutcome], added: list[str]) -> None:
         problems = [

@@ -56,8 +56,11 @@ def reader_for(path: Path) -> str:
     return "txt"
 
 
-def read_file(path: Path) -> ImportedBundle:
-    """Read any supported file into documents (and, for project JSON, labels)."""
+def read_file(path: Path, doccano_offsets: str = "auto") -> ImportedBundle:
+    """Read any supported file into documents (and, for project JSON, labels).
+
+    ``doccano_offsets``: the unit of a doccano file's offsets (``auto``, ``utf16``,
+    ``graphemes``; see :mod:`annotator.io.doccano_units`)."""
     try:
         if path.is_dir():
             from annotator.io import brat
@@ -88,6 +91,7 @@ def read_file(path: Path) -> ImportedBundle:
         raise ImportFailed(path, "no such file") from exc
     except OSError as exc:
         raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from exc
-    result = importlib.import_module(f"annotator.io.{name}").read(path)
+    module = importlib.import_module(f"annotator.io.{name}")
+    result = module.read(path, doccano_offsets) if name == "doccano" else module.read(path)
     bundle = result if isinstance(result, ImportedBundle) else ImportedBundle([result])
     return check_bundle(path, bundle)  # untrusted input: NULs, controls, bad Unicode
