@@ -115,8 +115,9 @@ def test_the_window_asks_for_the_unit(qtbot, make_window, project: Project) -> N
     with qtbot.waitSignal(window.importer.finished, timeout=20000):
         window.import_files([BMP])
     box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
-    assert "Count grapheme clusters as one character" in box.text()
+    assert "which unit do the doccano offsets count?" in box.text()
     assert "cannot tell" in box.informativeText()
+    assert "--doccano-offsets" not in box.informativeText()  # the buttons say it here
     assert project.documents() == []
     (graphemes,) = [b for b in box.buttons() if b.text().startswith("Grapheme clusters")]
     with qtbot.waitSignal(window.importer.finished, timeout=20000):

@@ -23,10 +23,15 @@ class OptionNeeded(ImportFailed):
     unit): the message says which; a window can ask for one of ``choices`` and read it again."""
 
     def __init__(
-        self, where: str | PathLike[str] | None, reason: str, option: str, choices: tuple[str, ...]
+        self,
+        where: str | PathLike[str] | None,
+        reason: str,
+        option: str,
+        choices: tuple[str, ...],
+        hint: str,
     ) -> None:
-        super().__init__(where, reason)
-        self.option, self.choices = option, choices
+        super().__init__(where, f"{reason}; {hint}")  # hint: how to give it on the command line
+        self.detail, self.option, self.choices = reason, option, choices
 
 
 class ProjectError(AnnotatorError):

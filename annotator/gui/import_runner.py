@@ -28,10 +28,7 @@ from annotator.service import ImportOutcome, Outcome, import_files
 _DONE = None  # queue marker: the worker has finished
 
 # What to ask, and the buttons, for a setting a file needs (see ImportOutcome.needs).
-_QUESTIONS = {
-    "doccano_offsets": "what do the doccano project's offsets count? (its setting "
-    "'Count grapheme clusters as one character')"
-}
+_QUESTIONS = {"doccano_offsets": "which unit do the doccano offsets count?"}
 _CHOICES = {
     "utf16": "UTF-16 code units (setting off)",
     "graphemes": "Grapheme clusters (setting on)",
@@ -48,7 +45,7 @@ class ImportRunner(QObject):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._paths: list[Path] = []
-        self._doccano_offsets = "auto"
+        self._options: dict[str, str] = {}
         self._outcomes: list[ImportOutcome] = []
         self._timer = QTimer(self, interval=40, timeout=self._drain)
         self._gc_was_enabled = True
@@ -59,12 +56,13 @@ class ImportRunner(QObject):
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self, paths: list[Path], doccano_offsets: str = "auto") -> None:
+    def start(self, paths: list[Path], **options: str) -> None:
+        """``options``: import settings a file needed (see :meth:`_ask`), e.g. doccano_offsets."""
         if self.running:
             QMessageBox.information(self.window, "Import", "An import is already running.")
             return
         self._paths, self._outcomes, self._error = list(paths), [], None
-        self._doccano_offsets = doccano_offsets
+        self._options = options
         self._cancel.clear()
         self.progress = QProgressDialog("Importing…", "Cancel", 0, len(paths), self.window)
         self.progress.setWindowTitle("Import articles")
@@ -85,7 +83,7 @@ class ImportRunner(QObject):
             return not self._cancel.is_set()
 
         try:
-            import_files(self.ctx.project, self._paths, report, self._doccano_offsets)
+            import_files(self.ctx.project, self._paths, report, **self._options)
         except Exception as exc:  # a bug: reported on the GUI thread when the import ends
             self._error = exc
         finally:
@@ -169,7 +167,7 @@ class ImportRunner(QObject):
             QMessageBox.StandardButton.Cancel,
             self.window,
         )
-        box.setInformativeText(needs.reason)
+        box.setInformativeText(needs.detail)
         buttons = {
             box.addButton(_CHOICES.get(c, c), QMessageBox.ButtonRole.AcceptRole): c
             for c in needs.choices

@@ -85,9 +85,9 @@ def offsets_unit(path: Path, documents: Iterable[Spans]) -> str:
         raise OptionNeeded(
             path,
             "cannot tell whether its offsets count UTF-16 code units or grapheme clusters "
-            f"(doccano's 'Count grapheme clusters as one character'): {differs}; give "
-            "--doccano-offsets utf16 or --doccano-offsets graphemes",
+            f"(doccano's 'Count grapheme clusters as one character'): {differs}",
             option="doccano_offsets",
             choices=(UTF16, GRAPHEMES),
+            hint="give --doccano-offsets utf16 or --doccano-offsets graphemes",
         )
     return UTF16 if fits[UTF16] else GRAPHEMES
