@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import linecache
 import sys
 from collections.abc import Sequence
@@ -75,10 +76,8 @@ def _move_up_old_data(old: Path, folder: Path) -> None:
         target = folder / child.name
         if not target.exists():
             child.rename(target)
-    try:
+    with contextlib.suppress(OSError):  # a name already in the new place: that file stays put
         old.rmdir()
-    except OSError:  # something of the same name was already in the new place: left where it is
-        pass
 
 
 def sample_project_path() -> Path:
