@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import errno
 import linecache
@@ -83,8 +84,9 @@ def command_parser() -> argparse.ArgumentParser:
         help="import articles or project JSON into a project",
         description="Import articles (txt, md, html, docx, pdf) or Annotator JSON. Creates "
         "PROJECT if it does not exist. Each file is imported whole or not at all. "
-        "Exit status: 0 all imported (or skipped as already present), 1 some failed, 2 usage, "
-        "or with --skip-bad a file whose every record was bad.",
+        "Exit status: 0 all imported (or skipped as already present), 1 some failed (with "
+        "--skip-bad: a file whose every record was bad is one that failed), 2 none could be "
+        "imported (a new PROJECT is then not created) or usage.",
     )
     imp.add_argument("project", type=project_location, metavar="PROJECT")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -151,7 +153,7 @@ def command_parser() -> argparse.ArgumentParser:
         "transaction. Documents match by the SHA-256 of their text, labels by name, annotations "
         "by id; an id with different content keeps the newer version and is reported as a "
         "conflict. Merging the same source again changes nothing. Exit status: 0 all merged, "
-        "1 some sources refused, 2 usage.",
+        "1 some sources refused, 2 all refused (a new TARGET is then not created) or usage.",
     )
     merge.add_argument("project", type=project_location, metavar="TARGET")
     merge.add_argument("sources", nargs="+", type=project_location, metavar="SOURCE")
@@ -315,12 +317,32 @@ def _fail(message: str) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from annotator.service import ImportOutcome, Outcome, import_files, info_lines
-    from annotator.store.project import Project
-
     create = args.command in ("import", "labels", "merge") and not (
         args.command == "labels" and not (args.import_file or args.template)
     )
+    new_file = create and isinstance(args.project, Path) and not os.path.lexists(args.project)
+    try:
+        code = _run_on_project(args, create)
+    except BaseException:
+        if new_file:
+            _remove_unused_project(args.project)
+        raise
+    if new_file and code == EXIT_USAGE:
+        _remove_unused_project(args.project)
+    return code
+
+
+def _remove_unused_project(path: Path) -> None:
+    """A command that made a new project and then put nothing in it leaves no empty file."""
+    for name in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(FileNotFoundError):
+            name.unlink()
+
+
+def _run_on_project(args: argparse.Namespace, create: bool) -> int:
+    from annotator.service import ImportOutcome, Outcome, import_files, info_lines
+    from annotator.store.project import Project
+
     if args.command in SUGGEST_COMMANDS:
         from annotator import cli_suggest
 
@@ -361,9 +383,9 @@ def run_command(args: argparse.Namespace) -> int:
                 skip_bad=args.skip_bad,
                 doccano_offsets=args.doccano_offsets,
             )
-            if any(o.all_bad for o in outcomes):
+            failed = sum(o.outcome is Outcome.ERROR for o in outcomes)
+            if failed and failed == len(outcomes):
                 return EXIT_USAGE
-            failed = any(o.outcome is Outcome.ERROR for o in outcomes)
             return EXIT_SOME_FAILED if failed else EXIT_OK
         if args.command == "merge":
             if existed:
@@ -416,7 +438,10 @@ def merge_command(project: Project, args: argparse.Namespace) -> int:
             print(f"  conflict: {conflict}")
         for conflict in outcome.report.conflicts:
             print(f"  conflict: {conflict}")
-    return EXIT_SOME_FAILED if any(o.report is None for o in outcomes) else EXIT_OK
+    refused = sum(o.report is None for o in outcomes)
+    if refused and refused == len(outcomes):
+        return EXIT_USAGE
+    return EXIT_SOME_FAILED if refused else EXIT_OK
 
 
 def agreement_command(project: Project, args: argparse.Namespace) -> int:

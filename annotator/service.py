@@ -12,7 +12,6 @@ from typing import IO, Any, TypeVar
 from annotator.core import agreement as agreement_figures
 from annotator.core import inception_agreement
 from annotator.core.errors import (
-    AllRecordsBad,
     AnnotatorError,
     BadRecord,
     ImportFailed,
@@ -70,8 +69,6 @@ class ImportOutcome:
     notes: list[str] = field(default_factory=list)
     #: refused for one bad record (named in message): ``skip_bad`` would import the rest
     bad_record: bool = False
-    #: refused though read with ``skip_bad``: every record was bad
-    all_bad: bool = False
     #: the bad records left out of an imported file (``skip_bad``); empty when none were
     skipped: SkippedRecords = field(default_factory=SkippedRecords)
     #: refused for want of a setting (e.g. doccano's offset unit): a window asks and imports again
@@ -101,7 +98,6 @@ def import_file(
             Outcome.ERROR,
             str(exc),
             bad_record=isinstance(exc, BadRecord) and _something_left(path, doccano_offsets),
-            all_bad=isinstance(exc, AllRecordsBad),
         )
     except ValueError as exc:  # a reader produced spans the store refuses
         return ImportOutcome(path, Outcome.ERROR, f"{path}: {exc}")

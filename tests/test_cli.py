@@ -75,6 +75,38 @@ def test_import_reports_each_file_and_exits_1_when_some_failed(
     assert err.strip() == f"error: {missing}: no such file"
 
 
+def test_an_import_that_brings_nothing_creates_no_project_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "p.annot"
+    missing = tmp_path / "missing.txt"
+
+    code = main(["import", str(project), str(missing)])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert sorted(tmp_path.iterdir()) == []
+    assert err.splitlines() == [f"error: {missing}: no such file"]
+
+
+def test_a_failed_import_into_an_existing_project_keeps_it(tmp_path: Path) -> None:
+    project = tmp_path / "p.annot"
+    assert main(["import", str(project), str(SAMPLE)]) == 0
+    before = project.stat().st_size
+
+    assert main(["import", str(project), str(tmp_path / "missing.txt")]) == 2
+
+    assert project.is_file() and project.stat().st_size >= before
+
+
+def test_a_merge_of_nothing_creates_no_target(tmp_path: Path) -> None:
+    target = tmp_path / "team.annot"
+
+    assert main(["merge", str(target), str(tmp_path / "nothere.annot")]) == 2
+
+    assert not target.exists()
+
+
 def test_skipping_a_duplicate_is_not_a_failure(tmp_path: Path) -> None:
     project = tmp_path / "p.annot"
     assert main(["import", str(project), str(SAMPLE)]) == 0
@@ -147,7 +179,7 @@ def test_a_file_that_fails_leaves_the_project_unchanged(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = run("import", project, bad)
-    assert result.returncode == 1
+    assert result.returncode == 2  # nothing could be imported
     assert result.stderr.startswith(f"error: {bad}: document 2")
     assert run("export", project).stdout == before
 

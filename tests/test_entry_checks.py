@@ -119,8 +119,8 @@ def test_json_nested_too_deeply_is_one_line_naming_the_file(
     before = sample_file.read_bytes()
     code = main([a.format(p=sample_file, f=hostile) for a in args])
     err = capsys.readouterr().err
-    if args[0] == "import":  # goes on with the other files, says which failed, exits 1
-        assert code == 1 and err.startswith(f"error: {hostile}: ")
+    if args[0] == "import":  # says which file failed; none could be imported: exit 2
+        assert code == 2 and err.startswith(f"error: {hostile}: ")
     else:
         assert code == 2 and err.startswith(f"annotator: error: {hostile}: ")
     assert err.count("\n") == 1
@@ -278,7 +278,7 @@ def test_a_merge_of_a_source_with_a_bad_label_name_is_refused_and_exports_still_
     target = tmp_path / "target.annot"
     Project.open(target).close()
     before = target.read_bytes()
-    assert main(["merge", str(target), str(source)]) == 1  # this source failed
+    assert main(["merge", str(target), str(source)]) == 2  # the only source failed
     err = one_line_error(capsys, source, "control character", "rename it in the source")
     assert repr(name) in err
     assert target.read_bytes() == before
@@ -452,7 +452,8 @@ def test_a_project_file_whose_relation_type_name_is_bad_is_refused(
     exported.write_text(json.dumps(data), encoding="utf-8")
     capsys.readouterr()
     target = tmp_path / "new.annot"
-    assert main(["import", str(target), str(exported)]) == 1
+    assert main(["import", str(target), str(exported)]) == 2
+    assert not target.exists()
     err = capsys.readouterr().err
     assert err.startswith(f"error: {exported}: relation type 'said\\x85by': its name holds a ")
     assert "(U+0085)" in err and err.count("\n") == 1

@@ -94,3 +94,19 @@ def test_screenshot_of_a_bad_project_is_a_one_line_error(tmp_path: Path) -> None
     assert result.stderr.startswith(f"annotator: error: {SAMPLE}: not an Annotator project")
     assert "Traceback" not in result.stderr
     assert not out.exists()
+
+
+def test_the_data_folder_is_named_once_and_takes_over_the_old_one(
+    qapp, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    old = tmp_path / "Annotator" / "Annotator"
+    old.mkdir(parents=True)
+    (old / "Sample project.annot").write_bytes(b"kept")
+
+    folder = gui_app.data_folder()
+
+    assert folder == tmp_path / "Annotator"
+    assert (folder / "Sample project.annot").read_bytes() == b"kept"
+    assert not old.exists()
+    assert gui_app.sample_project_path() == tmp_path / "Annotator" / "Sample project.annot"

@@ -91,7 +91,7 @@ def test_a_bad_label_studio_region_refuses_the_file_naming_it_and_hints(
 ) -> None:
     before = saved(target)
     code, _out, err = run(["import", str(target), str(bad_region_export(tmp_path))], capsys)
-    assert code == 1
+    assert code == 2  # the only file was refused: nothing imported
     (line,) = err.splitlines()
     assert line.startswith(f"error: {tmp_path / 'tasks.json'}: task 1 (id 1, ")
     assert "region 'r1-2' (Tier rating 21..27): its text 'Tier 9'" in line
@@ -127,7 +127,7 @@ def test_a_bad_doccano_line_refuses_the_file_unless_skipped(
     before = saved(target)
     path = bad_line_export(tmp_path)
     code, _out, err = run(["import", str(target), str(path)], capsys)
-    assert code == 1
+    assert code == 2  # the only file was refused: nothing imported
     assert err == (
         f"error: {path}: line 2 is not valid JSON (column 16: Unterminated string starting at) "
         f"{HINT}\n"
@@ -149,7 +149,7 @@ def test_a_bad_brat_line_skips_it_and_what_depends_on_it(
 ) -> None:
     folder = bad_brat_folder(tmp_path)
     code, _out, err = run(["import", str(target), str(folder)], capsys)
-    assert code == 1
+    assert code == 2  # the only file was refused: nothing imported
     assert "document 'licadho', T3 (Government_body 27 54): its text 'Ministry of Truth'" in err
     assert err.rstrip().endswith(HINT)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shlex
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,7 +106,8 @@ def test_spacy_export_without_spacy_says_how_to_get_it(
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_spacy)
-    with pytest.raises(AnnotatorError, match=re.escape("pip install 'annotator[spacy]'")):
+    hint = f"{shlex.quote(sys.executable)} -m pip install 'spacy>=3.7,<4'"
+    with pytest.raises(AnnotatorError, match=re.escape(hint)):
         export(rich, "spacy", tmp_path / "out.spacy")
     assert not (tmp_path / "out.spacy").exists()
 

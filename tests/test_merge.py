@@ -232,7 +232,7 @@ def test_refused_source_leaves_the_target_untouched_and_exits_1(
     bad = tmp_path / "notes.annot"
     bad.write_text("not a project", encoding="utf-8")
     before = snapshot(merged)
-    assert main(["merge", str(merged), str(bad)]) == 1
+    assert main(["merge", str(merged), str(bad)]) == 2  # the only source was refused
     err = capsys.readouterr().err
     assert err.startswith(f"annotator: error: {bad}: ") and "Traceback" not in err
     assert snapshot(merged) == before
@@ -263,7 +263,7 @@ def test_merge_into_a_new_target_takes_the_codebook_and_usage_errors_exit_2(
     with pytest.raises(SystemExit) as exited:
         main(["merge", str(team)])
     assert exited.value.code == 2
-    assert main(["merge", str(a_path), str(a_path)]) == 1
+    assert main(["merge", str(a_path), str(a_path)]) == 2
     assert "is the target project itself" in capsys.readouterr().err
 
 
@@ -605,7 +605,7 @@ def test_a_hostile_source_is_refused_in_one_line_and_the_target_is_unchanged(
     assert outcome.message.startswith(f"{source_path}: the project is damaged")
     assert said in outcome.message and "\n" not in outcome.message and len(outcome.message) < 400
     assert snapshot(target_path) == before
-    assert main(["merge", str(target_path), str(source_path)]) == 1
+    assert main(["merge", str(target_path), str(source_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"annotator: error: {source_path}: ") and "Traceback" not in err
     assert snapshot(target_path) == before

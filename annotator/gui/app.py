@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import linecache
 import sys
 from collections.abc import Sequence
@@ -57,10 +58,26 @@ def settings() -> QSettings:
 
 
 def data_folder() -> Path:
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    folder = Path(location or Path.home() / ".annotator")
+    """The app's own files (the sample project): ``~/.local/share/Annotator`` on Linux.
+
+    Qt's AppDataLocation appends organisation and application, which share the name here, so it
+    said ``Annotator/Annotator``; what an earlier version left there is moved up once."""
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    folder = Path(base) / APPLICATION if base else Path.home() / ".annotator"
     folder.mkdir(parents=True, exist_ok=True)
+    _move_up_old_data(folder / APPLICATION, folder)
     return folder
+
+
+def _move_up_old_data(old: Path, folder: Path) -> None:
+    if not old.is_dir():
+        return
+    for child in old.iterdir():
+        target = folder / child.name
+        if not target.exists():
+            child.rename(target)
+    with contextlib.suppress(OSError):  # a name already in the new place: that file stays put
+        old.rmdir()
 
 
 def sample_project_path() -> Path:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.core.file_kinds import check_source
 from annotator.core.json_input import loads
+from annotator.core.optional_packages import SPACY, install_hint
 from annotator.core.suggest.patterns import (
     KINDS,
     Pattern,
@@ -76,7 +77,7 @@ class PatternsPage(QWidget):
             + (
                 ""
                 if token_patterns_available()
-                else " Token patterns need spaCy (pip install 'annotator[spacy]'): without it they "
+                else f" Token patterns need spaCy ({install_hint(SPACY)}): without it they "
                 "are kept but match nothing."
             )
         )

@@ -1,9 +1,10 @@
 """spaCy DocBin (``.spacy``), for training spaCy pipelines (``spacy train``) or loading with
 ``DocBin().from_disk(path).get_docs(nlp.vocab)``.
 
-Needs spaCy: ``pip install 'annotator[spacy]'``. Texts are tokenized with ``spacy.blank("xx")``
-(the language-neutral tokenizer). Every span goes into ``doc.spans["sc"]`` (the span
-categorizer's default key; overlaps allowed) and the spans that do not overlap into
+Needs spaCy (``optional_packages.install_hint`` says how to install it). Texts are tokenized
+with ``spacy.blank("xx")`` (the language-neutral tokenizer). Every span goes into
+``doc.spans["sc"]`` (the span categorizer's default key; overlaps allowed) and the spans that do
+not overlap into
 ``doc.ents`` (for overlapping spans the longest wins, as ``spacy.util.filter_spans`` picks).
 
 spaCy spans are whole tokens. A span that starts or ends inside a token is widened to the tokens
@@ -19,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.optional_packages import SPACY, install_hint
 from annotator.io.files import atomic_file
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
 
 SPAN_KEY = "sc"
-MISSING = "the spacy export needs spaCy: pip install 'annotator[spacy]'"
+MISSING = f"the spacy export needs spaCy: {install_hint(SPACY)}"
 
 
 def _spacy() -> Any:

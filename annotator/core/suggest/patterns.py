@@ -12,8 +12,8 @@ time limit per document: a catastrophic pattern such as ``(a+)+$`` is stopped an
 never left to run for minutes. The most obvious of them, a quantified group holding nothing
 but one quantified item, is refused when the pattern is made.
 
-Token patterns need spaCy (``pip install 'annotator[spacy]'``); without it they are kept and
-exported but match nothing, and :func:`token_patterns_available` says so.
+Token patterns need spaCy (``optional_packages.install_hint`` says how to install it); without
+it they are kept and exported but match nothing, and :func:`token_patterns_available` says so.
 """
 
 from __future__ import annotations
