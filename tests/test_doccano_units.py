@@ -51,7 +51,7 @@ def test_told_graphemes_every_span_is_exact(project: Project) -> None:
 
 def test_the_import_command_takes_the_unit(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "p.annot"
-    assert main(["import", str(target), str(BMP)]) == 1
+    assert main(["import", str(target), str(BMP)]) == 2  # nothing imported
     assert "--doccano-offsets graphemes" in capsys.readouterr().err
     assert main(["import", str(target), str(BMP), "--doccano-offsets", "graphemes"]) == 0
     with Project.open(target) as project:

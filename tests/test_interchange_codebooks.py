@@ -122,7 +122,7 @@ def test_importing_a_qdc_as_articles_says_to_use_labels_import(project: Project)
 def test_import_command_exits_non_zero_on_a_qdc(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["import", str(tmp_path / "p.annot"), str(TAGUETTE / "codebook.qdc")]) == 1
+    assert main(["import", str(tmp_path / "p.annot"), str(TAGUETTE / "codebook.qdc")]) == 2
     assert "labels PROJECT --import" in capsys.readouterr().err
 
 

@@ -312,7 +312,7 @@ def test_the_first_look_passes_a_fifo_to_the_normal_open(fifo: Path) -> None:
 
 def test_a_fifo_as_merge_source_is_refused(rich_path: Path, fifo: Path) -> None:
     result = _run("merge", str(rich_path), str(fifo))
-    assert result.returncode == 1  # "1 some sources refused", as for a damaged source
+    assert result.returncode == 2  # "2 all refused", as for a damaged source
     _one_line(result, fifo, "a project file")
 
 

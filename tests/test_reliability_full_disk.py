@@ -211,7 +211,7 @@ def test_a_cli_import_on_a_full_disk_is_refused_and_the_project_still_opens(
     assert main(["import", str(project), str(SAMPLE)]) == 0
     filler = fill_up(small_disk)
     capsys.readouterr()
-    assert main(["import", str(project), str(articles_json(tmp_path / "a.json", 60))]) == 1
+    assert main(["import", str(project), str(articles_json(tmp_path / "a.json", 60))]) == 2
     out, err = capsys.readouterr()
     assert f"error: {project}: the disk is full; the last change was not saved\n" in err
     # Still full: SQLite cannot make the room it needs to read it; said so, never "damaged".

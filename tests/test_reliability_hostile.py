@@ -397,12 +397,11 @@ def test_the_cli_names_the_file_for_every_bad_input(
     with huge.open("wb") as sparse:
         sparse.truncate(detect.MAX_FILE_BYTES + 1)
     files.append(huge)
-    assert main(["import", str(project), *map(str, files)]) == 1
+    assert main(["import", str(project), *map(str, files)]) == 2  # every file refused
     out, err = capsys.readouterr()
     assert out == ""
     lines = err.splitlines()
     assert len(lines) == len(files)
     for line, path in zip(lines, files, strict=True):
         assert line.startswith(f"error: {path}: "), line
-    with Project.open(project, create=False) as opened:
-        assert opened.documents() == []
+    assert not project.exists()  # nothing came in: no empty project is left behind

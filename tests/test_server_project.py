@@ -378,7 +378,7 @@ def test_merge_uploads_and_downloads_with_the_same_verb(
     with Project.open(local) as a, Project.open(down) as b:
         assert a.annotations() == b.annotations()
         assert [d.title for d in a.documents()] == [d.title for d in b.documents()]
-    assert main(["merge", pg_url, pg_url]) == 1
+    assert main(["merge", pg_url, pg_url]) == 2
     assert "is the target project itself" in capsys.readouterr().err
 
 
