@@ -32,14 +32,22 @@ attributes (yes/no attributes come back as the text ``"true"``/``"false"``). ``r
 come back as relations, with what their ``meta`` holds (``direction: "left"`` swaps the ends;
 ``"bi"`` keeps them, and a new type whose every relation is ``"bi"`` is created undirected; a
 relation with no label is typed ``related``; one whose region is not in the same result refuses the
-file). Cancelled annotations are skipped. Predictions with their results are read for tasks that
-have no annotation (the model version as annotator); predictions listed only by id (Label Studio's
+file). Cancelled annotations are skipped. Each annotation is its person's layer: its spans and
+relations (a relation whose ``meta`` names an annotator keeps it) take the most human name the file
+holds for ``completed_by``: the email (a snapshot export with ``serialization_options
+{"annotations__completed_by": {"only_id": false}}`` writes ``{"id", "email", "first_name",
+"last_name"}``; the tasks API's ``created_username``, ``"[first last ]email, id"``, holds it too),
+else ``created_username`` as written, else ``"Label Studio user ID"`` (Label Studio 1.23's plain
+JSON export writes only the id and holds no email). So two people who drew the same span are two
+spans in two layers, not a duplicate. Predictions with their results are read for tasks that have
+no annotation (the model version as annotator); predictions listed only by id (Label Studio's
 default export) refuse the file with a message saying how to export them with their results.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -67,6 +75,8 @@ _PER_REGION = {"choices", "textarea", "number", "rating"}
 # Label Studio 1.23.2 quotes a line break inside a region made in its UI as these two
 # characters (its offsets count the line break as one character, as it is in the text).
 _ESCAPED_NEWLINE = "\\n"
+# Label Studio's tasks API names a user so: "[first [last] ]email, id".
+_CREATED_USERNAME = re.compile(r"(\S+@\S+), \d+$")
 
 
 def _attribute_result(region: str, name: str, value: Any) -> dict[str, Any]:
@@ -335,6 +345,11 @@ def _document(item: dict, number: int, both_ways: dict[str, bool]) -> ImportedDo
     ]
     for entry in entries:
         found, related = _spans(entry.get("result") or [], spans, both_ways)
+        person = user_name(entry)
+        for annotation in found:
+            annotation.annotator = person
+        for relation in related:
+            relation.annotator = relation.annotator or person
         annotations.extend(found)
         relations.extend(related)
     predictions = item.get("predictions") or []
@@ -371,6 +386,28 @@ def _document(item: dict, number: int, both_ways: dict[str, bool]) -> ImportedDo
         annotations=annotations,
         relations=relations,
     )
+
+
+def user_name(annotation: dict) -> str:
+    """The layer of a Label Studio annotation: its person's email when the file holds it
+    (``completed_by`` expanded to ``{"id", "email", ...}``, or in the tasks API's
+    ``created_username``), else ``created_username`` as it is, else "Label Studio user ID" (Label
+    Studio's plain export gives only the id); "" when the annotation names nobody."""
+    person = annotation.get("completed_by")
+    if isinstance(person, dict):
+        email = person.get("email")
+        if isinstance(email, str) and email.strip():
+            return email.strip()
+        person = person.get("id")
+    username = annotation.get("created_username")
+    if isinstance(username, str) and username.strip():
+        found = _CREATED_USERNAME.search(username.strip())
+        return found.group(1) if found else username.strip()
+    if isinstance(person, str) and person.strip() and not person.strip().isdigit():
+        return person.strip()  # an email, as Label Studio accepts in imported tasks
+    if isinstance(person, int | str) and not isinstance(person, bool) and str(person).strip():
+        return f"Label Studio user {str(person).strip()}"
+    return ""
 
 
 def _ids(predictions: list) -> str:
