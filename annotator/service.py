@@ -70,7 +70,7 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
     try:
         _refuse_the_project(project, path)
         bundle = read_file(path)
-        notes = _decoding_notes(bundle)
+        notes = _decoding_notes(bundle) + bundle.notes
         summary = project.import_bundle(bundle)
     except AnnotatorError as exc:
         return ImportOutcome(path, Outcome.ERROR, str(exc))

@@ -135,3 +135,74 @@ def test_the_most_human_name_the_file_holds_names_the_layer(
 ) -> None:
     (document,) = read_file(_one_task(tmp_path, **annotation)).documents
     assert [a.annotator for a in document.annotations] == [layer]
+
+
+# -- a "bi" relation in a type whose other relations are one-way -------------------------------
+
+
+def _pairs(document, relations) -> set[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    text = {a.id: document.text[a.start : a.end] for a in document.annotations}
+    return {(r.annotator, text[r.source], text[r.target]) for r in relations}
+
+
+def test_a_bi_relation_among_one_way_ones_is_read_both_ways_and_said() -> None:
+    """Bob toggled one ``said by`` arrow to ``bi``; every other ``said by`` is ``right``. The type
+    stays directed and his relation comes back as two, one each way, with a note saying so."""
+    bundle = read_file(REAL / "two-users.json")
+    assert bundle.relation_types == []  # "said by" is not made undirected
+    first = bundle.documents[0]
+    assert _pairs(first, first.relations) == {
+        (ALICE, "the border is closed", "Hun Sen"),
+        (ALICE, "trade fell 🇰🇭 by half", "The Ministry"),
+        (BOB, "the border is closed", "Hun Sen"),
+        (BOB, "trade fell", "The Ministry"),
+        (BOB, "The Ministry", "trade fell"),  # Bob's "bi", the other way
+    }
+    assert len(first.relations) == 5
+    assert bundle.notes == [
+        "1 'bi' relation of 'said by', a type whose other relations are one-way, "
+        "imported as two relations, one each way"
+    ]
+
+
+def test_the_import_says_which_bi_relations_were_doubled(project: Project) -> None:
+    outcome = import_file(project, REAL / "two-users.json")
+    assert outcome.summary is not None, outcome.message
+    assert "1 'bi' relation of 'said by'" in outcome.message
+    assert "\n" not in outcome.message
+    (first, *_) = project.documents()
+    bobs = {(r.source_id, r.target_id) for r in project.relations(first.id) if r.annotator == BOB}
+    assert len(bobs) == 3 and any((t, s) in bobs for s, t in bobs)
+
+
+@pytest.mark.parametrize("other", ["right", "left"])
+def test_a_bi_relation_beside_a_one_way_one_in_another_task_is_doubled(
+    tmp_path: Path, other: str
+) -> None:
+    """The types' directions are worked out over the whole file: the ``bi`` relation is in the
+    first task, the one-way one in the second."""
+
+    def task(number: int, direction: str) -> dict:
+        regions = [
+            {
+                "id": f"r{n}",
+                "from_name": "label",
+                "to_name": "text",
+                "type": "labels",
+                "value": {"start": start, "end": end, "labels": [label]},
+            }
+            for n, (start, end, label) in enumerate([(0, 3, "Person"), (9, 13, "Claim")], 1)
+        ]
+        relation = {"from_id": "r2", "to_id": "r1", "type": "relation", "direction": direction}
+        text = f"Ann said fact {number}."
+        result = [*regions, {**relation, "labels": ["cites"]}]
+        return {"id": number, "data": {"text": text}, "annotations": [{"result": result}]}
+
+    path = tmp_path / "tasks.json"
+    path.write_text(json.dumps([task(1, "bi"), task(2, other)]), encoding="utf-8")
+    bundle = read_file(path)
+    assert bundle.relation_types == []
+    first, second = bundle.documents
+    assert _pairs(first, first.relations) == {("", "fact", "Ann"), ("", "Ann", "fact")}
+    assert len(second.relations) == 1
+    assert bundle.notes and "1 'bi' relation of 'cites'" in bundle.notes[0]

@@ -157,3 +157,5 @@ class ImportedBundle:
     documents: list[ImportedDocument]
     labels: list[LabelDef] = field(default_factory=list)
     relation_types: list[RelationTypeDef] = field(default_factory=list)
+    #: what the person should be told of how the file was read (one line each)
+    notes: list[str] = field(default_factory=list)

@@ -49,6 +49,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -243,11 +245,58 @@ def read(path: Path) -> ImportedBundle:
         raise ImportFailed(
             path, "not a Label Studio export (expected a list of tasks, each with 'data')"
         )
-    both_ways: dict[str, bool] = {}  # relation type -> every relation of it is "bi"
+    directions = _Directions()
     with reading(path, "Label Studio JSON"):
-        documents = [_document(t, n, both_ways) for n, t in enumerate(data, 1)]
-    undirected = [RelationTypeDef(name, "", directed=False) for name, bi in both_ways.items() if bi]
-    return ImportedBundle(documents, relation_types=undirected)
+        documents = [_document(t, n, directions) for n, t in enumerate(data, 1)]
+    notes = directions.both_ways(documents)
+    return ImportedBundle(documents, relation_types=directions.undirected(), notes=notes)
+
+
+class _Directions:
+    """The directions of a file's relations, per type. Label Studio sets a direction per
+    relation (clicking its arrow), Annotator per type: a type whose every relation is "bi" is
+    undirected; in a type with one-way relations too, a "bi" relation is read as two, one each
+    way, so that it still says "both ways" and the person sees it (and is told)."""
+
+    def __init__(self) -> None:
+        self.one_way: dict[str, bool] = {}  # type -> some relation of it is one-way
+        self.bi: dict[int, ImportedRelation] = {}  # by id(): the "bi" relations read
+
+    def saw(self, relation: ImportedRelation, direction: object) -> None:
+        one_way = direction != "bi"
+        self.one_way[relation.type] = self.one_way.get(relation.type, False) or one_way
+        if not one_way:
+            self.bi[id(relation)] = relation
+
+    def undirected(self) -> list[RelationTypeDef]:
+        return [
+            RelationTypeDef(t, "", directed=False) for t, one in self.one_way.items() if not one
+        ]
+
+    def both_ways(self, documents: list[ImportedDocument]) -> list[str]:
+        """Add the other way of each "bi" relation of a type with one-way relations; a note
+        saying so, per type."""
+        doubled: Counter[str] = Counter()
+        for document in documents:
+            relations: list[ImportedRelation] = []
+            for relation in document.relations:
+                relations.append(relation)
+                if id(relation) in self.bi and self.one_way[relation.type]:
+                    relations.append(
+                        replace(
+                            relation,
+                            source=relation.target,
+                            target=relation.source,
+                            attributes=dict(relation.attributes),
+                        )
+                    )
+                    doubled[relation.type] += 1
+            document.relations = relations
+        return [
+            f"{n} 'bi' relation{'s' if n > 1 else ''} of {name!r}, a type whose other relations "
+            "are one-way, imported as two relations, one each way"
+            for name, n in doubled.items()
+        ]
 
 
 class _Units:
@@ -322,7 +371,7 @@ class _Units:
         )
 
 
-def _document(item: dict, number: int, both_ways: dict[str, bool]) -> ImportedDocument:
+def _document(item: dict, number: int, directions: _Directions) -> ImportedDocument:
     data = item["data"]
     raw = data.get("text")
     if not isinstance(raw, str):
@@ -344,7 +393,7 @@ def _document(item: dict, number: int, both_ways: dict[str, bool]) -> ImportedDo
         if isinstance(e, dict) and not e.get("was_cancelled")
     ]
     for entry in entries:
-        found, related = _spans(entry.get("result") or [], spans, both_ways)
+        found, related = _spans(entry.get("result") or [], spans, directions)
         person = user_name(entry)
         for annotation in found:
             annotation.annotator = person
@@ -364,7 +413,7 @@ def _document(item: dict, number: int, both_ways: dict[str, bool]) -> ImportedDo
             )
         for prediction in predictions:
             model = prediction.get("model_version")
-            found, related = _spans(prediction.get("result") or [], spans, both_ways)
+            found, related = _spans(prediction.get("result") or [], spans, directions)
             for annotation in found:
                 annotation.annotator = model if isinstance(model, str) else "prediction"
             for relation in related:
@@ -416,7 +465,7 @@ def _ids(predictions: list) -> str:
 
 
 def _spans(
-    result: list, spans: _Units, both_ways: dict[str, bool]
+    result: list, spans: _Units, directions: _Directions
 ) -> tuple[list[ImportedAnnotation], list[ImportedRelation]]:
     if not isinstance(result, list):
         raise SpanProblem(f"{spans.where}: 'result' must be a list")
@@ -449,7 +498,7 @@ def _spans(
     relations: list[ImportedRelation] = []
     for entry in extras:
         if entry.get("type") == "relation":
-            relations.extend(_relations(entry, found, spans.where, both_ways))
+            relations.extend(_relations(entry, found, spans.where, directions))
             continue
         targets = found.get(str(entry.get("id")))
         if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"), str):
@@ -475,7 +524,7 @@ def _relations(
     entry: dict,
     regions: dict[str, list[ImportedAnnotation]],
     where: str,
-    both_ways: dict[str, bool],
+    directions: _Directions,
 ) -> list[ImportedRelation]:
     ends = []
     for key in ("from_id", "to_id"):
@@ -492,17 +541,18 @@ def _relations(
     labels = entry.get("labels") or ["related"]
     if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
         raise SpanProblem(f"{where}: a relation's labels must be a list of names")
-    for label in labels:  # the export writes "bi" for an undirected type only
-        both_ways[label] = both_ways.get(label, True) and entry.get("direction") == "bi"
     meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
     texts = meta.get("text") if isinstance(meta.get("text"), list) else []
     note = "\n".join(t for t in texts if isinstance(t, str))
     attributes = meta.get("attributes") if isinstance(meta.get("attributes"), dict) else {}
     annotator = meta.get("annotator") if isinstance(meta.get("annotator"), str) else ""
-    return [
+    relations = [
         ImportedRelation(label, source, target, dict(attributes), note, annotator)
         for label in labels
     ]
+    for relation in relations:
+        directions.saw(relation, entry.get("direction"))
+    return relations
 
 
 def _attribute_value(entry: dict) -> Any:
