@@ -1,7 +1,8 @@
 """Label Studio users are layers (issue 26, item 3): each annotation's ``completed_by`` names
 the layer its spans and relations go into, so two people who agree on a span are two votes, not a
 duplicate. two-users.json and two-users-ids.json were written by Label Studio 1.23.2 for two real
-users (step 5 of fixtures/interchange/labelstudio-1.23/make_fixtures.py)."""
+users (step 5 of fixtures/interchange/labelstudio-1.23/make_fixtures.py); ui-line-break.json
+holds regions drawn in Label Studio's own editor (step 6)."""
 
 from __future__ import annotations
 
@@ -206,3 +207,22 @@ def test_a_bi_relation_beside_a_one_way_one_in_another_task_is_doubled(
     assert _pairs(first, first.relations) == {("", "fact", "Ann"), ("", "Ann", "fact")}
     assert len(second.relations) == 1
     assert bundle.notes and "1 'bi' relation of 'cites'" in bundle.notes[0]
+
+
+# -- regions drawn in Label Studio's editor (step 6) -------------------------------------------
+
+
+def test_regions_drawn_in_the_editor_across_a_line_break_all_come_back(project: Project) -> None:
+    """Label Studio's editor, driven in headless Chromium, quoted the line break inside the Quote
+    as a backslash and an ``n``; its offsets are right."""
+    path = REAL / "ui-line-break.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    (result,) = [a["result"] for t in raw for a in t["annotations"]]
+    assert [r["value"]["text"] for r in result] == ["moved to Tier 2", "Ministry.\\nHun Sen"]
+    outcome = import_file(project, path)
+    assert outcome.summary is not None, outcome.message
+    assert sorted((a.label, a.text, a.annotator) for a in project.annotations()) == [
+        ("Claim", "moved to Tier 2", "Label Studio user 1"),
+        ("Quote", "Ministry.\nHun Sen", "Label Studio user 1"),
+    ]
+    assert len(project.annotations()) == len(result)
