@@ -226,3 +226,17 @@ def test_regions_drawn_in_the_editor_across_a_line_break_all_come_back(project: 
         ("Quote", "Ministry.\nHun Sen", "Label Studio user 1"),
     ]
     assert len(project.annotations()) == len(result)
+
+
+def test_the_import_window_shows_the_doubled_relations_note(
+    qtbot, make_window, project: Project, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_window(project)
+    with qtbot.waitSignal(window.importer.finished, timeout=20000):
+        window.import_files([REAL / "two-users.json"])
+    (box,) = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert box.text() == "3 documents imported."
+    assert "1 'bi' relation of 'said by'" in box.informativeText()
+    assert "duplicate" not in box.informativeText()

@@ -31,8 +31,10 @@ position, ``id`` and title, and by its region ``id``. Per-region results come ba
 attributes (yes/no attributes come back as the text ``"true"``/``"false"``). ``relation`` results
 come back as relations, with what their ``meta`` holds (``direction: "left"`` swaps the ends;
 ``"bi"`` keeps them, and a new type whose every relation is ``"bi"`` is created undirected; a
-relation with no label is typed ``related``; one whose region is not in the same result refuses the
-file). Cancelled annotations are skipped. Each annotation is its person's layer: its spans and
+``"bi"`` relation of a type that has one-way relations in the file too is read as two relations,
+one each way, and the import's notes say how many: Label Studio sets a direction per relation,
+Annotator per type; a relation with no label is typed ``related``; one whose region is not in the
+same result refuses the file). Cancelled annotations are skipped. Each annotation is its person's layer: its spans and
 relations (a relation whose ``meta`` names an annotator keeps it) take the most human name the file
 holds for ``completed_by``: the email (a snapshot export with ``serialization_options
 {"annotations__completed_by": {"only_id": false}}`` writes ``{"id", "email", "first_name",
