@@ -34,16 +34,17 @@ come back as relations, with what their ``meta`` holds (``direction: "left"`` sw
 ``"bi"`` relation of a type that has one-way relations in the file too is read as two relations,
 one each way, and the import's notes say how many: Label Studio sets a direction per relation,
 Annotator per type; a relation with no label is typed ``related``; one whose region is not in the
-same result refuses the file). Cancelled annotations are skipped. Each annotation is its person's layer: its spans and
-relations (a relation whose ``meta`` names an annotator keeps it) take the most human name the file
-holds for ``completed_by``: the email (a snapshot export with ``serialization_options
-{"annotations__completed_by": {"only_id": false}}`` writes ``{"id", "email", "first_name",
-"last_name"}``; the tasks API's ``created_username``, ``"[first last ]email, id"``, holds it too),
-else ``created_username`` as written, else ``"Label Studio user ID"`` (Label Studio 1.23's plain
-JSON export writes only the id and holds no email). So two people who drew the same span are two
-spans in two layers, not a duplicate. Predictions with their results are read for tasks that have
-no annotation (the model version as annotator); predictions listed only by id (Label Studio's
-default export) refuse the file with a message saying how to export them with their results.
+same result refuses the file). Cancelled annotations are skipped. Each annotation is its person's
+layer: its spans and relations (a relation whose ``meta`` names an annotator keeps it) take the most
+human name the file holds for ``completed_by``: the email (a snapshot export with
+``serialization_options {"annotations__completed_by": {"only_id": false}}`` writes ``{"id", "email",
+"first_name", "last_name"}``; the tasks API's ``created_username``, ``"[first last ]email, id"``,
+holds it too), else ``created_username`` as written, else ``"Label Studio user ID"`` (Label Studio
+1.23's plain JSON export writes only the id and holds no email). So two people who drew the same
+span are two spans in two layers, not a duplicate. Predictions with their results are read for tasks
+that have no annotation (the model version as annotator); predictions listed only by id (Label
+Studio's default export) refuse the file with a message saying how to export them with their
+results.
 """
 
 from __future__ import annotations
