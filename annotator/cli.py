@@ -83,10 +83,17 @@ def command_parser() -> argparse.ArgumentParser:
         help="import articles or project JSON into a project",
         description="Import articles (txt, md, html, docx, pdf) or Annotator JSON. Creates "
         "PROJECT if it does not exist. Each file is imported whole or not at all. "
-        "Exit status: 0 all imported (or skipped as already present), 1 some failed, 2 usage.",
+        "Exit status: 0 all imported (or skipped as already present), 1 some failed, 2 usage, "
+        "or with --skip-bad a file whose every record was bad.",
     )
     imp.add_argument("project", type=project_location, metavar="PROJECT")
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="leave out the bad records of a file (a Label Studio region or task, a JSONL "
+        "line, a brat line, a span) and import the rest, saying on stderr what was skipped",
+    )
 
     exp = commands.add_parser(
         "export",
@@ -161,6 +168,20 @@ def command_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="count the curated (adjudicated) layers as annotators too",
     )
+    agree.add_argument(
+        "--measure",
+        choices=("ours", "inception-coding", "inception-unitizing"),
+        default="ours",
+        help="ours (default): character-level alpha/kappa and span F1; inception-coding: "
+        "INCEpTION's alpha/kappa over annotated positions; inception-unitizing: Krippendorff's "
+        "unitizing alpha per document, as INCEpTION computes it (see the README)",
+    )
+    agree.add_argument(
+        "--exclude-incomplete",
+        action="store_true",
+        help="inception-coding only: leave out the positions some annotator did not annotate "
+        "(INCEpTION's 'exclude incomplete'; its kappa always does)",
+    )
     agree.add_argument("--json", action="store_true", help="print one JSON object")
 
     adjudicate = commands.add_parser(
@@ -172,7 +193,13 @@ def command_parser() -> argparse.ArgumentParser:
     )
     adjudicate.add_argument("project", type=project_location, metavar="PROJECT")
     adjudicate.add_argument("--annotators", type=_names, metavar="A,B[,...]", required=True)
-    adjudicate.add_argument("--into", required=True, metavar="NAME")
+    adjudicate.add_argument(
+        "--into",
+        required=True,
+        metavar="NAME",
+        help="the layer the agreed spans go into, marked curated (not one of --annotators; "
+        "the curation view's 'writing into layer' box takes the same names)",
+    )
 
     info = commands.add_parser(
         "info",
@@ -309,12 +336,19 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command == "import":
             if existed:
                 _backup_before_import(project)
+            # A title the terminal cannot show must not stop the import after the first file.
+            sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
 
             def report(_index: int, outcome: ImportOutcome) -> None:  # as each file finishes
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
-                print(f"{outcome.outcome}: {outcome.message}", file=stream, flush=True)
+                hint = " (use --skip-bad to import the rest)" if outcome.bad_record else ""
+                print(f"{outcome.outcome}: {outcome.message}{hint}", file=stream, flush=True)
+                if outcome.skipped:
+                    print(f"{outcome.path}: {outcome.skipped.describe()}", file=sys.stderr)
 
-            outcomes = import_files(project, args.files, report)
+            outcomes = import_files(project, args.files, report, skip_bad=args.skip_bad)
+            if any(o.all_bad for o in outcomes):
+                return EXIT_USAGE
             failed = any(o.outcome is Outcome.ERROR for o in outcomes)
             return EXIT_SOME_FAILED if failed else EXIT_OK
         if args.command == "merge":
@@ -382,13 +416,23 @@ def agreement_command(project: Project, args: argparse.Namespace) -> int:
         args.labels,
         args.documents,
         include_curated=args.include_curated,
+        measure=args.measure,
+        exclude_incomplete=args.exclude_incomplete,
     )
     if args.json:
+        sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]  # as JSON is
         print(json.dumps(figures, ensure_ascii=False, allow_nan=False, indent=1))
         return EXIT_OK
     sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
     names = figures["annotators"]
-    print(f"Annotators: {', '.join(names)}; documents: {figures['documents']}")
+    excluded = bool(figures.get("exclude_incomplete"))
+    print(
+        f"Annotators: {', '.join(names)}; documents: {figures['documents']}; "
+        f"measure: {MEASURE_TITLES[figures['measure'] + '+exclude' * excluded]}"
+    )
+    if figures["measure"] != "ours":
+        _print_inception(figures)
+        return EXIT_OK
     header = f"{'':24} {'alpha':>7} {'kappa':>7} {'F1 exact':>9} {'F1 overlap':>11}"
     print(header + "  spans (" + ", ".join(names) + ")")
     rows = [("overall", figures["overall"], None)]
@@ -402,6 +446,32 @@ def agreement_command(project: Project, args: argparse.Namespace) -> int:
         counts = "  " + ", ".join(str(spans[n]) for n in names) if spans else ""
         print(f"{name[:24]:24} {cells}{counts}")
     return EXIT_OK
+
+
+MEASURE_TITLES = {
+    "ours": "ours (character-level alpha and kappa per label, span F1)",
+    "inception-coding": "inception-coding (INCEpTION's alpha and kappa over annotated "
+    "positions, absence = missing)",
+    "inception-coding+exclude": "inception-coding (INCEpTION's alpha and kappa over the "
+    "positions every annotator annotated: exclude incomplete)",
+    "inception-unitizing": "inception-unitizing (Krippendorff's unitizing alpha per document, "
+    "as INCEpTION computes it)",
+}
+
+
+def _print_inception(figures: dict) -> None:
+    """Figures of an INCEpTION measure: overall, per pair, per label (unitizing), per
+    document; each pair or overall figure is the mean over the documents where it is
+    defined."""
+    keys = ("alpha", "kappa") if figures["measure"] == "inception-coding" else ("alpha_u",)
+    rows = [("overall", figures["overall"])]
+    rows += [(" / ".join(p["annotators"]), p) for p in figures["pairs"]]
+    rows += [(f"label {label}", f) for label, f in figures.get("labels", {}).items()]
+    rows += [(f"document {d}", f) for d, f in figures["per_document"].items()]
+    width = max(24, *(len(name) for name, _ in rows))  # whole document ids: --documents takes them
+    print(f"{'':{width}} " + " ".join(f"{key:>7}" for key in keys) + "  (mean over documents)")
+    for name, f in rows:
+        print(f"{name:{width}} " + " ".join(_figure(f[key], 7) for key in keys))
 
 
 def _figure(value: float | None, width: int) -> str:
@@ -609,7 +679,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     as_program = argv is None  # not called by another program (a test) that owns its signals
     argv = list(sys.argv[1:] if argv is None else argv)
     is_command = bool(argv) and argv[0] in COMMANDS
-    args = (command_parser() if is_command else gui_parser()).parse_args(argv)
+    parser = command_parser() if is_command else gui_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "exclude_incomplete", False) and args.measure != "inception-coding":
+        parser.error("--exclude-incomplete goes with --measure inception-coding")
     if is_command and as_program:
         _stop_on_sigterm()
     try:

@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from annotator.core import agreement as agreement_figures
-from annotator.core.errors import AnnotatorError, ImportFailed
+from annotator.core import inception_agreement
+from annotator.core.errors import AllRecordsBad, AnnotatorError, BadRecord, ImportFailed
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
     Annotation,
     DocumentStatus,
     ImportedBundle,
     ImportedDocument,
+    SkippedRecords,
     timestamp,
 )
 from annotator.core.report import Report, ReportOptions, build_report
@@ -38,6 +40,7 @@ from annotator.store.importing import ImportSummary
 from annotator.store.layers import curated_layers as curated_layers_in
 from annotator.store.layers import layer_names as layer_names_in
 from annotator.store.layers import mark_curated as mark_curated_in
+from annotator.store.layers import unmark_curated as unmark_curated_in
 from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
 
@@ -59,21 +62,34 @@ class ImportOutcome:
     summary: ImportSummary | None = None
     #: what the user should know of an imported file (e.g. bad bytes replaced), also in message
     notes: list[str] = field(default_factory=list)
+    #: refused for one bad record (named in message): ``skip_bad`` would import the rest
+    bad_record: bool = False
+    #: refused though read with ``skip_bad``: every record was bad
+    all_bad: bool = False
+    #: the bad records left out of an imported file (``skip_bad``); empty when none were
+    skipped: SkippedRecords = field(default_factory=SkippedRecords)
 
 
-def import_file(project: Project, path: Path) -> ImportOutcome:
-    """Import one file in one transaction: all of it, or nothing.
+def import_file(project: Project, path: Path, skip_bad: bool = False) -> ImportOutcome:
+    """Import one file in one transaction: all of it, or nothing (with ``skip_bad``: all of it
+    but its bad records, named in the outcome's ``skipped``).
 
     Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
     error, so that the rest of a batch is imported and every file reported.
     """
     try:
         _refuse_the_project(project, path)
-        bundle = read_file(path)
+        bundle = read_file(path, skip_bad)
         notes = _decoding_notes(bundle) + bundle.notes
         summary = project.import_bundle(bundle)
     except AnnotatorError as exc:
-        return ImportOutcome(path, Outcome.ERROR, str(exc))
+        return ImportOutcome(
+            path,
+            Outcome.ERROR,
+            str(exc),
+            bad_record=isinstance(exc, BadRecord) and _something_left(path),
+            all_bad=isinstance(exc, AllRecordsBad),
+        )
     except ValueError as exc:  # a reader produced spans the store refuses
         return ImportOutcome(path, Outcome.ERROR, f"{path}: {exc}")
     except Exception as exc:
@@ -96,8 +112,23 @@ def import_file(project: Project, path: Path) -> ImportOutcome:
     if notes:
         message += "; " + "; ".join(notes)
     return ImportOutcome(
-        path, Outcome.IMPORTED if summary.added else Outcome.SKIPPED, message, summary, notes
+        path,
+        Outcome.IMPORTED if summary.added else Outcome.SKIPPED,
+        message,
+        summary,
+        notes,
+        skipped=bundle.skipped,
     )
+
+
+def _something_left(path: Path) -> bool:
+    """Whether ``path``, refused for a bad record, has good ones too (read again, skipping):
+    only then is importing the rest worth offering."""
+    try:
+        read_file(path, skip_bad=True)
+    except Exception:  # refused again (or a bug): the first refusal is what the user hears
+        return False
+    return True
 
 
 def _refuse_the_project(project: Project, path: Path) -> None:
@@ -124,10 +155,11 @@ def import_files(
     project: Project,
     paths: Sequence[Path],
     progress: Callable[[int, ImportOutcome], bool | None] | None = None,
+    skip_bad: bool = False,
 ) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
-    what finished stays, nothing is half-done."""
-    return _each_file(paths, lambda path: import_file(project, Path(path)), progress)
+    what finished stays, nothing is half-done. ``skip_bad``: see :func:`import_file`."""
+    return _each_file(paths, lambda path: import_file(project, Path(path), skip_bad), progress)
 
 
 def _each_file(
@@ -203,6 +235,8 @@ def describe_merge(path: Path | ServerAddress, report: MergeReport) -> str:
         parts.append(
             f"{len(report.label_conflicts)} labels defined differently (kept the target's)"
         )
+    if report.curated_added:
+        parts.append("curated layers: " + ", ".join(report.curated_added))
     return f"{path}: " + "; ".join(parts)
 
 
@@ -408,9 +442,25 @@ def curated_layers(project: Project) -> list[str]:
     return curated_layers_in(project)
 
 
-def mark_curated(project: Project, name: str) -> None:
-    """Record that layer ``name`` holds a curator's decisions (see :func:`curated_layers`)."""
-    mark_curated_in(project, name)
+def mark_curated(project: Project, name: str) -> bool:
+    """Record that layer ``name`` holds a curator's decisions (see :func:`curated_layers`);
+    True if it was not marked before."""
+    return mark_curated_in(project, name)
+
+
+def unmark_curated(project: Project, name: str) -> bool:
+    """Take the curated mark off layer ``name`` (an undone curation choice that put it there)."""
+    return unmark_curated_in(project, name)
+
+
+def curation_layer_problem(into: str, compared: Sequence[str]) -> str | None:
+    """Why layer ``into`` may not take the curated spans of the ``compared`` layers, or None:
+    the one rule of ``adjudicate --into`` and of the curation view's target layer."""
+    if not into.strip():
+        return "name the layer the curated spans go into"
+    if into in compared:
+        return "name a layer of its own, not one of the compared annotators"
+    return None
 
 
 def agreement_annotators(project: Project, *, include_curated: bool = False) -> list[str]:
@@ -423,6 +473,14 @@ def agreement_annotators(project: Project, *, include_curated: bool = False) -> 
     return [name for name in names if name not in curated]
 
 
+MEASURE_OURS = "ours"
+MEASURES = (
+    MEASURE_OURS,
+    inception_agreement.INCEPTION_CODING,
+    inception_agreement.INCEPTION_UNITIZING,
+)
+
+
 def agreement(
     project: Project,
     annotators: Sequence[str] | None = None,
@@ -430,9 +488,13 @@ def agreement(
     document_ids: Sequence[str] | None = None,
     *,
     include_curated: bool = False,
+    measure: str = MEASURE_OURS,
+    exclude_incomplete: bool = False,
 ) -> dict:
-    """The agreement figures as ``annotator agreement --json`` prints them
-    (see annotator.core.agreement for the definitions).
+    """The agreement figures as ``annotator agreement --json`` prints them, by ``measure``:
+    ``ours`` (annotator.core.agreement), ``inception-coding`` (annotator.core.coding_study;
+    ``exclude_incomplete`` as INCEpTION's option) or ``inception-unitizing``
+    (annotator.core.unitizing); see annotator.core.inception_agreement.
 
     Defaults: every named annotator but the curated layers (all of them with
     ``include_curated``; a curated layer named in ``annotators`` always counts), every label,
@@ -480,8 +542,18 @@ def agreement(
         agreement_figures.SpanRecord(a.annotator, a.document_id, a.label, a.start, a.end)
         for a in spans
     )
-    return agreement_figures.agreement_report(
-        chosen, chosen_labels, {d: lengths[d] for d in wanted}, records
+    documents = {d: lengths[d] for d in wanted}
+    if measure == MEASURE_OURS:
+        report = agreement_figures.agreement_report(chosen, chosen_labels, documents, records)
+        return {"measure": MEASURE_OURS, **report}
+    if measure == inception_agreement.INCEPTION_CODING:
+        return inception_agreement.coding_report(
+            chosen, chosen_labels, documents, records, exclude_incomplete=exclude_incomplete
+        )
+    if measure == inception_agreement.INCEPTION_UNITIZING:
+        return inception_agreement.unitizing_report(chosen, chosen_labels, documents, records)
+    raise AnnotatorError(
+        project.path, f"unknown agreement measure {measure!r} (known: {', '.join(MEASURES)})"
     )
 
 
@@ -502,11 +574,8 @@ def agreed_annotations(
     _refuse_unknown(project, "annotator", annotators, known)
     if len(set(annotators)) < 2:
         raise AnnotatorError(project.path, "adjudication needs at least two annotators")
-    if not into.strip() or into in annotators:
-        raise AnnotatorError(
-            project.path,
-            f"--into {into!r}: name a layer of its own, not one of the compared annotators",
-        )
+    if (problem := curation_layer_problem(into, annotators)) is not None:
+        raise AnnotatorError(project.path, f"--into {into!r}: {problem}")
     groups: dict[tuple[str, str, int, int], dict[str, Annotation]] = {}
     existing: set[tuple[str, str, int, int]] = set()
     for a in spans:

@@ -3,6 +3,7 @@ layer bar, others' annotations read-only, merging, the Agreement window, the cur
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,19 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QToolButton
 
+from annotator.core.curation import disagreements
 from annotator.gui.agreement_window import AgreementWindow
+from annotator.gui.curation_commands import (
+    TAKE_A,
+    TAKE_B,
+    CurationSession,
+    DecideDisagreement,
+    copies_for,
+)
 from annotator.gui.curation_view import CurationView
 from annotator.gui.preferences_dialog import PreferencesDialog, ask_name_on_first_launch
 from annotator.gui.reader import LAYER_SEPARATOR
+from annotator.gui.undo import push
 from annotator.service import adjudicate, agreement, curated_layers, import_file
 from annotator.store.project import Project
 
@@ -249,14 +259,28 @@ def test_agreement_window_leaves_the_curated_layer_out_unless_asked(
 # -- curation ------------------------------------------------------------------------------------
 
 
-def open_curation(qtbot, window) -> CurationView:
-    window.ctx.settings.setValue("annotator/name", "lead")
+def open_curation(qtbot, window, layer: str | None = "lead") -> CurationView:
+    """The curation view, active (its keys are window shortcuts), writing into ``layer``
+    typed into its target box as a person would (None: leave the box as it opens)."""
     view = CurationView(window.ctx, window)
     qtbot.addWidget(view)
     view.show()
     view.activateWindow()
-    qtbot.waitUntil(view.isActiveWindow)  # its keys are window shortcuts
+    qtbot.waitUntil(view.isActiveWindow)
+    if layer is not None:
+        type_target(qtbot, view, layer)
     return view
+
+
+def type_target(qtbot, view: CurationView, layer: str, enter: bool = True) -> None:
+    """Click into the target layer's box, replace its text by ``layer`` and press Enter."""
+    line = view.target.lineEdit()
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton)
+    assert line.hasFocus()
+    qtbot.keyClick(line, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # select all
+    qtbot.keyClicks(line, layer)
+    if enter:
+        qtbot.keyClick(line, Qt.Key.Key_Return)
 
 
 def test_curation_walks_disagreements_with_keys_and_undo(
@@ -322,16 +346,90 @@ def test_curation_edit_writes_one_adjusted_span(qtbot, team_window, team_project
     assert not view.edit_row.isVisible() and view.session.left() == 0
 
 
-def test_curation_needs_a_name_and_two_layers(qtbot, make_window, sample_project: Project) -> None:
+def test_curation_writes_into_the_layer_named_in_the_view_not_your_name(
+    qtbot, team_window, team_project: Project, tmp_path: Path
+) -> None:
+    # issue 26: curating wrote into your own name's layer; now into a layer named in the view
+    view = open_curation(qtbot, team_window, layer=None)
+    assert team_window.ctx.annotator_name == "ann"  # one of the compared layers, even
+    assert (view.a, view.b) == ("ann", "bob")
+    assert view.target.currentText() == "curation"  # the suggestion: no curated layer yet
+
+    type_target(qtbot, view, "bob")  # a compared layer is refused, with the reason
+    assert "Cannot write into layer “bob”" in view.message.text()
+    assert "name a layer of its own" in view.message.text()  # as adjudicate --into says
+    assert not any(b.isEnabled() for b in view.buttons.values())
+    bob_before = by(team_project, "bob")
+    qtbot.keyClick(view, Qt.Key.Key_B)
+    assert by(team_project, "bob") == bob_before and curated_layers(team_project) == []
+
+    type_target(qtbot, view, "curation")  # its letters a, o, n type; they choose nothing
+    assert view.session is not None and view.session.left() == 1 and view.message.text() == ""
+    assert view.panes["A"][1].hasFocus()  # Enter hands the keys back to the choices
+    qtbot.keyClick(view, Qt.Key.Key_B)
+    assert sorted(a.text for a in by(team_project, "curation")) == [
+        "Cambodia",
+        "Cambodia Moves Up on US",
+    ]
+    assert by(team_project, "ann") and not by(team_project, "lead")
+    assert curated_layers(team_project) == ["curation"]
+    assert agreement(team_project)["annotators"] == ["ann", "bob"]
+    assert team_window.ctx.annotator_name == "ann"  # your own name is as it was
+    assert settings_at(tmp_path).value("annotator/name") == "ann"
+
+    # a name typed but not entered is taken by the next choice (a button keeps no focus)
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    type_target(qtbot, view, "gold", enter=False)
+    qtbot.mouseClick(view.buttons["A"], Qt.MouseButton.LeftButton)
+    assert [(a.label, a.text) for a in by(team_project, "gold")] == [("Claim", "Cambodia Moves Up")]
+    assert by(team_project, "curation") == [] and curated_layers(team_project) == ["gold"]
+    view.close()
+
+    # remembered for this project; the curated layers are listed, and are not A or B
+    again = open_curation(qtbot, team_window, layer=None)
+    assert again.target.currentText() == "gold"
+    assert [again.target.itemText(i) for i in range(again.target.count())] == [
+        "curation",
+        "gold",
+    ]
+    assert [again.a_box.itemText(i) for i in range(again.a_box.count())] == ["ann", "bob"]
+    assert again.session is not None and again.session.items == []  # gold decided it
+
+
+def test_undoing_the_choice_that_marked_the_layer_unmarks_it(
+    qtbot, team_window, team_project: Project
+) -> None:
+    # issue 26: undoing a curation choice left its layer marked curated, so agreement went on
+    # leaving out a layer that no curator had written
+    ctx = team_window.ctx
+    order = [d.id for d in team_project.documents()]
+    (item,) = disagreements(team_project.annotations(), "ann", "bob", "lead", order)
+    session = CurationSession([item], "lead")
+    push(ctx, DecideDisagreement(ctx, session, item, TAKE_B, copies_for(item, TAKE_B, "lead")))
+    assert curated_layers(team_project) == ["lead"] and len(by(team_project, "lead")) == 2
+    ctx.undo_stack.undo()
+    assert by(team_project, "lead") == [] and curated_layers(team_project) == []
+    assert agreement(team_project, include_curated=True)["annotators"] == ["ann", "bob"]
+    ctx.undo_stack.redo()
+    assert curated_layers(team_project) == ["lead"] and len(by(team_project, "lead")) == 2
+    ctx.undo_stack.undo()
+
+    # a layer curated before (adjudicated) stays curated when a choice into it is undone
+    adjudicate(team_project, ["ann", "bob"], "lead")
+    assert curated_layers(team_project) == ["lead"]
+    push(ctx, DecideDisagreement(ctx, session, item, TAKE_A, copies_for(item, TAKE_A, "lead")))
+    ctx.undo_stack.undo()
+    assert curated_layers(team_project) == ["lead"]
+    assert [a.text for a in by(team_project, "lead")] == ["State Department"]
+
+
+def test_curation_needs_two_layers_not_a_name(qtbot, make_window, sample_project: Project) -> None:
     window = make_window(sample_project)
     view = CurationView(window.ctx, window)
     qtbot.addWidget(view)
-    assert "Set your name first" in view.message.text()
-    assert not any(b.isEnabled() for b in view.buttons.values())
-    window.ctx.settings.setValue("annotator/name", "lead")
-    view = CurationView(window.ctx, window)
-    qtbot.addWidget(view)
+    assert window.ctx.annotator_name == ""  # no name needed: choices go to the named layer
     assert "two different annotators" in view.message.text()
+    assert not any(b.isEnabled() for b in view.buttons.values())
 
 
 def test_export_dialog_writes_the_chosen_layers(
@@ -384,3 +482,41 @@ def test_label_all_skips_only_matches_in_ones_own_layer(
     assert review is not None
     review.accept()
     assert len(by(team_project, "cleo")) == 1
+
+
+def test_agreement_window_offers_inceptions_measures(
+    qtbot, team_window, team_project: Project
+) -> None:
+    dialog = AgreementWindow(team_window.ctx, team_window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.measure.currentData() == "ours" and not dialog.exclude_incomplete.isEnabled()
+    measure = dialog.measure
+    measure.setFocus()
+    qtbot.keyClick(measure, Qt.Key.Key_Down)  # the next measure: INCEpTION coding
+    assert measure.currentData() == "inception-coding"
+    assert dialog.figures == agreement(team_project, measure="inception-coding")
+    assert "INCEpTION coding" in dialog.summary.text()
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(3)]
+    assert headers == ["", "α", "κ"]
+    assert dialog.table.item(0, 0).text().startswith("Overall")
+    kappa = dialog.figures["pairs"][0]["kappa"]
+    assert dialog.table.item(1, 2).text() == ("—" if kappa is None else f"{kappa:.3f}")
+    title = team_project.documents()[0].title
+    rows = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert f"Document: {title}" in rows
+    assert dialog.exclude_incomplete.isEnabled()
+    qtbot.mouseClick(dialog.exclude_incomplete, Qt.MouseButton.LeftButton)
+    assert dialog.figures == agreement(
+        team_project, measure="inception-coding", exclude_incomplete=True
+    )
+    qtbot.keyClick(measure, Qt.Key.Key_Down)
+    assert measure.currentData() == "inception-unitizing"
+    assert not dialog.exclude_incomplete.isEnabled()
+    assert dialog.figures == agreement(team_project, measure="inception-unitizing")
+    assert [dialog.table.horizontalHeaderItem(c).text() for c in range(2)] == ["", "αu"]
+    labels = [label.name for label in team_project.labels()]
+    assert [name for name, _ in dialog.chart.rows] == labels
+    assert dialog.chart.series[0][0] == "alpha_u"
+    if os.environ.get("ANNOTATOR_AGREEMENT_PNG"):  # to look at it: render it offscreen
+        dialog.grab().save(os.environ["ANNOTATOR_AGREEMENT_PNG"])

@@ -14,7 +14,13 @@ import pytest
 from annotator.cli import main
 from annotator.core import model
 from annotator.core.labels import LabelDef
-from annotator.service import merge_file, merge_files
+from annotator.service import (
+    agreement_annotators,
+    curated_layers,
+    mark_curated,
+    merge_file,
+    merge_files,
+)
 from annotator.store.project import Project
 
 TEXT = "Ministers said 🇰🇭 the report\nwas fair. Observers disagreed."
@@ -135,6 +141,26 @@ def test_merge_matches_documents_by_text_and_adds_new_ids(target: Place, source:
         assert len(ann.documents()) == 2
         bob_ids = {a.id for a in bob.annotations()}
         assert bob_ids <= set(annotations_by_id(ann))  # ids kept
+
+
+def test_curated_marks_travel_with_the_merge(target: Place, source: Place) -> None:
+    # issue 26: the curated mark stayed behind, so the merged "curation" layer counted as an
+    # annotator; uploaded to a server or downloaded from one, the marks are the union
+    with (
+        copy_with(target("ann"), "ann", [TEXT], [("Claim", 0, 9)]) as ann,
+        copy_with(source("bob"), "bob", [TEXT], [("Claim", 0, 9), ("Quote", 29, 38)]) as bob,
+    ):
+        mark_curated(ann, "gold")
+        first = bob.documents()[0].id
+        bob.add_annotation(first, "Claim", 0, 9, annotator="curation")
+        mark_curated(bob, "curation")
+        (outcome,) = merge_files(ann, [bob.path])
+        assert curated_layers(ann) == ["curation", "gold"]
+        assert outcome.report is not None and outcome.report.curated_added == ["curation"]
+        assert agreement_annotators(ann) == ["ann", "bob"]
+        (again,) = merge_files(ann, [bob.path])
+        assert again.report is not None and not again.report.changed
+        assert curated_layers(bob) == ["curation"]  # the source is read, never written
 
 
 def test_merging_twice_changes_nothing(target: Place, source: Place) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from annotator.cli import main
 from annotator.core.errors import AnnotatorError
-from annotator.service import adjudicate, agreement, import_file
+from annotator.service import adjudicate, agreement, curated_layers, import_file
 from annotator.store.project import Project
 
 krippendorff = pytest.importorskip("krippendorff")
@@ -152,7 +152,8 @@ def test_json_is_exactly_the_specified_object(
     assert "NaN" not in out
     data = json.loads(out)
     assert data == json.loads(json.dumps(agreement(team)))
-    assert set(data) == {"annotators", "documents", "overall", "labels", "pairs"}
+    assert set(data) == {"measure", "annotators", "documents", "overall", "labels", "pairs"}
+    assert data["measure"] == "ours"
     figures = {"alpha", "kappa", "f1_exact", "f1_overlap"}
     assert set(data["overall"]) == figures
     for label in data["labels"].values():
@@ -235,6 +236,34 @@ def test_the_adjudicated_layer_is_not_an_annotator(
     )
 
 
+def test_merge_carries_the_curated_marks(
+    team: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue 26: a copy's curated layer arrived in the merged project unmarked, so agreement
+    # there counted the curator's copies as a third annotator
+    team.close()
+    source, target = str(team.path), str(tmp_path / "merged.annot")
+    assert main(["merge", target, source]) == 0
+    args = ["--annotators", "ann,bob", "--into", "curation"]
+    assert main(["adjudicate", source, *args]) == 0
+    assert main(["adjudicate", target, "--annotators", "ann,cleo", "--into", "gold"]) == 0
+    capsys.readouterr()
+
+    assert main(["merge", target, source]) == 0
+    out = capsys.readouterr().out
+    with Project.open(target) as merged:
+        assert curated_layers(merged) == ["curation", "gold"]  # the union of both lists
+        assert agreement(merged)["annotators"] == ["ann", "bob", "cleo"]
+    assert "1 annotations added" in out and "curated layers: curation" in out
+    assert main(["agreement", source, "--json"]) == 0
+    in_source = json.loads(capsys.readouterr().out)
+    assert main(["agreement", target, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == in_source  # both curated layers left out
+
+    assert main(["merge", target, source]) == 0  # again: nothing new, nothing said
+    assert "curated layers" not in capsys.readouterr().out
+
+
 def test_a_damaged_list_of_curated_layers_is_named(
     team: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -271,3 +300,19 @@ def test_exports_filter_layers(
     out_err = capsys.readouterr()
     assert out_err.out == ""
     assert out_err.err.startswith(f"annotator: error: {team.path}: no annotator named 'zed'")
+
+
+def test_agreement_json_on_an_ascii_terminal(tmp_path: Path) -> None:
+    """JSON is UTF-8 whatever the terminal: a label the terminal cannot show is no crash."""
+    from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
+
+    from .test_cli import run  # the console script, with PYTHONIOENCODING=ascii
+
+    path = tmp_path / "cafe.annot"
+    spans = [ImportedAnnotation("Café", 0, 8, annotator=who) for who in ("A", "B")]
+    with Project.open(path) as project:
+        document = ImportedDocument("Cambodia moved up.", "T", annotations=spans)
+        project.import_bundle(ImportedBundle([document]))
+    done = run("agreement", path, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["labels"]["Café"]["spans"] == {"A": 1, "B": 1}

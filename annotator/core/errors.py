@@ -18,6 +18,16 @@ class ImportFailed(AnnotatorError):
     """A file could not be read as an article or project."""
 
 
+class BadRecord(ImportFailed):
+    """One record of a file (a Label Studio region, a JSONL line, a brat line) is bad; the
+    message names it. The file's other records can be imported by skipping the bad ones
+    (``skip_bad``: ``annotator import --skip-bad``, the window's "Import the rest")."""
+
+
+class AllRecordsBad(ImportFailed):
+    """Read with ``skip_bad``, every record of the file was bad: nothing is left to import."""
+
+
 class ProjectError(AnnotatorError):
     """A project file could not be opened or written."""
 

@@ -151,11 +151,40 @@ class ImportedDocument:
 
 
 @dataclass
+class SkippedRecords:
+    """What an import with ``skip_bad`` left out of one file: how many records of each kind
+    (``regions``, ``lines``, ...) the file held, and why each skipped one was bad, in file order."""
+
+    seen: dict[str, int] = field(default_factory=dict)
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (kind, reason naming it)
+
+    def __bool__(self) -> bool:
+        return bool(self.reasons)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for k, _ in self.reasons if k == kind)
+
+    def describe(self, shown: int = 3) -> str:
+        """``skipped 2 of 40 regions: <reason>; <reason>`` (the first ``shown`` reasons)."""
+        kinds = list(dict.fromkeys([*self.seen, *(k for k, _ in self.reasons)]))
+        counts = " and ".join(
+            f"{self.count(k)} of {self.seen.get(k, self.count(k))} {k}"
+            for k in kinds
+            if self.count(k)
+        )
+        first = "; ".join(reason for _, reason in self.reasons[:shown])
+        more = len(self.reasons) - shown
+        return f"skipped {counts}: {first}" + (f"; … and {more} more" if more > 0 else "")
+
+
+@dataclass
 class ImportedBundle:
     """The documents of one file, and the labels it defines (only project files define labels)."""
 
     documents: list[ImportedDocument]
     labels: list[LabelDef] = field(default_factory=list)
     relation_types: list[RelationTypeDef] = field(default_factory=list)
+    #: the bad records left out (read with ``skip_bad``); empty when none were
+    skipped: SkippedRecords = field(default_factory=SkippedRecords)
     #: what the person should be told of how the file was read (one line each)
     notes: list[str] = field(default_factory=list)

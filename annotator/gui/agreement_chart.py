@@ -19,19 +19,23 @@ class AgreementChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[str, dict[str, float | None]]] = []
+        self.series = SERIES
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setObjectName("agreement-chart")
 
-    def set_figures(self, labels: dict[str, dict]) -> None:
+    def set_figures(
+        self, labels: dict[str, dict], series: tuple[tuple[str, str, str], ...] = SERIES
+    ) -> None:
+        self.series = series
         self.rows = [
-            (name, {key: figures.get(key) for key, _, _ in SERIES})
+            (name, {key: figures.get(key) for key, _, _ in series})
             for name, figures in labels.items()
         ]
         self.updateGeometry()
         self.update()
 
     def _row_height(self) -> int:
-        return self.fontMetrics().height() * len(SERIES) + 10
+        return self.fontMetrics().height() * len(self.series) + 10
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         legend = self.fontMetrics().height() + 12
@@ -49,7 +53,7 @@ class AgreementChart(QWidget):
         line = metrics.height()
         # legend
         x = 4.0
-        for _key, legend, colour in SERIES:
+        for _key, legend, colour in self.series:
             painter.fillRect(QRectF(x, 4, 12, 12), QColor(colour))
             painter.setPen(text)
             painter.drawText(
@@ -86,11 +90,11 @@ class AgreementChart(QWidget):
             y = top + row * self._row_height()
             painter.setPen(text)
             painter.drawText(
-                QRectF(0, y, name_width, line * len(SERIES)),
+                QRectF(0, y, name_width, line * len(self.series)),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                 metrics.elidedText(name, Qt.TextElideMode.ElideRight, name_width),
             )
-            for i, (key, _legend, colour) in enumerate(SERIES):
+            for i, (key, _legend, colour) in enumerate(self.series):
                 value = figures[key]
                 bar_top = y + i * line + 1
                 if value is None:

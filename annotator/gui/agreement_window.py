@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -48,7 +49,34 @@ HELP = (
     "curator's decisions, not an annotator's work: they are left out unless "
     "“Include curated layers” is ticked."
 )
+HELP_INCEPTION = (
+    "<b>INCEpTION's definitions</b> (Measure), computed per document as INCEpTION does; a "
+    "pair's figure and the overall figure are the means over the documents where they are "
+    "defined.<br>"
+    "<b>INCEpTION coding</b>: each distinct (start, end) that an annotator marked is an item, "
+    "an annotator's label there is the value, no span there is a missing value; a position "
+    "with two spans of one annotator is left out. <b>α</b> — Krippendorff's alpha, nominal, "
+    "with missing values (“Exclude incomplete” leaves out the positions someone did not "
+    "mark). <b>κ</b> — Cohen's (two) or Fleiss' (three or more) kappa on the positions every "
+    "annotator marked; 1.0 when one label is all that was used, as in INCEpTION.<br>"
+    "<b>INCEpTION unitizing</b>: <b>αu</b> — Krippendorff's unitizing alpha over the "
+    "document's characters, the label as the category (DKPro Agreement's formula); per label, "
+    "the label's αu."
+)
 FIGURES = (("alpha", "α"), ("kappa", "κ"), ("f1_exact", "F1 exact"), ("f1_overlap", "F1 overlap"))
+# measure -> (title in the chooser, the figures it gives)
+MEASURES = {
+    "ours": ("Ours: characters and spans", FIGURES),
+    "inception-coding": ("INCEpTION coding (positions)", (("alpha", "α"), ("kappa", "κ"))),
+    "inception-unitizing": ("INCEpTION unitizing (αu)", (("alpha_u", "αu"),)),
+}
+CHART_SERIES = {
+    "inception-coding": (
+        ("alpha", "α (Krippendorff)", "#3b6ea8"),
+        ("kappa", "κ (Cohen/Fleiss)", "#7aa95c"),
+    ),
+    "inception-unitizing": (("alpha_u", "αu (unitizing)", "#8a5cb0"),),
+}
 
 
 def show_figure(value: float | None) -> str:
@@ -72,6 +100,18 @@ class AgreementWindow(QDialog):
         self._list_annotators()
         self.annotators.itemChanged.connect(lambda _item: self.refresh())
         self.include_curated.toggled.connect(lambda _on: self._list_annotators(refresh=True))
+        self.measure = QComboBox()
+        self.measure.setObjectName("agreement-measure")
+        for key, (title, _figures) in MEASURES.items():
+            self.measure.addItem(title, key)
+        self.measure.setToolTip("Which definition of agreement the figures use")
+        self.exclude_incomplete = QCheckBox("Exclude incomplete")
+        self.exclude_incomplete.setToolTip(
+            "INCEpTION coding: leave out the positions some annotator did not mark"
+        )
+        self.exclude_incomplete.setEnabled(False)
+        self.measure.currentIndexChanged.connect(lambda _i: self._measure_changed())
+        self.exclude_incomplete.toggled.connect(lambda _on: self.refresh())
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = QTableWidget()
@@ -82,7 +122,7 @@ class AgreementWindow(QDialog):
         chart_scroll = QScrollArea()
         chart_scroll.setWidget(self.chart)
         chart_scroll.setWidgetResizable(True)
-        self.help = QLabel(HELP)
+        self.help = QLabel(f"{HELP}<br>{HELP_INCEPTION}")
         self.help.setWordWrap(True)
         self.help.setTextFormat(Qt.TextFormat.RichText)
         self.help.setVisible(False)
@@ -95,6 +135,9 @@ class AgreementWindow(QDialog):
         side.addWidget(QLabel("Annotators"))
         side.addWidget(self.annotators)
         side.addWidget(self.include_curated)
+        side.addWidget(QLabel("Measure"))
+        side.addWidget(self.measure)
+        side.addWidget(self.exclude_incomplete)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(chart_scroll)
@@ -127,6 +170,10 @@ class AgreementWindow(QDialog):
         if refresh:
             self.refresh()
 
+    def _measure_changed(self) -> None:
+        self.exclude_incomplete.setEnabled(self.measure.currentData() == "inception-coding")
+        self.refresh()
+
     def chosen(self) -> list[str]:
         return [
             self.annotators.item(i).text()
@@ -140,6 +187,9 @@ class AgreementWindow(QDialog):
                 self.ctx.project,
                 self.chosen() or None,
                 include_curated=self.include_curated.isChecked(),
+                measure=self.measure.currentData(),
+                exclude_incomplete=self.exclude_incomplete.isEnabled()
+                and self.exclude_incomplete.isChecked(),
             )
         except AnnotatorError as exc:
             self.figures = None
@@ -151,15 +201,62 @@ class AgreementWindow(QDialog):
             self.chart.set_figures({})
             return
         figures = self.figures
+        measure = figures["measure"]
+        title, keys = MEASURES[measure]
+        shown = [k for k in keys if k[0] != "f1_exact"]
+        overall = ", ".join(f"{t} {show_figure(figures['overall'][k])}" for k, t in shown)
         self.summary.setText(
             f"<b>{', '.join(figures['annotators'])}</b> over {figures['documents']} "
-            f"document{'s' * (figures['documents'] != 1)} "
-            f"— α {show_figure(figures['overall']['alpha'])}, "
-            f"κ {show_figure(figures['overall']['kappa'])}, "
-            f"F1 overlap {show_figure(figures['overall']['f1_overlap'])}"
+            f"document{'s' * (figures['documents'] != 1)} — {overall} "
+            f"<i>({title}{', exclude incomplete' * bool(figures.get('exclude_incomplete'))})</i>"
         )
-        self._fill_table(figures)
-        self.chart.set_figures(figures["labels"])
+        if measure == "ours":
+            self._fill_table(figures)
+            self.chart.set_figures(figures["labels"])
+            return
+        titles = {d.id: d.title for d in self.ctx.project.documents()}
+        per_document = {titles.get(d, d): f for d, f in figures["per_document"].items()}
+        self._fill_inception(figures, keys, per_document)
+        if measure == "inception-unitizing":
+            self.chart.set_figures(figures["labels"], CHART_SERIES[measure])
+        else:
+            self.chart.set_figures(per_document, CHART_SERIES[measure])
+
+    def _fill_inception(
+        self,
+        figures: dict,
+        keys: tuple[tuple[str, str], ...],
+        per_document: dict[str, dict],
+    ) -> None:
+        """Overall, the pairs, the labels (unitizing) and the documents, one row each."""
+        headers = ["", *(title for _, title in keys)]
+        rows: list[tuple[str, dict, bool]] = [
+            ("Overall (mean over documents)", figures["overall"], True)
+        ]
+        rows += [(" / ".join(p["annotators"]), p, False) for p in figures["pairs"]]
+        rows += [(f"Label: {label}", f, False) for label, f in figures.get("labels", {}).items()]
+        rows += [(f"Document: {name}", f, False) for name, f in per_document.items()]
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(rows))
+        for r, (name, values, bold) in enumerate(rows):
+            first = QTableWidgetItem(name)
+            if bold:
+                font = first.font()
+                font.setBold(True)
+                first.setFont(font)
+            self.table.setItem(r, 0, first)
+            for c, (key, _title) in enumerate(keys, start=1):
+                item = QTableWidgetItem(show_figure(values[key]))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if values[key] is None:
+                    item.setToolTip("Undefined: nothing to compare or nothing varies")
+                self.table.setItem(r, c, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, len(headers)):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
 
     def _fill_table(self, figures: dict) -> None:
         names = figures["annotators"]

@@ -79,7 +79,7 @@ class AppContext:
         me = f"you ({self.annotator_name})" if self.annotator_name else "you (no name set)"
         return (
             f"This annotation is in {annotation.annotator}'s layer: {me} can edit only "
-            "your own. Use Team → Curate Disagreements to take it into your layer."
+            "your own. Use Team → Curate Disagreements to take it into a curated layer."
         )
 
     def shows(self, annotation: Annotation) -> bool:

@@ -1,11 +1,14 @@
 """Team → Curate Disagreements…: walk two annotators' disagreements one by one and decide each
-into the curator's (your) layer.
+into a layer named here ("curation" unless you name another), remembered per project and
+marked curated; your own name, which your labelling carries, is not changed.
 
 Keys: A takes A's spans, B takes B's, O takes both, N neither, E edits (label, start, end) and
 Enter applies; ←/→ move; Ctrl+Z undoes a choice. A and B are shown side by side, or stacked.
 """
 
 from __future__ import annotations
+
+import json
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -41,9 +44,12 @@ from annotator.gui.curation_commands import (
 from annotator.gui.formatting import escape_html
 from annotator.gui.reader import blend
 from annotator.gui.undo import push
-from annotator.service import annotator_names
+from annotator.service import agreement_annotators, curated_layers, curation_layer_problem
 
 CONTEXT = 80  # code points of text shown either side of a disagreement
+DEFAULT_LAYER = "curation"
+#: settings key: a JSON object, each project (its path or server address) to its target layer
+LAYERS_KEY = "curation/layers"
 
 
 class CurationView(QDialog):
@@ -52,13 +58,14 @@ class CurationView(QDialog):
         self.ctx = ctx
         self.setObjectName("curation-view")
         self.setWindowTitle(f"Curate disagreements — {ctx.project.path.stem}")
-        self.curator = ctx.annotator_name
+        self.layer = ""  # the layer choices are written into, once accepted
         self.session: CurationSession | None = None
         self.position = 0
         self._texts: dict[str, str] = {}
         self._titles = {d.id: d.title for d in ctx.project.documents()}
 
-        layers = [n for n in annotator_names(ctx.project) if n != self.curator]
+        curated = curated_layers(ctx.project)
+        layers = agreement_annotators(ctx.project)  # the annotators, not the curated layers
         self.a_box, self.b_box = QComboBox(), QComboBox()
         for box, default in ((self.a_box, 0), (self.b_box, 1)):
             box.addItems(layers)
@@ -69,7 +76,22 @@ class CurationView(QDialog):
         self.stacked.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.stacked.setToolTip("Show A above B instead of side by side")
         self.stacked.toggled.connect(self._orientation)
-        self.into = QLabel()
+        self.target = QComboBox()
+        self.target.setObjectName("curation-target")
+        self.target.setEditable(True)
+        self.target.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.target.addItems(sorted({*curated, DEFAULT_LAYER}))
+        self.target.setCurrentText(
+            remembered_layer(ctx) or (curated[0] if curated else DEFAULT_LAYER)
+        )
+        self.target.setMinimumContentsLength(12)
+        self.target.setToolTip(
+            "The layer your choices are written into, marked curated (agreement leaves it "
+            "out). Your own name, which your labelling carries, stays as it is."
+        )
+        line = self.target.lineEdit()
+        line.editingFinished.connect(self._target_entered)
+        self.target.textActivated.connect(lambda _text: self._target_entered())
         self.progress_label = QLabel()
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
@@ -146,7 +168,14 @@ class CurationView(QDialog):
         self.addActions([undo, redo])
 
         top = QHBoxLayout()
-        for widget in (QLabel("A"), self.a_box, QLabel("B"), self.b_box, self.into):
+        for widget in (
+            QLabel("A"),
+            self.a_box,
+            QLabel("B"),
+            self.b_box,
+            QLabel("→ writing into layer"),
+            self.target,
+        ):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.stacked)
@@ -160,7 +189,7 @@ class CurationView(QDialog):
         layout.addLayout(actions)
         layout.addWidget(self.message)
         self.resize(980, 560)
-        self.reload()
+        self.apply_target()
         self.panes["A"][1].setFocus()
 
     # -- the list of disagreements ---------------------------------------------------------------
@@ -173,26 +202,63 @@ class CurationView(QDialog):
     def b(self) -> str:
         return self.b_box.currentText()
 
+    def apply_target(self) -> None:
+        """Take the layer named in the target box as the one choices are written into (and
+        remember it for this project), then find the disagreements it has not decided."""
+        self.layer = self.target.currentText().strip()
+        self.reload()
+        if self.session is not None:
+            remember_layer(self.ctx, self.layer)
+
+    def _target_entered(self) -> None:
+        if self.target.currentText().strip() != self.layer or self.session is None:
+            self.apply_target()
+        if self.session is not None and self.target.lineEdit().hasFocus():
+            self.panes["A"][1].setFocus()  # the letter keys choose again
+
+    def _target_settled(self) -> bool:
+        """Whether a choice may be written now: a name typed but not yet entered is taken
+        first, and the choice goes ahead if the disagreement shown is still undecided there."""
+        if self.target.currentText().strip() == self.layer and self.session is not None:
+            return True
+        shown = self.current()
+        self.apply_target()
+        if self.session is None:
+            return False
+        keys = [item.key for item in self.session.items]
+        if shown is None:
+            return False
+        if shown.key not in keys:
+            self.message.setText(
+                f"Layer “{escape_html(self.layer)}” has decided that disagreement already."
+            )
+            return False
+        self.position = keys.index(shown.key)
+        self.show_current()
+        return True
+
     def reload(self) -> None:
-        """Find the undecided disagreements between the chosen A and B."""
+        """Find the disagreements between the chosen A and B that the layer has not decided."""
         if self.session is not None:
             self.session.listeners.remove(self._session_changed)
         self.session = None
         self.position = 0
-        if not self.curator:
-            return self._blocked(
-                "Set your name first (Edit → Preferences…): your choices are "
-                "written into your own layer."
-            )
         if not self.a or not self.b or self.a == self.b:
             return self._blocked(
                 "Choose two different annotators as A and B (merge the team's "
                 "copies first: File → Merge Projects…)."
             )
-        self.into.setText(f"→ writing into <b>{escape_html(self.curator)}</b>'s layer")
+        if (problem := curation_layer_problem(self.layer, (self.a, self.b))) is not None:
+            name = escape_html(self.layer)
+            return self._blocked(
+                f"Cannot write into layer “{name}”: {problem} ({escape_html(self.a)}, "
+                f"{escape_html(self.b)}), e.g. “{DEFAULT_LAYER}”."
+                if self.layer.strip()
+                else f"Name the layer the curated spans go into, e.g. “{DEFAULT_LAYER}”."
+            )
         order = [d.id for d in self.ctx.project.documents()]
-        items = disagreements(self.ctx.project.annotations(), self.a, self.b, self.curator, order)
-        self.session = CurationSession(items, self.curator)
+        items = disagreements(self.ctx.project.annotations(), self.a, self.b, self.layer, order)
+        self.session = CurationSession(items, self.layer)
         self.session.listeners.append(self._session_changed)
         for key, button in self.buttons.items():
             button.setEnabled(bool(items) or key in ("Left", "Right"))
@@ -308,7 +374,11 @@ class CurationView(QDialog):
         if item.key in self.session.decisions:
             self.message.setText("Already decided: undo (Ctrl+Z) to choose again.")
             return
-        self._decide(item, choice, copies_for(item, choice, self.curator))
+        if not self._target_settled():
+            return
+        item = self.current()
+        assert item is not None
+        self._decide(item, choice, copies_for(item, choice, self.layer))
 
     def _decide(self, item: Disagreement, choice: str, copies: list[Annotation]) -> None:
         assert self.session is not None
@@ -326,6 +396,10 @@ class CurationView(QDialog):
         if item.key in self.session.decisions:
             self.message.setText("Already decided: undo (Ctrl+Z) to choose again.")
             return
+        if not self._target_settled():
+            return
+        item = self.current()
+        assert item is not None
         first = (item.a + item.b)[0]
         text = self._text(item.document_id)
         self.edit_label.setCurrentText(first.label)
@@ -351,8 +425,10 @@ class CurationView(QDialog):
         )
 
     def apply_edit(self) -> None:
+        if not self.edit_row.isVisible() or not self._target_settled():
+            return
         item = self.current()
-        if item is None or not self.edit_row.isVisible():
+        if item is None:
             return
         start, end = self.edit_start.value(), self.edit_end.value()
         text = self._text(item.document_id)
@@ -362,7 +438,7 @@ class CurationView(QDialog):
         label = self.edit_label.currentText()
         model = next((s for s in item.a + item.b if s.label == label), (item.a + item.b)[0])
         (copy,) = copies_for(
-            Disagreement(item.document_id, start, end, (model,), ()), TAKE_A, self.curator
+            Disagreement(item.document_id, start, end, (model,), ()), TAKE_A, self.layer
         )
         attributes = model.attributes if model.label == label else {}
         copy = copy._replace(
@@ -371,7 +447,9 @@ class CurationView(QDialog):
         self._decide(item, EDITED, [copy])
 
     def _enter(self) -> None:
-        if self.edit_row.isVisible():
+        if self.target.lineEdit().hasFocus():
+            self._target_entered()
+        elif self.edit_row.isVisible():
             self.apply_edit()
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
@@ -384,6 +462,27 @@ class CurationView(QDialog):
         if self.session is not None and self._session_changed in self.session.listeners:
             self.session.listeners.remove(self._session_changed)
         super().closeEvent(event)
+
+
+def _remembered(ctx: AppContext) -> dict[str, str]:
+    try:
+        value = json.loads(str(ctx.settings.value(LAYERS_KEY, "{}") or "{}"))
+    except json.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def remembered_layer(ctx: AppContext) -> str:
+    """The layer this project's curation last wrote into, or ""."""
+    name = _remembered(ctx).get(str(ctx.project.path), "")
+    return name if isinstance(name, str) else ""
+
+
+def remember_layer(ctx: AppContext, name: str) -> None:
+    layers = _remembered(ctx)
+    if layers.get(str(ctx.project.path)) != name:
+        layers[str(ctx.project.path)] = name
+        ctx.settings.setValue(LAYERS_KEY, json.dumps(layers, ensure_ascii=False))
 
 
 def _list_item(s: Annotation) -> str:

@@ -38,21 +38,25 @@ class ImportRunner(QObject):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._paths: list[Path] = []
+        self._skip_bad = False
         self._outcomes: list[ImportOutcome] = []
         self._timer = QTimer(self, interval=40, timeout=self._drain)
         self._gc_was_enabled = True
         self._error: BaseException | None = None  # an unexpected error that ended the worker
         self.progress: QProgressDialog | None = None
+        self.question: QMessageBox | None = None  # the last "Import the rest?" asked
 
     @property
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self, paths: list[Path]) -> None:
+    def start(self, paths: list[Path], skip_bad: bool = False) -> None:
+        """Import ``paths``; ``skip_bad``: leave out their bad records (the report names them)."""
         if self.running:
             QMessageBox.information(self.window, "Import", "An import is already running.")
             return
         self._paths, self._outcomes, self._error = list(paths), [], None
+        self._skip_bad = skip_bad
         self._cancel.clear()
         self.progress = QProgressDialog("Importing…", "Cancel", 0, len(paths), self.window)
         self.progress.setWindowTitle("Import articles")
@@ -73,7 +77,7 @@ class ImportRunner(QObject):
             return not self._cancel.is_set()
 
         try:
-            import_files(self.ctx.project, self._paths, report)
+            import_files(self.ctx.project, self._paths, report, skip_bad=self._skip_bad)
         except Exception as exc:  # a bug: reported on the GUI thread when the import ends
             self._error = exc
         finally:
@@ -142,16 +146,31 @@ class ImportRunner(QObject):
         self._report(outcomes, added)
         self.finished.emit(outcomes)
 
+    def _import_the_rest(self, paths: list[Path]) -> None:
+        self.start(paths, skip_bad=True)
+
     def _report(self, outcomes: list[ImportOutcome], added: list[str]) -> None:
         problems = [
             o.message
             for o in outcomes
-            if o.outcome is not Outcome.IMPORTED
-            or o.notes
-            or (o.summary is not None and o.summary.duplicates_skipped)
+            if not o.bad_record
+            and (
+                o.outcome is not Outcome.IMPORTED
+                or o.notes
+                or (o.summary is not None and o.summary.duplicates_skipped)
+            )
         ]
+        problems += [f"{o.path.name}: {o.skipped.describe()}" for o in outcomes if o.skipped]
         if self._cancel.is_set() and len(outcomes) < len(self._paths):
             problems.append(f"Cancelled: {len(self._paths) - len(outcomes)} files not imported.")
+        refused = [o for o in outcomes if o.bad_record]
+        if refused:
+            from annotator.gui.bad_records_dialog import ask_to_import_the_rest
+
+            self.question = ask_to_import_the_rest(
+                self.window, refused, problems, len(added), self._import_the_rest
+            )
+            return
         if not problems:
             return
         failed = any(o.outcome is Outcome.ERROR for o in outcomes)

@@ -35,7 +35,7 @@ def build(w: MainWindow, file: QMenu, bar: QMenuBar, actions: dict[str, QAction]
     agreement.triggered.connect(lambda _=False: open_agreement(w))
     curate = team.addAction("&Curate Disagreements…")
     curate.setShortcut(QKeySequence("Ctrl+Shift+J"))
-    curate.setStatusTip("Walk two annotators' disagreements and decide them into your layer")
+    curate.setStatusTip("Walk two annotators' disagreements and decide them into a curated layer")
     curate.triggered.connect(lambda _=False: open_curation(w))
     actions["agreement"], actions["curate"] = agreement, curate
 

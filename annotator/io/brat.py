@@ -53,6 +53,7 @@ from annotator.io.interchange import (
     RawSpans,
     SpanProblem,
     reading,
+    record,
     safe_file_stems,
 )
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
@@ -384,6 +385,9 @@ class _Conf:
         return value.replace("_", " ") if self.ours else value
 
 
+_NOTES = "attribute and note lines"
+
+
 def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
     raw = text_path.read_bytes().decode("utf-8")
     where = f"document {ann_path.stem!r}"
@@ -399,31 +403,38 @@ def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
         fields = line.split("\t", 2)
         head = fields[0][:1]
         if head == "T":
-            if len(fields) < 3:
-                raise SpanProblem(
-                    f"{where}, line {number}: expected 'T<n> TYPE START END<TAB>TEXT'"
-                )
-            found[fields[0]] = _textbound(fields, spans, conf)
+            with record("annotations"):
+                if len(fields) < 3:
+                    raise SpanProblem(
+                        f"{where}, line {number}: expected 'T<n> TYPE START END<TAB>TEXT'"
+                    )
+                found[fields[0]] = _textbound(fields, spans, conf)
         elif head == "R" and len(fields) >= 2:
-            relations[fields[0]] = _relation(fields[0], fields[1], where, number, conf)
+            with record("relations"):
+                relations[fields[0]] = _relation(fields[0], fields[1], where, number, conf)
         elif head in "AM" and len(fields) >= 2:
-            parts = fields[1].split()
-            if len(parts) < 2:
-                raise SpanProblem(f"{where}, line {number}: attribute without a target")
-            later.append(("A", parts[1], parts[0], parts[2] if len(parts) > 2 else None))
+            with record(_NOTES):
+                parts = fields[1].split()
+                if len(parts) < 2:
+                    raise SpanProblem(f"{where}, line {number}: attribute without a target")
+                later.append(("A", parts[1], parts[0], parts[2] if len(parts) > 2 else None))
         elif head == "#" and len(fields) >= 2:
             parts = fields[1].split()
             if len(parts) >= 2:
-                later.append(("#", parts[1], parts[0], fields[2] if len(fields) > 2 else ""))
-    for relation in relations.values():
-        for end in (relation.source, relation.target):
-            if end not in found:
-                raise SpanProblem(
-                    f"{where}: relation {relation.id} ({relation.type}) joins {end}, "
-                    "which is not a text-bound annotation of the file"
-                )
-        relation.source, relation.target = found[relation.source].id, found[relation.target].id
-        relation.id = None  # R1 is only the file's name for it
+                with record(_NOTES):
+                    later.append(("#", parts[1], parts[0], fields[2] if len(fields) > 2 else ""))
+    for name, relation in list(relations.items()):
+        with record("relations", counted=False):
+            del relations[name]  # back below once both its ends are known
+            for end in (relation.source, relation.target):
+                if end not in found:
+                    raise SpanProblem(
+                        f"{where}: relation {relation.id} ({relation.type}) joins {end}, "
+                        "which is not a text-bound annotation of the file"
+                    )
+            relation.source, relation.target = found[relation.source].id, found[relation.target].id
+            relation.id = None  # R1 is only the file's name for it
+            relations[name] = relation
     for kind, ref, name, value in later:
         if ref in relations:
             _relation_extra(relations[ref], kind, name, value, conf)
@@ -431,7 +442,8 @@ def _document(text_path: Path, ann_path: Path, conf: _Conf) -> ImportedDocument:
         target = found.get(ref)
         if target is None:
             if ref.startswith("T"):
-                raise SpanProblem(f"{where}: {name} refers to {ref}, which is not in the file")
+                with record(_NOTES, counted=False):
+                    raise SpanProblem(f"{where}: {name} refers to {ref}, which is not in the file")
             continue  # an attribute or note of a relation or event
         if kind == "#" and name == "AnnotatorNotes":
             target.note = f"{target.note}\n{value}" if target.note else (value or "")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from annotator.core.errors import ImportFailed
+from annotator.core.errors import AllRecordsBad, ImportFailed
 from annotator.core.file_kinds import check_source
 from annotator.core.model import ImportedBundle
+from annotator.io.interchange import skipping_bad
 from annotator.io.sanitize import check_bundle
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -56,8 +57,30 @@ def reader_for(path: Path) -> str:
     return "txt"
 
 
-def read_file(path: Path) -> ImportedBundle:
-    """Read any supported file into documents (and, for project JSON, labels)."""
+def _reader_for_file(path: Path) -> str:
+    check_source(path, error=ImportFailed)  # a FIFO would be waited on forever
+    if path.suffix.lower() == ".qdc":
+        raise ImportFailed(
+            path,
+            "is a REFI-QDA codebook (labels, no documents): merge it "
+            "with 'annotator labels PROJECT --import FILE' or the "
+            "codebook's Import button",
+        )
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ImportFailed(
+            path,
+            f"is {-(-size // 2**20)} MB; files over {MAX_FILE_BYTES // 2**20} MB are refused",
+        )
+    return reader_for(path)
+
+
+def read_file(path: Path, skip_bad: bool = False) -> ImportedBundle:
+    """Read any supported file into documents (and, for project JSON, labels).
+
+    A bad record (a region, a line) refuses the file as a ``BadRecord``; with ``skip_bad`` it is
+    left out instead and named in the bundle's ``skipped``. When nothing is left, the file is
+    refused as ``AllRecordsBad``."""
     try:
         if path.is_dir():
             from annotator.io import brat
@@ -68,26 +91,22 @@ def read_file(path: Path) -> ImportedBundle:
                     "is a folder; choose the files inside it (only a "
                     "folder of brat .txt/.ann pairs is read whole)",
                 )
-            return check_bundle(path, brat.read(path))
-        check_source(path, error=ImportFailed)  # a FIFO would be waited on forever
-        if path.suffix.lower() == ".qdc":
-            raise ImportFailed(
-                path,
-                "is a REFI-QDA codebook (labels, no documents): merge it "
-                "with 'annotator labels PROJECT --import FILE' or the "
-                "codebook's Import button",
-            )
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImportFailed(
-                path,
-                f"is {-(-size // 2**20)} MB; files over {MAX_FILE_BYTES // 2**20} MB are refused",
-            )
-        name = reader_for(path)
+            name = "brat"
+        else:
+            name = _reader_for_file(path)
     except FileNotFoundError as exc:
         raise ImportFailed(path, "no such file") from exc
     except OSError as exc:
         raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from exc
-    result = importlib.import_module(f"annotator.io.{name}").read(path)
+    with skipping_bad(skip_bad) as skipped:
+        try:
+            result = importlib.import_module(f"annotator.io.{name}").read(path)
+        except ImportFailed:
+            if skipped:  # e.g. "holds no documents" once every line was left out
+                raise AllRecordsBad(path, f"nothing left to import: {skipped.describe()}") from None
+            raise
     bundle = result if isinstance(result, ImportedBundle) else ImportedBundle([result])
+    if skipped and not bundle.documents:
+        raise AllRecordsBad(path, f"nothing left to import: {skipped.describe()}")
+    bundle.skipped = skipped
     return check_bundle(path, bundle)  # untrusted input: NULs, controls, bad Unicode

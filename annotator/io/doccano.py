@@ -47,7 +47,7 @@ from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
 from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
-from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading
+from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading, record
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
 from annotator.io.txt import clip_title, first_line
 
@@ -160,18 +160,22 @@ def read(path: Path) -> ImportedBundle:
         for number, line in enumerate(content.split("\n"), 1):
             if not line.strip():
                 continue
-            try:
-                item = jsonvalues.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ImportFailed(
-                    path, f"line {number} is not valid JSON (column {exc.colno}: {exc.msg})"
-                ) from None
-            except jsonvalues.NotJson as exc:
-                raise ImportFailed(path, f"line {number}: {exc}") from None
-            documents.append(_document(item, number))
+            with record("lines"):
+                documents.append(_document(_line(line, number), number))
     if not documents:
         raise ImportFailed(path, "the file holds no documents")
     return ImportedBundle(documents)
+
+
+def _line(line: str, number: int) -> Any:
+    try:
+        return jsonvalues.loads(line)
+    except json.JSONDecodeError as exc:
+        raise SpanProblem(
+            f"line {number} is not valid JSON (column {exc.colno}: {exc.msg})"
+        ) from None
+    except jsonvalues.NotJson as exc:
+        raise SpanProblem(f"line {number}: {exc}") from None
 
 
 def _document(item: Any, number: int) -> ImportedDocument:
@@ -192,11 +196,14 @@ def _document(item: Any, number: int) -> ImportedDocument:
     annotations = []
     by_entity: dict[str, str] = {}  # doccano entity id -> our annotation id
     for n, (start, end, label, entity) in enumerate(_triples(item, where), 1):
-        begin, finish = spans.convert(start, end, f"span {n} ({label} {start}..{end})")
-        annotation = ImportedAnnotation(label=label, start=begin, end=finish, id=str(uuid.uuid4()))
-        if entity is not None:
-            by_entity[json.dumps(entity)] = annotation.id or ""
-        annotations.append(annotation)
+        with record("spans"):
+            begin, finish = spans.convert(start, end, f"span {n} ({label} {start}..{end})")
+            annotation = ImportedAnnotation(
+                label=label, start=begin, end=finish, id=str(uuid.uuid4())
+            )
+            if entity is not None:
+                by_entity[json.dumps(entity)] = annotation.id or ""
+            annotations.append(annotation)
     relations = _relations(item, by_entity, where)
     if isinstance(item.get("spans"), list):  # Annotator's own JSONL export: code points
         annotations += _own_spans(item["spans"], RawSpans(raw, "code points", where))
@@ -221,17 +228,21 @@ def _relations(item: dict, by_entity: dict[str, str], where: str) -> list[Import
                 f"{where}, relation {n}: expected an object with from_id, to_id, type"
             )
         name = f"relation {n} ({entry.get('id', n)}, {entry['type']})"
-        ends = []
-        for key in ("from_id", "to_id"):
-            ours = by_entity.get(json.dumps(entry.get(key)))
-            if ours is None:
-                raise SpanProblem(
-                    f"{where}, {name}: {key} {entry.get(key)!r} is not the id of an entity "
-                    "of this line"
-                )
-            ends.append(ours)
-        found.append(ImportedRelation(entry["type"], ends[0], ends[1]))
+        with record("relations"):
+            found.append(_relation(entry, by_entity, f"{where}, {name}"))
     return found
+
+
+def _relation(entry: dict, by_entity: dict[str, str], where: str) -> ImportedRelation:
+    ends = []
+    for key in ("from_id", "to_id"):
+        ours = by_entity.get(json.dumps(entry.get(key)))
+        if ours is None:
+            raise SpanProblem(
+                f"{where}: {key} {entry.get(key)!r} is not the id of an entity of this line"
+            )
+        ends.append(ours)
+    return ImportedRelation(entry["type"], ends[0], ends[1])
 
 
 def _own_spans(items: list, spans: RawSpans) -> list[ImportedAnnotation]:
@@ -240,21 +251,22 @@ def _own_spans(items: list, spans: RawSpans) -> list[ImportedAnnotation]:
         if not (isinstance(entry, dict) and isinstance(entry.get("label"), str)):
             raise SpanProblem(f"{spans.where}, span {n}: expected an object with a label")
         quoted = entry.get("text") if isinstance(entry.get("text"), str) else None
-        start, end = spans.convert(
-            entry.get("start"),
-            entry.get("end"),
-            f"span {n} ({entry['label']} {entry.get('start')}..{entry.get('end')})",
-            quoted,
-        )
-        attributes = entry.get("attributes")
-        found.append(
-            ImportedAnnotation(
-                label=entry["label"],
-                start=start,
-                end=end,
-                attributes=attributes if isinstance(attributes, dict) else {},
+        with record("spans"):
+            start, end = spans.convert(
+                entry.get("start"),
+                entry.get("end"),
+                f"span {n} ({entry['label']} {entry.get('start')}..{entry.get('end')})",
+                quoted,
             )
-        )
+            attributes = entry.get("attributes")
+            found.append(
+                ImportedAnnotation(
+                    label=entry["label"],
+                    start=start,
+                    end=end,
+                    attributes=attributes if isinstance(attributes, dict) else {},
+                )
+            )
     return found
 
 

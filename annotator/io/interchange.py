@@ -3,6 +3,12 @@
 Writing: every output appears whole or not at all (a temporary file or folder beside the target,
 moved into place on success). Reading: unexpected library errors become one-line
 :class:`ImportFailed` messages, and span problems name the document and the span.
+
+Bad records: a reader marks each record that stands on its own (a Label Studio task or region, a
+JSONL line, a brat line, a span) with ``with record("regions"):``. A :class:`SpanProblem` raised
+inside one refuses the file as a :class:`BadRecord` (the rest could be imported), or, when the
+file is read inside ``skipping_bad(True)`` (``annotator import --skip-bad``, the window's "Import
+the rest"), leaves that record out and keeps its reason in the bundle's ``skipped``.
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ import unicodedata
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Literal
 
-from annotator.core.errors import ImportFailed
+from annotator.core.errors import BadRecord, ImportFailed
+from annotator.core.model import SkippedRecords
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import NewlineShift
 from annotator.io.txt import describe_error
@@ -25,6 +33,56 @@ NAMESPACE = uuid.UUID("5f0e1c7a-9a43-4c2e-8d1e-3b1f6f4f2a10")  # for stable deri
 
 class SpanProblem(Exception):
     """A span that does not fit its text; the message names the document and the span."""
+
+    #: the kind of record it was raised in (see :func:`record`): the rest could be imported
+    record: str | None = None
+
+
+class _Records:
+    def __init__(self, skip: bool) -> None:
+        self.skip = skip
+        self.skipped = SkippedRecords()
+
+
+# The file being read, in this thread (readers take only a path, so the choice travels here).
+_records: ContextVar[_Records | None] = ContextVar("annotator_records", default=None)
+
+
+@contextmanager
+def skipping_bad(skip: bool) -> Iterator[SkippedRecords]:
+    """Read one file inside this: with ``skip``, each bad :func:`record` is left out and its
+    reason added to the :class:`SkippedRecords` yielded."""
+    records = _Records(skip)
+    token = _records.set(records)
+    try:
+        yield records.skipped
+    finally:
+        _records.reset(token)
+
+
+@contextmanager
+def record(kind: str, counted: bool = True) -> Iterator[None]:
+    """One record of ``kind`` (plural: ``"regions"``), read inside the block. A
+    :class:`SpanProblem` in it skips it (see :func:`skipping_bad`) or refuses the file as a
+    :class:`BadRecord`. ``counted=False``: a later check of a record already counted."""
+    records = _records.get()
+    if records is not None and counted:
+        records.skipped.seen[kind] = records.skipped.seen.get(kind, 0) + 1
+    try:
+        yield
+    except SpanProblem as exc:
+        if records is not None and records.skip:
+            records.skipped.reasons.append((kind, str(exc)))
+            return
+        if exc.record is None:  # the innermost record is the one that is bad
+            exc.record = kind
+        raise
+
+
+def refusal(path: Path, problem: SpanProblem) -> ImportFailed:
+    """The one-line error refusing ``path`` for ``problem``: a :class:`BadRecord` when it is one
+    record's."""
+    return (BadRecord if problem.record else ImportFailed)(path, str(problem))
 
 
 _UNSAFE_NAME = re.compile(r"[^\w.\- ]+")
@@ -85,7 +143,7 @@ def reading(path: Path, what: str) -> Iterator[None]:
     except ImportFailed:
         raise
     except SpanProblem as exc:
-        raise ImportFailed(path, str(exc)) from None
+        raise refusal(path, exc) from None
     except FileNotFoundError:
         raise ImportFailed(path, "no such file") from None
     except Exception as exc:  # zipfile, lxml, json and friends each raise their own types

@@ -71,7 +71,7 @@ from annotator.core.model import (
 from annotator.core.text import canonical_text
 from annotator.io import jsonvalues, labelstudio_config
 from annotator.io.files import atomic_text_writer
-from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading
+from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading, record
 from annotator.io.labelstudio_config import RESERVED, companion_path, control_name
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
 from annotator.io.txt import clip_title, first_line
@@ -250,7 +250,12 @@ def read(path: Path) -> ImportedBundle:
         )
     directions = _Directions()
     with reading(path, "Label Studio JSON"):
-        documents = [_document(t, n, directions) for n, t in enumerate(data, 1)]
+        documents = []
+        for n, t in enumerate(data, 1):
+            with record("tasks"):
+                seen = _Directions()  # a task left out (skip_bad) says nothing of directions
+                documents.append(_document(t, n, seen))
+                directions.update(seen)
     notes = directions.both_ways(documents)
     return ImportedBundle(documents, relation_types=directions.undirected(), notes=notes)
 
@@ -270,6 +275,11 @@ class _Directions:
         self.one_way[relation.type] = self.one_way.get(relation.type, False) or one_way
         if not one_way:
             self.bi[id(relation)] = relation
+
+    def update(self, other: _Directions) -> None:
+        for name, one_way in other.one_way.items():
+            self.one_way[name] = self.one_way.get(name, False) or one_way
+        self.bi.update(other.bi)
 
     def undirected(self) -> list[RelationTypeDef]:
         return [
@@ -480,28 +490,13 @@ def _spans(
         if entry.get("type") not in ("labels",):
             extras.append(entry)
             continue
-        value = entry.get("value") or {}
-        labels = value.get("labels")
-        if not (isinstance(labels, list) and labels and all(isinstance(x, str) for x in labels)):
-            raise SpanProblem(f"{spans.where}, result {n}: no labels")
-        quoted = value.get("text") if isinstance(value.get("text"), str) else None
-        start, end = spans.convert(
-            value.get("start"),
-            value.get("end"),
-            _region_name(entry, n, labels[0], value),
-            quoted,
-        )
-        meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
-        note = "\n".join(t for t in meta.get("text", []) if isinstance(t, str))
-        region = str(entry.get("id", n))
-        found.setdefault(region, []).extend(
-            ImportedAnnotation(label=label, start=start, end=end, note=note, id=str(uuid.uuid4()))
-            for label in labels
-        )
+        with record("regions"):
+            _region(entry, n, spans, found)
     relations: list[ImportedRelation] = []
     for entry in extras:
         if entry.get("type") == "relation":
-            relations.extend(_relations(entry, found, spans.where, directions))
+            with record("relations"):
+                relations.extend(_relations(entry, found, spans.where, directions))
             continue
         targets = found.get(str(entry.get("id")))
         if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"), str):
@@ -512,6 +507,27 @@ def _spans(
             for annotation in targets:
                 annotation.attributes[name] = value
     return [a for group in found.values() for a in group], relations
+
+
+def _region(entry: dict, n: int, spans: _Units, found: dict[str, list[ImportedAnnotation]]) -> None:
+    value = entry.get("value") or {}
+    labels = value.get("labels")
+    if not (isinstance(labels, list) and labels and all(isinstance(x, str) for x in labels)):
+        raise SpanProblem(f"{spans.where}, result {n}: no labels")
+    quoted = value.get("text") if isinstance(value.get("text"), str) else None
+    start, end = spans.convert(
+        value.get("start"),
+        value.get("end"),
+        _region_name(entry, n, labels[0], value),
+        quoted,
+    )
+    meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
+    note = "\n".join(t for t in meta.get("text", []) if isinstance(t, str))
+    region = str(entry.get("id", n))
+    found.setdefault(region, []).extend(
+        ImportedAnnotation(label=label, start=start, end=end, note=note, id=str(uuid.uuid4()))
+        for label in labels
+    )
 
 
 def _region_name(entry: dict, n: int, label: str, value: dict) -> str:

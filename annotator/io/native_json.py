@@ -36,6 +36,7 @@ from annotator.core.snapping import SnapMode
 from annotator.core.text import NewlineShift, canonical_text
 from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
+from annotator.io.interchange import SpanProblem, record, refusal
 from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
 
 FORMAT = "annotator-project"
@@ -171,7 +172,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
 # -- import ------------------------------------------------------------------------------------
 
 
-class _Problem(Exception):
+class _Problem(SpanProblem):
     """A validation failure, with the place in the file it concerns."""
 
 
@@ -204,7 +205,7 @@ def read(path: Path) -> ImportedBundle:
     try:
         return parse_project(data)
     except _Problem as exc:
-        raise ImportFailed(path, str(exc)) from exc
+        raise refusal(path, exc) from exc
 
 
 def parse_labels(items: list, path: Path) -> list[LabelDef]:
@@ -234,8 +235,12 @@ def parse_project(data: Any) -> ImportedBundle:
     labels = _get(data, "labels", list, [], "the project")
     relation_types = _relation_types(_get(data, "relation_types", list, [], "the project"))
     known = {t.name for t in relation_types}
+    found = []
+    for i, d in enumerate(documents):
+        with record("documents"):
+            found.append(_document(d, i, known))
     return ImportedBundle(
-        documents=[_document(d, i, known) for i, d in enumerate(documents)],
+        documents=found,
         labels=_labels(labels),
         relation_types=relation_types,
     )
@@ -384,15 +389,15 @@ def _document(item: Any, index: int, relation_types: set[str]) -> ImportedDocume
         raise _Problem(f"{where}: unknown status {status!r}")
     shift = NewlineShift(raw)
     text = canonical_text(raw)
-    spans = [
-        _annotation(a, j, raw, where, shift)
-        for j, a in enumerate(_get(item, "annotations", list, [], where))
-    ]
+    spans = []
+    for j, a in enumerate(_get(item, "annotations", list, [], where)):
+        with record("annotations"):
+            spans.append(_annotation(a, j, raw, where, shift))
     ids = {a.id for a in spans if a.id}
-    relations = [
-        _relation(r, j, where, ids, relation_types)
-        for j, r in enumerate(_get(item, "relations", list, [], where))
-    ]
+    relations = []
+    for j, r in enumerate(_get(item, "relations", list, [], where)):
+        with record("relations"):
+            relations.append(_relation(r, j, where, ids, relation_types))
     return ImportedDocument(
         text=text,
         title=title,

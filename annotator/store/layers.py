@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from annotator.core.errors import ProjectError
 from annotator.store.annotation_records import LAYER_NAMES
@@ -52,22 +53,53 @@ def curated_layers(project: Project) -> list[str]:
         return _curated_from(project, None if row is None else row.value)
 
 
-def mark_curated(project: Project, name: str) -> None:
+def mark_curated(project: Project, name: str) -> bool:
     """Record that layer ``name`` holds a curator's decisions (once; marking again changes
-    nothing and does not write)."""
+    nothing and does not write). True if this call marked it, so an undo knows to unmark it."""
+    if name in curated_layers(project):
+        return False
+    return _set_curated(project, name, marked=True)
+
+
+def unmark_curated(project: Project, name: str) -> bool:
+    """Take the curated mark off layer ``name`` (undoing the choice that put it there). True if
+    it was marked."""
     if name not in curated_layers(project):
-        _add_curated(project, name)
+        return False
+    return _set_curated(project, name, marked=False)
+
+
+def read_curated(session: Session, project: Project) -> list[str]:
+    """The curated layers of ``project``, read in ``session`` (a merge's snapshot of it)."""
+    row = session.get(ProjectMeta, CURATED_KEY)
+    return _curated_from(project, None if row is None else row.value)
+
+
+def add_curated(session: Session, project: Project, names: list[str]) -> list[str]:
+    """Mark ``names`` curated inside the open transaction ``session`` (a merge carries its
+    source's marks: the union of both); the names newly marked, sorted."""
+    row = session.get(ProjectMeta, CURATED_KEY)
+    have = _curated_from(project, None if row is None else row.value)
+    new = sorted(set(names) - set(have))
+    if new:
+        _store(session, row, sorted([*have, *new]))
+    return new
 
 
 @retrying
-def _add_curated(project: Project, name: str) -> None:
+def _set_curated(project: Project, name: str, *, marked: bool) -> bool:
     with project.transaction() as s:
         row = s.get(ProjectMeta, CURATED_KEY)
         names = _curated_from(project, None if row is None else row.value)
-        if name in names:
-            return
-        value = json.dumps(sorted([*names, name]), ensure_ascii=False)
-        if row is None:
-            s.add(ProjectMeta(key=CURATED_KEY, value=value))
-        else:
-            row.value = value
+        if (name in names) == marked:
+            return False
+        _store(s, row, sorted([*names, name]) if marked else [n for n in names if n != name])
+        return True
+
+
+def _store(session: Session, row: ProjectMeta | None, names: list[str]) -> None:
+    value = json.dumps(names, ensure_ascii=False)
+    if row is None:
+        session.add(ProjectMeta(key=CURATED_KEY, value=value))
+    else:
+        row.value = value

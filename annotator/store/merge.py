@@ -12,7 +12,8 @@ not newer than the deletion (and their relations, as a deletion here does), and 
 deleted here is not added back unless the source's version is newer than its deletion.
 Relation types merge by name like labels (the target's definition wins); a relation whose id
 is new here is added (its ends keep their ids) where both its ends are here, one already here
-is left as it is. Merging the same source again changes nothing.
+is left as it is. A layer the source marks curated is marked here too (the union of both
+lists; store/layers.py). Merging the same source again changes nothing.
 
 The source is read in one read transaction (one snapshot, through its WAL: another program
 writing to it meanwhile neither shows half-way nor is disturbed) and checked before anything
@@ -33,7 +34,7 @@ from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef, RelationTypeDef, first_bad_name
 from annotator.core.templates import relation_types_for
 from annotator.core.text import text_sha256
-from annotator.store import annotation_rows, deletions, relation_rows, snap_rules
+from annotator.store import annotation_rows, deletions, layers, relation_rows, snap_rules
 from annotator.store.convert import document_from_row, label_to_row, relation_type_to_row
 from annotator.store.importing import _existing_ids, _fresh, insert_documents
 from annotator.store.models import (
@@ -89,6 +90,8 @@ class MergeReport:
     kept_deleted: int = 0
     #: the source's new relations not added because an end of theirs is deleted here
     relations_of_deleted: int = 0
+    #: layers the source marks curated that were not marked here (now they are)
+    curated_added: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -98,6 +101,7 @@ class MergeReport:
             or self.annotations_added
             or self.relations_added
             or self.deletions_applied
+            or self.curated_added
             or any(c.kept == "source" for c in self.conflicts)
         )
 
@@ -122,6 +126,7 @@ class _SourceContents:
     relation_types: list[RelationTypeDef]
     relations: list[model.Relation]
     tombstones: list[deletions.Tombstone]
+    curated: list[str]  # the layers the source marks curated (store/layers.py)
 
 
 @retrying
@@ -136,6 +141,8 @@ def merge_project(target: Project, source: Project) -> MergeReport:
         _merge_deletions(s, contents.tombstones, document_ids, report)
         _merge_annotations(s, contents.annotations, label_ids, document_ids, titles, report)
         _merge_relations(s, contents.relation_types, contents.relations, document_ids, report)
+        # a curated layer stays one in the merged project: agreement leaves it out there too
+        report.curated_added = layers.add_curated(s, target, contents.curated)
     return report
 
 
@@ -153,6 +160,7 @@ def read_source(source: Project) -> _SourceContents:
                 relation_rows.relation_types(s),
                 relation_rows.read(s),
                 deletions.read(s),
+                layers.read_curated(s, source),
             )
     except AnnotatorError:
         raise
