@@ -94,6 +94,14 @@ def command_parser() -> argparse.ArgumentParser:
         help="leave out the bad records of a file (a Label Studio region or task, a JSONL "
         "line, a brat line, a span) and import the rest, saying on stderr what was skipped",
     )
+    imp.add_argument(
+        "--doccano-offsets",
+        choices=("auto", "utf16", "graphemes"),
+        default="auto",
+        help="what a doccano file's offsets count: utf16 (its project's 'Count grapheme "
+        "clusters as one character' off), graphemes (on), or auto (default): the unit its "
+        "spans fit; a file that fits both differently is refused and asks for this",
+    )
 
     exp = commands.add_parser(
         "export",
@@ -346,7 +354,13 @@ def run_command(args: argparse.Namespace) -> int:
                 if outcome.skipped:
                     print(f"{outcome.path}: {outcome.skipped.describe()}", file=sys.stderr)
 
-            outcomes = import_files(project, args.files, report, skip_bad=args.skip_bad)
+            outcomes = import_files(
+                project,
+                args.files,
+                report,
+                skip_bad=args.skip_bad,
+                doccano_offsets=args.doccano_offsets,
+            )
             if any(o.all_bad for o in outcomes):
                 return EXIT_USAGE
             failed = any(o.outcome is Outcome.ERROR for o in outcomes)

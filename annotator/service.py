@@ -11,7 +11,13 @@ from typing import IO, Any, TypeVar
 
 from annotator.core import agreement as agreement_figures
 from annotator.core import inception_agreement
-from annotator.core.errors import AllRecordsBad, AnnotatorError, BadRecord, ImportFailed
+from annotator.core.errors import (
+    AllRecordsBad,
+    AnnotatorError,
+    BadRecord,
+    ImportFailed,
+    OptionNeeded,
+)
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
     Annotation,
@@ -68,26 +74,33 @@ class ImportOutcome:
     all_bad: bool = False
     #: the bad records left out of an imported file (``skip_bad``); empty when none were
     skipped: SkippedRecords = field(default_factory=SkippedRecords)
+    #: refused for want of a setting (e.g. doccano's offset unit): a window asks and imports again
+    needs: OptionNeeded | None = None
 
 
-def import_file(project: Project, path: Path, skip_bad: bool = False) -> ImportOutcome:
+def import_file(
+    project: Project, path: Path, *, skip_bad: bool = False, doccano_offsets: str = "auto"
+) -> ImportOutcome:
     """Import one file in one transaction: all of it, or nothing (with ``skip_bad``: all of it
-    but its bad records, named in the outcome's ``skipped``).
+    but its bad records, named in the outcome's ``skipped``). ``doccano_offsets``: see
+    :func:`annotator.io.detect.read_file`.
 
     Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
     error, so that the rest of a batch is imported and every file reported.
     """
     try:
         _refuse_the_project(project, path)
-        bundle = read_file(path, skip_bad)
+        bundle = read_file(path, skip_bad=skip_bad, doccano_offsets=doccano_offsets)
         notes = _decoding_notes(bundle) + bundle.notes
         summary = project.import_bundle(bundle)
+    except OptionNeeded as exc:
+        return ImportOutcome(path, Outcome.ERROR, str(exc), needs=exc)
     except AnnotatorError as exc:
         return ImportOutcome(
             path,
             Outcome.ERROR,
             str(exc),
-            bad_record=isinstance(exc, BadRecord) and _something_left(path),
+            bad_record=isinstance(exc, BadRecord) and _something_left(path, doccano_offsets),
             all_bad=isinstance(exc, AllRecordsBad),
         )
     except ValueError as exc:  # a reader produced spans the store refuses
@@ -121,11 +134,11 @@ def import_file(project: Project, path: Path, skip_bad: bool = False) -> ImportO
     )
 
 
-def _something_left(path: Path) -> bool:
+def _something_left(path: Path, doccano_offsets: str) -> bool:
     """Whether ``path``, refused for a bad record, has good ones too (read again, skipping):
     only then is importing the rest worth offering."""
     try:
-        read_file(path, skip_bad=True)
+        read_file(path, skip_bad=True, doccano_offsets=doccano_offsets)
     except Exception:  # refused again (or a bug): the first refusal is what the user hears
         return False
     return True
@@ -155,11 +168,19 @@ def import_files(
     project: Project,
     paths: Sequence[Path],
     progress: Callable[[int, ImportOutcome], bool | None] | None = None,
+    *,
     skip_bad: bool = False,
+    doccano_offsets: str = "auto",
 ) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
-    what finished stays, nothing is half-done. ``skip_bad``: see :func:`import_file`."""
-    return _each_file(paths, lambda path: import_file(project, Path(path), skip_bad), progress)
+    what finished stays, nothing is half-done. The options: see :func:`import_file`."""
+    return _each_file(
+        paths,
+        lambda path: import_file(
+            project, Path(path), skip_bad=skip_bad, doccano_offsets=doccano_offsets
+        ),
+        progress,
+    )
 
 
 def _each_file(

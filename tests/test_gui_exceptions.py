@@ -124,7 +124,7 @@ def test_a_bug_in_the_import_thread_is_shown_and_what_imported_stays(
     other = tmp_path / "other.txt"
     other.write_text("Another article, imported before the bug.", encoding="utf-8")
 
-    def import_then_fail(project, paths, report, skip_bad=False):  # type: ignore[no-untyped-def]
+    def import_then_fail(project, paths, report, **options):  # type: ignore[no-untyped-def]
         report(0, import_file(project, paths[0]))
         raise RecursionError("maximum recursion depth exceeded")
 
@@ -144,7 +144,7 @@ def test_closing_the_window_during_an_import_turns_collection_back_on(
 ) -> None:
     started = threading.Event()
 
-    def import_until_cancelled(project, paths, report, skip_bad=False):  # type: ignore[no-untyped-def]
+    def import_until_cancelled(project, paths, report, **options):  # type: ignore[no-untyped-def]
         started.set()
         window.importer._cancel.wait()  # a long file: stops when the window asks
         return []

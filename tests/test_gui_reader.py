@@ -389,12 +389,12 @@ def test_cancelling_an_import_keeps_what_finished(qtbot, window, monkeypatch) ->
 
     real = import_runner.import_files
 
-    def cancel_after_first(project, paths, report, skip_bad=False):
+    def cancel_after_first(project, paths, report, **options):
         def cancelling(index, outcome):
             window.importer.cancel()  # as if the user pressed Cancel during the first file
             return report(index, outcome)
 
-        return real(project, paths, cancelling, skip_bad)
+        return real(project, paths, cancelling, **options)
 
     monkeypatch.setattr(import_runner, "import_files", cancel_after_first)
     files = [FIXTURES / "table.docx", FIXTURES / "two-pages.pdf", FIXTURES / "article.md"]

@@ -116,10 +116,10 @@ def test_an_internal_error_in_one_file_does_not_stop_the_batch(
         paths.append(tmp_path / name)
     real = service.read_file
 
-    def buggy(path: Path, skip_bad: bool = False) -> ImportedBundle:
+    def buggy(path: Path, **options: object) -> ImportedBundle:
         if path.name == "broken.txt":
             raise RecursionError("maximum recursion depth exceeded")
-        return real(path, skip_bad)
+        return real(path, **options)
 
     monkeypatch.setattr(service, "read_file", buggy)
     with Project.open(tmp_path / "p.annot") as project:

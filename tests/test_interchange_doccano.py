@@ -141,20 +141,110 @@ REAL = INTERCHANGE / "doccano-1.8.4"
 
 @pytest.mark.parametrize("unit", ["utf16", "graphemes"])
 def test_doccano_kept_every_span_it_was_given(rich: Project, tmp_path: Path, unit: str) -> None:
-    """doccano imported our export (encoding "Auto") and exported the same offsets back."""
+    """doccano imported our export with a BOM (encoding "Auto") and exported the same offsets
+    back."""
     target = tmp_path / "ours.jsonl"
-    export(rich, "doccano", target, doccano_offsets=unit)
+    export(rich, "doccano", target, doccano_offsets=unit, doccano_bom="yes")
     assert target.read_bytes().startswith(b"\xef\xbb\xbf{")  # the BOM doccano's "Auto" needs
-
-    def labels(path: Path) -> dict[str, list]:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-        return {item["text"]: sorted(map(tuple, item["label"])) for item in map(json.loads, lines)}
-
-    assert labels(REAL / f"doccano-export-{unit}.jsonl") == labels(target)
+    assert _labels(REAL / f"doccano-export-{unit}.jsonl") == _labels(target)
 
 
 def test_doccanos_own_export_imports(rich: Project, tmp_path: Path) -> None:
     with Project.open(tmp_path / "copy.annot") as copy:
         outcome = import_file(copy, REAL / "doccano-export-utf16.jsonl")
+        assert outcome.outcome is Outcome.IMPORTED, outcome.message
+        assert spans_of(copy) == spans_of(rich)
+
+
+def _labels(path: Path) -> dict[str, list]:
+    """Each document's sorted (start, end, label) triples, by text."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return {item["text"]: sorted(map(tuple, item["label"])) for item in map(json.loads, lines)}
+
+
+# -- the byte-order mark (issue 26, item 5) ----------------------------------------------------
+
+
+def test_the_default_export_has_no_bom_and_the_option_writes_one(
+    rich: Project, tmp_path: Path
+) -> None:
+    """doccano's upload form preselects utf_8, which reads a BOM as part of the first line."""
+    export(rich, "doccano", tmp_path / "plain.jsonl")
+    assert (tmp_path / "plain.jsonl").read_bytes().startswith(b'{"text": "Cambodia')
+    export(rich, "doccano", tmp_path / "auto.jsonl", doccano_bom="yes")
+    assert (tmp_path / "auto.jsonl").read_bytes().startswith(b'\xef\xbb\xbf{"text": "Cambodia')
+
+
+def test_bom_option_from_the_command_line(rich: Project, tmp_path: Path) -> None:
+    path = rich.path
+    rich.close()
+    out = tmp_path / "cli.jsonl"
+    args = ["export", str(path), "--format", "doccano", "--doccano-bom", "yes", "-o", str(out)]
+    assert main(args) == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf{")
+
+
+def test_the_export_dialog_writes_the_bom_when_asked(
+    window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QComboBox, QMessageBox
+
+    from annotator.gui.export_dialog import ExportDialog
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *_a: None)
+    dialog = ExportDialog(window.ctx, window)
+    dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+    box = dialog.fields["doccano_bom"]
+    assert isinstance(box, QComboBox) and box.currentData() == "no"
+    box.setCurrentIndex(box.findData("yes"))
+    dialog.target.setText(str(tmp_path / "d.jsonl"))
+    dialog.export()
+    assert (tmp_path / "d.jsonl").read_bytes().startswith(b"\xef\xbb\xbf{")
+
+
+def test_doccanos_default_form_read_every_document_of_the_default_export(
+    rich: Project, tmp_path: Path
+) -> None:
+    """doccano imported our default export with its form's encoding, utf_8, and exported it:
+    both documents, every span, back through our importer."""
+    ours = tmp_path / "ours.jsonl"
+    export(rich, "doccano", ours)
+    theirs = REAL / "doccano-export-default-utf_8.jsonl"
+    assert not (REAL / "doccano-errors-default-utf_8.json").exists()  # doccano reported none
+    assert len(_labels(theirs)) == 2
+    assert _labels(theirs) == _labels(ours)
+    with Project.open(tmp_path / "copy.annot") as copy:
+        outcome = import_file(copy, theirs)
+        assert outcome.outcome is Outcome.IMPORTED, outcome.message
+        assert [d.title for d in copy.documents()] == [d.title for d in rich.documents()]
+        assert spans_of(copy) == spans_of(rich)
+
+
+def test_doccanos_form_with_a_bom_and_utf_8_lost_the_first_document() -> None:
+    """What doccano 1.8.4 did with the old default export (a BOM) and its form's utf_8."""
+    (error,) = json.loads((REAL / "doccano-errors-bom-utf_8.json").read_text())
+    assert error["line"] == 1
+    assert error["message"].startswith("Unexpected UTF-8 BOM (decode using utf-8-sig)")
+    kept = list(_labels(REAL / "doccano-export-bom-utf_8.jsonl"))
+    assert len(kept) == 1 and kept[0].startswith("Mixed scripts")  # the news article is lost
+
+
+def test_doccanos_auto_without_a_bom_read_nothing() -> None:
+    """Why the BOM stays an option: 'Auto' took our default export for Windows-1254."""
+    (error,) = json.loads((REAL / "doccano-errors-default-auto.json").read_text())
+    assert error["exception"].startswith("UnicodeDecodeError: 'charmap' codec")
+    assert (REAL / "doccano-export-default-auto.jsonl").read_text().strip() == ""
+
+
+def test_doccanos_grapheme_export_needs_the_unit(rich: Project, tmp_path: Path) -> None:
+    """Every span of doccano's grapheme-mode export also fits in UTF-16 code units, with
+    other characters: the file cannot tell, so the import asks; told, it reads every span."""
+    with Project.open(tmp_path / "copy.annot") as copy:
+        path = REAL / "doccano-export-graphemes.jsonl"
+        refused = import_file(copy, path)
+        assert refused.outcome is Outcome.ERROR and refused.needs is not None
+        assert refused.message.startswith(f"{path}: cannot tell whether its offsets count")
+        assert copy.documents() == []
+        outcome = import_file(copy, path, doccano_offsets="graphemes")
         assert outcome.outcome is Outcome.IMPORTED, outcome.message
         assert spans_of(copy) == spans_of(rich)

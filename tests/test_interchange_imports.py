@@ -67,7 +67,8 @@ def test_doccano_utf16_offsets_become_code_points() -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ({"text": "a 👍 b", "label": [[2, 3, "X"]]}, "cuts a character in half"),
+        # span 2 is beyond the text in grapheme clusters (5), so read as UTF-16, span 1 is bad
+        ({"text": "a 👍 b", "label": [[2, 3, "X"], [0, 6, "Y"]]}, "cuts a character in half"),
         ({"text": "short", "label": [[0, 9, "X"]]}, "the span ends beyond the text (5 UTF-16"),
         ({"text": "short", "label": ["positive"]}, "holds categories, not spans"),
         ({"label": []}, "has no 'text'"),

@@ -28,6 +28,22 @@ class AllRecordsBad(ImportFailed):
     """Read with ``skip_bad``, every record of the file was bad: nothing is left to import."""
 
 
+class OptionNeeded(ImportFailed):
+    """A file that reads right only with a setting the user must choose (e.g. doccano's offset
+    unit): the message says which; a window can ask for one of ``choices`` and read it again."""
+
+    def __init__(
+        self,
+        where: str | PathLike[str] | None,
+        reason: str,
+        option: str,
+        choices: tuple[str, ...],
+        hint: str,
+    ) -> None:
+        super().__init__(where, f"{reason}; {hint}")  # hint: how to give it on the command line
+        self.detail, self.option, self.choices = reason, option, choices
+
+
 class ProjectError(AnnotatorError):
     """A project file could not be opened or written."""
 

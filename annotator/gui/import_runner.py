@@ -16,6 +16,7 @@ import queue
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
@@ -26,6 +27,13 @@ from annotator.gui.undo import push
 from annotator.service import ImportOutcome, Outcome, import_files
 
 _DONE = None  # queue marker: the worker has finished
+
+# What to ask, and the buttons, for a setting a file needs (see ImportOutcome.needs).
+_QUESTIONS = {"doccano_offsets": "which unit do the doccano offsets count?"}
+_CHOICES = {
+    "utf16": "UTF-16 code units (setting off)",
+    "graphemes": "Grapheme clusters (setting on)",
+}
 
 
 class ImportRunner(QObject):
@@ -38,7 +46,7 @@ class ImportRunner(QObject):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._paths: list[Path] = []
-        self._skip_bad = False
+        self._options: dict[str, Any] = {}
         self._outcomes: list[ImportOutcome] = []
         self._timer = QTimer(self, interval=40, timeout=self._drain)
         self._gc_was_enabled = True
@@ -50,13 +58,15 @@ class ImportRunner(QObject):
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self, paths: list[Path], skip_bad: bool = False) -> None:
-        """Import ``paths``; ``skip_bad``: leave out their bad records (the report names them)."""
+    def start(self, paths: list[Path], **options: Any) -> None:
+        """Import ``paths``. ``options``: :func:`annotator.service.import_files`'s, e.g.
+        ``skip_bad`` (leave out bad records; the report names them) or a setting a file needed
+        (see :meth:`_ask`), e.g. ``doccano_offsets``."""
         if self.running:
             QMessageBox.information(self.window, "Import", "An import is already running.")
             return
         self._paths, self._outcomes, self._error = list(paths), [], None
-        self._skip_bad = skip_bad
+        self._options = options
         self._cancel.clear()
         self.progress = QProgressDialog("Importing…", "Cancel", 0, len(paths), self.window)
         self.progress.setWindowTitle("Import articles")
@@ -77,7 +87,7 @@ class ImportRunner(QObject):
             return not self._cancel.is_set()
 
         try:
-            import_files(self.ctx.project, self._paths, report, skip_bad=self._skip_bad)
+            import_files(self.ctx.project, self._paths, report, **self._options)
         except Exception as exc:  # a bug: reported on the GUI thread when the import ends
             self._error = exc
         finally:
@@ -143,11 +153,40 @@ class ImportRunner(QObject):
                 for o in outcomes
             )
             push(self.ctx, ImportDocuments(self.ctx, added, name, labels_changed))
-        self._report(outcomes, added)
+        self._report([o for o in outcomes if o.needs is None], added)
         self.finished.emit(outcomes)
+        unclear = [o for o in outcomes if o.needs is not None]
+        if unclear:
+            self._ask(unclear)
+
+    def _ask(self, outcomes: list[ImportOutcome]) -> None:
+        """Files refused for want of a setting (a doccano file whose offset unit cannot be told):
+        ask which, and import them again with it."""
+        needs = outcomes[0].needs
+        assert needs is not None
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Import",
+            f"{', '.join(o.path.name for o in outcomes)}: {_QUESTIONS.get(needs.option, '')}",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setInformativeText(needs.detail)
+        buttons = {
+            box.addButton(_CHOICES.get(c, c), QMessageBox.ButtonRole.AcceptRole): c
+            for c in needs.choices
+        }
+        paths = [o.path for o in outcomes]
+
+        def chosen(button: object) -> None:
+            if button in buttons:
+                self.start(paths, **{needs.option: buttons[button]})
+
+        box.buttonClicked.connect(chosen)
+        box.open()
 
     def _import_the_rest(self, paths: list[Path]) -> None:
-        self.start(paths, skip_bad=True)
+        self.start(paths, **{**self._options, "skip_bad": True})
 
     def _report(self, outcomes: list[ImportOutcome], added: list[str]) -> None:
         problems = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from annotator.core.errors import AllRecordsBad, ImportFailed
+from annotator.core.errors import AllRecordsBad, ImportFailed, OptionNeeded
 from annotator.core.file_kinds import check_source
 from annotator.core.model import ImportedBundle
 from annotator.io.interchange import skipping_bad
@@ -75,12 +75,15 @@ def _reader_for_file(path: Path) -> str:
     return reader_for(path)
 
 
-def read_file(path: Path, skip_bad: bool = False) -> ImportedBundle:
+def read_file(
+    path: Path, *, skip_bad: bool = False, doccano_offsets: str = "auto"
+) -> ImportedBundle:
     """Read any supported file into documents (and, for project JSON, labels).
 
     A bad record (a region, a line) refuses the file as a ``BadRecord``; with ``skip_bad`` it is
     left out instead and named in the bundle's ``skipped``. When nothing is left, the file is
-    refused as ``AllRecordsBad``."""
+    refused as ``AllRecordsBad``. ``doccano_offsets``: the unit of a doccano file's offsets
+    (``auto``, ``utf16``, ``graphemes``; see :mod:`annotator.io.doccano_units`)."""
     try:
         if path.is_dir():
             from annotator.io import brat
@@ -98,11 +101,14 @@ def read_file(path: Path, skip_bad: bool = False) -> ImportedBundle:
         raise ImportFailed(path, "no such file") from exc
     except OSError as exc:
         raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from exc
+    module = importlib.import_module(f"annotator.io.{name}")
+    options = {"offsets": doccano_offsets} if name == "doccano" else {}
     with skipping_bad(skip_bad) as skipped:
         try:
-            result = importlib.import_module(f"annotator.io.{name}").read(path)
-        except ImportFailed:
-            if skipped:  # e.g. "holds no documents" once every line was left out
+            result = module.read(path, **options)
+        except ImportFailed as exc:
+            # e.g. "holds no documents" once every line was left out
+            if skipped and not isinstance(exc, OptionNeeded):
                 raise AllRecordsBad(path, f"nothing left to import: {skipped.describe()}") from None
             raise
     bundle = result if isinstance(result, ImportedBundle) else ImportedBundle([result])

@@ -7,9 +7,11 @@ one character" off, doccano's web page counting JavaScript string indices; ``gra
 project with it on (``grapheme_mode``), where a flag, a ZWJ family or a letter with its combining
 accent is one position (a span that starts or ends inside such a cluster is widened to the whole
 cluster, and counted in the notes). Attributes, notes, annotators and timestamps are not written
-(doccano spans carry a label only). The file starts with a UTF-8 byte-order mark: doccano 1.8
-detects the encoding of an upload with chardet (import encoding "Auto", the default), which
-took a UTF-8 file with a few non-Latin characters for Windows-1254 and failed.
+(doccano spans carry a label only). No byte-order mark by default: doccano 1.8's upload form
+preselects the encoding ``utf_8``, which keeps a BOM as part of the first line, so that line's
+JSON, the first document, is lost. With ``doccano_bom`` ``yes`` the file starts with one, for
+the form's encoding "Auto": that guesses the encoding with chardet, which took a UTF-8 file
+with a few non-Latin characters for Windows-1254 unless it had a BOM.
 
 When the project has relations, the export writes doccano's relation-extraction form instead:
 ``{"text", "entities": [{"id", "label", "start_offset", "end_offset"}], "relations": [{"id",
@@ -18,16 +20,19 @@ file); relation notes and attributes are not written, nor whether a type is dire
 
 Import reads the same, and also the ``"entities": [{"start_offset", "end_offset", "label"}]``
 form of doccano's relation projects, with their ``"relations"`` (``from_id``/``to_id`` naming
-entity ids of the same line; one naming no entity refuses the file). Offsets are taken as
-UTF-16 code units; each span must lie inside the text and not cut an emoji in half, else the
-whole file is refused. Annotator's own ``jsonl`` export (``"spans"`` in code points, with their
-text, checked) is read too.
+entity ids of the same line; one naming no entity refuses the file). Offsets are read in the
+unit the file's spans fit (:mod:`annotator.io.doccano_units` has the rule): UTF-16 code units
+or grapheme clusters; a file that fits both with different characters is refused and asks
+for the ``doccano_offsets`` import option. Each span must lie inside the text and not cut an
+emoji in half, else the whole file is refused. Annotator's own ``jsonl`` export (``"spans"`` in
+code points, with their text, checked) is read too.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -46,6 +51,7 @@ from annotator.core.model import (
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import canonical_text
 from annotator.io import jsonvalues
+from annotator.io.doccano_units import AUTO, GRAPHEMES, UTF16, Spans, offsets_unit
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading, record
 from annotator.io.registry import ExportData, ExportOptions, ExportReport
@@ -64,9 +70,6 @@ _KNOWN = {
     "Comments",
     "spans",
 }
-
-
-UTF16, GRAPHEMES = "utf16", "graphemes"
 
 
 def _labels(document: Document, spans: list[Annotation], unit: str) -> tuple[list[list], int]:
@@ -129,7 +132,8 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     related = data.has_relations
     entity_ids, relation_ids = count(1), count(1)
     with atomic_text_writer(target) as out:
-        out.write("\ufeff")  # doccano's "Auto" encoding guesses UTF-8 right only with a BOM
+        if options["doccano_bom"] == "yes":  # doccano's "Auto" guesses UTF-8 only with a BOM
+            out.write("\ufeff")
         for item in data.documents:
             dropped += sum(1 for a in item.annotations if a.attributes or a.note)
             line, cut = document_line(item.document, item.annotations, unit)
@@ -153,15 +157,24 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     return ExportReport(notes)
 
 
-def read(path: Path) -> ImportedBundle:
+def read(path: Path, offsets: str = AUTO) -> ImportedBundle:
+    """``offsets``: ``utf16``, ``graphemes`` or ``auto`` (:mod:`annotator.io.doccano_units`)."""
     content = read_utf8(path)
-    documents = []
+    items = []
     with reading(path, "doccano JSONL"):
         for number, line in enumerate(content.split("\n"), 1):
             if not line.strip():
                 continue
             with record("lines"):
-                documents.append(_document(_line(line, number), number))
+                items.append((number, _line(line, number)))
+        if not items:
+            raise ImportFailed(path, "the file holds no documents")
+        if offsets == AUTO:
+            offsets = offsets_unit(path, _spans_of(items))
+        documents = []
+        for number, item in items:
+            with record("lines", counted=False):
+                documents.append(_document(item, number, offsets))
     if not documents:
         raise ImportFailed(path, "the file holds no documents")
     return ImportedBundle(documents)
@@ -178,7 +191,20 @@ def _line(line: str, number: int) -> Any:
         raise SpanProblem(f"line {number}: {exc}") from None
 
 
-def _document(item: Any, number: int) -> ImportedDocument:
+def _spans_of(items: list[tuple[int, Any]]) -> Iterator[Spans]:
+    """What :func:`offsets_unit` weighs: each line's text and spans (malformed lines are left
+    to :func:`_document`, which names the problem)."""
+    for number, item in items:
+        raw = item.get("text", item.get("data")) if isinstance(item, dict) else None
+        if isinstance(raw, str):
+            try:
+                spans = [(s, e, label) for s, e, label, _ in _triples(item, "")]
+            except SpanProblem:
+                continue
+            yield f"document on line {number}", raw, spans
+
+
+def _document(item: Any, number: int, offsets: str = UTF16) -> ImportedDocument:
     where = f"line {number}"
     if not isinstance(item, dict):
         raise SpanProblem(f"{where} is not a JSON object")
@@ -192,7 +218,7 @@ def _document(item: Any, number: int) -> ImportedDocument:
     source = metadata.pop("source", "")
     metadata.pop("id", None)
     where = f"document on line {number} ({title[:60]!r})"
-    spans = RawSpans(raw, "utf-16", where)
+    spans = RawSpans(raw, "graphemes" if offsets == GRAPHEMES else "utf-16", where)
     annotations = []
     by_entity: dict[str, str] = {}  # doccano entity id -> our annotation id
     for n, (start, end, label, entity) in enumerate(_triples(item, where), 1):

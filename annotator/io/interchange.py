@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from annotator.core.errors import BadRecord, ImportFailed
+from annotator.core.graphemes import GraphemeMap
 from annotator.core.model import SkippedRecords
 from annotator.core.offsets import OffsetMap
 from annotator.core.text import NewlineShift
@@ -164,18 +165,28 @@ def read_utf8(path: Path) -> str:
 class RawSpans:
     """Turns offsets counted over a raw text (maybe with ``\\r\\n``) into canonical code points.
 
-    ``unit`` says what the offsets count: code points, or UTF-16 code units. Every conversion
+    ``unit`` says what the offsets count: code points, UTF-16 code units, or grapheme clusters
+    (doccano's grapheme mode; a ``\r\n`` is one cluster there). Every conversion
     checks the span: inside the text, start before end, not inside a surrogate pair, and (when
     the file quotes it) the quoted text equal to the text there.
     """
 
-    def __init__(self, raw: str, unit: Literal["code points", "utf-16"], where: str) -> None:
+    def __init__(
+        self, raw: str, unit: Literal["code points", "utf-16", "graphemes"], where: str
+    ) -> None:
         self.raw = raw
         self.unit = unit
         self.where = where
         self._map = OffsetMap(raw) if unit == "utf-16" else None
+        self._clusters = GraphemeMap(raw) if unit == "graphemes" else None
         self._shift = NewlineShift(raw)
-        self.length = self._map.utf16_length if self._map else len(raw)
+        self.length = (
+            self._map.utf16_length
+            if self._map
+            else self._clusters.length
+            if self._clusters
+            else len(raw)
+        )
 
     def raw_range(self, start: object, end: object, span: str) -> tuple[int, int]:
         """``start``/``end`` as code points into the raw text (checked)."""
@@ -189,8 +200,12 @@ class RawSpans:
         if not 0 <= start < end:
             raise SpanProblem(f"{where}: start must be at least 0 and before end")
         if end > self.length:
-            unit = "UTF-16 code units" if self._map else "characters"
+            unit = {"utf-16": "UTF-16 code units", "graphemes": "grapheme clusters"}.get(
+                self.unit, "characters"
+            )
             raise SpanProblem(f"{where}: the span ends beyond the text ({self.length} {unit})")
+        if self._clusters is not None:
+            return self._clusters.from_graphemes(start), self._clusters.from_graphemes(end)
         if self._map is None:
             return start, end
         if self._map.is_inside_pair(start) or self._map.is_inside_pair(end):

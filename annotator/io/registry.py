@@ -203,6 +203,14 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
                     default="utf16",
                     choices=("utf16", "graphemes"),
                 ),
+                FormatOption(
+                    "doccano_bom",
+                    "Byte-order mark",
+                    "no: for doccano's import encoding utf_8 (its form's preselection); yes: "
+                    "the file starts with a UTF-8 byte-order mark, for encoding 'Auto'",
+                    default="no",
+                    choices=("no", "yes"),
+                ),
             ),
         ),
         ExportFormat(
