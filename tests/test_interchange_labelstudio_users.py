@@ -123,7 +123,7 @@ def _one_task(tmp_path: Path, **annotation: object) -> Path:
 @pytest.mark.parametrize(
     ("annotation", "layer"),
     [
-        # as Label Studio's tasks API writes them (GET /api/tasks/1, step 5)
+        # created_username as Label Studio's tasks API writes it (GET /api/tasks/1, step 5)
         ({"completed_by": 2, "created_username": "Bob Bauer bob@example.org, 2"}, BOB),
         ({"completed_by": 1, "created_username": " alice@example.org, 1"}, ALICE),
         ({"completed_by": 3, "created_username": "Chea"}, "Chea"),
