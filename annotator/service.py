@@ -88,7 +88,7 @@ def import_file(
     try:
         _refuse_the_project(project, path)
         bundle = read_file(path, skip_bad=skip_bad, doccano_offsets=doccano_offsets)
-        notes = _decoding_notes(bundle)
+        notes = _decoding_notes(bundle) + bundle.notes
         summary = project.import_bundle(bundle)
     except OptionNeeded as exc:
         return ImportOutcome(path, Outcome.ERROR, str(exc), needs=exc)

@@ -186,3 +186,5 @@ class ImportedBundle:
     relation_types: list[RelationTypeDef] = field(default_factory=list)
     #: the bad records left out (read with ``skip_bad``); empty when none were
     skipped: SkippedRecords = field(default_factory=SkippedRecords)
+    #: what the person should be told of how the file was read (one line each)
+    notes: list[str] = field(default_factory=list)

@@ -31,16 +31,29 @@ position, ``id`` and title, and by its region ``id``. Per-region results come ba
 attributes (yes/no attributes come back as the text ``"true"``/``"false"``). ``relation`` results
 come back as relations, with what their ``meta`` holds (``direction: "left"`` swaps the ends;
 ``"bi"`` keeps them, and a new type whose every relation is ``"bi"`` is created undirected; a
-relation with no label is typed ``related``; one whose region is not in the same result refuses the
-file). Cancelled annotations are skipped. Predictions with their results are read for tasks that
-have no annotation (the model version as annotator); predictions listed only by id (Label Studio's
-default export) refuse the file with a message saying how to export them with their results.
+``"bi"`` relation of a type that has one-way relations in the file too is read as two relations,
+one each way, and the import's notes say how many: Label Studio sets a direction per relation,
+Annotator per type; a relation with no label is typed ``related``; one whose region is not in the
+same result refuses the file). Cancelled annotations are skipped. Each annotation is its person's
+layer: its spans and relations (a relation whose ``meta`` names an annotator keeps it) take the most
+human name the file holds for ``completed_by``: the email (a snapshot export with
+``serialization_options {"annotations__completed_by": {"only_id": false}}`` writes ``{"id", "email",
+"first_name", "last_name"}``; the tasks API's ``created_username``, ``"[first last ]email, id"``,
+holds it too), else ``created_username`` as written, else ``"Label Studio user ID"`` (Label Studio
+1.23's plain JSON export writes only the id and holds no email). So two people who drew the same
+span are two spans in two layers, not a duplicate. Predictions with their results are read for tasks
+that have no annotation (the model version as annotator); predictions listed only by id (Label
+Studio's default export) refuse the file with a message saying how to export them with their
+results.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +80,8 @@ _PER_REGION = {"choices", "textarea", "number", "rating"}
 # Label Studio 1.23.2 quotes a line break inside a region made in its UI as these two
 # characters (its offsets count the line break as one character, as it is in the text).
 _ESCAPED_NEWLINE = "\\n"
+# Label Studio's tasks API names a user so: "[first [last] ]email, id".
+_CREATED_USERNAME = re.compile(r"(\S+@\S+), \d+$")
 
 
 def _attribute_result(region: str, name: str, value: Any) -> dict[str, Any]:
@@ -233,14 +248,68 @@ def read(path: Path) -> ImportedBundle:
         raise ImportFailed(
             path, "not a Label Studio export (expected a list of tasks, each with 'data')"
         )
-    both_ways: dict[str, bool] = {}  # relation type -> every relation of it is "bi"
+    directions = _Directions()
     with reading(path, "Label Studio JSON"):
         documents = []
         for n, t in enumerate(data, 1):
             with record("tasks"):
-                documents.append(_document(t, n, both_ways))
-    undirected = [RelationTypeDef(name, "", directed=False) for name, bi in both_ways.items() if bi]
-    return ImportedBundle(documents, relation_types=undirected)
+                seen = _Directions()  # a task left out (skip_bad) says nothing of directions
+                documents.append(_document(t, n, seen))
+                directions.update(seen)
+    notes = directions.both_ways(documents)
+    return ImportedBundle(documents, relation_types=directions.undirected(), notes=notes)
+
+
+class _Directions:
+    """The directions of a file's relations, per type. Label Studio sets a direction per
+    relation (clicking its arrow), Annotator per type: a type whose every relation is "bi" is
+    undirected; in a type with one-way relations too, a "bi" relation is read as two, one each
+    way, so that it still says "both ways" and the person sees it (and is told)."""
+
+    def __init__(self) -> None:
+        self.one_way: dict[str, bool] = {}  # type -> some relation of it is one-way
+        self.bi: dict[int, ImportedRelation] = {}  # by id(): the "bi" relations read
+
+    def saw(self, relation: ImportedRelation, direction: object) -> None:
+        one_way = direction != "bi"
+        self.one_way[relation.type] = self.one_way.get(relation.type, False) or one_way
+        if not one_way:
+            self.bi[id(relation)] = relation
+
+    def update(self, other: _Directions) -> None:
+        for name, one_way in other.one_way.items():
+            self.one_way[name] = self.one_way.get(name, False) or one_way
+        self.bi.update(other.bi)
+
+    def undirected(self) -> list[RelationTypeDef]:
+        return [
+            RelationTypeDef(t, "", directed=False) for t, one in self.one_way.items() if not one
+        ]
+
+    def both_ways(self, documents: list[ImportedDocument]) -> list[str]:
+        """Add the other way of each "bi" relation of a type with one-way relations; a note
+        saying so, per type."""
+        doubled: Counter[str] = Counter()
+        for document in documents:
+            relations: list[ImportedRelation] = []
+            for relation in document.relations:
+                relations.append(relation)
+                if id(relation) in self.bi and self.one_way[relation.type]:
+                    relations.append(
+                        replace(
+                            relation,
+                            source=relation.target,
+                            target=relation.source,
+                            attributes=dict(relation.attributes),
+                        )
+                    )
+                    doubled[relation.type] += 1
+            document.relations = relations
+        return [
+            f"{n} 'bi' relation{'s' if n > 1 else ''} of {name!r}, a type whose other relations "
+            "are one-way, imported as two relations, one each way"
+            for name, n in doubled.items()
+        ]
 
 
 class _Units:
@@ -315,7 +384,7 @@ class _Units:
         )
 
 
-def _document(item: dict, number: int, both_ways: dict[str, bool]) -> ImportedDocument:
+def _document(item: dict, number: int, directions: _Directions) -> ImportedDocument:
     data = item["data"]
     raw = data.get("text")
     if not isinstance(raw, str):
@@ -337,7 +406,12 @@ def _document(item: dict, number: int, both_ways: dict[str, bool]) -> ImportedDo
         if isinstance(e, dict) and not e.get("was_cancelled")
     ]
     for entry in entries:
-        found, related = _spans(entry.get("result") or [], spans, both_ways)
+        found, related = _spans(entry.get("result") or [], spans, directions)
+        person = user_name(entry)
+        for annotation in found:
+            annotation.annotator = person
+        for relation in related:
+            relation.annotator = relation.annotator or person
         annotations.extend(found)
         relations.extend(related)
     predictions = item.get("predictions") or []
@@ -352,7 +426,7 @@ def _document(item: dict, number: int, both_ways: dict[str, bool]) -> ImportedDo
             )
         for prediction in predictions:
             model = prediction.get("model_version")
-            found, related = _spans(prediction.get("result") or [], spans, both_ways)
+            found, related = _spans(prediction.get("result") or [], spans, directions)
             for annotation in found:
                 annotation.annotator = model if isinstance(model, str) else "prediction"
             for relation in related:
@@ -376,13 +450,35 @@ def _document(item: dict, number: int, both_ways: dict[str, bool]) -> ImportedDo
     )
 
 
+def user_name(annotation: dict) -> str:
+    """The layer of a Label Studio annotation: its person's email when the file holds it
+    (``completed_by`` expanded to ``{"id", "email", ...}``, or in the tasks API's
+    ``created_username``), else ``created_username`` as it is, else "Label Studio user ID" (Label
+    Studio's plain export gives only the id); "" when the annotation names nobody."""
+    person = annotation.get("completed_by")
+    if isinstance(person, dict):
+        email = person.get("email")
+        if isinstance(email, str) and email.strip():
+            return email.strip()
+        person = person.get("id")
+    username = annotation.get("created_username")
+    if isinstance(username, str) and username.strip():
+        found = _CREATED_USERNAME.search(username.strip())
+        return found.group(1) if found else username.strip()
+    if isinstance(person, str) and person.strip() and not person.strip().isdigit():
+        return person.strip()  # an email, as Label Studio accepts in imported tasks
+    if isinstance(person, int | str) and not isinstance(person, bool) and str(person).strip():
+        return f"Label Studio user {str(person).strip()}"
+    return ""
+
+
 def _ids(predictions: list) -> str:
     shown = ", ".join(str(p) for p in predictions[:3])
     return shown + (", …" if len(predictions) > 3 else "")
 
 
 def _spans(
-    result: list, spans: _Units, both_ways: dict[str, bool]
+    result: list, spans: _Units, directions: _Directions
 ) -> tuple[list[ImportedAnnotation], list[ImportedRelation]]:
     if not isinstance(result, list):
         raise SpanProblem(f"{spans.where}: 'result' must be a list")
@@ -400,7 +496,7 @@ def _spans(
     for entry in extras:
         if entry.get("type") == "relation":
             with record("relations"):
-                relations.extend(_relations(entry, found, spans.where, both_ways))
+                relations.extend(_relations(entry, found, spans.where, directions))
             continue
         targets = found.get(str(entry.get("id")))
         if targets and entry.get("type") in _PER_REGION and isinstance(entry.get("from_name"), str):
@@ -447,7 +543,7 @@ def _relations(
     entry: dict,
     regions: dict[str, list[ImportedAnnotation]],
     where: str,
-    both_ways: dict[str, bool],
+    directions: _Directions,
 ) -> list[ImportedRelation]:
     ends = []
     for key in ("from_id", "to_id"):
@@ -464,17 +560,18 @@ def _relations(
     labels = entry.get("labels") or ["related"]
     if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
         raise SpanProblem(f"{where}: a relation's labels must be a list of names")
-    for label in labels:  # the export writes "bi" for an undirected type only
-        both_ways[label] = both_ways.get(label, True) and entry.get("direction") == "bi"
     meta = entry.get("meta") if isinstance(entry.get("meta"), dict) else {}
     texts = meta.get("text") if isinstance(meta.get("text"), list) else []
     note = "\n".join(t for t in texts if isinstance(t, str))
     attributes = meta.get("attributes") if isinstance(meta.get("attributes"), dict) else {}
     annotator = meta.get("annotator") if isinstance(meta.get("annotator"), str) else ""
-    return [
+    relations = [
         ImportedRelation(label, source, target, dict(attributes), note, annotator)
         for label in labels
     ]
+    for relation in relations:
+        directions.saw(relation, entry.get("direction"))
+    return relations
 
 
 def _attribute_value(entry: dict) -> Any:
