@@ -396,6 +396,25 @@ def test_curation_writes_into_the_layer_named_in_the_view_not_your_name(
     assert again.session is not None and again.session.items == []  # gold decided it
 
 
+def test_the_layer_you_curate_into_is_yours_to_edit_in_the_reader(
+    qtbot, team_window, team_project: Project
+) -> None:
+    # issue 26: once curation wrote into a named layer, not your own, the curator could no
+    # longer fix a curated span in the reader
+    view = open_curation(qtbot, team_window, layer="gold")
+    qtbot.keyClick(view, Qt.Key.Key_B)
+    view.close()
+    window = team_window
+    curated = by(team_project, "gold")[0]
+    window.panel.select(curated.id)
+    assert not window.editor.read_only_note.isVisible() and window.editor.label_box.isEnabled()
+    window.actions_by_name["delete"].trigger()
+    assert curated not in team_project.annotations()
+    (quote,) = [a for a in by(team_project, "bob") if a.label == "Quote"]
+    window.panel.select(quote.id)  # the compared layers stay others'
+    assert "your own and the layer you curate into" in window.editor.read_only_note.text()
+
+
 def test_undoing_the_choice_that_marked_the_layer_unmarks_it(
     qtbot, team_window, team_project: Project
 ) -> None:

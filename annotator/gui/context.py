@@ -3,6 +3,7 @@ change notification every view subscribes to."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,9 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import Annotation
 from annotator.gui.changes import Changes
+
+#: settings key: a JSON object, each project (its path or server address) to its curation layer
+CURATION_LAYERS_KEY = "curation/layers"
 
 if TYPE_CHECKING:  # the store is imported when a project is opened, not with the window's code
     from annotator.store.project import Project
@@ -48,6 +52,7 @@ class AppContext:
     visible_layers: frozenset[str] | None = None
     #: give each layer its own colour treatment in the reader
     colour_by_layer: bool = False
+    _curation_layer: str | None = None  # read from settings once per project
 
     @classmethod
     def opening(
@@ -61,6 +66,7 @@ class AppContext:
         """The project is open: from now on every read goes to it (the codebook too)."""
         self.project = project
         self._labels, self._by_name, self._relation_types = None, {}, None
+        self._curation_layer = None
 
     @property
     def is_open(self) -> bool:
@@ -71,16 +77,46 @@ class AppContext:
         return str(self.settings.value("annotator/name", "") or "")
 
     def owns(self, annotation: Annotation) -> bool:
-        """Whether this person may edit ``annotation``: it is in their layer (or in no one's)."""
-        return annotation.annotator in ("", self.annotator_name)
+        """Whether this person may edit ``annotation``: it is in their layer, in no one's, or in
+        the layer their curation of this project writes into."""
+        return annotation.annotator in ("", self.annotator_name) or (
+            annotation.annotator == self.curation_layer
+        )
 
     def not_yours(self, annotation: Annotation) -> str:
         """Why ``annotation`` is read-only for this person."""
         me = f"you ({self.annotator_name})" if self.annotator_name else "you (no name set)"
         return (
             f"This annotation is in {annotation.annotator}'s layer: {me} can edit only "
-            "your own. Use Team → Curate Disagreements to take it into a curated layer."
+            "your own and the layer you curate into. Use Team → Curate Disagreements to take "
+            "it into a curated layer."
         )
+
+    @property
+    def curation_layer(self) -> str:
+        """The layer this project's curation writes into (named in the curation view,
+        remembered per project), or "" before any curation here."""
+        if self._curation_layer is None:
+            name = self._curation_layers().get(self._project_key(), "")
+            self._curation_layer = name if isinstance(name, str) else ""
+        return self._curation_layer
+
+    def set_curation_layer(self, name: str) -> None:
+        layers = self._curation_layers()
+        if layers.get(self._project_key()) != name:
+            layers[self._project_key()] = name
+            self.settings.setValue(CURATION_LAYERS_KEY, json.dumps(layers, ensure_ascii=False))
+        self._curation_layer = name
+
+    def _project_key(self) -> str:
+        return str(self.project.path) if self.is_open else ""
+
+    def _curation_layers(self) -> dict[str, Any]:
+        try:
+            value = json.loads(str(self.settings.value(CURATION_LAYERS_KEY, "{}") or "{}"))
+        except json.JSONDecodeError:
+            return {}
+        return value if isinstance(value, dict) else {}
 
     def shows(self, annotation: Annotation) -> bool:
         """Whether the reader shows ``annotation`` under the chosen layers."""

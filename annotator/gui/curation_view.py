@@ -8,8 +8,6 @@ Enter applies; ←/→ move; Ctrl+Z undoes a choice. A and B are shown side by s
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -48,8 +46,6 @@ from annotator.service import agreement_annotators, curated_layers, curation_lay
 
 CONTEXT = 80  # code points of text shown either side of a disagreement
 DEFAULT_LAYER = "curation"
-#: settings key: a JSON object, each project (its path or server address) to its target layer
-LAYERS_KEY = "curation/layers"
 
 
 class CurationView(QDialog):
@@ -81,9 +77,7 @@ class CurationView(QDialog):
         self.target.setEditable(True)
         self.target.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.target.addItems(sorted({*curated, DEFAULT_LAYER}))
-        self.target.setCurrentText(
-            remembered_layer(ctx) or (curated[0] if curated else DEFAULT_LAYER)
-        )
+        self.target.setCurrentText(ctx.curation_layer or (curated[0] if curated else DEFAULT_LAYER))
         self.target.setMinimumContentsLength(12)
         self.target.setToolTip(
             "The layer your choices are written into, marked curated (agreement leaves it "
@@ -208,7 +202,7 @@ class CurationView(QDialog):
         self.layer = self.target.currentText().strip()
         self.reload()
         if self.session is not None:
-            remember_layer(self.ctx, self.layer)
+            self.ctx.set_curation_layer(self.layer)
 
     def _target_entered(self) -> None:
         if self.target.currentText().strip() != self.layer or self.session is None:
@@ -462,27 +456,6 @@ class CurationView(QDialog):
         if self.session is not None and self._session_changed in self.session.listeners:
             self.session.listeners.remove(self._session_changed)
         super().closeEvent(event)
-
-
-def _remembered(ctx: AppContext) -> dict[str, str]:
-    try:
-        value = json.loads(str(ctx.settings.value(LAYERS_KEY, "{}") or "{}"))
-    except json.JSONDecodeError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def remembered_layer(ctx: AppContext) -> str:
-    """The layer this project's curation last wrote into, or ""."""
-    name = _remembered(ctx).get(str(ctx.project.path), "")
-    return name if isinstance(name, str) else ""
-
-
-def remember_layer(ctx: AppContext, name: str) -> None:
-    layers = _remembered(ctx)
-    if layers.get(str(ctx.project.path)) != name:
-        layers[str(ctx.project.path)] = name
-        ctx.settings.setValue(LAYERS_KEY, json.dumps(layers, ensure_ascii=False))
 
 
 def _list_item(s: Annotation) -> str:
