@@ -673,6 +673,11 @@ def report_command(project: Project, args: argparse.Namespace) -> int:
     options = ReportOptions(tuple(args.document), tuple(args.annotator), labels, args.title)
     built = report(project, options)
     if fmt == "pdf":
+        from annotator import qt_libraries
+
+        # the PDF is laid out by Qt, offscreen unless QT_QPA_PLATFORM says otherwise
+        if missing := qt_libraries.problem({"QT_QPA_PLATFORM": "offscreen", **os.environ}):
+            return _fail(missing)
         from annotator.gui.report_pdf import Paper, write_pdf
 
         write_pdf(built, target, Paper(args.paper) if args.paper else None)
@@ -688,9 +693,9 @@ def run_gui(args: argparse.Namespace) -> int:
         return _fail(problem)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from annotator import xcb_check
+    from annotator import qt_libraries
 
-    if missing := xcb_check.problem():
+    if missing := qt_libraries.problem():
         return _fail(missing)
     if not _may_start_on_first_look(args):
         import_store_before_qt()
@@ -748,6 +753,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: one line, never a traceback
         if os.environ.get("ANNOTATOR_DEBUG"):
             raise
+        from annotator import qt_libraries
+
+        if missing := qt_libraries.explain(exc):  # a system library, not a bug
+            return _fail(missing)
         detail = next(iter(str(exc).splitlines()), "")[:200]
         print(
             f"annotator: internal error: {type(exc).__name__}: {detail} (a bug in Annotator: "

@@ -205,7 +205,7 @@ def _count(url: str) -> int:
 
 
 SCENARIOS = [
-    Scenario("server-edit", run_keystroke, ("large",), 20),
-    Scenario("server-export", run_export, ("large",), 3),
-    Scenario("server-writers", run_writers, ("small",), 1),
+    Scenario("server-edit", run_keystroke, ("large",), 20, needs_server=True),
+    Scenario("server-export", run_export, ("large",), 3, needs_server=True),
+    Scenario("server-writers", run_writers, ("small",), 1, needs_server=True),
 ]

@@ -65,12 +65,14 @@ ScenarioFunction = Callable[["Workspace", "Size", int], list[Row]]
 @dataclass(frozen=True)
 class Scenario:
     """A benchmark: ``run(workspace, size, repeat)`` returns its rows. ``sizes`` and ``repeat``
-    are what the full suite uses; the smoke test runs it at the smallest size, once."""
+    are what the full suite uses; the smoke test runs it at the smallest size, once.
+    ``needs_server``: it runs on a PostgreSQL server (skipped where none can be had)."""
 
     name: str
     run: ScenarioFunction
     sizes: tuple[str, ...]
     repeat: int
+    needs_server: bool = False
 
 
 def median(values: Sequence[float]) -> float:

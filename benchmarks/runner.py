@@ -64,6 +64,19 @@ def run(
     return rows
 
 
+def without_server_if_none(scenarios: Sequence[Scenario]) -> list[Scenario]:
+    """``scenarios``, less those that need a PostgreSQL server where none can be had (said in
+    one line on stderr)."""
+    from tests.helpers import pg_cluster
+
+    on_server = [s.name for s in scenarios if s.needs_server]
+    reason = pg_cluster.unavailable() if on_server else None
+    if reason is None:
+        return list(scenarios)
+    print(f"skipped {', '.join(on_server)}: {reason}", file=sys.stderr)
+    return [s for s in scenarios if not s.needs_server]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
@@ -88,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
         scenarios = [s for s in scenarios if s.name in wanted]
+    scenarios = without_server_if_none(scenarios)
     started = time.perf_counter()
     rows = run(scenarios, quick=args.quick, repeat=args.repeat)
     seconds = time.perf_counter() - started

@@ -1,6 +1,7 @@
 """The benchmark suite runs: every scenario once at the smallest size, rows well-formed.
 
-No timing is asserted here; ``make bench`` measures.
+No timing is asserted here; ``make bench`` measures. The scenarios on a PostgreSQL server run on
+the test session's server (``pg_server``) and skip, with its reason, where there is none.
 """
 
 from __future__ import annotations
@@ -12,24 +13,47 @@ import pytest
 
 from benchmarks import report, runner
 from benchmarks.rows import Row, Target
+from tests.helpers import pg_cluster
 
 SCENARIOS = runner.discover()
+LOCAL = [s for s in SCENARIOS if not s.needs_server]
+ON_SERVER = [s for s in SCENARIOS if s.needs_server]
 
 
 def test_every_scenario_module_is_found() -> None:
     assert {s.name for s in SCENARIOS} >= set(runner.ORDER)
 
 
+def test_the_server_scenarios_are_marked() -> None:
+    assert {s.name for s in ON_SERVER} == {"server-edit", "server-export", "server-writers"}
+
+
 @pytest.fixture(scope="module")
 def rows(qapp: object) -> list[Row]:  # pytest-qt's QApplication: the harness uses it as it is
-    return runner.run(SCENARIOS, quick=True, log=False)
+    return runner.run(LOCAL, quick=True, log=False)
+
+
+@pytest.fixture(scope="module")
+def server_rows(qapp: object, pg_server: str) -> list[Row]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(pg_cluster.URL_VARIABLE, pg_server)  # bench_server's server is this one
+        return runner.run(ON_SERVER, quick=True, log=False)
 
 
 def test_each_scenario_gives_rows(rows: list[Row]) -> None:
-    assert len({row.scenario for row in rows}) >= len(SCENARIOS)
+    assert len({row.scenario for row in rows}) >= len(LOCAL)
+
+
+def test_each_server_scenario_gives_well_formed_rows(server_rows: list[Row]) -> None:
+    assert len({row.scenario for row in server_rows}) >= len(ON_SERVER)
+    check_rows(server_rows)
 
 
 def test_rows_are_well_formed(rows: list[Row]) -> None:
+    check_rows(rows)
+
+
+def check_rows(rows: list[Row]) -> None:
     for row in rows:
         assert row.scenario and row.size and row.runs == 1, row
         assert math.isfinite(row.value) and row.value > 0, row
@@ -52,6 +76,17 @@ def test_report_has_every_row_and_the_machine(rows: list[Row], tmp_path: Path) -
         assert row.scenario in text
     for key in ("CPU", "Cores", "RAM", "Python", "PySide6 / Qt", "SQLite", "SQLAlchemy"):
         assert f"- {key}: " in text
+
+
+def test_without_a_server_the_runner_leaves_out_the_server_scenarios(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(pg_cluster.URL_VARIABLE, raising=False)
+    monkeypatch.setenv(pg_cluster.BIN_VARIABLE, str(tmp_path))  # no initdb there
+    assert runner.without_server_if_none(SCENARIOS) == LOCAL
+    line = capsys.readouterr().err
+    assert line.startswith("skipped server-") and line.count("\n") == 1
+    assert "sudo apt install postgresql" in line
 
 
 def test_target_arithmetic() -> None:

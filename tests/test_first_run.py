@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator import xcb_check
+from annotator import qt_libraries
 from annotator.cli import project_argument_problem, unknown_command
 
 from .test_cli import run
@@ -44,30 +44,36 @@ def test_every_resource_folder_is_a_configured_package() -> None:
 
 def test_a_missing_xcb_library_names_its_package() -> None:
     missing = {"libxcb-icccm.so.4", "libxcb-keysyms.so.1"}
-    line = xcb_check.problem(
+    line = qt_libraries.problem(
         {"DISPLAY": ":0"}, load=lambda soname: soname not in missing, folders=[]
     )
     assert line is not None and "\n" not in line
-    assert line.endswith("sudo apt install libxcb-icccm4 libxcb-keysyms1")
+    assert line.endswith(
+        "sudo apt install libxcb-icccm4 libxcb-keysyms1 "
+        "(Fedora: sudo dnf install xcb-util-wm xcb-util-keysyms)"
+    )
     assert "libxcb-cursor" not in line
 
 
-def test_nothing_is_reported_when_every_library_loads_or_qt_is_not_on_x11(tmp_path: Path) -> None:
-    assert xcb_check.problem({"DISPLAY": ":0"}, load=lambda _s: True, folders=[]) is None
+def test_nothing_is_reported_when_every_library_loads_or_x11_s_are_not_needed(
+    tmp_path: Path,
+) -> None:
+    assert qt_libraries.problem({"DISPLAY": ":0"}, load=lambda _s: True, folders=[]) is None
+    no_x11 = lambda soname: qt_libraries.LIBRARIES[soname].needed_by != "xcb"  # noqa: E731
+    assert qt_libraries.problem({"QT_QPA_PLATFORM": "offscreen"}, load=no_x11, folders=[]) is None
+    assert qt_libraries.problem({"WAYLAND_DISPLAY": "wayland-0"}, load=no_x11, folders=[]) is None
+    assert qt_libraries.problem({"QT_QPA_PLATFORM": "xcb"}, load=no_x11, folders=[]) is not None
     never = lambda _soname: False  # noqa: E731
-    assert xcb_check.problem({"QT_QPA_PLATFORM": "offscreen"}, load=never, folders=[]) is None
-    assert xcb_check.problem({"WAYLAND_DISPLAY": "wayland-0"}, load=never, folders=[]) is None
-    assert xcb_check.problem({"QT_QPA_PLATFORM": "xcb"}, load=never, folders=[]) is not None
-    for soname in xcb_check.XCB_LIBRARIES:  # a bundle that ships its own copies
+    for soname in qt_libraries.LIBRARIES:  # a bundle that ships its own copies
         (tmp_path / soname).touch()
-    assert xcb_check.problem({}, load=never, folders=[tmp_path]) is None
+    assert qt_libraries.problem({}, load=never, folders=[tmp_path]) is None
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 libraries are Linux's")
 def test_the_window_refuses_to_start_with_one_line_when_a_library_is_missing(
     tmp_path: Path,
 ) -> None:
-    missing = xcb_check.missing_libraries()
+    missing = qt_libraries.missing_libraries({"XDG_SESSION_TYPE": "x11"})
     if not missing:
         pytest.skip("every xcb library is installed here; the fake-loader test covers the line")
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}

@@ -4,6 +4,10 @@
 the fixture starts its own (``initdb`` into a temporary folder, ``pg_ctl -w start`` as the
 ``postgres`` user) and stops it at the end. ``ANNOTATOR_REQUIRE_PG=1`` (set by ``.ci/run``) turns
 "no PostgreSQL here" from a skip into a failure.
+
+The server binaries are looked for where Debian/Ubuntu (``/usr/lib/postgresql/*/bin``) and then
+Fedora and others (``initdb`` on ``PATH``) put them, or only in ``ANNOTATOR_PG_BIN``'s folder
+when that is set (a test sets it to an empty folder to see the suite without PostgreSQL).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 
 URL_VARIABLE = "ANNOTATOR_TEST_PG"  # a server already running: postgresql://postgres@host:port/
 REQUIRE_VARIABLE = "ANNOTATOR_REQUIRE_PG"
+BIN_VARIABLE = "ANNOTATOR_PG_BIN"  # the folder holding initdb and pg_ctl, instead of looking
 
 
 class NoServer(Exception):
@@ -30,13 +35,34 @@ class NoServer(Exception):
 
 def binaries() -> Path:
     """The folder holding ``initdb`` and ``pg_ctl`` (the newest installed version)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version)
+    given = os.environ.get(BIN_VARIABLE)
+    if given is not None:
+        found = [str(Path(given) / "initdb")] if (Path(given) / "initdb").exists() else []
+    else:
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version)
+        on_path = shutil.which("initdb")
+        if not found and on_path:
+            found = [on_path]
+    found = [path for path in found if (Path(path).parent / "pg_ctl").exists()]
     if not found:
         raise NoServer(
-            "no PostgreSQL server binary (/usr/lib/postgresql/*/bin/initdb); "
-            "`apt-get install postgresql` to run these tests"
+            "PostgreSQL's server is not installed (no initdb and pg_ctl"
+            + (f" in {BIN_VARIABLE}={given}" if given is not None else "")
+            + "): `sudo apt install postgresql` (Fedora: postgresql-server) runs these tests"
         )
     return Path(found[-1]).parent
+
+
+def unavailable() -> str | None:
+    """Why no server can be had here (none given in ``ANNOTATOR_TEST_PG``, none installed to
+    start), or None."""
+    if os.environ.get(URL_VARIABLE):
+        return None
+    try:
+        binaries()
+    except NoServer as exc:
+        return str(exc)
+    return None
 
 
 def _version(path: str) -> int:
