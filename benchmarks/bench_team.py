@@ -52,30 +52,47 @@ def agreement_project(ws: Workspace, size: Size) -> Path:
 
 
 def run_agreement(ws: Workspace, size: Size, repeat: int) -> list[Row]:
-    """service.agreement (every label, every figure, three pairs) vs reading the same spans."""
-    app_ms: list[float] = []
+    """service.agreement (every label, every figure, three pairs) by each measure vs reading
+    the same spans."""
+    measures = ("ours", "inception-coding", "inception-unitizing")
+    app_ms: dict[str, list[float]] = {measure: [] for measure in measures}
     bare_ms: list[float] = []
     with Project.open(agreement_project(ws, size)) as project:
         for n in range(repeat + 1):
-            app = elapsed_ms(lambda: service.agreement(project))
+            times = {
+                measure: elapsed_ms(lambda: service.agreement(project, measure=measure))  # noqa: B023
+                for measure in measures
+            }
             bare = elapsed_ms(project.annotations)
             if n:
-                app_ms.append(app)
+                for measure, ms in times.items():
+                    app_ms[measure].append(ms)
                 bare_ms.append(bare)
-        figures = service.agreement(project)
-    overall = figures["overall"]
+        figures = {measure: service.agreement(project, measure=measure) for measure in measures}
+    ours = figures["ours"]["overall"]
+    notes = {
+        "ours": f"α {ours['alpha']:.2f}, κ {ours['kappa']:.2f}, "
+        f"F1 overlap {ours['f1_overlap']:.2f}",
+        "inception-coding": f"α {_figure(figures['inception-coding'], 'alpha')}",
+        "inception-unitizing": f"αu {_figure(figures['inception-unitizing'], 'alpha_u')}",
+    }
     return [
         Row(
-            "agreement (service.agreement)",
+            f"agreement --measure {measure} (service.agreement)",
             f"3 annotators × {size.label} each",
             repeat,
-            median(app_ms),
+            median(app_ms[measure]),
             baseline=median(bare_ms),
             target=AGREEMENT_TARGET,
-            note=f"baseline: Project.annotations() alone; α {overall['alpha']:.2f}, "
-            f"κ {overall['kappa']:.2f}, F1 overlap {overall['f1_overlap']:.2f}",
+            note=f"baseline: Project.annotations() alone; {notes[measure]}",
         )
+        for measure in measures
     ]
+
+
+def _figure(report: dict, name: str) -> str:
+    value = (report.get("overall") or {}).get(name)
+    return f"{value:.2f}" if isinstance(value, float) else "-"
 
 
 def copy_of_project(ws: Workspace, size: Size) -> Path:
