@@ -44,6 +44,9 @@ class LayerBar(QToolBar):
         self.setMovable(False)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.layers: list[str] = []
+        # False until the first show_layers lays the buttons out, whatever the layers are (none,
+        # on a first run): buttons never added to the bar are drawn over each other at its corner
+        self._laid_out = False
         self.buttons: dict[str, QToolButton] = {}
         self.all_button = QToolButton(self, text="All layers", checkable=True, checked=True)
         self.all_button.setToolTip("Show every annotator's layer")
@@ -75,9 +78,9 @@ class LayerBar(QToolBar):
         if self.ctx.annotator_name:
             names.add(self.ctx.annotator_name)
         layers = sorted(names)
-        if layers == self.layers:
+        if layers == self.layers and self._laid_out:
             return
-        self.layers = layers
+        self.layers, self._laid_out = layers, True
         self.clear()
         self.buttons.clear()
         self.addWidget(self.all_button)
