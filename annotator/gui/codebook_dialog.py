@@ -46,6 +46,7 @@ from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
+from annotator.gui.icons import icon_button
 from annotator.gui.label_model import LabelList, LabelListModel
 from annotator.gui.patterns_page import PatternsPage
 from annotator.gui.relation_types_box import RelationTypesBox
@@ -124,9 +125,9 @@ class CodebookDialog(QDialog):
         add.clicked.connect(self._add_label)
         delete = QPushButton("Delete")
         delete.clicked.connect(self._delete_label)
-        up = QToolButton(text="↑", toolTip="Move up")
+        up = icon_button("up", "Move up", "Move the label up")
         up.clicked.connect(lambda: self._move(-1))
-        down = QToolButton(text="↓", toolTip="Move down")
+        down = icon_button("down", "Move down", "Move the label down")
         down.clicked.connect(lambda: self._move(1))
         left = QVBoxLayout()
         left.addWidget(self.labels)
