@@ -106,3 +106,17 @@ def test_enter_in_an_attribute_field_applies_the_attribute(qtbot, window, dialog
         "source",
     ]
     assert names(window) == [label.name for label in DEFAULT_LABELS]  # no label added
+
+
+def test_a_new_label_named_with_enter_is_the_one_that_gets_its_key(qtbot, window, dialog) -> None:
+    qtbot.mouseClick(button(dialog, "Add label"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.name.hasFocus)  # "New label 1", selected for typing over
+    qtbot.keyClicks(dialog.name, "Person")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)
+    qtbot.mouseClick(dialog.shortcut, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog.shortcut, Qt.Key.Key_P)
+    qtbot.keyClick(dialog.shortcut, Qt.Key.Key_Tab)
+    assert names(window) == [*(label.name for label in DEFAULT_LABELS), "Person"]
+    assert window.ctx.project.labels()[-1].shortcut == "P"
+    assert dialog.current_label().name == "Person"
