@@ -8,9 +8,15 @@ import itertools
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QRawFont
-from PySide6.QtWidgets import QAbstractButton, QApplication, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialogButtonBox,
+    QToolBar,
+    QWidget,
+)
 
 from annotator.gui.preferences_dialog import PreferencesDialog
 
@@ -73,6 +79,41 @@ def test_no_bar_widget_overlaps_another_with_several_layers(
     qtbot.addWidget(dialog)
     dialog.open()
     qtbot.waitExposed(dialog)
+    check_layout(window)
+
+
+def test_naming_oneself_on_the_first_run_keeps_every_layer_button(
+    qtbot, make_window, sample_project
+) -> None:
+    """The first-run dialog, answered as a person does: the bar is rebuilt for the new layer
+    and still has "All layers" and "Colour by layer", laid out."""
+    document = sample_project.documents()[0].id
+    sample_project.add_annotations(document, "Claim", [(0, 5)], annotator="Ana Ferreira")
+    window = make_window(sample_project)
+    assert not window.layer_bar.isVisible()  # one layer: nothing to choose
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, PreferencesDialog)
+        qtbot.keyClicks(dialog.name, "Dara")
+        qtbot.mouseClick(
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+        )
+
+    QTimer.singleShot(0, answer)  # runs inside the dialog's exec(), once it is up
+    window.ask_name_if_unset()
+    QApplication.processEvents()
+    buttons = [
+        (rect.x(), name.removeprefix("layer-bar: "))
+        for name, rect in bar_widgets(window)
+        if name.startswith("layer-bar") and not name.endswith("QWidget")  # the separator
+    ]
+    assert [name for _x, name in sorted(buttons)] == [
+        "All layers",
+        "Ana Ferreira",
+        "Dara (you)",
+        "Colour by layer",
+    ]
     check_layout(window)
 
 
