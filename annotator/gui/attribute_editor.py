@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +26,7 @@ from annotator.gui.changes import Changes
 from annotator.gui.commands import EditAnnotation
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import FocusOutWatcher, escape_html, excerpt, show_value
+from annotator.gui.icons import icon_button
 from annotator.gui.label_model import LabelListModel, label_combo
 from annotator.gui.undo import push
 
@@ -271,13 +271,16 @@ class AttributeEditor(QWidget):
                 row = QHBoxLayout(host)
                 row.setContentsMargins(0, 0, 0, 0)
                 row.addWidget(line)
-                fill = QToolButton(text="⇐", toolTip="Fill from the text selected in the reader")
+                fill = icon_button(
+                    "fill", "Fill from selection", "Fill from the text selected in the reader"
+                )
                 fill.clicked.connect(lambda _=False, le=line: self._fill_from_selection(le))
                 row.addWidget(fill)
-                pick = QToolButton(
-                    text="⌖",
+                pick = icon_button(
+                    "pick",
+                    "Pick from the text",
+                    "Pick: click a highlighted span in the text (a name) to fill this",
                     checkable=True,
-                    toolTip="Pick: click a highlighted span in the text (a name) to fill this",
                 )
                 pick.toggled.connect(lambda on, le=line: self.set_picking(le if on else None))
                 row.addWidget(pick)

@@ -46,6 +46,7 @@ from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.delete_label_dialog import DeleteLabelDialog
 from annotator.gui.formatting import FocusOutWatcher, swatch
+from annotator.gui.icons import icon_button
 from annotator.gui.label_model import LabelList, LabelListModel
 from annotator.gui.patterns_page import PatternsPage
 from annotator.gui.relation_types_box import RelationTypesBox
@@ -68,7 +69,10 @@ class CodebookDialog(QDialog):
             self, text=_row_text, tip=lambda _label, n: f"{n} annotations"
         )
         self.labels = LabelList(self.label_model)
-        self.labels.currentRowChanged.connect(lambda _row: self._show_label())
+        # the selection is kept by the label's row id, not its name: a rename keeps it
+        self._ids: dict[str, int] = {}
+        self._selected: int | None = None
+        self.labels.currentRowChanged.connect(lambda _row: self._selection_changed())
         self.name = QLineEdit()
         self.name.editingFinished.connect(self._rename)
         self.color = QPushButton()
@@ -89,6 +93,7 @@ class CodebookDialog(QDialog):
         self.attributes = QListWidget()
         self.attributes.currentRowChanged.connect(lambda _row: self._show_attribute())
         self.attr_name = QLineEdit()
+        self.attr_name.returnPressed.connect(self._apply_attribute)
         self.attr_kind = QComboBox()
         for kind in AttributeKind:
             self.attr_kind.addItem(kind.value, kind.value)
@@ -97,6 +102,7 @@ class CodebookDialog(QDialog):
         self.attr_choices.setMaximumHeight(90)
         self.attr_required = QCheckBox("Required")
         self.attr_default = QLineEdit(placeholderText="(none)")
+        self.attr_default.returnPressed.connect(self._apply_attribute)
         apply_attr = QPushButton("Apply")
         apply_attr.clicked.connect(self._apply_attribute)
         add_attr = QPushButton("Add attribute")
@@ -104,6 +110,10 @@ class CodebookDialog(QDialog):
         self.delete_attr = QPushButton("Delete attribute")
         self.delete_attr.clicked.connect(self._delete_attribute)
         self._build(key_row, apply_attr, add_attr)
+        # Enter in a field commits that field; no button may take it as the dialog's default
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         ctx.events.changed.connect(self._changed)
         self.refresh()
         self.resize(820, 560)
@@ -115,9 +125,9 @@ class CodebookDialog(QDialog):
         add.clicked.connect(self._add_label)
         delete = QPushButton("Delete")
         delete.clicked.connect(self._delete_label)
-        up = QToolButton(text="↑", toolTip="Move up")
+        up = icon_button("up", "Move up", "Move the label up")
         up.clicked.connect(lambda: self._move(-1))
-        down = QToolButton(text="↓", toolTip="Move down")
+        down = icon_button("down", "Move down", "Move the label down")
         down.clicked.connect(lambda: self._move(1))
         left = QVBoxLayout()
         left.addWidget(self.labels)
@@ -200,14 +210,20 @@ class CodebookDialog(QDialog):
 
     def refresh(self) -> None:
         """Re-read the codebook (after any edit, including undo), keeping the selection."""
-        current = self.current_label()
         self.labels.blockSignals(True)
         # One model reset, not an item per label: a codebook of 100,000 labels stays quick.
         self.label_model.set_labels(self.ctx.labels())
         self.label_model.set_counts(self.ctx.project.annotation_counts(), 0)
-        row = self.label_model.row_of(current.name) if current else -1
+        self._ids = self.ctx.project.label_ids()
+        name = next((n for n, i in self._ids.items() if i == self._selected), None)
+        row = self.label_model.row_of(name) if name is not None else -1
         self.labels.setCurrentRow(max(row, 0) if self.label_model.rowCount() else -1)
         self.labels.blockSignals(False)
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        name = self.labels.current_name()
+        self._selected = self._ids.get(name) if name is not None else None
         self._show_label()
 
     def current_label(self) -> LabelDef | None:

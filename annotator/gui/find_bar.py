@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QToolButton,
     QWidget,
 )
 
 from annotator.core.labels import LabelDef
+from annotator.gui.icons import icon_button
 from annotator.gui.label_model import LabelListModel, label_combo, select_name
 
 
@@ -59,9 +59,9 @@ class FindBar(QWidget):
         self.words.toggled.connect(lambda: self.search(self.field.text()))
         self.count = QLabel()
         self.count.setMinimumWidth(80)
-        previous = QToolButton(text="▲", toolTip="Previous match (Shift+Enter, Shift+F3)")
+        previous = icon_button("up", "Previous match", "Previous match (Shift+Enter, Shift+F3)")
         previous.clicked.connect(lambda: self.step(-1))
-        following = QToolButton(text="▼", toolTip="Next match (Enter, F3)")
+        following = icon_button("down", "Next match", "Next match (Enter, F3)")
         following.clicked.connect(lambda: self.step(1))
         self.label_box = QComboBox()
         self.label_model = LabelListModel(self)
@@ -69,7 +69,7 @@ class FindBar(QWidget):
         self.label_all_button = QPushButton("Label all")
         self.label_all_button.setToolTip("Label every match with the chosen label (one undo step)")
         self.label_all_button.clicked.connect(self._label_all)
-        close = QToolButton(text="✕", toolTip="Close (Esc)")
+        close = icon_button("close", "Close the find bar", "Close (Esc)")
         close.clicked.connect(self.hide_bar)
         QShortcut(
             QKeySequence("Escape"),

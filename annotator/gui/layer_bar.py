@@ -8,6 +8,7 @@ spans in the layer's colour (dashed), and words on which several layers have spa
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QToolBar, QToolButton, QWidget
 
 from annotator.gui.changes import Changes
@@ -44,7 +45,11 @@ class LayerBar(QToolBar):
         self.setMovable(False)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.layers: list[str] = []
+        # False until the first show_layers decides whether the bar shows (not on a first run:
+        # no layers yet)
+        self._shown_once = False
         self.buttons: dict[str, QToolButton] = {}
+        self._layer_actions: list[QAction] = []
         self.all_button = QToolButton(self, text="All layers", checkable=True, checked=True)
         self.all_button.setToolTip("Show every annotator's layer")
         self.all_button.clicked.connect(self.show_all)
@@ -54,6 +59,11 @@ class LayerBar(QToolBar):
             "(dashed); a wave where several layers mark the same words"
         )
         self.colour_button.toggled.connect(self._colour_toggled)
+        # added once: the layers' buttons come and go between them (a clear() would take these
+        # two out of the bar for good, hidden)
+        self.addWidget(self.all_button)
+        self._before_colour = self.addSeparator()
+        self.addWidget(self.colour_button)
         ctx.events.changed.connect(self._changed)
         if layers is None:
             self.reload()
@@ -75,12 +85,14 @@ class LayerBar(QToolBar):
         if self.ctx.annotator_name:
             names.add(self.ctx.annotator_name)
         layers = sorted(names)
-        if layers == self.layers:
+        if layers == self.layers and self._shown_once:
             return
-        self.layers = layers
-        self.clear()
+        self.layers, self._shown_once = layers, True
+        for action in self._layer_actions:
+            self.removeAction(action)
+            action.deleteLater()  # and its button with it
+        self._layer_actions.clear()
         self.buttons.clear()
-        self.addWidget(self.all_button)
         colors = self.colors()
         for name in layers:
             mine = " (you)" if name and name == self.ctx.annotator_name else ""
@@ -90,10 +102,8 @@ class LayerBar(QToolBar):
             button.setToolTip(f"Show or hide {layer_title(name)}'s annotations")
             button.setChecked(self.ctx.visible_layers is None or name in self.ctx.visible_layers)
             button.clicked.connect(self._layer_toggled)
-            self.addWidget(button)
+            self._layer_actions.append(self.insertWidget(self._before_colour, button))
             self.buttons[name] = button
-        self.addSeparator()
-        self.addWidget(self.colour_button)
         self.setVisible(len(layers) > 1)
         if self.ctx.colour_by_layer:  # each layer's colour follows its place: repaint
             self.ctx.publish(Changes(layers=True))

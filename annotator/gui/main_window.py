@@ -36,7 +36,7 @@ from annotator.gui.find_bar import FindBar
 from annotator.gui.label_bar import LabelBar
 from annotator.gui.labelling import LabellingMixin
 from annotator.gui.layer_bar import LayerBar
-from annotator.gui.notice_bar import NoticeBar, show_write_failure
+from annotator.gui.notice_bar import MessageBar, NoticeBar, show_write_failure
 from annotator.gui.reader import ReaderView
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from annotator.gui.relating import Relating
     from annotator.gui.server_watch import ServerWatch
     from annotator.gui.suggestion_controller import SuggestionController
+    from annotator.service import ImportOutcome
 
 OPENING_MS = 60_000  # the status bar's "Opening…" while a first look waits for the project
 NOTE_MS = 15_000  # a note of what an operation could not do (Changes.note)
@@ -83,6 +84,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         ctx.on_write_failure = self.show_write_failure
         self.reader = ReaderView(ctx)
         self.notice = NoticeBar()
+        self.message_bar = MessageBar()
         self.find_bar = FindBar()
         self.label_bar = LabelBar(ctx, self)
         self.layer_bar = LayerBar(ctx, self, None if first_look is None else first_look.layers)
@@ -138,6 +140,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.panel: AnnotationPanel = AnnotationPanel(ctx)
         self.editor: AttributeEditor = AttributeEditor(ctx, self.selected_text)
         self.importer: ImportRunner = ImportRunner(ctx, self)
+        self.importer.finished.connect(self._imported)
         self._fill_docks()
         self.relating: Relating = Relating(self)
         self.actions_by_name = menus.build(self)
@@ -185,6 +188,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.notice)
+        layout.addWidget(self.message_bar)
         layout.addWidget(self.reader)
         layout.addWidget(self.find_bar)
         self.setCentralWidget(centre)
@@ -519,6 +523,12 @@ class MainWindow(LabellingMixin, QMainWindow):
     def import_files(self, paths: list[Path]) -> None:
         if not self._still_opening() and not self._refuse_if_read_only():
             self.importer.start(paths)
+
+    def _imported(self, outcomes: list[ImportOutcome]) -> None:
+        from annotator.gui.import_summary import summary_line
+
+        if outcomes:
+            self.message_bar.show_message("Import finished", summary_line(outcomes))
 
     def _still_opening(self) -> bool:
         """Before the window is complete, say so instead of acting (a drop, say)."""

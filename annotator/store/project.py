@@ -352,6 +352,11 @@ class Project:
         with self.reading() as s:
             return [label for _id, label, _attribute_ids in read_codebook(s)]
 
+    def label_ids(self) -> dict[str, int]:
+        """Each label's row id by name: an identity that a rename keeps."""
+        with self.reading() as s:
+            return {name: id for name, id in s.execute(select(Label.name, Label.id))}
+
     def documents(self, document_id: str | None = None) -> list[model.DocumentSummary]:
         """Every document (or just ``document_id``) in list order, with annotation counts."""
         counts = select(Annotation.document_id, func.count().label("n"))
