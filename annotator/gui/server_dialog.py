@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.store.backend import is_server
+from annotator.core.server_names import names_server
 
 EXAMPLE = "postgresql://ann@db.newsroom.example:5432/annotations"
 
@@ -56,7 +56,7 @@ class ServerDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        ok = is_server(self.url())
+        ok = names_server(self.url())
         self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(ok)
 
     def url(self) -> str:

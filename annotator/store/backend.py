@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from annotator.core.errors import ProjectError
+from annotator.core.server_names import POSTGRES_URL, names_server
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when a server address is made: telling a file from
     from sqlalchemy.engine import URL  # a URL (every start of the window) needs none of it
@@ -24,14 +25,6 @@ DRIVER = "postgresql+psycopg"
 #: the drivers whose URLs mean the same as ours (what psql, Heroku, Django and SQLAlchemy users
 #: paste); psycopg 2's are read by psycopg 3 alike
 _DRIVERS = ("", "psycopg", "psycopg2")
-#: every URL that means a PostgreSQL database, supported or not (``postgres://``,
-#: ``postgresql+asyncpg://``): taken for a server address, so that one the program cannot use is
-#: refused as such (without its password) rather than looked for as a file named after it
-_POSTGRES_URL = re.compile(r"postgres(ql)?(\+[^:/]*)?://", re.IGNORECASE)
-#: a libpq connection string (``host=db dbname=news user=ann``) starts with one of its keywords
-_CONNINFO = re.compile(
-    r"\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|connect_timeout)\s*="
-)
 #: a password given as a parameter (``?password=…`` of a URL, ``password=…`` of a string)
 _PASSWORD_PARAMETER = re.compile(r"password\s*=.*", re.IGNORECASE | re.DOTALL)
 
@@ -40,9 +33,7 @@ def is_server(location: object) -> bool:
     """Whether ``location`` (a project argument) names a project on a PostgreSQL server."""
     if isinstance(location, ServerAddress):
         return True
-    return isinstance(location, str) and (
-        _POSTGRES_URL.match(location) is not None or _CONNINFO.match(location) is not None
-    )
+    return isinstance(location, str) and names_server(location)
 
 
 class ServerAddress:
@@ -136,7 +127,7 @@ def _without_password(url: URL) -> str:
 def _parse(text: str) -> URL:
     """A URL or a libpq connection string as a SQLAlchemy URL, its password (wherever it was
     given) in :attr:`URL.password` only."""
-    if _POSTGRES_URL.match(text) is None:
+    if POSTGRES_URL.match(text) is None:
         return _parse_conninfo(text)
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
