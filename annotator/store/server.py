@@ -101,8 +101,8 @@ _log = logging.getLogger(__name__)
 # went to stderr before the one line the error is. A program that sets up logging still gets it.
 logging.getLogger("psycopg").addHandler(logging.NullHandler())
 NO_PASSWORD = (
-    "the server wants a password and no password was given: type it when asked, or put it in "
-    "PGPASSWORD, ~/.pgpass or a PGSERVICE service"
+    "the server wants a password and no password was given: type it in the dialog or at a "
+    "command's prompt on a terminal, or put it in PGPASSWORD, ~/.pgpass or a PGSERVICE service"
 )
 #: the longest document id or client name a notice may hold (ids are 32 hex digits, PostgreSQL
 #: cuts application names at 63 bytes)
