@@ -77,6 +77,14 @@ def test_a_libpq_conninfo_string_opens_the_project(
     assert "Documents: 1" in out and err == "" and "a b'c" not in out
 
 
+def test_a_host_no_resolver_takes_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:  # refused as the argument is read
+        main(["info", "postgresql://ann:pw-9@h\U000f88c7st:5432/news"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "is not a host name" in err and "internal error" not in err and "pw-9" not in err
+
+
 PASSWORD_CHARS = st.characters(
     codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters="@:/%?#&= +[]'\\"
 )

@@ -55,6 +55,12 @@ class ServerAddress:
             )
         if parsed.port is not None and not 0 < parsed.port < 65536:
             raise ProjectError(display, f"port {parsed.port} is not a port (1 to 65535)")
+        for host in (parsed.host or "").split(","):
+            try:
+                if not host.startswith("/"):  # a socket's folder is a path, not a name
+                    host.encode("idna")
+            except UnicodeError:  # the resolver would fail on it mid-connect
+                raise ProjectError(display, f"{host!r} is not a host name") from None
         if not parsed.database and "service" not in parsed.query:
             raise ProjectError(display, "names no database (postgresql://user@host:port/DATABASE)")
         self.url: URL = parsed.set(drivername=DRIVER)
