@@ -316,6 +316,29 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+def open_project(where: Path | ServerAddress, *, create: bool, read_only: bool | None) -> Project:
+    """``Project.open``; on a terminal, asks for the password a server wants and was not given
+    (once: a wrong one is refused as such)."""
+    from annotator.core.errors import NoPassword
+    from annotator.store.project import Project
+
+    try:
+        return Project.open(where, create=create, read_only=read_only)
+    except NoPassword:
+        if not sys.stdin.isatty():
+            raise
+    import getpass
+
+    assert not isinstance(where, Path)  # only a server asks for a password
+    try:
+        password = getpass.getpass(f"Password for {where}: ")
+    except EOFError:
+        password = ""
+    if not password:  # nothing typed: the same one line, saying how to give it
+        return Project.open(where, create=create, read_only=read_only)
+    return Project.open(where.with_password(password), create=create, read_only=read_only)
+
+
 def run_command(args: argparse.Namespace) -> int:
     create = args.command in ("import", "labels", "merge") and not (
         args.command == "labels" and not (args.import_file or args.template)
@@ -341,12 +364,11 @@ def _remove_unused_project(path: Path) -> None:
 
 def _run_on_project(args: argparse.Namespace, create: bool) -> int:
     from annotator.service import ImportOutcome, Outcome, import_files, info_lines
-    from annotator.store.project import Project
 
     if args.command in SUGGEST_COMMANDS:
         from annotator import cli_suggest
 
-        with Project.open(
+        with open_project(
             args.project, create=False, read_only=False if cli_suggest.writes(args) else None
         ) as project:
             return cli_suggest.run(project, args)
@@ -356,7 +378,7 @@ def _run_on_project(args: argparse.Namespace, create: bool) -> int:
         and args.project.stat().st_size > 0
     )
     # Commands that only read work on a read-only project too; those that write say so at once.
-    with Project.open(args.project, create=create, read_only=False if create else None) as project:
+    with open_project(args.project, create=create, read_only=False if create else None) as project:
         if project.migrated_from is not None:
             print(
                 f"note: {project.path}: upgraded from schema {project.migrated_from} to "

@@ -48,6 +48,10 @@ class ProjectError(AnnotatorError):
     """A project file could not be opened or written."""
 
 
+class NoPassword(ProjectError):
+    """The server wants a password for the role and none was given (a prompt may ask for it)."""
+
+
 class FileReplaced(ProjectError):
     """The project's file was deleted, moved or replaced while it was open."""
 

@@ -289,7 +289,10 @@ class Application:
             except AnnotatorError as exc:
                 QMessageBox.warning(dialog, "Open Server Project", str(exc))
                 continue
-            return self._open_path(address, create=dialog.create())
+            window = self._open_path(address, create=dialog.create())
+            if window is not None:
+                return window
+            # refused (a wrong password, a mistyped host): the dialog again, as it was typed
         return None
 
     def choose_new(self) -> None:

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.server_names import names_server
+
 EXAMPLE = "postgresql://ann@db.newsroom.example:5432/annotations"
 
 
@@ -28,7 +30,7 @@ class ServerDialog(QDialog):
         self.url_edit.setMinimumWidth(420)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText("from PGPASSWORD or ~/.pgpass when empty")
+        self.password_edit.setPlaceholderText("from PGPASSWORD, ~/.pgpass or PGSERVICE when empty")
         self.create_box = QCheckBox("Create the project if the database is empty")
         note = QLabel(
             "The project lives in a PostgreSQL database that everyone on the team opens; "
@@ -54,7 +56,7 @@ class ServerDialog(QDialog):
         self._update()
 
     def _update(self) -> None:
-        ok = self.url().startswith(("postgresql://", "postgresql+psycopg://"))
+        ok = names_server(self.url())
         self.buttons.button(QDialogButtonBox.StandardButton.Open).setEnabled(ok)
 
     def url(self) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy.pool import QueuePool
 
 from annotator import __version__
 from annotator.core import model, remote
-from annotator.core.errors import ProjectError
+from annotator.core.errors import NoPassword, ProjectError
 from annotator.core.json_input import loads
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.remote import RemoteChange
@@ -96,6 +96,14 @@ $$ LANGUAGE plpgsql
 
 
 _log = logging.getLogger(__name__)
+# psycopg logs at WARNING what it ignores while failing (a pipeline it cannot end on a lost
+# connection: "error ignored terminating <psycopg.Pipeline [BAD]>"); with no handler set up that
+# went to stderr before the one line the error is. A program that sets up logging still gets it.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+NO_PASSWORD = (
+    "the server wants a password and no password was given: type it in the dialog or at a "
+    "command's prompt on a terminal, or put it in PGPASSWORD, ~/.pgpass or a PGSERVICE service"
+)
 #: the longest document id or client name a notice may hold (ids are 32 hex digits, PostgreSQL
 #: cuts application names at 63 bytes)
 MAX_NOTICE_FIELD = 200
@@ -245,7 +253,9 @@ def reason(exc: BaseException, address: ServerAddress) -> str:
     if password:
         message = message.replace(str(password), "***")
     lowered = message.lower()
-    if "password authentication failed" in lowered or "no password supplied" in lowered:
+    if "no password supplied" in lowered:
+        return NO_PASSWORD
+    if "password authentication failed" in lowered:
         return "the server refused the login (wrong user or password)"
     if "permission denied" in lowered and "database" in lowered:
         return "the server refused the login (this role may not connect to the database)"
@@ -298,12 +308,20 @@ def open_project(
         with engine.connect() as connection:
             version = _schema_version(connection, address)
             writable = version is None or _may_write(connection)
+            lacking = _may_not_create(connection) if version is None else None
         ro_reason = None if writable else "this role may only read the project"
         if read_only and ro_reason is None:
             ro_reason = "opened read-only"
         if ro_reason and read_only is False:
             raise ProjectError(address, f"cannot be changed: {ro_reason}")
         if version is None:
+            if lacking:
+                raise ProjectError(
+                    address,
+                    f"the database holds no Annotator project yet, and this role may not create "
+                    f"one ({lacking}); ask the database's owner to create the project or to "
+                    "grant that right",
+                )
             if not create or read_only:
                 raise ProjectError(
                     address,
@@ -331,7 +349,8 @@ def open_project(
             return ro_reason, version
         return ro_reason, None
     except SQLAlchemyError as exc:
-        raise ProjectError(address, reason(exc, address)) from exc
+        why = reason(exc, address)
+        raise (NoPassword if why == NO_PASSWORD else ProjectError)(address, why) from exc
 
 
 def _schema_version(connection: Connection, address: ServerAddress) -> int | None:
@@ -349,6 +368,19 @@ def _schema_version(connection: Connection, address: ServerAddress) -> int | Non
     if value is None or not str(value).isdigit():
         raise ProjectError(address, "the project has no schema version; it is damaged")
     return int(value)
+
+
+def _may_not_create(connection: Connection) -> str | None:
+    """What keeps this role from creating the project's tables here; None if nothing does."""
+    schema_name, may = connection.execute(
+        text(
+            "SELECT current_schema(), "
+            "coalesce(has_schema_privilege(current_schema(), 'CREATE'), false)"
+        )
+    ).one()
+    if schema_name is None:
+        return "no schema of its search_path exists"
+    return None if may else f"it has no CREATE right on schema {schema_name}"
 
 
 def _may_write(connection: Connection) -> bool:

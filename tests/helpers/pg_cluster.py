@@ -20,7 +20,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -85,8 +85,11 @@ def _as_postgres(*command: str) -> list[str]:
 
 
 @contextmanager
-def cluster() -> Iterator[str]:
-    """Start a cluster; yield its server URL (``postgresql://postgres@127.0.0.1:PORT``)."""
+def cluster(hba: Sequence[str] = ()) -> Iterator[str]:
+    """Start a cluster; yield its server URL (``postgresql://postgres@127.0.0.1:PORT``).
+
+    ``hba``: ``pg_hba.conf`` lines put before the default ones (which trust everyone), e.g. to
+    make one role sign in with a password."""
     bin_dir = binaries()
     folder = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
     data = folder / "data"
@@ -102,6 +105,9 @@ def cluster() -> Iterator[str]:
             _as_postgres(str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"),
             **run,
         )
+        if hba:
+            conf = data / "pg_hba.conf"
+            conf.write_text("\n".join(hba) + "\n" + conf.read_text())
         options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
         subprocess.run(
             _as_postgres(
