@@ -120,3 +120,25 @@ def test_a_new_label_named_with_enter_is_the_one_that_gets_its_key(qtbot, window
     assert names(window) == [*(label.name for label in DEFAULT_LABELS), "Person"]
     assert window.ctx.project.labels()[-1].shortcut == "P"
     assert dialog.current_label().name == "Person"
+
+
+def test_a_renamed_relation_type_stays_selected_and_takes_the_next_edits(
+    qtbot, window, dialog
+) -> None:
+    box = dialog.relation_types
+    dialog.tabs.setCurrentWidget(box)
+    names_before = [t.name for t in window.ctx.relation_types()]
+    assert len(names_before) >= 2
+    second = names_before[1]
+    rect = box.types.visualItemRect(box.types.item(1))
+    qtbot.mouseClick(box.types.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert box.current().name == second
+    qtbot.mouseClick(box.name, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(box.name.hasFocus)
+    qtbot.keyClick(box.name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box.name, "cites")
+    qtbot.keyClick(box.name, Qt.Key.Key_Tab)
+    assert [t.name for t in window.ctx.relation_types()][1] == "cites"
+    assert box.current().name == "cites" and box.name.text() == "cites"
+    qtbot.keyClick(box.name, Qt.Key.Key_Return)  # Enter in the field adds no relation type
+    assert len(window.ctx.relation_types()) == len(names_before)
