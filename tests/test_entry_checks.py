@@ -28,9 +28,6 @@ BAD_URLS = (
     "postgresql://u:secret@[::1/db",
     "postgresql://u:secret@host:abc/db",
     "postgresql+asyncpg://u:secret@h/db",
-    "postgresql+psycopg2://u:secret@h/db",
-    "postgres://u:secret@h/db",
-    "POSTGRES://u:secret@h/db",
     "postgresql://u:secret@h",
     "postgresql://u:se/cr@et@[::1/db",
 )

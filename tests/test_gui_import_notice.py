@@ -11,7 +11,8 @@ from annotator.gui.notice_bar import MessageBar
 
 from .conftest import FIXTURES, SAMPLE
 
-DOCCANO = FIXTURES / "interchange" / "doccano-1.8.4" / "doccano-export-graphemes.jsonl"
+# the UTF-16 one: the grapheme-mode export cannot tell its unit and asks for it (issue 26.5)
+DOCCANO = FIXTURES / "interchange" / "doccano-1.8.4" / "doccano-export-utf16.jsonl"
 
 
 def import_through_the_menu(qtbot, window, monkeypatch, files) -> None:
