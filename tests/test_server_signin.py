@@ -456,3 +456,43 @@ def test_a_connection_lost_mid_command_is_only_the_one_line(
     assert err.count("\n") == 1, err
     assert err.startswith(f"annotator: error: {pg_url}: the connection to the server was lost")
     assert "Pipeline" not in err and "error ignored" not in err
+
+
+def test_the_window_started_on_a_server_asks_for_the_password_it_wants(
+    qtbot, isolated: Path, password_server: str, no_stored_password: None, monkeypatch
+) -> None:
+    # issue 27.7: `annotator URL` without a password said so and then opened the sample project
+    import argparse
+
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+    from annotator.gui import app as gui_app
+    from annotator.gui.server_dialog import ServerDialog
+    from annotator.store.backend import location
+
+    told: list[str] = []
+    for kind in ("information", "critical"):
+        monkeypatch.setattr(QMessageBox, kind, lambda _p, _t, text, *a: told.append(text))
+    asked: list[str] = []
+
+    def type_password(dialog: ServerDialog) -> QDialog.DialogCode:
+        asked.append(dialog.url())
+        qtbot.keyClicks(dialog.password_edit, PASSWORD)
+        dialog.create_box.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ServerDialog, "exec", type_password)
+    monkeypatch.setattr(QApplication, "exec", staticmethod(lambda: 0))  # no event loop to run
+    gui_app.settings().setValue("annotator/name", ROLE)  # no first-launch question
+    arguments = argparse.Namespace(project=location(password_server), files=[], screenshot=None)
+
+    assert gui_app.run(arguments) == 0
+
+    assert len(told) == 1 and "no password was given" in told[0]
+    assert asked == [password_server]  # the dialog, filled in, asked for the password only
+    windows = [w for w in QApplication.topLevelWidgets() if w.objectName() == "main-window"]
+    titles = [w.windowTitle() for w in QApplication.topLevelWidgets() if w.isVisible()]
+    for widget in windows:
+        widget.close()
+    assert any("news" in title for title in titles), titles
+    assert not (isolated / "data" / "Sample project.annot").exists()

@@ -15,7 +15,7 @@ from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QMessageBox
 
 from annotator import __version__
-from annotator.core.errors import AnnotatorError, FileReplaced
+from annotator.core.errors import AnnotatorError, FileReplaced, NoPassword
 from annotator.core.labels import DEFAULT_LABELS, LabelDef
 from annotator.core.model import FirstLook
 from annotator.core.templates import TEMPLATES
@@ -278,11 +278,14 @@ class Application:
             return
         self._open_path(where, create=False)
 
-    def choose_server(self) -> MainWindow | None:
-        """File → Open Server Project…: a PostgreSQL URL (and a password used only now)."""
+    def choose_server(self, url: str = "") -> MainWindow | None:
+        """File → Open Server Project…: a PostgreSQL URL (and a password used only now).
+        ``url``: filled in, the password field to type in (a server that asked for one)."""
         from annotator.gui.server_dialog import ServerDialog
 
-        dialog = ServerDialog(self.window)
+        dialog = ServerDialog(self.window, url)
+        if url:
+            dialog.password_edit.setFocus()
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
                 address = ServerAddress(dialog.url()).with_password(dialog.password())
@@ -357,6 +360,7 @@ def run(args: argparse.Namespace) -> int:
     import_store()
     from annotator.store.project import Project
 
+    window = None
     try:
         if args.project is not None:
             project = Project.open(args.project, read_only=None)
@@ -364,12 +368,19 @@ def run(args: argparse.Namespace) -> int:
             project = Project.open(last, create=False, read_only=None)
         else:
             project = open_sample_project()
+    except NoPassword as exc:  # `annotator URL`: the password is asked for, as psql does
+        if args.screenshot or not isinstance(args.project, ServerAddress):
+            raise
+        QMessageBox.information(None, "Open Server Project", str(exc))
+        window = app.choose_server(str(args.project))
+        project = None if window is not None else open_sample_project()
     except AnnotatorError as exc:
         if args.screenshot:
             raise
         QMessageBox.critical(None, "Cannot open project", str(exc))
         project = open_sample_project()
-    window = app.open(project)
+    if project is not None:
+        window = app.open(project)
     if window is None:  # open in another window, and the user cancelled
         return 0
     if args.files:
