@@ -454,8 +454,10 @@ def _assemble(
             if counts is None:  # not setdefault: that would make a Counter per annotation
                 counts = annotators[a.annotator or UNNAMED] = Counter()
             counts[a.label] += 1
-    title = options.title or name or (
-        documents[0].document.title if len(documents) == 1 else f"{len(documents)} documents"
+    title = (
+        options.title
+        or name
+        or (documents[0].document.title if len(documents) == 1 else f"{len(documents)} documents")
     )
     return Report(
         title,
