@@ -134,17 +134,18 @@ def command_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="only this annotator's layer (repeatable); default: every layer",
     )
-    for spec in EXPORT_FORMATS.values():  # each format's own settings, as it declares them
-        for option in spec.options:
-            default = f" (default {option.default})" if option.default else ""
-            exp.add_argument(
-                option.flag,
-                dest=f"option_{option.name}",
-                default=None,
-                choices=option.choices or None,
-                metavar=None if option.choices else option.name.upper(),
-                help=f"{spec.name}: {option.help}{default}",
-            )
+    from annotator.io.registry import ALL_OPTIONS, formats_with
+
+    for option in ALL_OPTIONS.values():  # the formats' own settings, as they declare them
+        default = f" (default {option.default})" if option.default else ""
+        exp.add_argument(
+            option.flag,
+            dest=f"option_{option.name}",
+            default=None,
+            choices=option.choices or None,
+            metavar=None if option.choices else option.name.upper(),
+            help=f"{', '.join(formats_with(option))}: {option.help}{default}",
+        )
 
     merge = commands.add_parser(
         "merge",

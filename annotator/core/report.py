@@ -213,14 +213,6 @@ def mark_segments(
     return marks
 
 
-def source_name(source: str) -> str:
-    """What a reader outside the desk sees of a document's source: a URL whole, a file path as
-    its file name only (no folders of the user's), from POSIX or Windows paths alike."""
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", source):
-        return source
-    return re.split(r"[\\/]", source.rstrip("\\/"))[-1] if source else ""
-
-
 _OPENING = "\"'“‘«»„‚‹›「『"
 _CLOSING = "\"'”’»«“‟›‹」』"
 
@@ -430,9 +422,18 @@ def _assemble(
         numbers = report.numbers
         by_id = {a.id: a for a in report.annotations}
         links: dict[str, list[tuple[str, int, Annotation]]] = {}
+        said: dict[str, tuple[int, Annotation]] = {}  # a span -> who said it (a said-by end)
         for r in report.relations:
             for end, other in ((r.source_id, r.target_id), (r.target_id, r.source_id)):
                 links.setdefault(end, []).append((r.type, numbers[other], by_id[other]))
+            if r.type.casefold() in SAID_BY:
+                said.setdefault(r.source_id, (numbers[r.target_id], by_id[r.target_id]))
+        # Spans that say who speaks (a quote with its speaker): a claim inside one is theirs.
+        speakers = [
+            (a, *_speaker(a, said))
+            for a in report.annotations
+            if a.id in said or _value(a.attributes, SPEAKERS)
+        ]
         coded = options.has("coded")
         for number, a in enumerate(report.annotations, 1):
             if coded:
@@ -448,6 +449,7 @@ def _assemble(
                         sentences.around(a.start, a.end),
                         tuple(sorted(links.get(a.id, ()), key=lambda link: link[1])),
                         options.rationale,
+                        speakers,
                     )
                 )
             counts = annotators.get(a.annotator or UNNAMED)
@@ -479,13 +481,28 @@ def _claim_row(
     in_sentence: Context,
     linked: tuple[tuple[str, int, Annotation], ...],
     rationale: str,
+    speakers: Sequence[tuple[Annotation, str, int]] = (),
 ) -> ClaimRow:
-    """A claim with who made it, its verdict and why, read from its attributes and relations."""
+    """A claim with who made it, its verdict and why, read from its attributes and relations.
+
+    The claimant: the claim's own speaker attribute, else the other end of a said-by relation
+    of the claim's, else the speaker of the span holding it (the quote it is part of)."""
     claimant, claimant_number = _value(a.attributes, SPEAKERS), 0
     if not claimant:
         said = next((link for link in linked if link[0].casefold() in SAID_BY), None)
         if said is not None:
             claimant, claimant_number = _flat(said[2].text), said[1]
+    if not claimant:
+        holder = next(
+            (
+                (name, number)
+                for span, name, number in speakers
+                if span.id != a.id and span.start <= a.start and a.end <= span.end
+            ),
+            None,
+        )
+        if holder is not None:
+            claimant, claimant_number = holder
     why = a.note if rationale == NOTE else _value(a.attributes, (rationale,))
     return ClaimRow(
         report,
@@ -500,12 +517,23 @@ def _claim_row(
     )
 
 
+def _speaker(a: Annotation, said: dict[str, tuple[int, Annotation]]) -> tuple[str, int]:
+    """Who said ``a``: its said-by relation's end (and that span's note number), else its
+    speaker attribute (number 0)."""
+    if a.id in said:
+        number, other = said[a.id]
+        return _flat(other.text), number
+    return _value(a.attributes, SPEAKERS), 0
+
+
 def _value(attributes: dict[str, Any], names: Sequence[str]) -> str:
     """The first of ``names`` set in ``attributes`` (any case), as text."""
     folded = {str(k).casefold(): v for k, v in attributes.items()}
     for name in names:
         value = folded.get(name.casefold())
         if value not in (None, "", [], False):
+            if value is True:
+                return "yes"  # as the notes show a ticked box
             if isinstance(value, list | tuple):
                 return ", ".join(map(str, value))
             return str(value)

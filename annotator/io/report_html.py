@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from annotator.core.model import source_name
 from annotator.core.report import (
     NEUTRAL,
     QUOTE,
@@ -31,7 +32,6 @@ from annotator.core.report import (
     highlight,
     quoted,
     safe_color,
-    source_name,
 )
 from annotator.io import report_svg
 from annotator.io.files import atomic_text_writer, check_output_file
