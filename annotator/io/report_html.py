@@ -409,19 +409,27 @@ class HtmlWriter:
             yield f'<p class="empty">No {_e(label.name)} annotations.</p></section>'
             return
         several = len(self.r.documents) > 1
+        # A column no claim fills is left out (a reader would only wonder about it).
+        shown = (
+            any(row.claimant for row in rows),
+            any(row.rationale for row in rows),
+            any(row.evidence for row in rows),
+        )
         head = [
             "#",
             *(["Document"] if several else []),
             "Claim, in its sentence",
-            "Claimant",
+            *(["Claimant"] if shown[0] else []),
             "Verdict",
-            "Rationale",
-            *(["Evidence"] if (with_links := any(row.evidence for row in rows)) else []),
+            *(["Rationale"] if shown[1] else []),
+            *(["Evidence"] if shown[2] else []),
         ]
-        yield from self.table_parts(head, self._claim_rows(with_links), numeric={0})
+        yield from self.table_parts(head, self._claim_rows(*shown), numeric={0})
         yield "</section>"
 
-    def _claim_rows(self, with_links: bool) -> Iterator[list[str]]:
+    def _claim_rows(
+        self, with_claimant: bool, with_rationale: bool, with_links: bool
+    ) -> Iterator[list[str]]:
         """One row per claim: who made it, the verdict, why, and the evidence linked to it —
         with the ClaimReview export, the fact-check a desk publishes."""
         several = len(self.r.documents) > 1
@@ -435,9 +443,9 @@ class HtmlWriter:
                 str(row.number),
                 *([_e(_short(row.document.document.title))] if several else []),
                 self.context(row.sentence, a.label),
-                claimant,
+                *([claimant] if with_claimant else []),
                 verdict,
-                _e(row.rationale),
+                *([_e(row.rationale)] if with_rationale else []),
                 *([self.linked(row)] if with_links else []),
             ]
 
