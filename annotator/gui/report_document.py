@@ -225,8 +225,8 @@ class _Builder:
             self.cursor.insertText("■ ", colored)
         self.cursor.insertText(text, char)
 
-    def html_block(self, markup: str) -> None:
-        self.block(_block())
+    def html_block(self, markup: str, top: float = 0) -> None:
+        self.block(_block(top=top))
         self.cursor.insertHtml(markup)
 
     def context(self, c: Context, label: str, small: bool = True) -> None:
@@ -287,8 +287,8 @@ class _Builder:
             self.heading(d.document.title or "Untitled", 2, page_break=page_break)
         self.article(d, page_break=page_break and bool(d.headline))
         if meta := self.html.meta(d):
-            self.html_block(meta)
-        self.html_block(self.html.legend(d))
+            self.html_block(meta, top=8)
+        self.html_block(self.html.legend(d), top=0 if meta else 8)
         self.notes(d)
 
     def article(self, d: DocumentReport, page_break: bool = False) -> None:
