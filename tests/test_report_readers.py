@@ -93,6 +93,22 @@ def test_a_docx_template_s_author_and_dates_are_not_shown(project: Project, qapp
     assert "Fisheries Administration" in html(project, details=True)
 
 
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("/home/ana/leaks/a.txt", "a.txt"),
+        ("C:\\Users\\ana\\b.docx", "b.docx"),  # a project made on Windows
+        ("file:///home/ana/c.html", "c.html"),
+        ("https://example.org/news/1", "https://example.org/news/1"),
+        ("plain.txt", "plain.txt"),
+    ],
+)
+def test_source_name_keeps_a_web_address_and_drops_folders(source: str, shown: str) -> None:
+    from annotator.core.model import source_name
+
+    assert source_name(source) == shown
+
+
 # -- title, subtitle, headline, quote marks, page breaks ------------------------------------
 
 

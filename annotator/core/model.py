@@ -60,9 +60,10 @@ class Relation(NamedTuple):
 
 
 def source_name(source: str) -> str:
-    """What a reader outside the desk sees of a document's source: a URL whole, a file path as
-    its file name only (no folders of the user's), from POSIX or Windows paths alike."""
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", source):
+    """What a reader outside the desk sees of a document's source: a web address whole, a file
+    path (or ``file://`` URL) as its file name only (no folders of the user's), from POSIX or
+    Windows paths alike."""
+    if re.match(r"(?!file:)[A-Za-z][A-Za-z0-9+.-]*://", source, re.IGNORECASE):
         return source
     return re.split(r"[\\/]", source.rstrip("\\/"))[-1] if source else ""
 
