@@ -288,3 +288,27 @@ def test_spacy_export_writes_the_file_name(private: Project, tmp_path: Path) -> 
     assert main(["export", str(private.path), "--format", "spacy", "-o", str(out)]) == 0
     docs = list(spacy.tokens.DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
     assert sorted(d.user_data["source"] for d in docs) == sorted([SAMPLE.name, "quotes.txt"])
+
+
+def test_the_export_dialog_s_document_sources_field_reaches_the_exporter(
+    window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QComboBox, QMessageBox
+
+    from annotator.gui.export_dialog import ExportDialog
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *_a: None)
+    dialog = ExportDialog(window.ctx, window)
+    box = dialog.fields["source_paths"]
+    assert isinstance(box, QComboBox) and box.currentData() == "name"
+    for fmt, full in (("labelstudio", False), ("jsonl", True)):
+        dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+        assert dialog.form.isRowVisible(box.parentWidget())  # one field, shared by the formats
+        box.setCurrentIndex(box.findData("full" if full else "name"))
+        out = tmp_path / f"out.{fmt}"
+        dialog.target.setText(str(out))
+        dialog.export()
+        (source,) = _sources(fmt, out)
+        assert source == (str(SAMPLE) if full else SAMPLE.name), fmt
+        dialog = ExportDialog(window.ctx, window)
+        box = dialog.fields["source_paths"]
