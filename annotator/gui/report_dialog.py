@@ -145,6 +145,9 @@ class ReportDialog(QDialog):
         self.form.addRow(self.problem)
         self.form.setRowVisible(self.annotators, len(annotators) > 1)
         self.form.setRowVisible(self.rationale, claim is not None)
+        agreement = self.sections.findItems(SECTION_NAMES["agreement"], Qt.MatchFlag.MatchExactly)
+        for item in agreement if len(annotators) < 2 else ():
+            item.setHidden(True)  # one annotator: no agreement to show
 
         self.preview = QTextBrowser()
         self.preview.setOpenLinks(False)
