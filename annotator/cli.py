@@ -134,17 +134,18 @@ def command_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="only this annotator's layer (repeatable); default: every layer",
     )
-    for spec in EXPORT_FORMATS.values():  # each format's own settings, as it declares them
-        for option in spec.options:
-            default = f" (default {option.default})" if option.default else ""
-            exp.add_argument(
-                option.flag,
-                dest=f"option_{option.name}",
-                default=None,
-                choices=option.choices or None,
-                metavar=None if option.choices else option.name.upper(),
-                help=f"{spec.name}: {option.help}{default}",
-            )
+    from annotator.io.registry import ALL_OPTIONS, formats_with
+
+    for option in ALL_OPTIONS.values():  # the formats' own settings, as they declare them
+        default = f" (default {option.default})" if option.default else ""
+        exp.add_argument(
+            option.flag,
+            dest=f"option_{option.name}",
+            default=None,
+            choices=option.choices or None,
+            metavar=None if option.choices else option.name.upper(),
+            help=f"{', '.join(formats_with(option))}: {option.help}{default}",
+        )
 
     merge = commands.add_parser(
         "merge",
@@ -270,6 +271,18 @@ def _names(value: str) -> list[str]:
     return names
 
 
+def _sections(value: str) -> list[str]:
+    from annotator.core.report import SECTIONS
+
+    names = _names(value)
+    unknown = [name for name in names if name not in SECTIONS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown section {unknown[0]!r} (choose from {', '.join(SECTIONS)})"
+        )
+    return names
+
+
 def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rep = commands.add_parser(
         "report",
@@ -308,7 +321,36 @@ def _report_parser(commands: argparse._SubParsersAction) -> None:  # type: ignor
         choices=("a4", "letter"),
         help="PDF page size (default: from the locale, A4 or US Letter)",
     )
-    rep.add_argument("--title", default="", help="the report's title")
+    rep.add_argument("--title", default="", help="the report's title (default: the project's name)")
+    rep.add_argument("--subtitle", default="", help="a line under the title")
+    from annotator.core.report import NOTE, SECTIONS
+
+    rep.add_argument(
+        "--sections",
+        type=_sections,
+        default=list(SECTIONS),
+        metavar="S,...",
+        help=f"the parts to include, comma-separated, from {', '.join(SECTIONS)} (default: all; "
+        "e.g. 'coded' for the coded segments alone)",
+    )
+    rep.add_argument(
+        "--details",
+        action="store_true",
+        help="show the desk's records of each document: the source's full path, status, date "
+        "added, length and the importer's metadata (default: the source's file name or URL only)",
+    )
+    rep.add_argument(
+        "--page-break-per-article",
+        action="store_true",
+        help="start each article on a new page when printed (default: they follow each other)",
+    )
+    rep.add_argument(
+        "--rationale",
+        default=NOTE,
+        metavar="NOTE|ATTRIBUTE",
+        help="the claims table's rationale column: each claim's note (default) or one of its "
+        "attributes",
+    )
 
 
 def _fail(message: str) -> int:
@@ -692,7 +734,17 @@ def report_command(project: Project, args: argparse.Namespace) -> int:
     check_output_file(target)  # before the work: a bad path is refused at once
     check_output_target(project, target)
     labels = tuple(name.strip() for name in args.labels.split(",") if name.strip())
-    options = ReportOptions(tuple(args.document), tuple(args.annotator), labels, args.title)
+    options = ReportOptions(
+        tuple(args.document),
+        tuple(args.annotator),
+        labels,
+        args.title.strip(),
+        args.subtitle.strip(),
+        tuple(args.sections),
+        args.details,
+        args.page_break_per_article,
+        args.rationale,
+    )
     built = report(project, options)
     if fmt == "pdf":
         from annotator import qt_libraries

@@ -670,7 +670,7 @@ def report(
     ``annotator.core.report.build_report`` describes; by default the agreement of the chosen
     annotators (every named one) over the chosen labels, when there are two or more."""
     options = options or ReportOptions()
-    if figures is None:
+    if figures is None and options.has("agreement"):
         figures = _report_agreement(project, options)
     try:
         return build_report(
@@ -680,7 +680,8 @@ def report(
                 for item in documents_with_annotations(project)
             ),
             options,
-            figures,
+            figures if options.has("agreement") else None,
+            project.path.stem,
         )
     except AnnotatorError as exc:  # an unknown document, label or annotator: name the project
         if exc.where is not None:

@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_screenshot import build  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
+SUBTITLE = ("--subtitle", "The 2004 Trafficking in Persons report, as one newspaper told it")
 CHROMIUM = (
     "--headless",
     "--no-sandbox",
@@ -56,6 +57,9 @@ def dialog_screenshot(project: Path, folder: Path) -> None:
     with Project.open(project) as opened:
         dialog = ReportDialog(AppContext(opened, settings, QUndoStack()))
         dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+        dialog.subtitle.setText(SUBTITLE[1])
+        dialog.subtitle.setCursorPosition(0)
+        dialog.update_preview()
         dialog.target.setText("/home/ana/Reports/Cambodia report.pdf")
         dialog.resize(1100, 680)
         dialog.show()
@@ -69,7 +73,7 @@ def render(folder: Path) -> None:
     build(project)
     html, pdf = folder / "report.html", folder / "report.pdf"
     for out in (html, pdf):
-        status = main(["report", str(project), "--paper", "a4", "-o", str(out)])
+        status = main(["report", str(project), "--paper", "a4", *SUBTITLE, "-o", str(out)])
         if status:
             sys.exit(status)
     browser = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -126,13 +126,14 @@ def test_the_html_report_is_written_a_document_at_a_time(
 
 
 def article_blocks(document: QTextDocument, first_words: str) -> list[str]:
-    """The texts of the article's blocks: from the one starting with ``first_words`` to the
-    next heading (the notes, or the claims without annotations)."""
+    """The texts of the article's blocks: from the one starting with ``first_words`` to what
+    follows the article (its source, its colours' key, or the notes)."""
     texts = []
     block = document.begin()
     while block.isValid() and not block.text().startswith(first_words):
         block = block.next()
-    while block.isValid() and block.text() not in ("Notes", "Claims"):
+    after = ("Notes", "Claims", "No annotations chosen in this document.")
+    while block.isValid() and block.text() not in after and not block.text().startswith("Source"):
         texts.append(block.text())
         block = block.next()
     return texts

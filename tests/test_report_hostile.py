@@ -185,7 +185,7 @@ ATTRIBUTES = _words(
     "xmlns viewbox width height role x y x1 y1 x2 y2 rx font-size fill stroke",
     "text-anchor font-weight",
 )
-HREF = re.compile(r"#(?:doc-\d+|claims|coded|counts)")
+HREF = re.compile(r"#(?:doc-\d+|claims|coded|counts|agreement)")
 COLOR = r"#[0-9a-f]{6}"
 STYLE = re.compile(
     rf"(?:background|color):{COLOR}|font-family:[^;:()<>\"]*;max-width:100%;height:auto", re.I
@@ -231,7 +231,7 @@ def test_the_html_report_of_a_hostile_project_holds_no_markup_from_its_data(
     hostile_project: Path,
 ) -> None:
     with Project.open(hostile_project) as project:
-        report = service.report(project, ReportOptions(title=TITLE))
+        report = service.report(project, ReportOptions(title=TITLE, details=True))
         annotations = project.annotations()
     markup = report_html.render(report)
     tree = parse(markup)
@@ -262,7 +262,7 @@ def test_the_html_report_of_a_hostile_project_holds_no_markup_from_its_data(
     for a in annotations:
         shown += [a.annotator, a.note, *a.attributes, *a.attributes.values()]
     assert report.claim_label is not None and report.claims
-    shown += [x.name.capitalize() for x in report.claim_label.attributes]  # the table's head
+    shown += [text for row in report.claims for text in (row.claimant, row.verdict, row.rationale)]
     shown += [kind for row in report.claims for kind, _, _ in row.linked]
     for value in shown:
         assert value in page, value
@@ -284,7 +284,7 @@ def test_the_pdf_report_of_a_hostile_project_loads_nothing_but_its_charts(
     monkeypatch.setattr(report_document, "QTextDocument", RecordingDocument)
     RecordingDocument.asked = []
     with Project.open(hostile_project) as project:
-        report = service.report(project, ReportOptions(title=TITLE))
+        report = service.report(project, ReportOptions(title=TITLE, details=True))
     document = report_document.build_document(report)
     document.size()  # lays it out: the images and backgrounds are asked for now
     pages = write_pdf(report, tmp_path / "report.pdf", Paper.A4)
@@ -350,7 +350,7 @@ def test_the_writers_take_hostile_core_objects_as_text(
         )
         for n, (label, start) in enumerate(zip(labels * 2, range(0, 120, 20), strict=False))
     ]
-    report = build_report(labels, [(document, spans)], ReportOptions(title=TITLE))
+    report = build_report(labels, [(document, spans)], ReportOptions(title=TITLE, details=True))
     tree = parse(report_html.render(report))
     assert_nothing_from_the_data(tree)
     page = text_of(tree.find("body"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -56,6 +57,15 @@ class Relation(NamedTuple):
     created: str = ""
     modified: str = ""
     flagged: bool = False
+
+
+def source_name(source: str) -> str:
+    """What a reader outside the desk sees of a document's source: a web address whole, a file
+    path (or ``file://`` URL) as its file name only (no folders of the user's), from POSIX or
+    Windows paths alike."""
+    if re.match(r"(?!file:)[A-Za-z][A-Za-z0-9+.-]*://", source, re.IGNORECASE):
+        return source
+    return re.split(r"[\\/]", source.rstrip("\\/"))[-1] if source else ""
 
 
 @dataclass(frozen=True)

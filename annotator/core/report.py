@@ -32,14 +32,44 @@ _SENTENCE_END = re.compile(
 )
 
 
+#: The parts a report may hold, in the order it shows them.
+SECTIONS = ("articles", "claims", "coded", "counts", "agreement")
+SECTION_NAMES = {
+    "articles": "Annotated articles",
+    "claims": "Claims table",
+    "coded": "Coded segments",
+    "counts": "Counts",
+    "agreement": "Agreement",
+}
+NOTE = "note"  # the rationale of a claim, unless an attribute is chosen
+VERDICTS = ("verdict", "rating")  # claim attributes read as its verdict (the first one set)
+SPEAKERS = ("claimant", "speaker")  # claim attributes read as who made it
+#: Relation types that name who made a claim (compared case-insensitively): the other end is
+#: the claimant; every other relation of a claim is evidence.
+SAID_BY = ("said by", "claimed by", "claimant", "speaker", "made by")
+
+
 @dataclass(frozen=True)
 class ReportOptions:
-    """Which part of the project a report covers; empty means everything."""
+    """Which part of the project a report covers and how it reads; empty means everything.
+
+    Without ``details`` a report is for readers outside the desk: a document's source shows
+    as its file name or URL only, and nothing of the desk's (status, the date added, the
+    length, the importer's metadata such as a file's encoding or a template's author).
+    """
 
     document_ids: tuple[str, ...] = ()
     annotators: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
-    title: str = ""
+    title: str = ""  # default: the project's name
+    subtitle: str = ""
+    sections: tuple[str, ...] = SECTIONS
+    details: bool = False
+    page_break_per_article: bool = False
+    rationale: str = NOTE  # the claim's note, or the name of one of its attributes
+
+    def has(self, section: str) -> bool:
+        return section in self.sections
 
 
 @dataclass(frozen=True, slots=True)  # hundreds of thousands in a big report
@@ -74,6 +104,18 @@ class DocumentReport:
     def numbers(self) -> dict[str, int]:
         return {a.id: n for n, a in enumerate(self.annotations, 1)}
 
+    @property
+    def headline(self) -> int:
+        """Where the article's headline ends when its first line is its title (0: it does not
+        start with it): the report shows that line as the heading, not the title twice."""
+        text, title = self.document.text, _flat(self.document.title)
+        end = text.find("\n")
+        end = len(text) if end < 0 else end
+        line = _flat(text[:end])
+        if title and (line == title or (title.endswith("…") and line.startswith(title[:-1]))):
+            return end
+        return 0
+
 
 @dataclass(frozen=True, slots=True)  # hundreds of thousands in a big report
 class CodedSegment:
@@ -91,6 +133,20 @@ class ClaimRow:
     sentence: Context
     #: the annotations related to the claim (a quote as evidence for it): type, note number, span
     linked: tuple[tuple[str, int, Annotation], ...] = ()
+    #: who made the claim: its speaker attribute, else the other end of a "said by" relation
+    claimant: str = ""
+    claimant_number: int = 0  # the note number of the claimant's span (0: an attribute)
+    verdict: str = ""
+    rationale: str = ""  # the note, or the attribute the report's options name
+
+    @property
+    def evidence(self) -> tuple[tuple[str, int, Annotation], ...]:
+        """The linked annotations other than the claimant."""
+        return tuple(
+            link
+            for link in self.linked
+            if not (link[1] == self.claimant_number and link[0].casefold() in SAID_BY)
+        )
 
 
 @dataclass
@@ -104,6 +160,10 @@ class Report:
     annotator_counts: dict[str, Counter[str]]  # annotator -> label -> spans
     agreement: dict[str, Any] | None = None
     options: ReportOptions = field(default_factory=ReportOptions)
+
+    @property
+    def subtitle(self) -> str:
+        return self.options.subtitle
 
     @property
     def several_annotators(self) -> bool:
@@ -151,6 +211,17 @@ def mark_segments(
             active[a.id] = a
         previous = position
     return marks
+
+
+_OPENING = "\"'“‘«»„‚‹›「『"
+_CLOSING = "\"'”’»«“‟›‹」』"
+
+
+def quoted(text: str) -> str:
+    """``text`` in quotation marks, adding none where the span holds its own."""
+    opening = "" if text[:1] in _OPENING else "“"
+    closing = "" if text[-1:] in _CLOSING and (len(text) > 1 or opening) else "”"
+    return f"{opening}{text}{closing}"
 
 
 def _one(known: dict[frozenset[str], frozenset[str]], labels: frozenset[str]) -> frozenset[str]:
@@ -249,9 +320,11 @@ def build_report(
     ],
     options: ReportOptions = ReportOptions(),  # noqa: B008 (frozen, never mutated)
     agreement: dict[str, Any] | None = None,
+    name: str = "",
 ) -> Report:
     """The report of ``documents`` (each with its annotations, and its relations when given) as
-    ``options`` narrow it. A claim's row lists the annotations related to it.
+    ``options`` narrow it. A claim's row lists the annotations related to it. ``name``: the
+    project's, the title when the options give none.
 
     ``agreement``, when given, is shown as a table and a chart; any figure may be None::
 
@@ -303,7 +376,33 @@ def build_report(
             "(give its exact title, or its id as in the JSON export)",
         )
     _choose(wanted_annotators, sorted(seen_annotators), "annotator")
-    return _assemble(options, report_labels, reports, agreement)
+    unknown = [s for s in options.sections if s not in SECTIONS]
+    if unknown:
+        raise AnnotatorError(
+            None, f"unknown report section {unknown[0]!r} (choose from {', '.join(SECTIONS)})"
+        )
+    _check_rationale(options.rationale, report_labels, reports)
+    return _assemble(options, report_labels, reports, agreement, name)
+
+
+def _check_rationale(
+    rationale: str, labels: Sequence[LabelDef], reports: Sequence[DocumentReport]
+) -> None:
+    """Refuse a rationale that is neither the note nor an attribute claims have."""
+    claim = next((label for label in labels if label.name.casefold() == CLAIM_LABEL), None)
+    if rationale == NOTE or claim is None:
+        return
+    known = [attribute.name for attribute in claim.attributes]
+    for report in reports:
+        for a in report.annotations:
+            if a.label == claim.name:
+                known += [k for k in a.attributes if k not in known]
+    if rationale not in known:
+        raise AnnotatorError(
+            None,
+            f"no claim attribute {rationale!r} for the rationale "
+            f"(choose {NOTE!r} or one of: {', '.join(known) or 'none'})",
+        )
 
 
 def _assemble(
@@ -311,6 +410,7 @@ def _assemble(
     labels: list[LabelDef],
     documents: list[DocumentReport],
     agreement: dict[str, Any] | None,
+    name: str = "",
 ) -> Report:
     claim_label = next((label for label in labels if label.name.casefold() == CLAIM_LABEL), None)
     claims: list[ClaimRow] = []
@@ -322,28 +422,44 @@ def _assemble(
         numbers = report.numbers
         by_id = {a.id: a for a in report.annotations}
         links: dict[str, list[tuple[str, int, Annotation]]] = {}
+        said: dict[str, tuple[int, Annotation]] = {}  # a span -> who said it (a said-by end)
         for r in report.relations:
             for end, other in ((r.source_id, r.target_id), (r.target_id, r.source_id)):
                 links.setdefault(end, []).append((r.type, numbers[other], by_id[other]))
+            if r.type.casefold() in SAID_BY:
+                said.setdefault(r.source_id, (numbers[r.target_id], by_id[r.target_id]))
+        # Spans that say who speaks (a quote with its speaker): a claim inside one is theirs.
+        speakers = [
+            (a, *_speaker(a, said))
+            for a in report.annotations
+            if a.id in said or _value(a.attributes, SPEAKERS)
+        ]
+        coded = options.has("coded")
         for number, a in enumerate(report.annotations, 1):
-            by_label[a.label].append(CodedSegment(report, number, a, context(text, a.start, a.end)))
+            if coded:
+                segment = CodedSegment(report, number, a, context(text, a.start, a.end))
+                by_label[a.label].append(segment)
             if claim_label is not None and a.label == claim_label.name:
                 sentences = sentences or Sentences(text)
                 claims.append(
-                    ClaimRow(
+                    _claim_row(
                         report,
                         number,
                         a,
                         sentences.around(a.start, a.end),
                         tuple(sorted(links.get(a.id, ()), key=lambda link: link[1])),
+                        options.rationale,
+                        speakers,
                     )
                 )
             counts = annotators.get(a.annotator or UNNAMED)
             if counts is None:  # not setdefault: that would make a Counter per annotation
                 counts = annotators[a.annotator or UNNAMED] = Counter()
             counts[a.label] += 1
-    title = options.title or (
-        documents[0].document.title if len(documents) == 1 else f"{len(documents)} documents"
+    title = (
+        options.title
+        or name
+        or (documents[0].document.title if len(documents) == 1 else f"{len(documents)} documents")
     )
     return Report(
         title,
@@ -356,6 +472,72 @@ def _assemble(
         agreement,
         options,
     )
+
+
+def _claim_row(
+    report: DocumentReport,
+    number: int,
+    a: Annotation,
+    in_sentence: Context,
+    linked: tuple[tuple[str, int, Annotation], ...],
+    rationale: str,
+    speakers: Sequence[tuple[Annotation, str, int]] = (),
+) -> ClaimRow:
+    """A claim with who made it, its verdict and why, read from its attributes and relations.
+
+    The claimant: the claim's own speaker attribute, else the other end of a said-by relation
+    of the claim's, else the speaker of the span holding it (the quote it is part of)."""
+    claimant, claimant_number = _value(a.attributes, SPEAKERS), 0
+    if not claimant:
+        said = next((link for link in linked if link[0].casefold() in SAID_BY), None)
+        if said is not None:
+            claimant, claimant_number = _flat(said[2].text), said[1]
+    if not claimant:
+        holder = next(
+            (
+                (name, number)
+                for span, name, number in speakers
+                if span.id != a.id and span.start <= a.start and a.end <= span.end
+            ),
+            None,
+        )
+        if holder is not None:
+            claimant, claimant_number = holder
+    why = a.note if rationale == NOTE else _value(a.attributes, (rationale,))
+    return ClaimRow(
+        report,
+        number,
+        a,
+        in_sentence,
+        linked,
+        claimant,
+        claimant_number,
+        _value(a.attributes, VERDICTS),
+        _flat(why),
+    )
+
+
+def _speaker(a: Annotation, said: dict[str, tuple[int, Annotation]]) -> tuple[str, int]:
+    """Who said ``a``: its said-by relation's end (and that span's note number), else its
+    speaker attribute (number 0)."""
+    if a.id in said:
+        number, other = said[a.id]
+        return _flat(other.text), number
+    return _value(a.attributes, SPEAKERS), 0
+
+
+def _value(attributes: dict[str, Any], names: Sequence[str]) -> str:
+    """The first of ``names`` set in ``attributes`` (any case), as text."""
+    folded = {str(k).casefold(): v for k, v in attributes.items()}
+    for name in names:
+        value = folded.get(name.casefold())
+        if value not in (None, "", [], False):
+            if value is True:
+                return "yes"  # as the notes show a ticked box
+            if isinstance(value, list | tuple):
+                return ", ".join(map(str, value))
+            return str(value)
+    return ""
 
 
 # --- colours, shared by the renderers -------------------------------------------------------

@@ -54,6 +54,8 @@ class ExportDialog(QDialog):
         self._rows: dict[str, QWidget] = {}
         for spec in EXPORT_FORMATS.values():
             for option in spec.options:
+                if option.name in self.fields:  # shared by several formats: one field
+                    continue
                 widget = self._field(option)
                 widget.setToolTip(option.help)
                 self.fields[option.name] = widget

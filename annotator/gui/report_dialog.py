@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,7 +29,15 @@ from PySide6.QtWidgets import (
 import annotator.io.report_html as report_html
 from annotator import service
 from annotator.core.errors import AnnotatorError
-from annotator.core.report import UNNAMED, Report, ReportOptions
+from annotator.core.report import (
+    CLAIM_LABEL,
+    NOTE,
+    SECTION_NAMES,
+    SECTIONS,
+    UNNAMED,
+    Report,
+    ReportOptions,
+)
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import swatch
 from annotator.gui.report_document import Preview, build_document
@@ -82,7 +91,21 @@ class ReportDialog(QDialog):
             [(label.name, label.name, label.color) for label in self.labels]
         )
         self.title = QLineEdit()
-        self.title.setPlaceholderText("the document's title")
+        self.title.setPlaceholderText(ctx.project.path.stem)  # the default
+        self.subtitle = QLineEdit()
+        self.subtitle.setPlaceholderText("none")
+        self.sections = _checklist([(SECTION_NAMES[name], name, None) for name in SECTIONS])
+        self.details = QCheckBox("Details: full source paths, status, dates, file metadata")
+        self.details.setToolTip(
+            "Off: each document's source shows as its file name or URL only, for readers "
+            "outside the desk."
+        )
+        self.page_breaks = QCheckBox("Each article on a new page")
+        self.rationale = QComboBox()
+        self.rationale.addItem("Note", NOTE)
+        claim = next((la for la in self.labels if la.name.casefold() == CLAIM_LABEL), None)
+        for attribute in claim.attributes if claim is not None else ():
+            self.rationale.addItem(f"Attribute: {attribute.name}", attribute.name)
         self.format = QComboBox()
         for name, (text, _) in FORMATS.items():
             self.format.addItem(text, name)
@@ -111,11 +134,20 @@ class ReportDialog(QDialog):
         self.form.addRow("Annotators", self.annotators)
         self.form.addRow("Labels", self.label_list)
         self.form.addRow("Title", self.title)
+        self.form.addRow("Subtitle", self.subtitle)
+        self.form.addRow("Sections", self.sections)
+        self.form.addRow("Rationale", self.rationale)
+        self.form.addRow("", self.details)
+        self.form.addRow("", self.page_breaks)
         self.form.addRow("Format", self.format)
         self.form.addRow("Paper", self.paper)
         self.form.addRow("Save to", target_row)
         self.form.addRow(self.problem)
         self.form.setRowVisible(self.annotators, len(annotators) > 1)
+        self.form.setRowVisible(self.rationale, claim is not None)
+        agreement = self.sections.findItems(SECTION_NAMES["agreement"], Qt.MatchFlag.MatchExactly)
+        for item in agreement if len(annotators) < 2 else ():
+            item.setHidden(True)  # one annotator: no agreement to show
 
         self.preview = QTextBrowser()
         self.preview.setOpenLinks(False)
@@ -141,9 +173,13 @@ class ReportDialog(QDialog):
 
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.update_preview)
-        for widget in (self.documents, self.annotators, self.label_list):
+        for widget in (self.documents, self.annotators, self.label_list, self.sections):
             widget.itemChanged.connect(self._timer.start)
-        self.title.textChanged.connect(self._timer.start)
+        for line in (self.title, self.subtitle):
+            line.textChanged.connect(self._timer.start)
+        for box in (self.details, self.page_breaks):
+            box.toggled.connect(self._timer.start)
+        self.rationale.currentIndexChanged.connect(self._timer.start)
         self.format.currentIndexChanged.connect(self._format_changed)
         self.resize(1100, 720)
         splitter.setSizes([380, 720])
@@ -157,7 +193,7 @@ class ReportDialog(QDialog):
     def options(self) -> ReportOptions | None:
         """The chosen options, or None (with the reason shown) when nothing would be in it."""
         documents, labels = _checked(self.documents), _checked(self.label_list)
-        annotators = _checked(self.annotators)
+        annotators, sections = _checked(self.annotators), _checked(self.sections)
         missing = (
             "document"
             if not documents
@@ -165,6 +201,8 @@ class ReportDialog(QDialog):
             if not labels
             else "annotator"
             if self.annotators.count() and not annotators
+            else "section"
+            if not sections
             else ""
         )
         if missing:
@@ -177,6 +215,11 @@ class ReportDialog(QDialog):
             () if every else tuple("" if a == UNNAMED else a for a in annotators),
             tuple(labels) if len(labels) < self.label_list.count() else (),
             self.title.text().strip(),
+            self.subtitle.text().strip(),
+            tuple(sections),
+            self.details.isChecked(),
+            self.page_breaks.isChecked(),
+            str(self.rationale.currentData()),
         )
 
     def _format_changed(self) -> None:

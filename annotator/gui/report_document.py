@@ -35,6 +35,7 @@ from annotator.core.report import (
     DocumentReport,
     Report,
     highlight,
+    quoted,
     safe_color,
 )
 from annotator.io.report_html import PRINT_CSS, HtmlWriter, show_value
@@ -179,6 +180,7 @@ class _Builder:
         self.sup.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSuperScript)
         self._marks: dict[tuple[frozenset[str], bool, bool], QTextCharFormat] = {}
         self.first_block = True
+        self.parts = 0  # sections written after the title: each later one starts a page
 
     # --- formats --------------------------------------------------------------------------
 
@@ -223,8 +225,8 @@ class _Builder:
             self.cursor.insertText("■ ", colored)
         self.cursor.insertText(text, char)
 
-    def html_block(self, markup: str) -> None:
-        self.block(_block())
+    def html_block(self, markup: str, top: float = 0) -> None:
+        self.block(_block(top=top))
         self.cursor.insertHtml(markup)
 
     def context(self, c: Context, label: str, small: bool = True) -> None:
@@ -241,7 +243,11 @@ class _Builder:
 
     def build(self) -> None:
         r = self.r
+        has = r.options.has
         self.heading(r.title, 1)
+        if r.subtitle:
+            self.block(_block(bottom=4), self.text)
+            self.cursor.insertText(r.subtitle, _char(_font(SANS, 12.5)))
         spans = sum(len(d.annotations) for d in r.documents)
         lede = (
             f"{len(r.documents):,} document{'s' if len(r.documents) != 1 else ''} · "
@@ -250,29 +256,44 @@ class _Builder:
         )
         self.block(_block(bottom=8), self.muted)
         self.cursor.insertText(lede, self.muted)
-        for index, d in enumerate(r.documents):
-            self.document(d, page_break=index > 0)
-        self.claims()
-        self.coded()
-        self.heading("Counts", 2, page_break=True)
-        self.html_block(self.html.counts_body())
+        if has("articles"):
+            for index, d in enumerate(r.documents):
+                self.document(d, page_break=index > 0 and r.options.page_break_per_article)
+            self.parts += 1
+        if has("claims"):
+            self.claims()
+        if has("coded"):
+            self.coded()
+        if has("counts"):
+            self.heading("Counts", 2, page_break=self.new_part())
+            self.html_block(self.html.counts_body())
+        if has("agreement") and r.agreement is not None:
+            self.heading("Agreement", 2, page_break=self.new_part())
+            self.html_block(self.html.agreement(r.agreement))
         for name, svg in self.html.charts.items():
             self.doc.addResource(
                 QTextDocument.ResourceType.ImageResource, QUrl(name), chart_image(svg)
             )
 
+    def new_part(self) -> bool:
+        """Whether the section starting now begins a page (not when it is the first)."""
+        self.parts += 1
+        return self.parts > 1
+
     def document(self, d: DocumentReport, page_break: bool) -> None:
-        title = d.document.title or "Untitled"
-        if title != self.r.title or len(self.r.documents) > 1:
-            self.heading(title, 2, page_break=page_break)
-        self.html_block(self.html.meta(d))
-        self.html_block(self.html.legend(d))
-        self.article(d)
+        """As in the HTML: the title (or the article's own headline), the text, its source and
+        the colours' key, the notes."""
+        if not d.headline:
+            self.heading(d.document.title or "Untitled", 2, page_break=page_break)
+        self.article(d, page_break=page_break and bool(d.headline))
+        if meta := self.html.meta(d):
+            self.html_block(meta, top=8)
+        self.html_block(self.html.legend(d), top=0 if meta else 8)
         self.notes(d)
 
-    def article(self, d: DocumentReport) -> None:
+    def article(self, d: DocumentReport, page_break: bool = False) -> None:
         text = d.document.text
-        self.block(_block(top=6, line=118), self.text)
+        self.block(_block(top=14 if d.headline else 6, line=118), self.text)
         first = self.cursor.block()
         plain, sup = self.text, self.sup
         position = 0
@@ -303,8 +324,23 @@ class _Builder:
             position = m.end
         insert(position, max(position, cut), plain)
         self.narrow_blank_lines(first, self.cursor.block())
+        if d.headline:
+            self.headline(first, page_break)
         if cut < len(text):
             self.more(f"the preview shows the first {cut:,} of {len(text):,} characters")
+
+    def headline(self, block: QTextBlock, page_break: bool) -> None:
+        """The article's first line, its title, set as the document's heading."""
+        fmt = _block(top=14, bottom=6, page_break=page_break)
+        fmt.setHeadingLevel(2)
+        heading = QTextCharFormat()
+        heading.setFontFamilies(SANS)
+        heading.setFontPointSize(14.5)
+        heading.setFontWeight(QFont.Weight.DemiBold)
+        cursor = QTextCursor(block)
+        cursor.setBlockFormat(fmt)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        cursor.mergeCharFormat(heading)  # the highlights and note numbers stay
 
     def more(self, what: str) -> None:
         """Say where the preview stops (never in a saved report)."""
@@ -350,7 +386,7 @@ class _Builder:
             quote = " ".join(a.text.split())
             if len(quote) > QUOTE:
                 quote = quote[: QUOTE - 1] + "…"
-            insert(f" “{quote}”", self.small_serif)
+            insert(f" {quoted(quote)}", self.small_serif)
             attrs = "; ".join(
                 f"{k}: {show_value(v)}" for k, v in a.attributes.items() if v not in (None, "")
             )
@@ -367,12 +403,11 @@ class _Builder:
         label = self.r.claim_label
         if label is None:
             return
-        self.heading("Claims", 2, page_break=True)
+        self.heading("Claims", 2, page_break=self.new_part())
         if not self.r.claims:
             self.block(_block(), self.muted)
             self.cursor.insertText(f"No {label.name} annotations.", self.muted)
             return
-        names = [a.name for a in label.attributes]
         several = len(self.r.documents) > 1
         insert = self.cursor.insertText
         head = _block(top=6, bottom=1)
@@ -383,18 +418,19 @@ class _Builder:
             insert(f"#{row.number}  ", self.number)
             if several:
                 insert(f"{row.document.document.title}  ", self.muted)
-            values = [(n, a.attributes.get(n)) for n in names]
-            values += [(k, v) for k, v in a.attributes.items() if k not in names]
-            shown = [(n, v) for n, v in values if v not in (None, "")]
-            for i, (n, v) in enumerate(shown):
+            shown = [("Claimant", row.claimant), ("Verdict", row.verdict)]
+            for i, (n, v) in enumerate((n, v) for n, v in shown if v):
                 insert(("  ·  " if i else "") + f"{n}: ", self.muted)
-                insert(show_value(v), self.bold)
-            if a.note:
-                insert("  ·  ", self.muted)
-                insert(" ".join(a.note.split()), self.italic)
+                insert(v, self.bold)
+                if n == "Claimant" and row.claimant_number:
+                    insert(f" #{row.claimant_number}", self.number)
             self.block(body, self.small_serif)
             self.context(row.sentence, a.label)
-            for kind, number, other in row.linked:  # e.g. a quote as evidence for it
+            if row.rationale:
+                self.block(body, self.small)
+                insert("Rationale: ", self.muted)
+                insert(row.rationale, self.italic)
+            for kind, number, other in row.evidence:  # e.g. a quote as evidence for it
                 self.block(body, self.small)
                 insert(f"{kind} ", self.muted)
                 insert(f"#{number} ", self.number)
@@ -402,7 +438,7 @@ class _Builder:
         self.after_list()
 
     def coded(self) -> None:
-        self.heading("Coded segments", 2, page_break=True)
+        self.heading("Coded segments", 2, page_break=self.new_part())
         several = len(self.r.documents) > 1
         insert = self.cursor.insertText
         fmt = _block(bottom=4, indent=12)

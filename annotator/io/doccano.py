@@ -54,7 +54,7 @@ from annotator.io import jsonvalues
 from annotator.io.doccano_units import AUTO, GRAPHEMES, UTF16, Spans, offsets_unit
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading, record
-from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.registry import ExportData, ExportOptions, ExportReport, exported_document
 from annotator.io.txt import clip_title, first_line
 
 # Keys of a doccano line that are not metadata.
@@ -136,7 +136,8 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
             out.write("\ufeff")
         for item in data.documents:
             dropped += sum(1 for a in item.annotations if a.attributes or a.note)
-            line, cut = document_line(item.document, item.annotations, unit)
+            document = exported_document(item.document, options)
+            line, cut = document_line(document, item.annotations, unit)
             if related:
                 line = relation_line(
                     line, item.annotations, item.relations, entity_ids, relation_ids

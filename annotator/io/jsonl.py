@@ -14,7 +14,7 @@ from typing import Any
 from annotator.core.model import Annotation, Document
 from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
-from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.registry import ExportData, ExportOptions, ExportReport, exported_document
 
 
 def document_line(document: Document, spans: list[Annotation]) -> dict[str, Any]:
@@ -44,6 +44,6 @@ def document_line(document: Document, spans: list[Annotation]) -> dict[str, Any]
 def export(data: ExportData, target: Path, options: ExportOptions) -> ExportReport:
     with atomic_text_writer(target) as out:
         for item in data.documents:
-            line = document_line(item.document, item.annotations)
+            line = document_line(exported_document(item.document, options), item.annotations)
             out.write(jsonvalues.dumps(line, ensure_ascii=False) + "\n")
     return ExportReport()

@@ -73,7 +73,7 @@ from annotator.io import jsonvalues, labelstudio_config
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading, record
 from annotator.io.labelstudio_config import RESERVED, companion_path, control_name
-from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.registry import ExportData, ExportOptions, ExportReport, exported_document
 from annotator.io.txt import clip_title, first_line
 
 _PER_REGION = {"choices", "textarea", "number", "rating"}
@@ -186,7 +186,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
                 jsonvalues.dumps(
                     task(
                         number,
-                        item.document,
+                        exported_document(item.document, options),
                         item.annotations,
                         choices,
                         item.relations,

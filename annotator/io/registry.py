@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from annotator.core.errors import AnnotatorError
 from annotator.core.labels import LabelDef, RelationTypeDef
-from annotator.core.model import Annotation, Document, Relation
+from annotator.core.model import Annotation, Document, Relation, source_name
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ class FormatOption:
     """One setting of a format: ``--<name with dashes>`` on the CLI, a field in the dialog.
 
     ``choices`` empty: free text; else one of them (a drop-down). The name is unique across
-    formats (prefix it with the format's name) and is also the setting's key in the GUI.
+    formats (prefix it with the format's name, or share one declaration between formats, as
+    :data:`SOURCE_PATHS`) and is also the setting's key in the GUI.
     """
 
     name: str
@@ -73,6 +74,26 @@ class ExportFormat:
     extension: str  # "" for a folder
     stdout_ok: bool = True  # can be written to standard output
     options: tuple[FormatOption, ...] = ()
+
+
+#: Dataset exports write a document's source as its file name (or URL) by default: a dataset
+#: is shared, and a path like /home/ana/leaks/… tells readers about the user's folders. The
+#: project's own JSON export keeps the whole path (it is the project, restored from it).
+SOURCE_PATHS = FormatOption(
+    "source_paths",
+    "Document sources",
+    "name: each document's source as its file name or URL, no folders of yours; full: the "
+    "path it was imported from",
+    default="name",
+    choices=("name", "full"),
+)
+
+
+def exported_document(document: Document, options: ExportOptions) -> Document:
+    """``document`` as a dataset export writes it (see :data:`SOURCE_PATHS`)."""
+    if options[SOURCE_PATHS.name] == "full":
+        return document
+    return replace(document, source=source_name(document.source))
 
 
 class ExportOptions(Mapping[str, str]):
@@ -130,7 +151,11 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
     for f in (
         ExportFormat("json", "native_json", "Annotator project JSON (everything)", ".json"),
         ExportFormat(
-            "jsonl", "jsonl", "JSON Lines, one document per line, code-point spans", ".jsonl"
+            "jsonl",
+            "jsonl",
+            "JSON Lines, one document per line, code-point spans",
+            ".jsonl",
+            options=(SOURCE_PATHS,),
         ),
         ExportFormat(
             "spacy",
@@ -138,6 +163,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
             "spaCy DocBin for training (needs spaCy)",
             ".spacy",
             stdout_ok=False,
+            options=(SOURCE_PATHS,),
         ),
         ExportFormat("conll", "conll", "CoNLL-2003-style IOB2 tokens and tags", ".conll"),
         ExportFormat("brat", "brat", "brat standoff folder (.txt/.ann pairs)", "", stdout_ok=False),
@@ -211,10 +237,15 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
                     default="no",
                     choices=("no", "yes"),
                 ),
+                SOURCE_PATHS,
             ),
         ),
         ExportFormat(
-            "labelstudio", "labelstudio", "Label Studio tasks JSON (code points)", ".json"
+            "labelstudio",
+            "labelstudio",
+            "Label Studio tasks JSON (code points)",
+            ".json",
+            options=(SOURCE_PATHS,),
         ),
     )
 }
@@ -222,9 +253,14 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
 ALL_OPTIONS: dict[str, FormatOption] = {
     option.name: option for spec in EXPORT_FORMATS.values() for option in spec.options
 }
-assert len(ALL_OPTIONS) == sum(len(f.options) for f in EXPORT_FORMATS.values()), (
-    "format option names must be unique across formats"
-)
+assert all(
+    ALL_OPTIONS[option.name] is option for f in EXPORT_FORMATS.values() for option in f.options
+), "format option names must be unique across formats (or the options shared)"
+
+
+def formats_with(option: FormatOption) -> list[str]:
+    """The names of the formats that have ``option``."""
+    return [f.name for f in EXPORT_FORMATS.values() if option in f.options]
 
 
 def exporter(name: str) -> Exporter:

@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from annotator.core.model import source_name
 from annotator.core.report import (
     NEUTRAL,
     QUOTE,
@@ -26,8 +27,10 @@ from annotator.core.report import (
     CodedSegment,
     Context,
     DocumentReport,
+    Mark,
     Report,
     highlight,
+    quoted,
     safe_color,
 )
 from annotator.io import report_svg
@@ -52,7 +55,12 @@ h2 { font-size: 1.35rem; margin: 3rem 0 .8rem; padding-top: 1rem; border-top: 1p
   var(--rule); font-weight: 600; }
 h3 { font-size: 1.08rem; margin: 2rem 0 .5rem; font-weight: 600; }
 h4 { font-size: .95rem; margin: 1.2rem 0 .3rem; color: var(--muted); font-weight: 600; }
+.subtitle { font-size: 1.2rem; line-height: 1.35; margin: 0 0 .6rem; color: var(--ink); }
 .lede { color: var(--muted); font-size: .9rem; margin: 0 0 1.5rem; }
+.headline { font: 650 1.4rem/1.3 "Noto Sans", "Source Sans Pro", system-ui, -apple-system,
+  "Segoe UI", "DejaVu Sans", sans-serif; letter-spacing: -.005em; }
+section.document + section.document { border-top: 1px solid var(--rule); margin-top: 2.5rem;
+  padding-top: 1.5rem; }
 .toc { font-size: .92rem; margin: 0 0 2rem; padding: 0; list-style: none; }
 .toc li { display: inline; }
 .toc li + li::before { content: " · "; color: var(--muted); }
@@ -118,8 +126,10 @@ footer { margin-top: 3rem; font: .78rem "Noto Sans", "DejaVu Sans", sans-serif;
   body { font-size: 10.5pt; line-height: 1.5; }
   main { max-width: none; padding: 0; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  h2 { break-before: page; border-top: 0; padding-top: 0; margin-top: 0; }
-  section.document:first-of-type h2 { break-before: auto; }
+  h2 { border-top: 0; padding-top: 0; margin-top: 0; }
+  section.part:not(:first-of-type), section.document.break:not(:first-of-type) {
+    break-before: page; }
+  section.document + section.document { border-top: 0; }
   h2, h3, h4 { break-after: avoid; }
   tr, .notes li, .segments li, figure { break-inside: avoid; }
   .scroll { overflow: visible; }
@@ -276,11 +286,21 @@ class HtmlWriter:
     # --- the article ----------------------------------------------------------------------
 
     def article(self, d: DocumentReport) -> str:
+        """The text, whole; its first line in a ``span.headline`` when it is the title."""
         text = d.document.text
+        head = d.headline
         out: list[str] = ['<div class="article">']
         append = out.append
         position = 0
-        for m in d.marks:
+        if head:
+            append('<span class="headline">')
+        for m in _split_at(d.marks, head):
+            if head and m.start >= head and position <= head:
+                if head > position:
+                    append(_e(text[position:head]))
+                    position = head
+                append("</span>")
+                head = 0
             if m.start > position:
                 append(_e(text[position : m.start]))
             css = self.label_class(m.labels) + (" o" if len(m.ids) > 1 else "")
@@ -290,6 +310,9 @@ class HtmlWriter:
                 f'title="{_e(", ".join(sorted(m.labels)))}">{_e(text[m.start : m.end])}</mark>'
             )
             position = m.end
+        if head:
+            append(_e(text[position:head]) + "</span>")
+            position = max(position, head)
         append(_e(text[position:]))
         append("</div>")
         return "".join(out)
@@ -308,7 +331,7 @@ class HtmlWriter:
             value = f' value="{n}"'
             items.append(
                 f"<li{value}>{self.chip(a.label)}<span class='lab'>{_e(a.label)}"
-                f"</span> <span class='q'>“{_e(_flat(a.text, QUOTE))}”</span>"
+                f"</span> <span class='q'>{_e(quoted(_flat(a.text, QUOTE)))}</span>"
                 + ("" if not extra else " · " + " · ".join(extra))
                 + "</li>"
             )
@@ -329,8 +352,12 @@ class HtmlWriter:
             else '<div class="legend">' + "".join(items) + "</div>"
         )
 
-    def meta(self, d: DocumentReport) -> str:
+    def meta_rows(self, d: DocumentReport) -> list[tuple[str, str]]:
+        """The source's file name or URL; with ``details``, the desk's own records too: the
+        whole path, status, date added, length and what the importer read from the file."""
         doc = d.document
+        if not self.r.options.details:
+            return [("Source", source_name(doc.source))] if doc.source else []
         rows = [
             ("Source", doc.source),
             ("Status", str(doc.status)),
@@ -342,7 +369,12 @@ class HtmlWriter:
             for k, v in doc.metadata.items()
             if v not in (None, "", [], {})
         ]
-        rows = [(k, v) for k, v in rows if v]
+        return [(k, v) for k, v in rows if v]
+
+    def meta(self, d: DocumentReport) -> str:
+        rows = self.meta_rows(d)
+        if not rows:
+            return ""
         if self.qt:
             return (
                 '<p class="meta">' + " · ".join(f"<b>{_e(k)}</b> {_e(v)}" for k, v in rows) + "</p>"
@@ -357,15 +389,13 @@ class HtmlWriter:
 
     def document(self, index: int, d: DocumentReport) -> str:
         title = d.document.title or "Untitled"
-        # A one-document report already has the document's title as its own.
-        heading = (
-            ""
-            if title == self.r.title and len(self.r.documents) == 1
-            else (f"<h2>{_e(title)}</h2>")
-        )
+        # The headline is the article's first line when it is the title: shown there, once.
+        heading = "" if d.headline else f"<h2>{_e(title)}</h2>"
+        css = "document break" if self.r.options.page_break_per_article else "document"
+        # The source and the colours' key follow the article, as a byline and above the notes.
         return (
-            f'<section class="document" id="doc-{index}">{heading}'
-            f"{self.meta(d)}{self.legend(d)}{self.article(d)}{self.notes(d)}</section>"
+            f'<section class="{css}" id="doc-{index}">{heading}'
+            f"{self.article(d)}{self.meta(d)}{self.legend(d)}{self.notes(d)}</section>"
         )
 
     def claims(self) -> Iterator[str]:
@@ -374,59 +404,63 @@ class HtmlWriter:
         if label is None:
             return
         rows: list[ClaimRow] = self.r.claims
-        yield '<section id="claims"><h2>Claims</h2>'
+        yield '<section class="part" id="claims"><h2>Claims</h2>'
         if not rows:
             yield f'<p class="empty">No {_e(label.name)} annotations.</p></section>'
             return
-        names = [a.name for a in label.attributes]
         several = len(self.r.documents) > 1
+        # A column no claim fills is left out (a reader would only wonder about it).
+        shown = (
+            any(row.claimant for row in rows),
+            any(row.rationale for row in rows),
+            any(row.evidence for row in rows),
+        )
         head = [
             "#",
             *(["Document"] if several else []),
             "Claim, in its sentence",
-            *[_e(n.capitalize()) for n in names],
-            "Note",
-            *(["Linked"] if (with_links := any(row.linked for row in rows)) else []),
+            *(["Claimant"] if shown[0] else []),
+            "Verdict",
+            *(["Rationale"] if shown[1] else []),
+            *(["Evidence"] if shown[2] else []),
         ]
-        yield from self.table_parts(head, self._claim_rows(names, with_links), numeric={0})
+        yield from self.table_parts(head, self._claim_rows(*shown), numeric={0})
         yield "</section>"
 
-    def _claim_rows(self, names: list[str], with_links: bool) -> Iterator[list[str]]:
+    def _claim_rows(
+        self, with_claimant: bool, with_rationale: bool, with_links: bool
+    ) -> Iterator[list[str]]:
+        """One row per claim: who made it, the verdict, why, and the evidence linked to it —
+        with the ClaimReview export, the fact-check a desk publishes."""
         several = len(self.r.documents) > 1
         for row in self.r.claims:
             a = row.annotation
-            values = []
-            for n in names:
-                value = a.attributes.get(n)
-                shown = "" if value in (None, "") else _e(show_value(value))
-                values.append(
-                    f'<span class="verdict">{shown}</span>' if shown and n == "verdict" else shown
-                )
-            extra = {k: v for k, v in a.attributes.items() if k not in names}
-            note = _e(_flat(a.note)) + (
-                ("; " if a.note else "") + self.attributes(extra) if extra else ""
-            )
+            claimant = _e(row.claimant)
+            if row.claimant_number:
+                claimant += f' <span class="dim">#{row.claimant_number}</span>'
+            verdict = f'<span class="verdict">{_e(row.verdict)}</span>' if row.verdict else ""
             yield [
                 str(row.number),
                 *([_e(_short(row.document.document.title))] if several else []),
                 self.context(row.sentence, a.label),
-                *values,
-                note,
+                *([claimant] if with_claimant else []),
+                verdict,
+                *([_e(row.rationale)] if with_rationale else []),
                 *([self.linked(row)] if with_links else []),
             ]
 
     def linked(self, row: ClaimRow) -> str:
-        """The annotations related to a claim: the relation, the other end's note number and
-        its words (a quote as evidence for the claim)."""
+        """The evidence of a claim: the relation, the other end's note number and its words
+        (a quote as evidence for the claim)."""
         return "<br>".join(
             f"{_e(kind)} <b>#{number}</b> "
             + self.mark_text(_short(_flat(a.text)), frozenset({a.label}))
-            for kind, number, a in row.linked
+            for kind, number, a in row.evidence
         )
 
     def coded(self) -> Iterator[str]:
         """The coded segments by label, then document, a segment at a time."""
-        yield '<section id="coded"><h2>Coded segments</h2>'
+        yield '<section class="part" id="coded"><h2>Coded segments</h2>'
         several = len(self.r.documents) > 1
         for label, segments in self.r.coded:
             yield (
@@ -462,7 +496,7 @@ class HtmlWriter:
         return f'<li>{self.context(s.context, a.label)} <span class="ref">{ref}</span></li>'
 
     def counts(self) -> str:
-        return f'<section id="counts"><h2>Counts</h2>{self.counts_body()}</section>'
+        return f'<section class="part" id="counts"><h2>Counts</h2>{self.counts_body()}</section>'
 
     def counts_body(self) -> str:
         r = self.r
@@ -510,12 +544,16 @@ class HtmlWriter:
                     "Spans per annotator, coloured by label",
                 )
             )
-        if r.agreement is not None:
-            out.append(self.agreement(r.agreement))
         return "".join(out)
 
+    def agreement_section(self, agreement: dict[str, Any]) -> str:
+        return (
+            f'<section class="part" id="agreement"><h2>Agreement</h2>'
+            f"{self.agreement(agreement)}</section>"
+        )
+
     def agreement(self, agreement: dict[str, Any]) -> str:
-        out = ["<h3>Agreement</h3>"]
+        out = []
         annotators = agreement.get("annotators") or []
         documents = agreement.get("documents")
         out.append(
@@ -578,14 +616,24 @@ class HtmlWriter:
         )
         if r.options.annotators:
             lede += " · annotators: " + _e(", ".join(r.options.annotators))
+        has = r.options.has
         toc = "".join(
             f'<li><a href="#doc-{i}">{_e(_short(d.document.title or "Untitled"))}</a></li>'
             for i, d in enumerate(r.documents, 1)
+            if has("articles")
         )
-        toc += '<li><a href="#claims">Claims</a></li>' if r.claim_label is not None else ""
-        toc += '<li><a href="#coded">Coded segments</a></li><li><a href="#counts">Counts</a></li>'
+        toc += (
+            '<li><a href="#claims">Claims</a></li>'
+            if has("claims") and r.claim_label is not None
+            else ""
+        )
+        toc += '<li><a href="#coded">Coded segments</a></li>' if has("coded") else ""
+        toc += '<li><a href="#counts">Counts</a></li>' if has("counts") else ""
+        with_agreement = has("agreement") and r.agreement is not None
+        toc += '<li><a href="#agreement">Agreement</a></li>' if with_agreement else ""
+        subtitle = f'<p class="subtitle">{_e(r.subtitle)}</p>' if r.subtitle else ""
         # The style sheet comes first, so every combination of labels gets its class now.
-        for d in r.documents:
+        for d in r.documents if has("articles") else ():
             for m in d.marks:
                 self.label_class(m.labels)
         marks = "".join(
@@ -597,15 +645,31 @@ class HtmlWriter:
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="generator" content="Annotator">'
             f"<title>{_e(r.title)}</title><style>{CSS}{marks}</style></head><body><main>"
-            f'<header><h1>{_e(r.title)}</h1><p class="lede">{lede}</p>'
+            f'<header><h1>{_e(r.title)}</h1>{subtitle}<p class="lede">{lede}</p>'
             f'<ul class="toc">{toc}</ul></header>'
         )
-        for i, d in enumerate(r.documents, 1):
-            yield self.document(i, d)
-        yield from self.claims()
-        yield from self.coded()
-        yield self.counts()
+        if has("articles"):
+            for i, d in enumerate(r.documents, 1):
+                yield self.document(i, d)
+        if has("claims"):
+            yield from self.claims()
+        if has("coded"):
+            yield from self.coded()
+        if has("counts"):
+            yield self.counts()
+        if with_agreement and r.agreement is not None:
+            yield self.agreement_section(r.agreement)
         yield f"<footer>Made with Annotator on {created}.</footer></main></body></html>\n"
+
+
+def _split_at(marks: list[Mark], at: int) -> Iterator[Mark]:
+    """``marks``, a mark across ``at`` cut in two there (its note number on the second)."""
+    for m in marks:
+        if at and m.start < at < m.end:
+            yield Mark(m.start, at, m.ids, m.labels)
+            yield Mark(at, m.end, m.ids, m.labels, m.closes)
+        else:
+            yield m
 
 
 def _short(text: str, limit: int = 60) -> str:

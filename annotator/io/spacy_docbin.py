@@ -22,7 +22,7 @@ from typing import Any
 from annotator.core.errors import AnnotatorError
 from annotator.core.optional_packages import SPACY, install_hint
 from annotator.io.files import atomic_file
-from annotator.io.registry import ExportData, ExportOptions, ExportReport
+from annotator.io.registry import ExportData, ExportOptions, ExportReport, exported_document
 
 SPAN_KEY = "sc"
 MISSING = f"the spacy export needs spaCy: {install_hint(SPACY)}"
@@ -43,7 +43,7 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
     docs = doc_bin_type(store_user_data=True)
     widened = dropped = not_entities = 0
     for item in data.documents:
-        document, marked = item.document, item.annotations
+        document, marked = exported_document(item.document, options), item.annotations
         doc = nlp.make_doc(document.text)
         spans = []
         for a in marked:
