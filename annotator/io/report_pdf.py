@@ -1,0 +1,61 @@
+"""The report as PDF: the HTML report (io/report_html.py) printed by WeasyPrint.
+
+Why WeasyPrint and not Qt's QPdfWriter: Qt writes a glyph's text by looking the glyph up in the
+font's character map backwards, so a ligature comes back as U+FB03 ``ﬃ``, Arabic as presentation
+forms (U+FE70–FEFF) with mirrored guillemets, some Chinese as Kangxi radicals, and colour emoji
+as pictures with no text at all; Qt has no ActualText. WeasyPrint shapes with Pango/HarfBuzz and
+maps each glyph to the characters of its cluster, so the text layer holds the article's own code
+points (``ffi``, the Arabic letters in logical order, every emoji including ZWJ sequences), and
+it embeds Noto Color Emoji as a font. It needs Pango from the system (Debian: libpango-1.0-0,
+libpangoft2-1.0-0, which a desktop has). Printing the HTML report also makes the two reports one
+design.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from annotator.core.report import Report
+from annotator.io import report_html
+from annotator.io.files import atomic_file, check_output_file
+
+PAPERS = {"a4": "A4", "letter": "letter"}
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal: every character that is not a letter or digit escaped,
+    so a title cannot end the string or the rule."""
+    return '"' + "".join(c if c.isalnum() else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def page_css(title: str, paper: str) -> str:
+    """Paper size and the footer (title · page / pages), over the HTML report's own @page."""
+    return (
+        f"@page {{ size: {PAPERS[paper]} portrait; margin: 16mm 18mm 16mm;"
+        " @bottom-center { content: "
+        f'{_css_string(title)} " \\b7  " counter(page) " / " counter(pages);'
+        ' font: 7.5pt "Noto Serif", "DejaVu Serif", serif; color: #59636e; } }'
+    )
+
+
+def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """The report is self-contained: nothing from its data may make the printer read a file or
+    the network."""
+    raise ValueError(f"the PDF report loads nothing ({url[:40]!r})")
+
+
+def write(report: Report, target: Path, paper: str) -> int:
+    """Print ``report`` on ``paper`` (``a4`` or ``letter``) to ``target``, replaced only once
+    complete; returns the page count."""
+    check_output_file(target)
+    # Imported here: loading Pango takes a moment and only the PDF needs it.
+    from weasyprint import CSS, HTML
+
+    with atomic_file(target) as temporary:
+        html = HTML(string=report_html.render(report), url_fetcher=_fetch_nothing)
+        document = html.render(stylesheets=[CSS(string=page_css(report.title, paper))])
+        document.metadata.title = report.title
+        document.metadata.generator = "Annotator"
+        document.write_pdf(temporary)
+    return len(document.pages)
