@@ -13,6 +13,7 @@ design.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,10 @@ from annotator.io.files import atomic_file, check_output_file
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 
+# WeasyPrint logs each CSS rule it does not know (the HTML report's screen-only ones) as a
+# warning, which Python's last-resort handler would print on the command line.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
 
 def _css_string(text: str) -> str:
     """``text`` as a CSS string literal: every character that is not a letter or digit escaped,
@@ -30,12 +35,12 @@ def _css_string(text: str) -> str:
 
 
 def page_css(title: str, paper: str) -> str:
-    """Paper size and the footer (title · page / pages), over the HTML report's own @page."""
+    """Paper size and the footer (title · page / pages), over the HTML report's own @page
+    (a user style sheet: its rules win over the document's only with !important)."""
     return (
-        f"@page {{ size: {PAPERS[paper]} portrait; margin: 16mm 18mm 16mm;"
+        f"@page {{ size: {PAPERS[paper]} portrait !important;"
         " @bottom-center { content: "
-        f'{_css_string(title)} " \\b7  " counter(page) " / " counter(pages);'
-        ' font: 7.5pt "Noto Serif", "DejaVu Serif", serif; color: #59636e; } }'
+        f'{_css_string(title)} " \\b7  " counter(page) " / " counter(pages) !important; }} }}'
     )
 
 
