@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from PIL import Image
 
 from annotator import service
 from annotator.cli import main
+from annotator.core.leftovers import EXPORT_SUFFIX
 from annotator.store.project import Project
 
 from .conftest import FIXTURES
@@ -125,3 +127,25 @@ def test_the_emoji_are_drawn_in_colour_not_as_boxes(project: Project, tmp_path: 
         x0, y0, x1, y1 = _box_of(out, before)
         text = page.crop((int(x0 * scale), int(y0 * scale), int(x1 * scale), int(y1 * scale)))
         assert _colours(text) == 0, before  # the control: a word in black has no colour
+
+
+class _NoPango:
+    """Import machinery that fails to load WeasyPrint the way cffi does without libpango."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open")
+
+
+def test_no_pango_is_one_line_and_no_file(
+    sample_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])
+    out = tmp_path / "r.pdf"
+    assert main(["report", str(sample_project.path), "--paper", "a4", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+    assert str(out) in err and "libpango-1.0-0" in err and "Pango" in err, err
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(EXPORT_SUFFIX)]

@@ -17,11 +17,16 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from annotator.core.errors import AnnotatorError
 from annotator.core.report import Report
 from annotator.io import report_html
 from annotator.io.files import atomic_file, check_output_file
 
 PAPERS = {"a4": "A4", "letter": "letter"}
+NEEDS = (
+    "the PDF report needs WeasyPrint and the Pango library "
+    "(Debian/Ubuntu: libpango-1.0-0 libpangoft2-1.0-0; Fedora: pango)"
+)
 
 # WeasyPrint logs each CSS rule it does not know (the HTML report's screen-only ones) as a
 # warning, which Python's last-resort handler would print on the command line.
@@ -44,6 +49,10 @@ def page_css(title: str, paper: str) -> str:
     )
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
+
+
 def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     """The report is self-contained: nothing from its data may make the printer read a file or
     the network."""
@@ -54,8 +63,12 @@ def write(report: Report, target: Path, paper: str) -> int:
     """Print ``report`` on ``paper`` (``a4`` or ``letter``) to ``target``, replaced only once
     complete; returns the page count."""
     check_output_file(target)
-    # Imported here: loading Pango takes a moment and only the PDF needs it.
-    from weasyprint import CSS, HTML
+    try:  # here: loading Pango takes a moment, and only the PDF needs it
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError) as error:  # OSError: cffi could not load a system library
+        raise AnnotatorError(
+            target, f"cannot print a PDF: {NEEDS} ({_first_line(error)})"
+        ) from None
 
     with atomic_file(target) as temporary:
         html = HTML(string=report_html.render(report), url_fetcher=_fetch_nothing)
