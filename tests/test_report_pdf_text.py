@@ -149,3 +149,21 @@ def test_no_pango_is_one_line_and_no_file(
     assert str(out) in err and "libpango-1.0-0" in err and "Pango" in err, err
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(EXPORT_SUFFIX)]
+
+
+def test_the_printer_is_asked_for_nothing_and_refuses_what_it_is_asked(
+    sample_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.core.errors import AnnotatorError
+    from annotator.io import report_html, report_pdf
+
+    report = service.report(sample_project)
+    assert report_pdf.write(report, tmp_path / "r.pdf", "a4") >= 1  # nothing asked: written
+    before = (tmp_path / "r.pdf").read_bytes()
+    markup = report_html.render(report)
+    injected = markup.replace("</h1>", '</h1><img src="file:///etc/passwd">', 1)
+    monkeypatch.setattr(report_html, "render", lambda _report: injected)
+    with pytest.raises(AnnotatorError, match="asked for 'file:///etc/passwd'"):
+        report_pdf.write(report, tmp_path / "r.pdf", "a4")
+    assert (tmp_path / "r.pdf").read_bytes() == before  # the old file stays, whole
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(EXPORT_SUFFIX)]
