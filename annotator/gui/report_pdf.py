@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QLocale
 
 from annotator.core.report import Report
-from annotator.io import report_pdf
+from annotator.io.report_pdf import write as print_pdf
 
 # Territories where US Letter is the usual paper (the rest of the world uses A4).
 _LETTER = {
@@ -49,4 +49,4 @@ def paper_for_locale(locale: QLocale | None = None) -> Paper:
 
 def write_pdf(report: Report, target: Path, paper: Paper | None = None) -> int:
     """Print ``report`` to ``target`` (replaced only once complete); returns the page count."""
-    return report_pdf.write(report, target, paper or paper_for_locale())
+    return print_pdf(report, target, paper or paper_for_locale())
