@@ -27,9 +27,10 @@ NEEDS = (
     "(Debian/Ubuntu: libpango-1.0-0 libpangoft2-1.0-0; Fedora: pango)"
 )
 
-# WeasyPrint logs each CSS rule it does not know (the HTML report's screen-only ones) as a
-# warning, which Python's last-resort handler would print on the command line.
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
+# WeasyPrint logs each CSS rule it does not know (the HTML report's screen-only ones) and each
+# resource it could not load (write() turns a request into its own one-line error), which
+# Python's last-resort handler would print on the command line.
+logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
 
 
 def _css_string(text: str) -> str:
