@@ -749,7 +749,7 @@ def report_command(project: Project, args: argparse.Namespace) -> int:
     if fmt == "pdf":
         from annotator import qt_libraries
 
-        # the PDF is laid out by Qt, offscreen unless QT_QPA_PLATFORM says otherwise
+        # the paper follows Qt's locale (offscreen unless QT_QPA_PLATFORM says otherwise)
         if missing := qt_libraries.problem({"QT_QPA_PLATFORM": "offscreen", **os.environ}):
             return _fail(missing)
         from annotator.gui.report_pdf import Paper, write_pdf

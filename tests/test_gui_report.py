@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
@@ -109,8 +110,8 @@ def test_saves_pdf_on_the_chosen_paper(qtbot, dialog: ReportDialog, tmp_path: Pa
     dialog.target.setText(str(target))
     with qtbot.waitSignal(dialog.finished):
         qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
-    data = target.read_bytes()
-    assert data.startswith(b"%PDF-") and b"/MediaBox [0 0 612.000000 792.000000]" in data
+    box = PdfReader(target).pages[0].mediabox
+    assert (round(box.width), round(box.height)) == (612, 792)  # US Letter, in points
     assert dialog.ctx.settings.value("report/paper") == "letter"
 
 

@@ -49,6 +49,7 @@ GUI_ALLOWED = (
     "annotator.io.detect",  # readable file types, for the import dialog's filter
     "annotator.io.report_html",  # the report's HTML, which the preview and the PDF lay out
     "annotator.io.files",  # atomic writes and output-path checks, for the PDF report
+    "annotator.io.report_pdf",  # the PDF printer (WeasyPrint), given the paper the locale picks
 )
 #: The gui modules that may import the store, and why.
 GUI_STORE_GATES = {
