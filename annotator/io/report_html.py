@@ -57,8 +57,9 @@ h3 { font-size: 1.08rem; margin: 2rem 0 .5rem; font-weight: 600; }
 h4 { font-size: .95rem; margin: 1.2rem 0 .3rem; color: var(--muted); font-weight: 600; }
 .subtitle { font-size: 1.2rem; line-height: 1.35; margin: 0 0 .6rem; color: var(--ink); }
 .lede { color: var(--muted); font-size: .9rem; margin: 0 0 1.5rem; }
-.headline { font: 650 1.4rem/1.3 "Noto Sans", "Source Sans Pro", system-ui, -apple-system,
-  "Segoe UI", "DejaVu Sans", sans-serif; letter-spacing: -.005em; }
+.headline { font-family: "Noto Sans", "Source Sans Pro", system-ui, -apple-system, "Segoe UI",
+  "DejaVu Sans", sans-serif; font-size: 1.4rem; font-weight: 650; line-height: 1.3;
+  letter-spacing: -.005em; }
 section.document + section.document { border-top: 1px solid var(--rule); margin-top: 2.5rem;
   padding-top: 1.5rem; }
 .toc { font-size: .92rem; margin: 0 0 2rem; padding: 0; list-style: none; }
