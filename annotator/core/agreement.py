@@ -47,17 +47,14 @@ class SpanRecord(NamedTuple):
 # -- coefficients over patterns ---------------------------------------------------------------
 
 
-def krippendorff_alpha_nominal(patterns: Mapping[Pattern, int]) -> float | None:
-    """Krippendorff's alpha (nominal) of units given as pattern -> number of such units.
-
-    Units with fewer than two values are not pairable and do not count (Krippendorff 2011,
-    "Computing Krippendorff's Alpha-Reliability", section C).
-    """
+def coincidences(
+    units: Iterable[tuple[Sequence[Hashable | None], float]],
+) -> defaultdict[tuple[Hashable, Hashable], float]:
+    """Krippendorff's coincidence matrix: each unit's values (None: missing) paired within the
+    unit, weighted by the unit's weight; a unit with fewer than two values is not pairable."""
     coincidence: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
-    for pattern, units in patterns.items():
-        if not units:
-            continue
-        values = Counter(v for v in pattern if v is not None)
+    for values_of_unit, weight in units:
+        values = Counter(v for v in values_of_unit if v is not None)
         m = sum(values.values())
         if m < 2:
             continue
@@ -65,7 +62,17 @@ def krippendorff_alpha_nominal(patterns: Mapping[Pattern, int]) -> float | None:
             for k, n_k in values.items():
                 pairs = n_c * (n_c - 1) if c == k else n_c * n_k
                 if pairs:
-                    coincidence[c, k] += units * pairs / (m - 1)
+                    coincidence[c, k] += weight * pairs / (m - 1)
+    return coincidence
+
+
+def krippendorff_alpha_nominal(patterns: Mapping[Pattern, int]) -> float | None:
+    """Krippendorff's alpha (nominal) of units given as pattern -> number of such units.
+
+    Units with fewer than two values are not pairable and do not count (Krippendorff 2011,
+    "Computing Krippendorff's Alpha-Reliability", section C).
+    """
+    coincidence = coincidences((pattern, units) for pattern, units in patterns.items() if units)
     totals: defaultdict[Hashable, float] = defaultdict(float)
     for (c, _k), o in coincidence.items():
         totals[c] += o

@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 
+from annotator.core.agreement import coincidences
+
 Item = Sequence[Hashable | None]  # one value per rater; None: missing
 
 
@@ -37,17 +39,7 @@ def alpha(items: Iterable[Item], categories: Iterable[Hashable] = ()) -> float |
     known = set(categories) | {v for row in rows for v in row if v is not None}
     if len(known) <= 1:
         return None  # DKPro: InsufficientDataException, INCEpTION: NaN
-    coincidence: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
-    for row in rows:
-        values = Counter(v for v in row if v is not None)
-        m = sum(values.values())
-        if m < 2:
-            continue
-        for c, n_c in values.items():
-            for k, n_k in values.items():
-                pairs = n_c * (n_c - 1) if c == k else n_c * n_k
-                if pairs:
-                    coincidence[c, k] += pairs / (m - 1)
+    coincidence = coincidences((row, 1) for row in rows)
     n = sum(coincidence.values())
     if n == 0:
         return None  # no item two raters coded: D_O is 0 / 0

@@ -248,11 +248,8 @@ class AgreementWindow(QDialog):
                 first.setFont(font)
             self.table.setItem(r, 0, first)
             for c, (key, _title) in enumerate(keys, start=1):
-                item = QTableWidgetItem(show_figure(values[key]))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if values[key] is None:
-                    item.setToolTip("Undefined: nothing to compare or nothing varies")
-                self.table.setItem(r, c, item)
+                tip = "Undefined: nothing to compare or nothing varies"
+                self.table.setItem(r, c, _figure_item(values[key], tip))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in range(1, len(headers)):
@@ -277,11 +274,8 @@ class AgreementWindow(QDialog):
                 first.setFont(font)
             self.table.setItem(r, 0, first)
             for c, (key, _title) in enumerate(FIGURES, start=1):
-                item = QTableWidgetItem(show_figure(values[key]))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if values[key] is None:
-                    item.setToolTip("Undefined: nothing varies (e.g. no one used this label)")
-                self.table.setItem(r, c, item)
+                tip = "Undefined: nothing varies (e.g. no one used this label)"
+                self.table.setItem(r, c, _figure_item(values[key], tip))
             for c, annotator in enumerate(names, start=1 + len(FIGURES)):
                 count = str(spans[annotator]) if spans else ""
                 item = QTableWidgetItem(count)
@@ -291,3 +285,12 @@ class AgreementWindow(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in range(1, len(headers)):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+
+
+def _figure_item(value: float | None, undefined: str) -> QTableWidgetItem:
+    """A figure's cell, right-aligned; an undefined one says why in its tooltip."""
+    item = QTableWidgetItem(show_figure(value))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if value is None:
+        item.setToolTip(undefined)
+    return item
