@@ -433,17 +433,82 @@ def test_docx_refuses_broken_and_hostile_files(tmp_path: Path) -> None:
 
 def test_pdf_pages_in_order() -> None:
     document = pdf.read(fixture("two-pages.pdf"))
+    # Each line is its own fpdf2 multi_cell, set 8 mm apart (a paragraph gap at 12 pt): each
+    # is a paragraph of its own.
     assert document.text == (
         "Page one: patrol boats left Kratie at dawn.\n"
+        "\n"
         "Eleven dolphins were counted near Kampi.\n"
         "\n"
         "Page two: nets were removed near Sambor.\n"
+        "\n"
         "The café owner offered the divers lunch."
     )
     assert document.title == "Mekong Patrol Log"
     assert document.metadata == {"pages": 2, "title": "Mekong Patrol Log", "author": "Chea Dara"}
     assert document.source == str(fixture("two-pages.pdf"))
     assert_well_formed(document)
+
+
+COLUMNS_REPORT_TEXT = (
+    "Crane Collapse at Berth Four\n"
+    "\n"
+    "Dock workers stopped work on Monday after a crane arm fell onto a cargo ship at berth"
+    " four. \u201cWe will not return until the cranes are inspected,\u201d said the union\u2019s"
+    " secretary.\n"
+    "\n"
+    "The port authority called an international team of inspectors, who are to deliver their"
+    " final report within thirty days.\n"
+    "\n"
+    "The team is led by a well-known engineer from Singapore. Her well-known checklist covers"
+    " the cables, the brakes and the Franco-British control units.\n"
+    "\n"
+    "Inspections of the other cranes are recommended before work resumes on the night shift,"
+    " the board said.\n"
+    "\n"
+    "Crane operators will be paid during the stoppage.\n"
+    "\n"
+    "The ship\u2019s owners have not yet commented on the damage."
+)
+
+
+def test_pdf_columns_reflow_into_paragraphs_in_reading_order() -> None:
+    """Two columns (page 2 drawn row by row across the page), hyphenated line ends, a quote
+    across a line break, a running header and footer with page numbers, a fi ligature: the
+    exact text a reader gets (make_fixtures.py write_columns_pdf)."""
+    document = pdf.read(fixture("columns-report.pdf"))
+    assert document.text == COLUMNS_REPORT_TEXT
+    assert document.title == "Crane Collapse at Berth Four"
+    assert document.metadata == {"pages": 2, "title": "Crane Collapse at Berth Four"}
+    assert_well_formed(document)
+
+
+def test_pdf_running_header_footer_and_page_numbers_are_not_in_the_text() -> None:
+    text = pdf.read(fixture("columns-report.pdf")).text
+    for gone in ["Port Safety Board", "Confidential", "Page 1", "Page 2", "1/2", "2/2"]:
+        assert gone not in text
+    assert "\ufb01" not in text and "final report" in text  # the ligature as letters
+
+
+def test_pdf_quote_across_a_line_break_is_one_line() -> None:
+    text = pdf.read(fixture("columns-report.pdf")).text
+    quote = "\u201cWe will not return until the cranes are inspected,\u201d"
+    assert quote in text
+    assert "\n" not in text[text.index("Dock workers") : text.index("secretary.")]
+
+
+def test_pdf_hyphen_rule() -> None:
+    """A line-end hyphen before a lowercase letter splits a word and goes, unless the document
+    writes the compound with its hyphen inside a line; before a capital it stays."""
+    from annotator.io.pdf_reflow import _join
+
+    assert _join("called an inter-", "national team", set()) == "called an international team"
+    assert _join("Her well-", "known list", {"well-known"}) == "Her well-known list"
+    assert _join("the Franco-", "British units", set()) == "the Franco-British units"
+    assert _join("a soft\u00adhy\u00ad", "phen", set()) == "a soft\u00adhyphen"
+    assert _join("costs rose -", "sharply", set()) == "costs rose - sharply"
+    assert _join("in 1990-", "1995", set()) == "in 1990-1995"
+    assert _join("a 5-", "year plan", set()) == "a 5-year plan"
 
 
 def test_pdf_owner_password_only_still_opens() -> None:
