@@ -365,15 +365,9 @@ def test_docx_paragraphs_and_tables_in_reading_order() -> None:
         "Fisheries Report, First Quarter",
         "Patrols increased along the Mekong in January.",
         "Seized equipment is listed below.",
-        "Item",
-        "Count",
-        "Province",
-        "Gill nets",
-        "412",
+        "Item\tCount\tProvince\nGill nets\t412\t",
         "The totals are provisional.",
-        "Merged heading cell",
-        "Left",
-        "Right",
+        "Merged heading cell\nLeft\tRight",
         "End of report.",
     ]
     assert document.title == "Quarterly Fisheries Report"
@@ -401,10 +395,38 @@ def test_docx_title_falls_back_to_first_paragraph(tmp_path: Path) -> None:
     made.save(path)
     document = docx.read(path)
     assert document.title == "First real paragraph"
-    assert document.text == (
-        "First real paragraph\n\nVertically merged\n\nTop right\n\nBottom right"
-    )
+    assert document.text == "First real paragraph\n\nVertically merged\tTop right\n\tBottom right"
     assert "title" not in document.metadata and "author" not in document.metadata
+
+
+def test_docx_table_rows_are_lines_and_cells_are_tab_separated(tmp_path: Path) -> None:
+    made = python_docx.Document()
+    made.add_paragraph("Before the table.")
+    table = made.add_table(rows=2, cols=3)
+    table.cell(0, 0).text = "Port"
+    table.cell(0, 1).text = "Cranes"
+    table.cell(0, 2).text = "Note"
+    table.cell(1, 0).text = "Sihanoukville"
+    table.cell(1, 1).text = "12"
+    note = table.cell(1, 2)
+    note.text = "Two inspected"
+    note.add_paragraph("on Monday")  # a second paragraph in the cell: the row stays one line
+    inner = note.add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "Inner A"
+    inner.cell(0, 1).text = "Inner B"
+    made.add_paragraph("After the table.")
+    path = tmp_path / "cranes.docx"
+    made.save(path)
+    assert docx.read(path).text == (
+        "Before the table.\n"
+        "\n"
+        "Port\tCranes\tNote\n"
+        "Sihanoukville\t12\tTwo inspected on Monday\n"
+        "\n"
+        "Inner A\tInner B\n"
+        "\n"
+        "After the table."
+    )
 
 
 def test_docx_refuses_broken_and_hostile_files(tmp_path: Path) -> None:
