@@ -192,6 +192,7 @@ def _share_gap(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bo
 
 # -- joining lines ------------------------------------------------------------------------------
 
+TAIL = 200  # longer than any word
 _WORD_END = re.compile(r"(\w+)[" + HYPHENS + r"]$")
 _WORD_START = re.compile(r"^(\w+)")
 _INLINE_COMPOUND = re.compile(r"\b(\w+)-(\w+)\b")
@@ -228,7 +229,7 @@ def _join(before: str, after: str, compounds: set[str]) -> str:
     Without a dictionary a split word and a compound broken at its hyphen look alike; line-end
     hyphens in typeset text are mostly split words, so that is the default, and the document's
     own spelling of the compound is the only evidence taken against it."""
-    end = _WORD_END.search(before)
+    end = _WORD_END.search(before[-TAIL:])  # not the whole paragraph: quadratic on long ones
     start = _WORD_START.match(after)
     if end and start:
         if before[-1] == "\u00ad":
