@@ -14,16 +14,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from annotator.core.text import letters
+
+__all__ = ["Box", "Line", "Page", "letters", "reflow"]
+
 # A line in the top or bottom 12 % of the page may be a running header or footer.
 MARGIN_SHARE = 0.12
 # A header or footer repeats on at least half the pages (and on two at least).
 REPEAT_SHARE = 0.5
 # "12", "- 12 -", "Page 12", "12/30", "Page 12 of 30", "p. 12": a page number on its own.
 PAGE_NUMBER = re.compile(r"^[\W_]*(?:page|p\.|pg\.?)?\s*#\s*(?:(?:of|/)\s*#)?[\W_]*$", re.I)
-LIGATURES = str.maketrans(
-    {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-     "\ufb05": "st", "\ufb06": "st"}
-)  # fmt: skip
 HYPHENS = "-\u00ad\u2010"  # hyphen-minus, soft hyphen, hyphen
 SENTENCE_END = tuple(".!?:;\u201d\u2019\"')]\u2026")
 
@@ -74,12 +74,6 @@ def reflow(pages: Sequence[Page]) -> str:
         else:
             paragraphs.append(text)
     return "\n\n".join(paragraphs)
-
-
-def letters(text: str) -> str:
-    """Typographic ligatures (U+FB00..FB06) as the letters they stand for: a reader who copies
-    a quote out expects "final", not "ﬁnal", and a search for it must find it."""
-    return text.translate(LIGATURES)
 
 
 # -- running headers and footers ----------------------------------------------------------------

@@ -1,0 +1,171 @@
+"""Re-import (issue 28): a document imported before the PDF reflow keeps its text until asked;
+``annotator reimport`` reads its source again and carries every annotation across, or refuses
+and changes nothing."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from annotator.cli import main
+from annotator.core.carry import SpanToCarry, carry
+from annotator.core.model import ImportedBundle, ImportedDocument
+from annotator.store.project import Project
+from tests.test_io_articles import COLUMNS_REPORT_TEXT
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def old_pdf_text(path: Path) -> str:
+    """The text the PDF reader gave before issue 28 (pypdf's plain mode, pages apart by a
+    blank line): hard line breaks, hyphens, header and footer, the ligature."""
+    pages = [page.extract_text() for page in PdfReader(path).pages]
+    return "\n\n".join("\n".join(x.rstrip() for x in page.strip().split("\n")) for page in pages)
+
+
+# --- carrying spans ----------------------------------------------------------------------------
+
+
+def carried_text(old: str, new: str, start: int, end: int) -> str | None:
+    result = carry(old, new, [SpanToCarry("a", start, end)])
+    if "a" in result.missing:
+        return None
+    new_start, new_end = result.moved["a"]
+    return new[new_start:new_end]
+
+
+def test_a_line_break_in_a_span_matches_a_space() -> None:
+    old = "said: \u201cWe will not\nreturn until the cranes are inspected,\u201d he said"
+    new = "said: \u201cWe will not return until the cranes are inspected,\u201d he said"
+    start = old.index("\u201c")
+    end = old.index("\u201d") + 1
+    assert carried_text(old, new, start, end) == (
+        "\u201cWe will not return until the cranes are inspected,\u201d"
+    )
+
+
+def test_a_hyphen_at_a_line_break_matches_the_mended_word_or_the_compound() -> None:
+    old = "an inter-\nnational team; a well-\nknown engineer"
+    new = "an international team; a well-known engineer"
+    team = old.index("team") + 4
+    assert carried_text(old, new, 3, team) == "international team"
+    assert carried_text(old, new, old.index("well"), old.index(" engineer")) == "well-known"
+
+
+def test_a_ligature_matches_its_letters() -> None:
+    old = "their \ufb01nal report"
+    assert carried_text(old, "their final report", 6, 10) == "final"
+
+
+def test_the_nearest_occurrence_to_the_proportional_position_wins() -> None:
+    old = "cranes A.\n" + "x" * 100 + "\ncranes B."
+    new = "cranes A. " + "x" * 100 + " cranes B."
+    result = carry(old, new, [SpanToCarry("first", 0, 6), SpanToCarry("last", 111, 117)])
+    assert result.moved == {"first": (0, 6), "last": (111, 117)}
+
+
+def test_a_span_whose_text_is_gone_is_missing() -> None:
+    old = "Port Safety Board\nDock workers stopped"
+    result = carry(old, "Dock workers stopped", [SpanToCarry("header", 0, 17)])
+    assert result.missing == ["header"] and result.moved == {}
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def imported_before(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A project with the columns report as the old reader imported it, four annotations
+    across its line breaks, and a relation between two of them."""
+    source = tmp_path / "columns-report.pdf"
+    shutil.copy(FIXTURES / "columns-report.pdf", source)
+    old = old_pdf_text(source)
+    project_path = tmp_path / "p.annot"
+    with Project.open(project_path, create=True) as project:
+        project.import_bundle(
+            ImportedBundle(
+                [ImportedDocument(old, "Crane report", str(source), {"pages": 2}, id="d1")]
+            )
+        )
+        ids = {}
+        for name, label, text in [
+            ("quote", "Quote", "\u201cWe will not\nreturn until the cranes are inspected,\u201d"),
+            ("team", "Organisation", "inter-\nnational team of inspectors"),
+            ("final", "Claim", "\ufb01nal report within\nthirty days"),
+            ("known", "Claim", "well-\nknown checklist"),
+        ]:
+            start = old.index(text)
+            ids[name] = project.add_annotation("d1", label, start, start + len(text)).id
+        project.add_relation("d1", "said by", ids["quote"], ids["team"])
+    return project_path, source, ids
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_reimport_reflows_the_text_and_carries_every_annotation(
+    imported_before: tuple[Path, Path, dict[str, str]],
+) -> None:
+    project_path, source, ids = imported_before
+    code, out, err = run("reimport", str(project_path), "Crane report")
+    assert (code, err) == (0, "")
+    assert out == f"{source}: re-imported; carried 4 of 4 annotations\n"
+    with Project.open(project_path) as project:
+        assert project.document("d1").text == COLUMNS_REPORT_TEXT
+        spans = {a.id: a.text for a in project.annotations("d1")}
+        assert spans == {
+            ids["quote"]: "\u201cWe will not return until the cranes are inspected,\u201d",
+            ids["team"]: "international team of inspectors",
+            ids["final"]: "final report within thirty days",
+            ids["known"]: "well-known checklist",
+        }
+        for a in project.annotations("d1"):
+            assert COLUMNS_REPORT_TEXT[a.start : a.end] == a.text
+        (relation,) = project.relations("d1")
+        assert (relation.source_id, relation.target_id) == (ids["quote"], ids["team"])
+        assert project.documents("d1")[0].length == len(COLUMNS_REPORT_TEXT)
+    code, out, _ = run("reimport", str(project_path), "d1")  # again: nothing to do
+    assert (code, out) == (0, f"{source}: the text is the same as before; nothing to do\n")
+
+
+def test_reimport_refuses_and_changes_nothing_when_an_annotation_is_not_found(
+    imported_before: tuple[Path, Path, dict[str, str]],
+) -> None:
+    project_path, source, _ids = imported_before
+    with Project.open(project_path) as project:
+        old = project.document("d1").text
+        start = old.index("Confidential")
+        project.add_annotation("d1", "Claim", start, start + len("Confidential"))
+        before = [(a.id, a.start, a.end, a.text) for a in project.annotations("d1")]
+    code, out, err = run("reimport", str(project_path), "d1")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"annotator: error: {source}: 1 of 5 annotations not found in the new text; "
+        "nothing was changed:\n"
+        f"  Claim at {start}..{start + 12}: \u201cConfidential\u201d\n"
+    )
+    with Project.open(project_path) as project:
+        assert project.document("d1").text == old
+        assert [(a.id, a.start, a.end, a.text) for a in project.annotations("d1")] == before
+
+
+def test_reimport_names_a_missing_source_and_an_unknown_document(
+    imported_before: tuple[Path, Path, dict[str, str]],
+) -> None:
+    project_path, source, _ids = imported_before
+    code, _, err = run("reimport", str(project_path), "no such title")
+    assert code == 2
+    assert err == f"annotator: error: {project_path}: no such document ('no such title')\n"
+    source.unlink()
+    code, _, err = run("reimport", str(project_path), "d1")
+    assert code == 2
+    assert err == f"annotator: error: {source}: the source file is not there any more\n"
