@@ -78,30 +78,42 @@ def test_a_span_whose_text_is_gone_is_missing() -> None:
 # --- the command -------------------------------------------------------------------------------
 
 
+ANNOTATED = [
+    ("quote", "Quote", "\u201cWe will not\nreturn until the cranes are inspected,\u201d"),
+    ("team", "Organisation", "inter-\nnational team of inspectors"),
+    ("final", "Claim", "\ufb01nal report within\nthirty days"),
+    ("known", "Claim", "well-\nknown checklist"),
+]
+CARRIED = {
+    "quote": "\u201cWe will not return until the cranes are inspected,\u201d",
+    "team": "international team of inspectors",
+    "final": "final report within thirty days",
+    "known": "well-known checklist",
+}
+
+
+def import_the_old_way(project: Project, source: Path) -> dict[str, str]:
+    """The columns report as the old reader imported it, four annotations across its line
+    breaks, and a relation between two of them; their ids by name."""
+    old = old_pdf_text(source)
+    project.import_bundle(
+        ImportedBundle([ImportedDocument(old, "Crane report", str(source), {"pages": 2}, id="d1")])
+    )
+    ids = {}
+    for name, label, text in ANNOTATED:
+        start = old.index(text)
+        ids[name] = project.add_annotation("d1", label, start, start + len(text)).id
+    project.add_relation("d1", "said by", ids["quote"], ids["team"])
+    return ids
+
+
 @pytest.fixture
 def imported_before(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
-    """A project with the columns report as the old reader imported it, four annotations
-    across its line breaks, and a relation between two of them."""
     source = tmp_path / "columns-report.pdf"
     shutil.copy(FIXTURES / "columns-report.pdf", source)
-    old = old_pdf_text(source)
     project_path = tmp_path / "p.annot"
     with Project.open(project_path, create=True) as project:
-        project.import_bundle(
-            ImportedBundle(
-                [ImportedDocument(old, "Crane report", str(source), {"pages": 2}, id="d1")]
-            )
-        )
-        ids = {}
-        for name, label, text in [
-            ("quote", "Quote", "\u201cWe will not\nreturn until the cranes are inspected,\u201d"),
-            ("team", "Organisation", "inter-\nnational team of inspectors"),
-            ("final", "Claim", "\ufb01nal report within\nthirty days"),
-            ("known", "Claim", "well-\nknown checklist"),
-        ]:
-            start = old.index(text)
-            ids[name] = project.add_annotation("d1", label, start, start + len(text)).id
-        project.add_relation("d1", "said by", ids["quote"], ids["team"])
+        ids = import_the_old_way(project, source)
     return project_path, source, ids
 
 
@@ -122,12 +134,7 @@ def test_reimport_reflows_the_text_and_carries_every_annotation(
     with Project.open(project_path) as project:
         assert project.document("d1").text == COLUMNS_REPORT_TEXT
         spans = {a.id: a.text for a in project.annotations("d1")}
-        assert spans == {
-            ids["quote"]: "\u201cWe will not return until the cranes are inspected,\u201d",
-            ids["team"]: "international team of inspectors",
-            ids["final"]: "final report within thirty days",
-            ids["known"]: "well-known checklist",
-        }
+        assert spans == {ids[name]: text for name, text in CARRIED.items()}
         for a in project.annotations("d1"):
             assert COLUMNS_REPORT_TEXT[a.start : a.end] == a.text
         (relation,) = project.relations("d1")
@@ -169,3 +176,63 @@ def test_reimport_names_a_missing_source_and_an_unknown_document(
     code, _, err = run("reimport", str(project_path), "d1")
     assert code == 2
     assert err == f"annotator: error: {source}: the source file is not there any more\n"
+
+
+# --- the window --------------------------------------------------------------------------------
+
+
+def test_the_window_reimports_the_shown_document_undoably(
+    qtbot, make_window, tmp_path: Path
+) -> None:
+    source = tmp_path / "columns-report.pdf"
+    shutil.copy(FIXTURES / "columns-report.pdf", source)
+    with Project.open(tmp_path / "w.annot", create=True) as project:
+        ids = import_the_old_way(project, source)
+        old = project.document("d1").text
+        window = make_window(project)
+        window.show_document("d1")
+        assert window.reader.text == old
+        window.actions_by_name["reimport"].trigger()
+        assert window.reader.text == COLUMNS_REPORT_TEXT
+        assert {a.id: a.text for a in window.reader.annotations()} == {
+            ids[name]: text for name, text in CARRIED.items()
+        }
+        assert window.statusBar().currentMessage() == (
+            f"{source}: re-imported; carried 4 of 4 annotations"
+        )
+        window.ctx.undo_stack.undo()
+        assert project.document("d1").text == old
+        assert window.reader.text == old
+        assert {a.id: a.text for a in project.annotations("d1")} == {
+            ids[name]: text for name, _label, text in ANNOTATED
+        }
+        window.ctx.undo_stack.redo()
+        assert window.reader.text == COLUMNS_REPORT_TEXT
+        assert project.document("d1").text == COLUMNS_REPORT_TEXT
+
+
+def test_the_window_refuses_a_reimport_that_would_lose_an_annotation(
+    qtbot, make_window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    source = tmp_path / "columns-report.pdf"
+    shutil.copy(FIXTURES / "columns-report.pdf", source)
+    with Project.open(tmp_path / "w.annot", create=True) as project:
+        import_the_old_way(project, source)
+        old = project.document("d1").text
+        start = old.index("Page 1")
+        project.add_annotation("d1", "Claim", start, start + 6)
+        window = make_window(project)
+        window.show_document("d1")
+        window.actions_by_name["reimport"].trigger()
+        assert shown == [
+            f"{source}: 1 of 5 annotations not found in the new text; nothing was changed. "
+            "These annotations were not found in the new text:\n\n"
+            f"Claim at {start}..{start + 6}: \u201cPage 1\u201d\n\n"
+            "Delete or adjust them to re-import, or keep the text as it is."
+        ]
+        assert window.reader.text == old and project.document("d1").text == old
+        assert window.ctx.undo_stack.count() == 0
