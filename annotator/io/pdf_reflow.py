@@ -18,12 +18,12 @@ from annotator.core.text import letters
 
 __all__ = ["Box", "Line", "Page", "letters", "reflow"]
 
-# A line in the top or bottom 12 % of the page may be a running header or footer.
+# A line in the top or bottom 12 % of the page's text area may be a running header or footer.
 MARGIN_SHARE = 0.12
 # A header or footer repeats on at least half the pages (and on two at least).
 REPEAT_SHARE = 0.5
 # "12", "- 12 -", "Page 12", "12/30", "Page 12 of 30", "p. 12": a page number on its own.
-PAGE_NUMBER = re.compile(r"^[\W_]*(?:page|p\.|pg\.?)?\s*#\s*(?:(?:of|/)\s*#)?[\W_]*$", re.I)
+PAGE_NUMBER = re.compile(r"^[\W_]*(?:page|p\.|pg\.?)?\s*0\s*(?:(?:of|/)\s*0)?[\W_]*$", re.I)
 HYPHENS = "-\u00ad\u2010"  # hyphen-minus, soft hyphen, hyphen
 SENTENCE_END = tuple(".!?:;\u201d\u2019\"')]\u2026")
 
@@ -80,36 +80,50 @@ def reflow(pages: Sequence[Page]) -> str:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+    return re.sub(r"\d+", "0", " ".join(text.lower().split()))
 
 
-def _in_margin(line: Line, height: float) -> bool:
-    return line.y0 >= height * (1 - MARGIN_SHARE) or line.y1 <= height * MARGIN_SHARE
+def _in_margin(line: Line, area: tuple[float, float]) -> bool:
+    bottom, top = area
+    band = (top - bottom) * MARGIN_SHARE
+    return line.y0 >= top - band or line.y1 <= bottom + band
+
+
+def _text_area(page: Page) -> tuple[float, float]:
+    """From the lowest line's bottom to the highest line's top: a printer's proof or a scan
+    has a page far larger than its text, so the page's own height says little."""
+    lines = [line for box in page.boxes for line in box.lines]
+    if not lines:
+        return (0.0, page.height)
+    return (min(line.y0 for line in lines), max(line.y1 for line in lines))
 
 
 def _without_running_lines(pages: Sequence[Page]) -> list[Page]:
     """Pages less the lines in the top or bottom margin that repeat on most pages (digits
-    aside, so "Page 3" matches "Page 4") or that are a page number alone."""
+    aside, so "Page 3" matches "Page 4"), and a one-page PDF's page number."""
     seen: Counter[str] = Counter()
-    for page in pages:
+    areas = [_text_area(page) for page in pages]
+    for page, area in zip(pages, areas, strict=True):
         seen.update(
             {_key(line.text) for box in page.boxes for line in box.lines
-             if _in_margin(line, page.height)}
+             if _in_margin(line, area)}
         )  # fmt: skip
     needed = max(2, math.ceil(len(pages) * REPEAT_SHARE))
     running = {key for key, count in seen.items() if count >= needed}
 
-    def drop(line: Line, height: float) -> bool:
-        if not _in_margin(line, height):
+    def drop(line: Line, area: tuple[float, float]) -> bool:
+        if not _in_margin(line, area):
             return False
         key = _key(line.text)
-        return key in running or bool(PAGE_NUMBER.match(key))
+        # On more pages a page number repeats like any running line ("page 0"); a lone one
+        # is not taken on its own there: a table's last figure looks the same.
+        return key in running or (len(pages) == 1 and bool(PAGE_NUMBER.match(key)))
 
     kept = []
-    for page in pages:
+    for page, area in zip(pages, areas, strict=True):
         boxes = []
         for box in page.boxes:
-            lines = [line for line in box.lines if not drop(line, page.height)]
+            lines = [line for line in box.lines if not drop(line, area)]
             if lines:
                 boxes.append(Box(lines))
         kept.append(Page(page.height, boxes))
