@@ -50,7 +50,9 @@ def assert_fails(reader: Reader, path: Path, reason: str) -> ImportFailed:
 def assert_well_formed(document: ImportedDocument) -> None:
     """What every importer promises about the text it returns."""
     assert "\r" not in document.text
-    assert document.text == document.text.strip()
+    # No blank line first and no whitespace last; the first line's indentation is kept (txt).
+    assert document.text == document.text.rstrip()
+    assert not document.text.split("\n", 1)[0].isspace() and not document.text.startswith("\n")
     assert "\n\n\n" not in document.text
     assert document.title
     json.dumps(document.metadata)
@@ -531,6 +533,12 @@ def test_pdf_hyphen_rule() -> None:
     assert _join("costs rose -", "sharply", set()) == "costs rose - sharply"
     assert _join("in 1990-", "1995", set()) == "in 1990-1995"
     assert _join("a 5-", "year plan", set()) == "a 5-year plan"
+
+
+def test_pdf_text_drawn_inside_a_form_xobject_is_read() -> None:
+    """Some tools draw a whole page as one form XObject: its text is the page's text."""
+    document = pdf.read(fixture("form-xobject.pdf"))
+    assert document.text == "Text drawn inside a form XObject. It is the whole page."
 
 
 def test_pdf_owner_password_only_still_opens() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LAParams, LTPage, LTTextBox, LTTextLine
+from pdfminer.layout import LAParams, LTFigure, LTPage, LTTextBox, LTTextLine
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pypdf import PdfReader
@@ -87,15 +87,31 @@ def _layout(data: bytes, path: Path) -> list[Page]:
 
 def _pages(data: bytes) -> Iterator[Page]:
     manager = PDFResourceManager()
-    device = PDFPageAggregator(manager, laparams=LAParams(boxes_flow=None))
+    device = PDFPageAggregator(manager, laparams=LAParams(boxes_flow=None, all_texts=True))
     interpreter = PDFPageInterpreter(manager, device)
     for pdf_page in PDFPage.get_pages(io.BytesIO(data), password=""):
         interpreter.process_page(pdf_page)
         layout: LTPage = device.get_result()
-        boxes = [
-            Box(lines) for item in layout if isinstance(item, LTTextBox) if (lines := _lines(item))
-        ]
+        boxes = [Box(lines) for item in _text_boxes(layout) if (lines := _lines(item))]
         yield Page(layout.height, boxes)
+
+
+def _text_boxes(layout: LTPage) -> list[LTTextBox]:
+    """The page's text boxes; on a page with none, those inside its form XObjects (some tools
+    draw a whole page as one). Where the page has text of its own, a form's text is a
+    picture's labels, not the article's."""
+    boxes = [item for item in layout if isinstance(item, LTTextBox)]
+    if boxes:
+        return boxes
+    return [box for item in layout if isinstance(item, LTFigure) for box in _in_figure(item)]
+
+
+def _in_figure(figure: LTFigure) -> Iterator[LTTextBox]:
+    for item in figure:
+        if isinstance(item, LTTextBox):
+            yield item
+        elif isinstance(item, LTFigure):
+            yield from _in_figure(item)
 
 
 def _lines(box: LTTextBox) -> list[Line]:
