@@ -19,7 +19,10 @@ from annotator.core.carry import SpanToCarry, carry
 from annotator.core.errors import AnnotatorError, ImportFailed
 from annotator.core.model import Annotation
 from annotator.io.detect import read_file
+from annotator.store import suggestion_store
 from annotator.store.project import Project
+
+Rejection = tuple[str, int, int]  # a rejected suggestion: label, start, end
 
 ARTICLE_ONLY = "only an article file (text, Markdown, HTML, DOCX or PDF) can be read again"
 
@@ -42,6 +45,10 @@ class Reimport:
     old_spans: dict[str, tuple[int, int]]
     new_spans: dict[str, tuple[int, int]]
     missing: Sequence[Annotation]  # not found in the new text
+    # rejected suggestions, carried like annotations; one not found is let go (at worst the
+    # suggestion is offered again)
+    old_rejections: frozenset[Rejection] = frozenset()
+    new_rejections: frozenset[Rejection] = frozenset()
 
     @property
     def changed(self) -> bool:
@@ -86,6 +93,13 @@ def plan_reimport(project: Project, document_id: str) -> Reimport:
         document.text, new.text, [SpanToCarry(a.id, a.start, a.end) for a in annotations]
     )
     missing = set(carried.missing)
+    old_rejections = suggestion_store.rejected(project, document_id)
+    keys = {f"{n}": key for n, key in enumerate(sorted(old_rejections))}
+    moved = carry(
+        document.text,
+        new.text,
+        [SpanToCarry(id, start, end) for id, (_label, start, end) in keys.items()],
+    ).moved
     return Reimport(
         document_id=document_id,
         title=document.title,
@@ -97,6 +111,8 @@ def plan_reimport(project: Project, document_id: str) -> Reimport:
         old_spans={a.id: (a.start, a.end) for a in annotations},
         new_spans=carried.moved,
         missing=[a for a in annotations if a.id in missing],
+        old_rejections=frozenset(old_rejections),
+        new_rejections=frozenset((keys[id][0], *place) for id, place in moved.items()),
     )
 
 
@@ -110,13 +126,34 @@ def apply_reimport(project: Project, plan: Reimport) -> None:
             "text; nothing was changed",
         )
     if plan.changed:
-        project.replace_text(plan.document_id, plan.new_text, plan.new_spans, plan.new_metadata)
+        _replace(project, plan, forward=True)
 
 
 def undo_reimport(project: Project, plan: Reimport) -> None:
     """The old text and places back (the window's undo)."""
     if plan.changed:
-        project.replace_text(plan.document_id, plan.old_text, plan.old_spans, plan.old_metadata)
+        _replace(project, plan, forward=False)
+
+
+def _replace(project: Project, plan: Reimport, *, forward: bool) -> None:
+    text, spans, metadata = (
+        (plan.new_text, plan.new_spans, plan.new_metadata)
+        if forward
+        else (plan.old_text, plan.old_spans, plan.old_metadata)
+    )
+    gone, come = (
+        (plan.old_rejections, plan.new_rejections)
+        if forward
+        else (plan.new_rejections, plan.old_rejections)
+    )
+
+    def together() -> None:
+        project.replace_text(plan.document_id, text, spans, metadata)
+        # only the differences: reject() reads what is there outside this transaction
+        suggestion_store.unreject(project, plan.document_id, gone - come)
+        suggestion_store.reject(project, plan.document_id, come - gone)
+
+    project.together(together)
 
 
 def find_document(project: Project, wanted: str) -> str:

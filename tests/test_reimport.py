@@ -144,6 +144,45 @@ def test_reimport_reflows_the_text_and_carries_every_annotation(
     assert (code, out) == (0, f"{source}: the text is the same as before; nothing to do\n")
 
 
+def test_reimport_carries_rejected_suggestions_and_undo_puts_them_back(
+    imported_before: tuple[Path, Path, dict[str, str]],
+) -> None:
+    from annotator.reimport_service import apply_reimport, plan_reimport, undo_reimport
+    from annotator.store import suggestion_store
+
+    project_path, _source, _ids = imported_before
+    with Project.open(project_path) as project:
+        old = project.document("d1").text
+        crane = old.index("Crane Collapse")
+        header = old.index("Port Safety")
+        before = {("Organisation", crane, crane + 14), ("Claim", header, header + 11)}
+        suggestion_store.reject(project, "d1", before)
+        plan = plan_reimport(project, "d1")
+        apply_reimport(project, plan)
+        # the header is not in the new text: that rejection is let go
+        assert suggestion_store.rejected(project, "d1") == {("Organisation", 0, 14)}
+        assert COLUMNS_REPORT_TEXT[0:14] == "Crane Collapse"
+        undo_reimport(project, plan)
+        assert suggestion_store.rejected(project, "d1") == before
+        assert project.document("d1").text == old
+
+
+def test_a_rejection_whose_place_does_not_change_stays(tmp_path: Path) -> None:
+    from annotator.reimport_service import apply_reimport, plan_reimport
+    from annotator.store import suggestion_store
+
+    source = tmp_path / "note.txt"
+    source.write_text("Alpha beta. Gamma", encoding="utf-8")
+    with Project.open(tmp_path / "p.annot", create=True) as project:
+        old = ImportedDocument("Alpha beta.\nGamma", "note", str(source), id="n1")
+        project.import_bundle(ImportedBundle([old]))
+        kept = {("Claim", 0, 5), ("Claim", 12, 17)}
+        suggestion_store.reject(project, "n1", kept)
+        apply_reimport(project, plan_reimport(project, "n1"))
+        assert project.document("n1").text == "Alpha beta. Gamma"
+        assert suggestion_store.rejected(project, "n1") == kept
+
+
 def test_reimport_refuses_and_changes_nothing_when_an_annotation_is_not_found(
     imported_before: tuple[Path, Path, dict[str, str]],
 ) -> None:
