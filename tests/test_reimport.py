@@ -268,8 +268,7 @@ def test_the_window_refuses_a_reimport_that_would_lose_an_annotation(
         window.show_document("d1")
         window.actions_by_name["reimport"].trigger()
         assert shown == [
-            f"{source}: 1 of 5 annotations not found in the new text; nothing was changed. "
-            "These annotations were not found in the new text:\n\n"
+            f"{source}: 1 of 5 annotations not found in the new text; nothing was changed:\n\n"
             f"Claim at {start}..{start + 6}: \u201cPage 1\u201d\n\n"
             "Delete or adjust them to re-import, or keep the text as it is."
         ]

@@ -51,7 +51,7 @@ def reimport_current(w: MainWindow) -> None:
             w,
             "Re-import from Source",
             plan.describe()
-            + ". These annotations were not found in the new text:\n\n"
+            + ":\n\n"
             + "\n".join(line.strip() for line in plan.missing_lines())
             + "\n\nDelete or adjust them to re-import, or keep the text as it is.",
         )
