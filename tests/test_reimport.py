@@ -274,3 +274,32 @@ def test_the_window_refuses_a_reimport_that_would_lose_an_annotation(
         ]
         assert window.reader.text == old and project.document("d1").text == old
         assert window.ctx.undo_stack.count() == 0
+
+
+# --- the store, on a file and on a PostgreSQL server --------------------------------------------
+
+
+def test_replace_text_moves_every_annotation_and_back(any_project: Project) -> None:
+    from annotator.core.errors import ProjectError
+
+    project = any_project
+    old, new = "Alpha\nbeta gamma.", "Alpha beta gamma."
+    project.import_bundle(ImportedBundle([ImportedDocument(old, "doc", id="d1")]))
+    project.import_bundle(ImportedBundle([ImportedDocument("Other text.", "other", id="d2")]))
+    a = project.add_annotation("d1", "Claim", 0, 10)  # "Alpha\nbeta"
+    project.replace_text("d1", new, {a.id: (0, 10)}, {"pages": 1})
+    assert project.document("d1").text == new
+    assert project.document("d1").metadata == {"pages": 1}
+    assert [(x.start, x.end, x.text) for x in project.annotations("d1")] == [(0, 10, "Alpha beta")]
+    assert project.documents("d1")[0].length == len(new)
+
+    b = project.add_annotation("d1", "Claim", 11, 16)
+    with pytest.raises(ProjectError, match="annotations changed meanwhile; nothing was changed"):
+        project.replace_text("d1", old, {a.id: (0, 10)})  # b is not named
+    with pytest.raises(ProjectError, match="the document “other” has that text already"):
+        project.replace_text("d1", "Other text.", {a.id: (0, 5), b.id: (6, 10)})
+    assert project.document("d1").text == new
+
+    project.replace_text("d1", old, {a.id: (0, 10), b.id: (11, 16)}, {})
+    assert project.document("d1").text == old
+    assert [x.text for x in project.annotations("d1")] == ["Alpha\nbeta", "gamma"]
