@@ -533,6 +533,8 @@ def test_pdf_hyphen_rule() -> None:
     assert _join("costs rose -", "sharply", set()) == "costs rose - sharply"
     assert _join("in 1990-", "1995", set()) == "in 1990-1995"
     assert _join("a 5-", "year plan", set()) == "a 5-year plan"
+    assert _join("the port\u2014", "and the union", set()) == "the port\u2014and the union"
+    assert _join("at example.org/", "report", set()) == "at example.org/report"
 
 
 def test_pdf_text_drawn_inside_a_form_xobject_is_read() -> None:

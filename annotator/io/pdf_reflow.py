@@ -24,7 +24,11 @@ MARGIN_SHARE = 0.12
 REPEAT_SHARE = 0.5
 # "12", "- 12 -", "Page 12", "12/30", "Page 12 of 30", "p. 12": a page number on its own.
 PAGE_NUMBER = re.compile(r"^[\W_]*(?:page|p\.|pg\.?)?\s*0\s*(?:(?:of|/)\s*0)?[\W_]*$", re.I)
-HYPHENS = "-\u00ad\u2010"  # hyphen-minus, soft hyphen, hyphen
+HYPHENS = "-\u00ad\u2010"
+CLOSED_UP = (
+    "\u2014",
+    "/",
+)  # an em dash or a slash at a line end joins without a space  # hyphen-minus, soft hyphen, hyphen
 SENTENCE_END = tuple(".!?:;\u201d\u2019\"')]\u2026")
 
 
@@ -246,6 +250,8 @@ def _join(before: str, after: str, compounds: set[str]) -> str:
             compound = f"{end.group(1)}-{start.group(1)}".lower()
             return before + after if compound in compounds else before[:-1] + after
         return before + after  # "Franco-" "British", "1990-" "1995", "5-" "year"
+    if before.endswith(CLOSED_UP):
+        return before + after  # "the port\u2014" "and", "example.org/" "path"
     return f"{before} {after}"
 
 
