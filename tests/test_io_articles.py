@@ -457,16 +457,12 @@ def test_docx_refuses_broken_and_hostile_files(tmp_path: Path) -> None:
 
 def test_pdf_pages_in_order() -> None:
     document = pdf.read(fixture("two-pages.pdf"))
-    # Each line is its own fpdf2 multi_cell, set 8 mm apart (a paragraph gap at 12 pt): each
-    # is a paragraph of its own.
+    # Each page's two lines are set 8 mm apart at 12 pt (double spacing) with no indent: one
+    # paragraph a page; the pages stay apart (the first ends a sentence, the next is a capital).
     assert document.text == (
-        "Page one: patrol boats left Kratie at dawn.\n"
+        "Page one: patrol boats left Kratie at dawn. Eleven dolphins were counted near Kampi.\n"
         "\n"
-        "Eleven dolphins were counted near Kampi.\n"
-        "\n"
-        "Page two: nets were removed near Sambor.\n"
-        "\n"
-        "The café owner offered the divers lunch."
+        "Page two: nets were removed near Sambor. The caf\u00e9 owner offered the divers lunch."
     )
     assert document.title == "Mekong Patrol Log"
     assert document.metadata == {"pages": 2, "title": "Mekong Patrol Log", "author": "Chea Dara"}
@@ -534,7 +530,28 @@ def test_pdf_hyphen_rule() -> None:
     assert _join("in 1990-", "1995", set()) == "in 1990-1995"
     assert _join("a 5-", "year plan", set()) == "a 5-year plan"
     assert _join("the port\u2014", "and the union", set()) == "the port\u2014and the union"
+    assert (
+        _join("accurate information \u2014", "about", set()) == "accurate information \u2014 about"
+    )
     assert _join("at example.org/", "report", set()) == "at example.org/report"
+
+
+def test_pdf_court_filing_double_spaced_with_line_numbers_and_indents() -> None:
+    """Pleading paper: line numbers 1-28 down the margin, double-spaced lines, paragraphs
+    marked by a first-line indent only, a running footer (make_fixtures.py
+    write_pleading_pdf)."""
+    document = pdf.read(fixture("pleading.pdf"))
+    assert document.text == (
+        "Plaintiff Dock Workers Union moves the Court for an order requiring the Port"
+        " Authority to inspect every crane at Berth Four before work resumes. The Authority"
+        " has refused.\n"
+        "\n"
+        "The union\u2019s secretary told the Authority: \u201cWe will not return until the"
+        " cranes are inspected.\u201d The Authority did not answer.\n"
+        "\n"
+        "An independent inspection is the only remedy that protects the workers. The motion"
+        " should be granted."
+    )
 
 
 def test_pdf_text_drawn_inside_a_form_xobject_is_read() -> None:

@@ -27,6 +27,13 @@ from annotator.core.model import ImportedDocument
 from annotator.io.pdf_reflow import Box, Line, Page, letters, reflow
 from annotator.io.txt import clip_title, describe_error, first_line, read_bytes, tidy_text
 
+# pdfminer puts lines into one box while the gap between them is under this share of a line's
+# height: its default, 0.5, parts a double-spaced filing into one box a line, so such a PDF
+# (boxes of SINGLE_LINES lines or fewer on average) is read again with DOUBLE_SPACED, which
+# keeps its lines together (pdf_reflow then parts paragraphs by their indentation).
+LINE_MARGIN = 0.5
+DOUBLE_SPACED = 1.1
+SINGLE_LINES = 1.5
 NO_TEXT_LAYER = "the PDF has no text layer (scanned images?); run OCR first"
 PASSWORD_PROTECTED = "the PDF is password-protected; remove the password first"
 
@@ -80,14 +87,21 @@ def _layout(data: bytes, path: Path) -> list[Page]:
     """Every page's text boxes and their lines, with positions (pdfminer's layout analysis;
     its own box ordering is not used: it reads across columns whose paragraphs line up)."""
     try:
-        return list(_pages(data))
+        pages = list(_pages(data, LINE_MARGIN))
+        lines = sum(len(box.lines) for page in pages for box in page.boxes)
+        boxes = sum(len(page.boxes) for page in pages)
+        if boxes and lines / boxes <= SINGLE_LINES:
+            pages = list(_pages(data, DOUBLE_SPACED))
+        return pages
     except Exception as error:  # pdfminer raises many types (PDFSyntaxError, PSEOF, ...)
         raise ImportFailed(path, f"not a valid PDF file ({describe_error(error)})") from None
 
 
-def _pages(data: bytes) -> Iterator[Page]:
+def _pages(data: bytes, line_margin: float) -> Iterator[Page]:
     manager = PDFResourceManager()
-    device = PDFPageAggregator(manager, laparams=LAParams(boxes_flow=None, all_texts=True))
+    device = PDFPageAggregator(
+        manager, laparams=LAParams(boxes_flow=None, all_texts=True, line_margin=line_margin)
+    )
     interpreter = PDFPageInterpreter(manager, device)
     for pdf_page in PDFPage.get_pages(io.BytesIO(data), password=""):
         interpreter.process_page(pdf_page)

@@ -64,8 +64,13 @@ class Page:
 
 def reflow(pages: Sequence[Page]) -> str:
     """The running text of these pages: paragraphs apart by a blank line."""
-    kept = _without_running_lines(pages)
-    blocks = [[line.text for line in box.lines] for page in kept for box in _reading_order(page)]
+    kept = _without_running_lines([_without_line_numbers(page) for page in pages])
+    blocks = [
+        [line.text for line in paragraph.lines]
+        for page in kept
+        for box in _reading_order(page)
+        for paragraph in _paragraphs(box)
+    ]
     every_line = [text for block in blocks for text in block]
     compounds = _inline_compounds(every_line)
     paragraphs: list[str] = []
@@ -132,6 +137,70 @@ def _without_running_lines(pages: Sequence[Page]) -> list[Page]:
                 boxes.append(Box(lines))
         kept.append(Page(page.height, boxes))
     return kept
+
+
+# -- pleading paper's line numbers -------------------------------------------------------------
+
+LINE_NUMBERS = 5  # at least this many, 1, 2, 3, ... down one edge of the page
+
+
+def _without_line_numbers(page: Page) -> Page:
+    """A court filing's line numbers (1, 2, 3, ... down the margin, one under the other) are
+    not its text. A table's column of figures is rarely 1, 2, 3 in a row, so it stays."""
+    numbers = [line for box in page.boxes for line in box.lines if line.text.strip().isdigit()]
+    by_edge: dict[int, list[Line]] = {}
+    for line in numbers:
+        by_edge.setdefault(round(line.x1 / 4), []).append(line)  # right-aligned, within 4 pt
+    gone: set[int] = set()
+    for lines in by_edge.values():
+        lines.sort(key=lambda line: -line.y1)
+        values = [int(line.text.strip()) for line in lines]
+        if len(values) >= LINE_NUMBERS and values == list(
+            range(values[0], values[0] + len(values))
+        ):
+            gone.update(id(line) for line in lines)
+    if not gone:
+        return page
+    boxes = []
+    for box in page.boxes:
+        lines = [line for line in box.lines if id(line) not in gone]
+        if lines:
+            boxes.append(Box(lines))
+    return Page(page.height, boxes)
+
+
+# -- paragraphs within a box --------------------------------------------------------------------
+
+
+def _paragraphs(box: Box) -> list[Box]:
+    """pdfminer's box is lines set close together; where paragraphs follow one another without
+    a gap (double-spaced filings, indented paragraphs), a new one starts at a line indented
+    from the box's left edge after a line that ends a sentence, or after a wider gap."""
+    lines = box.lines
+    if len(lines) < 2:
+        return [box]
+    left = min(line.x0 for line in lines)
+    pitches = sorted(a.y0 - b.y0 for a, b in zip(lines, lines[1:], strict=False))
+    pitch = pitches[len(pitches) // 2]
+    groups: list[list[Line]] = [[lines[0]]]
+    for n, (before, line) in enumerate(zip(lines, lines[1:], strict=False), start=1):
+        height = line.y1 - line.y0
+        below = before.y0 - line.y0 > height / 2  # not the rest of the same printed line
+        after = lines[n + 1] if n + 1 < len(lines) else None
+        # a first-line indent: the next line is back at the edge (a hanging indent, as in a
+        # list of references, keeps the lines after the first indented)
+        back = after is None or after.x0 <= left + 0.6 * height
+        indented = (
+            below
+            and back
+            and line.x0 > left + 0.6 * height
+            and before.text.rstrip().endswith(SENTENCE_END)
+        )
+        gapped = pitch > 0 and before.y0 - line.y0 > 1.5 * pitch
+        if indented or gapped:
+            groups.append([])
+        groups[-1].append(line)
+    return [Box(group) for group in groups]
 
 
 # -- reading order: a recursive XY cut ----------------------------------------------------------
@@ -250,7 +319,7 @@ def _join(before: str, after: str, compounds: set[str]) -> str:
             compound = f"{end.group(1)}-{start.group(1)}".lower()
             return before + after if compound in compounds else before[:-1] + after
         return before + after  # "Franco-" "British", "1990-" "1995", "5-" "year"
-    if before.endswith(CLOSED_UP):
+    if before.endswith(CLOSED_UP) and not before[:-1].endswith(" "):
         return before + after  # "the port\u2014" "and", "example.org/" "path"
     return f"{before} {after}"
 
