@@ -250,6 +250,33 @@ def test_the_window_reimports_the_shown_document_undoably(
         assert project.document("d1").text == COLUMNS_REPORT_TEXT
 
 
+def test_suggestions_are_computed_again_for_the_new_text(
+    qtbot, make_window, tmp_path: Path
+) -> None:
+    source = tmp_path / "columns-report.pdf"
+    shutil.copy(FIXTURES / "columns-report.pdf", source)
+    with Project.open(tmp_path / "w.annot", create=True) as project:
+        import_the_old_way(project, source)
+        old = project.document("d1").text
+        first = old.index("Crane")
+        project.add_annotation("d1", "Organisation", first, first + 5)  # a known name
+
+        def all_at_crane() -> bool:
+            text = window.reader.text
+            named = [
+                s for s in window.suggestions.suggestions if s.source == "project:labelled names"
+            ]
+            return bool(named) and all(text[s.start : s.end] == "Crane" for s in named)
+
+        window = make_window(project, suggestions=True)
+        window.show_document("d1")
+        window.suggestions.refresh()
+        qtbot.waitUntil(all_at_crane, timeout=10000)
+        window.actions_by_name["reimport"].trigger()
+        assert window.reader.text == COLUMNS_REPORT_TEXT
+        qtbot.waitUntil(all_at_crane, timeout=10000)
+
+
 def test_the_window_refuses_a_reimport_that_would_lose_an_annotation(
     qtbot, make_window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
