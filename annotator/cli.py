@@ -32,6 +32,7 @@ COMMANDS = (
     "agreement",
     "adjudicate",
     "report",
+    "reimport",
     *SUGGEST_COMMANDS,
 )
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -211,6 +212,16 @@ def command_parser() -> argparse.ArgumentParser:
         help="the layer the agreed spans go into, marked curated (not one of --annotators; "
         "the curation view's 'writing into layer' box takes the same names)",
     )
+
+    reimport = commands.add_parser(
+        "reimport",
+        help="read a document's source file again with today's readers, keeping its annotations",
+        description="Read DOC's source file again (a PDF reflowed into paragraphs, a DOCX "
+        "table as rows), replace its text and carry each annotation to where its text is "
+        "found again. If any is not found, nothing changes and each is listed.",
+    )
+    reimport.add_argument("project", type=project_location, metavar="PROJECT")
+    reimport.add_argument("document", metavar="DOC", help="the document's id or exact title")
 
     info = commands.add_parser(
         "info",
@@ -473,9 +484,27 @@ def _run_on_project(args: argparse.Namespace, create: bool) -> int:
             return labels_command(project, args)
         if args.command == "report":
             return report_command(project, args)
+        if args.command == "reimport":
+            return reimport_command(project, args)
         for line in info_lines(project):
             print(line)
         return EXIT_OK
+
+
+def reimport_command(project: Project, args: argparse.Namespace) -> int:
+    from annotator import reimport_service as reimport
+
+    plan = reimport.plan_reimport(project, reimport.find_document(project, args.document))
+    if plan.missing:
+        print(f"annotator: error: {plan.describe()}:", file=sys.stderr)
+        for line in plan.missing_lines():
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+    if plan.changed:
+        _backup_before_import(project)  # no undo on the command line
+        reimport.apply_reimport(project, plan)
+    print(plan.describe())
+    return EXIT_OK
 
 
 def _backup_before_import(project: Project) -> None:

@@ -50,7 +50,9 @@ def assert_fails(reader: Reader, path: Path, reason: str) -> ImportFailed:
 def assert_well_formed(document: ImportedDocument) -> None:
     """What every importer promises about the text it returns."""
     assert "\r" not in document.text
-    assert document.text == document.text.strip()
+    # No blank line first and no whitespace last; the first line's indentation is kept (txt).
+    assert document.text == document.text.rstrip()
+    assert not document.text.split("\n", 1)[0].isspace() and not document.text.startswith("\n")
     assert "\n\n\n" not in document.text
     assert document.title
     json.dumps(document.metadata)
@@ -365,15 +367,9 @@ def test_docx_paragraphs_and_tables_in_reading_order() -> None:
         "Fisheries Report, First Quarter",
         "Patrols increased along the Mekong in January.",
         "Seized equipment is listed below.",
-        "Item",
-        "Count",
-        "Province",
-        "Gill nets",
-        "412",
+        "Item\tCount\tProvince\nGill nets\t412\t",
         "The totals are provisional.",
-        "Merged heading cell",
-        "Left",
-        "Right",
+        "Merged heading cell\nLeft\tRight",
         "End of report.",
     ]
     assert document.title == "Quarterly Fisheries Report"
@@ -401,10 +397,38 @@ def test_docx_title_falls_back_to_first_paragraph(tmp_path: Path) -> None:
     made.save(path)
     document = docx.read(path)
     assert document.title == "First real paragraph"
-    assert document.text == (
-        "First real paragraph\n\nVertically merged\n\nTop right\n\nBottom right"
-    )
+    assert document.text == "First real paragraph\n\nVertically merged\tTop right\n\tBottom right"
     assert "title" not in document.metadata and "author" not in document.metadata
+
+
+def test_docx_table_rows_are_lines_and_cells_are_tab_separated(tmp_path: Path) -> None:
+    made = python_docx.Document()
+    made.add_paragraph("Before the table.")
+    table = made.add_table(rows=2, cols=3)
+    table.cell(0, 0).text = "Port"
+    table.cell(0, 1).text = "Cranes"
+    table.cell(0, 2).text = "Note"
+    table.cell(1, 0).text = "Sihanoukville"
+    table.cell(1, 1).text = "12"
+    note = table.cell(1, 2)
+    note.text = "Two inspected"
+    note.add_paragraph("on Monday")  # a second paragraph in the cell: the row stays one line
+    inner = note.add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "Inner A"
+    inner.cell(0, 1).text = "Inner B"
+    made.add_paragraph("After the table.")
+    path = tmp_path / "cranes.docx"
+    made.save(path)
+    assert docx.read(path).text == (
+        "Before the table.\n"
+        "\n"
+        "Port\tCranes\tNote\n"
+        "Sihanoukville\t12\tTwo inspected on Monday\n"
+        "\n"
+        "Inner A\tInner B\n"
+        "\n"
+        "After the table."
+    )
 
 
 def test_docx_refuses_broken_and_hostile_files(tmp_path: Path) -> None:
@@ -433,17 +457,107 @@ def test_docx_refuses_broken_and_hostile_files(tmp_path: Path) -> None:
 
 def test_pdf_pages_in_order() -> None:
     document = pdf.read(fixture("two-pages.pdf"))
+    # Each page's two lines are set 8 mm apart at 12 pt (double spacing) with no indent: one
+    # paragraph a page; the pages stay apart (the first ends a sentence, the next is a capital).
     assert document.text == (
-        "Page one: patrol boats left Kratie at dawn.\n"
-        "Eleven dolphins were counted near Kampi.\n"
+        "Page one: patrol boats left Kratie at dawn. Eleven dolphins were counted near Kampi.\n"
         "\n"
-        "Page two: nets were removed near Sambor.\n"
-        "The café owner offered the divers lunch."
+        "Page two: nets were removed near Sambor. The caf\u00e9 owner offered the divers lunch."
     )
     assert document.title == "Mekong Patrol Log"
     assert document.metadata == {"pages": 2, "title": "Mekong Patrol Log", "author": "Chea Dara"}
     assert document.source == str(fixture("two-pages.pdf"))
     assert_well_formed(document)
+
+
+COLUMNS_REPORT_TEXT = (
+    "Crane Collapse at Berth Four\n"
+    "\n"
+    "Dock workers stopped work on Monday after a crane arm fell onto a cargo ship at berth"
+    " four. \u201cWe will not return until the cranes are inspected,\u201d said the union\u2019s"
+    " secretary.\n"
+    "\n"
+    "The port authority called an international team of inspectors, who are to deliver their"
+    " final report within thirty days.\n"
+    "\n"
+    "The team is led by a well-known engineer from Singapore. Her well-known checklist covers"
+    " the cables, the brakes and the Franco-British control units.\n"
+    "\n"
+    "Inspections of the other cranes are recommended before work resumes on the night shift,"
+    " the board said.\n"
+    "\n"
+    "Crane operators will be paid during the stoppage.\n"
+    "\n"
+    "The ship\u2019s owners have not yet commented on the damage."
+)
+
+
+def test_pdf_columns_reflow_into_paragraphs_in_reading_order() -> None:
+    """Two columns (page 2 drawn row by row across the page), hyphenated line ends, a quote
+    across a line break, a running header and footer with page numbers, a fi ligature: the
+    exact text a reader gets (make_fixtures.py write_columns_pdf)."""
+    document = pdf.read(fixture("columns-report.pdf"))
+    assert document.text == COLUMNS_REPORT_TEXT
+    assert document.title == "Crane Collapse at Berth Four"
+    assert document.metadata == {"pages": 2, "title": "Crane Collapse at Berth Four"}
+    assert_well_formed(document)
+
+
+def test_pdf_running_header_footer_and_page_numbers_are_not_in_the_text() -> None:
+    text = pdf.read(fixture("columns-report.pdf")).text
+    for gone in ["Port Safety Board", "Confidential", "Page 1", "Page 2", "1/2", "2/2"]:
+        assert gone not in text
+    assert "\ufb01" not in text and "final report" in text  # the ligature as letters
+
+
+def test_pdf_quote_across_a_line_break_is_one_line() -> None:
+    text = pdf.read(fixture("columns-report.pdf")).text
+    quote = "\u201cWe will not return until the cranes are inspected,\u201d"
+    assert quote in text
+    assert "\n" not in text[text.index("Dock workers") : text.index("secretary.")]
+
+
+def test_pdf_hyphen_rule() -> None:
+    """A line-end hyphen before a lowercase letter splits a word and goes, unless the document
+    writes the compound with its hyphen inside a line; before a capital it stays."""
+    from annotator.io.pdf_reflow import _join
+
+    assert _join("called an inter-", "national team", set()) == "called an international team"
+    assert _join("Her well-", "known list", {"well-known"}) == "Her well-known list"
+    assert _join("the Franco-", "British units", set()) == "the Franco-British units"
+    assert _join("a soft\u00adhy\u00ad", "phen", set()) == "a soft\u00adhyphen"
+    assert _join("costs rose -", "sharply", set()) == "costs rose - sharply"
+    assert _join("in 1990-", "1995", set()) == "in 1990-1995"
+    assert _join("a 5-", "year plan", set()) == "a 5-year plan"
+    assert _join("the port\u2014", "and the union", set()) == "the port\u2014and the union"
+    assert (
+        _join("accurate information \u2014", "about", set()) == "accurate information \u2014 about"
+    )
+    assert _join("at example.org/", "report", set()) == "at example.org/report"
+
+
+def test_pdf_court_filing_double_spaced_with_line_numbers_and_indents() -> None:
+    """Pleading paper: line numbers 1-28 down the margin, double-spaced lines, paragraphs
+    marked by a first-line indent only, a running footer (make_fixtures.py
+    write_pleading_pdf)."""
+    document = pdf.read(fixture("pleading.pdf"))
+    assert document.text == (
+        "Plaintiff Dock Workers Union moves the Court for an order requiring the Port"
+        " Authority to inspect every crane at Berth Four before work resumes. The Authority"
+        " has refused.\n"
+        "\n"
+        "The union\u2019s secretary told the Authority: \u201cWe will not return until the"
+        " cranes are inspected.\u201d The Authority did not answer.\n"
+        "\n"
+        "An independent inspection is the only remedy that protects the workers. The motion"
+        " should be granted."
+    )
+
+
+def test_pdf_text_drawn_inside_a_form_xobject_is_read() -> None:
+    """Some tools draw a whole page as one form XObject: its text is the page's text."""
+    document = pdf.read(fixture("form-xobject.pdf"))
+    assert document.text == "Text drawn inside a form XObject. It is the whole page."
 
 
 def test_pdf_owner_password_only_still_opens() -> None:

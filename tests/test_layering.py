@@ -43,6 +43,7 @@ GUI_ALLOWED = (
     "annotator.gui",
     "annotator.service",
     "annotator.suggest_service",  # the service's suggestion actions (and their store)
+    "annotator.reimport_service",  # the service's re-import of a document (issue 28)
     "annotator.resources_path",
     "annotator.__version__",
     "annotator.io.registry",  # export formats: names, suffixes, options

@@ -11,6 +11,16 @@ def canonical_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+              "\ufb05": "st", "\ufb06": "st"}  # fmt: skip
+
+
+def letters(text: str) -> str:
+    """Typographic ligatures (U+FB00..FB06) as the letters they stand for: a reader who copies
+    a quote out of an imported PDF expects "final", not "\ufb01nal", and a search must find it."""
+    return text.translate(str.maketrans(LIGATURES))
+
+
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -27,6 +27,8 @@ class Changes:
     recount: frozenset[str] = frozenset()
     #: documents were added or removed
     documents: bool = False
+    #: the document whose text was replaced (a re-import): shown anew where it is shown
+    text_of: str | None = None
     #: the codebook changed (labels, colours, keys, attribute definitions)
     labels: bool = False
     #: annotations changed with the codebook (a label renamed, deleted or merged): re-read them

@@ -307,6 +307,8 @@ class MainWindow(LabellingMixin, QMainWindow):
             self.reader.relations.of_annotation(a.id) for a in changes.removed
         ):
             self._load_relations()  # a relabelled end: its relations' flags follow
+        if changes.text_of is not None and changes.text_of == self.reader.document_id:
+            self.show_document(changes.text_of, force=True)
         if changes.reveal is not None:
             self._reveal_document(changes.reveal)
         if changes.layers:

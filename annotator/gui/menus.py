@@ -218,6 +218,14 @@ def build(w: MainWindow) -> dict[str, QAction]:
             w, document, f"Mark as {status}", lambda s=status: w.documents.set_status(s), key
         )
     labelling.add_actions(w, labelling_actions, document, actions)
+    document.addSeparator()
+    actions["reimport"] = _action(
+        w,
+        document,
+        "Re-import from &Source\u2026",
+        lambda: _reimport(w),
+        tip="Read the document's file again (PDF text reflowed), keeping its annotations",
+    )
 
     help_menu = menu(bar, "&Help")
     actions["shortcuts"] = _action(w, help_menu, "&Keyboard Shortcuts", lambda: _shortcuts(w), "F1")
@@ -237,6 +245,12 @@ def _import(w: MainWindow) -> None:
     if files:
         w.ctx.settings.setValue("paths/import", str(Path(files[0]).parent))
         w.import_files([Path(f) for f in files])
+
+
+def _reimport(w: MainWindow) -> None:
+    from annotator.gui.reimport_action import reimport_current
+
+    reimport_current(w)
 
 
 def _last_dir(w: MainWindow) -> str:

@@ -183,6 +183,12 @@ class SuggestionController(QObject):
             self._rejections_changed(changes.rejections)
         if changes.labels or changes.patterns:
             self._later.start()
+        if changes.text_of is not None and changes.text_of == self.reader.document_id:
+            # a re-import: the shown suggestions (and any being computed) are of the old text
+            self._generation += 1
+            self._hidden.clear()
+            self._show(changes.text_of, [])
+            self._later.start()
 
     def _annotations_changed(
         self, document_id: str, removed: list[Annotation], added: list[Annotation]

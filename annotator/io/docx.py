@@ -1,4 +1,4 @@
-"""Word (.docx) articles: body paragraphs and table cells in reading order."""
+"""Word (.docx) articles: body paragraphs and tables (a row a line, cells apart by tabs)."""
 
 from __future__ import annotations
 
@@ -46,27 +46,39 @@ def _body_blocks(document: DocxDocument) -> Iterator[str]:
 
 
 def _table_blocks(table: Table) -> Iterator[str]:
-    """Each cell once (merged cells repeat in ``row.cells``), row by row; nested tables after."""
+    """The table as text: one row a line, its cells apart by tabs (a cell's own paragraphs
+    and line breaks joined by spaces, so a row stays one line; an empty cell keeps its tab, so
+    columns line up); a cell merged across columns once, one merged down rows empty below
+    its first row. Nested tables follow their table, each a block of its own."""
     # python-docx has no public cell identity: compare `w:tc` elements (held, so lxml keeps
     # one proxy per element).
     seen: set[Any] = set()
+    rows: list[str] = []
+    nested: list[Table] = []
     for row in table.rows:
+        cells: list[str] = []
+        in_row: set[Any] = set()
         for cell in row.cells:
-            if cell._tc in seen:
+            if cell._tc in in_row:  # merged across: once
+                continue
+            in_row.add(cell._tc)
+            if cell._tc in seen:  # merged down from a row above: an empty cell keeps the column
+                cells.append("")
                 continue
             seen.add(cell._tc)
-            lines: list[str] = []
-            nested: list[Table] = []
+            words: list[str] = []
             for item in cell.iter_inner_content():
                 if isinstance(item, Paragraph):
-                    if item.text.strip():
-                        lines.append(item.text.strip())
+                    words.extend(item.text.split())
                 else:
                     nested.append(item)
-            if lines:
-                yield "\n".join(lines)
-            for inner in nested:
-                yield from _table_blocks(inner)
+            cells.append(" ".join(words))
+        if any(cells):
+            rows.append("\t".join(cells))
+    if rows:
+        yield "\n".join(rows)
+    for inner in nested:
+        yield from _table_blocks(inner)
 
 
 def _core_metadata(document: DocxDocument) -> dict[str, Any]:

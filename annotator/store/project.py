@@ -27,6 +27,7 @@ from annotator.core.labels import (
 )
 from annotator.core.remote import RemoteChange
 from annotator.core.templates import relation_types_for
+from annotator.core.text import text_sha256
 from annotator.store import (
     annotation_rows,
     codebook_rows,
@@ -738,6 +739,59 @@ class Project:
                 .values(status=model.DocumentStatus(status).value)
             )
             return model.DocumentStatus(previous)
+
+    @retrying
+    def replace_text(
+        self,
+        document_id: str,
+        text: str,
+        spans: dict[str, tuple[int, int]],
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        """Give the document a new text (a re-import of its source) and each of its annotations
+        its place in that text, in one transaction: ``spans`` must name every annotation of the
+        document, or nothing changes (one added meanwhile would point into the wrong text).
+        Undone by calling it again with the old text and places."""
+        sha = text_sha256(text)
+        with self.transaction() as s:
+            row = s.get(Document, document_id)
+            if row is None:
+                raise self._gone("the document", document_id)
+            present = set(
+                s.scalars(select(Annotation.id).where(Annotation.document_id == document_id))
+            )
+            if present != set(spans):
+                raise ProjectError(
+                    self.path,
+                    "the document's annotations changed meanwhile; nothing was changed",
+                )
+            clash = s.scalar(
+                select(Document.title).where(Document.sha256 == sha, Document.id != document_id)
+            )
+            if clash is not None:
+                raise ProjectError(
+                    self.path, f"the document \u201c{clash}\u201d has that text already"
+                )
+            for start, end in spans.values():
+                if not 0 <= start < end <= len(text):
+                    raise ValueError(f"span {start}..{end} is outside the text ({len(text)})")
+            row.sha256, row.length = sha, len(text)
+            if metadata is not None:
+                row.meta = dict(metadata)
+            s.execute(
+                update(DocumentText)
+                .where(DocumentText.document_id == document_id)
+                .values(text=text)
+            )
+            if spans:
+                s.execute(
+                    update(Annotation),
+                    [
+                        {"id": id, "start": start, "end": end, "text": text[start:end]}
+                        for id, (start, end) in spans.items()
+                    ],
+                )
+        self.remember_text(document_id, text)
 
     def snapshot_documents(self, ids: Sequence[str]) -> model.ImportedBundle:
         """Everything about these documents, ready to be put back with :meth:`import_bundle`."""
