@@ -11,6 +11,7 @@
 #   - the command line imports one file of each article format from tests/fixtures (trafilatura,
 #     python-docx, pypdf, Markdown, charset detection), exports every format but spaCy's (not in
 #     the bundle, which must say so in one line) and imports the exports back;
+#   - the HTML and PDF reports are written (WeasyPrint in the bundle, Pango from the system);
 #   - a server project (PostgreSQL URL) is tried through the bundled psycopg;
 #   - the bundle's desktop/install-desktop.sh installs a launcher that runs the bundle.
 set -euo pipefail
@@ -109,6 +110,19 @@ run import "$tmp/roundtrip.annot" "$tmp/export.json" >/dev/null ||
 run import "$tmp/roundtrip-qdpx.annot" "$tmp/export.qdpx" "$tmp/export-brat" >/dev/null ||
     fail "importing the qdpx and brat exports back"
 echo "smoke: imported the json, qdpx and brat exports back"
+# The reports: HTML, and PDF through the bundled WeasyPrint (Pillow, its CSS) and the system's
+# Pango; the PDF's text layer holds the article's words.
+run report "$project" -o "$tmp/report.html" 2>"$tmp/report.err" ||
+    { cat "$tmp/report.err" >&2; fail "annotator report -o report.html"; }
+run report "$project" -o "$tmp/report.pdf" 2>"$tmp/report.err" ||
+    { cat "$tmp/report.err" >&2; fail "annotator report -o report.pdf"; }
+head -c 5 "$tmp/report.pdf" | grep -q "%PDF-" || fail "report.pdf is not a PDF"
+if command -v pdftotext >/dev/null; then
+    pdftotext "$tmp/report.pdf" "$tmp/report.txt"  # (grep -q in a pipe would cut it short)
+    grep -q "Trafficking" "$tmp/report.txt" ||
+        fail "the PDF report's text layer lacks the article's words"
+fi
+echo "smoke: wrote the HTML and PDF reports"
 # 4. The server backend is in the bundle: psycopg (and its compiled speed-ups) load and a server
 #    that is not there gives the one-line error, exit 2, not a missing module. Port 1 on loopback
 #    refuses at once; no server is needed.
