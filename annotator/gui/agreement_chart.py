@@ -65,7 +65,7 @@ class AgreementChart(QWidget):
             return
         name_width = min(160, max(metrics.horizontalAdvance(n) for n, _ in self.rows) + 12)
         left = name_width + 8
-        right = self.width() - 44
+        right = self.width() - 52
         top = line + 16
         values = [v for _, f in self.rows for v in f.values() if v is not None]
         low = min(0.0, min(values, default=0.0))
@@ -110,9 +110,9 @@ class AgreementChart(QWidget):
                     QRectF(start, bar_top, max(1.0, end - start), line - 3), QColor(colour)
                 )
                 painter.setPen(text)
-                painter.drawText(
-                    QRectF(end + 4, bar_top - 1, 44, line),
+                painter.drawText(  # as the table shows it: 0.755 is not 0.75 beside 0.76
+                    QRectF(end + 4, bar_top - 1, 52, line),
                     Qt.AlignmentFlag.AlignVCenter,
-                    f"{value:.2f}",
+                    f"{value:.3f}",
                 )
         painter.end()
