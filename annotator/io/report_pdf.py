@@ -14,6 +14,7 @@ design.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError
@@ -57,6 +58,21 @@ def write(report: Report, target: Path, paper: str) -> int:
     """Print ``report`` on ``paper`` (``a4`` or ``letter``) to ``target``, replaced only once
     complete; returns the page count."""
     check_output_file(target)
+    with atomic_file(target) as temporary:
+        return print_to(report, temporary, paper, target)
+
+
+def print_to(
+    report: Report,
+    out: Path,
+    paper: str,
+    target: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Print ``report`` into ``out`` (written in place: the caller owns it, e.g. as the
+    temporary of an atomic write); errors name ``target`` (default ``out``). Returns the page
+    count; ``progress(done, total)`` hears of each part printed."""
+    target = target or out
     try:  # here: loading Pango takes a moment, and only the PDF needs it
         from weasyprint import CSS, HTML
         from weasyprint.urls import URLFetcher
@@ -66,21 +82,22 @@ def write(report: Report, target: Path, paper: str) -> int:
         ) from None
 
     refused: list[str] = []
-    with atomic_file(target) as temporary:
 
-        class FetchNothing(URLFetcher):  # type: ignore[misc]
-            """The report is self-contained (inline CSS and SVG): nothing in its data may make
-            the printer read a file or the network."""
+    class FetchNothing(URLFetcher):  # type: ignore[misc]
+        """The report is self-contained (inline CSS and SVG): nothing in its data may make
+        the printer read a file or the network."""
 
-            def fetch(self, url: str, headers: object = None) -> object:
-                refused.append(url)
-                raise ValueError("the PDF report loads nothing")
+        def fetch(self, url: str, headers: object = None) -> object:
+            refused.append(url)
+            raise ValueError("the PDF report loads nothing")
 
-        html = HTML(string=report_html.render(report), url_fetcher=FetchNothing())
-        document = html.render(stylesheets=[CSS(string=page_css(report.title, paper))])
-        document.metadata.title = report.title
-        document.metadata.generator = "Annotator"
-        if refused:  # not with the report's own markup: a bug to hear about, not to hide
-            raise AnnotatorError(target, f"the report asked for {refused[0][:60]!r}")
-        document.write_pdf(temporary)
+    html = HTML(string=report_html.render(report), url_fetcher=FetchNothing())
+    document = html.render(stylesheets=[CSS(string=page_css(report.title, paper))])
+    document.metadata.title = report.title
+    document.metadata.generator = "Annotator"
+    if refused:  # not with the report's own markup: a bug to hear about, not to hide
+        raise AnnotatorError(target, f"the report asked for {refused[0][:60]!r}")
+    document.write_pdf(out)
+    if progress is not None:
+        progress(1, 1)
     return len(document.pages)
