@@ -162,7 +162,7 @@ def test_the_printer_is_asked_for_nothing_and_refuses_what_it_is_asked(
     before = (tmp_path / "r.pdf").read_bytes()
     markup = report_html.render(report)
     injected = markup.replace("</h1>", '</h1><img src="file:///etc/passwd">', 1)
-    monkeypatch.setattr(report_html, "render", lambda _report: injected)
+    monkeypatch.setattr(report_html, "pieces_for_print", lambda _report: iter([injected]))
     with pytest.raises(AnnotatorError, match="asked for 'file:///etc/passwd'"):
         report_pdf.write(report, tmp_path / "r.pdf", "a4")
     assert (tmp_path / "r.pdf").read_bytes() == before  # the old file stays, whole

@@ -35,10 +35,17 @@ from annotator.core.report import (
 )
 from annotator.io import report_svg
 from annotator.io.files import atomic_text_writer, check_output_file
+from annotator.io.html_parts import CUT
 
 METRICS = ("alpha", "kappa", "f1_exact", "f1_overlap")
 
-CSS = """
+PAGE_CSS = """@page { size: auto; margin: 18mm 16mm 20mm;
+  @bottom-center { content: counter(page) " / " counter(pages);
+    font: 8pt "Noto Sans", "DejaVu Sans", sans-serif; color: #59636e; } }
+"""
+
+CSS = (
+    """
 :root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --rule: #d8dee4;
   --paper: #ffffff; --tint: #f6f8fa; }
 * { box-sizing: border-box; }
@@ -120,9 +127,6 @@ footer { margin-top: 3rem; font: .78rem "Noto Sans", "DejaVu Sans", sans-serif;
   h1 { font-size: 1.5rem; }
   .notes { padding-left: 2.1em; }
 }
-@page { size: auto; margin: 18mm 16mm 20mm;
-  @bottom-center { content: counter(page) " / " counter(pages);
-    font: 8pt "Noto Sans", "DejaVu Sans", sans-serif; color: #59636e; } }
 @media print {
   body { font-size: 10.5pt; line-height: 1.5; }
   main { max-width: none; padding: 0; }
@@ -138,6 +142,8 @@ footer { margin-top: 3rem; font: .78rem "Noto Sans", "DejaVu Sans", sans-serif;
   .toc { display: none; }
 }
 """
+    + PAGE_CSS
+)
 
 # Qt's rich text knows a small CSS subset (no grid, flex, variables or media queries).
 PRINT_CSS = """
@@ -192,9 +198,10 @@ def _flat(text: str, limit: int = 0) -> str:
 class HtmlWriter:
     """Builds either flavour; ``qt`` selects the subset for Qt's rich text (the PDF)."""
 
-    def __init__(self, report: Report, qt: bool) -> None:
+    def __init__(self, report: Report, qt: bool, cuts: bool = False) -> None:
         self.r = report
         self.qt = qt
+        self.cut = CUT if cuts else ""  # marks where the PDF may print in parts (html_parts)
         self.colors = {label.name: safe_color(label.color) for label in report.labels}
         self.classes: dict[frozenset[str], str] = {}
         self.charts: dict[str, str] = {}
@@ -303,7 +310,7 @@ class HtmlWriter:
                 append("</span>")
                 head = 0
             if m.start > position:
-                append(_e(text[position : m.start]))
+                append(self.between(text[position : m.start], head))
             css = self.label_class(m.labels) + (" o" if len(m.ids) > 1 else "")
             number = f' data-n="{",".join(map(str, m.closes))}"' if m.closes else ""
             append(
@@ -314,9 +321,16 @@ class HtmlWriter:
         if head:
             append(_e(text[position:head]) + "</span>")
             position = max(position, head)
-        append(_e(text[position:]))
+        append(self.between(text[position:], 0))
         append("</div>")
         return "".join(out)
+
+    def between(self, text: str, head: int) -> str:
+        """Article text outside the marks; for the PDF, a cut may fall after each line break
+        (not in the headline)."""
+        if not self.cut or head:
+            return _e(text)
+        return _e(text).replace("\n", "\n" + self.cut)
 
     def notes(self, d: DocumentReport) -> str:
         if not d.annotations:
@@ -336,7 +350,7 @@ class HtmlWriter:
                 + ("" if not extra else " · " + " · ".join(extra))
                 + "</li>"
             )
-        return f'<h4>Notes</h4><ol class="notes">{"".join(items)}</ol>'
+        return f'<h4>Notes</h4><ol class="notes">{self.cut.join(items)}</ol>'
 
     def legend(self, d: DocumentReport) -> str:
         items = [
@@ -680,6 +694,11 @@ def _short(text: str, limit: int = 60) -> str:
 def render(report: Report) -> str:
     """The self-contained HTML report."""
     return "".join(HtmlWriter(report, qt=False).page())
+
+
+def pieces_for_print(report: Report) -> Iterator[str]:
+    """The page in pieces marked where it may be cut (see :mod:`annotator.io.html_parts`)."""
+    return HtmlWriter(report, qt=False, cuts=True).page()
 
 
 def write(report: Report, target: Path) -> None:

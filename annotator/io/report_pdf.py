@@ -13,16 +13,22 @@ design.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from pypdf import PdfReader, PdfWriter
+
 from annotator.core.errors import AnnotatorError
 from annotator.core.report import Report
-from annotator.io import report_html
+from annotator.io import html_parts, report_html
 from annotator.io.files import atomic_file, check_output_file
 
 PAPERS = {"a4": "A4", "letter": "letter"}
+# Markup per printed part: about 60 pages of an annotated article, some 150 MB of WeasyPrint's
+# boxes (the whole 1 MB article at once: 3 GB). Smaller parts add a part-end gap more often.
+PART_BUDGET = 250_000
 NEEDS = (
     "the PDF report needs WeasyPrint and the Pango library "
     "(Debian/Ubuntu: libpango-1.0-0 libpangoft2-1.0-0; Fedora: pango)"
@@ -40,13 +46,16 @@ def _css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() else f"\\{ord(c):x} " for c in text) + '"'
 
 
-def page_css(title: str, paper: str) -> str:
-    """Paper size and the footer (title · page / pages), over the HTML report's own @page
-    (a user style sheet: its rules win over the document's only with !important)."""
+def page_css(title: str, paper: str, footer: bool = True) -> str:
+    """Paper size and the footer (title · page / pages; none in a part, which gets it
+    stamped afterwards), over the HTML report's own @page (a user style sheet: its rules win
+    over the document's only with !important)."""
+    content = (
+        f'{_css_string(title)} " \\b7  " counter(page) " / " counter(pages)' if footer else "none"
+    )
     return (
         f"@page {{ size: {PAPERS[paper]} portrait !important;"
-        " @bottom-center { content: "
-        f'{_css_string(title)} " \\b7  " counter(page) " / " counter(pages) !important; }} }}'
+        f" @bottom-center {{ content: {content} !important; }} }}"
     )
 
 
@@ -91,13 +100,37 @@ def print_to(
             refused.append(url)
             raise ValueError("the PDF report loads nothing")
 
-    html = HTML(string=report_html.render(report), url_fetcher=FetchNothing())
-    document = html.render(stylesheets=[CSS(string=page_css(report.title, paper))])
-    document.metadata.title = report.title
-    document.metadata.generator = "Annotator"
-    if refused:  # not with the report's own markup: a bug to hear about, not to hide
-        raise AnnotatorError(target, f"the report asked for {refused[0][:60]!r}")
-    document.write_pdf(out)
+    def printed(markup: str, css: str) -> bytes:
+        document = HTML(string=markup, url_fetcher=FetchNothing()).render(
+            stylesheets=[CSS(string=css)]
+        )
+        if refused:  # not with the report's own markup: a bug to hear about, not to hide
+            raise AnnotatorError(target, f"the report asked for {refused[0][:60]!r}")
+        return bytes(document.write_pdf())
+
+    parts = list(html_parts.split(report_html.pieces_for_print(report), PART_BUDGET))
+    joined = PdfWriter()
+    for done, part in enumerate(parts, 1):
+        joined.append(PdfReader(io.BytesIO(printed(part, page_css("", paper, footer=False)))))
+        if progress is not None:
+            progress(done, len(parts) + 1)
+    pages = len(joined.pages)
+    footers = PdfReader(io.BytesIO(printed(_blank_pages(pages), page_css(report.title, paper))))
+    for page, footer in zip(joined.pages, footers.pages, strict=True):
+        page.merge_page(footer)
+    joined.add_metadata({"/Title": report.title, "/Creator": "Annotator"})
+    with out.open("wb") as stream:
+        joined.write(stream)
     if progress is not None:
-        progress(1, 1)
-    return len(document.pages)
+        progress(len(parts) + 1, len(parts) + 1)
+    return pages
+
+
+def _blank_pages(count: int) -> str:
+    """``count`` empty pages under the report's own page rule: the footers, stamped on the
+    printed parts afterwards, since only then is the number of pages known."""
+    return (
+        f"<!DOCTYPE html><html><head><style>{report_html.PAGE_CSS}</style></head><body>"
+        + '<div style="break-after: page"></div>' * (count - 1)
+        + "<div></div></body></html>"
+    )
