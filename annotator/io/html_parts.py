@@ -16,17 +16,27 @@ CUT = "<!--cut-->"  # never in escaped text, where every "<" is "&lt;"
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"})
 _BODY = "<body>"
+_VALUE = re.compile(r'\svalue="(\d+)"')
 
 
 class _Open:
     """An element open at the current position, and the markup that opens it again."""
 
-    __slots__ = ("name", "reopen", "head_from")
+    __slots__ = ("name", "start_tag", "reopen", "head_from", "items")
 
     def __init__(self, name: str, start_tag: str) -> None:
         self.name = name
+        self.start_tag = start_tag
         self.reopen = start_tag
         self.head_from = -1  # a table: where its <thead> starts in the piece being read
+        self.items = 0  # a list: the number of its last item
+
+    def count(self, item_tag: str) -> None:
+        """A list's item started: the list reopens counting on from it (WeasyPrint reads
+        neither ``<ol start>`` nor ``<li value>``; it reads ``counter-reset: list-item``)."""
+        value = _VALUE.search(item_tag)
+        self.items = int(value.group(1)) if value else self.items + 1
+        self.reopen = f'{self.start_tag[:-1]} style="counter-reset: list-item {self.items}">'
 
 
 def split(pieces: Iterable[str], budget: int) -> Iterator[str]:
@@ -81,4 +91,6 @@ def _follow(chunk: str, stack: list[_Open]) -> None:
             continue
         if name == "thead" and (table := _table(stack)) is not None:
             table.head_from = match.start()
+        if name == "li" and stack and stack[-1].name == "ol":
+            stack[-1].count(match.group(0))
         stack.append(_Open(name, match.group(0)))
