@@ -12,7 +12,9 @@ named images) in the HTML subset Qt's rich text understands, for the PDF and the
 
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Set
 from datetime import UTC, datetime
 from html import escape
@@ -165,6 +167,9 @@ tr.total td { font-weight: 600; }
 
 
 _SPECIAL = re.compile("[&<>\"']")
+_STRONG = frozenset({"L", "R", "AL"})
+RTL_OPEN = '<div dir="rtl">'
+HEADLINE_OPEN = '<span class="headline">'
 
 
 def _e(text: object) -> str:
@@ -294,23 +299,37 @@ class HtmlWriter:
     # --- the article ----------------------------------------------------------------------
 
     def article(self, d: DocumentReport) -> str:
-        """The text, whole; its first line in a ``span.headline`` when it is the title."""
+        """The text, whole; its first line in a ``span.headline`` when it is the title, and
+        each line that starts right-to-left in a ``div dir="rtl"`` (with its line break)."""
         text = d.document.text
-        head = d.headline
+        # (position, order, markup): at one position, what closes comes before what opens
+        events = [(start, 1, RTL_OPEN) for start, _ in right_to_left_lines(text)]
+        events += [(end, 0, "</div>") for _, end in right_to_left_lines(text)]
+        if d.headline:
+            events += [(0, 2, HEADLINE_OPEN), (d.headline, -1, "</span>")]
+        events.sort()
         out: list[str] = ['<div class="article">']
         append = out.append
         position = 0
-        if head:
-            append('<span class="headline">')
-        for m in _split_at(d.marks, head):
-            if head and m.start >= head and position <= head:
-                if head > position:
-                    append(_e(text[position:head]))
-                    position = head
-                append("</span>")
-                head = 0
-            if m.start > position:
-                append(self.between(text[position : m.start], head))
+        next_event = 0
+        in_head = False
+
+        def text_to(limit: int) -> None:
+            nonlocal position, next_event, in_head
+            while next_event < len(events) and events[next_event][0] <= limit:
+                at, _, markup = events[next_event]
+                if at > position:
+                    append(self.between(text[position:at], in_head))
+                    position = at
+                append(markup)
+                in_head = markup == HEADLINE_OPEN or (in_head and markup != "</span>")
+                next_event += 1
+            if limit > position:
+                append(self.between(text[position:limit], in_head))
+                position = limit
+
+        for m in _split_at(d.marks, sorted({at for at, _, _ in events})):
+            text_to(m.start)
             css = self.label_class(m.labels) + (" o" if len(m.ids) > 1 else "")
             number = f' data-n="{",".join(map(str, m.closes))}"' if m.closes else ""
             append(
@@ -318,17 +337,14 @@ class HtmlWriter:
                 f'title="{_e(", ".join(sorted(m.labels)))}">{_e(text[m.start : m.end])}</mark>'
             )
             position = m.end
-        if head:
-            append(_e(text[position:head]) + "</span>")
-            position = max(position, head)
-        append(self.between(text[position:], 0))
+        text_to(len(text))
         append("</div>")
         return "".join(out)
 
-    def between(self, text: str, head: int) -> str:
+    def between(self, text: str, in_head: bool) -> str:
         """Article text outside the marks; for the PDF, a cut may fall after each line break
         (not in the headline)."""
-        if not self.cut or head:
+        if not self.cut or in_head:
             return _e(text)
         return _e(text).replace("\n", "\n" + self.cut)
 
@@ -677,14 +693,39 @@ class HtmlWriter:
         yield f"<footer>Made with Annotator on {created}.</footer></main></body></html>\n"
 
 
-def _split_at(marks: list[Mark], at: int) -> Iterator[Mark]:
-    """``marks``, a mark across ``at`` cut in two there (its note number on the second)."""
+def _split_at(marks: list[Mark], cuts: list[int]) -> Iterator[Mark]:
+    """``marks``, each cut in pieces at the (sorted) positions ``cuts`` inside it (its note
+    numbers on the last piece)."""
     for m in marks:
-        if at and m.start < at < m.end:
-            yield Mark(m.start, at, m.ids, m.labels)
-            yield Mark(at, m.end, m.ids, m.labels, m.closes)
-        else:
+        first = bisect.bisect_right(cuts, m.start)
+        if first == len(cuts) or cuts[first] >= m.end:
             yield m
+            continue
+        start = m.start
+        for at in cuts[first:]:
+            if at >= m.end:
+                break
+            yield Mark(start, at, m.ids, m.labels)
+            start = at
+        yield Mark(start, m.end, m.ids, m.labels, m.closes)
+
+
+def right_to_left_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line whose first strong character is right-to-left (Hebrew,
+    Arabic…), its line break included: such a line is a paragraph of its own direction, which
+    WeasyPrint does not find by itself (it ignores ``unicode-bidi: plaintext``)."""
+    found: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        for character in line:
+            kind = unicodedata.bidirectional(character)
+            if kind in _STRONG:
+                if kind != "L":
+                    found.append((start, min(end + 1, len(text))))
+                break
+        start = end + 1
+    return found
 
 
 def _short(text: str, limit: int = 60) -> str:
