@@ -9,6 +9,15 @@ points (``ffi``, the Arabic letters in logical order, every emoji including ZWJ 
 it embeds Noto Color Emoji as a font. It needs Pango from the system (Debian: libpango-1.0-0,
 libpangoft2-1.0-0, which a desktop has). Printing the HTML report also makes the two reports one
 design.
+
+The cost is WeasyPrint's, some 0.15 s a page on a busy 2-core machine (profiled on a 1 MB
+article: about half laying out lines, a quarter drawing, a tenth the style cascade), however the
+markup is put. What is ours to bound is memory: WeasyPrint keeps every box of every page until it
+writes the PDF (3 GB for that article's 1,380 pages), so the page is printed in parts of about
+:data:`PART_BUDGET` characters of markup (:mod:`annotator.io.html_parts` cuts it between lines,
+notes, rows and sections), joined with pypdf, and the footer (title · page / pages), known only
+once every part is printed, is printed on as many blank pages and stamped over them. A part ends
+its last page early: one short page in some fifty.
 """
 
 from __future__ import annotations
@@ -18,16 +27,15 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-
 from annotator.core.errors import AnnotatorError
 from annotator.core.report import Report
 from annotator.io import html_parts, report_html
 from annotator.io.files import atomic_file, check_output_file
 
 PAPERS = {"a4": "A4", "letter": "letter"}
-# Markup per printed part: about 60 pages of an annotated article, some 150 MB of WeasyPrint's
-# boxes (the whole 1 MB article at once: 3 GB). Smaller parts add a part-end gap more often.
+# Markup per printed part: about 50 pages of an annotated article, a peak RSS near 0.5 GB (the
+# whole 1 MB article at once: 3 GB). Smaller parts end a page early more often, and each part
+# costs some 0.5 s more (its fonts subset again).
 PART_BUDGET = 250_000
 NEEDS = (
     "the PDF report needs WeasyPrint and the Pango library "
@@ -82,6 +90,8 @@ def print_to(
     temporary of an atomic write); errors name ``target`` (default ``out``). Returns the page
     count; ``progress(done, total)`` hears of each part printed."""
     target = target or out
+    from pypdf import PdfReader, PdfWriter  # here, as WeasyPrint: only the PDF needs them
+
     try:  # here: loading Pango takes a moment, and only the PDF needs it
         from weasyprint import CSS, HTML
         from weasyprint.urls import URLFetcher
