@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QPushButton
 
 from annotator.gui.report_dialog import ReportDialog
 from annotator.store.project import Project
 
 from .test_report import annotate, parse, text_of
+
+PRINTING_MS = 120_000  # a child process starting and loading WeasyPrint on a busy machine
 
 
 @pytest.fixture
@@ -106,13 +108,42 @@ def test_saves_pdf_on_the_chosen_paper(qtbot, dialog: ReportDialog, tmp_path: Pa
     assert dialog.form.isRowVisible(dialog.paper)
     assert dialog.target.text().endswith(".pdf")
     dialog.paper.setCurrentIndex(dialog.paper.findData("letter"))
-    target = tmp_path / "desk.pdf"
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "desk.pdf"
     dialog.target.setText(str(target))
-    with qtbot.waitSignal(dialog.finished):
+    with qtbot.waitSignal(dialog.finished, timeout=PRINTING_MS):
         qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+        # Printed in a child process: the window's thread is back at once, the progress shown.
+        assert dialog.pdf.running and not target.exists()
+        assert dialog.pdf.progress is not None and dialog.pdf.progress.isVisible()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert os.listdir(target.parent) == ["desk.pdf"]  # no temporary left
     box = PdfReader(target).pages[0].mediabox
     assert (round(box.width), round(box.height)) == (612, 792)  # US Letter, in points
     assert dialog.ctx.settings.value("report/paper") == "letter"
+
+
+def test_cancelling_a_pdf_leaves_the_old_file(qtbot, dialog: ReportDialog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "desk.pdf"
+    target.write_bytes(b"last week's report")
+    dialog.target.setText(str(target))
+    qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    progress = dialog.pdf.progress
+    assert progress is not None
+    cancel = progress.findChild(QPushButton)
+    with qtbot.waitSignal(dialog.save_ended, timeout=PRINTING_MS) as ended:
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert ended.args == ["cancelled"]
+    assert target.read_bytes() == b"last week's report"
+    assert os.listdir(target.parent) == ["desk.pdf"]  # the child's temporary removed
+    assert dialog.isVisible() and not dialog.pdf.running
+
+    # Saving again afterwards works.
+    with qtbot.waitSignal(dialog.finished, timeout=PRINTING_MS):
+        qtbot.mouseClick(save_button(dialog), Qt.MouseButton.LeftButton)
+    assert target.read_bytes().startswith(b"%PDF")
 
 
 def test_bad_path_is_refused_and_the_dialog_stays(

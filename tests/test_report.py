@@ -125,21 +125,27 @@ def text_of(element: ET.Element) -> str:
 
 
 def article_marks(article: ET.Element) -> list[tuple[int, int, list[str]]]:
-    """(start, end, ids) of each mark, by walking the article's text in order."""
+    """(start, end, ids) of each mark, by walking the article's text in order: marks, the
+    headline's span and right-to-left lines' divs, nothing else."""
     marks: list[tuple[int, int, list[str]]] = []
-    position = len(article.text or "")
-    children = list(article)
-    if children and children[0].tag == "span":  # the headline: its marks, then the rest
-        headline = children.pop(0)
-        assert headline.get("class") == "headline"
-        inner = article_marks(headline)
-        marks += [(s + position, e + position, ids) for s, e, ids in inner]
-        position += len(text_of(headline)) + len(headline.tail or "")
-    for child in children:
-        assert child.tag == "mark", f"unexpected <{child.tag}> in the article"
-        length = len(text_of(child))
-        marks.append((position, position + length, child.get("data-annotations", "").split()))
-        position += length + len(child.tail or "")
+
+    def walk(element: ET.Element, position: int) -> int:
+        position += len(element.text or "")
+        for child in element:
+            if child.tag == "mark":
+                length = len(text_of(child))
+                marks.append(
+                    (position, position + length, child.get("data-annotations", "").split())
+                )
+                position += length
+            else:
+                wrapper = (child.tag, child.get("class"), child.get("dir"))
+                assert wrapper in {("span", "headline", None), ("div", None, "rtl")}, wrapper
+                position = walk(child, position)
+            position += len(child.tail or "")
+        return position
+
+    walk(article, 0)
     return marks
 
 
@@ -192,6 +198,23 @@ def test_unknown_document_label_or_annotator_is_refused(report_project: Project)
 
 
 # -- HTML -----------------------------------------------------------------------------------
+
+
+def test_a_right_to_left_line_is_a_paragraph_marked_rtl(report_project: Project) -> None:
+    """The Arabic line gets ``dir="rtl"`` (WeasyPrint ignores ``unicode-bidi: plaintext``), the
+    others none; a mark running into it from the line before is cut at the line's start."""
+    (item,) = service.documents_with_annotations(report_project)
+    text = item.document.text
+    tree = parse(report_html.render(service.report(report_project)))
+    article = tree.find(".//div[@class='article']")
+    arabic = next(line for line in text.split("\n") if line.startswith("قالت"))
+    (rtl,) = [div for div in article.iter("div") if div.get("dir")]
+    assert rtl.get("dir") == "rtl" and text_of(rtl) == arabic + "\n"
+    crossing = [a.id for a in item.annotations if "\n\nقالت" in a.text]
+    assert crossing, "the fixture's Tier rating runs into the Arabic line"
+    inside = [m.get("data-annotations").split() for m in rtl.iter("mark")]
+    assert crossing[0] in inside[0]
+    assert text_of(article) == text
 
 
 def test_every_span_reassembles_from_its_marks_and_the_text_is_whole(

@@ -162,8 +162,32 @@ def test_the_printer_is_asked_for_nothing_and_refuses_what_it_is_asked(
     before = (tmp_path / "r.pdf").read_bytes()
     markup = report_html.render(report)
     injected = markup.replace("</h1>", '</h1><img src="file:///etc/passwd">', 1)
-    monkeypatch.setattr(report_html, "render", lambda _report: injected)
+    monkeypatch.setattr(report_html, "pieces_for_print", lambda _report: iter([injected]))
     with pytest.raises(AnnotatorError, match="asked for 'file:///etc/passwd'"):
         report_pdf.write(report, tmp_path / "r.pdf", "a4")
     assert (tmp_path / "r.pdf").read_bytes() == before  # the old file stays, whole
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(EXPORT_SUFFIX)]
+
+
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+def test_an_arabic_paragraph_is_laid_out_right_to_left(project: Project, tmp_path: Path) -> None:
+    """In a left-to-right report, the Arabic paragraph starts at the right margin and its final
+    full stop stands at its left end (WeasyPrint ignores ``unicode-bidi: plaintext``; the
+    paragraph's ``dir="rtl"`` does it)."""
+    out = report_of(project, ARTICLE, tmp_path / "r.pdf")
+    html = pdftotext(out, "-bbox", "-f", "1", "-l", "1")
+    words = sorted(
+        (float(m.group(1)), float(m.group(2)), m.group(3))
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" '
+            r'yMax="[\d.]+">([^<]*)</word>',
+            html,
+        )
+        if ARABIC.search(m.group(3))
+    )
+    assert len(words) == 8, words  # the one line of the paragraph, left to right
+    assert "." in words[0][2]  # the paragraph's end, on the left
+    right_margin = 595.28 - 16 / 25.4 * 72  # A4, the report's 16 mm side margin
+    assert abs(words[-1][1] - right_margin) < 1  # its start, on the right

@@ -41,7 +41,7 @@ from annotator.core.report import (
 from annotator.gui.context import AppContext
 from annotator.gui.formatting import swatch
 from annotator.gui.report_document import Preview, build_document
-from annotator.gui.report_pdf import Paper, paper_for_locale, write_pdf
+from annotator.gui.report_pdf import Paper, PdfSaver, paper_for_locale
 from annotator.io.files import check_output_file
 
 PREVIEW_DELAY_MS = 250  # typing in the title or ticking boxes settles before the preview redraws
@@ -75,6 +75,7 @@ class ReportDialog(QDialog):
     """Options on the left, the report as it will read on the right."""
 
     preview_updated = Signal()  # after each redraw of the preview (tests wait for it)
+    save_ended = Signal(str)  # a PDF save: "saved", "failed" or "cancelled"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +83,8 @@ class ReportDialog(QDialog):
         self.setWindowTitle("Export report")
         self.labels = ctx.project.labels()
         self.report: Report | None = None  # what the preview shows and Save writes
+        self.pdf = PdfSaver(self)  # a PDF is printed in a child process, with a progress dialog
+        self.pdf.ended.connect(self._pdf_ended)
 
         documents = ctx.project.documents()
         self.documents = _checklist([(d.title or "Untitled", d.id, None) for d in documents])
@@ -266,7 +269,7 @@ class ReportDialog(QDialog):
     def save(self) -> None:
         if self._timer.isActive():
             self.update_preview()
-        if self.report is None:
+        if self.report is None or self.pdf.running:
             return
         target = Path(self.target.text().strip()).expanduser()
         try:
@@ -275,12 +278,23 @@ class ReportDialog(QDialog):
             check_output_file(target)
             service.check_output_target(self.ctx.project, target)
             if self.fmt() == "pdf":
-                write_pdf(self.report, target, Paper(self.paper.currentData()))
-            else:
-                report_html.write(self.report, target)
+                self.pdf.start(self.report, target, Paper(self.paper.currentData()))
+                self._pdf_target = target
+                return  # _pdf_ended goes on
+            report_html.write(self.report, target)
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Report not saved", str(exc))
             return
+        self._saved(target)
+
+    def _pdf_ended(self, outcome: str, detail: str) -> None:
+        if outcome == "failed":
+            QMessageBox.warning(self, "Report not saved", detail)
+        elif outcome == "saved":
+            self._saved(self._pdf_target)
+        self.save_ended.emit(outcome)
+
+    def _saved(self, target: Path) -> None:
         settings = self.ctx.settings
         settings.setValue("report/format", self.fmt())
         settings.setValue("report/paper", self.paper.currentData())
@@ -289,3 +303,7 @@ class ReportDialog(QDialog):
         if parent is not None and hasattr(parent, "statusBar"):
             parent.statusBar().showMessage(f"Report saved to {target}", 8000)
         self.accept()
+
+    def reject(self) -> None:
+        self.pdf.cancel()  # closing the dialog ends a PDF still printing
+        super().reject()

@@ -12,7 +12,9 @@ named images) in the HTML subset Qt's rich text understands, for the PDF and the
 
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Set
 from datetime import UTC, datetime
 from html import escape
@@ -35,10 +37,17 @@ from annotator.core.report import (
 )
 from annotator.io import report_svg
 from annotator.io.files import atomic_text_writer, check_output_file
+from annotator.io.html_parts import CUT
 
 METRICS = ("alpha", "kappa", "f1_exact", "f1_overlap")
 
-CSS = """
+PAGE_CSS = """@page { size: auto; margin: 18mm 16mm 20mm;
+  @bottom-center { content: counter(page) " / " counter(pages);
+    font: 8pt "Noto Sans", "DejaVu Sans", sans-serif; color: #59636e; } }
+"""
+
+CSS = (
+    """
 :root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --rule: #d8dee4;
   --paper: #ffffff; --tint: #f6f8fa; }
 * { box-sizing: border-box; }
@@ -120,9 +129,6 @@ footer { margin-top: 3rem; font: .78rem "Noto Sans", "DejaVu Sans", sans-serif;
   h1 { font-size: 1.5rem; }
   .notes { padding-left: 2.1em; }
 }
-@page { size: auto; margin: 18mm 16mm 20mm;
-  @bottom-center { content: counter(page) " / " counter(pages);
-    font: 8pt "Noto Sans", "DejaVu Sans", sans-serif; color: #59636e; } }
 @media print {
   body { font-size: 10.5pt; line-height: 1.5; }
   main { max-width: none; padding: 0; }
@@ -138,6 +144,8 @@ footer { margin-top: 3rem; font: .78rem "Noto Sans", "DejaVu Sans", sans-serif;
   .toc { display: none; }
 }
 """
+    + PAGE_CSS
+)
 
 # Qt's rich text knows a small CSS subset (no grid, flex, variables or media queries).
 PRINT_CSS = """
@@ -159,6 +167,9 @@ tr.total td { font-weight: 600; }
 
 
 _SPECIAL = re.compile("[&<>\"']")
+_STRONG = frozenset({"L", "R", "AL"})
+RTL_OPEN = '<div dir="rtl">'
+HEADLINE_OPEN = '<span class="headline">'
 
 
 def _e(text: object) -> str:
@@ -192,9 +203,10 @@ def _flat(text: str, limit: int = 0) -> str:
 class HtmlWriter:
     """Builds either flavour; ``qt`` selects the subset for Qt's rich text (the PDF)."""
 
-    def __init__(self, report: Report, qt: bool) -> None:
+    def __init__(self, report: Report, qt: bool, cuts: bool = False) -> None:
         self.r = report
         self.qt = qt
+        self.cut = CUT if cuts else ""  # marks where the PDF may print in parts (html_parts)
         self.colors = {label.name: safe_color(label.color) for label in report.labels}
         self.classes: dict[frozenset[str], str] = {}
         self.charts: dict[str, str] = {}
@@ -287,23 +299,37 @@ class HtmlWriter:
     # --- the article ----------------------------------------------------------------------
 
     def article(self, d: DocumentReport) -> str:
-        """The text, whole; its first line in a ``span.headline`` when it is the title."""
+        """The text, whole; its first line in a ``span.headline`` when it is the title, and
+        each line that starts right-to-left in a ``div dir="rtl"`` (with its line break)."""
         text = d.document.text
-        head = d.headline
+        # (position, order, markup): at one position, what closes comes before what opens
+        events = [(start, 1, RTL_OPEN) for start, _ in right_to_left_lines(text)]
+        events += [(end, 0, "</div>") for _, end in right_to_left_lines(text)]
+        if d.headline:
+            events += [(0, 2, HEADLINE_OPEN), (d.headline, -1, "</span>")]
+        events.sort()
         out: list[str] = ['<div class="article">']
         append = out.append
         position = 0
-        if head:
-            append('<span class="headline">')
-        for m in _split_at(d.marks, head):
-            if head and m.start >= head and position <= head:
-                if head > position:
-                    append(_e(text[position:head]))
-                    position = head
-                append("</span>")
-                head = 0
-            if m.start > position:
-                append(_e(text[position : m.start]))
+        next_event = 0
+        in_head = False
+
+        def text_to(limit: int) -> None:
+            nonlocal position, next_event, in_head
+            while next_event < len(events) and events[next_event][0] <= limit:
+                at, _, markup = events[next_event]
+                if at > position:
+                    append(self.between(text[position:at], in_head))
+                    position = at
+                append(markup)
+                in_head = markup == HEADLINE_OPEN or (in_head and markup != "</span>")
+                next_event += 1
+            if limit > position:
+                append(self.between(text[position:limit], in_head))
+                position = limit
+
+        for m in _split_at(d.marks, sorted({at for at, _, _ in events})):
+            text_to(m.start)
             css = self.label_class(m.labels) + (" o" if len(m.ids) > 1 else "")
             number = f' data-n="{",".join(map(str, m.closes))}"' if m.closes else ""
             append(
@@ -311,12 +337,16 @@ class HtmlWriter:
                 f'title="{_e(", ".join(sorted(m.labels)))}">{_e(text[m.start : m.end])}</mark>'
             )
             position = m.end
-        if head:
-            append(_e(text[position:head]) + "</span>")
-            position = max(position, head)
-        append(_e(text[position:]))
+        text_to(len(text))
         append("</div>")
         return "".join(out)
+
+    def between(self, text: str, in_head: bool) -> str:
+        """Article text outside the marks; for the PDF, a cut may fall after each line break
+        (not in the headline)."""
+        if not self.cut or in_head:
+            return _e(text)
+        return _e(text).replace("\n", "\n" + self.cut)
 
     def notes(self, d: DocumentReport) -> str:
         if not d.annotations:
@@ -336,7 +366,7 @@ class HtmlWriter:
                 + ("" if not extra else " · " + " · ".join(extra))
                 + "</li>"
             )
-        return f'<h4>Notes</h4><ol class="notes">{"".join(items)}</ol>'
+        return f'<h4>Notes</h4><ol class="notes">{self.cut.join(items)}</ol>'
 
     def legend(self, d: DocumentReport) -> str:
         items = [
@@ -663,14 +693,39 @@ class HtmlWriter:
         yield f"<footer>Made with Annotator on {created}.</footer></main></body></html>\n"
 
 
-def _split_at(marks: list[Mark], at: int) -> Iterator[Mark]:
-    """``marks``, a mark across ``at`` cut in two there (its note number on the second)."""
+def _split_at(marks: list[Mark], cuts: list[int]) -> Iterator[Mark]:
+    """``marks``, each cut in pieces at the (sorted) positions ``cuts`` inside it (its note
+    numbers on the last piece)."""
     for m in marks:
-        if at and m.start < at < m.end:
-            yield Mark(m.start, at, m.ids, m.labels)
-            yield Mark(at, m.end, m.ids, m.labels, m.closes)
-        else:
+        first = bisect.bisect_right(cuts, m.start)
+        if first == len(cuts) or cuts[first] >= m.end:
             yield m
+            continue
+        start = m.start
+        for at in cuts[first:]:
+            if at >= m.end:
+                break
+            yield Mark(start, at, m.ids, m.labels)
+            start = at
+        yield Mark(start, m.end, m.ids, m.labels, m.closes)
+
+
+def right_to_left_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line whose first strong character is right-to-left (Hebrew,
+    Arabic…), its line break included: such a line is a paragraph of its own direction, which
+    WeasyPrint does not find by itself (it ignores ``unicode-bidi: plaintext``)."""
+    found: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        for character in line:
+            kind = unicodedata.bidirectional(character)
+            if kind in _STRONG:
+                if kind != "L":
+                    found.append((start, min(end + 1, len(text))))
+                break
+        start = end + 1
+    return found
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -680,6 +735,11 @@ def _short(text: str, limit: int = 60) -> str:
 def render(report: Report) -> str:
     """The self-contained HTML report."""
     return "".join(HtmlWriter(report, qt=False).page())
+
+
+def pieces_for_print(report: Report) -> Iterator[str]:
+    """The page in pieces marked where it may be cut (see :mod:`annotator.io.html_parts`)."""
+    return HtmlWriter(report, qt=False, cuts=True).page()
 
 
 def write(report: Report, target: Path) -> None:
