@@ -22,8 +22,10 @@ its last page early: one short page in some fifty.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,8 +69,14 @@ def page_css(title: str, paper: str, footer: bool = True) -> str:
     )
 
 
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0][:120]
+def _missing(error: BaseException) -> str:
+    """What could not be loaded: the library cffi names, the module Python names, or what the
+    error's first words say."""
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        return f"the Python module {error.name}"
+    if found := re.search(r"cannot load library '([^']+)'", str(error)):
+        return found.group(1)
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:80]
 
 
 def write(report: Report, target: Path, paper: str) -> int:
@@ -93,11 +101,13 @@ def print_to(
     from pypdf import PdfReader, PdfWriter  # here, as WeasyPrint: only the PDF needs them
 
     try:  # here: loading Pango takes a moment, and only the PDF needs it
-        from weasyprint import CSS, HTML
-        from weasyprint.urls import URLFetcher
+        # WeasyPrint prints a banner on standard output before it fails to load Pango
+        with contextlib.redirect_stdout(io.StringIO()):
+            from weasyprint import CSS, HTML
+            from weasyprint.urls import URLFetcher
     except (ImportError, OSError) as error:  # OSError: cffi could not load a system library
         raise AnnotatorError(
-            target, f"cannot print a PDF: {NEEDS} ({_first_line(error)})"
+            target, f"cannot print a PDF: {_missing(error)} is missing; {NEEDS}"
         ) from None
 
     refused: list[str] = []
