@@ -1,7 +1,8 @@
 """The benchmark suite runs: every scenario once at the smallest size, rows well-formed.
 
 No timing is asserted here; ``make bench`` measures. The scenarios on a PostgreSQL server run on
-the test session's server (``pg_server``) and skip, with its reason, where there is none.
+the test session's server (``pg_server``) and skip, with its reason, where there is none; the PDF
+report scenarios, where the PDF cannot be printed (no Pango).
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import pytest
 
 from benchmarks import report, runner
 from benchmarks.rows import Row, Target
-from tests.helpers import pg_cluster
+from tests.helpers import pdf_printer, pg_cluster
 
 SCENARIOS = runner.discover()
-LOCAL = [s for s in SCENARIOS if not s.needs_server]
+PDF = [s for s in SCENARIOS if s.name.startswith("report-pdf")]
+LOCAL = [
+    s for s in SCENARIOS if not s.needs_server and (s not in PDF or pdf_printer.problem() is None)
+]
 ON_SERVER = [s for s in SCENARIOS if s.needs_server]
 
 
@@ -38,6 +42,11 @@ def server_rows(qapp: object, pg_server: str) -> list[Row]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(pg_cluster.URL_VARIABLE, pg_server)  # bench_server's server is this one
         return runner.run(ON_SERVER, quick=True, log=False)
+
+
+@pdf_printer.needs_pdf_printer
+def test_the_pdf_scenarios_run_where_the_pdf_can_be_printed() -> None:
+    assert PDF and all(s in LOCAL for s in PDF)
 
 
 def test_each_scenario_gives_rows(rows: list[Row]) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QPushButto
 
 from annotator.gui.report_dialog import ReportDialog
 from annotator.store.project import Project
+from tests.helpers.pdf_printer import needs_pdf_printer
 
 from .test_report import annotate, parse, text_of
 
@@ -103,6 +104,7 @@ def test_saves_html_with_the_chosen_options(qtbot, dialog: ReportDialog, tmp_pat
     assert dialog.ctx.settings.value("report/format") == "html"
 
 
+@needs_pdf_printer
 def test_saves_pdf_on_the_chosen_paper(qtbot, dialog: ReportDialog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
     assert dialog.form.isRowVisible(dialog.paper)
@@ -123,6 +125,7 @@ def test_saves_pdf_on_the_chosen_paper(qtbot, dialog: ReportDialog, tmp_path: Pa
     assert dialog.ctx.settings.value("report/paper") == "letter"
 
 
+@needs_pdf_printer
 def test_cancelling_a_pdf_leaves_the_old_file(qtbot, dialog: ReportDialog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
     (tmp_path / "out").mkdir()

@@ -22,6 +22,7 @@ from annotator.core.model import Annotation
 from annotator.core.report import ReportOptions, build_report, context, mark_segments, sentence
 from annotator.io import report_html
 from annotator.store.project import Project
+from tests.helpers.pdf_printer import needs_pdf_printer
 
 from .conftest import FIXTURES
 from .reliability import as_ordinary_user, reachable_tmp
@@ -457,6 +458,7 @@ def squeeze(text: str) -> str:
 LAM_ALEF = re.compile("ل[اأإآ]")
 
 
+@needs_pdf_printer
 @needs_poppler
 def test_pdf_text_layer_holds_the_article_in_every_script(
     report_project: Project, tmp_path: Path
@@ -501,6 +503,7 @@ def test_pdf_text_layer_holds_the_article_in_every_script(
     assert "CJK" in families and "Emoji" in families, families
 
 
+@needs_pdf_printer
 @needs_poppler
 def test_pdf_letter_paper(report_project: Project, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
@@ -657,6 +660,7 @@ def test_the_claims_table_lists_the_quotes_linked_to_each_claim(
     assert cell.startswith(f"evidence for #{number} ") and quote.text[:20] in cell
 
 
+@needs_pdf_printer
 @needs_poppler
 def test_the_pdf_claims_list_names_the_linked_quotes(
     claim_with_evidence: tuple[Project, Annotation, Annotation], tmp_path: Path

@@ -23,6 +23,7 @@ from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDoc
 from annotator.gui.report_document import BLOCK, block_breaks, build_document
 from annotator.io import report_html
 from annotator.store.project import Project
+from tests.helpers.pdf_printer import needs_pdf_printer
 
 PARAGRAPH = (
     "The ministry said rainfall rose 12 percent this week, the highest since records began. "
@@ -51,6 +52,7 @@ def temporaries(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.endswith(EXPORT_SUFFIX)]
 
 
+@needs_pdf_printer
 def test_sigterm_during_a_pdf_report_leaves_no_temporary_and_no_pdf(tmp_path: Path) -> None:
     project = big_project(tmp_path / "big.annotator", paragraphs=2000)
     out_dir = tmp_path / "out"

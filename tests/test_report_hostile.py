@@ -35,6 +35,7 @@ from annotator.gui import report_document
 from annotator.gui.report_pdf import Paper, write_pdf
 from annotator.io import report_html
 from annotator.store.project import Project
+from tests.helpers.pdf_printer import needs_pdf_printer
 
 PAYLOADS = (
     '<script>alert("s")</script>',
@@ -278,6 +279,7 @@ class RecordingDocument(QTextDocument):
         return super().loadResource(kind, name)
 
 
+@needs_pdf_printer
 def test_the_pdf_report_of_a_hostile_project_loads_nothing_but_its_charts(
     hostile_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: object
 ) -> None:
@@ -312,6 +314,7 @@ def test_the_cli_writes_a_hostile_project_s_report_with_its_data_as_text(
     assert text_of(tree.find(".//h1")) == TITLE
 
 
+@needs_pdf_printer
 def test_the_writers_take_hostile_core_objects_as_text(
     qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

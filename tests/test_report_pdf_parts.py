@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from annotator import service
 from annotator.io import html_parts, report_html, report_pdf
 from annotator.store.project import Project
+from tests.helpers.pdf_printer import needs_pdf_printer
 
 from .conftest import SAMPLE
 from .test_report import annotate, parse, text_of
@@ -74,6 +75,7 @@ def _pages(path: Path) -> list[str]:
     return pdftotext(path).split("\f")[: len(PdfReader(path).pages)]
 
 
+@needs_pdf_printer
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 def test_a_pdf_in_parts_reads_as_the_pdf_printed_whole(
     report_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

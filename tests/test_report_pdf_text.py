@@ -17,6 +17,7 @@ from annotator.cli import main
 from annotator.core.leftovers import EXPORT_SUFFIX
 from annotator.io.report_pdf import NEEDS
 from annotator.store.project import Project
+from tests.helpers.pdf_printer import needs_pdf_printer
 
 from .conftest import FIXTURES
 
@@ -46,6 +47,7 @@ def report_of(project: Project, article: Path, out: Path) -> Path:
     return out
 
 
+@needs_pdf_printer
 def test_the_sample_report_holds_trafficking_not_ligatures(
     sample_project: Project, tmp_path: Path
 ) -> None:
@@ -58,6 +60,7 @@ def test_the_sample_report_holds_trafficking_not_ligatures(
     assert not LIGATURES.findall(layer), sorted(set(LIGATURES.findall(layer)))
 
 
+@needs_pdf_printer
 def test_arabic_in_logical_order_and_every_emoji_as_text(project: Project, tmp_path: Path) -> None:
     layer = pdftotext(report_of(project, ARTICLE, tmp_path / "r.pdf"))
     assert "Trafficking Officials Speak After the Flood" in layer
@@ -89,6 +92,7 @@ def _colours(picture: Image.Image) -> int:
     return sum(1 for r, g, b in picture.get_flattened_data() if max(r, g, b) - min(r, g, b) > 60)
 
 
+@needs_pdf_printer
 def test_the_emoji_are_drawn_in_colour_not_as_boxes(project: Project, tmp_path: Path) -> None:
     out = report_of(project, ARTICLE, tmp_path / "r.pdf")
     dpi = 144
@@ -161,6 +165,7 @@ def test_no_pango_is_one_line_and_no_file(
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(EXPORT_SUFFIX)]
 
 
+@needs_pdf_printer
 def test_the_printer_is_asked_for_nothing_and_refuses_what_it_is_asked(
     sample_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -182,6 +187,7 @@ def test_the_printer_is_asked_for_nothing_and_refuses_what_it_is_asked(
 ARABIC = re.compile("[\u0600-\u06ff]")
 
 
+@needs_pdf_printer
 def test_an_arabic_paragraph_is_laid_out_right_to_left(project: Project, tmp_path: Path) -> None:
     """In a left-to-right report, the Arabic paragraph starts at the right margin and its final
     full stop stands at its left end (WeasyPrint ignores ``unicode-bidi: plaintext``; the
