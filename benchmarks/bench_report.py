@@ -9,8 +9,6 @@ its own process by ``bench_memory.measure_module``; ``pdf`` prints its time in m
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Callable
 from html import escape
@@ -89,21 +87,9 @@ def _bare_pdf(text: str, target: Path) -> None:
 
 def _pdf_probe(path: Path, target: Path) -> tuple[float, float]:
     """(ms, peak MiB) of printing the PDF report of ``path``, in a process of its own."""
-    from benchmarks.bench_memory import _LAUNCHER, ROOT
+    from benchmarks.bench_memory import probe_output
 
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    probe = [sys.executable, "-m", __name__, "rss", "pdf", str(path), str(target)]
-    done = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", _LAUNCHER, *probe],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise RuntimeError(f"PDF probe failed:\n{done.stderr}")
-    ms, mib = done.stdout.split()[-2:]
+    ms, mib = probe_output(__name__, "rss", "pdf", str(path), str(target)).split()[-2:]
     return float(ms), float(mib)
 
 
