@@ -64,9 +64,8 @@ def measure(*args: str) -> float:
     return measure_module("benchmarks.bench_memory", *args)
 
 
-def measure_module(module: str, *args: str) -> float:
-    """Peak RSS in MiB of ``python -m module args`` (which prints it last), run through the
-    launcher."""
+def probe_output(module: str, *args: str) -> str:
+    """What ``python -m module args`` prints, run through the launcher (offscreen)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     probe = [sys.executable, "-m", module, *args]
     done = subprocess.run(
@@ -78,8 +77,13 @@ def measure_module(module: str, *args: str) -> float:
         check=False,
     )
     if done.returncode:
-        raise RuntimeError(f"memory probe {args[0]} failed:\n{done.stderr}")
-    return float(done.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"probe {module} {args[0]} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def measure_module(module: str, *args: str) -> float:
+    """Peak RSS in MiB of ``python -m module args`` (which prints it last)."""
+    return float(probe_output(module, *args).strip().splitlines()[-1])
 
 
 def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:

@@ -9,8 +9,6 @@ its own process by ``bench_memory.measure_module``; ``pdf`` prints its time in m
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from collections.abc import Callable
 from html import escape
@@ -89,21 +87,9 @@ def _bare_pdf(text: str, target: Path) -> None:
 
 def _pdf_probe(path: Path, target: Path) -> tuple[float, float]:
     """(ms, peak MiB) of printing the PDF report of ``path``, in a process of its own."""
-    from benchmarks.bench_memory import _LAUNCHER, ROOT
+    from benchmarks.bench_memory import probe_output
 
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    probe = [sys.executable, "-m", __name__, "rss", "pdf", str(path), str(target)]
-    done = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", _LAUNCHER, *probe],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        raise RuntimeError(f"PDF probe failed:\n{done.stderr}")
-    ms, mib = done.stdout.split()[-2:]
+    ms, mib = probe_output(__name__, "rss", "pdf", str(path), str(target)).split()[-2:]
     return float(ms), float(mib)
 
 
@@ -114,6 +100,7 @@ def _pdf_rows(
     text in this one."""
     runs = [_pdf_probe(path, folder / f"report-{n}.pdf") for n in range(repeat)]
     bare_ms = [elapsed_ms(bare) for _ in range(repeat)]
+    bare_mib = [_bare_probe(path, folder / f"bare-{n}.html") for n in range(repeat)]
     pages = len(PdfReader(folder / "report-0.pdf").pages)
     target = PDF_TARGETS.get(name, (None, None))
     note = f"{pages:,} A4 pages; each run in its own process"
@@ -133,10 +120,18 @@ def _pdf_rows(
             repeat,
             median([mib for _, mib in runs]),
             unit="MiB",
+            baseline=median(bare_mib),
             target=Target(max_value=target[1]),
-            note=note,
+            note=note + "; baseline: a process that opens the project and writes bare HTML",
         ),
     ]
+
+
+def _bare_probe(path: Path, target: Path) -> float:
+    """Peak MiB of a process of its own that opens ``path`` and writes its text as bare HTML."""
+    from benchmarks.bench_memory import probe_output
+
+    return float(probe_output(__name__, "rss", "bare", str(path), str(target)).split()[-1])
 
 
 def run_pdf_sample(ws: Workspace, _size: Size, repeat: int) -> list[Row]:

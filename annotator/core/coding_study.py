@@ -81,14 +81,22 @@ def _complete(items: Iterable[Item]) -> list[Item]:
     return [item for item in items if all(v is not None for v in item)]
 
 
+def _without_variation(rows: Sequence[Item]) -> float | None | bool:
+    """A kappa decided before any sum: None with no items, 1.0 when one value was used
+    (INCEpTION's convention); False when it has to be computed."""
+    if not rows:
+        return None
+    if len({v for row in rows for v in row}) == 1:
+        return 1.0
+    return False
+
+
 def cohen_kappa(items: Iterable[Item]) -> float | None:
     """Cohen's kappa of two raters on the complete items."""
     rows = _complete(items)
-    if not rows:
-        return None
+    if (decided := _without_variation(rows)) is not False:
+        return decided
     used = {v for row in rows for v in row}
-    if len(used) == 1:
-        return 1.0  # INCEpTION's convention
     per_rater = [Counter(row[r] for row in rows) for r in range(2)]
     a_e = sum(per_rater[0][c] * per_rater[1][c] for c in used) / len(rows) ** 2
     return _chance_corrected(_observed_agreement(rows), a_e)
@@ -97,11 +105,8 @@ def cohen_kappa(items: Iterable[Item]) -> float | None:
 def fleiss_kappa(items: Iterable[Item]) -> float | None:
     """Fleiss' kappa on the complete items."""
     rows = _complete(items)
-    if not rows:
-        return None
-    used = {v for row in rows for v in row}
-    if len(used) == 1:
-        return 1.0  # INCEpTION's convention
+    if (decided := _without_variation(rows)) is not False:
+        return decided
     probability: defaultdict[Hashable, float] = defaultdict(float)
     for row in rows:
         for value, n in Counter(row).items():
