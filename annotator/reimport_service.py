@@ -19,6 +19,7 @@ from annotator.core.carry import SpanToCarry, carry
 from annotator.core.errors import AnnotatorError, ImportFailed
 from annotator.core.model import Annotation
 from annotator.io.detect import read_file
+from annotator.service import refuse_the_project
 from annotator.store import suggestion_store
 from annotator.store.project import Project
 
@@ -84,6 +85,7 @@ def plan_reimport(project: Project, document_id: str) -> Reimport:
     path = Path(document.source)
     if not path.is_file():
         raise ImportFailed(path, "the source file is not there any more")
+    refuse_the_project(project, path)
     bundle = read_file(path)
     if len(bundle.documents) != 1 or bundle.documents[0].annotations:
         raise ImportFailed(path, ARTICLE_ONLY)

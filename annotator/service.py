@@ -86,7 +86,7 @@ def import_file(
     error, so that the rest of a batch is imported and every file reported.
     """
     try:
-        _refuse_the_project(project, path)
+        refuse_the_project(project, path)
         bundle = read_file(path, skip_bad=skip_bad, doccano_offsets=doccano_offsets)
         notes = _decoding_notes(bundle) + bundle.notes
         summary = project.import_bundle(bundle)
@@ -140,7 +140,7 @@ def _something_left(path: Path, doccano_offsets: str) -> bool:
     return True
 
 
-def _refuse_the_project(project: Project, path: Path) -> None:
+def refuse_the_project(project: Project, path: Path) -> None:
     """Refuse the open project's own file (or its -wal, -shm, backups) as a file to import: it is
     no article, and reading it through a second descriptor would drop SQLite's locks on it (see
     :mod:`annotator.store.descriptors`)."""

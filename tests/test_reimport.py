@@ -5,6 +5,7 @@ and changes nothing."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -215,6 +216,23 @@ def test_reimport_names_a_missing_source_and_an_unknown_document(
     code, _, err = run("reimport", str(project_path), "d1")
     assert code == 2
     assert err == f"annotator: error: {source}: the source file is not there any more\n"
+
+
+def test_a_source_that_is_the_open_project_is_refused_unread(tmp_path: Path) -> None:
+    # a document whose source file now is the project itself (a hard link): reading it through
+    # a second descriptor would drop SQLite's locks on it, as the import refuses it too
+    from annotator.core.errors import ImportFailed
+    from annotator.reimport_service import plan_reimport
+
+    source = tmp_path / "note.txt"
+    source.write_text("Alpha beta.", encoding="utf-8")
+    with Project.open(tmp_path / "p.annot", create=True) as project:
+        project.import_bundle(ImportedBundle([ImportedDocument("Alpha beta.", "n", str(source))]))
+        (document,) = project.documents()
+        source.unlink()
+        os.link(project.path, source)
+        with pytest.raises(ImportFailed, match="is the open project"):
+            plan_reimport(project, document.id)
 
 
 # --- the window --------------------------------------------------------------------------------
