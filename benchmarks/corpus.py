@@ -8,6 +8,7 @@ for the caller to change as it likes."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from pathlib import Path
@@ -21,7 +22,8 @@ SIZES = (10, 1_000, 10_000, 100_000)
 ANNOTATORS = ("ana", "ben")
 SPANS_PER_DOCUMENT = 20
 BATCH = 1_000
-CACHE = Path(__file__).resolve().parent / ".cache"
+# Worktrees share one cache through ANNOTATOR_BENCH_CACHE: building 100k documents takes minutes.
+CACHE = Path(os.environ.get("ANNOTATOR_BENCH_CACHE") or Path(__file__).resolve().parent / ".cache")
 
 
 def corpus_document(seed: int) -> ImportedDocument:
