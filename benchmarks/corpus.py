@@ -15,6 +15,7 @@ from pathlib import Path
 
 from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
 from annotator.store.project import Project
+from annotator.store.schema import current_version
 
 from .generate import article_text, word_spans
 
@@ -57,10 +58,11 @@ def cached_corpus(documents: int, into: Path) -> Path:
     """A copy at ``into`` of the corpus of ``documents`` articles, built once and kept in
     ``benchmarks/.cache`` (one file, checkpointed)."""
     CACHE.mkdir(exist_ok=True)
-    kept = CACHE / f"corpus-{documents}.annot"
+    name = f"corpus-{documents}-schema{current_version()}"
+    kept = CACHE / f"{name}.annot"
     if not kept.exists():
-        building = CACHE / f"corpus-{documents}.building.annot"
-        for leftover in CACHE.glob(f"corpus-{documents}.building.annot*"):
+        building = CACHE / f"{name}.building.annot"
+        for leftover in CACHE.glob(f"{name}.building.annot*"):
             leftover.unlink()
         build_corpus(building, documents)
         building.rename(kept)
