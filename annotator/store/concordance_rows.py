@@ -1,0 +1,76 @@
+"""The concordance's rows: a label's spans across documents with their context, a page at a
+time, in one statement (no read per document; the context is cut from the text in SQL, so a
+5 MB article is not handed to Python for 50 code points of it)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, case, func, literal, select, tuple_
+
+from annotator.core.find import ConcordanceLine, flat
+from annotator.store.models import Annotation, Document, DocumentText, Label
+
+CONTEXT = 50
+Key = tuple[int, int, str]
+
+
+def _like_pattern(needle: str) -> str:
+    """A LIKE pattern that holds at least every span holding ``needle`` in any case: SQLite's
+    LIKE folds ASCII only, so any other character stands as ``_`` (checked exactly after)."""
+    escaped = "".join(
+        "\\" + c if c in "\\%_" else (c if c.isascii() else "_") for c in needle.lower()
+    )
+    return f"%{escaped}%"
+
+
+def page(
+    connection: Connection, label: str, needle: str, after: Key | None, limit: int
+) -> list[ConcordanceLine]:
+    """Up to ``limit`` spans of ``label`` after ``after`` whose text holds ``needle`` (any case),
+    in list order (document position, start, id)."""
+    needle = needle.strip().lower()
+    start, end = Annotation.start, Annotation.end
+    left_from = case((start > CONTEXT, start - CONTEXT), else_=literal(0))
+    query = (
+        select(
+            Document.id,
+            Annotation.id,
+            Document.title,
+            func.substr(DocumentText.text, left_from + 1, start - left_from),
+            Annotation.text,
+            func.substr(DocumentText.text, end + 1, CONTEXT),
+            Document.position,
+            start,
+        )
+        .join(Label, Label.id == Annotation.label_id)
+        .join(Document, Document.id == Annotation.document_id)
+        .join(DocumentText, DocumentText.document_id == Annotation.document_id)
+        .where(Label.name == label)
+        .order_by(Document.position, start, Annotation.id)
+    )
+    if needle:
+        query = query.where(func.lower(Annotation.text).like(_like_pattern(needle), escape="\\"))
+    order = tuple_(Document.position, start, Annotation.id)
+    lines: list[ConcordanceLine] = []
+    key = after
+    while len(lines) < limit:
+        batch = connection.execute(
+            (query if key is None else query.where(order > tuple_(*key))).limit(limit)
+        ).all()
+        for document_id, annotation_id, title, left, span, right, position, at in batch:
+            key = (position, at, annotation_id)
+            if needle and needle not in span.lower():
+                continue  # a non-ASCII letter matched "_" but not the needle
+            lines.append(
+                ConcordanceLine(
+                    document_id,
+                    annotation_id,
+                    title,
+                    flat(left or "")[-CONTEXT:],
+                    flat(span),
+                    flat(right or "")[:CONTEXT],
+                    key,
+                )
+            )
+        if len(batch) < limit:
+            break
+    return lines[:limit]
