@@ -1,0 +1,128 @@
+"""The full-text index (``store/fulltext.py``) on a file and on a server: it narrows a find to
+the documents holding the query, in every script, and stays right through every write path."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from annotator.core.model import ImportedBundle, ImportedDocument
+from annotator.service import find
+from annotator.store import backups
+from annotator.store.merge import merge_project
+from annotator.store.project import Project
+
+from .conftest import FIXTURES
+
+TEXTS = {
+    "ja": "私は東京都に住んでいます。京都にも行きました。",
+    "km": "ខ្ញុំរស់នៅភ្នំពេញ ហើយចូលចិត្តភាសាខ្មែរ។",
+    "ar": "وقالت الوزارة إن الاقتصاد سينمو بالتأكيد هذا العام.",
+    "en": "The Ministry of Tourism said the economy would grow.",
+    "de": "Die Bundesregierung und das Außenministerium schwiegen.",
+}
+
+
+def add(project: Project, texts: dict[str, str]) -> dict[str, str]:
+    """Import each text titled by its key; returns title → document id."""
+    project.import_bundle(ImportedBundle([ImportedDocument(t, k) for k, t in texts.items()]))
+    return {d.title: d.id for d in project.documents()}
+
+
+def found(project: Project, query: str) -> list[str]:
+    """The titles of the documents the index picks for ``query``."""
+    titles = {d.id: d.title for d in project.documents()}
+    return [titles[id] for id in project.search(query)]
+
+
+def test_words_of_every_script_are_found_inside_unspaced_text(any_project: Project) -> None:
+    add(any_project, TEXTS)
+    assert found(any_project, "東京都") == ["ja"]
+    assert found(any_project, "京都に") == ["ja"]  # inside a run with no spaces
+    assert found(any_project, "ភាសាខ្មែរ") == ["km"]
+    assert found(any_project, "الاقتصاد") == ["ar"]
+    assert found(any_project, "ministerium") == ["de"]  # the middle of a compound
+    assert found(any_project, "ministry OF tourism") == ["en"]  # a phrase, in any case
+    # the words, but not that phrase; two code points, read rather than looked up
+    assert [m.title for m in find(any_project, "tourism said economy")] == []
+    assert [m.title for m in find(any_project, "京都")] == ["ja", "ja"]
+
+
+def test_the_index_follows_delete_undo_reimport_and_merge(
+    any_project: Project, backend: str, new_location
+) -> None:
+    ids = add(any_project, TEXTS)
+    snapshot = any_project.snapshot_documents([ids["ja"]])
+    any_project.delete_documents([ids["ja"]])
+    assert found(any_project, "東京都") == []
+    any_project.import_bundle(snapshot)  # the undo of the delete
+    assert found(any_project, "東京都") == ["ja"]
+
+    any_project.replace_text(ids["en"], "The Ministry of Finance spoke.", {})
+    assert found(any_project, "tourism") == []
+    assert found(any_project, "ministry of finance") == ["en"]
+
+    with Project.open(new_location(backend, "colleague", project=True)) as colleague:
+        colleague.import_bundle(ImportedBundle([ImportedDocument("Ein Grenzübergang.", "x")]))
+        merge_project(any_project, colleague)
+    assert found(any_project, "grenzüber") == ["x"]
+
+
+def test_matches_are_exact_offsets_in_the_canonical_text(any_project: Project) -> None:
+    ids = add(any_project, {**TEXTS, "emoji": "👍 Tokyo: 東京都, again 東京都."})
+    matches = list(find(any_project, "東京都"))
+    assert [(m.document_id, m.start, m.end) for m in matches] == [
+        (ids["ja"], 2, 5),
+        (ids["emoji"], 9, 12),  # code points: the emoji is one
+        (ids["emoji"], 20, 23),
+    ]
+    text = TEXTS["ja"]
+    assert matches[0].match == text[2:5] and matches[0].left == text[:2]
+    assert [m.title for m in find(any_project, "東京都", limit=2)] == ["ja", "emoji"]
+    assert [m.title for m in find(any_project, "東京都", order="rank")] == [
+        "emoji",
+        "emoji",
+        "ja",
+    ]
+
+
+def test_an_older_file_gets_its_index_on_upgrade(tmp_path: Path) -> None:
+    copy = tmp_path / "old.annot"
+    shutil.copyfile(FIXTURES / "v1-project.annot", copy)
+    with Project.open(copy) as project:
+        document = project.documents()[0]
+        word = next(w for w in project.document(document.id).text.split() if len(w) > 6)
+        assert document.id in project.search(word)
+        assert [m.document_id for m in find(project, word)][:1] == [document.id]
+
+
+def test_the_backup_fingerprint_leaves_the_index_out(project: Project) -> None:
+    add(project, TEXTS)
+    project.close()
+    with sqlite3.connect(project.path) as connection:
+        tables = {n for (n,) in connection.execute("SELECT name FROM sqlite_master")}
+    assert "document_search_idx" in tables  # FTS5's, without a rowid
+    assert backups.fingerprint(project.path)  # reads every other table
+
+
+@pytest.mark.parametrize("query", ["", "   ", "x" * 1001])
+def test_a_query_that_cannot_be_searched_is_refused(project: Project, query: str) -> None:
+    from annotator.core.find import QueryError
+
+    with pytest.raises(QueryError):
+        list(find(project, query))
+
+
+def test_a_server_project_has_a_trigram_index(any_project: Project, backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("a server's index")
+    from sqlalchemy import text
+
+    with any_project.reading() as s:
+        definition = s.scalar(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_document_texts_trigrams'")
+        )
+    assert definition is not None and "gin_trgm_ops" in definition
