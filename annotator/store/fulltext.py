@@ -100,7 +100,10 @@ def candidates(connection: Connection, query: str) -> list[str]:
     """The ids of the documents that may hold ``query`` (any case), in list order."""
     pieces = trigrams(query)
     if connection.dialect.name == "sqlite":
-        if not pieces:  # under three code points: the index cannot tell
+        indexed = connection.scalar(
+            text("SELECT 1 FROM sqlite_master WHERE name = 'document_search'")
+        )  # an older file opened read-only has none: every text is read
+        if not pieces or not indexed:  # under three code points the index cannot tell
             return list(connection.scalars(text("SELECT id FROM documents ORDER BY position")))
         match = " AND ".join('"' + piece.replace('"', '""') + '"' for piece in pieces)
         return list(
