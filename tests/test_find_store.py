@@ -126,3 +126,23 @@ def test_a_server_project_has_a_trigram_index(any_project: Project, backend: str
             text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_document_texts_trigrams'")
         )
     assert definition is not None and "gin_trgm_ops" in definition
+
+
+def test_a_text_written_without_catching_up_is_read_whole_until_indexed(
+    project: Project,
+) -> None:
+    from annotator.store import fulltext
+    from annotator.store.models import Document, DocumentText
+
+    add(project, TEXTS)
+    with project.transaction() as s:  # a write path that does not call fulltext.catch_up
+        s.add(Document(id="late", title="late", length=9, sha256="x", created="", position=99))
+        s.flush()
+        s.add(DocumentText(document_id="late", text="Siem Reap"))
+    assert found(project, "siem reap") == ["late"]
+    assert found(project, "東京都") == ["ja", "late"]  # pending: read, then found not to hold it
+    assert [m.title for m in find(project, "東京都")] == ["ja"]
+    with project.transaction() as s:
+        fulltext.catch_up(s.connection())
+    assert found(project, "東京都") == ["ja"]
+    assert found(project, "siem reap") == ["late"]

@@ -56,9 +56,7 @@ def test_ctrl_shift_f_lists_matches_and_enter_opens_one_in_place(qtbot, window) 
     assert window.documents.current_id() == second
 
 
-def test_label_all_reviews_and_labels_matches_in_two_documents_as_one_step(
-    qtbot, window
-) -> None:
+def test_label_all_reviews_and_labels_matches_in_two_documents_as_one_step(qtbot, window) -> None:
     first = window.reader.document_id
     second = add_second(window)
     project = window.ctx.project
@@ -86,9 +84,7 @@ def test_label_all_reviews_and_labels_matches_in_two_documents_as_one_step(
     assert organisations() == expected
 
 
-def test_typing_in_the_concordance_filter_reads_no_document_after_another(
-    qtbot, window
-) -> None:
+def test_typing_in_the_concordance_filter_reads_no_document_after_another(qtbot, window) -> None:
     project = window.ctx.project
     project.import_bundle(
         ImportedBundle(

@@ -809,6 +809,7 @@ class Project:
                 .where(DocumentText.document_id == document_id)
                 .values(text=text)
             )
+            fulltext.catch_up(s.connection())
             if spans:
                 s.execute(
                     update(Annotation),
