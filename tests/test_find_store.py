@@ -146,3 +146,29 @@ def test_a_text_written_without_catching_up_is_read_whole_until_indexed(
         fulltext.catch_up(s.connection())
     assert found(project, "東京都") == ["ja"]
     assert found(project, "siem reap") == ["late"]
+
+
+def test_the_concordance_pages_a_labels_spans_and_filters_in_any_case(
+    any_project: Project,
+) -> None:
+    texts = {f"d{n}": f"Day {n}: l'Économie grandit, dit le Ministère {n}." for n in range(3)}
+    ids = add(any_project, texts)
+    for title, text in texts.items():
+        for word in ("Économie", "Ministère"):
+            at = text.index(word)
+            any_project.add_annotation(ids[title], "Organisation", at, at + len(word))
+    pages, after = [], None
+    while page := any_project.label_spans("Organisation", after=after, limit=2):
+        pages.append(page)
+        after = page[-1].key
+    lines = [line for page in pages for line in page]
+    assert [len(p) for p in pages] == [2, 2, 2]
+    assert [(line.title, line.span) for line in lines] == [
+        (t, w) for t in texts for w in ("Économie", "Ministère")
+    ]
+    assert lines[0].left == "Day 0: l'" and lines[0].right == "grandit, dit le Ministère 0."
+    economy = any_project.label_spans("Organisation", "ÉCONOM", limit=2)
+    assert [line.title for line in economy] == ["d0", "d1"]  # non-ASCII case, exactly
+    assert [
+        line.title for line in any_project.label_spans("Organisation", "ÉCONOM", economy[-1].key)
+    ] == ["d2"]

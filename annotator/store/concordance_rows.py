@@ -28,34 +28,43 @@ def page(
     """Up to ``limit`` spans of ``label`` after ``after`` whose text holds ``needle`` (any case),
     in list order (document position, start, id)."""
     needle = needle.strip().lower()
-    start, end = Annotation.start, Annotation.end
-    left_from = case((start > CONTEXT, start - CONTEXT), else_=literal(0))
-    query = (
-        select(
-            Document.id,
-            Annotation.id,
-            Document.title,
-            func.substr(DocumentText.text, left_from + 1, start - left_from),
-            Annotation.text,
-            func.substr(DocumentText.text, end + 1, CONTEXT),
-            Document.position,
-            start,
-        )
+    keys = (
+        select(Annotation.id, Document.position, Annotation.start)
         .join(Label, Label.id == Annotation.label_id)
         .join(Document, Document.id == Annotation.document_id)
-        .join(DocumentText, DocumentText.document_id == Annotation.document_id)
         .where(Label.name == label)
-        .order_by(Document.position, start, Annotation.id)
+        .order_by(Document.position, Annotation.start, Annotation.id)
     )
     if needle:
-        query = query.where(func.lower(Annotation.text).like(_like_pattern(needle), escape="\\"))
-    order = tuple_(Document.position, start, Annotation.id)
+        keys = keys.where(func.lower(Annotation.text).like(_like_pattern(needle), escape="\\"))
+    order = tuple_(Document.position, Annotation.start, Annotation.id)
     lines: list[ConcordanceLine] = []
     key = after
     while len(lines) < limit:
-        batch = connection.execute(
-            (query if key is None else query.where(order > tuple_(*key))).limit(limit)
-        ).all()
+        # the page's spans are chosen first, then only they are cut from their texts: a sort
+        # carrying every span's context read every text of the label
+        chosen = (keys if key is None else keys.where(order > tuple_(*key))).limit(limit)
+        page_keys = chosen.subquery()
+        start, end = Annotation.start, Annotation.end
+        left_from = case((start > CONTEXT, start - CONTEXT), else_=literal(0))
+        query = (
+            select(
+                Document.id,
+                Annotation.id,
+                Document.title,
+                func.substr(DocumentText.text, left_from + 1, start - left_from),
+                Annotation.text,
+                func.substr(DocumentText.text, end + 1, CONTEXT),
+                page_keys.c.position,
+                start,
+            )
+            .select_from(page_keys)
+            .join(Annotation, Annotation.id == page_keys.c.id)
+            .join(Document, Document.id == Annotation.document_id)
+            .join(DocumentText, DocumentText.document_id == Annotation.document_id)
+            .order_by(page_keys.c.position, page_keys.c.start, page_keys.c.id)
+        )
+        batch = connection.execute(query).all()
         for document_id, annotation_id, title, left, span, right, position, at in batch:
             key = (position, at, annotation_id)
             if needle and needle not in span.lower():
