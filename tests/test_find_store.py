@@ -23,6 +23,7 @@ TEXTS = {
     "ar": "وقالت الوزارة إن الاقتصاد سينمو بالتأكيد هذا العام.",
     "en": "The Ministry of Tourism said the economy would grow.",
     "de": "Die Bundesregierung und das Außenministerium schwiegen.",
+    "fr": "L'économie française grandit.",
 }
 
 
@@ -46,6 +47,7 @@ def test_words_of_every_script_are_found_inside_unspaced_text(any_project: Proje
     assert found(any_project, "الاقتصاد") == ["ar"]
     assert found(any_project, "ministerium") == ["de"]  # the middle of a compound
     assert found(any_project, "ministry OF tourism") == ["en"]  # a phrase, in any case
+    assert [m.match for m in find(any_project, "ÉCONOMIE FRANÇAISE")] == ["économie française"]
     # the words, but not that phrase; two code points, read rather than looked up
     assert [m.title for m in find(any_project, "tourism said economy")] == []
     assert [m.title for m in find(any_project, "京都")] == ["ja", "ja"]
@@ -172,3 +174,28 @@ def test_the_concordance_pages_a_labels_spans_and_filters_in_any_case(
     assert [
         line.title for line in any_project.label_spans("Organisation", "ÉCONOM", economy[-1].key)
     ] == ["d2"]
+
+
+def test_a_server_database_in_the_c_locale_still_finds_any_case(pg_server: str) -> None:
+    """ILIKE folds only ASCII in the C locale: a letter like É must not narrow the documents
+    away, only the text decides."""
+    import uuid
+
+    import psycopg
+
+    from tests.helpers import pg_cluster
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{pg_server}/postgres", autocommit=True) as connection:
+        connection.execute(
+            f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"
+            " LC_COLLATE 'C' LC_CTYPE 'C'"
+        )
+    url = f"{pg_server}/{name}"
+    try:
+        with Project.open(url) as project:
+            add(project, TEXTS)
+            assert [m.match for m in find(project, "ÉCONOMIE")] == ["économie"]
+            assert found(project, "東京都") == ["ja"]  # a letter without case still narrows
+    finally:
+        pg_cluster.drop_database(pg_server, url)

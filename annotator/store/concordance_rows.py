@@ -7,19 +7,11 @@ from __future__ import annotations
 from sqlalchemy import Connection, case, func, literal, select, tuple_
 
 from annotator.core.find import ConcordanceLine, flat
+from annotator.store.fulltext import like_pattern
 from annotator.store.models import Annotation, Document, DocumentText, Label
 
 CONTEXT = 50
 Key = tuple[int, int, str]
-
-
-def _like_pattern(needle: str) -> str:
-    """A LIKE pattern that holds at least every span holding ``needle`` in any case: SQLite's
-    LIKE folds ASCII only, so any other character stands as ``_`` (checked exactly after)."""
-    escaped = "".join(
-        "\\" + c if c in "\\%_" else (c if c.isascii() else "_") for c in needle.lower()
-    )
-    return f"%{escaped}%"
 
 
 def page(
@@ -36,7 +28,7 @@ def page(
         .order_by(Document.position, Annotation.start, Annotation.id)
     )
     if needle:
-        keys = keys.where(func.lower(Annotation.text).like(_like_pattern(needle), escape="\\"))
+        keys = keys.where(func.lower(Annotation.text).like(like_pattern(needle), escape="\\"))
     order = tuple_(Document.position, Annotation.start, Annotation.id)
     lines: list[ConcordanceLine] = []
     key = after

@@ -138,7 +138,7 @@ def candidates(connection: Connection, query: str) -> list[str]:
                 {"match": match},
             )
         )
-    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = like_pattern(query)
     return list(
         connection.scalars(
             text(
@@ -148,6 +148,19 @@ def candidates(connection: Connection, query: str) -> list[str]:
             {"pattern": pattern},
         )
     )
+
+
+def like_pattern(needle: str) -> str:
+    """A pattern for ``ILIKE`` (or ``lower(…) LIKE`` with ``needle`` lowered) that holds every
+    text holding ``needle`` in any case: the database folds ASCII letters surely (others as its
+    locale says: none in C), so a letter with another case outside ASCII stands as ``_``, one
+    character, as Python's case-blind match maps one to one. Letters with no case (Chinese,
+    Khmer, Arabic) stay, so the trigram index still narrows."""
+    escaped = "".join(
+        "\\" + c if c in "\\%_" else c if c.isascii() or c.lower() == c.upper() == c else "_"
+        for c in needle
+    )
+    return f"%{escaped}%"
 
 
 def texts(connection: Connection, ids: Sequence[str]) -> Iterator[tuple[str, str, str]]:
