@@ -7,6 +7,8 @@ a keystroke in the filter is one statement, whatever the number of documents."""
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -27,6 +29,8 @@ from annotator.gui.context import AppContext
 from annotator.gui.table_model import AnyIndex, RowsModel, row_table
 
 PAGE = 500
+SLOW_S = 0.1  # a page slower than this: wait for a pause in typing
+PAUSE_MS = 300
 
 
 class ConcordanceModel(RowsModel):
@@ -99,7 +103,7 @@ class ConcordanceView(QWidget):
         self.label_box = QComboBox()
         self.label_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.filter = QLineEdit(placeholderText="Filter spans", clearButtonEnabled=True)
-        self.filter.textChanged.connect(lambda _t: self.refresh())
+        self.filter.textChanged.connect(lambda _t: self._typed.start())
         self.count = QLabel()
         self.model = ConcordanceModel(ctx)
         self.model.rowsInserted.connect(lambda *_a: self._show_count())
@@ -125,6 +129,9 @@ class ConcordanceView(QWidget):
         layout.addWidget(self.view)
         # refreshed once per burst of changes, and only while shown
         self._stale = QTimer(self, singleShot=True, interval=0, timeout=self.refresh)
+        # a keystroke refreshes at once while a page comes quickly; once one took long (a label
+        # with half a million spans), the keys typed in a pause are one refresh
+        self._typed = QTimer(self, singleShot=True, interval=0, timeout=self.refresh)
         ctx.events.changed.connect(self._on_changes)
         self.set_labels()
 
@@ -160,7 +167,10 @@ class ConcordanceView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self._typed.stop()
+        began = time.perf_counter()
         self.model.show(self.label_box.currentData(), self.filter.text())
+        self._typed.setInterval(0 if time.perf_counter() - began < SLOW_S else PAUSE_MS)
         self._show_count()
 
     def _show_count(self) -> None:
