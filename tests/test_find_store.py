@@ -150,9 +150,15 @@ def test_a_text_written_without_catching_up_is_read_whole_until_indexed(
     assert found(project, "siem reap") == ["late"]
 
 
+@pytest.mark.parametrize(("stretch", "steps"), [(200, 4), (1, 4), (1, 1), (2, 0)])
 def test_the_concordance_pages_a_labels_spans_and_filters_in_any_case(
-    any_project: Project,
+    any_project: Project, monkeypatch: pytest.MonkeyPatch, stretch: int, steps: int
 ) -> None:
+    from annotator.store import concordance_rows
+
+    # walking the documents a stretch at a time, then the rest in one statement
+    monkeypatch.setattr(concordance_rows, "FIRST_STRETCH", stretch)
+    monkeypatch.setattr(concordance_rows, "STEPS", steps)
     texts = {f"d{n}": f"Day {n}: l'Économie grandit, dit le Ministère {n}." for n in range(3)}
     ids = add(any_project, texts)
     for title, text in texts.items():
