@@ -124,3 +124,15 @@ def test_typing_in_the_concordance_filter_reads_no_document_after_another(qtbot,
     # one statement a keystroke, whatever the number of documents (main read 2 per document)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= len("touri"), selects
+
+
+def test_the_matches_are_found_again_when_documents_go(qtbot, window) -> None:
+    from annotator.gui.changes import Changes
+
+    second = add_second(window)
+    panel = search(qtbot, window, "Ministry of Tourism")
+    assert second in {m.document_id for m in panel.model.rows}
+    window.ctx.project.delete_documents([second])
+    window.ctx.publish(Changes(documents=True))
+    qtbot.waitUntil(lambda: not panel.running and bool(panel.model.rows))
+    assert second not in {m.document_id for m in panel.model.rows}

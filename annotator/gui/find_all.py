@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.find import FindMatch, QueryError, check_query
+from annotator.gui.changes import Changes
 from annotator.gui.concordance import ElideLeft
 from annotator.gui.context import AppContext
 from annotator.gui.label_model import LabelListModel, label_combo, select_name
@@ -119,6 +120,13 @@ class FindAllView(QWidget):
         self._gc_was_enabled = True
         self._timer = QTimer(self, interval=40, timeout=self._drain)
         self.set_labels()
+        ctx.events.changed.connect(self._on_changes)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.labels:
+            self.set_labels()
+        if (changes.documents or changes.text_of) and self.model.rows:
+            self.search()  # documents came, went or were re-read: the offsets may be others
 
     @property
     def running(self) -> bool:

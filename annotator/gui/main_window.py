@@ -260,6 +260,9 @@ class MainWindow(LabellingMixin, QMainWindow):
 
     def open_match(self, document_id: str, start: int, end: int) -> None:
         """Show a document with a range selected in view (a Find in All Documents match)."""
+        if self.documents.model.row_of(document_id) is None:
+            self.statusBar().showMessage("That document is no longer in the project.", 5000)
+            return
         self.documents.select(document_id)
         self.show_document(document_id)
         if self.reader.document_id == document_id:
