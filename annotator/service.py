@@ -17,6 +17,7 @@ from annotator.core.errors import (
     ImportFailed,
     OptionNeeded,
 )
+from annotator.core.find import FindMatch, QueryError, check_query, matches_in
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
     Annotation,
@@ -716,3 +717,51 @@ def write_html_report(
     built = report(project, options)
     report_html.write(built, target)
     return built
+
+
+# -- find across the corpus ---------------------------------------------------------------------
+
+FIND_ORDERS = ("document", "rank")
+_FIND_BATCH = 200  # texts read per statement
+
+
+def find(
+    project: Project,
+    query: str,
+    *,
+    limit: int | None = None,
+    case_sensitive: bool = False,
+    whole_words: bool = False,
+    order: str = "document",
+) -> Iterator[FindMatch]:
+    """Every match of ``query`` in every document (the find bar's rule, ``core/find.py``), as
+    they are found: in list order, or with ``order="rank"`` the documents with the most matches
+    first (which reads every candidate before the first match comes). The full-text index
+    only says which documents to read; each match's offsets come from the text itself.
+    Raises :class:`QueryError` for a query that cannot be searched for."""
+    check_query(query)
+    if order not in FIND_ORDERS:
+        raise QueryError(f"unknown order {order!r} (choose {' or '.join(FIND_ORDERS)})")
+    if limit is not None and limit < 1:
+        raise QueryError(f"the limit must be at least 1, not {limit}")
+    ids = project.search(query)
+    found = 0
+    per_document: list[list[FindMatch]] = []
+    for at in range(0, len(ids), _FIND_BATCH):
+        for id, title, text in project.texts(ids[at : at + _FIND_BATCH]):
+            matches = matches_in(id, title, text, query, case_sensitive, whole_words)
+            if order == "rank":
+                if matches:
+                    per_document.append(matches)
+                continue
+            for match in matches:
+                yield match
+                found += 1
+                if found == limit:
+                    return
+    per_document.sort(key=len, reverse=True)  # stable: list order among equals
+    for match in (m for matches in per_document for m in matches):
+        yield match
+        found += 1
+        if found == limit:
+            return
