@@ -279,6 +279,21 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return sum(defined) / len(defined) if defined else None
 
 
+DocumentSpans = tuple[str, int, Sequence[SpanRecord]]
+"""One document as the agreement reports take them: its id, its length in code points and its
+spans (they may hold other annotators and labels, which are left out)."""
+
+
+def by_document(documents: Mapping[str, int], spans: Iterable[SpanRecord]) -> list[DocumentSpans]:
+    """``spans`` of any order grouped by document, in the order of ``documents`` (id ->
+    length); spans of other documents are left out."""
+    grouped: dict[str, list[SpanRecord]] = {d: [] for d in documents}
+    for span in spans:
+        if span.document_id in grouped:
+            grouped[span.document_id].append(span)
+    return [(d, documents[d], found) for d, found in grouped.items()]
+
+
 def agreement_report(
     annotators: Sequence[str],
     labels: Sequence[str],
@@ -290,87 +305,110 @@ def agreement_report(
 
     ``spans`` may hold other annotators, labels and documents: they are left out.
     """
-    if len(annotators) < 2:
-        raise ValueError("agreement needs at least two annotators")
-    column = {name: i for i, name in enumerate(annotators)}
-    wanted_labels = set(labels)
-    # (label, document) -> one list of intervals per annotator
-    layers: dict[tuple[str, str], list[list[Interval]]] = {}
-    for span in spans:
-        if (
-            span.annotator not in column
-            or span.label not in wanted_labels
-            or span.document_id not in documents
-        ):
-            continue
-        key = (span.label, span.document_id)
-        if key not in layers:
-            layers[key] = [[] for _ in annotators]
-        layers[key][column[span.annotator]].append((span.start, span.end))
+    sums = AgreementSums(annotators, labels)
+    for document, length, found in by_document(documents, spans):
+        sums.add(document, length, found)
+    return sums.report()
 
-    total_length = sum(documents.values())
-    empty: Pattern = (0,) * len(annotators)
-    pairs = list(combinations(range(len(annotators)), 2))
-    overall_patterns: Counter[Pattern] = Counter()
-    pair_matches = {pair: [0, 0] for pair in pairs}  # exact, overlap; pooled over labels
-    pair_spans = {pair: 0 for pair in pairs}
-    label_figures: dict[str, dict[str, Any]] = {}
-    for label in labels:
-        patterns: Counter[Pattern] = Counter()
-        covered = 0
-        counts = [0] * len(annotators)
-        exact = {pair: 0 for pair in pairs}
-        overlap = {pair: 0 for pair in pairs}
-        for (layer_label, document_id), intervals in layers.items():
-            if layer_label != label:
+
+class _LabelSums:
+    """One label's counts, summed over the documents so far."""
+
+    def __init__(self, annotators: int, pairs: Sequence[tuple[int, int]]) -> None:
+        self.patterns: Counter[Pattern] = Counter()
+        self.covered = 0  # code points of the documents where someone used the label
+        self.counts = [0] * annotators
+        self.exact = {pair: 0 for pair in pairs}
+        self.overlap = {pair: 0 for pair in pairs}
+
+
+class AgreementSums:
+    """:func:`agreement_report` one document at a time: every figure is made of counts that
+    add up over documents (coverage patterns, spans, matches), so only those are kept, never
+    the spans of more than the document being added."""
+
+    def __init__(self, annotators: Sequence[str], labels: Sequence[str]) -> None:
+        if len(annotators) < 2:
+            raise ValueError("agreement needs at least two annotators")
+        self.annotators = list(annotators)
+        self.labels = list(labels)
+        self._column = {name: i for i, name in enumerate(annotators)}
+        self._pairs = list(combinations(range(len(annotators)), 2))
+        self._sums = {label: _LabelSums(len(annotators), self._pairs) for label in labels}
+        self.documents = 0
+        self.total_length = 0
+
+    def add(self, document: str, length: int, spans: Iterable[SpanRecord]) -> None:
+        """Count ``document`` of ``length`` code points with its spans."""
+        self.documents += 1
+        self.total_length += length
+        layers: dict[str, list[list[Interval]]] = {}
+        for span in spans:
+            column = self._column.get(span.annotator)
+            if column is None or span.label not in self._sums:
                 continue
-            found = coverage_patterns(documents[document_id], intervals)
-            patterns.update(found)
-            covered += documents[document_id]
+            if span.label not in layers:
+                layers[span.label] = [[] for _ in self.annotators]
+            layers[span.label][column].append((span.start, span.end))
+        for label, intervals in layers.items():
+            sums = self._sums[label]
+            sums.patterns.update(coverage_patterns(length, intervals))
+            sums.covered += length
             for i, own in enumerate(intervals):
-                counts[i] += len(own)
-            for pair in pairs:
+                sums.counts[i] += len(own)
+            for pair in self._pairs:
                 a, b = intervals[pair[0]], intervals[pair[1]]
-                exact[pair] += exact_matches(a, b)
-                overlap[pair] += overlap_matches(a, b)
-        if total_length > covered:  # documents where no one used this label
-            patterns[empty] += total_length - covered
-        overall_patterns.update(patterns)
-        label_pairs = []
-        for pair in pairs:
-            n = counts[pair[0]] + counts[pair[1]]
-            label_pairs.append((f1(exact[pair], 0, n), f1(overlap[pair], 0, n)))
-            pair_matches[pair][0] += exact[pair]
-            pair_matches[pair][1] += overlap[pair]
-            pair_spans[pair] += n
-        label_figures[label] = {
-            "alpha": krippendorff_alpha_nominal(patterns),
-            "kappa": kappa(patterns),
-            "f1_exact": _mean(e for e, _ in label_pairs),
-            "f1_overlap": _mean(o for _, o in label_pairs),
-            "spans": {name: counts[i] for i, name in enumerate(annotators)},
-        }
-    pair_figures = []
-    for pair in pairs:
-        seen = project_patterns(overall_patterns, pair)
-        pair_figures.append(
-            {
-                "annotators": [annotators[pair[0]], annotators[pair[1]]],
-                "alpha": krippendorff_alpha_nominal(seen),
-                "kappa": cohen_kappa(seen),
-                "f1_exact": f1(pair_matches[pair][0], 0, pair_spans[pair]),
-                "f1_overlap": f1(pair_matches[pair][1], 0, pair_spans[pair]),
+                sums.exact[pair] += exact_matches(a, b)
+                sums.overlap[pair] += overlap_matches(a, b)
+
+    def report(self) -> dict[str, Any]:
+        annotators, pairs = self.annotators, self._pairs
+        empty: Pattern = (0,) * len(annotators)
+        overall_patterns: Counter[Pattern] = Counter()
+        pair_matches = {pair: [0, 0] for pair in pairs}  # exact, overlap; pooled over labels
+        pair_spans = {pair: 0 for pair in pairs}
+        label_figures: dict[str, dict[str, Any]] = {}
+        for label in self.labels:
+            sums = self._sums[label]
+            patterns = Counter(sums.patterns)
+            if self.total_length > sums.covered:  # documents where no one used this label
+                patterns[empty] += self.total_length - sums.covered
+            overall_patterns.update(patterns)
+            label_pairs = []
+            for pair in pairs:
+                n = sums.counts[pair[0]] + sums.counts[pair[1]]
+                label_pairs.append((f1(sums.exact[pair], 0, n), f1(sums.overlap[pair], 0, n)))
+                pair_matches[pair][0] += sums.exact[pair]
+                pair_matches[pair][1] += sums.overlap[pair]
+                pair_spans[pair] += n
+            label_figures[label] = {
+                "alpha": krippendorff_alpha_nominal(patterns),
+                "kappa": kappa(patterns),
+                "f1_exact": _mean(e for e, _ in label_pairs),
+                "f1_overlap": _mean(o for _, o in label_pairs),
+                "spans": {name: sums.counts[i] for i, name in enumerate(annotators)},
             }
-        )
-    return {
-        "annotators": list(annotators),
-        "documents": len(documents),
-        "overall": {
-            "alpha": krippendorff_alpha_nominal(overall_patterns),
-            "kappa": kappa(overall_patterns),
-            "f1_exact": _mean(p["f1_exact"] for p in pair_figures),
-            "f1_overlap": _mean(p["f1_overlap"] for p in pair_figures),
-        },
-        "labels": label_figures,
-        "pairs": pair_figures,
-    }
+        pair_figures = []
+        for pair in pairs:
+            seen = project_patterns(overall_patterns, pair)
+            pair_figures.append(
+                {
+                    "annotators": [annotators[pair[0]], annotators[pair[1]]],
+                    "alpha": krippendorff_alpha_nominal(seen),
+                    "kappa": cohen_kappa(seen),
+                    "f1_exact": f1(pair_matches[pair][0], 0, pair_spans[pair]),
+                    "f1_overlap": f1(pair_matches[pair][1], 0, pair_spans[pair]),
+                }
+            )
+        return {
+            "annotators": list(annotators),
+            "documents": self.documents,
+            "overall": {
+                "alpha": krippendorff_alpha_nominal(overall_patterns),
+                "kappa": kappa(overall_patterns),
+                "f1_exact": _mean(p["f1_exact"] for p in pair_figures),
+                "f1_overlap": _mean(p["f1_overlap"] for p in pair_figures),
+            },
+            "labels": label_figures,
+            "pairs": pair_figures,
+        }
