@@ -26,7 +26,7 @@ from annotator.core.model import (
     SkippedRecords,
     timestamp,
 )
-from annotator.core.progress import Progress
+from annotator.core.progress import Cancelled, Progress
 from annotator.core.report import Report, ReportOptions, build_report
 from annotator.export_target import check_export_target, protected_as
 from annotator.io import codebook_files, native_json, report_html
@@ -204,14 +204,20 @@ class MergeOutcome:
     message: str
 
 
-def merge_file(project: Project, path: Path | ServerAddress | str) -> MergeOutcome:
-    """Merge the project at ``path`` into ``project`` in one transaction (see store.merge)."""
+def merge_file(
+    project: Project, path: Path | ServerAddress | str, progress: Progress | None = None
+) -> MergeOutcome:
+    """Merge the project at ``path`` into ``project`` in one transaction (see store.merge).
+    ``progress`` hears its documents merged of all; its False stops the merge, which raises
+    :class:`Cancelled` with ``project`` as it was."""
     path = location(path)
     try:
         if path.absolute().resolve() == project.path.resolve():
             return MergeOutcome(path, None, f"{path}: is the target project itself")
         with Project.open(path, create=False, read_only=True) as source:
-            report = merge_project(project, source)
+            report = merge_project(project, source, progress)
+    except Cancelled:
+        raise
     except AnnotatorError as exc:
         return MergeOutcome(path, None, str(exc))
     return MergeOutcome(path, report, describe_merge(path, report))
