@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import String, cast, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.core import model
@@ -122,7 +122,8 @@ def _content(
     note: str,
     annotator: str,
 ) -> tuple[Any, ...]:
-    return (document_id, label, start, end, json.dumps(attributes, sort_keys=True), note, annotator)
+    compared = json.dumps(attributes, sort_keys=True) if attributes else "{}"
+    return (document_id, label, start, end, compared, note, annotator)
 
 
 #: Documents of the source read, checked and merged at a time: memory stays that of one batch,
@@ -554,13 +555,14 @@ def _merge_annotations(
                 Annotation.label_id,
                 Annotation.start,
                 Annotation.end,
-                Annotation.attributes,
+                cast(Annotation.attributes, String),  # as text: decoded only if not empty
                 Annotation.note,
                 Annotation.annotator,
                 Annotation.modified,
             ).where(Annotation.id.in_(ids[i : i + _CHUNK]))
         ).all()
-        for id, doc, label_id, start, end, attributes, note, annotator, modified in rows:
+        for id, doc, label_id, start, end, raw, note, annotator, modified in rows:
+            attributes = {} if raw == "{}" else json.loads(raw)
             present[id] = (
                 _content(
                     doc, label_names.get(label_id, ""), start, end, attributes, note, annotator
@@ -569,6 +571,7 @@ def _merge_annotations(
             )
     deleted = {t.annotation_id: t.deleted for t in deletions.read(s, ids)}
     new_rows = []
+    updated: list[dict[str, Any]] = []
     for a in annotations:
         document_id = document_ids[a.document_id]
         mine = _content(document_id, a.label, a.start, a.end, a.attributes, a.note, a.annotator)
@@ -604,10 +607,9 @@ def _merge_annotations(
             )
         )
         if newer:
-            s.execute(
-                update(Annotation)
-                .where(Annotation.id == a.id)
-                .values(
+            updated.append(
+                dict(
+                    id=a.id,
                     document_id=document_id,
                     label_id=label_ids[a.label],
                     start=a.start,
@@ -620,6 +622,8 @@ def _merge_annotations(
                 )
             )
             present[a.id] = (mine, a.modified)
+    if updated:  # by primary key, in one executemany
+        s.execute(update(Annotation), updated)
     if new_rows:
         annotation_rows.insert(s.connection(), new_rows)
     report.annotations_added += len(new_rows)
