@@ -577,7 +577,7 @@ def agreement(
         if (
             wanted is not None
             or status == DocumentStatus.DONE.value
-            or every <= {span.annotator for span in spans}
+            or every <= {span[0] for span in spans}  # rows of SpanRecord's fields
         ):
             sums.add(document, length, spans)
     report = sums.report()

@@ -148,6 +148,9 @@ Interval = tuple[int, int]
 
 def exact_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
     """Spans of A and B with equal start and end, matched one to one."""
+    set_a, set_b = set(a), set(b)
+    if len(set_a) == len(a) and len(set_b) == len(b):  # no span twice: one to one already
+        return len(set_a & set_b)
     counts_a = Counter(a)
     counts_b = Counter(b)
     return sum(min(n, counts_b[span]) for span, n in counts_a.items())
@@ -173,6 +176,10 @@ def overlap_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
                 if min(end, b[order_b[p]][1]) - max(start, b[order_b[p]][0]) > 0
             ]
         )
+    if all(len(found) <= 1 for found in neighbours):
+        ends = [found[0] for found in neighbours if found]
+        if len(set(ends)) == len(ends):  # no span overlaps two: every overlap is a match
+            return len(ends)
     return maximum_matching(neighbours, len(b))
 
 
@@ -246,21 +253,24 @@ def coverage_patterns(length: int, layers: Sequence[Sequence[Interval]]) -> Coun
                 events.append((end, layer, -1))
     events.sort()
     depth = [0] * len(layers)
-    result: Counter[Pattern] = Counter()
+    covering = 0  # the layers whose depth is not 0, one bit each
+    by_mask: dict[int, int] = {}  # code points by ``covering``, in the order first seen
     previous = 0
-    index = 0
-    while index < len(events):
-        position = events[index][0]
+    for position, layer, step in events:
         if position > previous:
-            result[tuple(1 if d else 0 for d in depth)] += position - previous
+            by_mask[covering] = by_mask.get(covering, 0) + position - previous
             previous = position
-        while index < len(events) and events[index][0] == position:
-            _, layer, step = events[index]
-            depth[layer] += step
-            index += 1
+        depth[layer] += step
+        if depth[layer]:
+            covering |= 1 << layer
+        else:
+            covering &= ~(1 << layer)
     if length > previous:
-        result[tuple(1 if d else 0 for d in depth)] += length - previous
-    return result
+        by_mask[covering] = by_mask.get(covering, 0) + length - previous
+    width = len(layers)
+    return Counter(
+        {tuple((mask >> i) & 1 for i in range(width)): units for mask, units in by_mask.items()}
+    )
 
 
 def project_patterns(patterns: Mapping[Pattern, int], columns: Sequence[int]) -> Counter[Pattern]:
@@ -338,18 +348,20 @@ class AgreementSums:
         self.documents = 0
         self.total_length = 0
 
-    def add(self, document: str, length: int, spans: Iterable[SpanRecord]) -> None:
-        """Count ``document`` of ``length`` code points with its spans."""
+    def add(self, document: str, length: int, spans: Iterable[Sequence[Any]]) -> None:
+        """Count ``document`` of ``length`` code points with its spans (``SpanRecord``s, or
+        rows of the same fields in the same order)."""
         self.documents += 1
         self.total_length += length
         layers: dict[str, list[list[Interval]]] = {}
-        for span in spans:
-            column = self._column.get(span.annotator)
-            if column is None or span.label not in self._sums:
+        columns, sums = self._column, self._sums
+        for annotator, _document, label, start, end in spans:  # a SpanRecord or its row
+            column = columns.get(annotator)
+            if column is None or label not in sums:
                 continue
-            if span.label not in layers:
-                layers[span.label] = [[] for _ in self.annotators]
-            layers[span.label][column].append((span.start, span.end))
+            if label not in layers:
+                layers[label] = [[] for _ in self.annotators]
+            layers[label][column].append((start, end))
         for label, intervals in layers.items():
             sums = self._sums[label]
             sums.patterns.update(coverage_patterns(length, intervals))

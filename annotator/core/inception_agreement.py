@@ -33,13 +33,14 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 
 def _layers(
-    column: Mapping[str, int], labels: AbstractSet[str], spans: Iterable[SpanRecord]
+    column: Mapping[str, int], labels: AbstractSet[str], spans: Iterable[Sequence[Any]]
 ) -> Layers:
-    """One document's spans of the compared annotators and labels, one list per annotator."""
+    """One document's spans (``SpanRecord``s or rows of their fields in their order) of the
+    compared annotators and labels, one list per annotator."""
     layers: Layers = [[] for _ in column]
-    for span in spans:
-        if span.annotator in column and span.label in labels:
-            layers[column[span.annotator]].append((span.start, span.end, span.label))
+    for annotator, _document, label, start, end in spans:
+        if annotator in column and label in labels:
+            layers[column[annotator]].append((start, end, label))
     return layers
 
 
@@ -66,7 +67,7 @@ class _Sums:
     def figures(self, layers: Layers, document: str, length: int) -> dict[str, Any]:
         raise NotImplementedError
 
-    def add(self, document: str, length: int, spans: Iterable[SpanRecord]) -> None:
+    def add(self, document: str, length: int, spans: Iterable[Sequence[Any]]) -> None:
         layers = _layers(self._column, self._wanted, spans)
         self.per_document[document] = self.figures(layers, document, length)
         for a, b in self._pairs:

@@ -25,12 +25,12 @@ target's transaction rolled back: nothing of it merged).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from sqlalchemy import String, cast, delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.core import model
@@ -40,6 +40,7 @@ from annotator.core.progress import Progress, tell
 from annotator.core.templates import relation_types_for
 from annotator.core.text import text_sha256
 from annotator.store import annotation_rows, deletions, layers, relation_rows, snap_rules
+from annotator.store.annotation_records import attributes_from_row
 from annotator.store.convert import document_from_row, label_to_row, relation_type_to_row
 from annotator.store.importing import _existing_ids, _fresh, insert_documents
 from annotator.store.models import (
@@ -60,6 +61,11 @@ if TYPE_CHECKING:
     from annotator.store.project import Project
 
 _CHUNK = 900
+#: What a merge compares of an annotation already in the target (the ``WHERE`` follows).
+_PRESENT = (
+    'SELECT id, document_id, label_id, start, "end", attributes, note, annotator, modified '
+    "FROM annotations"
+)
 T = TypeVar("T")
 
 
@@ -544,32 +550,40 @@ def _merge_annotations(
     titles: dict[str, str],
     report: MergeReport,
 ) -> None:
-    ids = [a.id for a in annotations]
     label_names = {v: k for k, v in label_ids.items()}
     present: dict[str, tuple[tuple[Any, ...], str]] = {}  # id -> (content, modified)
-    for i in range(0, len(ids), _CHUNK):
-        rows = s.execute(
-            select(
-                Annotation.id,
-                Annotation.document_id,
-                Annotation.label_id,
-                Annotation.start,
-                Annotation.end,
-                cast(Annotation.attributes, String),  # as text: decoded only if not empty
-                Annotation.note,
-                Annotation.annotator,
-                Annotation.modified,
-            ).where(Annotation.id.in_(ids[i : i + _CHUNK]))
-        ).all()
+
+    def found(rows: Iterable[tuple[Any, ...]], wanted: set[str]) -> None:
         for id, doc, label_id, start, end, raw, note, annotator, modified in rows:
-            attributes = {} if raw == "{}" else json.loads(raw)
-            present[id] = (
-                _content(
-                    doc, label_names.get(label_id, ""), start, end, attributes, note, annotator
-                ),
-                modified,
-            )
-    deleted = {t.annotation_id: t.deleted for t in deletions.read(s, ids)}
+            if id in wanted:
+                attributes = attributes_from_row(raw)
+                present[id] = (
+                    _content(
+                        doc, label_names.get(label_id, ""), start, end, attributes, note, annotator
+                    ),
+                    modified,
+                )
+
+    # Most are where the source has them: read the target's documents' annotations in one
+    # statement, then look up by id only those not there (new, or in another document here).
+    ids = {a.id for a in annotations}
+    s.flush()  # the driver's cursor sees only what the session has written
+    targets = sorted({document_ids[a.document_id] for a in annotations})
+    if targets:
+        names = [f"d{i}" for i in range(len(targets))]
+        statement = text(f"{_PRESENT} WHERE document_id IN ({', '.join(':' + n for n in names)})")
+        parameters = dict(zip(names, targets, strict=True))
+        with annotation_rows.driver_rows(s.connection(), statement, parameters) as rows:
+            found(rows, ids)
+    elsewhere = [a.id for a in annotations if a.id not in present]
+    for i in range(0, len(elsewhere), _CHUNK):
+        names = [f"i{n}" for n in range(len(elsewhere[i : i + _CHUNK]))]
+        statement = text(f"{_PRESENT} WHERE id IN ({', '.join(':' + n for n in names)})")
+        parameters = dict(zip(names, elsewhere[i : i + _CHUNK], strict=True))
+        with annotation_rows.driver_rows(s.connection(), statement, parameters) as rows:
+            found(rows, ids)
+    absent = [id for id in elsewhere if id not in present]  # only these may be deleted here
+    deleted = {t.annotation_id: t.deleted for t in deletions.read(s, absent)}
     new_rows = []
     updated: list[dict[str, Any]] = []
     for a in annotations:

@@ -1,8 +1,9 @@
-"""The documents of a project with their spans, one document at a time, read a batch at a time:
-work over the whole corpus (agreement) whose memory must not grow with it.
+"""The documents of a project with their spans, one document at a time, read a batch at a
+time: work over the whole corpus (agreement) whose memory must not grow with it. A span is a
+row of ``core.agreement.SpanRecord``'s fields in its order.
 
 One read transaction (one snapshot) for the whole walk; the document order on one cursor; each
-batch's spans in one statement on the driver's cursor, no ORM object per row.
+batch's spans in one statement on the driver's cursor, no object per row.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select, text
 
-from annotator.core.agreement import SpanRecord
 from annotator.core.progress import Progress, tell
 from annotator.store.annotation_rows import driver_rows
 from annotator.store.models import Annotation, Document
@@ -31,21 +31,22 @@ def _in(names: Sequence[str]) -> str:
     return "(" + ", ".join(f":{name}" for name in names) + ")"
 
 
-def _spans(connection: Connection, ids: Sequence[str]) -> dict[str, list[SpanRecord]]:
+def _spans(connection: Connection, ids: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
+    """The spans of these documents by document, each a row of :class:`SpanRecord`'s fields in
+    its order (made into no object of its own: there are millions)."""
     names = [f"d{i}" for i in range(len(ids))]
     statement = text(
-        'SELECT a.document_id, a.annotator, l.name, a.start, a."end" FROM annotations a '
+        'SELECT a.annotator, a.document_id, l.name, a.start, a."end" FROM annotations a '
         f"JOIN labels l ON l.id = a.label_id WHERE a.document_id IN {_in(names)} "
         'ORDER BY a.document_id, a.start, a."end", a.id'
     )
-    found: dict[str, list[SpanRecord]] = {}
-    make = SpanRecord
+    found: dict[str, list[tuple[Any, ...]]] = {}
     with driver_rows(connection, statement, dict(zip(names, ids, strict=True))) as rows:
-        for document, annotator, label, start, end in rows:
-            spans = found.get(document)
+        for row in rows:
+            spans = found.get(row[1])
             if spans is None:
-                spans = found[document] = []
-            spans.append(make(annotator, document, label, start, end))
+                spans = found[row[1]] = []
+            spans.append(row)
     return found
 
 
@@ -62,8 +63,9 @@ def documents_with_spans(
     project: Project,
     document_ids: Sequence[str] | None = None,
     progress: Progress | None = None,
-) -> Iterator[tuple[str, int, str, list[SpanRecord]]]:
-    """(document id, length, status, its spans in text order) for every document in list order,
+) -> Iterator[tuple[str, int, str, list[tuple[Any, ...]]]]:
+    """(document id, length, status, its spans in text order, each a row of
+    :class:`SpanRecord`'s fields in its order) for every document in list order,
     or for ``document_ids`` in their order. ``progress`` hears the documents done of all; its
     False stops the walk with :class:`Cancelled`."""
     with project.reading() as s:
