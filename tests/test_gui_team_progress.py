@@ -4,6 +4,7 @@ call, on an event the test sets once it has pressed Cancel."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -67,6 +68,8 @@ def test_a_merge_cancelled_in_the_window_leaves_the_project_as_it_was(
     assert isinstance(running.error, Cancelled)
     box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "merge-summary")
     assert "cancelled, nothing of it merged" in box.text() and str(source) in box.text()
+    if os.environ.get("ANNOTATOR_PROGRESS_PNG"):  # to look at it: render it offscreen
+        box.grab().save(os.environ["ANNOTATOR_PROGRESS_PNG"] + "-merge.png")
     box.close()
     assert dump(sample_project.path) == before
     assert sample_project.annotations() == []
@@ -90,6 +93,9 @@ def test_agreement_cancelled_in_its_window_says_so_and_computes_again_on_refresh
     qtbot.waitUntil(lambda: not dialog.computing)
     assert dialog.figures is None and dialog.summary.text().startswith("Cancelled")
     assert dialog.table.rowCount() == 0
+    if os.environ.get("ANNOTATOR_PROGRESS_PNG"):
+        dialog.show()
+        dialog.grab().save(os.environ["ANNOTATOR_PROGRESS_PNG"] + "-agreement.png")
     dialog.refresh()
     qtbot.waitUntil(lambda: not dialog.computing)
     assert dialog.figures == agreement(team_project)
