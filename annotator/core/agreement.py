@@ -161,6 +161,12 @@ def overlap_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
     bipartite matching, so the figure does not depend on the order of the spans)."""
     if not a or not b:
         return 0
+    if len(a) * len(b) <= 16:  # a few spans: every pair looked at, no sorting
+        neighbours = [
+            [j for j, (s, e) in enumerate(b) if min(end, e) - max(start, s) > 0]
+            for start, end in a
+        ]
+        return _matching(neighbours, len(b))
     order_b = sorted(range(len(b)), key=lambda j: b[j])
     starts_b = [b[j][0] for j in order_b]
     longest_b = max(e - s for s, e in b)
@@ -176,11 +182,15 @@ def overlap_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
                 if min(end, b[order_b[p]][1]) - max(start, b[order_b[p]][0]) > 0
             ]
         )
+    return _matching(neighbours, len(b))
+
+
+def _matching(neighbours: Sequence[Sequence[int]], right: int) -> int:
     if all(len(found) <= 1 for found in neighbours):
         ends = [found[0] for found in neighbours if found]
         if len(set(ends)) == len(ends):  # no span overlaps two: every overlap is a match
             return len(ends)
-    return maximum_matching(neighbours, len(b))
+    return maximum_matching(neighbours, right)
 
 
 def maximum_matching(neighbours: Sequence[Sequence[int]], right: int) -> int:
@@ -244,6 +254,18 @@ def f1(matches: int, spans_a: int, spans_b: int) -> float | None:
 def coverage_patterns(length: int, layers: Sequence[Sequence[Interval]]) -> Counter[Pattern]:
     """How many code points of a text of ``length`` show each 0/1 pattern, one value per layer
     (1: one of that layer's intervals covers the code point)."""
+    by_mask: dict[int, int] = {}
+    _sweep(length, layers, by_mask)
+    return Counter({_pattern(mask, len(layers)): units for mask, units in by_mask.items()})
+
+
+def _pattern(mask: int, width: int) -> Pattern:
+    return tuple((mask >> i) & 1 for i in range(width))
+
+
+def _sweep(length: int, layers: Sequence[Sequence[Interval]], by_mask: dict[int, int]) -> None:
+    """Add to ``by_mask`` the code points of a text of ``length`` by the layers covering them,
+    one bit per layer (keys in the order first seen, as a pattern Counter would have them)."""
     events: list[tuple[int, int, int]] = []  # (position, layer, +1 / -1)
     for layer, intervals in enumerate(layers):
         for start, end in intervals:
@@ -254,7 +276,6 @@ def coverage_patterns(length: int, layers: Sequence[Sequence[Interval]]) -> Coun
     events.sort()
     depth = [0] * len(layers)
     covering = 0  # the layers whose depth is not 0, one bit each
-    by_mask: dict[int, int] = {}  # code points by ``covering``, in the order first seen
     previous = 0
     for position, layer, step in events:
         if position > previous:
@@ -267,10 +288,6 @@ def coverage_patterns(length: int, layers: Sequence[Sequence[Interval]]) -> Coun
             covering &= ~(1 << layer)
     if length > previous:
         by_mask[covering] = by_mask.get(covering, 0) + length - previous
-    width = len(layers)
-    return Counter(
-        {tuple((mask >> i) & 1 for i in range(width)): units for mask, units in by_mask.items()}
-    )
 
 
 def project_patterns(patterns: Mapping[Pattern, int], columns: Sequence[int]) -> Counter[Pattern]:
@@ -325,7 +342,7 @@ class _LabelSums:
     """One label's counts, summed over the documents so far."""
 
     def __init__(self, annotators: int, pairs: Sequence[tuple[int, int]]) -> None:
-        self.patterns: Counter[Pattern] = Counter()
+        self.masks: dict[int, int] = {}  # code points by covering layers (see _sweep)
         self.covered = 0  # code points of the documents where someone used the label
         self.counts = [0] * annotators
         self.exact = {pair: 0 for pair in pairs}
@@ -364,7 +381,7 @@ class AgreementSums:
             layers[label][column].append((start, end))
         for label, intervals in layers.items():
             sums = self._sums[label]
-            sums.patterns.update(coverage_patterns(length, intervals))
+            _sweep(length, intervals, sums.masks)
             sums.covered += length
             for i, own in enumerate(intervals):
                 sums.counts[i] += len(own)
@@ -382,7 +399,8 @@ class AgreementSums:
         label_figures: dict[str, dict[str, Any]] = {}
         for label in self.labels:
             sums = self._sums[label]
-            patterns = Counter(sums.patterns)
+            width = len(annotators)
+            patterns = Counter({_pattern(m, width): n for m, n in sums.masks.items()})
             if self.total_length > sums.covered:  # documents where no one used this label
                 patterns[empty] += self.total_length - sums.covered
             overall_patterns.update(patterns)
