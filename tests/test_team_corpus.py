@@ -293,3 +293,28 @@ def test_the_command_line_draws_a_bar_on_a_terminal_only(
     assert main(["agreement", str(target)]) == 0
     err = capsys.readouterr().err
     assert "Merging source.annot" in err and "Agreement" in err and "100%" in err
+
+
+# -- on a server ---------------------------------------------------------------------------------
+
+
+def test_batches_read_a_server_project_as_they_read_a_file(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch statements are the store's own SQL on PostgreSQL too: up to a server and back
+    in batches of two documents, and the same figures from both."""
+    monkeypatch.setattr(merge_module, "BATCH", 2)
+    monkeypatch.setattr(span_batches, "BATCH", 2)
+    local = build(tmp_path / "local.annot", 5)
+    with Project.open(pg_url) as server:
+        assert service.merge_file(server, local).report.documents_added == 5
+        again = service.merge_file(server, local).report
+        assert again is not None and not again.changed
+        down = tmp_path / "down.annot"
+        with Project.open(down) as copy:
+            assert service.merge_file(copy, pg_url).report.documents_added == 5
+        for measure in service.MEASURES:
+            with Project.open(local) as file:
+                assert service.agreement(server, measure=measure) == service.agreement(
+                    file, measure=measure
+                )
