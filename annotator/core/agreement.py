@@ -163,8 +163,7 @@ def overlap_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
         return 0
     if len(a) * len(b) <= 16:  # a few spans: every pair looked at, no sorting
         neighbours = [
-            [j for j, (s, e) in enumerate(b) if min(end, e) - max(start, s) > 0]
-            for start, end in a
+            [j for j, (s, e) in enumerate(b) if min(end, e) - max(start, s) > 0] for start, end in a
         ]
         return _matching(neighbours, len(b))
     order_b = sorted(range(len(b)), key=lambda j: b[j])

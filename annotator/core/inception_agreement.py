@@ -60,7 +60,9 @@ class _Sums:
         self._wanted = set(labels)
         self._pairs = list(combinations(range(len(annotators)), 2))
         self.per_document: dict[str, dict[str, Any]] = {}
-        self._pair_values: dict[tuple[int, int], list[dict[str, Any]]] = {
+        # per pair, each document's figures (one value per key): the report's means of them
+        # are sums in document order, as they were when every document was read at once
+        self._pair_values: dict[tuple[int, int], list[tuple[float | None, ...]]] = {
             pair: [] for pair in self._pairs
         }
 
@@ -71,7 +73,8 @@ class _Sums:
         layers = _layers(self._column, self._wanted, spans)
         self.per_document[document] = self.figures(layers, document, length)
         for a, b in self._pairs:
-            self._pair_values[a, b].append(self.figures([layers[a], layers[b]], document, length))
+            figures = self.figures([layers[a], layers[b]], document, length)
+            self._pair_values[a, b].append(tuple(figures[key] for key in self.keys))
         self.added(document, length, layers)
 
     def added(self, document: str, length: int, layers: Layers) -> None:
@@ -81,9 +84,9 @@ class _Sums:
         pairs = []
         for (a, b), seen in self._pair_values.items():
             pair: dict[str, Any] = {"annotators": [self.annotators[a], self.annotators[b]]}
-            for key in self.keys:
-                pair[key] = _mean(f[key] for f in seen)
-                pair[f"{key}_documents"] = sum(f[key] is not None for f in seen)
+            for i, key in enumerate(self.keys):
+                pair[key] = _mean(values[i] for values in seen)
+                pair[f"{key}_documents"] = sum(values[i] is not None for values in seen)
             pairs.append(pair)
         return {
             "annotators": list(self.annotators),
