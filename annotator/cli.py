@@ -598,9 +598,13 @@ def _backup_before_import(project: Project) -> None:
 
 
 def merge_command(project: Project, args: argparse.Namespace) -> int:
-    from annotator.service import merge_files
+    from annotator.service import merge_file
+    from annotator.terminal_progress import TerminalProgress
 
-    outcomes = merge_files(project, args.sources)
+    outcomes = []
+    for source in args.sources:  # each in its own transaction, with a bar on a terminal
+        with TerminalProgress(f"Merging {getattr(source, 'name', '') or source}") as bar:
+            outcomes.append(merge_file(project, source, bar))
     for outcome in outcomes:
         if outcome.report is None:
             print(f"annotator: error: {outcome.message}", file=sys.stderr)
@@ -620,16 +624,19 @@ def agreement_command(project: Project, args: argparse.Namespace) -> int:
     import json
 
     from annotator.service import agreement
+    from annotator.terminal_progress import TerminalProgress
 
-    figures = agreement(
-        project,
-        args.annotators,
-        args.labels,
-        args.documents,
-        include_curated=args.include_curated,
-        measure=args.measure,
-        exclude_incomplete=args.exclude_incomplete,
-    )
+    with TerminalProgress("Agreement") as bar:
+        figures = agreement(
+            project,
+            args.annotators,
+            args.labels,
+            args.documents,
+            include_curated=args.include_curated,
+            measure=args.measure,
+            exclude_incomplete=args.exclude_incomplete,
+            progress=bar,
+        )
     if args.json:
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]  # as JSON is
         print(json.dumps(figures, ensure_ascii=False, allow_nan=False, indent=1))

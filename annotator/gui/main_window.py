@@ -646,6 +646,10 @@ class MainWindow(LabellingMixin, QMainWindow):
             self._find_all.stop()
         if self.ready:
             self.importer.shutdown()  # a running import stops after its current file
+            from annotator.gui.background_work import BackgroundWork
+
+            for work in self.findChildren(BackgroundWork):  # a merge, agreement: cancelled
+                work.shutdown()
             self.idle_checkpoint.stop()
             self.editor.commit_pending()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
