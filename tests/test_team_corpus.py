@@ -73,16 +73,29 @@ def dump(path: Path) -> list[str]:
         connection.close()
 
 
+# FTS5's own tables under the full-text index: how it splits its segments depends on how many
+# statements filled it, not on what it holds (``document_search_ids`` says what it holds).
+_INDEX_SEGMENTS = tuple(
+    f'INSERT INTO "document_search_{part}"' for part in ("data", "idx", "config", "docsize")
+)
+
+
+def content(path: Path) -> list[str]:
+    """:func:`dump` without the index's segment rows, in any physical order."""
+    return sorted(line for line in dump(path) if not line.startswith(_INDEX_SEGMENTS))
+
+
 @contextmanager
 def statements(*projects: Project) -> Iterator[list[str]]:
     """Every statement but inserts run meanwhile by ``projects`` and by those opened meanwhile
     (a merge's source), on the driver's cursor or through SQLAlchemy. (SQLite traces each row
-    of an ``executemany`` insert as a statement of its own: rows written, not reads.)"""
+    of an ``executemany`` insert as a statement of its own, and each trigger a written row fires
+    as a ``-- TRIGGER`` line: rows written, not reads.)"""
     seen: list[str] = []
     connections: list[sqlite3.Connection] = []
 
     def heard(statement: str) -> None:
-        if not statement.lstrip().upper().startswith("INSERT"):
+        if not statement.lstrip().upper().startswith(("INSERT", "--")):
             seen.append(statement)
 
     def traced(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -137,7 +150,8 @@ def test_a_merge_reads_the_source_in_batches_and_its_memory_stays_flat(
 
     memory(small, "warm-up")  # caches filled once, not counted
     few, many = counted(small, "counted-small"), counted(large, "counted-large")
-    assert many - few <= 12 * (1200 // 100 - 1), (few, many)
+    # about 13 statements a batch of 100 documents (the last being the full-text catch-up)
+    assert many - few <= 13 * (1200 // 100 - 1), (few, many)
     middle_peak, large_peak = memory(middle, "middle"), memory(large, "large")
     assert large_peak < 1.4 * middle_peak, (middle_peak, large_peak)
 
@@ -199,7 +213,7 @@ def test_a_merge_in_batches_merges_as_one_batch_does(
                     again = service.merge_file(project, source).report
             finally:
                 merge_module.BATCH = 500
-            results.append((report, again, sorted(dump(into))))  # rows in any physical order
+            results.append((report, again, content(into)))
         assert results[0] == results[1]
         assert results[0][1] is not None and not results[0][1].changed  # again: nothing new
 
