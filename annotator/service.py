@@ -26,6 +26,7 @@ from annotator.core.model import (
     SkippedRecords,
     timestamp,
 )
+from annotator.core.progress import Progress, tell
 from annotator.core.report import Report, ReportOptions, build_report
 from annotator.export_target import check_export_target, protected_as
 from annotator.io import codebook_files, native_json, report_html
@@ -280,19 +281,28 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
 def documents_with_annotations(
     project: Project,
     annotators: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    where: object = None,
 ) -> Iterator[DocumentExport]:
-    """Each document with its annotations and the relations between them, one document in
-    memory at a time; with ``annotators``, only those layers' annotations (every document
-    still comes), and the relations both of whose ends are kept."""
+    """Each document with its annotations and the relations between them, read a batch of
+    documents at a time (:meth:`Project.documents_in_batches`: memory flat in the number of
+    documents); with ``annotators``, only those layers' annotations (every document still
+    comes), and the relations both of whose ends are kept. ``progress`` hears how many
+    documents were handed on; its "stop" raises ``Cancelled`` (naming ``where``) before the
+    next one."""
     wanted = None if annotators is None else set(annotators)
-    for summary in project.documents():
-        annotations = project.annotations(summary.id)
-        relations = project.relations(summary.id)
-        if wanted is not None:
-            annotations = [a for a in annotations if a.annotator in wanted]
-            kept = {a.id for a in annotations}
-            relations = [r for r in relations if {r.source_id, r.target_id} <= kept]
-        yield DocumentExport(project.document(summary.id), annotations, relations)
+    total = project.document_count() if progress is not None else None
+    done = 0
+    tell(progress, done, total, where)
+    for batch in project.documents_in_batches():
+        for document, spans, relations in batch:
+            if wanted is not None:
+                spans = [a for a in spans if a.annotator in wanted]
+                kept = {a.id for a in spans}
+                relations = [r for r in relations if {r.source_id, r.target_id} <= kept]
+            yield DocumentExport(document, spans, relations)
+            done += 1
+            tell(progress, done, total, where)
 
 
 def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
@@ -301,20 +311,31 @@ def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
         _refuse_unknown(project, "annotator", annotators, layer_names(project))
 
 
-def export_data(project: Project, annotators: Sequence[str] | None = None) -> ExportData:
-    """What an export writes; ``annotators`` keeps only those layers (None: every layer)."""
+def export_data(
+    project: Project,
+    annotators: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    where: object = None,
+) -> ExportData:
+    """What an export writes; ``annotators`` keeps only those layers (None: every layer);
+    ``progress``: see :func:`documents_with_annotations`."""
     check_layers(project, annotators)
     return ExportData(
         project.labels(),
-        documents_with_annotations(project, annotators),
+        documents_with_annotations(project, annotators, progress, where),
         project.relation_types(),
         project.relation_count() > 0,
     )
 
 
-def export_project(project: Project, out: IO[str], annotators: Sequence[str] | None = None) -> None:
+def export_project(
+    project: Project,
+    out: IO[str],
+    annotators: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> None:
     """The project JSON, to a text stream (standard output, or a string in tests)."""
-    data = export_data(project, annotators)
+    data = export_data(project, annotators, progress)
     native_json.write_project(out, data.labels, data.documents, data.relation_types)
 
 
@@ -324,16 +345,19 @@ def export_to(
     target: Path,
     options: ExportOptions | None = None,
     annotators: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> ExportReport:
     """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one); with
     ``annotators``, only those layers. A target that is the project itself, its companions or
     backups, a link, a device or a folder that is not empty is refused
-    (:mod:`annotator.export_target`)."""
+    (:mod:`annotator.export_target`). ``progress`` hears documents written of all; its "stop"
+    raises ``Cancelled`` and leaves the target as it was (the exporters write through
+    :mod:`annotator.io.files`)."""
     options = options or ExportOptions()
     module = exporter(fmt)
     options.check(EXPORT_FORMATS[fmt])
     check_output_target(project, target, folder=not EXPORT_FORMATS[fmt].extension)
-    return module.export(export_data(project, annotators), target, options)
+    return module.export(export_data(project, annotators, progress, target), target, options)
 
 
 def export_labels(project: Project, target: Path) -> None:

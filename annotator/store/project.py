@@ -33,6 +33,7 @@ from annotator.store import (
     codebook_rows,
     database,
     deletions,
+    document_batches,
     fileformat,
     identity,
     opening,
@@ -421,6 +422,19 @@ class Project:
         """Relations of one document (or all), flagged where their ends no longer fit."""
         with self.reading() as s:
             return relation_rows.read(s, document_id)
+
+    def document_count(self) -> int:
+        with self.reading() as s:
+            return s.scalar(select(func.count()).select_from(Document)) or 0
+
+    def documents_in_batches(
+        self, size: int = document_batches.SIZE
+    ) -> Iterator[list[document_batches.Contents]]:
+        """Every document in list order with its annotations and relations, ``size`` documents
+        at a time (three statements a batch, one batch in memory; see
+        :mod:`annotator.store.document_batches`), in one read session for the whole walk."""
+        with self.reading() as s:
+            yield from document_batches.read(s, size)
 
     def relation_count(self) -> int:
         with self.reading() as s:
