@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -191,3 +192,59 @@ def test_ctrl_c_in_the_cli_leaves_the_old_target_and_says_one_line(
     assert capsys.readouterr().err == "annotator: interrupted\n"
     assert target.read_bytes() == b"kept\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_cancel_in_the_windows_export_progress_dialog(
+    make_window, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    from annotator.gui.export_dialog import ExportDialog
+    from annotator.gui.export_runner import ExportRunner
+
+    said: list[object] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: said.append(a))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: said.append(a))
+    # The worker waits at document 30 until the test has pressed Cancel: no timing.
+    pressed = threading.Event()
+    original = ExportRunner.progress
+
+    def held(self: ExportRunner, done: int, total: int | None) -> bool:
+        go_on = original(self, done, total)
+        if done == 30:
+            pressed.wait(60)
+            return original(self, done, total)
+        return go_on
+
+    monkeypatch.setattr(ExportRunner, "progress", held)
+    shown: list[str] = []
+    made = ExportRunner.__init__
+
+    def watched(self: ExportRunner, *args: object) -> None:
+        made(self, *args)
+
+        def heard(done: int, _total: int) -> None:
+            if done == 30 and not pressed.is_set():
+                shown.append(self.dialog.labelText())
+                self.dialog.findChild(QPushButton).click()  # the dialog's Cancel
+                pressed.set()
+
+        self.progressed.connect(heard)
+
+    monkeypatch.setattr(ExportRunner, "__init__", watched)
+    path = corpus(tmp_path / "p.annot", 60)
+    target = tmp_path / "out.jsonl"
+    target.write_bytes(b"the previous export\n")
+    with Project.open(path) as project:
+        window = make_window(project)
+        dialog = ExportDialog(window.ctx, window)
+        dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+        dialog.target.setText(str(target))
+        dialog.show()
+        dialog.export()
+        assert shown == ["Exporting… 30 of 60 documents"]
+        assert dialog.runner is not None and dialog.runner.cancelled
+        assert target.read_bytes() == b"the previous export\n"
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+        assert said == [] and dialog.isVisible()  # no error; the dialog stays for another try
+        dialog.reject()
