@@ -30,7 +30,7 @@ from annotator.core.progress import Progress, tell
 from annotator.core.report import Report, ReportOptions, build_report
 from annotator.export_target import check_export_target, protected_as
 from annotator.io import codebook_files, native_json, report_html
-from annotator.io.detect import read_file
+from annotator.io.detect import read_file, read_parts
 from annotator.io.registry import (
     EXPORT_FORMATS,
     DocumentExport,
@@ -77,20 +77,26 @@ class ImportOutcome:
 
 
 def import_file(
-    project: Project, path: Path, *, skip_bad: bool = False, doccano_offsets: str = "auto"
+    project: Project,
+    path: Path,
+    *,
+    skip_bad: bool = False,
+    doccano_offsets: str = "auto",
+    progress: Progress | None = None,
 ) -> ImportOutcome:
     """Import one file in one transaction: all of it, or nothing (with ``skip_bad``: all of it
     but its bad records, named in the outcome's ``skipped``). ``doccano_offsets``: see
-    :func:`annotator.io.detect.read_file`.
+    :func:`annotator.io.detect.read_file`. A format read as it comes (JSON Lines) goes in a
+    part at a time (:func:`annotator.io.detect.read_parts`), so memory stays flat; ``progress``
+    hears the documents read so far, and its "stop" leaves the project as it was.
 
     Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
     error, so that the rest of a batch is imported and every file reported.
     """
+    read = _ReadParts(path, skip_bad, doccano_offsets)
     try:
         refuse_the_project(project, path)
-        bundle = read_file(path, skip_bad=skip_bad, doccano_offsets=doccano_offsets)
-        notes = _decoding_notes(bundle) + bundle.notes
-        summary = project.import_bundle(bundle)
+        summary = project.import_parts(read.parts, progress, path)
     except OptionNeeded as exc:
         return ImportOutcome(path, Outcome.ERROR, str(exc), needs=exc)
     except AnnotatorError as exc:
@@ -114,21 +120,48 @@ def import_file(
             "it; nothing of this file was saved)",
         )
     message = describe_import(path, summary)
-    units = sorted(
-        {str(d.metadata["positions"]) for d in bundle.documents if d.metadata.get("positions")}
-    )
-    if units:  # e.g. a QDPX file: say how its positions were read
-        message += "; positions read as " + " / ".join(units)
-    if notes:
-        message += "; " + "; ".join(notes)
+    if read.units:  # e.g. a QDPX file: say how its positions were read
+        message += "; positions read as " + " / ".join(sorted(read.units))
+    if read.notes:
+        message += "; " + "; ".join(read.notes)
     return ImportOutcome(
         path,
         Outcome.IMPORTED if summary.added else Outcome.SKIPPED,
         message,
         summary,
-        notes,
-        skipped=bundle.skipped,
+        read.notes,
+        skipped=read.skipped,
     )
+
+
+@dataclass
+class _ReadParts:
+    """A file's parts as the store takes them, and what the outcome says of how it was read
+    (kept from each part, as the parts go by). ``parts`` may be called again (a server's
+    transaction run again): it starts over."""
+
+    path: Path
+    skip_bad: bool
+    doccano_offsets: str
+    notes: list[str] = field(default_factory=list)
+    units: set[str] = field(default_factory=set)
+    skipped: SkippedRecords = field(default_factory=SkippedRecords)
+
+    def parts(self) -> Iterator[ImportedBundle]:
+        decoding: list[str] = []
+        notes: list[str] = []
+        self.units = set()
+        for part in read_parts(
+            self.path, skip_bad=self.skip_bad, doccano_offsets=self.doccano_offsets
+        ):
+            decoding += _decoding_notes(part)
+            notes += part.notes
+            self.units |= {
+                str(d.metadata["positions"]) for d in part.documents if d.metadata.get("positions")
+            }
+            self.skipped = part.skipped
+            yield part
+        self.notes = decoding + notes
 
 
 def _something_left(path: Path, doccano_offsets: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import AllRecordsBad, ImportFailed, OptionNeeded
@@ -84,6 +85,22 @@ def read_file(
     left out instead and named in the bundle's ``skipped``. When nothing is left, the file is
     refused as ``AllRecordsBad``. ``doccano_offsets``: the unit of a doccano file's offsets
     (``auto``, ``utf16``, ``graphemes``; see :mod:`annotator.io.doccano_units`)."""
+    parts = iter(read_parts(path, skip_bad=skip_bad, doccano_offsets=doccano_offsets))
+    whole = next(parts)
+    for part in parts:
+        whole.documents += part.documents
+        whole.notes += part.notes
+    return whole
+
+
+def read_parts(
+    path: Path, *, skip_bad: bool = False, doccano_offsets: str = "auto"
+) -> Iterator[ImportedBundle]:
+    """:func:`read_file` in parts, for a store that imports a part at a time: a format read as
+    it comes (JSON Lines) yields a few hundred documents at a time, every other format one
+    bundle. Labels come with the first part; the last part's ``skipped`` names every record
+    left out. A file refused after some parts were yielded raises then: the import that took
+    them must undo them (one transaction)."""
     try:
         if path.is_dir():
             from annotator.io import brat
@@ -105,14 +122,19 @@ def read_file(
     options = {"offsets": doccano_offsets} if name == "doccano" else {}
     with skipping_bad(skip_bad) as skipped:
         try:
-            result = module.read(path, **options)
+            if hasattr(module, "read_parts"):  # read as it comes
+                for part in module.read_parts(path, **options):
+                    part.skipped = skipped
+                    yield check_bundle(path, part)  # untrusted input: NULs, controls, …
+            else:
+                result = module.read(path, **options)
+                bundle = result if isinstance(result, ImportedBundle) else ImportedBundle([result])
+                if skipped and not bundle.documents:
+                    raise AllRecordsBad(path, f"nothing left to import: {skipped.describe()}")
+                bundle.skipped = skipped
+                yield check_bundle(path, bundle)
         except ImportFailed as exc:
             # e.g. "holds no documents" once every line was left out
             if skipped and not isinstance(exc, OptionNeeded):
                 raise AllRecordsBad(path, f"nothing left to import: {skipped.describe()}") from None
             raise
-    bundle = result if isinstance(result, ImportedBundle) else ImportedBundle([result])
-    if skipped and not bundle.documents:
-        raise AllRecordsBad(path, f"nothing left to import: {skipped.describe()}")
-    bundle.skipped = skipped
-    return check_bundle(path, bundle)  # untrusted input: NULs, controls, bad Unicode

@@ -25,6 +25,7 @@ from annotator.core.labels import (
     LabelDef,
     RelationTypeDef,
 )
+from annotator.core.progress import Progress
 from annotator.core.remote import RemoteChange
 from annotator.core.templates import relation_types_for
 from annotator.core.text import text_sha256
@@ -45,7 +46,7 @@ from annotator.store import (
 from annotator.store.backend import ServerAddress, is_server, location
 from annotator.store.convert import document_from_row
 from annotator.store.database import make_engine, read_only_reason
-from annotator.store.importing import ImportSummary, add_bundle
+from annotator.store.importing import ImportSummary, add_bundle, add_parts
 from annotator.store.models import (
     Annotation,
     Document,
@@ -870,6 +871,19 @@ class Project:
         """Add a file's documents, annotations and labels in one transaction."""
         with self.transaction() as s:
             return add_bundle(s, bundle)
+
+    @retrying
+    def import_parts(
+        self,
+        parts: Callable[[], Iterable[model.ImportedBundle]],
+        progress: Progress | None = None,
+        where: object = None,
+    ) -> ImportSummary:
+        """Add a file read in parts (``parts()`` reads it; again if a server's transaction
+        must be run again) in one transaction: all of it, or nothing when reading fails or
+        ``progress`` says stop (see :func:`annotator.store.importing.add_parts`)."""
+        with self.transaction() as s:
+            return add_parts(s, parts(), progress, where)
 
 
 def sweep_leftovers(path: Path) -> list[Path]:
