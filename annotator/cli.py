@@ -444,20 +444,27 @@ def _run_on_project(args: argparse.Namespace, create: bool) -> int:
             # A title the terminal cannot show must not stop the import after the first file.
             sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
 
+            from annotator.terminal_progress import TerminalProgress
+
+            bar = TerminalProgress("Importing")
+
             def report(_index: int, outcome: ImportOutcome) -> None:  # as each file finishes
+                bar.close()  # the line is the terminal's again; the next file draws anew
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
                 hint = " (use --skip-bad to import the rest)" if outcome.bad_record else ""
                 print(f"{outcome.outcome}: {outcome.message}{hint}", file=stream, flush=True)
                 if outcome.skipped:
                     print(f"{outcome.path}: {outcome.skipped.describe()}", file=sys.stderr)
 
-            outcomes = import_files(
-                project,
-                args.files,
-                report,
-                skip_bad=args.skip_bad,
-                doccano_offsets=args.doccano_offsets,
-            )
+            with bar:
+                outcomes = import_files(
+                    project,
+                    args.files,
+                    report,
+                    skip_bad=args.skip_bad,
+                    doccano_offsets=args.doccano_offsets,
+                    documents=bar,
+                )
             failed = sum(o.outcome is Outcome.ERROR for o in outcomes)
             if failed and failed == len(outcomes):
                 return EXIT_USAGE

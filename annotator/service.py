@@ -201,13 +201,20 @@ def import_files(
     *,
     skip_bad: bool = False,
     doccano_offsets: str = "auto",
+    documents: Progress | None = None,
 ) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
-    what finished stays, nothing is half-done. The options: see :func:`import_file`."""
+    what finished stays, nothing is half-done. ``documents`` hears each file's documents as
+    they are read (see :func:`import_file`); its "stop" leaves that file out, whole. The
+    options: see :func:`import_file`."""
     return _each_file(
         paths,
         lambda path: import_file(
-            project, Path(path), skip_bad=skip_bad, doccano_offsets=doccano_offsets
+            project,
+            Path(path),
+            skip_bad=skip_bad,
+            doccano_offsets=doccano_offsets,
+            progress=documents,
         ),
         progress,
     )

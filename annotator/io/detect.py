@@ -93,6 +93,23 @@ def read_file(
     return whole
 
 
+#: Documents per part of a file read whole: the store adds (and tells progress of) a part at a time.
+PART = 500
+
+
+def _in_parts(bundle: ImportedBundle) -> Iterator[ImportedBundle]:
+    """``bundle`` as parts of :data:`PART` documents; the first carries the labels, relation
+    types and notes."""
+    documents = bundle.documents
+    if len(documents) <= PART:
+        yield bundle
+        return
+    bundle.documents = documents[:PART]
+    yield bundle
+    for first in range(PART, len(documents), PART):
+        yield ImportedBundle(documents[first : first + PART], skipped=bundle.skipped)
+
+
 def read_parts(
     path: Path, *, skip_bad: bool = False, doccano_offsets: str = "auto"
 ) -> Iterator[ImportedBundle]:
@@ -132,7 +149,7 @@ def read_parts(
                 if skipped and not bundle.documents:
                     raise AllRecordsBad(path, f"nothing left to import: {skipped.describe()}")
                 bundle.skipped = skipped
-                yield check_bundle(path, bundle)
+                yield from _in_parts(check_bundle(path, bundle))
         except ImportFailed as exc:
             # e.g. "holds no documents" once every line was left out
             if skipped and not isinstance(exc, OptionNeeded):

@@ -1,0 +1,124 @@
+"""Imports of many documents (issue 29): JSON Lines read line by line, every file stored a part
+at a time in its one transaction, with progress; a stop or a bad line late in the file leaves
+the project as it was."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+from annotator.io import detect
+from annotator.service import Outcome, export_to, import_file
+from annotator.store.project import Project
+
+
+def jsonl(path: Path, lines: int, bad_at: int | None = None) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(1, lines + 1):
+            if n == bad_at:
+                out.write('{"text": "broken\n')
+                continue
+            text = f"Article {n}: the minister said {n} things."
+            spans = [{"start": 0, "end": 7, "label": "Claim", "text": "Article"}]
+            out.write(json.dumps({"text": text, "meta": {"title": f"A{n}"}, "spans": spans}))
+            out.write("\n")
+    return path
+
+
+def state(project: Project) -> tuple[int, int, list[str]]:
+    return (
+        len(project.documents()),
+        sum(project.annotation_counts().values()),
+        [label.name for label in project.labels()],
+    )
+
+
+def test_a_jsonl_file_is_read_line_by_line_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = jsonl(tmp_path / "many.jsonl", 1200)
+
+    for name in ("read_bytes", "read_text"):
+        real = getattr(Path, name)
+
+        def whole(self: Path, *args: object, real=real, **kwargs: object) -> object:
+            assert self != path, f"{path} was read whole"
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, name, whole)
+    parts = list(detect.read_parts(path))
+    assert [len(p.documents) for p in parts] == [500, 500, 200]
+    with Project.open(tmp_path / "p.annot") as project:
+        outcome = import_file(project, path)
+        assert outcome.outcome is Outcome.IMPORTED, outcome.message
+        assert state(project)[:2] == (1200, 1200)
+
+
+def test_a_stop_during_a_jsonl_import_leaves_the_project_as_it_was(tmp_path: Path) -> None:
+    heard: list[tuple[int, int | None]] = []
+
+    def stop_after_600(done: int, total: int | None) -> bool:
+        heard.append((done, total))
+        return done < 600
+
+    with Project.open(tmp_path / "p.annot") as project:
+        import_file(project, jsonl(tmp_path / "first.jsonl", 3))
+        before = state(project)
+        outcome = import_file(
+            project, jsonl(tmp_path / "many.jsonl", 1200), progress=stop_after_600
+        )
+        assert outcome.outcome is Outcome.ERROR
+        assert outcome.message == f"{tmp_path / 'many.jsonl'}: cancelled; nothing was changed"
+        assert heard == [(0, None), (500, None), (1000, None)]  # stopped before the third part
+        assert state(project) == before
+
+
+def test_a_bad_line_late_in_the_file_refuses_all_of_it(tmp_path: Path) -> None:
+    with Project.open(tmp_path / "p.annot") as project:
+        before = state(project)
+        outcome = import_file(project, jsonl(tmp_path / "bad.jsonl", 1200, bad_at=1100))
+        assert outcome.outcome is Outcome.ERROR and "line 1100" in outcome.message
+        assert outcome.bad_record  # the rest could be imported with skip_bad
+        assert state(project) == before
+        outcome = import_file(project, tmp_path / "bad.jsonl", skip_bad=True)
+        assert outcome.outcome is Outcome.IMPORTED and state(project)[0] == 1199
+
+
+def test_a_project_json_goes_in_parts_with_progress_and_a_stop(tmp_path: Path) -> None:
+    with Project.open(tmp_path / "source.annot") as source:
+        import_file(source, jsonl(tmp_path / "many.jsonl", 1200))
+        export_to(source, "json", tmp_path / "project.json")
+    heard: list[int] = []
+    with Project.open(tmp_path / "p.annot") as project:
+        before = state(project)
+        outcome = import_file(
+            project,
+            tmp_path / "project.json",
+            progress=lambda done, _total: heard.append(done) or done < 1000,
+        )
+        assert outcome.outcome is Outcome.ERROR and "cancelled" in outcome.message
+        assert heard == [0, 500, 1000] and state(project) == before
+        outcome = import_file(project, tmp_path / "project.json")
+        assert outcome.outcome is Outcome.IMPORTED and state(project)[:2] == (1200, 1200)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_cli_shows_the_documents_read_on_a_terminal_and_clears_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    path = jsonl(tmp_path / "many.jsonl", 600)
+    assert main(["import", str(tmp_path / "p.annot"), str(path)]) == 0
+    drawn = terminal.getvalue()
+    assert "Importing: 500" in drawn
+    assert drawn.endswith("\r\033[K")
+    assert capsys.readouterr().out.startswith(f"imported: {path}: 'A1'")
