@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -116,9 +117,29 @@ def test_the_cli_shows_the_documents_read_on_a_terminal_and_clears_the_line(
 ) -> None:
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
+    clock = iter(range(1_000_000))  # a second between any two readings: every call redraws
+    monkeypatch.setattr(
+        "annotator.terminal_progress.time", SimpleNamespace(monotonic=lambda: next(clock))
+    )
     path = jsonl(tmp_path / "many.jsonl", 600)
     assert main(["import", str(tmp_path / "p.annot"), str(path)]) == 0
     drawn = terminal.getvalue()
     assert "Importing: 500" in drawn
     assert drawn.endswith("\r\033[K")
     assert capsys.readouterr().out.startswith(f"imported: {path}: 'A1'")
+
+
+def test_only_files_read_whole_have_a_size_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON Lines file is read a line at a time, so a corpus bigger than the limit on files
+    read whole (a 100k-document export is about 600 MB) still comes in."""
+    monkeypatch.setattr(detect, "MAX_FILE_BYTES", 10_000)
+    path = jsonl(tmp_path / "big.jsonl", 200)
+    assert path.stat().st_size > 10_000
+    with Project.open(tmp_path / "p.annot") as project:
+        assert import_file(project, path).outcome is Outcome.IMPORTED
+        export_to(project, "json", tmp_path / "big.json")
+        outcome = import_file(project, tmp_path / "big.json")
+        assert outcome.outcome is Outcome.ERROR and "files over 0 MB are refused" in outcome.message
+        assert state(project)[0] == 200

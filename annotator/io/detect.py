@@ -13,6 +13,8 @@ from annotator.io.interchange import skipping_bad
 from annotator.io.sanitize import check_bundle
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Readers that read a line at a time (no file is in memory whole): their limit is a line's.
+STREAMED = {"doccano"}
 
 # extension -> module in annotator.io with read(path) -> ImportedDocument | ImportedBundle
 READERS = {
@@ -68,12 +70,13 @@ def _reader_for_file(path: Path) -> str:
             "codebook's Import button",
         )
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    name = reader_for(path) if size > MAX_FILE_BYTES else ""
+    if size > MAX_FILE_BYTES and name not in STREAMED:
         raise ImportFailed(
             path,
             f"is {-(-size // 2**20)} MB; files over {MAX_FILE_BYTES // 2**20} MB are refused",
         )
-    return reader_for(path)
+    return name or reader_for(path)
 
 
 def read_file(
