@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -143,3 +144,41 @@ def test_only_files_read_whole_have_a_size_limit(
         outcome = import_file(project, tmp_path / "big.json")
         assert outcome.outcome is Outcome.ERROR and "files over 0 MB are refused" in outcome.message
         assert state(project)[0] == 200
+
+
+def test_cancel_in_the_windows_import_dialog_leaves_the_file_out_whole(
+    qtbot, window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    from annotator.store import importing
+
+    # The worker waits after the first part is stored until the test has pressed Cancel.
+    stored, pressed = threading.Event(), threading.Event()
+    real = importing.add_bundle
+
+    def held(s, bundle):  # type: ignore[no-untyped-def]
+        summary = real(s, bundle)
+        if not stored.is_set():
+            stored.set()
+            pressed.wait(60)
+        return summary
+
+    monkeypatch.setattr(importing, "add_bundle", held)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "open", lambda box: told.append(box.informativeText()))
+    project = window.ctx.project
+    before, undo = state(project), window.ctx.undo_stack.count()
+    path = jsonl(tmp_path / "many.jsonl", 1200)
+    window.import_files([path])
+    qtbot.waitUntil(stored.is_set)
+    runner = window.importer
+    assert runner.progress is not None
+    with qtbot.waitSignal(runner.finished, timeout=60_000) as finished:
+        runner.progress.findChild(QPushButton).click()  # the dialog's Cancel
+        pressed.set()
+    (outcome,) = finished.args[0]
+    assert outcome.outcome is Outcome.ERROR and "cancelled" in outcome.message
+    assert state(project) == before  # the 500 documents stored before the stop are gone
+    assert window.ctx.undo_stack.count() == undo  # nothing to undo
+    assert told and f"{path}: cancelled; nothing was changed" in told[0]
