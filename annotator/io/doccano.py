@@ -204,9 +204,9 @@ def _items(path: Path, counted: bool = True) -> Iterator[tuple[int, Any]]:
         if counted:
             with record("lines"):
                 item = _line(line, number)
-        else:
-            with suppress(SpanProblem):  # the second reading names it, or skips it
-                item = _line(line, number)
+        else:  # plain json.loads: the second reading checks each line, and names a bad one
+            with suppress(ValueError, RecursionError):
+                item = json.loads(line)
         if item is not _NOT_READ:
             found = True
             yield number, item
