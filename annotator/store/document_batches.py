@@ -37,7 +37,7 @@ _DOCUMENTS = (
 )
 _ANNOTATIONS = (
     annotation_records.SELECT
-    + "WHERE a.document_id IN ({}) ORDER BY a.document_id, a.start, a.\"end\", a.id"
+    + 'WHERE a.document_id IN ({}) ORDER BY a.document_id, a.start, a."end", a.id'
 )
 _RELATIONS = (
     relation_rows.SELECT
