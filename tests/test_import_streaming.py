@@ -182,3 +182,23 @@ def test_cancel_in_the_windows_import_dialog_leaves_the_file_out_whole(
     assert state(project) == before  # the 500 documents stored before the stop are gone
     assert window.ctx.undo_stack.count() == undo  # nothing to undo
     assert told and f"{path}: cancelled; nothing was changed" in told[0]
+
+
+def test_an_imports_undo_reads_its_documents_a_batch_at_a_time(tmp_path: Path) -> None:
+    """The window's undo of an import snapshots its documents (to put them back on redo)."""
+    from annotator.service import documents_with_annotations
+    from tests.test_export_batches import batches, corpus, traced
+
+    path = corpus(tmp_path / "p.annot", 1200)
+    with Project.open(path) as project:
+        before = list(documents_with_annotations(project))
+        ids = [item.document.id for item in before]
+        statements: list[str] = []
+        with traced(project, statements):
+            snapshot = project.snapshot_documents(ids)
+        selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(selects) <= 3 * batches(1200) + 3, selects[:12]  # + the relation types
+        project.delete_documents(ids)
+        assert project.documents() == []
+        project.import_bundle(snapshot)
+        assert list(documents_with_annotations(project)) == before

@@ -809,58 +809,22 @@ class Project:
         self.remember_text(document_id, text)
 
     def snapshot_documents(self, ids: Sequence[str]) -> model.ImportedBundle:
-        """Everything about these documents, ready to be put back with :meth:`import_bundle`."""
+        """Everything about these documents, ready to be put back with :meth:`import_bundle`
+        (read a batch of documents at a time: an import's undo may take 100k)."""
         documents = []
-        for id in ids:
-            d = self.document(id)
-            spans = [
-                model.ImportedAnnotation(
-                    a.label,
-                    a.start,
-                    a.end,
-                    a.attributes,
-                    a.note,
-                    a.annotator,
-                    a.id,
-                    a.created,
-                    a.modified,
-                )
-                for a in self.annotations(id)
-            ]
-            relations = [
-                model.ImportedRelation(
-                    r.type,
-                    r.source_id,
-                    r.target_id,
-                    r.attributes,
-                    r.note,
-                    r.annotator,
-                    r.id,
-                    r.created,
-                    r.modified,
-                )
-                for r in self.relations(id)
-            ]
-            documents.append(
-                model.ImportedDocument(
-                    d.text,
-                    d.title,
-                    d.source,
-                    d.metadata,
-                    spans,
-                    d.id,
-                    d.created,
-                    d.status,
-                    relations,
-                )
-            )
+        with self.reading() as s:
+            for batch in document_batches.of_ids(s, list(ids)):
+                for d, annotations, relations in batch:
+                    documents.append(_snapshot(d, annotations, relations))
         return model.ImportedBundle(documents)
 
     @retrying
     def delete_documents(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         with self.transaction() as s:
-            s.execute(delete(Document).where(Document.id.in_(ids)))
+            for first in range(0, len(ids), document_batches.SIZE):  # under any bound limit
+                chunk = ids[first : first + document_batches.SIZE]
+                s.execute(delete(Document).where(Document.id.in_(chunk)))
         for document_id in ids:  # an id may come back later with another text
             self._texts.pop(document_id, None)
 
@@ -884,6 +848,34 @@ class Project:
         ``progress`` says stop (see :func:`annotator.store.importing.add_parts`)."""
         with self.transaction() as s:
             return add_parts(s, parts(), progress, where)
+
+
+def _snapshot(
+    d: model.Document, annotations: list[model.Annotation], relations: list[model.Relation]
+) -> model.ImportedDocument:
+    spans = [
+        model.ImportedAnnotation(
+            a.label, a.start, a.end, a.attributes, a.note, a.annotator, a.id, a.created, a.modified
+        )
+        for a in annotations
+    ]
+    links = [
+        model.ImportedRelation(
+            r.type,
+            r.source_id,
+            r.target_id,
+            r.attributes,
+            r.note,
+            r.annotator,
+            r.id,
+            r.created,
+            r.modified,
+        )
+        for r in relations
+    ]
+    return model.ImportedDocument(
+        d.text, d.title, d.source, d.metadata, spans, d.id, d.created, d.status, links
+    )
 
 
 def sweep_leftovers(path: Path) -> list[Path]:
