@@ -133,15 +133,19 @@ def test_the_cli_shows_the_documents_read_on_a_terminal_and_clears_the_line(
 def test_only_files_read_whole_have_a_size_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A JSON Lines file is read a line at a time, so a corpus bigger than the limit on files
-    read whole (a 100k-document export is about 600 MB) still comes in."""
+    """JSON Lines and Annotator's project JSON are read as they come, so a corpus bigger than
+    the limit on files read whole (a 100k-document export is 600-900 MB) still comes in."""
     monkeypatch.setattr(detect, "MAX_FILE_BYTES", 10_000)
     path = jsonl(tmp_path / "big.jsonl", 200)
     assert path.stat().st_size > 10_000
     with Project.open(tmp_path / "p.annot") as project:
         assert import_file(project, path).outcome is Outcome.IMPORTED
-        export_to(project, "json", tmp_path / "big.json")
+        export_to(project, "json", tmp_path / "big.json")  # read as it comes too
         outcome = import_file(project, tmp_path / "big.json")
+        assert outcome.outcome is Outcome.SKIPPED, outcome.message  # the same texts: read
+        article = tmp_path / "big.txt"
+        article.write_text("A long article. " * 1000, encoding="utf-8")
+        outcome = import_file(project, article)
         assert outcome.outcome is Outcome.ERROR and "files over 0 MB are refused" in outcome.message
         assert state(project)[0] == 200
 
@@ -202,3 +206,63 @@ def test_an_imports_undo_reads_its_documents_a_batch_at_a_time(tmp_path: Path) -
         assert project.documents() == []
         project.import_bundle(snapshot)
         assert list(documents_with_annotations(project)) == before
+
+
+def test_a_large_project_json_is_read_a_document_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.io import native_json
+    from tests.test_export_batches import corpus
+
+    with Project.open(corpus(tmp_path / "source.annot", 1200)) as source:
+        export_to(source, "json", tmp_path / "project.json")
+    path = tmp_path / "project.json"
+    whole = native_json.read(path)
+    monkeypatch.setattr(native_json, "STREAM_ABOVE", 0)
+    for name in ("read_bytes", "read_text"):
+        real = getattr(Path, name)
+
+        def read_whole(self: Path, *args: object, real=real, **kwargs: object) -> object:
+            assert self != path, f"{path} was read whole"
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, name, read_whole)
+    parts = list(detect.read_parts(path))
+    assert [len(p.documents) for p in parts] == [500, 500, 200]
+    assert (parts[0].labels, parts[0].relation_types) == (whole.labels, whole.relation_types)
+    assert [d for p in parts for d in p.documents] == whole.documents
+    with Project.open(tmp_path / "p.annot") as project:
+        outcome = import_file(project, path)
+        assert outcome.outcome is Outcome.IMPORTED, outcome.message
+        assert state(project)[:2] == (1200, 2400)
+        assert len(project.relations()) == 1200
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        ('"note": "" "annotator"', "Expecting ',' delimiter"),  # a comma missing
+        ('"note": NaN, "annotator"', "not a JSON number"),
+        ('"note": ' + "[" * 200 + "]" * 200 + ', "annotator"', "nested too deeply"),
+    ],
+)
+def test_a_streamed_project_json_is_refused_as_a_whole_read_refuses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str, expected: str
+) -> None:
+    from annotator.io import native_json
+    from tests.test_export_batches import corpus
+
+    with Project.open(corpus(tmp_path / "source.annot", 800)) as source:
+        export_to(source, "json", tmp_path / "project.json")
+    path = tmp_path / "project.json"
+    text = path.read_text(encoding="utf-8")
+    good = '"note": "", "annotator"'
+    at = text.index(good, len(text) * 3 // 4)  # in a document of the second part
+    path.write_text(text[:at] + broken + text[at + len(good) :], encoding="utf-8")
+    with Project.open(tmp_path / "p.annot") as project:
+        said = import_file(project, path).message
+        monkeypatch.setattr(native_json, "STREAM_ABOVE", 0)
+        streamed = import_file(project, path)
+        assert streamed.outcome is Outcome.ERROR and expected in streamed.message
+        assert streamed.message == said
+        assert state(project)[0] == 0  # the first part, stored, was rolled back

@@ -14,7 +14,7 @@ from annotator.io.sanitize import check_bundle
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 #: Readers that read a line at a time (no file is in memory whole): their limit is a line's.
-STREAMED = {"doccano"}
+STREAMED = {"doccano", "native_json"}
 
 # extension -> module in annotator.io with read(path) -> ImportedDocument | ImportedBundle
 READERS = {
@@ -117,10 +117,10 @@ def read_parts(
     path: Path, *, skip_bad: bool = False, doccano_offsets: str = "auto"
 ) -> Iterator[ImportedBundle]:
     """:func:`read_file` in parts, for a store that imports a part at a time: a format read as
-    it comes (JSON Lines) yields a few hundred documents at a time, every other format one
-    bundle. Labels come with the first part; the last part's ``skipped`` names every record
-    left out. A file refused after some parts were yielded raises then: the import that took
-    them must undo them (one transaction)."""
+    it comes (JSON Lines, a large project JSON) yields a few hundred documents at a time,
+    every other format one bundle, cut in parts too. Labels come with the first part; the
+    last part's ``skipped`` names every record left out. A file refused after some parts
+    were yielded raises then: the import that took them must undo them (one transaction)."""
     try:
         if path.is_dir():
             from annotator.io import brat
@@ -145,7 +145,7 @@ def read_parts(
             if hasattr(module, "read_parts"):  # read as it comes
                 for part in module.read_parts(path, **options):
                     part.skipped = skipped
-                    yield check_bundle(path, part)  # untrusted input: NULs, controls, …
+                    yield from _in_parts(check_bundle(path, part))  # untrusted input: NULs, …
             else:
                 result = module.read(path, **options)
                 bundle = result if isinstance(result, ImportedBundle) else ImportedBundle([result])
