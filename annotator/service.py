@@ -30,7 +30,7 @@ from annotator.core.progress import Progress, tell
 from annotator.core.report import Report, ReportOptions, build_report
 from annotator.export_target import check_export_target, protected_as
 from annotator.io import codebook_files, native_json, report_html
-from annotator.io.detect import read_file, read_parts
+from annotator.io.detect import read_parts
 from annotator.io.registry import (
     EXPORT_FORMATS,
     DocumentExport,
@@ -86,9 +86,10 @@ def import_file(
 ) -> ImportOutcome:
     """Import one file in one transaction: all of it, or nothing (with ``skip_bad``: all of it
     but its bad records, named in the outcome's ``skipped``). ``doccano_offsets``: see
-    :func:`annotator.io.detect.read_file`. A format read as it comes (JSON Lines) goes in a
-    part at a time (:func:`annotator.io.detect.read_parts`), so memory stays flat; ``progress``
-    hears the documents read so far, and its "stop" leaves the project as it was.
+    :func:`annotator.io.detect.read_file`. The file goes in a part at a time
+    (:func:`annotator.io.detect.read_parts`: JSON Lines and a large project JSON are read as
+    they come, so memory stays flat); ``progress`` hears the documents stored so far, and its
+    "stop" leaves the project as it was.
 
     Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
     error, so that the rest of a batch is imported and every file reported.
@@ -168,7 +169,8 @@ def _something_left(path: Path, doccano_offsets: str) -> bool:
     """Whether ``path``, refused for a bad record, has good ones too (read again, skipping):
     only then is importing the rest worth offering."""
     try:
-        read_file(path, skip_bad=True, doccano_offsets=doccano_offsets)
+        for _part in read_parts(path, skip_bad=True, doccano_offsets=doccano_offsets):
+            pass  # read to the end, a part at a time
     except Exception:  # refused again (or a bug): the first refusal is what the user hears
         return False
     return True
