@@ -300,15 +300,28 @@ def describe_merge(path: Path | ServerAddress, report: MergeReport) -> str:
     return f"{path}: " + "; ".join(parts)
 
 
+#: Documents an import's message names; the rest are counted.
+NAMED = 20
+
+
 def describe_import(path: Path, summary: ImportSummary) -> str:
     parts = []
-    for added in summary.added:
+    for added in summary.added[:NAMED]:
         spans = f", {added.annotations} annotations" if added.annotations else ""
         parts.append(f"{added.title!r}{spans}")
-    for skipped in summary.skipped:
+    if len(summary.added) > NAMED:  # a corpus: one line a person can read, not 100k titles
+        more = summary.added[NAMED:]
+        spans = sum(a.annotations for a in more)
+        parts.append(f"and {len(more):,} more documents, {spans:,} annotations")
+    for skipped in summary.skipped[:NAMED]:
         parts.append(
             f"{skipped.title!r} skipped: the same text is already in the project as "
             f"{skipped.existing_title!r}"
+        )
+    if len(summary.skipped) > NAMED:
+        parts.append(
+            f"and {len(summary.skipped) - NAMED:,} more documents skipped: their texts are "
+            "already in the project"
         )
     if summary.duplicates_skipped:
         n = summary.duplicates_skipped

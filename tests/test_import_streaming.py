@@ -266,3 +266,16 @@ def test_a_streamed_project_json_is_refused_as_a_whole_read_refuses_it(
         assert streamed.outcome is Outcome.ERROR and expected in streamed.message
         assert streamed.message == said
         assert state(project)[0] == 0  # the first part, stored, was rolled back
+
+
+def test_the_message_of_a_corpus_import_names_twenty_documents_and_counts_the_rest(
+    tmp_path: Path,
+) -> None:
+    path = jsonl(tmp_path / "many.jsonl", 1200)
+    with Project.open(tmp_path / "p.annot") as project:
+        message = import_file(project, path).message
+        assert message.startswith(f"{path}: 'A1', 1 annotations; 'A2', 1 annotations; ")
+        assert "'A20', 1 annotations; and 1,180 more documents, 1,180 annotations" in message
+        assert "'A21'" not in message
+        again = import_file(project, path).message
+        assert "and 1,180 more documents skipped: their texts are already in the project" in again
