@@ -1,6 +1,6 @@
 """Export and import of a corpus (issue 29), each against a bare read-and-write of the same rows.
 
-``python -m benchmarks.bench_bulk_io [SIZE ...] [--repeat N] [--out FILE]``: for each corpus
+``python -m benchmarks.bulk_io [SIZE ...] [--repeat N] [--only "import json"]``: for each corpus
 size (``benchmarks/corpus.py``), in child processes (wall time and the child's own peak RSS,
 from ``os.wait4``):
 
@@ -14,6 +14,9 @@ from ``os.wait4``):
   out: its ``json.load`` of the whole file would take about 8 GB.
 
 The bare programs use the standard library only (they are this module's ``bare-*`` commands).
+Not a ``bench_*`` module: ``make bench`` runs the corpus scenarios of ``bench_corpus.py``; this
+one is run by hand (it takes minutes at 100k documents) and its figures are in
+``results-bulk-io.md``.
 """
 
 from __future__ import annotations
@@ -217,7 +220,7 @@ def measure(command: list[str], folder: Path) -> tuple[float, int]:
 
 
 def _bare(*args: object) -> list[str]:
-    return [sys.executable, "-m", "benchmarks.bench_bulk_io", *map(str, args)]
+    return [sys.executable, "-m", "benchmarks.bulk_io", *map(str, args)]
 
 
 def run(size: int, repeat: int, folder: Path) -> list[dict[str, object]]:
