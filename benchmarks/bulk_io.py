@@ -1,8 +1,8 @@
 """Export and import of a corpus (issue 29), each against a bare read-and-write of the same rows.
 
 ``python -m benchmarks.bulk_io [SIZE ...] [--repeat N] [--only "import json"]``: for each corpus
-size (``benchmarks/corpus.py``), in child processes (wall time and the child's own peak RSS,
-from ``os.wait4``):
+size (``benchmarks/corpus.py``), in child processes (wall time, and peak RSS as
+``/usr/bin/time`` reports it):
 
 - ``annotator export --format jsonl`` and ``--format json``, against a bare export: ``sqlite3``
   reading the same rows (documents with their texts, annotations with their label names, in
