@@ -279,3 +279,26 @@ def test_the_message_of_a_corpus_import_names_twenty_documents_and_counts_the_re
         assert "'A21'" not in message
         again = import_file(project, path).message
         assert "and 1,180 more documents skipped: their texts are already in the project" in again
+
+
+def test_ctrl_c_during_a_cli_import_leaves_the_project_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotator.terminal_progress import TerminalProgress
+
+    project = tmp_path / "p.annot"
+    assert main(["import", str(project), str(jsonl(tmp_path / "first.jsonl", 3))]) == 0
+    with Project.open(project) as opened:
+        before = state(opened)
+
+    def interrupted(self: TerminalProgress, done: int, total: int | None) -> bool:
+        if done >= 500:  # after the first part was stored
+            raise KeyboardInterrupt
+        return True
+
+    monkeypatch.setattr(TerminalProgress, "__call__", interrupted)
+    capsys.readouterr()
+    assert main(["import", str(project), str(jsonl(tmp_path / "many.jsonl", 1200))]) == 130
+    assert capsys.readouterr() == ("", "annotator: interrupted\n")
+    with Project.open(project) as opened:
+        assert state(opened) == before
