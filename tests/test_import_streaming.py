@@ -302,3 +302,22 @@ def test_ctrl_c_during_a_cli_import_leaves_the_project_as_it_was(
     assert capsys.readouterr() == ("", "annotator: interrupted\n")
     with Project.open(project) as opened:
         assert state(opened) == before
+
+
+def test_a_streamed_project_json_refuses_one_huge_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.io import json_stream, native_json
+
+    monkeypatch.setattr(native_json, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(json_stream, "LONGEST", 2**20)
+    monkeypatch.setattr(json_stream, "_CHUNK", 2**16)
+    path = tmp_path / "huge.json"
+    path.write_text(
+        '{"labels": [], "relation_types": [], "documents": [{"text": "' + "x" * 2**21 + '"}]}',
+        encoding="utf-8",
+    )
+    with Project.open(tmp_path / "p.annot") as project:
+        outcome = import_file(project, path)
+        assert outcome.message == f"{path}: it holds a value over 1 MB"
+        assert state(project)[0] == 0

@@ -19,6 +19,8 @@ from typing import Any
 from annotator.core.json_input import MAX_DEPTH, NotJson, _constant, _float, depth
 
 _CHUNK = 1 << 20  # characters read at a time
+#: The longest value (a document) read: a file read as it comes has no limit of its own.
+LONGEST = 200 * 2**20
 _SPACE = " \t\n\r"
 
 
@@ -81,6 +83,8 @@ class JsonReader:
             try:
                 value, end = self._decoder.raw_decode(self.buffer, self.at)
             except json.JSONDecodeError as exc:
+                if len(self.buffer) - self.at > LONGEST:  # a hostile file: one huge value
+                    raise NotJson(f"it holds a value over {LONGEST // 2**20} MB") from None
                 if self._more():
                     continue
                 raise self._error(exc.msg, exc.pos) from None
