@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import difflib
 import errno
+import json
 import linecache
 import os
 import signal
@@ -33,6 +34,7 @@ COMMANDS = (
     "adjudicate",
     "report",
     "reimport",
+    "find",
     *SUGGEST_COMMANDS,
 )
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -223,6 +225,28 @@ def command_parser() -> argparse.ArgumentParser:
     reimport.add_argument("project", type=project_location, metavar="PROJECT")
     reimport.add_argument("document", metavar="DOC", help="the document's id or exact title")
 
+    find = commands.add_parser(
+        "find",
+        help="find a string in every document",
+        description="List every match of QUERY in every document (any case unless "
+        "--case-sensitive), in list order: the document, the match's code-point offsets in "
+        "its text and a line of context. A full-text index picks the documents to read.",
+    )
+    find.add_argument("project", type=project_location, metavar="PROJECT")
+    find.add_argument("query", metavar="QUERY", help="the text to find (a phrase as it is)")
+    find.add_argument(
+        "--limit", type=int, default=100, metavar="N", help="at most N matches (default: 100)"
+    )
+    find.add_argument("--case-sensitive", action="store_true", help="match case")
+    find.add_argument("--whole-words", action="store_true", help="only whole words")
+    find.add_argument(
+        "--order",
+        choices=("document", "rank"),
+        default="document",
+        help="list order (default), or the documents with the most matches first",
+    )
+    find.add_argument("--json", action="store_true", help="one JSON object on standard output")
+
     info = commands.add_parser(
         "info",
         help="show documents, labels and annotation counts",
@@ -393,6 +417,8 @@ def open_project(where: Path | ServerAddress, *, create: bool, read_only: bool |
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.command == "find" and (problem := find_problem(args)):
+        return _fail(f"find: {problem}")  # before the project is opened
     create = args.command in ("import", "labels", "merge") and not (
         args.command == "labels" and not (args.import_file or args.template)
     )
@@ -493,9 +519,62 @@ def _run_on_project(args: argparse.Namespace, create: bool) -> int:
             return report_command(project, args)
         if args.command == "reimport":
             return reimport_command(project, args)
+        if args.command == "find":
+            return find_command(project, args)
         for line in info_lines(project):
             print(line)
         return EXIT_OK
+
+
+def find_problem(args: argparse.Namespace) -> str | None:
+    from annotator.core.find import QueryError, check_query
+
+    if args.limit < 1:
+        return f"--limit must be at least 1, not {args.limit}"
+    try:
+        check_query(args.query)
+    except QueryError as exc:
+        return str(exc)
+    return None
+
+
+def find_command(project: Project, args: argparse.Namespace) -> int:
+    from annotator.service import find
+
+    found = find(
+        project,
+        args.query,
+        limit=args.limit + 1,  # one more tells whether there are more
+        case_sensitive=args.case_sensitive,
+        whole_words=args.whole_words,
+        order=args.order,
+    )
+    matches = list(found)
+    more = len(matches) > args.limit
+    matches = matches[: args.limit]
+    if args.json:
+        rows = [
+            {
+                "document_id": m.document_id,
+                "title": m.title,
+                "start": m.start,
+                "end": m.end,
+                "left": m.left,
+                "match": m.match,
+                "right": m.right,
+            }
+            for m in matches
+        ]
+        print(json.dumps({"query": args.query, "matches": rows, "more": more}, ensure_ascii=False))
+        return EXIT_OK
+    sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+    for m in matches:
+        print(f"{m.title}\t{m.start}-{m.end}\t{m.context}")
+    if more:
+        print(f"(the first {args.limit} matches; --limit N for more)", file=sys.stderr)
+    elif not matches:
+        print(f"no match for {args.query!r}", file=sys.stderr)
+    return EXIT_OK
 
 
 def reimport_command(project: Project, args: argparse.Namespace) -> int:
@@ -526,9 +605,13 @@ def _backup_before_import(project: Project) -> None:
 
 
 def merge_command(project: Project, args: argparse.Namespace) -> int:
-    from annotator.service import merge_files
+    from annotator.service import merge_file
+    from annotator.terminal_progress import TerminalProgress
 
-    outcomes = merge_files(project, args.sources)
+    outcomes = []
+    for source in args.sources:  # each in its own transaction, with a bar on a terminal
+        with TerminalProgress(f"Merging {getattr(source, 'name', '') or source}") as bar:
+            outcomes.append(merge_file(project, source, bar))
     for outcome in outcomes:
         if outcome.report is None:
             print(f"annotator: error: {outcome.message}", file=sys.stderr)
@@ -548,16 +631,19 @@ def agreement_command(project: Project, args: argparse.Namespace) -> int:
     import json
 
     from annotator.service import agreement
+    from annotator.terminal_progress import TerminalProgress
 
-    figures = agreement(
-        project,
-        args.annotators,
-        args.labels,
-        args.documents,
-        include_curated=args.include_curated,
-        measure=args.measure,
-        exclude_incomplete=args.exclude_incomplete,
-    )
+    with TerminalProgress("Agreement") as bar:
+        figures = agreement(
+            project,
+            args.annotators,
+            args.labels,
+            args.documents,
+            include_curated=args.include_curated,
+            measure=args.measure,
+            exclude_incomplete=args.exclude_incomplete,
+            progress=bar,
+        )
     if args.json:
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]  # as JSON is
         print(json.dumps(figures, ensure_ascii=False, allow_nan=False, indent=1))

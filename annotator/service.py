@@ -17,6 +17,7 @@ from annotator.core.errors import (
     ImportFailed,
     OptionNeeded,
 )
+from annotator.core.find import FindMatch, QueryError, check_query, matches_in
 from annotator.core.labels import LabelDef, RelationTypeDef
 from annotator.core.model import (
     Annotation,
@@ -26,7 +27,7 @@ from annotator.core.model import (
     SkippedRecords,
     timestamp,
 )
-from annotator.core.progress import Progress, tell
+from annotator.core.progress import Cancelled, Progress, tell
 from annotator.core.report import Report, ReportOptions, build_report
 from annotator.export_target import check_export_target, protected_as
 from annotator.io import codebook_files, native_json, report_html
@@ -49,6 +50,7 @@ from annotator.store.layers import mark_curated as mark_curated_in
 from annotator.store.layers import unmark_curated as unmark_curated_in
 from annotator.store.merge import MergeReport, merge_project
 from annotator.store.project import Project
+from annotator.store.span_batches import documents_with_spans, layer_used, missing_documents
 
 Outcome_ = TypeVar("Outcome_")
 Path_ = TypeVar("Path_")  # a file's path, or (merge) a project's path or server address
@@ -245,14 +247,20 @@ class MergeOutcome:
     message: str
 
 
-def merge_file(project: Project, path: Path | ServerAddress | str) -> MergeOutcome:
-    """Merge the project at ``path`` into ``project`` in one transaction (see store.merge)."""
+def merge_file(
+    project: Project, path: Path | ServerAddress | str, progress: Progress | None = None
+) -> MergeOutcome:
+    """Merge the project at ``path`` into ``project`` in one transaction (see store.merge).
+    ``progress`` hears its documents merged of all; its False stops the merge, which raises
+    :class:`Cancelled` with ``project`` as it was."""
     path = location(path)
     try:
         if path.absolute().resolve() == project.path.resolve():
             return MergeOutcome(path, None, f"{path}: is the target project itself")
         with Project.open(path, create=False, read_only=True) as source:
-            report = merge_project(project, source)
+            report = merge_project(project, source, progress)
+    except Cancelled:
+        raise
     except AnnotatorError as exc:
         return MergeOutcome(path, None, str(exc))
     return MergeOutcome(path, report, describe_merge(path, report))
@@ -586,6 +594,7 @@ def agreement(
     include_curated: bool = False,
     measure: str = MEASURE_OURS,
     exclude_incomplete: bool = False,
+    progress: Progress | None = None,
 ) -> dict:
     """The agreement figures as ``annotator agreement --json`` prints them, by ``measure``:
     ``ours`` (annotator.core.agreement), ``inception-coding`` (annotator.core.coding_study;
@@ -596,16 +605,24 @@ def agreement(
     ``include_curated``; a curated layer named in ``annotators`` always counts), every label,
     and the documents in which every compared annotator has at least one annotation or that
     are marked done. Raises :class:`AnnotatorError` for an unknown annotator, label or
-    document, or fewer than two annotators.
+    document, or fewer than two annotators. The documents are read a batch at a time and
+    counted one at a time (memory does not grow with them); ``progress`` hears the documents
+    read of all, and its False stops the work with :class:`Cancelled`.
     """
-    spans = project.annotations()
-    known = sorted({a.annotator for a in spans if a.annotator})
-    curated = [] if include_curated else [n for n in curated_layers(project) if n in known]
+    if measure not in MEASURES:
+        raise AnnotatorError(
+            project.path, f"unknown agreement measure {measure!r} (known: {', '.join(MEASURES)})"
+        )
     if annotators:
         chosen = list(dict.fromkeys(annotators))
+        if not all(name and layer_used(project, name) for name in chosen):
+            _refuse_unknown(project, "annotator", chosen, annotator_names(project))
+        curated: list[str] = []
+        known = annotator_names(project) if len(chosen) < 2 else chosen  # for the message
     else:
+        known = annotator_names(project)
+        curated = [] if include_curated else [n for n in curated_layers(project) if n in known]
         chosen = [name for name in known if name not in curated]
-    _refuse_unknown(project, "annotator", chosen, known)
     if len(chosen) < 2:
         left_out = (
             f"; curated, left out unless asked: {', '.join(map(repr, curated))}"
@@ -620,37 +637,30 @@ def agreement(
     label_names = [label.name for label in project.labels()]
     chosen_labels = list(dict.fromkeys(labels)) if labels else label_names
     _refuse_unknown(project, "label", chosen_labels, label_names)
-    summaries = project.documents()
-    lengths = {d.id: d.length for d in summaries}
+    wanted = None
     if document_ids:
         wanted = list(dict.fromkeys(document_ids))
-        _refuse_unknown(project, "document", wanted, list(lengths))
-    else:
-        annotated: dict[str, set[str]] = {}
-        for a in spans:
-            annotated.setdefault(a.document_id, set()).add(a.annotator)
-        wanted = [
-            d.id
-            for d in summaries
-            if d.status is DocumentStatus.DONE or set(chosen) <= annotated.get(d.id, set())
-        ]
-    records = (
-        agreement_figures.SpanRecord(a.annotator, a.document_id, a.label, a.start, a.end)
-        for a in spans
-    )
-    documents = {d: lengths[d] for d in wanted}
-    if measure == MEASURE_OURS:
-        report = agreement_figures.agreement_report(chosen, chosen_labels, documents, records)
-        return {"measure": MEASURE_OURS, **report}
+        if missing_documents(project, wanted):
+            _refuse_unknown(project, "document", wanted, [d.id for d in project.documents()])
+    sums: Any
     if measure == inception_agreement.INCEPTION_CODING:
-        return inception_agreement.coding_report(
-            chosen, chosen_labels, documents, records, exclude_incomplete=exclude_incomplete
+        sums = inception_agreement.CodingSums(
+            chosen, chosen_labels, exclude_incomplete=exclude_incomplete
         )
-    if measure == inception_agreement.INCEPTION_UNITIZING:
-        return inception_agreement.unitizing_report(chosen, chosen_labels, documents, records)
-    raise AnnotatorError(
-        project.path, f"unknown agreement measure {measure!r} (known: {', '.join(MEASURES)})"
-    )
+    elif measure == inception_agreement.INCEPTION_UNITIZING:
+        sums = inception_agreement.UnitizingSums(chosen, chosen_labels)
+    else:
+        sums = agreement_figures.AgreementSums(chosen, chosen_labels)
+    every = set(chosen)
+    for document, length, status, spans in documents_with_spans(project, wanted, progress):
+        if (
+            wanted is not None
+            or status == DocumentStatus.DONE.value
+            or every <= {span[0] for span in spans}  # rows of SpanRecord's fields
+        ):
+            sums.add(document, length, spans)
+    report = sums.report()
+    return {"measure": MEASURE_OURS, **report} if measure == MEASURE_OURS else report
 
 
 @dataclass
@@ -795,3 +805,51 @@ def write_html_report(
     built = report(project, options)
     report_html.write(built, target)
     return built
+
+
+# -- find across the corpus ---------------------------------------------------------------------
+
+FIND_ORDERS = ("document", "rank")
+_FIND_BATCH = 200  # texts read per statement
+
+
+def find(
+    project: Project,
+    query: str,
+    *,
+    limit: int | None = None,
+    case_sensitive: bool = False,
+    whole_words: bool = False,
+    order: str = "document",
+) -> Iterator[FindMatch]:
+    """Every match of ``query`` in every document (the find bar's rule, ``core/find.py``), as
+    they are found: in list order, or with ``order="rank"`` the documents with the most matches
+    first (which reads every candidate before the first match comes). The full-text index
+    only says which documents to read; each match's offsets come from the text itself.
+    Raises :class:`QueryError` for a query that cannot be searched for."""
+    check_query(query)
+    if order not in FIND_ORDERS:
+        raise QueryError(f"unknown order {order!r} (choose {' or '.join(FIND_ORDERS)})")
+    if limit is not None and limit < 1:
+        raise QueryError(f"the limit must be at least 1, not {limit}")
+    ids = project.search(query)
+    found = 0
+    per_document: list[list[FindMatch]] = []
+    for at in range(0, len(ids), _FIND_BATCH):
+        for id, title, text in project.texts(ids[at : at + _FIND_BATCH]):
+            matches = matches_in(id, title, text, query, case_sensitive, whole_words)
+            if order == "rank":
+                if matches:
+                    per_document.append(matches)
+                continue
+            for match in matches:
+                yield match
+                found += 1
+                if found == limit:
+                    return
+    per_document.sort(key=len, reverse=True)  # stable: list order among equals
+    for match in (m for matches in per_document for m in matches):
+        yield match
+        found += 1
+        if found == limit:
+            return

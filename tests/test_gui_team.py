@@ -194,7 +194,9 @@ def test_merge_projects_from_the_window(
     not_a_project = tmp_path / "notes.annot"
     not_a_project.write_text("hello", encoding="utf-8")
     window = make_window(sample_project)
-    outcomes = merge_into_window(window, [other, not_a_project])
+    running = merge_into_window(window, [other, not_a_project])
+    qtbot.waitUntil(lambda: not running.running)
+    outcomes = running.result
     assert [o.report is not None for o in outcomes] == [True, False]
     box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "merge-summary")
     assert "1 annotations added" in box.text() and "refused" in box.text()
@@ -207,10 +209,16 @@ def test_merge_projects_from_the_window(
 # -- agreement -----------------------------------------------------------------------------------
 
 
+def computed(qtbot, dialog: AgreementWindow) -> None:
+    """Wait for the figures the window computes off the GUI thread."""
+    qtbot.waitUntil(lambda: not dialog.computing)
+
+
 def test_agreement_window_shows_the_service_figures(
     qtbot, team_window, team_project: Project
 ) -> None:
     dialog = AgreementWindow(team_window.ctx, team_window)
+    computed(qtbot, dialog)
     qtbot.addWidget(dialog)
     dialog.show()
     expected = agreement(team_project)
@@ -229,8 +237,10 @@ def test_agreement_window_shows_the_service_figures(
     team_project.add_annotation(team_project.documents()[0].id, "Quote", 0, 8, annotator="bob")
     assert dialog.figures == expected  # computed when asked, not behind one's back
     next(b for b in dialog.findChildren(QToolButton) if b.text() == "Refresh").click()
+    computed(qtbot, dialog)
     assert dialog.figures == agreement(team_project) != expected
     dialog.annotators.item(1).setCheckState(Qt.CheckState.Unchecked)
+    computed(qtbot, dialog)
     assert dialog.figures is None and "at least two annotators" in dialog.summary.text()
     assert table.rowCount() == 0
 
@@ -241,6 +251,7 @@ def test_agreement_window_leaves_the_curated_layer_out_unless_asked(
     before = agreement(team_project)
     adjudicate(team_project, ["ann", "bob"], "lead")
     dialog = AgreementWindow(team_window.ctx, team_window)
+    computed(qtbot, dialog)
     qtbot.addWidget(dialog)
     dialog.show()
     names = [dialog.annotators.item(i).text() for i in range(dialog.annotators.count())]
@@ -248,11 +259,13 @@ def test_agreement_window_leaves_the_curated_layer_out_unless_asked(
     assert dialog.figures == before
     assert dialog.include_curated.isVisible() and not dialog.include_curated.isChecked()
     dialog.include_curated.setChecked(True)
+    computed(qtbot, dialog)
     names = [dialog.annotators.item(i).text() for i in range(dialog.annotators.count())]
     assert names == ["ann", "bob", "lead"]
     assert dialog.figures == agreement(team_project, include_curated=True)
     assert dialog.figures["annotators"] == ["ann", "bob", "lead"]
     dialog.include_curated.setChecked(False)
+    computed(qtbot, dialog)
     assert dialog.figures == before
 
 
@@ -507,12 +520,14 @@ def test_agreement_window_offers_inceptions_measures(
     qtbot, team_window, team_project: Project
 ) -> None:
     dialog = AgreementWindow(team_window.ctx, team_window)
+    computed(qtbot, dialog)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.measure.currentData() == "ours" and not dialog.exclude_incomplete.isEnabled()
     measure = dialog.measure
     measure.setFocus()
     qtbot.keyClick(measure, Qt.Key.Key_Down)  # the next measure: INCEpTION coding
+    computed(qtbot, dialog)
     assert measure.currentData() == "inception-coding"
     assert dialog.figures == agreement(team_project, measure="inception-coding")
     assert "INCEpTION coding" in dialog.summary.text()
@@ -526,10 +541,12 @@ def test_agreement_window_offers_inceptions_measures(
     assert f"Document: {title}" in rows
     assert dialog.exclude_incomplete.isEnabled()
     qtbot.mouseClick(dialog.exclude_incomplete, Qt.MouseButton.LeftButton)
+    computed(qtbot, dialog)
     assert dialog.figures == agreement(
         team_project, measure="inception-coding", exclude_incomplete=True
     )
     qtbot.keyClick(measure, Qt.Key.Key_Down)
+    computed(qtbot, dialog)
     assert measure.currentData() == "inception-unitizing"
     assert not dialog.exclude_incomplete.isEnabled()
     assert dialog.figures == agreement(team_project, measure="inception-unitizing")

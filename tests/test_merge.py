@@ -535,7 +535,7 @@ def test_a_source_written_to_during_the_merge_is_read_as_one_snapshot(
     with copy_with(source_path, "bob", [TEXT], [("Quote", 10, 20)]):
         pass
     child = holder(source_path, OTHER)
-    read = annotation_rows.read
+    read = annotation_rows.read_of_documents
 
     def read_after_a_write(*args: object, **kwargs: object):
         child.stdin.write("Written during the merge.\n")
@@ -543,7 +543,7 @@ def test_a_source_written_to_during_the_merge_is_read_as_one_snapshot(
         assert child.stdout.readline() == "written\n"
         return read(*args, **kwargs)
 
-    monkeypatch.setattr(annotation_rows, "read", read_after_a_write)
+    monkeypatch.setattr(annotation_rows, "read_of_documents", read_after_a_write)
     with Project.open(tmp_path / "team.annot") as team:
         outcome = merge_file(team, source_path)
         assert outcome.report is not None, outcome.message

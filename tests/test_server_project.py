@@ -124,7 +124,7 @@ def test_an_older_schema_is_upgraded_in_one_transaction(
     from annotator.store import schema
 
     current = schema.current_version()
-    older = f"{current - 1:04d}"
+    older = "0004"  # before the tombstones (0005) and the search index (0006)
     with Project.open(pg_url) as project:
         import_file(project, SAMPLE)
         before = project.documents(), project.annotations()
@@ -148,7 +148,7 @@ def test_an_older_schema_is_upgraded_in_one_transaction(
     monkeypatch.setattr("annotator.store.server.upgrade_schema", real)
     assert main(["info", pg_url]) == 0
     captured = capsys.readouterr()
-    assert f"upgraded from schema {current - 1} to {current}" in captured.err
+    assert f"upgraded from schema {int(older)} to {current}" in captured.err
     with Project.open(pg_url, create=False) as project:
         assert project.migrated_from is None
         assert project.meta()["schema_version"] == str(current)
@@ -157,6 +157,9 @@ def test_an_older_schema_is_upgraded_in_one_transaction(
         gone = project.add_annotation(before[0][0].id, "Claim", 0, 5)
         project.delete_annotations([gone.id])  # the upgraded project records deletions
     assert "annotation_deletions" in set(tables(pg_url))
+    with Project.open(pg_url, create=False) as project:  # 0006 indexed the texts there were
+        word = project.document(before[0][0].id).text.split()[3]
+        assert project.search(word) == [before[0][0].id]
     with psycopg.connect(pg_url) as connection:
         assert connection.execute("SELECT annotation_id FROM annotation_deletions").fetchall() == [
             (gone.id,)

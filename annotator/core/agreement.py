@@ -148,6 +148,9 @@ Interval = tuple[int, int]
 
 def exact_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
     """Spans of A and B with equal start and end, matched one to one."""
+    set_a, set_b = set(a), set(b)
+    if len(set_a) == len(a) and len(set_b) == len(b):  # no span twice: one to one already
+        return len(set_a & set_b)
     counts_a = Counter(a)
     counts_b = Counter(b)
     return sum(min(n, counts_b[span]) for span, n in counts_a.items())
@@ -158,6 +161,11 @@ def overlap_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
     bipartite matching, so the figure does not depend on the order of the spans)."""
     if not a or not b:
         return 0
+    if len(a) * len(b) <= 16:  # a few spans: every pair looked at, no sorting
+        neighbours = [
+            [j for j, (s, e) in enumerate(b) if min(end, e) - max(start, s) > 0] for start, end in a
+        ]
+        return _matching(neighbours, len(b))
     order_b = sorted(range(len(b)), key=lambda j: b[j])
     starts_b = [b[j][0] for j in order_b]
     longest_b = max(e - s for s, e in b)
@@ -173,7 +181,15 @@ def overlap_matches(a: Sequence[Interval], b: Sequence[Interval]) -> int:
                 if min(end, b[order_b[p]][1]) - max(start, b[order_b[p]][0]) > 0
             ]
         )
-    return maximum_matching(neighbours, len(b))
+    return _matching(neighbours, len(b))
+
+
+def _matching(neighbours: Sequence[Sequence[int]], right: int) -> int:
+    if all(len(found) <= 1 for found in neighbours):
+        ends = [found[0] for found in neighbours if found]
+        if len(set(ends)) == len(ends):  # no span overlaps two: every overlap is a match
+            return len(ends)
+    return maximum_matching(neighbours, right)
 
 
 def maximum_matching(neighbours: Sequence[Sequence[int]], right: int) -> int:
@@ -237,6 +253,18 @@ def f1(matches: int, spans_a: int, spans_b: int) -> float | None:
 def coverage_patterns(length: int, layers: Sequence[Sequence[Interval]]) -> Counter[Pattern]:
     """How many code points of a text of ``length`` show each 0/1 pattern, one value per layer
     (1: one of that layer's intervals covers the code point)."""
+    by_mask: dict[int, int] = {}
+    _sweep(length, layers, by_mask)
+    return Counter({_pattern(mask, len(layers)): units for mask, units in by_mask.items()})
+
+
+def _pattern(mask: int, width: int) -> Pattern:
+    return tuple((mask >> i) & 1 for i in range(width))
+
+
+def _sweep(length: int, layers: Sequence[Sequence[Interval]], by_mask: dict[int, int]) -> None:
+    """Add to ``by_mask`` the code points of a text of ``length`` by the layers covering them,
+    one bit per layer (keys in the order first seen, as a pattern Counter would have them)."""
     events: list[tuple[int, int, int]] = []  # (position, layer, +1 / -1)
     for layer, intervals in enumerate(layers):
         for start, end in intervals:
@@ -246,21 +274,19 @@ def coverage_patterns(length: int, layers: Sequence[Sequence[Interval]]) -> Coun
                 events.append((end, layer, -1))
     events.sort()
     depth = [0] * len(layers)
-    result: Counter[Pattern] = Counter()
+    covering = 0  # the layers whose depth is not 0, one bit each
     previous = 0
-    index = 0
-    while index < len(events):
-        position = events[index][0]
+    for position, layer, step in events:
         if position > previous:
-            result[tuple(1 if d else 0 for d in depth)] += position - previous
+            by_mask[covering] = by_mask.get(covering, 0) + position - previous
             previous = position
-        while index < len(events) and events[index][0] == position:
-            _, layer, step = events[index]
-            depth[layer] += step
-            index += 1
+        depth[layer] += step
+        if depth[layer]:
+            covering |= 1 << layer
+        else:
+            covering &= ~(1 << layer)
     if length > previous:
-        result[tuple(1 if d else 0 for d in depth)] += length - previous
-    return result
+        by_mask[covering] = by_mask.get(covering, 0) + length - previous
 
 
 def project_patterns(patterns: Mapping[Pattern, int], columns: Sequence[int]) -> Counter[Pattern]:
@@ -279,6 +305,21 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return sum(defined) / len(defined) if defined else None
 
 
+DocumentSpans = tuple[str, int, Sequence[SpanRecord]]
+"""One document as the agreement reports take them: its id, its length in code points and its
+spans (they may hold other annotators and labels, which are left out)."""
+
+
+def by_document(documents: Mapping[str, int], spans: Iterable[SpanRecord]) -> list[DocumentSpans]:
+    """``spans`` of any order grouped by document, in the order of ``documents`` (id ->
+    length); spans of other documents are left out."""
+    grouped: dict[str, list[SpanRecord]] = {d: [] for d in documents}
+    for span in spans:
+        if span.document_id in grouped:
+            grouped[span.document_id].append(span)
+    return [(d, documents[d], found) for d, found in grouped.items()]
+
+
 def agreement_report(
     annotators: Sequence[str],
     labels: Sequence[str],
@@ -290,87 +331,113 @@ def agreement_report(
 
     ``spans`` may hold other annotators, labels and documents: they are left out.
     """
-    if len(annotators) < 2:
-        raise ValueError("agreement needs at least two annotators")
-    column = {name: i for i, name in enumerate(annotators)}
-    wanted_labels = set(labels)
-    # (label, document) -> one list of intervals per annotator
-    layers: dict[tuple[str, str], list[list[Interval]]] = {}
-    for span in spans:
-        if (
-            span.annotator not in column
-            or span.label not in wanted_labels
-            or span.document_id not in documents
-        ):
-            continue
-        key = (span.label, span.document_id)
-        if key not in layers:
-            layers[key] = [[] for _ in annotators]
-        layers[key][column[span.annotator]].append((span.start, span.end))
+    sums = AgreementSums(annotators, labels)
+    for document, length, found in by_document(documents, spans):
+        sums.add(document, length, found)
+    return sums.report()
 
-    total_length = sum(documents.values())
-    empty: Pattern = (0,) * len(annotators)
-    pairs = list(combinations(range(len(annotators)), 2))
-    overall_patterns: Counter[Pattern] = Counter()
-    pair_matches = {pair: [0, 0] for pair in pairs}  # exact, overlap; pooled over labels
-    pair_spans = {pair: 0 for pair in pairs}
-    label_figures: dict[str, dict[str, Any]] = {}
-    for label in labels:
-        patterns: Counter[Pattern] = Counter()
-        covered = 0
-        counts = [0] * len(annotators)
-        exact = {pair: 0 for pair in pairs}
-        overlap = {pair: 0 for pair in pairs}
-        for (layer_label, document_id), intervals in layers.items():
-            if layer_label != label:
+
+class _LabelSums:
+    """One label's counts, summed over the documents so far."""
+
+    def __init__(self, annotators: int, pairs: Sequence[tuple[int, int]]) -> None:
+        self.masks: dict[int, int] = {}  # code points by covering layers (see _sweep)
+        self.covered = 0  # code points of the documents where someone used the label
+        self.counts = [0] * annotators
+        self.exact = {pair: 0 for pair in pairs}
+        self.overlap = {pair: 0 for pair in pairs}
+
+
+class AgreementSums:
+    """:func:`agreement_report` one document at a time: every figure is made of counts that
+    add up over documents (coverage patterns, spans, matches), so only those are kept, never
+    the spans of more than the document being added."""
+
+    def __init__(self, annotators: Sequence[str], labels: Sequence[str]) -> None:
+        if len(annotators) < 2:
+            raise ValueError("agreement needs at least two annotators")
+        self.annotators = list(annotators)
+        self.labels = list(labels)
+        self._column = {name: i for i, name in enumerate(annotators)}
+        self._pairs = list(combinations(range(len(annotators)), 2))
+        self._sums = {label: _LabelSums(len(annotators), self._pairs) for label in labels}
+        self.documents = 0
+        self.total_length = 0
+
+    def add(self, document: str, length: int, spans: Iterable[Sequence[Any]]) -> None:
+        """Count ``document`` of ``length`` code points with its spans (``SpanRecord``s, or
+        rows of the same fields in the same order)."""
+        self.documents += 1
+        self.total_length += length
+        layers: dict[str, list[list[Interval]]] = {}
+        columns, sums = self._column, self._sums
+        for annotator, _document, label, start, end in spans:  # a SpanRecord or its row
+            column = columns.get(annotator)
+            if column is None or label not in sums:
                 continue
-            found = coverage_patterns(documents[document_id], intervals)
-            patterns.update(found)
-            covered += documents[document_id]
+            if label not in layers:
+                layers[label] = [[] for _ in self.annotators]
+            layers[label][column].append((start, end))
+        for label, intervals in layers.items():
+            sums = self._sums[label]
+            _sweep(length, intervals, sums.masks)
+            sums.covered += length
             for i, own in enumerate(intervals):
-                counts[i] += len(own)
-            for pair in pairs:
+                sums.counts[i] += len(own)
+            for pair in self._pairs:
                 a, b = intervals[pair[0]], intervals[pair[1]]
-                exact[pair] += exact_matches(a, b)
-                overlap[pair] += overlap_matches(a, b)
-        if total_length > covered:  # documents where no one used this label
-            patterns[empty] += total_length - covered
-        overall_patterns.update(patterns)
-        label_pairs = []
-        for pair in pairs:
-            n = counts[pair[0]] + counts[pair[1]]
-            label_pairs.append((f1(exact[pair], 0, n), f1(overlap[pair], 0, n)))
-            pair_matches[pair][0] += exact[pair]
-            pair_matches[pair][1] += overlap[pair]
-            pair_spans[pair] += n
-        label_figures[label] = {
-            "alpha": krippendorff_alpha_nominal(patterns),
-            "kappa": kappa(patterns),
-            "f1_exact": _mean(e for e, _ in label_pairs),
-            "f1_overlap": _mean(o for _, o in label_pairs),
-            "spans": {name: counts[i] for i, name in enumerate(annotators)},
-        }
-    pair_figures = []
-    for pair in pairs:
-        seen = project_patterns(overall_patterns, pair)
-        pair_figures.append(
-            {
-                "annotators": [annotators[pair[0]], annotators[pair[1]]],
-                "alpha": krippendorff_alpha_nominal(seen),
-                "kappa": cohen_kappa(seen),
-                "f1_exact": f1(pair_matches[pair][0], 0, pair_spans[pair]),
-                "f1_overlap": f1(pair_matches[pair][1], 0, pair_spans[pair]),
+                sums.exact[pair] += exact_matches(a, b)
+                sums.overlap[pair] += overlap_matches(a, b)
+
+    def report(self) -> dict[str, Any]:
+        annotators, pairs = self.annotators, self._pairs
+        empty: Pattern = (0,) * len(annotators)
+        overall_patterns: Counter[Pattern] = Counter()
+        pair_matches = {pair: [0, 0] for pair in pairs}  # exact, overlap; pooled over labels
+        pair_spans = {pair: 0 for pair in pairs}
+        label_figures: dict[str, dict[str, Any]] = {}
+        for label in self.labels:
+            sums = self._sums[label]
+            width = len(annotators)
+            patterns = Counter({_pattern(m, width): n for m, n in sums.masks.items()})
+            if self.total_length > sums.covered:  # documents where no one used this label
+                patterns[empty] += self.total_length - sums.covered
+            overall_patterns.update(patterns)
+            label_pairs = []
+            for pair in pairs:
+                n = sums.counts[pair[0]] + sums.counts[pair[1]]
+                label_pairs.append((f1(sums.exact[pair], 0, n), f1(sums.overlap[pair], 0, n)))
+                pair_matches[pair][0] += sums.exact[pair]
+                pair_matches[pair][1] += sums.overlap[pair]
+                pair_spans[pair] += n
+            label_figures[label] = {
+                "alpha": krippendorff_alpha_nominal(patterns),
+                "kappa": kappa(patterns),
+                "f1_exact": _mean(e for e, _ in label_pairs),
+                "f1_overlap": _mean(o for _, o in label_pairs),
+                "spans": {name: sums.counts[i] for i, name in enumerate(annotators)},
             }
-        )
-    return {
-        "annotators": list(annotators),
-        "documents": len(documents),
-        "overall": {
-            "alpha": krippendorff_alpha_nominal(overall_patterns),
-            "kappa": kappa(overall_patterns),
-            "f1_exact": _mean(p["f1_exact"] for p in pair_figures),
-            "f1_overlap": _mean(p["f1_overlap"] for p in pair_figures),
-        },
-        "labels": label_figures,
-        "pairs": pair_figures,
-    }
+        pair_figures = []
+        for pair in pairs:
+            seen = project_patterns(overall_patterns, pair)
+            pair_figures.append(
+                {
+                    "annotators": [annotators[pair[0]], annotators[pair[1]]],
+                    "alpha": krippendorff_alpha_nominal(seen),
+                    "kappa": cohen_kappa(seen),
+                    "f1_exact": f1(pair_matches[pair][0], 0, pair_spans[pair]),
+                    "f1_overlap": f1(pair_matches[pair][1], 0, pair_spans[pair]),
+                }
+            )
+        return {
+            "annotators": list(annotators),
+            "documents": self.documents,
+            "overall": {
+                "alpha": krippendorff_alpha_nominal(overall_patterns),
+                "kappa": kappa(overall_patterns),
+                "f1_exact": _mean(p["f1_exact"] for p in pair_figures),
+                "f1_overlap": _mean(p["f1_overlap"] for p in pair_figures),
+            },
+            "labels": label_figures,
+            "pairs": pair_figures,
+        }

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.progress import Cancelled, Progress
 from annotator.gui.agreement_chart import AgreementChart
+from annotator.gui.background_work import BackgroundWork
 from annotator.gui.context import AppContext
 from annotator.service import agreement, agreement_annotators, curated_layers
 
@@ -90,6 +92,8 @@ class AgreementWindow(QDialog):
         self.setWindowTitle(f"Agreement — {ctx.project.path.stem}")
         self.setObjectName("agreement-window")
         self.figures: dict | None = None
+        self._work: BackgroundWork | None = None
+        self._again = False  # asked to refresh while computing
         self.annotators = QListWidget()
         self.annotators.setMaximumWidth(180)
         self.include_curated = QCheckBox("Include curated layers")
@@ -181,25 +185,70 @@ class AgreementWindow(QDialog):
             if self.annotators.item(i).checkState() == Qt.CheckState.Checked
         ]
 
+    @property
+    def computing(self) -> bool:
+        return self._work is not None
+
     def refresh(self) -> None:
-        try:
-            self.figures = agreement(
-                self.ctx.project,
-                self.chosen() or None,
-                include_curated=self.include_curated.isChecked(),
-                measure=self.measure.currentData(),
-                exclude_incomplete=self.exclude_incomplete.isEnabled()
-                and self.exclude_incomplete.isChecked(),
+        """Compute the figures off the GUI thread, with progress and Cancel; asked again while
+        computing, the running computation is cancelled and this one follows it."""
+        if self._work is not None:
+            self._again = True
+            self._work.cancel()
+            return
+        project = self.ctx.project
+        chosen = self.chosen() or None
+        include_curated = self.include_curated.isChecked()
+        measure = self.measure.currentData()
+        exclude = self.exclude_incomplete.isEnabled() and self.exclude_incomplete.isChecked()
+
+        def work(progress: Progress) -> tuple[dict, dict[str, str]]:
+            figures = agreement(
+                project,
+                chosen,
+                include_curated=include_curated,
+                measure=measure,
+                exclude_incomplete=exclude,
+                progress=progress,
             )
-        except AnnotatorError as exc:
-            self.figures = None
-            self.summary.setText(
-                f"No figures: {exc.reason}. Merge the team's copies first "
+            titles = {}
+            if figures["measure"] != "ours":
+                titles = {d.id: d.title for d in project.documents()}
+            return figures, titles
+
+        self._work = BackgroundWork(self, "Agreement", "Computing agreement…", work)
+        self._work.finished.connect(self._computed)
+        self._work.start()
+
+    def _computed(self, result: tuple[dict, dict[str, str]] | None, error: object) -> None:
+        self._work = None
+        if self._again:
+            self._again = False
+            self.refresh()
+            return
+        if isinstance(error, Cancelled):
+            self._no_figures("Cancelled: press Refresh to compute the figures.")
+            return
+        if isinstance(error, AnnotatorError):
+            self._no_figures(
+                f"No figures: {error.reason}. Merge the team's copies first "
                 "(File → Merge Projects…), then tick two or more annotators."
             )
-            self.table.setRowCount(0)
-            self.chart.set_figures({})
             return
+        if error is not None:
+            raise error  # a bug: the window's exception hook reports it
+        assert result is not None
+        self.figures, titles = result
+        self._show(titles)
+
+    def _no_figures(self, why: str) -> None:
+        self.figures = None
+        self.summary.setText(why)
+        self.table.setRowCount(0)
+        self.chart.set_figures({})
+
+    def _show(self, titles: dict[str, str]) -> None:
+        assert self.figures is not None
         figures = self.figures
         measure = figures["measure"]
         title, keys = MEASURES[measure]
@@ -214,7 +263,6 @@ class AgreementWindow(QDialog):
             self._fill_table(figures)
             self.chart.set_figures(figures["labels"])
             return
-        titles = {d.id: d.title for d in self.ctx.project.documents()}
         per_document = {titles.get(d, d): f for d, f in figures["per_document"].items()}
         self._fill_inception(figures, keys, per_document)
         if measure == "inception-unitizing":

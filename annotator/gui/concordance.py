@@ -1,9 +1,13 @@
 """The concordance dock: every span of one label across all documents, each in its context
-(keyword in context); a click opens the document with that span selected in place."""
+(keyword in context); a click opens the document with that span selected in place.
+
+Its rows come a page at a time from one statement each (``store/concordance_rows.py``): a
+label with two million spans shows its first page at once and the next as the list scrolls, and
+a keystroke in the filter is one statement, whatever the number of documents."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import time
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -19,43 +23,62 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.find import ConcordanceLine
 from annotator.gui.changes import Changes
 from annotator.gui.context import AppContext
 from annotator.gui.table_model import AnyIndex, RowsModel, row_table
 
-CONTEXT = 50
-
-
-class Line(NamedTuple):
-    document_id: str
-    annotation_id: str
-    document: str
-    left: str
-    span: str
-    right: str
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
+PAGE = 500
+SLOW_S = 0.1  # a page slower than this: wait for a pause in typing
+PAUSE_MS = 300
 
 
 class ConcordanceModel(RowsModel):
     COLUMNS = ("Document", "Before", "Span", "After")
 
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.label: str | None = None
+        self.needle = ""
+        self.complete = True
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        line: Line = self.rows[index.row()]
+        line: ConcordanceLine = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (line.document, line.left, line.span, line.right)[index.column()]
+            return (line.title, line.left, line.span, line.right)[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{line.document}\n…{line.left} [{line.span}] {line.right}…"
+            return f"{line.title}\n…{line.left} [{line.span}] {line.right}…"
         return None
 
-    def reset(self, rows: list[Line]) -> None:
+    def show(self, label: str | None, needle: str) -> None:
+        """Start again from the first page of ``label``'s spans holding ``needle``."""
         self.beginResetModel()
-        self.rows = rows
+        self.label, self.needle = label, needle
+        self.rows = self._page(None)
         self.endResetModel()
+
+    def _page(self, after: tuple[int, int, str] | None) -> list[ConcordanceLine]:
+        if not self.label:
+            self.complete = True
+            return []
+        rows = self.ctx.project.label_spans(self.label, self.needle, after, PAGE)
+        self.complete = len(rows) < PAGE
+        return rows
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and not self.complete
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: N802, B008
+        if parent.isValid() or self.complete or not self.rows:
+            return
+        more = self._page(self.rows[-1].key)
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+            self.rows.extend(more)
+            self.endInsertRows()
 
 
 class ElideLeft(QStyledItemDelegate):
@@ -80,9 +103,10 @@ class ConcordanceView(QWidget):
         self.label_box = QComboBox()
         self.label_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.filter = QLineEdit(placeholderText="Filter spans", clearButtonEnabled=True)
-        self.filter.textChanged.connect(lambda _t: self.refresh())
+        self.filter.textChanged.connect(lambda _t: self._typed.start())
         self.count = QLabel()
-        self.model = ConcordanceModel()
+        self.model = ConcordanceModel(ctx)
+        self.model.rowsInserted.connect(lambda *_a: self._show_count())
         self.view = row_table(self.model)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -105,6 +129,9 @@ class ConcordanceView(QWidget):
         layout.addWidget(self.view)
         # refreshed once per burst of changes, and only while shown
         self._stale = QTimer(self, singleShot=True, interval=0, timeout=self.refresh)
+        # a keystroke refreshes at once while a page comes quickly; once one took long (a label
+        # with half a million spans), the keys typed in a pause are one refresh
+        self._typed = QTimer(self, singleShot=True, interval=0, timeout=self.refresh)
         ctx.events.changed.connect(self._on_changes)
         self.set_labels()
 
@@ -140,32 +167,18 @@ class ConcordanceView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        label = self.label_box.currentData()
-        needle = self.filter.text().strip().lower()
-        rows: list[Line] = []
-        if label:
-            for summary in self.ctx.project.documents():
-                spans = [a for a in self.ctx.project.annotations(summary.id) if a.label == label]
-                if not spans:
-                    continue
-                text = self.ctx.project.document(summary.id).text
-                for a in spans:
-                    if needle and needle not in a.text.lower():
-                        continue
-                    rows.append(
-                        Line(
-                            summary.id,
-                            a.id,
-                            summary.title,
-                            _flat(text[max(0, a.start - CONTEXT) : a.start])[-CONTEXT:],
-                            _flat(a.text),
-                            _flat(text[a.end : a.end + CONTEXT])[:CONTEXT],
-                        )
-                    )
-        self.model.reset(rows)
-        self.count.setText(f"{len(rows)} span{'s' if len(rows) != 1 else ''}")
+        self._typed.stop()
+        began = time.perf_counter()
+        self.model.show(self.label_box.currentData(), self.filter.text())
+        self._typed.setInterval(0 if time.perf_counter() - began < SLOW_S else PAUSE_MS)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        n = len(self.model.rows)
+        more = "" if self.model.complete else "+"
+        self.count.setText(f"{n:,}{more} span{'s' if n != 1 or more else ''}")
 
     def _clicked(self, index: QModelIndex) -> None:
         if index.isValid():
-            line: Line = self.model.rows[index.row()]
+            line: ConcordanceLine = self.model.rows[index.row()]
             self.open_span.emit(line.document_id, line.annotation_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -16,22 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.find import find_all  # one rule for this bar, Find in All and the CLI
 from annotator.core.labels import LabelDef
 from annotator.gui.icons import icon_button
 from annotator.gui.label_model import LabelListModel, label_combo, select_name
-
-
-def find_all(
-    text: str, needle: str, case_sensitive: bool, whole_words: bool
-) -> list[tuple[int, int]]:
-    """Code-point ranges of every match of ``needle``."""
-    if not needle:
-        return []
-    pattern = re.escape(needle)
-    if whole_words:
-        pattern = rf"(?<!\w){pattern}(?!\w)"
-    flags = 0 if case_sensitive else re.IGNORECASE
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text, flags)]
 
 
 class FindBar(QWidget):

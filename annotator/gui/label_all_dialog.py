@@ -33,16 +33,18 @@ class LabelAllDialog(QDialog):
         ranges: list[tuple[int, int]],
         nested: set[tuple[int, int]],
         parent: QWidget | None = None,
+        contexts: list[str] | None = None,
     ) -> None:
+        """``contexts``: each match's line, when they are not all in ``text`` (Find in All
+        Documents, whose ``ranges`` are its matches)."""
         super().__init__(parent)
         self.setWindowTitle(f"Label all as {label}")
         self.ranges, self.nested = ranges, nested
         self.matches = QListWidget()
-        for start, end in ranges:
-            inside = (start, end) in nested
-            item = QListWidgetItem(
-                in_context(text, start, end) + (f"   (inside a {label})" if inside else "")
-            )
+        for row, span in enumerate(ranges):
+            inside = span in nested
+            line = contexts[row] if contexts is not None else in_context(text, *span)
+            item = QListWidgetItem(line + (f"   (inside a {label})" if inside else ""))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked if inside else Qt.CheckState.Checked)
             self.matches.addItem(item)

@@ -22,6 +22,7 @@ from annotator.gui.reader import span_label
 
 # The commands and the dialog are imported where used: a window's first paint needs none of them.
 if TYPE_CHECKING:
+    from annotator.core.find import FindMatch
     from annotator.gui.edit_commands import LabelAndStart
     from annotator.gui.label_all_dialog import LabelAllDialog
     from annotator.gui.main_window import MainWindow
@@ -213,6 +214,55 @@ class LabellingMixin(_Base):
         dialog.accepted.connect(lambda: self._label_accepted(document_id, label, dialog))
         dialog.open()
         return dialog
+
+    def label_matches(self, label: str, matches: list[FindMatch]) -> LabelAllDialog | None:
+        """Find in All Documents' "Label all…": the same review as :meth:`label_ranges`, over
+        matches in many documents, then one undo step labelling the accepted ones."""
+        if not matches or self._refuse_if_read_only():
+            return None
+        by_document: dict[str, list[FindMatch]] = {}
+        for match in matches:
+            by_document.setdefault(match.document_id, []).append(match)
+        fresh: list[FindMatch] = []
+        nested: set[FindMatch] = set()
+        for document_id, found in by_document.items():  # only the documents with a match
+            same = {
+                (a.start, a.end)
+                for a in self.ctx.project.annotations(document_id)
+                if a.label == label and self.ctx.owns(a)
+            }
+            for match in found:
+                if (match.start, match.end) in same:
+                    continue
+                fresh.append(match)
+                if any(s <= match.start and match.end <= e for s, e in same):
+                    nested.add(match)
+        if not fresh:
+            self.statusBar().showMessage(f"Every match is already labelled {label}.", STATUS_MS)
+            return None
+        from annotator.gui.label_all_dialog import LabelAllDialog
+
+        contexts = [f"{m.title}: {m.context}" for m in fresh]
+        dialog = LabelAllDialog("", label, fresh, nested, self, contexts)  # type: ignore[arg-type]
+        dialog.accepted.connect(lambda: self._label_matches_accepted(label, dialog))
+        dialog.open()
+        return dialog
+
+    def _label_matches_accepted(self, label: str, dialog: LabelAllDialog) -> None:
+        chosen: list[FindMatch] = dialog.chosen()  # type: ignore[assignment]
+        if not chosen:
+            return
+        ranges: dict[str, list[tuple[int, int]]] = {}
+        for match in chosen:
+            ranges.setdefault(match.document_id, []).append((match.start, match.end))
+        from annotator.gui.find_all_commands import LabelAcrossDocuments
+        from annotator.gui.undo import push
+
+        if push(self.ctx, LabelAcrossDocuments(self.ctx, label, ranges, self.reader.document_id)):
+            self.statusBar().showMessage(
+                f"Labelled {len(chosen)} matches in {len(ranges)} documents as {label}.",
+                STATUS_MS,
+            )
 
     def _label_accepted(self, document_id: str, label: str, dialog: LabelAllDialog) -> None:
         chosen = dialog.chosen()

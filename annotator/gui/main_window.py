@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from annotator.gui.attribute_editor import AttributeEditor
     from annotator.gui.concordance import ConcordanceView
     from annotator.gui.document_list import DocumentList
+    from annotator.gui.find_all import FindAllView
     from annotator.gui.import_runner import ImportRunner
     from annotator.gui.relating import Relating
     from annotator.gui.server_watch import ServerWatch
@@ -92,6 +93,7 @@ class MainWindow(LabellingMixin, QMainWindow):
         self._label_actions: list[QAction] = []
         self._reveal_quietly = False
         self._concordance: ConcordanceView | None = None
+        self._find_all: FindAllView | None = None
         self._first_document: Document | None = None  # a first look's, until it is completed
         self.server_watch: ServerWatch | None = None
         self._build_layout()
@@ -199,6 +201,10 @@ class MainWindow(LabellingMixin, QMainWindow):
         self.concordance_dock = self._dock("Concordance", Qt.DockWidgetArea.BottomDockWidgetArea)
         self.concordance_dock.hide()  # View → Concordance
         self.concordance_dock.visibilityChanged.connect(self._concordance_shown)
+        self.find_all_dock = self._dock(
+            "Find in All Documents", Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.find_all_dock.hide()  # Edit → Find in All Documents
         self.saved = QLabel()
         self.snap_state = QLabel()
         self.statusBar().addPermanentWidget(self.snap_state)
@@ -232,6 +238,37 @@ class MainWindow(LabellingMixin, QMainWindow):
             self._concordance.open_span.connect(self.open_span)
             self.concordance_dock.setWidget(self._concordance)
         return self._concordance
+
+    @property
+    def find_all(self) -> FindAllView:
+        """The Find in All Documents dock's view, made when first asked for."""
+        if self._find_all is None:
+            from annotator.gui.find_all import FindAllView
+
+            self._find_all = FindAllView(self.ctx)
+            self._find_all.open_match.connect(self.open_match)
+            self._find_all.label_all.connect(self.label_matches)
+            self.find_all_dock.setWidget(self._find_all)
+        return self._find_all
+
+    def open_find_all(self) -> None:
+        """Ctrl+Shift+F: show the dock, searching for the selection if there is one."""
+        view = self.find_all
+        self.find_all_dock.show()
+        self.find_all_dock.raise_()
+        view.open_with(self.selected_text() or "")
+
+    def open_match(self, document_id: str, start: int, end: int) -> None:
+        """Show a document with a range selected in view (a Find in All Documents match)."""
+        if self.documents.model.row_of(document_id) is None:
+            self.statusBar().showMessage("That document is no longer in the project.", 5000)
+            return
+        self.documents.select(document_id)
+        self.show_document(document_id)
+        if self.reader.document_id == document_id:
+            self.reader.select_range(start, end)
+            self.reader.centerCursor()
+            self.reader.setFocus()
 
     def _concordance_shown(self, visible: bool) -> None:
         if visible and self.ready:
@@ -605,8 +642,14 @@ class MainWindow(LabellingMixin, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self.server_watch is not None:
             self.server_watch.stop()
+        if self._find_all is not None:
+            self._find_all.stop()
         if self.ready:
             self.importer.shutdown()  # a running import stops after its current file
+            from annotator.gui.background_work import BackgroundWork
+
+            for work in self.findChildren(BackgroundWork):  # a merge, agreement: cancelled
+                work.shutdown()
             self.idle_checkpoint.stop()
             self.editor.commit_pending()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())

@@ -141,6 +141,9 @@ def build(w: MainWindow) -> dict[str, QAction]:
     actions["find_previous"] = _action(
         w, edit, "Find Pre&vious", lambda: w.find_bar.step(-1), Key.FindPrevious
     )
+    actions["find_all"] = _action(
+        w, edit, "Find in &All Documents…", w.open_find_all, "Ctrl+Shift+F"
+    )
     edit.addSeparator()
     actions["delete"] = _action(
         w,

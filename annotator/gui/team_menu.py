@@ -10,9 +10,11 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMenuBar, QMessageBox
 
 from annotator import service
 from annotator.core.errors import AnnotatorError
+from annotator.core.progress import Cancelled, Progress
+from annotator.gui.background_work import BackgroundWork
 from annotator.gui.changes import Changes
 from annotator.gui.menus import menu
-from annotator.service import MergeOutcome, merge_files
+from annotator.service import MergeOutcome
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -48,23 +50,50 @@ def choose_and_merge(w: MainWindow) -> None:
         merge_into_window(w, [Path(f) for f in files])
 
 
-def merge_into_window(w: MainWindow, paths: list[Path]) -> list[MergeOutcome]:
-    """Merge ``paths`` into the open project (a backup first: a merge has no undo) and say
-    what happened, per source."""
+def merge_into_window(w: MainWindow, paths: list[Path]) -> BackgroundWork:
+    """Merge ``paths`` into the open project (a backup first: a merge has no undo) off the GUI
+    thread, with progress and Cancel (the source being merged then leaves the project as it
+    was), and say what happened, per source. Returns the running work; its ``result`` is then
+    the outcomes."""
     w.editor.commit_pending()
-    backup = None  # a project on a server: backing it up is its administrator's job
-    try:
-        if not w.ctx.project.on_server:
-            backup = service.make_backup(w.ctx.project.path, note="before-merge")
-    except AnnotatorError as exc:
-        QMessageBox.warning(
-            w, "Merge Projects", f"No backup could be made, so nothing was merged: {exc}"
-        )
-        return []
-    outcomes = merge_files(w.ctx.project, paths)
-    w.ctx.publish(Changes(documents=True, labels=True, relabelled=True))
-    if w.reader.document_id:
-        w.show_document(w.reader.document_id, force=True)
+    project = w.ctx.project
+    outcomes: list[MergeOutcome] = []
+    made: list[Path] = []  # the backup
+
+    def work(progress: Progress) -> list[MergeOutcome]:
+        if not project.on_server:  # a project on a server: backing it up is its admin's job
+            made.append(service.make_backup(project.path, note="before-merge"))
+        for path in paths:
+            outcomes.append(service.merge_file(project, path, progress))
+        return outcomes
+
+    def finished(_result: object, error: BaseException | None) -> None:
+        if isinstance(error, AnnotatorError) and not isinstance(error, Cancelled) and not made:
+            QMessageBox.warning(
+                w, "Merge Projects", f"No backup could be made, so nothing was merged: {error}"
+            )
+            return
+        if error is not None and not isinstance(error, Cancelled):
+            raise error
+        if outcomes:
+            w.ctx.publish(Changes(documents=True, labels=True, relabelled=True))
+            if w.reader.document_id:
+                w.show_document(w.reader.document_id, force=True)
+        _summarise(w, paths, outcomes, made[0] if made else None, cancelled=error is not None)
+
+    running = BackgroundWork(w, "Merge Projects", "Merging…", work)
+    running.finished.connect(finished)
+    return running.start()
+
+
+def _summarise(
+    w: MainWindow,
+    paths: list[Path],
+    outcomes: list[MergeOutcome],
+    backup: Path | None,
+    *,
+    cancelled: bool,
+) -> None:
     lines = []
     for outcome in outcomes:
         if outcome.report is None:
@@ -75,6 +104,9 @@ def merge_into_window(w: MainWindow, paths: list[Path]) -> list[MergeOutcome]:
         lines.extend(f"      conflict: {c}" for c in conflicts[:10])
         if len(conflicts) > 10:
             lines.append(f"      … and {len(conflicts) - 10} more conflicts")
+    if cancelled:
+        left = [str(path) for path in paths[len(outcomes) :]]
+        lines.append(f"✗ cancelled, nothing of it merged: {', '.join(left)}")
     if backup is not None:
         lines.append(
             f"\nA backup of the project as it was is in {backup.parent.name}/ "
@@ -82,7 +114,7 @@ def merge_into_window(w: MainWindow, paths: list[Path]) -> list[MergeOutcome]:
         )
     box = QMessageBox(
         QMessageBox.Icon.Information
-        if all(o.report for o in outcomes)
+        if all(o.report for o in outcomes) and not cancelled
         else QMessageBox.Icon.Warning,
         "Merge Projects",
         "\n".join(lines),
@@ -91,7 +123,6 @@ def merge_into_window(w: MainWindow, paths: list[Path]) -> list[MergeOutcome]:
     )
     box.setObjectName("merge-summary")
     box.open()
-    return outcomes
 
 
 def open_agreement(w: MainWindow) -> None:

@@ -34,14 +34,14 @@ SELECT = (
     'SELECT a.id, a.document_id, l.name, a.start, a."end", a.text, a.attributes, a.note, '
     "a.annotator, a.created, a.modified FROM annotations a JOIN labels l ON l.id = a.label_id "
 )
-_IN_TEXT = 'a.start, a."end", a.id'  # text order
-OF_DOCUMENT = SELECT + "WHERE a.document_id = :document_id " + "ORDER BY " + _IN_TEXT
+IN_TEXT = 'a.start, a."end", a.id'  # text order
+OF_DOCUMENT = SELECT + "WHERE a.document_id = :document_id " + "ORDER BY " + IN_TEXT
 #: Those of one document that start before ``:before`` (a code point): every annotation that
 #: touches the text before it, read through the ``(document_id, start)`` index.
 OF_DOCUMENT_BEFORE = (
-    SELECT + "WHERE a.document_id = :document_id AND a.start < :before " + "ORDER BY " + _IN_TEXT
+    SELECT + "WHERE a.document_id = :document_id AND a.start < :before " + "ORDER BY " + IN_TEXT
 )
-ALL = SELECT + "JOIN documents d ON d.id = a.document_id ORDER BY d.position, " + _IN_TEXT
+ALL = SELECT + "JOIN documents d ON d.id = a.document_id ORDER BY d.position, " + IN_TEXT
 INSERT = (
     "INSERT INTO annotations ("
     + ", ".join(f'"{c}"' for c in COLUMNS)

@@ -22,7 +22,16 @@ from annotator.store import annotation_records as records
 from annotator.store.annotation_records import COLUMNS, attributes_json
 from annotator.store.models import Annotation
 
-__all__ = ["COLUMNS", "attributes_json", "driver_rows", "from_orm", "insert", "read", "to_orm"]
+__all__ = [
+    "COLUMNS",
+    "attributes_json",
+    "driver_rows",
+    "from_orm",
+    "insert",
+    "read",
+    "read_of_documents",
+    "to_orm",
+]
 
 OF_DOCUMENT = text(records.OF_DOCUMENT)
 ALL = text(records.ALL)
@@ -80,6 +89,28 @@ def read(connection: Connection, document_id: str | None = None) -> list[model.A
         statement, parameters = OF_DOCUMENT, {"document_id": document_id}
     with driver_rows(connection, statement, parameters) as rows:
         return records.records(rows)
+
+
+def read_of_documents(
+    connection: Connection, document_ids: Sequence[str]
+) -> dict[str, list[model.Annotation]]:
+    """Annotations of these documents (a batch of a bulk read) in one statement, by document,
+    each document's in text order."""
+    if not document_ids:
+        return {}
+    names = [f"d{i}" for i in range(len(document_ids))]
+    statement = text(
+        records.SELECT
+        + "WHERE a.document_id IN ("
+        + ", ".join(f":{name}" for name in names)
+        + ") ORDER BY a.document_id, "
+        + records.IN_TEXT
+    )
+    with driver_rows(connection, statement, dict(zip(names, document_ids, strict=True))) as rows:
+        found: dict[str, list[model.Annotation]] = {}
+        for annotation in records.records(rows):
+            found.setdefault(annotation.document_id, []).append(annotation)
+        return found
 
 
 def insert(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:

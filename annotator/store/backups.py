@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from annotator.core.errors import ProjectError
-from annotator.store import fileformat
+from annotator.store import fileformat, fulltext
 from annotator.store.database import BUSY_TIMEOUT_MS, sqlite_uri
 from annotator.store.project import Project
 
@@ -187,6 +187,7 @@ def fingerprint(path: Path) -> str:
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
                 "ORDER BY name"
             )
+            if not name.startswith(fulltext.PREFIX)  # follows from the texts; some have no rowid
         ]
         for table in tables:
             digest.update(table.encode())

@@ -77,3 +77,16 @@ def read(s: Session, annotation_ids: Sequence[str] | None = None) -> list[Tombst
             for row in s.execute(query.where(AnnotationDeletion.annotation_id.in_(chunk)))
         ]
     return found
+
+
+def of_documents(s: Session, document_ids: Sequence[str]) -> list[Tombstone]:
+    """The tombstones of these documents (a batch of a bulk read), in one statement."""
+    if not document_ids:
+        return []
+    query = select(
+        AnnotationDeletion.annotation_id,
+        AnnotationDeletion.document_id,
+        AnnotationDeletion.annotator,
+        AnnotationDeletion.deleted,
+    ).where(AnnotationDeletion.document_id.in_(document_ids))
+    return [Tombstone(*row) for row in s.execute(query)]

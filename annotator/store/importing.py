@@ -13,7 +13,7 @@ from annotator.core import model
 from annotator.core.labels import LabelDef, RelationTypeDef, next_color
 from annotator.core.progress import Progress, tell
 from annotator.core.text import text_sha256
-from annotator.store import annotation_rows, snap_rules
+from annotator.store import annotation_rows, fulltext, snap_rules
 from annotator.store.convert import attribute_to_row, label_to_row, relation_type_to_row
 from annotator.store.models import (
     Annotation,
@@ -200,6 +200,7 @@ def insert_documents(s: Session, rows: list[dict]) -> None:
     texts = [dict(document_id=row["id"], text=row["text"]) for row in rows]
     s.execute(insert(Document), [{k: v for k, v in row.items() if k != "text"} for row in rows])
     s.execute(insert(DocumentText), texts)
+    fulltext.catch_up(s.connection())
 
 
 def _titles_by_sha(s: Session, shas: list[str]) -> dict[str, str]:

@@ -16,29 +16,36 @@ is left as it is. A layer the source marks curated is marked here too (the union
 lists; store/layers.py). Merging the same source again changes nothing.
 
 The source is read in one read transaction (one snapshot, through its WAL: another program
-writing to it meanwhile neither shows half-way nor is disturbed) and checked before anything
-is written: a damaged source is refused with one line naming it.
+writing to it meanwhile neither shows half-way nor is disturbed), a batch of its documents at a
+time, so that memory stays that of one batch however many documents it has; each batch is
+checked before it is merged, and a damaged source is refused with one line naming it (the
+target's transaction rolled back: nothing of it merged).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.core import model
 from annotator.core.errors import AnnotatorError, ProjectError
 from annotator.core.labels import DEFAULT_LABELS, LabelDef, RelationTypeDef, first_bad_name
+from annotator.core.progress import Progress, tell
 from annotator.core.templates import relation_types_for
 from annotator.core.text import text_sha256
 from annotator.store import annotation_rows, deletions, layers, relation_rows, snap_rules
+from annotator.store.annotation_records import attributes_from_row
 from annotator.store.convert import document_from_row, label_to_row, relation_type_to_row
 from annotator.store.importing import _existing_ids, _fresh, insert_documents
 from annotator.store.models import (
     Annotation,
+    AnnotationDeletion,
     Document,
     DocumentText,
     Label,
@@ -54,6 +61,12 @@ if TYPE_CHECKING:
     from annotator.store.project import Project
 
 _CHUNK = 900
+#: What a merge compares of an annotation already in the target (the ``WHERE`` follows).
+_PRESENT = (
+    'SELECT id, document_id, label_id, start, "end", attributes, note, annotator, modified '
+    "FROM annotations"
+)
+T = TypeVar("T")
 
 
 @dataclass
@@ -115,53 +128,90 @@ def _content(
     note: str,
     annotator: str,
 ) -> tuple[Any, ...]:
-    return (document_id, label, start, end, json.dumps(attributes, sort_keys=True), note, annotator)
+    compared = json.dumps(attributes, sort_keys=True) if attributes else "{}"
+    return (document_id, label, start, end, compared, note, annotator)
+
+
+#: Documents of the source read, checked and merged at a time: memory stays that of one batch,
+#: and each statement's bound parameters stay under SQLite's old limit of 999.
+BATCH = 500
 
 
 @dataclass(frozen=True)
-class _SourceContents:
+class _Codebook:
+    """What a merge takes from the source before its documents."""
+
     labels: list[LabelDef]
+    relation_types: list[RelationTypeDef]
+    curated: list[str]  # the layers the source marks curated (store/layers.py)
+    documents: int
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Some documents of the source, in list order, with everything of theirs a merge takes."""
+
     documents: list[model.Document]  # with the hash of their text, not the one stored
     annotations: list[model.Annotation]
-    relation_types: list[RelationTypeDef]
     relations: list[model.Relation]
     tombstones: list[deletions.Tombstone]
-    curated: list[str]  # the layers the source marks curated (store/layers.py)
 
 
 @retrying
-def merge_project(target: Project, source: Project) -> MergeReport:
-    """Merge ``source`` into ``target`` in one transaction of ``target``: all or nothing."""
-    contents = read_source(source)
+def merge_project(
+    target: Project, source: Project, progress: Progress | None = None
+) -> MergeReport:
+    """Merge ``source`` into ``target`` in one transaction of ``target``: all or nothing.
+
+    The source is read in one snapshot, ``BATCH`` documents at a time (each batch's annotations,
+    relations and tombstones in one statement each); ``progress`` hears the documents done of
+    all, and may stop the merge (:class:`Cancelled`): the target is then as it was."""
     report = MergeReport()
-    with target.transaction() as s:
-        label_ids = _merge_labels(s, contents.labels, report)
-        document_ids = _merge_documents(s, contents.documents, report)
-        titles = {d.id: d.title for d in contents.documents}
-        _merge_deletions(s, contents.tombstones, document_ids, report)
-        _merge_annotations(s, contents.annotations, label_ids, document_ids, titles, report)
-        _merge_relations(s, contents.relation_types, contents.relations, document_ids, report)
-        # a curated layer stays one in the merged project: agreement leaves it out there too
-        report.curated_added = layers.add_curated(s, target, contents.curated)
+    with _reading(source) as s_source:
+        codebook = _read(source, lambda: _codebook(source, s_source))
+        tell(progress, 0, codebook.documents, source.path)
+        with target.transaction() as s:
+            label_ids = _merge_labels(s, codebook.labels, report)
+            type_ids = _merge_relation_types(s, codebook.relation_types, report)
+            position = s.scalar(select(func.coalesce(func.max(Document.position), -1))) + 1
+            seen = [0, 0, 0]  # annotations, relations, tombstones read by document
+            done = 0
+            with _document_order(s_source) as order:
+                while ids := [row[0] for row in order.fetchmany(BATCH)]:
+                    batch = _read(source, lambda ids=ids: _batch(s_source, ids))
+                    _check(source, batch)
+                    document_ids, position = _merge_documents(s, batch.documents, position, report)
+                    titles = {d.id: d.title for d in batch.documents}
+                    _merge_deletions(s, batch.tombstones, document_ids, report)
+                    _merge_annotations(
+                        s, batch.annotations, label_ids, document_ids, titles, report
+                    )
+                    _merge_relations(s, type_ids, batch.relations, document_ids, report)
+                    seen[0] += len(batch.annotations)
+                    seen[1] += len(batch.relations)
+                    seen[2] += len(batch.tombstones)
+                    done += len(ids)
+                    tell(progress, done, codebook.documents, source.path)
+            _check_rest(source, s_source, seen)
+            # a curated layer stays one in the merged project: agreement leaves it out there too
+            report.curated_added = layers.add_curated(s, target, codebook.curated)
     return report
 
 
-def read_source(source: Project) -> _SourceContents:
-    """Everything a merge takes from ``source``, read in one snapshot and checked; a source
-    that does not hold together raises a one-line :class:`ProjectError` naming it."""
+@contextmanager
+def _reading(source: Project) -> Iterator[Session]:
+    """One read transaction of ``source``: every batch sees the same snapshot."""
+    with source.reading() as s:
+        if s.get_bind().dialect.name == "postgresql":  # one snapshot for every read
+            s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield s
+
+
+def _read(source: Project, read: Callable[[], T]) -> T:
+    """``read()`` of the source, a value it cannot take raising a one-line
+    :class:`ProjectError` naming it."""
     try:
-        with source.reading() as s:
-            if s.get_bind().dialect.name == "postgresql":  # one snapshot for every read below
-                s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            contents = _SourceContents(
-                [label for _id, label, _attributes in read_codebook(s)],
-                _documents(s),
-                annotation_rows.read(s.connection()),
-                relation_rows.relation_types(s),
-                relation_rows.read(s),
-                deletions.read(s),
-                layers.read_curated(s, source),
-            )
+        return read()
     except AnnotatorError:
         raise
     except RecursionError as exc:
@@ -171,54 +221,111 @@ def read_source(source: Project) -> _SourceContents:
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         detail = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise ProjectError(source.path, f"the project is damaged ({detail})") from exc
-    _check(source, contents)
-    return contents
 
 
-def _documents(s: Session) -> list[model.Document]:
+def _codebook(source: Project, s: Session) -> _Codebook:
+    codebook = _Codebook(
+        [label for _id, label, _attributes in read_codebook(s)],
+        relation_rows.relation_types(s),
+        layers.read_curated(s, source),
+        s.scalar(select(func.count()).select_from(Document)) or 0,
+    )
+    if (bad := first_bad_name(codebook.labels, codebook.relation_types)) is not None:
+        raise ProjectError(source.path, f"{bad}; rename it in the source before merging it")
+    return codebook
+
+
+@contextmanager
+def _document_order(s: Session) -> Iterator[Any]:
+    """The source's document ids in list order, on one cursor fetched a batch at a time."""
+    with annotation_rows.driver_rows(
+        s.connection(), text("SELECT id FROM documents ORDER BY position, id"), {}
+    ) as rows:
+        yield rows
+
+
+def _batch(s: Session, ids: list[str]) -> _Batch:
     rows = s.execute(
         select(Document, DocumentText.text)
         .outerjoin(DocumentText, DocumentText.document_id == Document.id)
-        .order_by(Document.position)
+        .where(Document.id.in_(ids))
     ).all()
-    documents = []
-    for row, text in rows:
-        document = document_from_row(row, text or "")
+    by_id = {}
+    for row, text_ in rows:
+        document = document_from_row(row, text_ or "")
         # matched by the hash of the text itself, not by the stored hash the source claims
-        documents.append(replace(document, sha256=text_sha256(document.text)))
-    return documents
+        by_id[row.id] = replace(document, sha256=text_sha256(document.text))
+    of_document = annotation_rows.read_of_documents(s.connection(), ids)
+    return _Batch(
+        [by_id[id] for id in ids if id in by_id],
+        [a for id in ids for a in of_document.get(id, ())],
+        relation_rows.read_of_documents(s, ids),
+        deletions.of_documents(s, ids),
+    )
 
 
-def _check(source: Project, contents: _SourceContents) -> None:
+def _check(source: Project, batch: _Batch) -> None:
     """Refuse a source whose rows do not hold together (written by something else)."""
-    if (bad := first_bad_name(contents.labels, contents.relation_types)) is not None:
-        raise ProjectError(source.path, f"{bad}; rename it in the source before merging it")
-    texts = {d.id: d.text for d in contents.documents}
+    texts = {d.id: d.text for d in batch.documents}
     where: dict[str, str] = {}  # annotation id -> its document
-    for a in contents.annotations:
-        text = texts.get(a.document_id)
-        if text is None or not 0 <= a.start < a.end <= len(text) or text[a.start : a.end] != a.text:
+    for a in batch.annotations:
+        text_ = texts.get(a.document_id)
+        if (
+            text_ is None
+            or not 0 <= a.start < a.end <= len(text_)
+            or text_[a.start : a.end] != a.text
+        ):
             raise ProjectError(
                 source.path,
                 f"annotation {a.id} does not fit its document's text; the project is damaged",
             )
         where[a.id] = a.document_id
-    for r in contents.relations:
+    for r in batch.relations:
         if r.document_id not in texts or not (
             where.get(r.source_id) == where.get(r.target_id) == r.document_id
         ):
-            raise ProjectError(
-                source.path,
-                f"the project is damaged (relation {r.id} does not join two annotations of "
-                "its document)",
+            _bad_relation(source, r.id)
+
+
+def _bad_relation(source: Project, relation_id: str) -> NoReturn:
+    raise ProjectError(
+        source.path,
+        f"the project is damaged (relation {relation_id} does not join two annotations of "
+        "its document)",
+    )
+
+
+def _check_rest(source: Project, s: Session, seen: list[int]) -> None:
+    """Refuse a source with rows of no document of it: counted, and looked for only when the
+    counts say some were not read with a document."""
+    annotations, relations, tombstones = seen
+    if (s.scalar(select(func.count()).select_from(Annotation)) or 0) != annotations:
+        id = s.scalar(
+            select(Annotation.id).where(~Annotation.document_id.in_(select(Document.id))).limit(1)
+        )
+        raise ProjectError(
+            source.path,
+            f"annotation {id} does not fit its document's text; the project is damaged",
+        )
+    if (s.scalar(select(func.count()).select_from(Relation)) or 0) != relations:
+        _bad_relation(
+            source,
+            s.scalar(
+                select(Relation.id).where(~Relation.document_id.in_(select(Document.id))).limit(1)
             )
-    for t in contents.tombstones:
-        if t.document_id not in texts:
-            raise ProjectError(
-                source.path,
-                f"the project is damaged (the deletion of annotation {t.annotation_id} names "
-                "no document of the project)",
-            )
+            or "?",
+        )
+    if (s.scalar(select(func.count()).select_from(AnnotationDeletion)) or 0) != tombstones:
+        id = s.scalar(
+            select(AnnotationDeletion.annotation_id)
+            .where(~AnnotationDeletion.document_id.in_(select(Document.id)))
+            .limit(1)
+        )
+        raise ProjectError(
+            source.path,
+            f"the project is damaged (the deletion of annotation {id} names "
+            "no document of the project)",
+        )
 
 
 def _merge_deletions(
@@ -248,20 +355,15 @@ def _merge_deletions(
         relation_rows.remove(s, [r.id for r in relations])
         for i in range(0, len(doomed), _CHUNK):
             s.execute(delete(Annotation).where(Annotation.id.in_(doomed[i : i + _CHUNK])))
-        report.deletions_applied = len(doomed)
-        report.relations_deleted = len(relations)
+        report.deletions_applied += len(doomed)
+        report.relations_deleted += len(relations)
     deletions.record(s, newer)
 
 
-def _merge_relations(
-    s: Session,
-    relation_types: list[RelationTypeDef],
-    relations: list[model.Relation],
-    document_ids: dict[str, str],
-    report: MergeReport,
-) -> None:
-    """Add the relation types the target lacks and the relations whose id is new here and
-    whose ends are both here (an end deleted here takes the relation with it)."""
+def _merge_relation_types(
+    s: Session, relation_types: list[RelationTypeDef], report: MergeReport
+) -> dict[str, int]:
+    """Add the relation types the target lacks; every type's id here, by name."""
     if report.codebook_replaced:  # the source's codebook, relation types included
         s.execute(delete(RelationType))
         s.flush()
@@ -273,6 +375,18 @@ def _merge_relations(
             s.add(rows[relation_type.name])
             position += 1
     s.flush()
+    return {name: row.id for name, row in rows.items()}
+
+
+def _merge_relations(
+    s: Session,
+    type_ids: dict[str, int],
+    relations: list[model.Relation],
+    document_ids: dict[str, str],
+    report: MergeReport,
+) -> None:
+    """Add the relations whose id is new here and whose ends are both here (an end deleted
+    here takes the relation with it)."""
     ids = [r.id for r in relations]
     present: set[str] = set()
     for i in range(0, len(ids), _CHUNK):
@@ -294,7 +408,7 @@ def _merge_relations(
             dict(
                 id=r.id,
                 document_id=document_ids[r.document_id],
-                type_id=rows[r.type].id,
+                type_id=type_ids[r.type],
                 source_id=r.source_id,
                 target_id=r.target_id,
                 attributes=r.attributes,
@@ -306,7 +420,7 @@ def _merge_relations(
         )
     if new_rows:
         s.execute(insert(Relation), new_rows)
-    report.relations_added = len(new_rows)
+    report.relations_added += len(new_rows)
 
 
 def _untouched(s: Session) -> bool:
@@ -383,9 +497,10 @@ def label_differences(here: LabelDef, there: LabelDef) -> list[str]:
 
 
 def _merge_documents(
-    s: Session, documents: list[model.Document], report: MergeReport
-) -> dict[str, str]:
-    """Source document id -> target document id, adding the documents the target lacks."""
+    s: Session, documents: list[model.Document], position: int, report: MergeReport
+) -> tuple[dict[str, str], int]:
+    """Source document id -> target document id, adding the documents the target lacks from
+    ``position`` on; and the position after them."""
     shas = [d.sha256 for d in documents]
     known: dict[str, str] = {}
     for i in range(0, len(shas), _CHUNK):
@@ -397,7 +512,6 @@ def _merge_documents(
             ).all()
         )
     taken = _existing_ids(s, [d.id for d in documents if d.sha256 not in known])
-    position = s.scalar(select(func.coalesce(func.max(Document.position), -1))) + 1
     mapping: dict[str, str] = {}
     rows = []
     for d in documents:
@@ -425,7 +539,7 @@ def _merge_documents(
         position += 1
         report.documents_added += 1
     insert_documents(s, rows)
-    return mapping
+    return mapping, position
 
 
 def _merge_annotations(
@@ -436,32 +550,42 @@ def _merge_annotations(
     titles: dict[str, str],
     report: MergeReport,
 ) -> None:
-    ids = [a.id for a in annotations]
     label_names = {v: k for k, v in label_ids.items()}
     present: dict[str, tuple[tuple[Any, ...], str]] = {}  # id -> (content, modified)
-    for i in range(0, len(ids), _CHUNK):
-        rows = s.execute(
-            select(
-                Annotation.id,
-                Annotation.document_id,
-                Annotation.label_id,
-                Annotation.start,
-                Annotation.end,
-                Annotation.attributes,
-                Annotation.note,
-                Annotation.annotator,
-                Annotation.modified,
-            ).where(Annotation.id.in_(ids[i : i + _CHUNK]))
-        ).all()
-        for id, doc, label_id, start, end, attributes, note, annotator, modified in rows:
-            present[id] = (
-                _content(
-                    doc, label_names.get(label_id, ""), start, end, attributes, note, annotator
-                ),
-                modified,
-            )
-    deleted = {t.annotation_id: t.deleted for t in deletions.read(s, ids)}
+
+    def found(rows: Iterable[tuple[Any, ...]], wanted: set[str]) -> None:
+        for id, doc, label_id, start, end, raw, note, annotator, modified in rows:
+            if id in wanted:
+                attributes = attributes_from_row(raw)
+                present[id] = (
+                    _content(
+                        doc, label_names.get(label_id, ""), start, end, attributes, note, annotator
+                    ),
+                    modified,
+                )
+
+    # Most are where the source has them: read the target's documents' annotations in one
+    # statement, then look up by id only those not there (new, or in another document here).
+    ids = {a.id for a in annotations}
+    s.flush()  # the driver's cursor sees only what the session has written
+    targets = sorted({document_ids[a.document_id] for a in annotations})
+    if targets:
+        names = [f"d{i}" for i in range(len(targets))]
+        statement = text(f"{_PRESENT} WHERE document_id IN ({', '.join(':' + n for n in names)})")
+        parameters = dict(zip(names, targets, strict=True))
+        with annotation_rows.driver_rows(s.connection(), statement, parameters) as rows:
+            found(rows, ids)
+    elsewhere = [a.id for a in annotations if a.id not in present]
+    for i in range(0, len(elsewhere), _CHUNK):
+        names = [f"i{n}" for n in range(len(elsewhere[i : i + _CHUNK]))]
+        statement = text(f"{_PRESENT} WHERE id IN ({', '.join(':' + n for n in names)})")
+        parameters = dict(zip(names, elsewhere[i : i + _CHUNK], strict=True))
+        with annotation_rows.driver_rows(s.connection(), statement, parameters) as rows:
+            found(rows, ids)
+    absent = [id for id in elsewhere if id not in present]  # only these may be deleted here
+    deleted = {t.annotation_id: t.deleted for t in deletions.read(s, absent)}
     new_rows = []
+    updated: list[dict[str, Any]] = []
     for a in annotations:
         document_id = document_ids[a.document_id]
         mine = _content(document_id, a.label, a.start, a.end, a.attributes, a.note, a.annotator)
@@ -497,10 +621,9 @@ def _merge_annotations(
             )
         )
         if newer:
-            s.execute(
-                update(Annotation)
-                .where(Annotation.id == a.id)
-                .values(
+            updated.append(
+                dict(
+                    id=a.id,
                     document_id=document_id,
                     label_id=label_ids[a.label],
                     start=a.start,
@@ -513,6 +636,8 @@ def _merge_annotations(
                 )
             )
             present[a.id] = (mine, a.modified)
+    if updated:  # by primary key, in one executemany
+        s.execute(update(Annotation), updated)
     if new_rows:
         annotation_rows.insert(s.connection(), new_rows)
-    report.annotations_added = len(new_rows)
+    report.annotations_added += len(new_rows)

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.core import leftovers, model
 from annotator.core.errors import Deleted, ProjectError
+from annotator.core.find import ConcordanceLine
 from annotator.core.labels import (
     DEFAULT_LABELS,
     LabelDef,
@@ -32,10 +33,12 @@ from annotator.core.text import text_sha256
 from annotator.store import (
     annotation_rows,
     codebook_rows,
+    concordance_rows,
     database,
     deletions,
     document_batches,
     fileformat,
+    fulltext,
     identity,
     opening,
     relation_rows,
@@ -414,6 +417,29 @@ class Project:
         """Annotations of one document (or all), in document order, then text order."""
         with self.reading() as s:
             return annotation_rows.read(s.connection(), document_id)
+
+    def search(self, query: str) -> list[str]:
+        """Ids of the documents that may hold ``query`` (in any case), in list order: the
+        full-text index narrows, the caller finds (``store/fulltext.py``)."""
+        with self.reading() as s:
+            return fulltext.candidates(s.connection(), query)
+
+    def texts(self, ids: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(id, title, text) of these documents in the order given, those still there."""
+        with self.reading() as s:
+            return list(fulltext.texts(s.connection(), ids))
+
+    def label_spans(
+        self,
+        label: str,
+        needle: str = "",
+        after: concordance_rows.Key | None = None,
+        limit: int = 500,
+    ) -> list[ConcordanceLine]:
+        """A page of the concordance: spans of ``label`` across documents in list order, each
+        with its context, whose text holds ``needle`` (any case), after ``after``."""
+        with self.reading() as s:
+            return concordance_rows.page(s.connection(), label, needle, after, limit)
 
     def relation_types(self) -> list[RelationTypeDef]:
         with self.reading() as s:
@@ -798,6 +824,7 @@ class Project:
                 .where(DocumentText.document_id == document_id)
                 .values(text=text)
             )
+            fulltext.catch_up(s.connection())
             if spans:
                 s.execute(
                     update(Annotation),

@@ -123,6 +123,20 @@ def read(
     return list(found.values())
 
 
+def read_of_documents(s: Session, document_ids: Sequence[str]) -> list[model.Relation]:
+    """Relations of these documents (a batch of a bulk read), in one statement."""
+    if not document_ids:
+        return []
+    names = [f"d{i}" for i in range(len(document_ids))]
+    statement = text(
+        SELECT + "WHERE r.document_id IN (" + ", ".join(f":{n}" for n in names) + ") " + _IN_TEXT
+    )
+    types = {t.name: t for t in relation_types(s)}
+    parameters = dict(zip(names, document_ids, strict=True))
+    with driver_rows(s.connection(), statement, parameters) as rows:
+        return records(rows, types)
+
+
 def records(
     rows: Iterable[tuple[Any, ...]], types: dict[str, RelationTypeDef]
 ) -> list[model.Relation]:

@@ -7,12 +7,20 @@ revision from the difference between the models and the newest revision.
 
 from alembic import context
 
+from annotator.store import fulltext
 from annotator.store.models import Base
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+    """Leave the full-text index out of autogenerate: no model describes it (``fulltext.py``)."""
+    return not (name or "").startswith((fulltext.PREFIX, fulltext.POSTGRES_INDEX))
+
 
 connection = context.config.attributes["connection"]
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
+    include_object=include_object,
     render_as_batch=True,  # SQLite alters a table by copying it
 )
 with context.begin_transaction():
