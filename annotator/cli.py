@@ -13,7 +13,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from annotator import __version__
 from annotator.cli_suggest import COMMANDS as SUGGEST_COMMANDS
@@ -470,20 +470,27 @@ def _run_on_project(args: argparse.Namespace, create: bool) -> int:
             # A title the terminal cannot show must not stop the import after the first file.
             sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
 
+            from annotator.terminal_progress import TerminalProgress
+
+            bar = TerminalProgress("Importing")
+
             def report(_index: int, outcome: ImportOutcome) -> None:  # as each file finishes
+                bar.close()  # the line is the terminal's again; the next file draws anew
                 stream = sys.stderr if outcome.outcome is Outcome.ERROR else sys.stdout
                 hint = " (use --skip-bad to import the rest)" if outcome.bad_record else ""
                 print(f"{outcome.outcome}: {outcome.message}{hint}", file=stream, flush=True)
                 if outcome.skipped:
                     print(f"{outcome.path}: {outcome.skipped.describe()}", file=sys.stderr)
 
-            outcomes = import_files(
-                project,
-                args.files,
-                report,
-                skip_bad=args.skip_bad,
-                doccano_offsets=args.doccano_offsets,
-            )
+            with bar:
+                outcomes = import_files(
+                    project,
+                    args.files,
+                    report,
+                    skip_bad=args.skip_bad,
+                    doccano_offsets=args.doccano_offsets,
+                    documents=bar,
+                )
             failed = sum(o.outcome is Outcome.ERROR for o in outcomes)
             if failed and failed == len(outcomes):
                 return EXIT_USAGE
@@ -741,8 +748,11 @@ def export(project: Project, args: argparse.Namespace) -> int:
     )
     for note in options.check(fmt):
         print(f"note: {note}", file=sys.stderr)
+    from annotator.terminal_progress import TerminalProgress
+
     if args.output != "-":
-        report = export_to(project, fmt.name, Path(args.output), options, args.annotators)
+        with TerminalProgress("Exporting") as bar:
+            report = export_to(project, fmt.name, Path(args.output), options, args.annotators, bar)
         for note in report.notes:
             print(f"note: {note}", file=sys.stderr)
         return EXIT_OK
@@ -751,7 +761,8 @@ def export(project: Project, args: argparse.Namespace) -> int:
         from annotator.service import check_layers
 
         check_layers(project, args.annotators)  # before the first byte is written
-        export_project(project, sys.stdout, args.annotators)
+        with TerminalProgress("Exporting") as bar:  # not over the JSON on the same terminal
+            export_project(project, sys.stdout, args.annotators, None if _tty(sys.stdout) else bar)
         return EXIT_OK
     if not fmt.stdout_ok:
         what = "a binary file" if fmt.extension else "a folder"
@@ -760,7 +771,8 @@ def export(project: Project, args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"export{fmt.extension}"
-        report = export_to(project, fmt.name, target, options, args.annotators)
+        with TerminalProgress("Exporting") as bar:
+            report = export_to(project, fmt.name, target, options, args.annotators, bar)
         names = [companion.name for companion in report.companions]
         for note in report.notes:
             if not any(name in note for name in names):  # it was written to a temporary folder
@@ -774,6 +786,13 @@ def export(project: Project, args: argparse.Namespace) -> int:
         sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
         sys.stdout.write(target.read_text(encoding="utf-8"))
     return EXIT_OK
+
+
+def _tty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _may_start_on_first_look(args: argparse.Namespace) -> bool:
@@ -930,7 +949,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + _SIGNALLED[0] if _SIGNALLED else code
     except AnnotatorError as exc:
         return _fail(str(exc))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C: what was being written was removed (io/files.py)
+        print("annotator: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK

@@ -27,11 +27,11 @@ from annotator.core.model import (
     SkippedRecords,
     timestamp,
 )
-from annotator.core.progress import Cancelled, Progress
+from annotator.core.progress import Cancelled, Progress, tell
 from annotator.core.report import Report, ReportOptions, build_report
 from annotator.export_target import check_export_target, protected_as
 from annotator.io import codebook_files, native_json, report_html
-from annotator.io.detect import read_file
+from annotator.io.detect import read_parts
 from annotator.io.registry import (
     EXPORT_FORMATS,
     DocumentExport,
@@ -79,20 +79,27 @@ class ImportOutcome:
 
 
 def import_file(
-    project: Project, path: Path, *, skip_bad: bool = False, doccano_offsets: str = "auto"
+    project: Project,
+    path: Path,
+    *,
+    skip_bad: bool = False,
+    doccano_offsets: str = "auto",
+    progress: Progress | None = None,
 ) -> ImportOutcome:
     """Import one file in one transaction: all of it, or nothing (with ``skip_bad``: all of it
     but its bad records, named in the outcome's ``skipped``). ``doccano_offsets``: see
-    :func:`annotator.io.detect.read_file`.
+    :func:`annotator.io.detect.read_file`. The file goes in a part at a time
+    (:func:`annotator.io.detect.read_parts`: JSON Lines and a large project JSON are read as
+    they come, so memory stays flat); ``progress`` hears the documents stored so far, and its
+    "stop" leaves the project as it was.
 
     Never raises for one bad file: even a bug (an unexpected exception) becomes this file's
     error, so that the rest of a batch is imported and every file reported.
     """
+    read = _ReadParts(path, skip_bad, doccano_offsets)
     try:
         refuse_the_project(project, path)
-        bundle = read_file(path, skip_bad=skip_bad, doccano_offsets=doccano_offsets)
-        notes = _decoding_notes(bundle) + bundle.notes
-        summary = project.import_bundle(bundle)
+        summary = project.import_parts(read.parts, progress, path)
     except OptionNeeded as exc:
         return ImportOutcome(path, Outcome.ERROR, str(exc), needs=exc)
     except AnnotatorError as exc:
@@ -116,28 +123,56 @@ def import_file(
             "it; nothing of this file was saved)",
         )
     message = describe_import(path, summary)
-    units = sorted(
-        {str(d.metadata["positions"]) for d in bundle.documents if d.metadata.get("positions")}
-    )
-    if units:  # e.g. a QDPX file: say how its positions were read
-        message += "; positions read as " + " / ".join(units)
-    if notes:
-        message += "; " + "; ".join(notes)
+    if read.units:  # e.g. a QDPX file: say how its positions were read
+        message += "; positions read as " + " / ".join(sorted(read.units))
+    if read.notes:
+        message += "; " + "; ".join(read.notes)
     return ImportOutcome(
         path,
         Outcome.IMPORTED if summary.added else Outcome.SKIPPED,
         message,
         summary,
-        notes,
-        skipped=bundle.skipped,
+        read.notes,
+        skipped=read.skipped,
     )
+
+
+@dataclass
+class _ReadParts:
+    """A file's parts as the store takes them, and what the outcome says of how it was read
+    (kept from each part, as the parts go by). ``parts`` may be called again (a server's
+    transaction run again): it starts over."""
+
+    path: Path
+    skip_bad: bool
+    doccano_offsets: str
+    notes: list[str] = field(default_factory=list)
+    units: set[str] = field(default_factory=set)
+    skipped: SkippedRecords = field(default_factory=SkippedRecords)
+
+    def parts(self) -> Iterator[ImportedBundle]:
+        decoding: list[str] = []
+        notes: list[str] = []
+        self.units = set()
+        for part in read_parts(
+            self.path, skip_bad=self.skip_bad, doccano_offsets=self.doccano_offsets
+        ):
+            decoding += _decoding_notes(part)
+            notes += part.notes
+            self.units |= {
+                str(d.metadata["positions"]) for d in part.documents if d.metadata.get("positions")
+            }
+            self.skipped = part.skipped
+            yield part
+        self.notes = decoding + notes
 
 
 def _something_left(path: Path, doccano_offsets: str) -> bool:
     """Whether ``path``, refused for a bad record, has good ones too (read again, skipping):
     only then is importing the rest worth offering."""
     try:
-        read_file(path, skip_bad=True, doccano_offsets=doccano_offsets)
+        for _part in read_parts(path, skip_bad=True, doccano_offsets=doccano_offsets):
+            pass  # read to the end, a part at a time
     except Exception:  # refused again (or a bug): the first refusal is what the user hears
         return False
     return True
@@ -170,13 +205,20 @@ def import_files(
     *,
     skip_bad: bool = False,
     doccano_offsets: str = "auto",
+    documents: Progress | None = None,
 ) -> list[ImportOutcome]:
     """Import each file in its own transaction. ``progress`` returning False stops early:
-    what finished stays, nothing is half-done. The options: see :func:`import_file`."""
+    what finished stays, nothing is half-done. ``documents`` hears each file's documents as
+    they are read (see :func:`import_file`); its "stop" leaves that file out, whole. The
+    options: see :func:`import_file`."""
     return _each_file(
         paths,
         lambda path: import_file(
-            project, Path(path), skip_bad=skip_bad, doccano_offsets=doccano_offsets
+            project,
+            Path(path),
+            skip_bad=skip_bad,
+            doccano_offsets=doccano_offsets,
+            progress=documents,
         ),
         progress,
     )
@@ -266,15 +308,28 @@ def describe_merge(path: Path | ServerAddress, report: MergeReport) -> str:
     return f"{path}: " + "; ".join(parts)
 
 
+#: Documents an import's message names; the rest are counted.
+NAMED = 20
+
+
 def describe_import(path: Path, summary: ImportSummary) -> str:
     parts = []
-    for added in summary.added:
+    for added in summary.added[:NAMED]:
         spans = f", {added.annotations} annotations" if added.annotations else ""
         parts.append(f"{added.title!r}{spans}")
-    for skipped in summary.skipped:
+    if len(summary.added) > NAMED:  # a corpus: one line a person can read, not 100k titles
+        more = summary.added[NAMED:]
+        spans = sum(a.annotations for a in more)
+        parts.append(f"and {len(more):,} more documents, {spans:,} annotations")
+    for skipped in summary.skipped[:NAMED]:
         parts.append(
             f"{skipped.title!r} skipped: the same text is already in the project as "
             f"{skipped.existing_title!r}"
+        )
+    if len(summary.skipped) > NAMED:
+        parts.append(
+            f"and {len(summary.skipped) - NAMED:,} more documents skipped: their texts are "
+            "already in the project"
         )
     if summary.duplicates_skipped:
         n = summary.duplicates_skipped
@@ -289,19 +344,28 @@ def describe_import(path: Path, summary: ImportSummary) -> str:
 def documents_with_annotations(
     project: Project,
     annotators: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    where: object = None,
 ) -> Iterator[DocumentExport]:
-    """Each document with its annotations and the relations between them, one document in
-    memory at a time; with ``annotators``, only those layers' annotations (every document
-    still comes), and the relations both of whose ends are kept."""
+    """Each document with its annotations and the relations between them, read a batch of
+    documents at a time (:meth:`Project.documents_in_batches`: memory flat in the number of
+    documents); with ``annotators``, only those layers' annotations (every document still
+    comes), and the relations both of whose ends are kept. ``progress`` hears how many
+    documents were handed on; its "stop" raises ``Cancelled`` (naming ``where``) before the
+    next one."""
     wanted = None if annotators is None else set(annotators)
-    for summary in project.documents():
-        annotations = project.annotations(summary.id)
-        relations = project.relations(summary.id)
-        if wanted is not None:
-            annotations = [a for a in annotations if a.annotator in wanted]
-            kept = {a.id for a in annotations}
-            relations = [r for r in relations if {r.source_id, r.target_id} <= kept]
-        yield DocumentExport(project.document(summary.id), annotations, relations)
+    total = project.document_count() if progress is not None else None
+    done = 0
+    tell(progress, done, total, where)
+    for batch in project.documents_in_batches():
+        for document, spans, relations in batch:
+            if wanted is not None:
+                spans = [a for a in spans if a.annotator in wanted]
+                kept = {a.id for a in spans}
+                relations = [r for r in relations if {r.source_id, r.target_id} <= kept]
+            yield DocumentExport(document, spans, relations)
+            done += 1
+            tell(progress, done, total, where)
 
 
 def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
@@ -310,20 +374,31 @@ def check_layers(project: Project, annotators: Sequence[str] | None) -> None:
         _refuse_unknown(project, "annotator", annotators, layer_names(project))
 
 
-def export_data(project: Project, annotators: Sequence[str] | None = None) -> ExportData:
-    """What an export writes; ``annotators`` keeps only those layers (None: every layer)."""
+def export_data(
+    project: Project,
+    annotators: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    where: object = None,
+) -> ExportData:
+    """What an export writes; ``annotators`` keeps only those layers (None: every layer);
+    ``progress``: see :func:`documents_with_annotations`."""
     check_layers(project, annotators)
     return ExportData(
         project.labels(),
-        documents_with_annotations(project, annotators),
+        documents_with_annotations(project, annotators, progress, where),
         project.relation_types(),
         project.relation_count() > 0,
     )
 
 
-def export_project(project: Project, out: IO[str], annotators: Sequence[str] | None = None) -> None:
+def export_project(
+    project: Project,
+    out: IO[str],
+    annotators: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> None:
     """The project JSON, to a text stream (standard output, or a string in tests)."""
-    data = export_data(project, annotators)
+    data = export_data(project, annotators, progress)
     native_json.write_project(out, data.labels, data.documents, data.relation_types)
 
 
@@ -333,16 +408,19 @@ def export_to(
     target: Path,
     options: ExportOptions | None = None,
     annotators: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> ExportReport:
     """Write ``project`` as ``fmt`` to a file (or folder, for formats that need one); with
     ``annotators``, only those layers. A target that is the project itself, its companions or
     backups, a link, a device or a folder that is not empty is refused
-    (:mod:`annotator.export_target`)."""
+    (:mod:`annotator.export_target`). ``progress`` hears documents written of all; its "stop"
+    raises ``Cancelled`` and leaves the target as it was (the exporters write through
+    :mod:`annotator.io.files`)."""
     options = options or ExportOptions()
     module = exporter(fmt)
     options.check(EXPORT_FORMATS[fmt])
     check_output_target(project, target, folder=not EXPORT_FORMATS[fmt].extension)
-    return module.export(export_data(project, annotators), target, options)
+    return module.export(export_data(project, annotators, progress, target), target, options)
 
 
 def export_labels(project: Project, target: Path) -> None:

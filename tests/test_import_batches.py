@@ -4,6 +4,7 @@ after an internal error in one of them (issue 11, item 6)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -114,14 +115,14 @@ def test_an_internal_error_in_one_file_does_not_stop_the_batch(
     for name in ("a.txt", "broken.txt", "c.txt"):
         (tmp_path / name).write_text(f"Article {name}.", encoding="utf-8")
         paths.append(tmp_path / name)
-    real = service.read_file
+    real = service.read_parts
 
-    def buggy(path: Path, **options: object) -> ImportedBundle:
+    def buggy(path: Path, **options: object) -> Iterator[ImportedBundle]:
         if path.name == "broken.txt":
             raise RecursionError("maximum recursion depth exceeded")
         return real(path, **options)
 
-    monkeypatch.setattr(service, "read_file", buggy)
+    monkeypatch.setattr(service, "read_parts", buggy)
     with Project.open(tmp_path / "p.annot") as project:
         outcomes = import_files(project, paths)
         assert [o.outcome for o in outcomes] == [Outcome.IMPORTED, Outcome.ERROR, Outcome.IMPORTED]

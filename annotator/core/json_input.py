@@ -24,16 +24,17 @@ class NotJson(ValueError):
 
 def depth(value: Any) -> int:
     """How many arrays/objects deep ``value`` goes (0 for a scalar), without recursing."""
+    if not isinstance(value, dict | list | tuple):
+        return 0
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, dict):
-            item = list(item.values())
-        if isinstance(item, list | tuple):
-            deepest = max(deepest, level)
-            if level > MAX_DEPTH:
-                return level
-            stack.extend((child, level + 1) for child in item)
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            return level
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list | tuple):  # scalars add no level: not stacked
+                stack.append((child, level + 1))
     return deepest
 
 

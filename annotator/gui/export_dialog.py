@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.core.progress import Cancelled
 from annotator.gui.context import AppContext
+from annotator.gui.export_runner import ExportRunner
 from annotator.gui.layer_choice import LayerChoice
 from annotator.io.registry import EXPORT_FORMATS, ExportFormat, ExportOptions, FormatOption
 from annotator.service import export_to
@@ -30,6 +32,7 @@ class ExportDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.runner: ExportRunner | None = None  # the last export's, while and after it runs
         self.setWindowTitle("Export project")
         self.format = QComboBox()
         for spec in EXPORT_FORMATS.values():
@@ -133,8 +136,16 @@ class ExportDialog(QDialog):
         spec = self._spec()
         target = Path(self.target.text()).expanduser()
         options = ExportOptions({option.name: self._value(option.name) for option in spec.options})
+        layers = self.layers.chosen()
+        self.runner = ExportRunner(self, "Export project")
         try:
-            report = export_to(self.ctx.project, spec.name, target, options, self.layers.chosen())
+            report = self.runner.run(
+                lambda progress: export_to(
+                    self.ctx.project, spec.name, target, options, layers, progress
+                )
+            )
+        except Cancelled:  # the target is as it was; the dialog stays for another try
+            return
         except AnnotatorError as exc:
             QMessageBox.warning(self, "Export failed", str(exc))
             return

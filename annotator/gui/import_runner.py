@@ -48,6 +48,7 @@ class ImportRunner(QObject):
         self._paths: list[Path] = []
         self._options: dict[str, Any] = {}
         self._outcomes: list[ImportOutcome] = []
+        self._documents = 0  # read so far of the file being imported (set on the worker)
         self._timer = QTimer(self, interval=40, timeout=self._drain)
         self._gc_was_enabled = True
         self._error: BaseException | None = None  # an unexpected error that ended the worker
@@ -83,11 +84,18 @@ class ImportRunner(QObject):
 
     def _work(self) -> None:
         def report(_index: int, outcome: ImportOutcome) -> bool:
+            self._documents = 0
             self._queue.put(outcome)
             return not self._cancel.is_set()
 
+        def documents(done: int, _total: int | None) -> bool:  # in the file being imported
+            self._documents = done
+            return not self._cancel.is_set()  # a stop leaves this file out, whole
+
         try:
-            import_files(self.ctx.project, self._paths, report, **self._options)
+            import_files(
+                self.ctx.project, self._paths, report, documents=documents, **self._options
+            )
         except Exception as exc:  # a bug: reported on the GUI thread when the import ends
             self._error = exc
         finally:
@@ -95,6 +103,8 @@ class ImportRunner(QObject):
 
     def _drain(self) -> None:
         gc.collect(0)  # the youngest generation, here on the GUI thread
+        if self.progress is not None and self._documents:
+            self.progress.setLabelText(f"Importing… {self._documents:,} documents read")
         while True:
             try:
                 item = self._queue.get_nowait()

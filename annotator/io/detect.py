@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.errors import AllRecordsBad, ImportFailed, OptionNeeded
@@ -12,6 +13,8 @@ from annotator.io.interchange import skipping_bad
 from annotator.io.sanitize import check_bundle
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Readers that read a line at a time (no file is in memory whole): their limit is a line's.
+STREAMED = {"doccano", "native_json"}
 
 # extension -> module in annotator.io with read(path) -> ImportedDocument | ImportedBundle
 READERS = {
@@ -67,12 +70,13 @@ def _reader_for_file(path: Path) -> str:
             "codebook's Import button",
         )
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    name = reader_for(path) if size > MAX_FILE_BYTES else ""
+    if size > MAX_FILE_BYTES and name not in STREAMED:
         raise ImportFailed(
             path,
             f"is {-(-size // 2**20)} MB; files over {MAX_FILE_BYTES // 2**20} MB are refused",
         )
-    return reader_for(path)
+    return name or reader_for(path)
 
 
 def read_file(
@@ -84,6 +88,39 @@ def read_file(
     left out instead and named in the bundle's ``skipped``. When nothing is left, the file is
     refused as ``AllRecordsBad``. ``doccano_offsets``: the unit of a doccano file's offsets
     (``auto``, ``utf16``, ``graphemes``; see :mod:`annotator.io.doccano_units`)."""
+    parts = iter(read_parts(path, skip_bad=skip_bad, doccano_offsets=doccano_offsets))
+    whole = next(parts)
+    for part in parts:
+        whole.documents += part.documents
+        whole.notes += part.notes
+    return whole
+
+
+#: Documents per part of a file read whole: the store adds (and tells progress of) a part at a time.
+PART = 500
+
+
+def _in_parts(bundle: ImportedBundle) -> Iterator[ImportedBundle]:
+    """``bundle`` as parts of :data:`PART` documents; the first carries the labels, relation
+    types and notes."""
+    documents = bundle.documents
+    if len(documents) <= PART:
+        yield bundle
+        return
+    bundle.documents = documents[:PART]
+    yield bundle
+    for first in range(PART, len(documents), PART):
+        yield ImportedBundle(documents[first : first + PART], skipped=bundle.skipped)
+
+
+def read_parts(
+    path: Path, *, skip_bad: bool = False, doccano_offsets: str = "auto"
+) -> Iterator[ImportedBundle]:
+    """:func:`read_file` in parts, for a store that imports a part at a time: a format read as
+    it comes (JSON Lines, a large project JSON) yields a few hundred documents at a time,
+    every other format one bundle, cut in parts too. Labels come with the first part; the
+    last part's ``skipped`` names every record left out. A file refused after some parts
+    were yielded raises then: the import that took them must undo them (one transaction)."""
     try:
         if path.is_dir():
             from annotator.io import brat
@@ -105,14 +142,19 @@ def read_file(
     options = {"offsets": doccano_offsets} if name == "doccano" else {}
     with skipping_bad(skip_bad) as skipped:
         try:
-            result = module.read(path, **options)
+            if hasattr(module, "read_parts"):  # read as it comes
+                for part in module.read_parts(path, **options):
+                    part.skipped = skipped
+                    yield from _in_parts(check_bundle(path, part))  # untrusted input: NULs, …
+            else:
+                result = module.read(path, **options)
+                bundle = result if isinstance(result, ImportedBundle) else ImportedBundle([result])
+                if skipped and not bundle.documents:
+                    raise AllRecordsBad(path, f"nothing left to import: {skipped.describe()}")
+                bundle.skipped = skipped
+                yield from _in_parts(check_bundle(path, bundle))
         except ImportFailed as exc:
             # e.g. "holds no documents" once every line was left out
             if skipped and not isinstance(exc, OptionNeeded):
                 raise AllRecordsBad(path, f"nothing left to import: {skipped.describe()}") from None
             raise
-    bundle = result if isinstance(result, ImportedBundle) else ImportedBundle([result])
-    if skipped and not bundle.documents:
-        raise AllRecordsBad(path, f"nothing left to import: {skipped.describe()}")
-    bundle.skipped = skipped
-    return check_bundle(path, bundle)  # untrusted input: NULs, controls, bad Unicode

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -53,9 +54,14 @@ from annotator.core.text import canonical_text
 from annotator.io import jsonvalues
 from annotator.io.doccano_units import AUTO, GRAPHEMES, UTF16, Spans, offsets_unit
 from annotator.io.files import atomic_text_writer
-from annotator.io.interchange import RawSpans, SpanProblem, read_utf8, reading, record
+from annotator.io.interchange import RawSpans, SpanProblem, lines_utf8, reading, record
 from annotator.io.registry import ExportData, ExportOptions, ExportReport, exported_document
 from annotator.io.txt import clip_title, first_line
+
+_NOT_READ = object()
+
+#: Documents per part of :func:`read_parts` (the store imports a part at a time).
+PART = 500
 
 # Keys of a doccano line that are not metadata.
 _KNOWN = {
@@ -160,25 +166,52 @@ def export(data: ExportData, target: Path, options: ExportOptions) -> ExportRepo
 
 def read(path: Path, offsets: str = AUTO) -> ImportedBundle:
     """``offsets``: ``utf16``, ``graphemes`` or ``auto`` (:mod:`annotator.io.doccano_units`)."""
-    content = read_utf8(path)
-    items = []
+    documents = [d for part in read_parts(path, offsets) for d in part.documents]
+    return ImportedBundle(documents)
+
+
+def read_parts(path: Path, offsets: str = AUTO, size: int = PART) -> Iterator[ImportedBundle]:
+    """:func:`read` a part of ``size`` documents at a time, line by line: a file of 100k
+    documents is never in memory whole. With ``auto`` offsets the file is read twice, first
+    to weigh every line's spans (:func:`offsets_unit`), then to make the documents."""
     with reading(path, "doccano JSONL"):
-        for number, line in enumerate(content.split("\n"), 1):
-            if not line.strip():
-                continue
-            with record("lines"):
-                items.append((number, _line(line, number)))
-        if not items:
-            raise ImportFailed(path, "the file holds no documents")
         if offsets == AUTO:
-            offsets = offsets_unit(path, _spans_of(items))
-        documents = []
-        for number, item in items:
+            offsets = offsets_unit(path, _spans_of(_items(path, counted=False)))
+        documents: list[ImportedDocument] = []
+        made = False
+        for number, item in _items(path):
             with record("lines", counted=False):
                 documents.append(_document(item, number, offsets))
-    if not documents:
+                made = True
+            if len(documents) >= size:
+                yield ImportedBundle(documents)
+                documents = []
+        if documents:
+            yield ImportedBundle(documents)
+        elif not made:
+            raise ImportFailed(path, "the file holds no documents")
+
+
+def _items(path: Path, counted: bool = True) -> Iterator[tuple[int, Any]]:
+    """Each line that is not blank, parsed, with its number. ``counted``: each line is a record
+    (a bad one refuses the file or is skipped), and a file with none is refused; else (the
+    first reading of two) a bad line is passed over, for the second reading to name."""
+    found = False
+    for number, line in lines_utf8(path):
+        if not line.strip():
+            continue
+        item = _NOT_READ
+        if counted:
+            with record("lines"):
+                item = _line(line, number)
+        else:  # plain json.loads: the second reading checks each line, and names a bad one
+            with suppress(ValueError, RecursionError):
+                item = json.loads(line)
+        if item is not _NOT_READ:
+            found = True
+            yield number, item
+    if counted and not found:
         raise ImportFailed(path, "the file holds no documents")
-    return ImportedBundle(documents)
 
 
 def _line(line: str, number: int) -> Any:
@@ -192,7 +225,7 @@ def _line(line: str, number: int) -> Any:
         raise SpanProblem(f"line {number}: {exc}") from None
 
 
-def _spans_of(items: list[tuple[int, Any]]) -> Iterator[Spans]:
+def _spans_of(items: Iterable[tuple[int, Any]]) -> Iterator[Spans]:
     """What :func:`offsets_unit` weighs: each line's text and spans (malformed lines are left
     to :func:`_document`, which names the problem)."""
     for number, item in items:

@@ -13,6 +13,7 @@ the rest"), leaves that record out and keeps its reason in the bundle's ``skippe
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 import uuid
@@ -158,6 +159,32 @@ def read_utf8(path: Path) -> str:
         raise ImportFailed(path, "no such file") from None
     except UnicodeDecodeError as exc:
         raise ImportFailed(path, f"is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def lines_utf8(path: Path, longest: int = 200 * 2**20) -> Iterator[tuple[int, str]]:
+    """Each line of a UTF-8 file (split at ``\n`` only, as ``str.split`` would; a first
+    byte-order mark dropped) with its number, read as they come: never the whole file at once,
+    and no line longer than ``longest`` bytes.
+    Fails as :func:`read_utf8` does, naming the byte that is not UTF-8."""
+    try:
+        with path.open("rb") as handle:
+            offset = 0
+            for number, raw in enumerate(iter(lambda: handle.readline(longest + 1), b""), 1):
+                if len(raw) > longest:
+                    raise ImportFailed(
+                        path, f"line {number} is over {longest // 2**20} MB; such lines are refused"
+                    )
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError as exc:  # counted, as read_utf8 does, after a BOM
+                    at = offset + exc.start
+                    raise ImportFailed(path, f"is not UTF-8 text (byte {at})") from None
+                offset += len(raw) - (number == 1 and raw.startswith(codecs.BOM_UTF8)) * 3
+                yield number, line[:-1] if line.endswith("\n") else line
+    except FileNotFoundError:
+        raise ImportFailed(path, "no such file") from None
     except OSError as exc:
         raise ImportFailed(path, f"cannot be read ({exc.strerror or exc})") from None
 

@@ -42,7 +42,10 @@ def finite(value: Any) -> Any:
 
 def dumps(value: Any, **options: Any) -> str:
     """``json.dumps`` that never writes NaN or Infinity (see :func:`finite`)."""
-    return json.dumps(finite(value), allow_nan=False, **options)
+    try:  # the usual case, without a walk of the value first (an export calls this per line)
+        return json.dumps(value, allow_nan=False, **options)
+    except ValueError:  # a NaN or an infinity somewhere: written as null
+        return json.dumps(finite(value), allow_nan=False, **options)
 
 
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import IO, Any
@@ -37,6 +37,7 @@ from annotator.core.text import NewlineShift, canonical_text
 from annotator.io import jsonvalues
 from annotator.io.files import atomic_text_writer
 from annotator.io.interchange import SpanProblem, record, refusal
+from annotator.io.json_stream import JsonReader
 from annotator.io.registry import DocumentExport, ExportData, ExportOptions, ExportReport
 
 FORMAT = "annotator-project"
@@ -186,18 +187,23 @@ def load_json(path: Path) -> Any:
         return jsonvalues.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ImportFailed(path, f"is not UTF-8 text (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise ImportFailed(
+    except ValueError as exc:
+        raise _json_failure(path, exc) from exc
+
+
+def _json_failure(path: Path, exc: ValueError) -> ImportFailed:
+    """The one-line refusal of a file that is not JSON (or not JSON this program reads)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return ImportFailed(
             path, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from exc
-    except jsonvalues.NotJson as exc:
-        raise ImportFailed(path, str(exc)) from exc
-    except ValueError as exc:  # Python's limit on integer digits (sys.get_int_max_str_digits)
-        raise ImportFailed(
-            path,
-            "the JSON holds a number too long to read (over "
-            f"{sys.get_int_max_str_digits()} digits)",
-        ) from exc
+        )
+    if isinstance(exc, jsonvalues.NotJson):
+        return ImportFailed(path, str(exc))
+    # Python's limit on integer digits (sys.get_int_max_str_digits)
+    return ImportFailed(
+        path,
+        f"the JSON holds a number too long to read (over {sys.get_int_max_str_digits()} digits)",
+    )
 
 
 def read(path: Path) -> ImportedBundle:
@@ -206,6 +212,74 @@ def read(path: Path) -> ImportedBundle:
         return parse_project(data)
     except _Problem as exc:
         raise refusal(path, exc) from exc
+
+
+#: Files up to this size are parsed whole (the exact messages of a whole-file parse); larger
+#: ones a document at a time (:func:`read_parts`).
+STREAM_ABOVE = 16 * 2**20
+#: Documents per part of :func:`read_parts`.
+PART = 500
+_HEADER = ("format", "version", "labels", "relation_types")
+
+
+def read_parts(path: Path, size: int = PART) -> Iterator[ImportedBundle]:
+    """:func:`read` a part of ``size`` documents at a time (the first carries the codebook),
+    for a file whose labels and relation types come before its documents, as Annotator writes
+    them: a project of 100k documents is never in memory whole. Other files (and small ones)
+    are read whole."""
+    if path.stat().st_size <= STREAM_ABOVE:
+        yield read(path)
+        return
+    reader = JsonReader(path)
+    try:
+        header: dict[str, Any] = {}
+        members = reader.members("documents") if reader.peek() == "{" else iter(())
+        for key, value in members:
+            if key != "documents":
+                header[key] = value
+                continue
+            if not isinstance(value, Iterator) or not set(_HEADER[2:]) <= set(header):
+                break  # not a list (refused below), or the codebook comes later: read whole
+            try:
+                yield from _documents_in_parts(header, value, size)
+            except _Problem as exc:
+                raise refusal(path, exc) from exc
+            for key, _value in members:  # the rest must still be JSON
+                if key in _HEADER:
+                    raise ImportFailed(path, f"'{key}' comes after the documents; not read")
+            return
+    except (json.JSONDecodeError, jsonvalues.NotJson) as exc:
+        raise _json_failure(path, exc) from exc
+    finally:
+        reader.close()
+    from annotator.io.detect import MAX_FILE_BYTES  # the limit on a file read whole
+
+    if (size := path.stat().st_size) > MAX_FILE_BYTES:
+        raise ImportFailed(
+            path,
+            f"is {-(-size // 2**20)} MB; files over {MAX_FILE_BYTES // 2**20} MB are refused "
+            "(a project JSON that big is read when its labels and relation types come before "
+            "its documents, as Annotator writes them)",
+        )
+    yield read(path)
+
+
+def _documents_in_parts(
+    header: dict[str, Any], documents: Iterator[Any], size: int
+) -> Iterator[ImportedBundle]:
+    first = parse_project({**header, "documents": []})
+    known = {t.name for t in first.relation_types}
+    found: list[ImportedDocument] = []
+    for i, d in enumerate(documents):
+        with record("documents"):
+            found.append(_document(d, i, known))
+        if len(found) >= size:
+            first.documents = found
+            yield first
+            first, found = ImportedBundle([]), []
+    if found or first.labels or first.relation_types:
+        first.documents = found
+        yield first
 
 
 def parse_labels(items: list, path: Path) -> list[LabelDef]:

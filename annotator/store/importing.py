@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import delete, func, insert, select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from annotator.core import model
 from annotator.core.labels import LabelDef, RelationTypeDef, next_color
+from annotator.core.progress import Progress, tell
 from annotator.core.text import text_sha256
 from annotator.store import annotation_rows, fulltext, snap_rules
 from annotator.store.convert import attribute_to_row, label_to_row, relation_type_to_row
@@ -160,6 +162,33 @@ def add_bundle(s: Session, bundle: model.ImportedBundle) -> ImportSummary:
     annotation_rows.insert(s.connection(), annotations)
     if relations:
         s.execute(insert(Relation), relations)
+    return summary
+
+
+def add_parts(
+    s: Session,
+    parts: Iterable[model.ImportedBundle],
+    progress: Progress | None = None,
+    where: object = None,
+) -> ImportSummary:
+    """:func:`add_bundle` for each part of one file, in the session's one transaction: the
+    first part may take the codebook; later parts see the documents, ids and labels the
+    earlier ones added, as one bundle's documents see each other. ``progress`` hears the
+    documents read so far (of an unknown total); its "stop" raises ``Cancelled`` for the
+    transaction to roll back."""
+    summary = ImportSummary()
+    documents = 0
+    for part in parts:
+        tell(progress, documents, None, where)
+        more = add_bundle(s, part)
+        documents += len(part.documents)
+        summary.added += more.added
+        summary.skipped += more.skipped
+        summary.labels_created += more.labels_created
+        summary.relation_types_created += more.relation_types_created
+        summary.codebook_replaced |= more.codebook_replaced
+        summary.duplicates_skipped += more.duplicates_skipped
+    tell(progress, documents, None, where)
     return summary
 
 

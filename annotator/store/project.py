@@ -26,6 +26,7 @@ from annotator.core.labels import (
     LabelDef,
     RelationTypeDef,
 )
+from annotator.core.progress import Progress
 from annotator.core.remote import RemoteChange
 from annotator.core.templates import relation_types_for
 from annotator.core.text import text_sha256
@@ -35,6 +36,7 @@ from annotator.store import (
     concordance_rows,
     database,
     deletions,
+    document_batches,
     fileformat,
     fulltext,
     identity,
@@ -47,7 +49,7 @@ from annotator.store import (
 from annotator.store.backend import ServerAddress, is_server, location
 from annotator.store.convert import document_from_row
 from annotator.store.database import make_engine, read_only_reason
-from annotator.store.importing import ImportSummary, add_bundle
+from annotator.store.importing import ImportSummary, add_bundle, add_parts
 from annotator.store.models import (
     Annotation,
     Document,
@@ -448,6 +450,19 @@ class Project:
         with self.reading() as s:
             return relation_rows.read(s, document_id)
 
+    def document_count(self) -> int:
+        with self.reading() as s:
+            return s.scalar(select(func.count()).select_from(Document)) or 0
+
+    def documents_in_batches(
+        self, size: int = document_batches.SIZE
+    ) -> Iterator[list[document_batches.Contents]]:
+        """Every document in list order with its annotations and relations, ``size`` documents
+        at a time (three statements a batch, one batch in memory; see
+        :mod:`annotator.store.document_batches`), in one read session for the whole walk."""
+        with self.reading() as s:
+            yield from document_batches.read(s, size)
+
     def relation_count(self) -> int:
         with self.reading() as s:
             return s.scalar(select(func.count()).select_from(Relation)) or 0
@@ -821,58 +836,22 @@ class Project:
         self.remember_text(document_id, text)
 
     def snapshot_documents(self, ids: Sequence[str]) -> model.ImportedBundle:
-        """Everything about these documents, ready to be put back with :meth:`import_bundle`."""
+        """Everything about these documents, ready to be put back with :meth:`import_bundle`
+        (read a batch of documents at a time: an import's undo may take 100k)."""
         documents = []
-        for id in ids:
-            d = self.document(id)
-            spans = [
-                model.ImportedAnnotation(
-                    a.label,
-                    a.start,
-                    a.end,
-                    a.attributes,
-                    a.note,
-                    a.annotator,
-                    a.id,
-                    a.created,
-                    a.modified,
-                )
-                for a in self.annotations(id)
-            ]
-            relations = [
-                model.ImportedRelation(
-                    r.type,
-                    r.source_id,
-                    r.target_id,
-                    r.attributes,
-                    r.note,
-                    r.annotator,
-                    r.id,
-                    r.created,
-                    r.modified,
-                )
-                for r in self.relations(id)
-            ]
-            documents.append(
-                model.ImportedDocument(
-                    d.text,
-                    d.title,
-                    d.source,
-                    d.metadata,
-                    spans,
-                    d.id,
-                    d.created,
-                    d.status,
-                    relations,
-                )
-            )
+        with self.reading() as s:
+            for batch in document_batches.of_ids(s, list(ids)):
+                for d, annotations, relations in batch:
+                    documents.append(_snapshot(d, annotations, relations))
         return model.ImportedBundle(documents)
 
     @retrying
     def delete_documents(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         with self.transaction() as s:
-            s.execute(delete(Document).where(Document.id.in_(ids)))
+            for first in range(0, len(ids), document_batches.SIZE):  # under any bound limit
+                chunk = ids[first : first + document_batches.SIZE]
+                s.execute(delete(Document).where(Document.id.in_(chunk)))
         for document_id in ids:  # an id may come back later with another text
             self._texts.pop(document_id, None)
 
@@ -883,6 +862,47 @@ class Project:
         """Add a file's documents, annotations and labels in one transaction."""
         with self.transaction() as s:
             return add_bundle(s, bundle)
+
+    @retrying
+    def import_parts(
+        self,
+        parts: Callable[[], Iterable[model.ImportedBundle]],
+        progress: Progress | None = None,
+        where: object = None,
+    ) -> ImportSummary:
+        """Add a file read in parts (``parts()`` reads it; again if a server's transaction
+        must be run again) in one transaction: all of it, or nothing when reading fails or
+        ``progress`` says stop (see :func:`annotator.store.importing.add_parts`)."""
+        with self.transaction() as s:
+            return add_parts(s, parts(), progress, where)
+
+
+def _snapshot(
+    d: model.Document, annotations: list[model.Annotation], relations: list[model.Relation]
+) -> model.ImportedDocument:
+    spans = [
+        model.ImportedAnnotation(
+            a.label, a.start, a.end, a.attributes, a.note, a.annotator, a.id, a.created, a.modified
+        )
+        for a in annotations
+    ]
+    links = [
+        model.ImportedRelation(
+            r.type,
+            r.source_id,
+            r.target_id,
+            r.attributes,
+            r.note,
+            r.annotator,
+            r.id,
+            r.created,
+            r.modified,
+        )
+        for r in relations
+    ]
+    return model.ImportedDocument(
+        d.text, d.title, d.source, d.metadata, spans, d.id, d.created, d.status, links
+    )
 
 
 def sweep_leftovers(path: Path) -> list[Path]:

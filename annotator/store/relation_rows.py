@@ -33,7 +33,7 @@ def relation_types(s: Session) -> list[RelationTypeDef]:
 
 #: What every read selects, in the order :func:`records` takes: the relation's columns (the
 #: type's name for its id), then the labels of its source and its target.
-_SELECT = (
+SELECT = (
     "SELECT r.id, r.document_id, t.name, r.source_id, r.target_id, r.attributes, r.note, "
     "r.annotator, r.created, r.modified, sl.name, tl.name "
     "FROM relations r JOIN relation_types t ON t.id = r.type_id "
@@ -41,12 +41,12 @@ _SELECT = (
     "JOIN annotations g ON g.id = r.target_id JOIN labels tl ON tl.id = g.label_id "
 )
 _IN_TEXT = "ORDER BY s.start, g.start, r.id"  # text order of their ends
-_OF_DOCUMENT = text(_SELECT + "WHERE r.document_id = :document_id " + _IN_TEXT)
-_ALL = text(_SELECT + _IN_TEXT)
+_OF_DOCUMENT = text(SELECT + "WHERE r.document_id = :document_id " + _IN_TEXT)
+_ALL = text(SELECT + _IN_TEXT)
 
 
 def _query() -> Select[Any]:
-    """:data:`_SELECT` for the reads that pick relations by id or by end."""
+    """:data:`SELECT` for the reads that pick relations by id or by end."""
     source_label = aliased(Label)
     target_label = aliased(Label)
     source = aliased(Annotation)
@@ -129,7 +129,7 @@ def read_of_documents(s: Session, document_ids: Sequence[str]) -> list[model.Rel
         return []
     names = [f"d{i}" for i in range(len(document_ids))]
     statement = text(
-        _SELECT + "WHERE r.document_id IN (" + ", ".join(f":{n}" for n in names) + ") " + _IN_TEXT
+        SELECT + "WHERE r.document_id IN (" + ", ".join(f":{n}" for n in names) + ") " + _IN_TEXT
     )
     types = {t.name: t for t in relation_types(s)}
     parameters = dict(zip(names, document_ids, strict=True))
@@ -140,7 +140,7 @@ def read_of_documents(s: Session, document_ids: Sequence[str]) -> list[model.Rel
 def records(
     rows: Iterable[tuple[Any, ...]], types: dict[str, RelationTypeDef]
 ) -> list[model.Relation]:
-    """Rows of :data:`_SELECT` as relations, flagged where the type no longer allows the ends'
+    """Rows of :data:`SELECT` as relations, flagged where the type no longer allows the ends'
     labels. Whether it does is worked out once per (type, source label, target label), and the
     values that repeat from row to row (the document, the type, the annotator, an empty
     attributes dict) are one object each."""
@@ -187,6 +187,11 @@ def records(
             )
         )
     return relations
+
+
+def any_relation(s: Session) -> bool:
+    """Whether the project has a relation at all (most have none: no statement per batch)."""
+    return s.scalar(select(Relation.id).limit(1)) is not None
 
 
 def type_id(s: Session, name: str) -> int:
