@@ -27,6 +27,7 @@ ORDER = (
     "merge",
     "suggest",
     "process",
+    "corpus",
 )
 RESULTS = Path(__file__).with_name("results.md")
 
