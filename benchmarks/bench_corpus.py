@@ -198,7 +198,11 @@ class Runs:
     error: str = ""
 
     def ms(self, key: str = "ms") -> float:
-        return median([r[key] for r in self.results]) if self.results else float("nan")
+        return median([r[key] for r in self.results if key in r])
+
+    def late(self, key: str = "ms") -> bool:
+        """Whether the figure ``key`` was not measured for the time limit."""
+        return self.timed_out and not any(key in r for r in self.results)
 
     def mib(self) -> float:
         return median(self.peak_mib)
@@ -217,8 +221,11 @@ class Jobs:
         self.results = ws.fresh_dir("corpus-results")
         self._count = 0
 
-    def once(self, command: Sequence[str], into: Runs, result: Path | None = None) -> None:
-        """One run of ``command``; its figures go ``into`` (or the time limit, or its error)."""
+    def once(
+        self, command: Sequence[str], into: Runs, result: Path | None = None, figures: int = 1
+    ) -> None:
+        """One run of ``command``, a job of ``figures`` figures given as many time limits; its
+        figures go ``into`` (or the time limit, with the figures finished, or its error)."""
         launcher = subprocess.Popen(
             [sys.executable, "-I", "-S", "-c", _LAUNCHER, *command],
             cwd=ROOT,
@@ -229,11 +236,14 @@ class Jobs:
             start_new_session=True,  # its group: the program's own children end with it
         )
         try:
-            out, err = launcher.communicate(timeout=self.limit)
+            out, err = launcher.communicate(timeout=self.limit * figures)
         except subprocess.TimeoutExpired:
             _end_group(launcher)
             launcher.communicate()
             into.timed_out = True
+            if result is not None and result.exists():
+                into.results.append(json.loads(result.read_text(encoding="utf-8")))
+                result.unlink()
             return
         _end_group(launcher)
         fields = out.split()
@@ -267,6 +277,7 @@ class Jobs:
         runs: int,
         warm_up: bool,
         before: Any = None,
+        figures: int = 1,
     ) -> tuple[Runs, Runs]:
         """``app()`` and ``bare()`` give (command, result file or None) for one run; run in
         turn ``runs`` times after an untimed warm-up pair (``warm_up``); a program that fails
@@ -280,7 +291,7 @@ class Jobs:
                     before()
                 command, result = make()
                 kept = Runs()
-                self.once(command, kept, result)
+                self.once(command, kept, result, figures if into is apps else 1)
                 into.timed_out, into.error = kept.timed_out, kept.error
                 if n >= warm_up:
                     into.results += kept.results
@@ -326,13 +337,13 @@ def _figure(
         return Figure(
             name, "MiB", apps.mib(), bares.mib(), len(apps.peak_mib), error=apps.error, note=note
         )
-    value = limit * 1000 if apps.timed_out else apps.ms(key)
+    late = apps.late(key)
+    value = limit * 1000 if late else apps.ms(key)
     error = apps.error or (f"bare: {bares.error}" if bares.error else "")
     if bares.timed_out:
         error = f"the bare program took more than {limit:g} s"
-    return Figure(
-        name, "ms", value, bares.ms(), len(apps.results), apps.timed_out, error[-300:], note
-    )
+    runs = len([r for r in apps.results if key in r])
+    return Figure(name, "ms", value, bares.ms(), max(runs, 1), late, error[-300:], note)
 
 
 def measure(ws: Workspace, jobs: Jobs, documents: int, repeat: int) -> list[Figure]:
@@ -350,19 +361,20 @@ def measure(ws: Workspace, jobs: Jobs, documents: int, repeat: int) -> list[Figu
     switch = Runs()
     settings = folder / "switch-settings.ini"
     command, result = jobs.job("switch", project, settings, SWITCHES)
-    jobs.once(command, switch, result)
+    jobs.once(command, switch, result, figures=2)
     got = switch.results[0] if switch.results else {}
     wrong = "; ".join(got.get("wrong", []))[:200]
     for key, what in (("steps", "switch to the next document"), ("jumps", "jump far down")):
         values, bare = got.get(key, []), got.get(f"bare_{key}", [])
+        late = switch.timed_out and not values
         figures.append(
             Figure(
                 what,
                 "ms",
-                limit * 1000 if switch.timed_out else median(values),
+                limit * 1000 if late else median(values),
                 median(bare),
-                len(values),
-                switch.timed_out,
+                max(len(values), 1),
+                late,
                 switch.error[-300:] or (f"wrong document shown: {wrong}" if wrong else ""),
                 f"{got.get('documents_listed', '?')} rows listed",
             )
@@ -438,6 +450,7 @@ def measure(ws: Workspace, jobs: Jobs, documents: int, repeat: int) -> list[Figu
         lambda: jobs.job("bare-concordance", project, label),
         runs,
         warm_up,
+        figures=3,
     )
     rows = {r.get("rows") for r in apps.results + bares.results}
     note = f"{label!r}: " + (f"{rows.pop():,} lines" if len(rows) == 1 else f"ROWS DIFFER {rows}")

@@ -157,7 +157,7 @@ def amount(value: float | None, unit: str, at_least: bool = False) -> str:
     if value is None or math.isnan(value):
         return "—"
     if at_least:
-        return f"> {value / 1000:,.0f} s" if unit == "ms" else f"> {amount(value, unit)}"
+        return f"> {value / 1000:g} s" if unit == "ms" else f"> {amount(value, unit)}"
     if unit == "ms" and value >= 100:
         return f"{value:,.0f} ms"
     return f"{value:.1f} {unit}"

@@ -61,13 +61,13 @@ class Row:
 
     @property
     def growth(self) -> float | None:
-        if self.reference is None or self.reference <= 0:
+        if self.reference is None or not self.reference > 0:  # nan: not measured
             return None
         return self.value / self.reference
 
     @property
     def ratio(self) -> float | None:
-        if self.baseline is None or self.baseline <= 0:
+        if self.baseline is None or not self.baseline > 0:  # nan: not measured
             return None
         return self.value / self.baseline
 
