@@ -14,9 +14,11 @@ Every figure runs in a process of its own (``benchmarks/corpus_jobs.py``, or the
 ``bench_process``'s launcher, which reads its peak RSS. Up to 1k documents: one untimed warm-up
 pair, then the scenario's repeat count; from 10k: one run each.
 
-- switch: the real main window (settings of a first run: suggestions on), ready, then eight
-  steps to the next document in the list (``DocumentList.step``) and four jumps far down it
-  (``DocumentList.select``), each through the reader's repaint. Baseline, in the same process:
+- switch: the real main window (settings of a first run: suggestions on), ready, its
+  suggestion model trained (at most a minute), then eight steps to the next document in the
+  list (``DocumentList.step``) and four jumps far down it (``DocumentList.select``), each
+  through the reader's repaint, the last document's suggestions computed before (untimed).
+  Baseline, in the same process:
   sqlite3 reads of that document's text and spans, a ``QPlainTextEdit`` showing it, repainted.
   Target: growth ≤ 1.5× (10k documents against 10).
 - launch → ready: ``first_paint ready PROJECT`` (``annotator PROJECT`` until the window is
@@ -376,7 +378,8 @@ def measure(ws: Workspace, jobs: Jobs, documents: int, repeat: int) -> list[Figu
                 max(len(values), 1),
                 late,
                 switch.error[-300:] or (f"wrong document shown: {wrong}" if wrong else ""),
-                f"{got.get('documents_listed', '?')} rows listed",
+                f"{got.get('documents_listed', '?')} rows listed; the suggestion model "
+                f"trained {got.get('settled_ms', float('nan')) / 1000:,.1f} s after ready",
             )
         )
     log(f"switch {figures[-2].app:,.0f} ms (bare {figures[-2].bare:,.1f} ms)")
@@ -567,10 +570,11 @@ def run(ws: Workspace, size: Size, repeat: int) -> list[Row]:
     jobs = Jobs(ws, time_limit())
     measured: dict[int, list[Figure]] = {}
     for documents in sorted(sizes):
-        started = time.perf_counter()
+        started, load = time.perf_counter(), os.getloadavg()[0]
         measured[documents] = measure(ws, jobs, documents, repeat)
         print(
-            f"  corpus at {size_name(documents)}: {time.perf_counter() - started:.0f} s",
+            f"  corpus at {size_name(documents)}: {time.perf_counter() - started:.0f} s, "
+            f"load average {load:.1f} → {os.getloadavg()[0]:.1f}",
             file=sys.stderr,
             flush=True,
         )

@@ -10,11 +10,12 @@ the app imported beforehand, untimed); the launcher's wall time includes them.
 App jobs use the app's own calls, as a person's action reaches them:
 
 - ``switch PROJECT SETTINGS COUNT``: the real main window on the project (settings as on a
-  first run: suggestions on), ready; then COUNT+1 steps to the next document in the document
-  list (``DocumentList.step``) and jumps to documents far down it (``DocumentList.select``),
-  each timed through the reader's repaint and the events it posts. Interleaved with each, its
-  baseline in the same process: sqlite3 reads of that document's text and spans and a plain
-  ``QPlainTextEdit`` of the reader's size showing the text, repainted.
+  first run: suggestions on), ready, its suggestion model trained; then COUNT+1 steps to the
+  next document in the document list (``DocumentList.step``) and jumps to documents far down
+  it (``DocumentList.select``), each timed through the reader's repaint and the events it
+  posts, the suggestions of the document before computed first (untimed). Interleaved with
+  each, its baseline in the same process: sqlite3 reads of that document's text and spans and
+  a plain ``QPlainTextEdit`` of the reader's size showing the text, repainted.
 - ``export PROJECT OUT``: ``service.export_to(project, "jsonl", OUT)``.
 - ``import FILE NEW``: ``service.import_file`` of FILE into the new project NEW (made untimed).
 - ``agreement PROJECT``: ``service.agreement(project)`` (every label, the two annotators).
@@ -52,6 +53,7 @@ READER_SIZE = (618, 720)  # the reader's size in the default window layout (firs
 CONTEXT = 50  # characters each side in a concordance line (gui/concordance.py)
 JUMPS = 4  # far documents selected in the switch job
 READY_WAIT_S = 600.0
+SETTLE_S = 60.0  # at most, for the suggestions' child processes (once: then not again)
 
 SPANS_SQL = (
     'SELECT a.id, a.start, a."end", a.text, a.attributes, a.note, a.annotator, a.created, '
@@ -108,11 +110,27 @@ def _window(project_path: str, settings_path: str) -> tuple[Any, Any, Any]:
     settings = QSettings(settings_path, QSettings.Format.IniFormat)
     window = MainWindow(AppContext(project, settings, QUndoStack()))
     paint(window)
-    deadline = time.perf_counter() + READY_WAIT_S
-    while not getattr(window, "ready", True) and time.perf_counter() < deadline:
-        app.processEvents()
-        time.sleep(0.005)
+    _wait(app, lambda: not getattr(window, "ready", True), READY_WAIT_S)
     return app, project, window
+
+
+def _wait(app: Any, busy: Callable[[], bool], seconds: float) -> float:
+    """Run events while ``busy()``, for at most ``seconds``; the milliseconds waited."""
+    start = time.perf_counter()
+    while busy() and time.perf_counter() - start < seconds:
+        app.processEvents()
+        time.sleep(0.002)
+    return _ms(start)
+
+
+def _suggesting(window: Any) -> Callable[[], bool]:
+    """Whether the window's suggestions are being computed (or their model trained) in their
+    child processes: a switch waits for the last one's, untimed, as a person reading does."""
+    suggestions = getattr(window, "suggestions", None)
+    trainer = getattr(suggestions, "trainer", None)
+    return lambda: bool(
+        getattr(suggestions, "computing", False) or getattr(trainer, "training", False)
+    )
 
 
 def _bare_show(connection: sqlite3.Connection, editor: Any, app: Any, document_id: str) -> None:
@@ -137,7 +155,13 @@ def switch(project_path: str, settings_path: str, count: str) -> dict[str, Any]:
     editor.show()
     app.processEvents()
 
+    suggesting = _suggesting(window)
+    settled_ms = _wait(app, suggesting, SETTLE_S)  # the model trained at launch, first
+    stuck = [settled_ms >= SETTLE_S * 1000]  # then waiting again would only slow the run
+
     def shown(action: Callable[[], object]) -> float:
+        if not stuck[0]:
+            stuck[0] = _wait(app, suggesting, SETTLE_S) >= SETTLE_S * 1000
         start = time.perf_counter()
         action()
         reader.viewport().repaint()
@@ -147,7 +171,11 @@ def switch(project_path: str, settings_path: str, count: str) -> dict[str, Any]:
     steps: list[float] = []
     bare_steps: list[float] = []
     wrong: list[str] = []
-    result: dict[str, Any] = {"wrong": wrong, "documents_listed": documents.model.rowCount()}
+    result: dict[str, Any] = {
+        "wrong": wrong,
+        "documents_listed": documents.model.rowCount(),
+        "settled_ms": settled_ms,
+    }
     # the first step is a warm-up; the list starts at the first document
     for n in range(1, min(int(count) + 2, len(ids))):
         took = shown(lambda: documents.step(1))
@@ -207,6 +235,8 @@ def import_(source: str, new: str) -> dict[str, Any]:
         outcome = service.import_file(project, Path(source))
         took = _ms(start)
         documents = len(project.documents())
+    if outcome.summary is None:  # refused: a figure of nothing imported is no figure
+        raise RuntimeError(outcome.message.rpartition(".jsonl: ")[2])
     return {"ms": took, "documents": documents, "message": outcome.message[:300]}
 
 
