@@ -5,9 +5,10 @@ run, and its growth (the figure over the same figure at the smallest size measur
 ``python -m benchmarks --only corpus`` measures the sizes in ``ANNOTATOR_CORPUS_SIZES``
 (default ``10,1000,10000``; 100k is opt-in: ``ANNOTATOR_CORPUS_SIZES=10,1000,10000,100000``,
 about two minutes to build once, then kept in ``benchmarks/.cache`` or
-``ANNOTATOR_BENCH_CACHE``); ``--quick`` (and the smoke test) 10 documents only. Each run of a
-figure has ``ANNOTATOR_CORPUS_TIMEOUT`` seconds (default 300): one that takes longer is
-ended and reported as "> T s" (its target then fails).
+``ANNOTATOR_BENCH_CACHE``); ``--quick`` (and the smoke test) 10 documents only, one run
+each (one switch, one jump). Each run of a figure has ``ANNOTATOR_CORPUS_TIMEOUT`` seconds
+(default 300): one that takes longer is ended and reported as "> T s" (its target then
+fails).
 
 Every figure runs in a process of its own (``benchmarks/corpus_jobs.py``, or the launch probe
 ``benchmarks/first_paint.py``), the app's and the bare one in turn, started through
@@ -336,9 +337,9 @@ def _figure(
     memory: bool = False,
 ) -> Figure:
     if memory:
-        return Figure(
-            name, "MiB", apps.mib(), bares.mib(), len(apps.peak_mib), error=apps.error, note=note
-        )
+        late = "ended at its time limit" if apps.timed_out and not apps.peak_mib else ""
+        error = apps.error or late
+        return Figure(name, "MiB", apps.mib(), bares.mib(), len(apps.peak_mib), error=error)
     late = apps.late(key)
     value = limit * 1000 if late else apps.ms(key)
     error = apps.error or (f"bare: {bares.error}" if bares.error else "")
@@ -362,7 +363,7 @@ def measure(ws: Workspace, jobs: Jobs, documents: int, repeat: int) -> list[Figu
     # switch: one window, its steps and jumps; baseline in the same process
     switch = Runs()
     settings = folder / "switch-settings.ini"
-    command, result = jobs.job("switch", project, settings, SWITCHES)
+    command, result = jobs.job("switch", project, settings, SWITCHES if repeat > 1 else 1)
     jobs.once(command, switch, result, figures=2)
     got = switch.results[0] if switch.results else {}
     wrong = "; ".join(got.get("wrong", []))[:200]

@@ -51,7 +51,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 READER_SIZE = (618, 720)  # the reader's size in the default window layout (first_paint)
 CONTEXT = 50  # characters each side in a concordance line (gui/concordance.py)
-JUMPS = 4  # far documents selected in the switch job
+JUMPS = 4  # far documents selected in the switch job (at most COUNT)
 READY_WAIT_S = 600.0
 SETTLE_S = 60.0  # at most, for the suggestions' child processes (once: then not again)
 
@@ -190,7 +190,8 @@ def switch(project_path: str, settings_path: str, count: str) -> dict[str, Any]:
     keep({**result, "steps": steps, "bare_steps": bare_steps})
     jumps: list[float] = []
     bare_jumps: list[float] = []
-    far = [ids[(len(ids) - 1) * k // JUMPS] for k in range(JUMPS, 0, -1)]
+    jumps_made = min(JUMPS, int(count))
+    far = [ids[(len(ids) - 1) * k // jumps_made] for k in range(jumps_made, 0, -1)]
     for document_id in dict.fromkeys(far):
         if document_id == reader.document_id:
             continue
