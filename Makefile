@@ -31,6 +31,8 @@ run: $(RUN_STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
+# The corpus scenario (bench_corpus.py) measures 10, 1k and 10k documents; 100k is opt-in:
+# `ANNOTATOR_CORPUS_SIZES=10,1000,10000,100000 make bench` (the corpus built once, then cached).
 bench: $(STAMP)
 	@if ls benchmarks/bench_*.py >/dev/null 2>&1; then \
 		QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks; \

@@ -6,6 +6,7 @@ import math
 import os
 import platform
 import sqlite3
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -55,6 +56,11 @@ METHOD = """\
   printing a line. `annotator import` of the article's JSON into a new project vs `json.load` +
   `sqlite3.executemany` into a copy of an empty project; `annotator export -o` vs `json.load` +
   `json.dumps` of the same export (`benchmarks/bare_io.py`).
+- **corpus** (`bench_corpus.py`, issue 29): corpora of 10 to 100k short two-annotator articles
+  (`benchmarks/corpus.py`); every figure in a process of its own, app and bare in turn, its
+  peak RSS read by a launcher that ends it at the figure's time limit ("> T s"). Growth is the
+  figure over the same figure at the smallest size of the run (memory: at 1k documents).
+  Details in the module's docstring and `benchmarks/corpus_jobs.py`.
 """
 
 HEADER = ("scenario", "size", "runs", "median", "baseline", "ratio", "target", "holds", "notes")
@@ -103,6 +109,7 @@ def machine() -> list[tuple[str, str]]:
 
     return [
         ("Date", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Commit measured", commit()),
         ("CPU", cpu_model()),
         ("Cores", str(os.cpu_count())),
         ("RAM", ram()),
@@ -117,6 +124,27 @@ def machine() -> list[tuple[str, str]]:
     ]
 
 
+def commit() -> str:
+    """The checkout's commit, and whether it has changes not committed."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (with changes not committed)" if dirty else "")
+
+
 def load() -> str:
     """Other work on the machine skews timings; this shows how busy it was."""
     try:
@@ -125,24 +153,37 @@ def load() -> str:
         return "unknown"
 
 
-def amount(value: float | None, unit: str) -> str:
+def amount(value: float | None, unit: str, at_least: bool = False) -> str:
     if value is None or math.isnan(value):
         return "—"
+    if at_least:
+        return f"> {value / 1000:g} s" if unit == "ms" else f"> {amount(value, unit)}"
     if unit == "ms" and value >= 100:
         return f"{value:,.0f} ms"
     return f"{value:.1f} {unit}"
 
 
-def cells(row: Row) -> tuple[str, ...]:
+def cells(row: Row, growth: bool = False) -> tuple[str, ...]:
     ratio = row.ratio
     holds = {None: "—", True: "yes", False: "**NO**"}[row.holds]
+    grown = row.growth
     return (
         row.scenario,
         row.size,
         str(row.runs),
-        amount(row.value, row.unit),
+        amount(row.value, row.unit, row.timed_out),
         amount(row.baseline, row.unit),
-        "—" if ratio is None else f"{ratio:.2f}×",
+        ("≥ " if row.timed_out and ratio is not None else "")
+        + ("—" if ratio is None else f"{ratio:.2f}×"),
+        *(
+            [
+                "—"
+                if grown is None
+                else f"{'≥ ' if row.timed_out else ''}{grown:.2f}× of {row.reference_size}"
+            ]
+            if growth
+            else []
+        ),
         row.target.describe(row.unit) if row.target else "— (reported)",
         holds,
         row.note,
@@ -150,8 +191,13 @@ def cells(row: Row) -> tuple[str, ...]:
 
 
 def table(rows: Sequence[Row]) -> str:
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
-    lines += ["| " + " | ".join(c.replace("|", "/") for c in cells(row)) + " |" for row in rows]
+    """The rows as a Markdown table; a growth column when some row has a reference size."""
+    growth = any(row.reference is not None for row in rows)
+    header = HEADER[:6] + ("growth",) + HEADER[6:] if growth else HEADER
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += [
+        "| " + " | ".join(c.replace("|", "/") for c in cells(row, growth)) + " |" for row in rows
+    ]
     return "\n".join(lines)
 
 
@@ -184,5 +230,15 @@ same run, and *ratio* = median / baseline. Scenarios are in `benchmarks/bench_*.
 """
 
 
+KEPT = "\n## Before ("
+
+
 def write(path: Path, rows: Sequence[Row], seconds: float, command: str) -> None:
-    path.write_text(markdown(rows, seconds, command), encoding="utf-8")
+    """Write the results; a "## Before (…)" section of the file there already (earlier figures
+    kept for comparison) stays at its end."""
+    kept = ""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if KEPT in old:
+            kept = old[old.index(KEPT) :]
+    path.write_text(markdown(rows, seconds, command) + kept, encoding="utf-8")

@@ -27,6 +27,7 @@ ORDER = (
     "merge",
     "suggest",
     "process",
+    "corpus",
 )
 RESULTS = Path(__file__).with_name("results.md")
 
@@ -35,7 +36,8 @@ def discover() -> list[Scenario]:
     found: list[Scenario] = []
     for module in pkgutil.iter_modules(benchmarks.__path__):
         if module.name.startswith("bench_"):
-            found += importlib.import_module(f"benchmarks.{module.name}").SCENARIOS
+            # a bench_*.py without SCENARIOS is a script of its own (python -m benchmarks.X)
+            found += getattr(importlib.import_module(f"benchmarks.{module.name}"), "SCENARIOS", [])
     rank = {name: n for n, name in enumerate(ORDER)}
     return sorted(found, key=lambda s: (rank.get(s.name, len(ORDER)), s.name))
 

@@ -8,6 +8,7 @@ report scenarios, where the PDF cannot be printed (no Pango).
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,11 @@ def check_rows(rows: list[Row]) -> None:
         assert math.isfinite(row.value) and row.value > 0, row
         assert row.baseline is not None and math.isfinite(row.baseline) and row.baseline > 0, row
         assert row.ratio is not None and math.isfinite(row.ratio), row
-        assert row.holds is (None if row.target is None else row.target.holds(row.value, row.ratio))
+        assert row.holds is (
+            None
+            if row.target is None
+            else not row.timed_out and row.target.holds(row.value, row.ratio, row.growth)
+        )
 
 
 def test_targets_are_stated(rows: list[Row]) -> None:
@@ -104,3 +109,39 @@ def test_target_arithmetic() -> None:
     assert not Target(max_ratio=1.5).holds(1, None)
     row = Row("x", "small", 1, 30.0, baseline=10.0, target=Target(max_ratio=2))
     assert row.ratio == pytest.approx(3.0) and row.holds is False
+    flat = Target(max_growth=1.5)
+    grown = Row("x", "10k documents", 1, 16.0, baseline=1.0, target=flat, reference=10.0)
+    assert grown.growth == pytest.approx(1.6) and grown.holds is False
+    assert Row("x", "1k", 1, 14.0, baseline=1.0, target=flat, reference=10.0).holds is True
+    assert not flat.holds(1.0, 1.0)  # a growth target with no reference does not hold
+    late = Row("x", "10k", 1, 300_000.0, baseline=1.0, target=Target(max_ratio=1e9), timed_out=True)
+    assert late.holds is False and report.cells(late)[3] == "> 300 s"
+
+
+def test_growth_column_and_kept_before_section(tmp_path: Path) -> None:
+    rows = [
+        Row(
+            "corpus: x", "10 documents", 1, 10.0, baseline=5.0, reference=10.0, reference_size="10"
+        ),
+        Row(
+            "corpus: x", "1k documents", 1, 12.0, baseline=5.0, reference=10.0, reference_size="10"
+        ),
+    ]
+    assert "| growth |" in report.table(rows) and "1.20× of 10" in report.table(rows)
+    assert "growth" not in report.table([Row("x", "small", 1, 1.0, baseline=1.0)])
+    out = tmp_path / "results-corpus.md"
+    out.write_text("# old\n\n## Before (main at abc1234)\n\n| old table |\n", encoding="utf-8")
+    report.write(out, rows, 1.0, "python -m benchmarks --only corpus")
+    text = out.read_text(encoding="utf-8")
+    assert "# old" not in text and "1.20× of 10" in text
+    assert text.endswith("## Before (main at abc1234)\n\n| old table |\n")
+
+
+def test_a_figure_past_its_time_limit_is_ended_and_reported(tmp_path: Path) -> None:
+    from benchmarks.bench_corpus import Jobs, Runs
+    from benchmarks.harness import Workspace
+
+    jobs = Jobs(Workspace(tmp_path), limit=1.0)
+    runs = Runs()
+    jobs.once([sys.executable, "-c", "import time; time.sleep(600)"], runs)
+    assert runs.timed_out and not runs.results and not runs.error
