@@ -91,9 +91,10 @@ class DocumentFilterBar(QWidget):
         self.disagreements.toggled.connect(self._emit)
 
     def current(self) -> DocumentFilter:
+        status = self.status.currentData()  # Qt hands a StrEnum back as its str
         return DocumentFilter(
             title=self.title.text().strip(),
-            status=self.status.currentData(),
+            status=None if status is None else DocumentStatus(status),
             label=self.label.currentData(),
             annotator=self.annotator.currentData(),
             disagreements=self.disagreements.isChecked(),

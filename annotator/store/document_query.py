@@ -67,7 +67,7 @@ def _has_disagreements() -> ColumnElement[bool]:
     span, layer, same = aliased(Annotation), aliased(Annotation), aliased(Annotation)
     missing = ~exists(
         select(same.id).where(
-            same.document_id == Document.id,
+            same.document_id == span.document_id,
             same.annotator == layer.annotator,
             same.start == span.start,
             same.end == span.end,
