@@ -82,7 +82,8 @@ def run(project: Project, steps: list[tuple], folder: Path) -> None:
     for kind, *args in steps:
         documents = project.documents()
         annotations = project.annotations()
-        if kind == "add" and documents:
+        labels = {label.name for label in project.labels()}
+        if kind == "add" and documents and args[1][0] in labels:
             label, start, end, who = args[1]
             project.add_annotation(
                 documents[args[0] % len(documents)].id, label, start, end, annotator=who
@@ -120,7 +121,7 @@ def run(project: Project, steps: list[tuple], folder: Path) -> None:
             project.replace_text(target, text + " More.", spans)
         elif kind == "delete document" and documents:
             project.delete_documents([documents[args[0] % len(documents)].id])
-        elif kind == "delete label" and args[0] in {label.name for label in project.labels()}:
+        elif kind == "delete label" and args[0] in labels:
             codebook.delete_label(project, args[0])
         assert kept_counts(project) == fresh_counts(project), (kind, args)
 

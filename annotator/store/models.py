@@ -107,6 +107,7 @@ class Annotation(Base):
         CheckConstraint('0 <= start AND start < "end"', name="span_order"),
         Index("ix_annotations_document_start", "document_id", "start"),
         Index("ix_annotations_label", "label_id"),
+        Index("ix_annotations_annotator", "annotator"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)

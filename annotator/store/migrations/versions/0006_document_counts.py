@@ -5,7 +5,8 @@ the project, at every open: seconds at 100k documents. Triggers on ``annotations
 the count on every write (an edit, an undo, an import, a merge, a re-import, curation, a
 codebook change), whatever path makes it, on SQLite and PostgreSQL alike. The upgrade counts
 each document's annotations once. An index on ``documents.position`` lets the list read its
-first rows in list order without sorting every document.
+first rows in list order without sorting every document, and one on ``annotations.annotator``
+lets the layers be listed with a seek per layer instead of reading every annotation.
 
 Revision ID: 0006
 Revises: 0005
@@ -68,6 +69,7 @@ def upgrade() -> None:
         "(SELECT count(*) FROM annotations a WHERE a.document_id = documents.id)"
     )
     op.create_index("ix_documents_position", "documents", ["position"])
+    op.create_index("ix_annotations_annotator", "annotations", ["annotator"])
     postgresql = op.get_bind().dialect.name == "postgresql"
     for statement in _POSTGRESQL_TRIGGERS if postgresql else _SQLITE_TRIGGERS:
         op.execute(statement)
@@ -81,5 +83,6 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS annotator_count()")
+    op.drop_index("ix_annotations_annotator", "annotations")
     op.drop_index("ix_documents_position", "documents")
     op.drop_column("documents", "annotation_count")

@@ -1,0 +1,98 @@
+"""Render docs/document-filter.png offscreen: a project of 2,000 two-annotator articles (the
+benchmarks' corpus, with headline titles) whose document list is filtered to documents with a
+Claim in ben's layer where the layers disagree, sorted by title.
+
+Run with `QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_document_filter_screenshot.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from annotator.core.model import ImportedBundle  # noqa: E402
+from annotator.store.project import Project  # noqa: E402
+from benchmarks.corpus import corpus_document  # noqa: E402
+
+DOCUMENTS = 2_000
+SUBJECTS = (
+    "Ministry denies",
+    "Court hears",
+    "Mayor promises",
+    "Report finds",
+    "Union disputes",
+    "Police say",
+    "Minister defends",
+    "Study questions",
+)
+OBJECTS = (
+    "port contract",
+    "flood spending",
+    "school figures",
+    "border claims",
+    "rice prices",
+    "clinic closures",
+    "bus fares",
+    "election rolls",
+    "forest permits",
+)
+
+
+def title(seed: int) -> str:
+    subject = SUBJECTS[seed % len(SUBJECTS)]
+    thing = OBJECTS[(seed // len(SUBJECTS)) % len(OBJECTS)]
+    return f"{subject} {thing} ({seed})"
+
+
+def build(path: Path) -> None:
+    with Project.open(path) as project:
+        documents = [replace(corpus_document(n), title=title(n)) for n in range(1, DOCUMENTS + 1)]
+        project.import_bundle(ImportedBundle(documents))
+
+
+def render(path: Path, out: Path, settings_file: Path) -> None:
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui.context import AppContext
+    from annotator.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    settings.setValue("suggestions/show", False)
+    with Project.open(path) as project:
+        window = MainWindow(AppContext(project, settings, QUndoStack()))
+        window.resize(1360, 820)
+        window.resizeDocks([window.documents_dock], [330], Qt.Orientation.Horizontal)
+        window.show()
+        bar = window.documents.filters
+        bar.label.choose("Claim")
+        bar.annotator.choose("ben")
+        bar.disagreements.setChecked(True)
+        bar.title.setText("ministry")
+        window.documents.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        window.documents.step(3)
+        app.processEvents()
+        window.reader.viewport().repaint()
+        window.grab().save(str(out))
+        window.close()
+
+
+def main() -> None:
+    out = Path(__file__).resolve().parent / "document-filter.png"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "Corpus.annot"
+        build(path)
+        render(path, out, Path(folder) / "settings.ini")
+    print(out)
+
+
+if __name__ == "__main__":
+    main()
