@@ -16,7 +16,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator.core.model import ImportedBundle  # noqa: E402
+from annotator.core.model import ImportedBundle, ImportedDocument  # noqa: E402
 from annotator.store.project import Project  # noqa: E402
 from benchmarks.corpus import corpus_document  # noqa: E402
 
@@ -50,10 +50,19 @@ def title(seed: int) -> str:
     return f"{subject} {thing} ({seed})"
 
 
+def document(n: int) -> ImportedDocument:
+    """Corpus document ``n`` with fewer spans; in every third one, ben agrees with ana."""
+    made = corpus_document(n)
+    spans = made.annotations[: 6 + 2 * (n % 8)]
+    if n % 3 == 0:
+        ana = [a for a in spans if a.annotator == "ana"]
+        spans = ana + [replace(a, annotator="ben") for a in ana]
+    return replace(made, title=title(n), annotations=spans)
+
+
 def build(path: Path) -> None:
     with Project.open(path) as project:
-        documents = [replace(corpus_document(n), title=title(n)) for n in range(1, DOCUMENTS + 1)]
-        project.import_bundle(ImportedBundle(documents))
+        project.import_bundle(ImportedBundle([document(n) for n in range(1, DOCUMENTS + 1)]))
 
 
 def render(path: Path, out: Path, settings_file: Path) -> None:
@@ -70,15 +79,16 @@ def render(path: Path, out: Path, settings_file: Path) -> None:
     with Project.open(path) as project:
         window = MainWindow(AppContext(project, settings, QUndoStack()))
         window.resize(1360, 820)
-        window.resizeDocks([window.documents_dock], [330], Qt.Orientation.Horizontal)
+        window.resizeDocks([window.documents_dock], [400], Qt.Orientation.Horizontal)
         window.show()
         bar = window.documents.filters
         bar.label.choose("Claim")
         bar.annotator.choose("ben")
         bar.disagreements.setChecked(True)
-        bar.title.setText("ministry")
         window.documents.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        window.documents.step(3)
+        documents = window.documents
+        documents.view.setCurrentIndex(documents.model.index(2, 0))
+        documents.view.scrollToTop()
         app.processEvents()
         window.reader.viewport().repaint()
         window.grab().save(str(out))

@@ -177,8 +177,10 @@ def test_the_filters_narrow_the_list_in_sql(qtbot, make_window, project) -> None
     bar.title.clear()
     assert listed(documents) == titles
 
+    assert documents.shown_count.text() == "30 documents"
     choose(bar.label, "Quote")  # i % 3 == 2
     assert listed(documents) == [t for i, t in enumerate(titles) if i % 3 == 2]
+    assert documents.shown_count.text() == "10 of 30 documents"
     choose(bar.label, "Any label")
     choose(bar.annotator, "ben")  # the layers are read when the box opens
     assert listed(documents) == [t for i, t in enumerate(titles) if i % 3]

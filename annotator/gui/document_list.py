@@ -8,9 +8,9 @@ from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHeaderView, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QVBoxLayout, QWidget
 
-from annotator.core.document_query import DocumentFilter
+from annotator.core.document_query import DocumentFilter, DocumentQuery
 from annotator.core.model import Annotation, DocumentStatus
 from annotator.gui.changes import Changes
 from annotator.gui.commands import SetDocumentStatus
@@ -58,8 +58,11 @@ class DocumentList(QWidget):
         self.view.customContextMenuRequested.connect(self._menu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
+        self.shown_count = QLabel()  # how many documents the filters leave
+        self.shown_count.setEnabled(False)  # greyed: a note, not a control
         layout.addWidget(self.filters)
         layout.addWidget(self.view)
+        layout.addWidget(self.shown_count)
         ctx.events.changed.connect(self._changed)
 
     def _layer_names(self) -> list[str]:
@@ -90,6 +93,7 @@ class DocumentList(QWidget):
 
     def _read_again(self, current: str | None) -> None:
         self.model.reset()
+        self._count_shown()
         row = self.model.row_of(current) if current else None
         if row is None and self.model.rowCount():
             row = 0
@@ -115,12 +119,21 @@ class DocumentList(QWidget):
         listed (without being shown again); else nothing is current until one is chosen."""
         self.view.selectionModel().blockSignals(True)
         self.model.reset()
+        self._count_shown()
         row = self.model.row_of(current) if current else None
         if row is not None:
             self.view.setCurrentIndex(self.model.index(row, 0))
             self.view.scrollTo(self.model.index(row, 0))
         self.view.selectionModel().blockSignals(False)
         self.view.viewport().update()
+
+    def _count_shown(self) -> None:
+        shown = self.model.rowCount()
+        if self.model.query.filter.active:
+            every = self.ctx.project.document_count(DocumentQuery())
+            self.shown_count.setText(f"{shown:,} of {every:,} documents")
+        else:
+            self.shown_count.setText(f"{shown:,} document{'s' * (shown != 1)}")
 
     def _count_changed(
         self, document_id: str, removed: tuple[Annotation, ...], added: tuple[Annotation, ...]
