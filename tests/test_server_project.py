@@ -124,10 +124,13 @@ def test_an_older_schema_is_upgraded_in_one_transaction(
     from annotator.store import schema
 
     current = schema.current_version()
-    older = "0004"  # before the tombstones (0005) and the search index (0006)
+    older = "0004"  # before the tombstones (0005), the search index (0006), the kept counts (0007)
     with Project.open(pg_url) as project:
         import_file(project, SAMPLE)
+        (document,) = project.documents()
+        project.add_annotation(document.id, "Claim", 0, 8)
         before = project.documents(), project.annotations()
+        assert before[0][0].annotation_count > 0
         types = [t.name for t in project.relation_types()]
     _downgrade_to(pg_url, older)  # as an older Annotator would have left it
     old_tables = set(tables(pg_url))
@@ -152,7 +155,7 @@ def test_an_older_schema_is_upgraded_in_one_transaction(
     with Project.open(pg_url, create=False) as project:
         assert project.migrated_from is None
         assert project.meta()["schema_version"] == str(current)
-        assert (project.documents(), project.annotations()) == before
+        assert (project.documents(), project.annotations()) == before  # counts filled in
         assert [t.name for t in project.relation_types()] == types
         gone = project.add_annotation(before[0][0].id, "Claim", 0, 5)
         project.delete_annotations([gone.id])  # the upgraded project records deletions

@@ -1,71 +1,26 @@
-"""The document list: title, annotation count and status; a filter box; keyboard navigation."""
+"""The document list: title, annotation count and status, read a page at a time
+(``document_model.py``); filters above it (``document_filter_bar.py``), sorting by a header
+click, keyboard navigation."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLineEdit,
-    QMenu,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QVBoxLayout, QWidget
 
-from annotator.core.model import Annotation, DocumentStatus, DocumentSummary
+from annotator.core.document_query import DocumentFilter, DocumentQuery
+from annotator.core.model import Annotation, DocumentStatus
 from annotator.gui.changes import Changes
 from annotator.gui.commands import SetDocumentStatus
 from annotator.gui.context import AppContext
-from annotator.gui.table_model import AnyIndex, RowsModel, row_table
+from annotator.gui.document_filter_bar import DocumentFilterBar
+from annotator.gui.document_model import STATUS_MARK, DocumentModel
+from annotator.gui.table_model import row_table
 from annotator.gui.undo import push
 
-STATUS_MARK = {
-    DocumentStatus.NEW: "○ new",
-    DocumentStatus.IN_PROGRESS: "◐ in progress",
-    DocumentStatus.DONE: "● done",
-}
-
-
-class DocumentModel(RowsModel):
-    COLUMNS = ("Title", "Spans", "Status")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[DocumentSummary] = []
-
-    def reset(self, rows: list[DocumentSummary]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def replace(self, summary: DocumentSummary) -> None:
-        for row, current in enumerate(self.rows):
-            if current.id == summary.id:
-                self.rows[row] = summary
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
-                return
-
-    def row_of(self, document_id: str) -> int | None:
-        return next((i for i, r in enumerate(self.rows) if r.id == document_id), None)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (row.title, row.annotation_count, STATUS_MARK[row.status])[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.title}\n{row.source}\n{row.length:,} characters"
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+__all__ = ["STATUS_MARK", "DocumentList", "DocumentModel"]
 
 
 class DocumentList(QWidget):
@@ -74,27 +29,46 @@ class DocumentList(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = DocumentModel()
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(0)
-        self.filter = QLineEdit(placeholderText="Filter documents", clearButtonEnabled=True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = row_table(self.proxy)
+        self.model = DocumentModel(lambda: ctx.project)
+        self.filters = DocumentFilterBar(
+            lambda: [label.name for label in ctx.labels()], self._layer_names
+        )
+        self.filter = self.filters.title  # the title filter, as before the other filters came
+        self.filters.filter_changed.connect(self._filter_changed)
+        self.view = row_table(self.model)
         self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # fixed widths: sizing a column to its contents reads every row of it
+        metrics = self.view.fontMetrics()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, metrics.horizontalAdvance("Spans 9999") + 12)
+        header.resizeSection(
+            2, metrics.horizontalAdvance(STATUS_MARK[DocumentStatus.IN_PROGRESS]) + 16
+        )
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicatorClearable(True)  # a third click: back to the list order
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 0, 6)
-        layout.addWidget(self.filter)
+        self.shown_count = QLabel()  # how many documents the filters leave
+        self.shown_count.setEnabled(False)  # greyed: a note, not a control
+        layout.addWidget(self.filters)
         layout.addWidget(self.view)
+        layout.addWidget(self.shown_count)
         ctx.events.changed.connect(self._changed)
+
+    def _layer_names(self) -> list[str]:
+        from annotator import service  # the store: not imported before the project is open
+
+        return service.layer_names(self.ctx.project)
 
     def _changed(self, changes: Changes) -> None:
         if changes.documents:
@@ -110,38 +84,77 @@ class DocumentList(QWidget):
             and changes.document_id not in changes.recount
         ):
             self._count_changed(changes.document_id, changes.removed, changes.added)
+        if changes.labels:
+            self.filters.label.refresh()
 
     def reload(self) -> None:
-        current = self.current_id()
-        self.model.reset(self.ctx.project.documents())
-        if current and self.model.row_of(current) is not None:
-            self.select(current)
-        elif self.model.rows:
-            self.select(self.model.rows[0].id)
-        else:
+        """Read the list again (documents were added or removed), keeping the current one."""
+        self._read_again(self.current_id())
+
+    def _read_again(self, current: str | None) -> None:
+        self.model.reset()
+        self._count_shown()
+        row = self.model.row_of(current) if current else None
+        if row is None and self.model.rowCount():
+            row = 0
+        if row is None:
             self.document_selected.emit("")
+            return
+        index = self.model.index(row, 0)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+
+    def _filter_changed(self, chosen: DocumentFilter) -> None:
+        current = self.current_id()
+        self.model.query = replace(self.model.query, filter=chosen)
+        self._keep_current(current)
+
+    def _sort(self, column: int, order: Qt.SortOrder) -> None:
+        current = self.current_id()
+        self.model.sort(column, order)
+        self._keep_current(current)
+
+    def _keep_current(self, current: str | None) -> None:
+        """After a new filter or order: the same document stays current where it is still
+        listed (without being shown again); else nothing is current until one is chosen."""
+        self.view.selectionModel().blockSignals(True)
+        self.model.reset()
+        self._count_shown()
+        row = self.model.row_of(current) if current else None
+        if row is not None:
+            self.view.setCurrentIndex(self.model.index(row, 0))
+            self.view.scrollTo(self.model.index(row, 0))
+        self.view.selectionModel().blockSignals(False)
+        self.view.viewport().update()
+
+    def _count_shown(self) -> None:
+        shown = self.model.rowCount()
+        if self.model.query.filter.active:
+            every = self.ctx.project.document_count(DocumentQuery())
+            self.shown_count.setText(f"{shown:,} of {every:,} documents")
+        else:
+            self.shown_count.setText(f"{shown:,} document{'s' * (shown != 1)}")
 
     def _count_changed(
         self, document_id: str, removed: tuple[Annotation, ...], added: tuple[Annotation, ...]
     ) -> None:
-        row = self.model.row_of(document_id)
-        if row is not None:
-            current = self.model.rows[row]
+        current = self.model.shown(document_id)
+        if current is not None:
             count = current.annotation_count + len(added) - len(removed)
-            self.model.replace(replace(current, annotation_count=count))
+            self.model.change(document_id, annotation_count=count)
 
     def _refresh_one(self, document_id: str) -> None:
-        for summary in self.ctx.project.documents(document_id):
-            self.model.replace(summary)
+        if self.model.shown(document_id) is not None:
+            for summary in self.ctx.project.documents(document_id):
+                self.model.replace(summary)
 
     def _status_changed(self, document_id: str, now: DocumentStatus | None) -> None:
-        """Show the status the change gives, else re-read it alone: counting a big document's
-        annotations takes milliseconds, and counts follow each change already
-        (:meth:`_count_changed`)."""
-        row = self.model.row_of(document_id)
+        """Show the status the change gives, else read that one row again."""
+        if self.model.shown(document_id) is None:
+            return
         status = now if now is not None else self.ctx.project.document_status(document_id)
-        if row is not None and status is not None:
-            self.model.replace(replace(self.model.rows[row], status=status))
+        if status is not None:
+            self.model.change(document_id, status=status)
 
     def current_id(self) -> str | None:
         index = self.view.currentIndex()
@@ -149,34 +162,38 @@ class DocumentList(QWidget):
 
     def select(self, document_id: str) -> None:
         row = self.model.row_of(document_id)
-        if row is None:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():  # hidden by the filter
-            self.filter.clear()
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if row is None:  # left out by the filters
+            if not self.filters.current().active:
+                return
+            self.filters.clear()
+            row = self.model.row_of(document_id)
+            if row is None:
+                return
+        index = self.model.index(row, 0)
         self.view.setCurrentIndex(index)
         self.view.scrollTo(index)
 
     def step(self, delta: int) -> None:
         """Show the next (+1) or previous (-1) document in the list."""
-        count = self.proxy.rowCount()
+        count = self.model.rowCount()
         if count:
             current = self.view.currentIndex()
             row = current.row() + delta if current.isValid() else 0
-            self.view.setCurrentIndex(self.proxy.index(max(0, min(count - 1, row)), 0))
+            self.view.setCurrentIndex(self.model.index(max(0, min(count - 1, row)), 0))
 
     def select_next_unfinished(self) -> bool:
-        """Show the next document (after the current one, wrapping) that is not done."""
-        rows = self.model.rows
-        current = self.model.row_of(self.current_id() or "")
-        start = -1 if current is None else current
-        for offset in range(1, len(rows) + 1):
-            candidate = rows[(start + offset) % len(rows)]
-            if candidate.status is not DocumentStatus.DONE and candidate.id != self.current_id():
-                self.select(candidate.id)
-                return True
-        return False
+        """Show the next document in the list (after the current one, wrapping) that is not
+        done; if the filters leave none, the next in the whole list (the filters go)."""
+        project, query = self.ctx.project, self.model.query
+        found = project.next_unfinished(query, self.current_id())
+        if found is None and query.filter.active:
+            found = project.next_unfinished(
+                replace(query, filter=DocumentFilter()), self.current_id()
+            )
+        if found is None:
+            return False
+        self.select(found)
+        return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

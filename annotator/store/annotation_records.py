@@ -50,8 +50,16 @@ INSERT = (
     + ")"
 )
 #: The annotator names the annotations carry (the layers), in no order: sort them in Python
-#: (a server's collation would order them otherwise).
-LAYER_NAMES = "SELECT DISTINCT annotator FROM annotations"
+#: (a server's collation would order them otherwise). One index seek per layer on
+#: ``ix_annotations_annotator`` (schema 7), where a DISTINCT read every annotation (0.7 s at
+#: 2M annotations, at every launch).
+LAYER_NAMES = (
+    "WITH RECURSIVE layer(name) AS ("
+    "SELECT min(annotator) FROM annotations UNION ALL "
+    "SELECT (SELECT min(annotator) FROM annotations WHERE annotator > layer.name) "
+    "FROM layer WHERE layer.name IS NOT NULL"
+    ") SELECT name FROM layer WHERE name IS NOT NULL"
+)
 
 
 def records(rows: Iterable[tuple[Any, ...]]) -> list[model.Annotation]:

@@ -70,7 +70,10 @@ class LabelAttribute(Base):
 
 class Document(Base):
     __tablename__ = "documents"
-    __table_args__ = (CheckConstraint(f"status IN {STATUSES}", name="document_status"),)
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES}", name="document_status"),
+        Index("ix_documents_position", "position"),
+    )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
     title: Mapped[str] = mapped_column(Text)
@@ -81,6 +84,8 @@ class Document(Base):
     created: Mapped[str] = mapped_column(String)
     status: Mapped[str] = mapped_column(String, default="new")
     position: Mapped[int] = mapped_column(Integer)
+    #: kept by triggers on ``annotations`` (migration 0007): the list never counts them
+    annotation_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DocumentText(Base):
@@ -102,6 +107,7 @@ class Annotation(Base):
         CheckConstraint('0 <= start AND start < "end"', name="span_order"),
         Index("ix_annotations_document_start", "document_id", "start"),
         Index("ix_annotations_label", "label_id"),
+        Index("ix_annotations_annotator", "annotator"),
     )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.core import leftovers, model
+from annotator.core.document_query import DocumentQuery
 from annotator.core.errors import Deleted, ProjectError
 from annotator.core.find import ConcordanceLine
 from annotator.core.labels import (
@@ -37,6 +38,7 @@ from annotator.store import (
     database,
     deletions,
     document_batches,
+    document_query,
     fileformat,
     fulltext,
     identity,
@@ -365,29 +367,32 @@ class Project:
 
     def documents(self, document_id: str | None = None) -> list[model.DocumentSummary]:
         """Every document (or just ``document_id``) in list order, with annotation counts."""
-        counts = select(Annotation.document_id, func.count().label("n"))
-        if document_id is not None:
-            counts = counts.where(Annotation.document_id == document_id)
-        counts = counts.group_by(Annotation.document_id).subquery()
-        query = (
-            select(
-                Document.id,
-                Document.title,
-                Document.source,
-                Document.status,
-                Document.length,
-                func.coalesce(counts.c.n, 0),
-            )
-            .outerjoin(counts, counts.c.document_id == Document.id)
-            .order_by(Document.position)
-        )
-        if document_id is not None:
-            query = query.where(Document.id == document_id)
         with self.reading() as s:
-            return [
-                model.DocumentSummary(id, title, source, model.DocumentStatus(status), n, length)
-                for id, title, source, status, length, n in s.execute(query)
-            ]
+            if document_id is not None:
+                return document_query.summaries(s, [document_id])
+            return document_query.page(s, DocumentQuery(), 0, None)
+
+    def document_count(self, query: DocumentQuery) -> int:
+        """How many documents the document list shows with ``query``."""
+        with self.reading() as s:
+            return document_query.count(s, query)
+
+    def document_page(
+        self, query: DocumentQuery, offset: int, limit: int
+    ) -> list[model.DocumentSummary]:
+        """Rows ``offset`` to ``offset + limit`` of the document list with ``query``."""
+        with self.reading() as s:
+            return document_query.page(s, query, offset, limit)
+
+    def document_rank(self, query: DocumentQuery, document_id: str) -> int | None:
+        """The row of ``document_id`` in the document list with ``query``; None: not in it."""
+        with self.reading() as s:
+            return document_query.rank(s, query, document_id)
+
+    def next_unfinished(self, query: DocumentQuery, document_id: str | None) -> str | None:
+        """The next document not done after ``document_id`` in the list, wrapping round."""
+        with self.reading() as s:
+            return document_query.next_unfinished(s, query, document_id)
 
     def document_status(self, document_id: str) -> model.DocumentStatus | None:
         """The document's status; None if there is no such document (any more)."""
