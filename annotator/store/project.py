@@ -372,10 +372,10 @@ class Project:
                 return document_query.summaries(s, [document_id])
             return document_query.page(s, DocumentQuery(), 0, None)
 
-    def document_count(self, query: DocumentQuery) -> int:
-        """How many documents the document list shows with ``query``."""
+    def document_count(self, query: DocumentQuery | None = None) -> int:
+        """How many documents the document list shows with ``query`` (all of them without)."""
         with self.reading() as s:
-            return document_query.count(s, query)
+            return document_query.count(s, query or DocumentQuery())
 
     def document_page(
         self, query: DocumentQuery, offset: int, limit: int
@@ -454,10 +454,6 @@ class Project:
         """Relations of one document (or all), flagged where their ends no longer fit."""
         with self.reading() as s:
             return relation_rows.read(s, document_id)
-
-    def document_count(self) -> int:
-        with self.reading() as s:
-            return s.scalar(select(func.count()).select_from(Document)) or 0
 
     def documents_in_batches(
         self, size: int = document_batches.SIZE
