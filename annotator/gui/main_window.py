@@ -607,6 +607,7 @@ class MainWindow(LabellingMixin, QMainWindow):
             self.server_watch.stop()
         if self.ready:
             self.importer.shutdown()  # a running import stops after its current file
+            self.suggestions.shutdown()  # their child processes end now, their work unfinished
             self.idle_checkpoint.stop()
             self.editor.commit_pending()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())

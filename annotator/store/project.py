@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine, delete, exists, func, select, update
 from sqlalchemy.exc import DBAPIError
@@ -56,6 +56,14 @@ from annotator.store.models import (
 from annotator.store.retry import retrying
 
 T = TypeVar("T")
+
+
+class WriteWatcher(Protocol):
+    def writing(self) -> None:
+        """A write transaction of this project holds the write lock (nothing committed yet)."""
+
+    def committed(self) -> None:
+        """That transaction committed."""
 _log = logging.getLogger(__name__)
 
 
@@ -93,6 +101,9 @@ class Project:
         #: and whether it is shared, while one is
         self._open = threading.local()
         self._listeners: list[server.Listener] = []
+        #: told when this project's own write transactions hold the write lock and when they
+        #: have committed (see :class:`annotator.store.outside_writes.OutsideWrites`)
+        self.write_watchers: list[WriteWatcher] = []
         # checked before every write, and before each new connection (see Project.open); file
         # identity only makes sense for a file
         self._identity: identity.FileIdentity | None = None
@@ -307,9 +318,15 @@ class Project:
         ):
             self._open.transaction = (session, shared)
             try:
+                if self.write_watchers:
+                    session.connection()  # BEGIN IMMEDIATE: no other program commits now
+                    for watcher in self.write_watchers:
+                        watcher.writing()
                 yield session
             finally:
                 self._open.transaction = None
+        for watcher in self.write_watchers:
+            watcher.committed()
 
     @retrying
     def together(self, unit: Callable[[], T], *, shared: bool = False) -> T:

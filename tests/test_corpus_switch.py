@@ -1,0 +1,175 @@
+"""A corpus, not an article (issue 29): switching documents, labelling and starting the model
+do the same database work in a project of 300 documents as in one of 10, the same document
+shown; the names already labelled follow edits and other programs' commits; closing the window
+ends its suggestion processes at once. Work is counted (statements, SQLite steps), never timed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
+from annotator.store.known_names import KnownNames
+from annotator.store.project import Project
+from benchmarks.corpus import build_corpus
+from tests.helpers.sql_work import Work, counted
+
+SMALL, LARGE = 10, 300
+SHOWN, OTHER = "Article 000003", "Article 000005"
+
+
+def corpus(tmp_path: Path, documents: int) -> Project:
+    path = tmp_path / f"corpus-{documents}.annot"
+    build_corpus(path, documents)
+    return Project.open(path)
+
+
+def ids(project: Project) -> dict[str, str]:
+    return {d.title: d.id for d in project.documents()}
+
+
+def settled(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Suggestions of the document shown computed (the names read first, on their thread)."""
+    qtbot.waitUntil(lambda: window.suggestions.names.loaded, timeout=60000)
+    qtbot.waitUntil(lambda: not window.suggestions.computing, timeout=60000)
+
+
+def switch_work(qtbot, make_window, project: Project) -> Work:  # type: ignore[no-untyped-def]
+    window = make_window(project, suggestions=True)
+    titles = ids(project)
+    window.documents.select(titles[OTHER])
+    settled(qtbot, window)
+    with counted() as work:
+        window.documents.select(titles[SHOWN])
+        QApplication.processEvents()
+    settled(qtbot, window)
+    assert window.reader.document_id == titles[SHOWN]
+    return work
+
+
+def keystroke_work(qtbot, make_window, project: Project) -> Work:  # type: ignore[no-untyped-def]
+    window = make_window(project, suggestions=True)
+    window.documents.select(ids(project)[SHOWN])
+    settled(qtbot, window)
+    word = next(re.finditer(r"\b[a-z]{6,}\b", window.reader.text))
+    window.reader.select_range(word.start(), word.end())
+    before = len(window.reader.annotations())
+    with counted() as work:
+        QTest.keyClick(window.reader, "1")
+        QApplication.processEvents()
+    assert len(window.reader.annotations()) == before + 1
+    return work
+
+
+def same(small: Work, large: Work) -> bool:
+    """The same work, but for a B-tree a level deeper here and there."""
+    return large.statements == small.statements and large.steps <= small.steps * 1.2 + 5
+
+
+def test_a_switch_reads_one_document_whatever_the_project(qtbot, make_window, tmp_path) -> None:
+    small = switch_work(qtbot, make_window, corpus(tmp_path, SMALL))
+    large = switch_work(qtbot, make_window, corpus(tmp_path, LARGE))
+    assert same(small, large), f"{SMALL} documents: {small}; {LARGE} documents: {large}"
+
+
+def test_a_label_keystroke_reads_one_document_whatever_the_project(
+    qtbot, make_window, tmp_path
+) -> None:
+    small = keystroke_work(qtbot, make_window, corpus(tmp_path, SMALL))
+    large = keystroke_work(qtbot, make_window, corpus(tmp_path, LARGE))
+    assert same(small, large), f"{SMALL} documents: {small}; {LARGE} documents: {large}"
+
+
+def test_starting_the_model_reads_nothing_on_the_window_thread(
+    qtbot, make_window, tmp_path
+) -> None:
+    window = make_window(corpus(tmp_path, SMALL), suggestions=True)
+    settled(qtbot, window)
+    with counted() as work:
+        window.suggestions.start_model()
+    assert work.statements == 0 and work.steps == 0, str(work)
+    learned = []
+    window.suggestions.trainer.trained.connect(learned.append)
+    qtbot.waitUntil(lambda: bool(learned), timeout=120000)  # the child read the project itself
+    assert learned[0] is not None and learned[0].examples > 0
+
+
+def test_closing_the_window_ends_its_suggestion_processes_at_once(qtbot, make_window, project):
+    window = make_window(project, suggestions=True)
+    pool = window.suggestions._pool
+    # long work in the child, as suggestions over a 5 MB article are
+    assert pool.submit("long", time.sleep, 3600)
+    qtbot.waitUntil(lambda: bool(pool.processes()), timeout=30000)
+    children = pool.processes()
+    window.close()
+    assert children and not any(child.is_alive() for child in children)
+
+
+# -- the names already labelled: kept up to date, never stale after another program's commit --
+
+
+def text_with(name: str) -> str:
+    return f"Yesterday {name} said that the plan had worked."
+
+
+def test_known_names_follow_ones_own_edits_without_a_read(project: Project) -> None:
+    names = KnownNames(project)
+    assert names.load()
+    project.import_bundle(ImportedBundle([ImportedDocument(text_with("Zyx"), "z")]))
+    names.forget()  # an import: what the window does on Changes(documents=True)
+    assert names.for_text(text_with("Zyx")) is None
+    assert names.load()
+    document_id = ids(project)["z"]
+    [added] = project.add_annotations(document_id, "Organisation", [(10, 13)])
+    names.apply([], [added])
+    assert names.for_text(text_with("Zyx")) == {"Organisation": {"Zyx"}}
+    project.delete_annotations([added.id])
+    names.apply([added], [])
+    assert names.for_text(text_with("Zyx")) == {}
+    names.close()
+
+
+@pytest.mark.parametrize("how", ["another project object", "another program"])
+def test_known_names_are_read_again_after_another_programs_commit(
+    project: Project, project_path: Path, how: str
+) -> None:
+    names = KnownNames(project)
+    assert names.load()
+    bundle = ImportedBundle(
+        [
+            ImportedDocument(
+                text_with("Qorvath"),
+                "q",
+                annotations=[ImportedAnnotation("Organisation", 10, 17, annotator="ana")],
+            )
+        ]
+    )
+    if how == "another program":
+        import subprocess
+        import sys
+
+        script = (
+            "import pickle, sys\n"
+            "from annotator.store.project import Project\n"
+            "with Project.open(sys.argv[1]) as p: p.import_bundle(pickle.loads(sys.stdin.buffer.read()))\n"
+        )
+        import pickle
+
+        subprocess.run(
+            [sys.executable, "-c", script, str(project_path)],
+            input=pickle.dumps(bundle),
+            check=True,
+        )
+    else:
+        with Project.open(project_path) as other:
+            other.import_bundle(bundle)
+    assert names.for_text(text_with("Qorvath")) is None  # not the names read before
+    assert names.load()
+    assert names.for_text(text_with("Qorvath")) == {"Organisation": {"Qorvath"}}
+    names.close()
