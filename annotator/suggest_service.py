@@ -19,8 +19,8 @@ from annotator.core.suggest.types import Suggestion
 from annotator.io import native_json
 from annotator.io.files import atomic_text_writer
 from annotator.store import suggestion_store
-from annotator.store.known_names import KnownNames as KnownNames  # the window's, kept up
 from annotator.store.backend import ServerAddress
+from annotator.store.known_names import KnownNames as KnownNames  # the window's, kept up
 from annotator.store.project import Project
 from annotator.store.suggestion_store import SUGGESTED, UnknownLabels
 

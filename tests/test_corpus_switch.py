@@ -107,8 +107,12 @@ def test_closing_the_window_ends_its_suggestion_processes_at_once(qtbot, make_wi
     assert pool.submit("long", time.sleep, 3600)
     qtbot.waitUntil(lambda: bool(pool.processes()), timeout=30000)
     children = pool.processes()
-    window.close()
-    assert children and not any(child.is_alive() for child in children)
+    try:
+        window.close()
+        assert children and not any(child.is_alive() for child in children)
+    finally:  # without the fix, this test's process would wait for it an hour
+        for child in children:
+            child.kill()
 
 
 # -- the names already labelled: kept up to date, never stale after another program's commit --
@@ -157,7 +161,8 @@ def test_known_names_are_read_again_after_another_programs_commit(
         script = (
             "import pickle, sys\n"
             "from annotator.store.project import Project\n"
-            "with Project.open(sys.argv[1]) as p: p.import_bundle(pickle.loads(sys.stdin.buffer.read()))\n"
+            "with Project.open(sys.argv[1]) as p:\n"
+            "    p.import_bundle(pickle.loads(sys.stdin.buffer.read()))\n"
         )
         import pickle
 

@@ -4,15 +4,16 @@ through with Tab / Shift+Tab, accepted with Enter, rejected with Backspace.
 The project's side (patterns, rejections, the annotations of the document) is read on the
 window's thread; the names already labelled are read once on a thread of their own and then kept
 up to date from each edit (:class:`annotator.store.known_names.KnownNames`), so that a switch
-reads one document whatever the size of the project; the suggesters, pure Python over the text, run in a child process
-(:mod:`annotator.gui.background`) and a timer collects the result, so even a 1 MB article never
-slows the window. A model of the project's accepted annotations is learned in another child
-process (:mod:`annotator.gui.model_trainer`).
+reads one document whatever the size of the project; the suggesters, pure Python over the text,
+run in a child process (:mod:`annotator.gui.background`) and a timer collects the result, so
+even a 1 MB article never slows the window. A model of the project's accepted annotations is
+learned in another child process (:mod:`annotator.gui.model_trainer`).
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import queue
 import threading
 from typing import TYPE_CHECKING
@@ -114,10 +115,8 @@ class SuggestionController(QObject):
             return
 
         def read() -> None:
-            try:
+            with contextlib.suppress(AnnotatorError):  # unreadable now: the next refresh tries
                 self.names.load()
-            except AnnotatorError:
-                pass  # the project cannot be read now: the next refresh tries again
 
         self._reading_names = threading.Thread(
             target=read, name="annotator-known-names", daemon=True

@@ -64,6 +64,8 @@ class WriteWatcher(Protocol):
 
     def committed(self) -> None:
         """That transaction committed."""
+
+
 _log = logging.getLogger(__name__)
 
 
