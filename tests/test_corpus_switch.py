@@ -15,6 +15,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import ImportedAnnotation, ImportedBundle, ImportedDocument
+from annotator.core.suggest.text_tools import find_names
+from annotator.store import suggestion_store
 from annotator.store.known_names import KnownNames
 from annotator.store.project import Project
 from benchmarks.corpus import build_corpus
@@ -177,4 +179,19 @@ def test_known_names_are_read_again_after_another_programs_commit(
     assert names.for_text(text_with("Qorvath")) is None  # not the names read before
     assert names.load()
     assert names.for_text(text_with("Qorvath")) == {"Organisation": {"Qorvath"}}
+    names.close()
+
+
+def test_the_names_of_a_text_are_all_those_the_suggesters_would_find_in_it(tmp_path) -> None:
+    project = corpus(tmp_path, LARGE)
+    names = KnownNames(project)
+    assert names.load()
+    everything = suggestion_store.known_names(project)
+    for summary in project.documents()[:40]:
+        # shorter than the names are many: they are looked up by the text's words
+        text = project.document(summary.id).text[:400] + " U.S. Foo-Bar AT&T."
+        mine = names.for_text(text)
+        assert mine is not None
+        for label, all_names in everything.items():
+            assert find_names(text, mine.get(label, ())) == find_names(text, all_names), label
     names.close()

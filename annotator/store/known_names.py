@@ -85,6 +85,9 @@ class KnownNames:
         self._lock = threading.Lock()
         self._counts: dict[Name, int] | None = None
         self._labels_of: dict[str, dict[str, None]] = {}  # name -> the labels it has
+        # how many names go on past each of their beginnings that ends where a name may end:
+        # looking names up in a text stops as soon as what it has read begins none
+        self._prefixes: dict[str, int] = {}
         self._generation = 0  # each forget() makes a load begun before it worthless
         self._outside = OutsideWrites(project)
         self._seen: int | None = None  # outside commits counted when the names were read
@@ -103,10 +106,14 @@ class KnownNames:
         labels_of: dict[str, dict[str, None]] = {}
         for label, text in counts:
             labels_of.setdefault(text, {})[label] = None
+        prefixes: dict[str, int] = {}
+        for text in labels_of:
+            _add_prefixes(prefixes, text, 1)
         with self._lock:
             if generation != self._generation or seen != self._outside.count():
                 return False
             self._counts, self._labels_of, self._seen = counts, labels_of, seen
+            self._prefixes = prefixes
             return True
 
     def forget(self) -> None:
@@ -115,6 +122,7 @@ class KnownNames:
             self._generation += 1
             self._counts = None
             self._labels_of = {}
+            self._prefixes = {}
 
     def apply(self, removed: Iterable[Annotation], added: Iterable[Annotation]) -> None:
         """One's own edit, already committed: its annotations' names come and go."""
@@ -135,13 +143,17 @@ class KnownNames:
         label, text = name
         if n > 0:
             self._counts[name] = n
-            self._labels_of.setdefault(text, {})[label] = None
+            if text not in self._labels_of:
+                self._labels_of[text] = {}
+                _add_prefixes(self._prefixes, text, 1)
+            self._labels_of[text][label] = None
         else:
             self._counts.pop(name, None)
             if (labels := self._labels_of.get(text)) is not None:
                 labels.pop(label, None)
                 if not labels:
                     del self._labels_of[text]
+                    _add_prefixes(self._prefixes, text, -1)
 
     def for_text(self, text: str) -> dict[str, set[str]] | None:
         """Per label, the names that may occur in ``text`` as the suggesters look for them
@@ -155,22 +167,36 @@ class KnownNames:
                 self._generation += 1
                 self._counts = None
                 self._labels_of = {}
+                self._prefixes = {}
                 return None
             if len(self._counts) <= len(text) // 2:  # few names: all of them, as they are
                 return by_label(self._counts)
-            return by_label(
-                (label, name)
-                for name in _names_in(text, self._labels_of)
-                for label in self._labels_of[name]
-            )
+            found: dict[str, set[str]] = {}
+            for name in _names_in(text, self._labels_of, self._prefixes):
+                for label in self._labels_of[name]:
+                    found.setdefault(label, set()).add(name)
+            return found
 
     def close(self) -> None:
         self._outside.close()
 
 
-def _names_in(text: str, names: dict[str, dict[str, None]]) -> set[str]:
-    """Those of ``names`` that ``text`` holds from a word's start to where a name may end: each
-    such stretch of up to MAX_NAME_LENGTH code points is looked up (a few dozen a word)."""
+def _add_prefixes(prefixes: dict[str, int], name: str, delta: int) -> None:
+    """Count (``delta``) each beginning of ``name`` that ends where a name may end."""
+    for end in _NAME_END.finditer(name):
+        if 0 < end.start() < len(name):
+            piece = name[: end.start()]
+            n = prefixes.get(piece, 0) + delta
+            if n > 0:
+                prefixes[piece] = n
+            else:
+                prefixes.pop(piece, None)
+
+
+def _names_in(text: str, names: dict[str, dict[str, None]], prefixes: dict[str, int]) -> set[str]:
+    """Those of ``names`` that ``text`` holds from a word's start to where a name may end: from
+    each word on, stretches of up to MAX_NAME_LENGTH code points are looked up while some name
+    begins with what was read (a word or two, mostly)."""
     ends = [m.start() for m in _NAME_END.finditer(text)]
     found: set[str] = set()
     first = 0
@@ -184,4 +210,6 @@ def _names_in(text: str, names: dict[str, dict[str, None]]) -> set[str]:
             piece = text[start:end]
             if piece in names:
                 found.add(piece)
+            if piece not in prefixes:
+                break
     return found
