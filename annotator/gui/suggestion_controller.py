@@ -144,6 +144,7 @@ class SuggestionController(QObject):
         if self._closed:
             return
         if not self.enabled or document_id is None or self.reader.index is None:
+            self.computing = False
             self._show(document_id, [])
             return
         project = self.ctx.project
@@ -222,9 +223,13 @@ class SuggestionController(QObject):
         self.changed.emit()
 
     def _changed(self, changes: Changes) -> None:
-        if changes.labels or changes.relabelled or changes.documents or changes.recount:
-            self.names.forget()  # a codebook change, an import, a merge, someone else's edits
-        elif changes.text_of is not None:
+        if (
+            changes.labels
+            or changes.relabelled
+            or changes.documents
+            or changes.recount
+            or changes.text_of is not None
+        ):  # a codebook change, an import or re-import, a merge, someone else's edits
             self.names.forget()
         elif changes.annotations:
             self.names.apply(changes.removed, changes.added)
