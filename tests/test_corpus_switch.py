@@ -124,7 +124,8 @@ def text_with(name: str) -> str:
     return f"Yesterday {name} said that the plan had worked."
 
 
-def test_known_names_follow_ones_own_edits_without_a_read(project: Project) -> None:
+def test_known_names_follow_ones_own_edits_without_a_read(any_project: Project) -> None:
+    project = any_project  # a file, and a project on a server
     names = KnownNames(project)
     assert names.load()
     project.import_bundle(ImportedBundle([ImportedDocument(text_with("Zyx"), "z")]))
@@ -195,3 +196,16 @@ def test_the_names_of_a_text_are_all_those_the_suggesters_would_find_in_it(tmp_p
         for label, all_names in everything.items():
             assert find_names(text, mine.get(label, ())) == find_names(text, all_names), label
     names.close()
+
+
+def test_the_models_child_opens_the_project_itself(any_sample_project: Project) -> None:
+    import pickle
+
+    from annotator import suggest_service
+
+    # what the child process is sent (a server's address with its password) and then runs
+    sent = pickle.loads(pickle.dumps(any_sample_project.path))
+    learned = suggest_service.train_from(sent)
+    expected = suggest_service.train(any_sample_project)
+    assert (learned is None) == (expected is None)
+    assert learned is None or learned.examples == expected.examples
