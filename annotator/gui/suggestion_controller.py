@@ -13,7 +13,6 @@ learned in another child process (:mod:`annotator.gui.model_trainer`).
 from __future__ import annotations
 
 import bisect
-import contextlib
 import queue
 import threading
 from typing import TYPE_CHECKING
@@ -78,6 +77,7 @@ class SuggestionController(QObject):
         #: the names the project labelled already, read once off this thread, then kept
         self.names = KnownNames(self.ctx.project)
         self._reading_names: threading.Thread | None = None
+        self._names_failed: str | None = None  # why they could not be read, the last time
         self._names_read = QTimer(self, interval=20, timeout=self._names_poll)
         self.ctx.events.changed.connect(self._changed)
         window.destroyed.connect(self.shutdown)
@@ -115,9 +115,12 @@ class SuggestionController(QObject):
             return
 
         def read() -> None:
-            with contextlib.suppress(AnnotatorError):  # unreadable now: the next refresh tries
+            try:
                 self.names.load()
+            except AnnotatorError as exc:  # unreadable now: said; the next refresh tries again
+                self._names_failed = exc.reason
 
+        self._names_failed = None
         self._reading_names = threading.Thread(
             target=read, name="annotator-known-names", daemon=True
         )
@@ -131,6 +134,9 @@ class SuggestionController(QObject):
         self._reading_names = None
         if self.names.loaded:
             self.refresh()
+        elif self._names_failed is not None:
+            self.computing = False
+            self.window.statusBar().showMessage(f"No suggestions: {self._names_failed}", 8000)
         else:  # an edit or another program's commit came meanwhile: read them again
             self._later.start()
 
