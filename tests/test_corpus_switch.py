@@ -209,3 +209,12 @@ def test_the_models_child_opens_the_project_itself(any_sample_project: Project) 
     expected = suggest_service.train(any_sample_project)
     assert (learned is None) == (expected is None)
     assert learned is None or learned.examples == expected.examples
+
+
+def test_ones_own_checkpoint_is_not_taken_for_another_programs_commit(project: Project) -> None:
+    names = KnownNames(project)
+    project.import_bundle(ImportedBundle([ImportedDocument(text_with("Zyx"), "z")]))
+    assert names.load()
+    project.checkpoint()  # what the window does a few seconds after the last change
+    assert names.for_text(text_with("Zyx")) is not None
+    names.close()

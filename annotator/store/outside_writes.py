@@ -6,8 +6,9 @@ SQLite's ``PRAGMA data_version`` on a connection of our own changes whenever any
 connection commits, and costs no read of the data. The project's own write transactions would
 change it too, so each tells us when it holds the write lock (no one else can commit then: a
 change seen at that moment is someone else's) and when it has committed (its own change, taken
-as seen). Only a commit by another program in the instant between our commit and that look could
-be taken for ours.
+as seen). A checkpoint of the WAL, ours, changes it too and is told the same way. Only a commit by
+another program in the instant between our commit (or checkpoint) and that look could be taken
+for ours.
 
 On a server, other clients' changes are announced by the server (``gui/server_watch.py``), so
 :meth:`OutsideWrites.count` is None there and the window's own notices must be relied on.

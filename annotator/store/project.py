@@ -228,6 +228,8 @@ class Project:
         logged. Nothing to do on a server or for a project open read-only."""
         if self.on_server or self.read_only_reason:
             return
+        for watcher in self.write_watchers:  # a checkpoint is seen by others as a change
+            watcher.writing()
         try:
             connection = self._engine.raw_connection()  # pysqlite's, out of any transaction
             try:
@@ -240,6 +242,8 @@ class Project:
                     connection.execute(f"PRAGMA busy_timeout={database.BUSY_TIMEOUT_MS}")
             finally:
                 connection.close()  # back to the pool
+                for watcher in self.write_watchers:
+                    watcher.committed()
         except (DBAPIError, sqlite3.Error, ProjectError) as exc:  # ProjectError: file replaced
             _log.debug("checkpoint of %s failed: %s", self.path, exc)
             return
