@@ -37,9 +37,20 @@ def ids(project: Project) -> dict[str, str]:
 
 
 def settled(qtbot, window) -> None:  # type: ignore[no-untyped-def]
-    """Suggestions of the document shown computed (the names read first, on their thread)."""
-    qtbot.waitUntil(lambda: window.suggestions.names.loaded, timeout=60000)
-    qtbot.waitUntil(lambda: not window.suggestions.computing, timeout=60000)
+    """Suggestions of the document shown computed (the names read first, on their thread), the
+    model learned and the suggestions it brings computed: nothing else under way."""
+    suggestions = window.suggestions
+    qtbot.waitUntil(lambda: suggestions.names.loaded, timeout=60000)
+    qtbot.waitUntil(
+        lambda: (
+            not (
+                suggestions.computing
+                or suggestions.trainer.training
+                or suggestions._later.isActive()
+            )
+        ),
+        timeout=120000,
+    )
 
 
 def switch_work(qtbot, make_window, project: Project) -> Work:  # type: ignore[no-untyped-def]
