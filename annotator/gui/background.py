@@ -70,10 +70,6 @@ class Pool:
         future.add_done_callback(done)
         return True
 
-    def processes(self) -> list[multiprocessing.process.BaseProcess]:
-        """The child processes running now (tests)."""
-        return [] if self._executor is None else self.processes_of(self._executor)
-
     def shutdown(self) -> None:
         """End the child at once, its work unfinished: a window being closed must not wait for
         suggestions over a 5 MB article (the process would, at exit, for seconds)."""
