@@ -19,6 +19,8 @@ from annotator.core.suggest.types import Suggestion
 from annotator.io import native_json
 from annotator.io.files import atomic_text_writer
 from annotator.store import suggestion_store
+from annotator.store.backend import ServerAddress
+from annotator.store.known_names import KnownNames as KnownNames  # the window's, kept up
 from annotator.store.project import Project
 from annotator.store.suggestion_store import SUGGESTED, UnknownLabels
 
@@ -38,6 +40,13 @@ def sources(project: Project, model: SpanModel | None = None) -> SuggestionSourc
 def train(project: Project, should_stop: Callable[[], bool] = lambda: False) -> SpanModel | None:
     """A model of the project's accepted annotations, or None while there are too few."""
     return learner.train(suggestion_store.training_documents(project), should_stop)
+
+
+def train_from(location: Path | ServerAddress) -> SpanModel | None:
+    """Open the project at ``location`` read-only and learn from it: what the window's child
+    process runs, so that the window never reads every text of the project itself."""
+    with Project.open(location, create=False, read_only=True) as project:
+        return train(project)
 
 
 def suggest_document(

@@ -60,6 +60,8 @@ class Pool:
             return False
 
         def done(finished: Future[Any]) -> None:  # in the executor's thread: no Qt here
+            if finished.cancelled():  # by shutdown(): nobody waits for it
+                return
             error = finished.exception()
             self.results.put((tag, None if error else finished.result(), error))
             if isinstance(error, BrokenProcessPool):
@@ -69,9 +71,23 @@ class Pool:
         return True
 
     def shutdown(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        """End the child at once, its work unfinished: a window being closed must not wait for
+        suggestions over a 5 MB article (the process would, at exit, for seconds)."""
+        if self._executor is None:
+            return
+        executor, self._executor = self._executor, None
+        children = self.processes_of(executor)
+        executor.shutdown(wait=False, cancel_futures=True)
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+        for child in children:
+            child.join(5)  # SIGTERM ends it at once: this waits for its end, not its work
+
+    @staticmethod
+    def processes_of(executor: ProcessPoolExecutor) -> list[multiprocessing.process.BaseProcess]:
+        # Python 3.14 has ProcessPoolExecutor.terminate_workers(); before it, only this
+        return list((getattr(executor, "_processes", None) or {}).values())
 
 
 def _run_and_send(sender: Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:

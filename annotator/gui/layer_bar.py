@@ -109,8 +109,12 @@ class LayerBar(QToolBar):
             self.ctx.publish(Changes(layers=True))
 
     def _changed(self, changes: Changes) -> None:
-        if changes.documents or any(a.annotator not in self.buttons for a in changes.added):
+        if changes.documents:
             self.reload()
+        elif new := {a.annotator for a in changes.added} - set(self.buttons):
+            # a first annotation in a layer: it is known from the edit, without a read of every
+            # annotation of the project
+            self.show_layers([*self.layers, *new])
 
     def show_all(self) -> None:
         self.set_visible_layers(None)

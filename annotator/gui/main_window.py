@@ -650,6 +650,7 @@ class MainWindow(LabellingMixin, QMainWindow):
 
             for work in self.findChildren(BackgroundWork):  # a merge, agreement: cancelled
                 work.shutdown()
+            self.suggestions.shutdown()  # their child processes end now, their work unfinished
             self.idle_checkpoint.stop()
             self.editor.commit_pending()
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())

@@ -1,17 +1,20 @@
 """Suggestions in the window: computed off the window's thread for the document shown, stepped
 through with Tab / Shift+Tab, accepted with Enter, rejected with Backspace.
 
-The project's side (names already labelled, patterns, rejections, the annotations) is read on the
-window's thread; the suggesters, pure Python over the text, run in a child process
-(:mod:`annotator.gui.background`) and a timer collects the result, so even a 1 MB article never
-slows the window. A model of the project's accepted annotations is learned in another child
-process (:mod:`annotator.gui.model_trainer`).
+The project's side (patterns, rejections, the annotations of the document) is read on the
+window's thread; the names already labelled are read once on a thread of their own and then kept
+up to date from each edit (:class:`annotator.store.known_names.KnownNames`), so that a switch
+reads one document whatever the size of the project; the suggesters, pure Python over the text,
+run in a child process (:mod:`annotator.gui.background`) and a timer collects the result, so
+even a 1 MB article never slows the window. A model of the project's accepted annotations is
+learned in another child process (:mod:`annotator.gui.model_trainer`).
 """
 
 from __future__ import annotations
 
 import bisect
 import queue
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -38,7 +41,7 @@ from annotator.gui.suggestion_commands import (
     RejectSuggestions,
 )
 from annotator.gui.undo import push
-from annotator.suggest_service import suggestion_store
+from annotator.suggest_service import KnownNames, suggestion_store
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -65,11 +68,17 @@ class SuggestionController(QObject):
         self.document_id: str | None = None
         self.computing = False
         self._generation = 0
+        self._closed = False
         self._pool = Pool()  # a child process: suggesting never slows the window
         self._later = QTimer(self, singleShot=True, interval=250, timeout=self.refresh)
         self.trainer = ModelTrainer(self.ctx.project, self)
         self.trainer.trained.connect(self._model_trained)
         self._collect = QTimer(self, interval=15, timeout=self._drain)
+        #: the names the project labelled already, read once off this thread, then kept
+        self.names = KnownNames(self.ctx.project)
+        self._reading_names: threading.Thread | None = None
+        self._names_failed: str | None = None  # why they could not be read, the last time
+        self._names_read = QTimer(self, interval=20, timeout=self._names_poll)
         self.ctx.events.changed.connect(self._changed)
         window.destroyed.connect(self.shutdown)
 
@@ -87,12 +96,49 @@ class SuggestionController(QObject):
 
     def start_model(self) -> None:
         """Learn from what the project holds now (in the background), if suggestions are on."""
-        if self.enabled:
+        if self.enabled and not self._closed:
             self.trainer.start()
 
     def shutdown(self) -> None:
+        """End the child processes at once, their work unfinished (the window is closing)."""
+        self._closed = True
+        self._later.stop()
+        self._collect.stop()
         self.trainer.stop()
         self._pool.shutdown()
+        self._names_read.stop()
+        self.names.close()
+
+    def _read_names(self) -> None:
+        """Read the project's names on a thread (the window carries on); refresh once read."""
+        if self._reading_names is not None and self._reading_names.is_alive():
+            return
+
+        def read() -> None:
+            try:
+                self.names.load()
+            except AnnotatorError as exc:  # unreadable now: said; the next refresh tries again
+                self._names_failed = exc.reason
+
+        self._names_failed = None
+        self._reading_names = threading.Thread(
+            target=read, name="annotator-known-names", daemon=True
+        )
+        self._reading_names.start()
+        self._names_read.start()
+
+    def _names_poll(self) -> None:
+        if self._reading_names is not None and self._reading_names.is_alive():
+            return
+        self._names_read.stop()
+        self._reading_names = None
+        if self.names.loaded:
+            self.refresh()
+        elif self._names_failed is not None:
+            self.computing = False
+            self.window.statusBar().showMessage(f"No suggestions: {self._names_failed}", 8000)
+        else:  # an edit or another program's commit came meanwhile: read them again
+            self._later.start()
 
     # -- computing -----------------------------------------------------------------------------
 
@@ -101,14 +147,22 @@ class SuggestionController(QObject):
         self._later.stop()
         self._generation += 1
         document_id = self.reader.document_id
+        if self._closed:
+            return
         if not self.enabled or document_id is None or self.reader.index is None:
+            self.computing = False
             self._show(document_id, [])
             return
         project = self.ctx.project
+        known_names = self.names.for_text(self.reader.text)
+        if known_names is None:  # not read yet, or out of date: refreshed once they are read
+            self._read_names()
+            self.computing = True
+            return
         try:
             sources = SuggestionSources(
                 labels=[label.name for label in self.ctx.labels()],
-                known_names=suggestion_store.known_names(project),
+                known_names=known_names,
                 patterns=suggestion_store.patterns(project),
                 model=self.trainer.model,
             )
@@ -175,6 +229,16 @@ class SuggestionController(QObject):
         self.changed.emit()
 
     def _changed(self, changes: Changes) -> None:
+        if (
+            changes.labels
+            or changes.relabelled
+            or changes.documents
+            or changes.recount
+            or changes.text_of is not None
+        ):  # a codebook change, an import or re-import, a merge, someone else's edits
+            self.names.forget()
+        elif changes.annotations:
+            self.names.apply(changes.removed, changes.added)
         if changes.annotations and changes.document_id is not None:
             self._annotations_changed(
                 changes.document_id, list(changes.removed), list(changes.added)
@@ -193,7 +257,7 @@ class SuggestionController(QObject):
     def _annotations_changed(
         self, document_id: str, removed: list[Annotation], added: list[Annotation]
     ) -> None:
-        if self.enabled:
+        if self.enabled and not self._closed:
             self.trainer.note_changes(len(removed) + len(added))
         if document_id != self.document_id:
             return

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Engine, delete, exists, func, select, update
 from sqlalchemy.exc import DBAPIError
@@ -63,6 +63,16 @@ from annotator.store.models import (
 from annotator.store.retry import retrying
 
 T = TypeVar("T")
+
+
+class WriteWatcher(Protocol):
+    def writing(self) -> None:
+        """A write transaction of this project holds the write lock (nothing committed yet)."""
+
+    def committed(self) -> None:
+        """That transaction committed."""
+
+
 _log = logging.getLogger(__name__)
 
 
@@ -100,6 +110,9 @@ class Project:
         #: and whether it is shared, while one is
         self._open = threading.local()
         self._listeners: list[server.Listener] = []
+        #: told when this project's own write transactions hold the write lock and when they
+        #: have committed (see :class:`annotator.store.outside_writes.OutsideWrites`)
+        self.write_watchers: list[WriteWatcher] = []
         # checked before every write, and before each new connection (see Project.open); file
         # identity only makes sense for a file
         self._identity: identity.FileIdentity | None = None
@@ -222,6 +235,8 @@ class Project:
         logged. Nothing to do on a server or for a project open read-only."""
         if self.on_server or self.read_only_reason:
             return
+        for watcher in self.write_watchers:  # a checkpoint is seen by others as a change
+            watcher.writing()
         try:
             connection = self._engine.raw_connection()  # pysqlite's, out of any transaction
             try:
@@ -234,6 +249,8 @@ class Project:
                     connection.execute(f"PRAGMA busy_timeout={database.BUSY_TIMEOUT_MS}")
             finally:
                 connection.close()  # back to the pool
+                for watcher in self.write_watchers:
+                    watcher.committed()
         except (DBAPIError, sqlite3.Error, ProjectError) as exc:  # ProjectError: file replaced
             _log.debug("checkpoint of %s failed: %s", self.path, exc)
             return
@@ -314,9 +331,15 @@ class Project:
         ):
             self._open.transaction = (session, shared)
             try:
+                if self.write_watchers:
+                    session.connection()  # BEGIN IMMEDIATE: no other program commits now
+                    for watcher in self.write_watchers:
+                        watcher.writing()
                 yield session
             finally:
                 self._open.transaction = None
+        for watcher in self.write_watchers:
+            watcher.committed()
 
     @retrying
     def together(self, unit: Callable[[], T], *, shared: bool = False) -> T:

@@ -147,31 +147,12 @@ def unreject(project: Project, document_id: str, keys: Iterable[Key]) -> None:
 
 
 def known_names(project: Project) -> dict[str, set[str]]:
-    """Per label, every short name labelled with it anywhere in the project: strings with a
-    capital or a digit (names, acronyms, figures), not common words someone labelled once."""
-    sql = (
-        "SELECT DISTINCT l.name, a.text FROM annotations a JOIN labels l ON l.id = a.label_id "
-        'WHERE a."end" - a.start <= ? AND a.annotator != ?'
-    )
-    with project.reading() as s:
-        connection = s.connection()
-        if connection.dialect.paramstyle != "qmark":  # psycopg on a server: %s
-            sql = sql.replace("?", "%s")
-        cursor = connection.connection.cursor()  # plain rows: 10,000 of them, often
-        try:
-            rows = cursor.execute(sql, (MAX_NAME_LENGTH, SUGGESTED)).fetchall()
-        finally:
-            cursor.close()
-    names: dict[str, set[str]] = {}
-    for label, text in rows:
-        if text and text.strip() == text and _name_like(text):
-            names.setdefault(label, set()).add(text)
-    return names
+    """Per label, every short name labelled with it anywhere in the project (the rule:
+    :func:`annotator.store.known_names.is_name`), read once; a window keeps them up to date in a
+    :class:`annotator.store.known_names.KnownNames` instead."""
+    from annotator.store import known_names as names  # it builds on this module's constants
 
-
-def _name_like(text: str) -> bool:
-    """A capital, a digit, or a letter of a script without case (e.g. Chinese)."""
-    return any(c.isupper() or c.isdigit() or (c.isalpha() and not c.islower()) for c in text)
+    return names.by_label(names.scan(project))
 
 
 def training_documents(project: Project) -> list[tuple[str, list[Key]]]:

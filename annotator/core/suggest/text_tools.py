@@ -71,14 +71,28 @@ def sentences_of(text: str) -> Sentences:
 _WORD = re.compile(r"\w+")
 
 
+def first_word(name: str) -> str | None:
+    """The word a name must start with to be found by :func:`find_names` (None: never found)."""
+    first = _WORD.match(name)
+    if first is None or name.strip() != name:
+        return None
+    return first.group()
+
+
+def words(text: str) -> set[str]:
+    """The distinct words of ``text``: a name whose :func:`first_word` is not one of them cannot
+    be found in it."""
+    return set(_WORD.findall(text))
+
+
 def find_names(text: str, names: Iterable[str]) -> list[tuple[int, int]]:
     """Where any of ``names`` occurs in ``text`` as whole words (longest name first at each
     place), in one scan of the text's words however many names there are."""
     by_first: dict[str, list[str]] = {}
     for name in names:
-        first = _WORD.match(name)
-        if first is not None and first.start() == 0 and name.strip() == name:
-            by_first.setdefault(first.group(), []).append(name)
+        first = first_word(name)
+        if first is not None:
+            by_first.setdefault(first, []).append(name)
     if not by_first:
         return []
     for candidates in by_first.values():
