@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from annotator.core.suggest.patterns import Pattern, PatternError, parse_jsonl, 
 from annotator.core.suggest.types import Suggestion
 from annotator.io import native_json
 from annotator.io.files import atomic_text_writer
+from annotator.store import known_names as names
 from annotator.store import suggestion_store
 from annotator.store.backend import ServerAddress
 from annotator.store.known_names import KnownNames as KnownNames  # the window's, kept up
@@ -28,10 +30,14 @@ FORMAT = "annotator-suggestions"
 VERSION = 1
 
 
-def sources(project: Project, model: SpanModel | None = None) -> SuggestionSources:
+def sources(
+    project: Project,
+    model: SpanModel | None = None,
+    known_names: dict[str, set[str]] | None = None,
+) -> SuggestionSources:
     return SuggestionSources(
         labels=[label.name for label in project.labels()],
-        known_names=suggestion_store.known_names(project),
+        known_names=(suggestion_store.known_names(project) if known_names is None else known_names),
         patterns=suggestion_store.patterns(project),
         model=model,
     )
@@ -88,13 +94,17 @@ def suggestions_json(
 ) -> tuple[dict[str, Any], dict[str, list[Suggestion]]]:
     """The ``annotator-suggestions`` JSON, and the suggestions per document; a line for each
     pattern given up on in a document is added to ``notes``."""
-    shared = sources(project, model)
+    # each document is given the names that may occur in it: looking for every name of a
+    # corpus in every document grew with the corpus
+    labels_of, prefixes = names.index(names.scan(project))
+    shared = sources(project, model, known_names={})
     documents, found = [], {}
     for document_id in document_ids:
         document = project.document(document_id)
+        in_it = replace(shared, known_names=names.names_for(document.text, labels_of, prefixes))
         too_slow: list[Pattern] = []
         suggestions = suggest_document(
-            project, document_id, labels=labels, with_sources=shared, too_slow=too_slow
+            project, document_id, labels=labels, with_sources=in_it, too_slow=too_slow
         )
         if notes is not None:
             where = f"document {document.title!r} ({document.id})"

@@ -276,8 +276,8 @@ def test_the_lists_sql_agrees_with_python(listed: Project, query: DocumentQuery)
 
 
 def test_an_older_file_is_upgraded_with_its_counts(tmp_path: Path) -> None:
-    """The v1 fixture (schema 1) opens at the newest schema with each document's count filled in, and
-    its triggers keep it from then on."""
+    """The v1 fixture (schema 1) opens at the newest schema with each document's count filled
+    in, and its triggers keep it from then on."""
     copy = tmp_path / "old.annot"
     shutil.copyfile(FIXTURES / "v1-project.annot", copy)
     with sqlite3.connect(copy) as raw:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QTextCharFormat
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QToolButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox, QToolButton
 
 from annotator.core.curation import disagreements
 from annotator.gui.agreement_window import AgreementWindow
@@ -465,7 +465,7 @@ def test_curation_needs_two_layers_not_a_name(qtbot, make_window, sample_project
 
 
 def test_export_dialog_writes_the_chosen_layers(
-    qtbot, team_window, team_project: Project, tmp_path: Path
+    qtbot, team_window, team_project: Project, tmp_path: Path, monkeypatch
 ) -> None:
     import json
 
@@ -480,13 +480,11 @@ def test_export_dialog_writes_the_chosen_layers(
     out = tmp_path / "ann.json"
     dialog.target.setText(str(out))
 
-    def close_message() -> None:
-        box = QApplication.activeModalWidget()
-        if box is not None and box is not dialog:
-            box.close()
-
-    QTimer.singleShot(0, close_message)
+    told: list[str] = []  # the "Exported" message; a timer closing it fired inside the
+    # export's own progress loop, before the message was shown, and the test then hung
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: told.append(text))
     dialog.export()
+    assert told == [f"Saved {out}"]
     data = json.loads(out.read_text(encoding="utf-8"))
     names = {a["annotator"] for d in data["documents"] for a in d["annotations"]}
     assert names == {"ann"}

@@ -5,6 +5,7 @@ the app stays usable), a second window on the same project, and restoring a back
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -242,6 +243,28 @@ def test_a_second_window_on_the_same_project_is_asked_first(
 # -- backups in the window ----------------------------------------------------------------------
 
 
+def test_the_rolling_backup_is_made_off_the_windows_thread_and_finished_on_close(
+    apps, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deciding on a backup reads the whole project (half a minute at 100k documents): never on
+    the window's thread. Closing the project waits for it, so no copy is left half made."""
+    path = sample_file(tmp_path / "p.annot")
+    threads: list[bool] = []
+    real = backups.rolling_backup
+
+    def recorded(project: Project) -> Path | None:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(project)
+
+    monkeypatch.setattr(backups, "rolling_backup", recorded)
+    app = new_app(apps)
+    assert app._open_path(path, create=False) is not None
+    app.close_project()
+    assert threads == [False]
+    assert len(backups.list_backups(path)) == 1 and app.backup is not None
+    assert not app.backup.running
+
+
 def test_opening_backs_up_and_file_restore_backup_reloads(
     apps, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -249,6 +272,8 @@ def test_opening_backs_up_and_file_restore_backup_reloads(
     app = new_app(apps)
     window = app._open_path(path, create=False)
     assert window is not None
+    assert app.backup is not None
+    qtbot.waitUntil(lambda: not app.backup.running)  # made off the window's thread
     (made,) = backups.list_backups(path)  # the rolling backup of the project as opened
     assert made.annotations == 0
     select_text(window, "Tier 2")

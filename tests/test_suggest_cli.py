@@ -211,3 +211,35 @@ def test_patterns_refuses_a_repeated_repetition_with_one_line(tmp_path: Path, ca
     assert "(a+)+" in error and "can take forever" in error
     with Project.open(project_path) as project:
         assert suggestion_store.patterns(project) == []
+
+
+def test_each_document_is_given_the_names_in_it_and_suggests_as_with_all(tmp_path: Path) -> None:
+    """The command line looks each document's words up among the corpus's names (looking for
+    every name in every document grew with the corpus) and offers exactly what all names
+    gave."""
+    from annotator import suggest_service
+    from annotator.store import known_names
+
+    names = [f"Agency{n} Group" for n in range(40)] + ["Mekong Relief Fund", "UNICEF"]
+    labelled = "Named: " + "; ".join(names) + "."
+    short = "The Mekong Relief Fund met UNICEF and Agency7 Group on Tuesday."
+    with Project.open(tmp_path / "p.annot") as project:
+        added = project.import_bundle(
+            ImportedBundle([ImportedDocument(labelled, "names"), ImportedDocument(short, "s")])
+        ).added
+        for name in names:
+            start = labelled.index(name)
+            project.add_annotation(added[0].id, "Organisation", start, start + len(name))
+        ids = [a.id for a in added]
+        _json, found = suggest_service.suggestions_json(project, ids, None, None)
+        everything = suggest_service.sources(project)
+        for document_id in ids:
+            assert found[document_id] == suggest_service.suggest_document(
+                project, document_id, with_sources=everything
+            )
+        labels_of, prefixes = known_names.index(known_names.scan(project))
+        given = known_names.names_for(short, labels_of, prefixes)["Organisation"]
+        assert given == {"Mekong Relief Fund", "UNICEF", "Agency7 Group"}
+        assert (short.index("Mekong"), short.index(" met")) in {
+            (s.start, s.end) for s in found[ids[1]] if s.source == "project:labelled names"
+        }

@@ -29,6 +29,7 @@ from annotator.store import first_look
 from annotator.store.backend import ServerAddress, is_server, location
 
 if TYPE_CHECKING:
+    from annotator.gui.background_backup import BackgroundBackup
     from annotator.store.project import Project
 
 # The store proper (SQLAlchemy) is imported where a project is opened: a window that starts on a
@@ -135,6 +136,7 @@ class Application:
         self.backup_timer = QTimer()
         self.backup_timer.setInterval(BACKUP_CHECK_MS)
         self.backup_timer.timeout.connect(self.backup_now)
+        self.backup: BackgroundBackup | None = None
 
     def open(self, project: Project, completing: MainWindow | None = None) -> MainWindow | None:
         """Show ``project`` in a new window (replacing the current one), or complete the window
@@ -217,6 +219,8 @@ class Application:
         SQLite moves the ``-wal`` into it and deletes it when its last connection closes (unless
         another program still has the project open). Lets go of the window's lock too."""
         self.backup_timer.stop()
+        if self.backup is not None:
+            self.backup.wait()  # never a copy left half made
         if self.window is not None and self.window.ctx.is_open:
             self.window.ctx.project.close()
         if self.lock is not None:
@@ -224,17 +228,29 @@ class Application:
             self.lock = self.lock_for = None
 
     def backup_now(self) -> None:
-        """The rolling backup (annotator.store.backups), if one is due; never in the way."""
+        """The rolling backup (annotator.store.backups), if one is due; never in the way: it
+        runs off the window's thread (``gui/background_backup.py``)."""
         if self.window is None or not self.window.ready:
             return
+        from annotator.gui.background_backup import BackgroundBackup
         from annotator.store import backups
 
-        try:
-            backups.rolling_backup(self.window.ctx.project)
-        except FileReplaced as exc:  # gone while open: the window stops saving and says so
-            self.window.show_write_failure(exc)
-        except (AnnotatorError, OSError) as exc:
-            self.window.statusBar().showMessage(f"No automatic backup could be made: {exc}", 15000)
+        if self.backup is None:
+            self.backup = BackgroundBackup(self._backed_up, None)
+        project = self.window.ctx.project
+        self.backup.start(lambda: backups.rolling_backup(project))
+
+    def _backed_up(self, _made: Path | None, error: BaseException | None) -> None:
+        if error is None or self.window is None:
+            return
+        if isinstance(error, FileReplaced):  # gone while open: the window stops saving, says so
+            self.window.show_write_failure(error)
+        elif isinstance(error, AnnotatorError | OSError):
+            self.window.statusBar().showMessage(
+                f"No automatic backup could be made: {error}", 15000
+            )
+        else:
+            raise error
 
     def restore_backup(self) -> None:
         if self.window is None or self.window.ctx.project.on_server:

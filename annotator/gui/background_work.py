@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.core.progress import Progress
+from annotator.gui import gc_pause
 
 
 class BackgroundWork(QObject):
@@ -39,7 +40,6 @@ class BackgroundWork(QObject):
         self._cancel = threading.Event()
         self._ended = threading.Event()
         self._thread: threading.Thread | None = None
-        self._gc_was_enabled = True
         self._timer = QTimer(self, interval=40, timeout=self._poll)
         self.dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
         self.dialog.setObjectName("background-progress")
@@ -55,8 +55,7 @@ class BackgroundWork(QObject):
         return self._thread is not None
 
     def start(self) -> BackgroundWork:
-        self._gc_was_enabled = gc.isenabled()
-        gc.disable()
+        gc_pause.pause()
         self._thread = threading.Thread(target=self._run, name="background-work", daemon=True)
         self._thread.start()
         self._timer.start()
@@ -107,6 +106,5 @@ class BackgroundWork(QObject):
             self.dialog.hide()
             self.dialog.deleteLater()
         finally:
-            if self._gc_was_enabled:
-                gc.enable()
+            gc_pause.resume()
         self.finished.emit(self.result, self.error)

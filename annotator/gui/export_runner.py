@@ -21,6 +21,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from annotator.core.progress import Progress
+from annotator.gui import gc_pause
 
 T = TypeVar("T")
 
@@ -77,8 +78,7 @@ class ExportRunner(QObject):
                 loop.quit()
 
         timer.timeout.connect(drain)
-        was_enabled = gc.isenabled()
-        gc.disable()
+        gc_pause.pause()
         try:
             self._cancel.clear()
             thread.start()
@@ -88,8 +88,7 @@ class ExportRunner(QObject):
         finally:
             timer.stop()
             self.dialog.reset()
-            if was_enabled:
-                gc.enable()
+            gc_pause.resume()
         if failure:
             raise failure[0]
         return outcome[0]

@@ -11,7 +11,6 @@ Python's automatic garbage collection is paused meanwhile, as the import does
 
 from __future__ import annotations
 
-import gc
 import queue
 import threading
 
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.find import FindMatch, QueryError, check_query
+from annotator.gui import gc_pause
 from annotator.gui.changes import Changes
 from annotator.gui.concordance import ElideLeft
 from annotator.gui.context import AppContext
@@ -117,7 +117,6 @@ class FindAllView(QWidget):
         self._queue: queue.Queue[list[FindMatch] | BaseException | None] = queue.Queue()
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
-        self._gc_was_enabled = True
         self._timer = QTimer(self, interval=40, timeout=self._drain)
         self.set_labels()
         ctx.events.changed.connect(self._on_changes)
@@ -160,8 +159,7 @@ class FindAllView(QWidget):
         self.count.setText("searching…")
         self._queue = queue.Queue()
         self._cancel = threading.Event()
-        self._gc_was_enabled = gc.isenabled()
-        gc.disable()
+        gc_pause.pause()
         options = (query, self.case.isChecked(), self.words.isChecked())
         self._thread = threading.Thread(
             target=self._work,
@@ -225,8 +223,7 @@ class FindAllView(QWidget):
     def _finished(self) -> None:
         self._timer.stop()
         self._thread = None
-        if self._gc_was_enabled:
-            gc.enable()
+        gc_pause.resume()
         if not self.count.text().startswith("find failed"):
             self._show_count(final=True)
 
@@ -259,8 +256,7 @@ class FindAllView(QWidget):
         self._cancel.set()
         self._timer.stop()
         self._thread = None
-        if self._gc_was_enabled:
-            gc.enable()
+        gc_pause.resume()
 
     # -- results -------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from annotator.gui import gc_pause
 from annotator.gui.commands import ImportDocuments
 from annotator.gui.context import AppContext
 from annotator.gui.undo import push
@@ -50,7 +51,6 @@ class ImportRunner(QObject):
         self._outcomes: list[ImportOutcome] = []
         self._documents = 0  # read so far of the file being imported (set on the worker)
         self._timer = QTimer(self, interval=40, timeout=self._drain)
-        self._gc_was_enabled = True
         self._error: BaseException | None = None  # an unexpected error that ended the worker
         self.progress: QProgressDialog | None = None
         self.question: QMessageBox | None = None  # the last "Import the rest?" asked
@@ -73,8 +73,7 @@ class ImportRunner(QObject):
         self.progress.setWindowTitle("Import articles")
         self.progress.setMinimumDuration(400)
         self.progress.canceled.connect(self.cancel)
-        self._gc_was_enabled = gc.isenabled()
-        gc.disable()
+        gc_pause.pause()
         self._thread = threading.Thread(target=self._work, name="import", daemon=True)
         self._thread.start()
         self._timer.start()
@@ -141,8 +140,7 @@ class ImportRunner(QObject):
                 self.progress.deleteLater()
                 self.progress = None
         finally:
-            if self._gc_was_enabled:
-                gc.enable()
+            gc_pause.resume()
 
     def _finish(self) -> None:
         self._stop()

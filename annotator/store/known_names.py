@@ -73,6 +73,35 @@ def by_label(names: Iterable[Name]) -> dict[str, set[str]]:
     return found
 
 
+LabelsOf = dict[str, dict[str, None]]  # name -> the labels it has (in the order first seen)
+
+
+def index(names: Iterable[Name]) -> tuple[LabelsOf, dict[str, int]]:
+    """``names`` ready to be looked up by :func:`names_for`: each name's labels, and how many
+    names go on past each of their beginnings that ends where a name may end (looking names
+    up in a text stops as soon as what it has read begins none)."""
+    labels_of: LabelsOf = {}
+    for label, text in names:
+        labels_of.setdefault(text, {})[label] = None
+    prefixes: dict[str, int] = {}
+    for text in labels_of:
+        _add_prefixes(prefixes, text, 1)
+    return labels_of, prefixes
+
+
+def names_for(text: str, labels_of: LabelsOf, prefixes: dict[str, int]) -> dict[str, set[str]]:
+    """Per label, the names of an :func:`index` that may occur in ``text`` as the suggesters
+    look for them (:func:`annotator.core.suggest.text_tools.find_names`). The work grows with
+    the text or with the names, whichever is less: never with the project beyond that."""
+    if len(labels_of) <= len(text) // 2:  # few names: all of them, as they are
+        return by_label((label, name) for name, labels in labels_of.items() for label in labels)
+    found: dict[str, set[str]] = {}
+    for name in _names_in(text, labels_of, prefixes):
+        for label in labels_of[name]:
+            found.setdefault(label, set()).add(name)
+    return found
+
+
 class KnownNames:
     """A project's names kept in memory, looked up by the words of a text.
 
@@ -103,12 +132,7 @@ class KnownNames:
             generation = self._generation
         seen = self._outside.count()
         counts = scan(self._project)
-        labels_of: dict[str, dict[str, None]] = {}
-        for label, text in counts:
-            labels_of.setdefault(text, {})[label] = None
-        prefixes: dict[str, int] = {}
-        for text in labels_of:
-            _add_prefixes(prefixes, text, 1)
+        labels_of, prefixes = index(counts)
         with self._lock:
             if generation != self._generation or seen != self._outside.count():
                 return False
@@ -169,13 +193,7 @@ class KnownNames:
                 self._labels_of = {}
                 self._prefixes = {}
                 return None
-            if len(self._counts) <= len(text) // 2:  # few names: all of them, as they are
-                return by_label(self._counts)
-            found: dict[str, set[str]] = {}
-            for name in _names_in(text, self._labels_of, self._prefixes):
-                for label in self._labels_of[name]:
-                    found.setdefault(label, set()).add(name)
-            return found
+            return names_for(text, self._labels_of, self._prefixes)
 
     def close(self) -> None:
         self._outside.close()
