@@ -151,7 +151,8 @@ def test_kept_counts_equal_a_fresh_count_after_any_writes(
 
 
 def test_kept_counts_follow_every_write_on_a_server(any_project: Project, tmp_path: Path) -> None:
-    """The same writes, once on each backend (the triggers are written per dialect)."""
+    """The same writes, once on each backend (a file keeps the counts by triggers, a server
+    counts those of the rows it reads)."""
     any_project.import_bundle(
         ImportedBundle([document(1, [("Claim", 0, 8, "ana"), ("Claim", 0, 8, "ben")])])
     )

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -93,6 +101,21 @@ class ElideLeft(QStyledItemDelegate):
         option.textElideMode = Qt.TextElideMode.ElideLeft
 
 
+def context_table(model: QAbstractItemModel, first: int, match: int) -> QTableView:
+    """A table of lines in context, ``where | …left | match | right…``: the two contexts
+    stretch, the left one cut on its left so the words next to the match show."""
+    view = row_table(model)
+    header = view.horizontalHeader()
+    for column, mode in enumerate(
+        (QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.Stretch) * 2
+    ):
+        header.setSectionResizeMode(column, mode)
+    header.resizeSection(0, first)
+    header.resizeSection(2, match)
+    view.setItemDelegateForColumn(1, ElideLeft(view))  # the view owns it
+    return view
+
+
 class ConcordanceView(QWidget):
     #: document id, annotation id: open that span in the reader
     open_span = Signal(str, str)
@@ -107,16 +130,7 @@ class ConcordanceView(QWidget):
         self.count = QLabel()
         self.model = ConcordanceModel(ctx)
         self.model.rowsInserted.connect(lambda *_a: self._show_count())
-        self.view = row_table(self.model)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 160)
-        header.resizeSection(2, 380)
-        self._elide_left = ElideLeft(self.view)
-        self.view.setItemDelegateForColumn(1, self._elide_left)
+        self.view = context_table(self.model, 160, 380)
         self.view.clicked.connect(self._clicked)
         self.view.activated.connect(self._clicked)
         top = QHBoxLayout()

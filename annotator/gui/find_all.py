@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,10 +29,10 @@ from PySide6.QtWidgets import (
 from annotator.core.find import FindMatch, QueryError, check_query
 from annotator.gui import gc_pause
 from annotator.gui.changes import Changes
-from annotator.gui.concordance import ElideLeft
+from annotator.gui.concordance import context_table
 from annotator.gui.context import AppContext
 from annotator.gui.label_model import LabelListModel, label_combo, select_name
-from annotator.gui.table_model import AnyIndex, RowsModel, row_table
+from annotator.gui.table_model import AnyIndex, RowsModel
 
 #: at most this many matches are listed (the CLI's --limit pages further)
 CAP = 5000
@@ -92,16 +91,7 @@ class FindAllView(QWidget):
         self.label_all_button.clicked.connect(self._label_all)
         self.label_all_button.setEnabled(False)
         self.model = MatchesModel()
-        self.view = row_table(self.model)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 180)
-        header.resizeSection(2, 160)
-        self._elide_left = ElideLeft(self.view)
-        self.view.setItemDelegateForColumn(1, self._elide_left)
+        self.view = context_table(self.model, 180, 160)
         self.view.activated.connect(self._activated)  # Enter, double click
         top = QHBoxLayout()
         for widget in (self.field, self.case, self.words, self.count):

@@ -1,6 +1,7 @@
 """The document list's reads: a page of rows, their number, where one document stands and the
 next unfinished one, each one statement over ``documents`` filtered and sorted in SQL (the
-annotation counts are kept per document, migration 0007). Nothing here reads more rows than
+annotation counts are kept per document in a file, migration 0007; a server counts those of
+the rows it returns). Nothing here reads more rows than
 it returns, but for a filter on labels, layers or disagreements, which looks at each candidate
 document's own annotations (by the ``document_id`` index)."""
 
@@ -16,14 +17,33 @@ from annotator.core import model
 from annotator.core.document_query import DocumentFilter, DocumentOrder, DocumentQuery
 from annotator.store.models import Annotation, Document, Label
 
-_SUMMARY = (
-    Document.id,
-    Document.title,
-    Document.source,
-    Document.status,
-    Document.length,
-    Document.annotation_count,
+_COUNTED = (
+    select(func.count(Annotation.id))
+    .where(Annotation.document_id == Document.id)
+    .correlate(Document)
+    .scalar_subquery()
 )
+
+
+def _count_of(s: Session) -> ColumnElement[int]:
+    """Each document's annotation count: kept in its row in a file; on a server (where keeping
+    it would make labellers of one document wait for each other) counted by the index."""
+    if s.get_bind().dialect.name == "postgresql":
+        return _COUNTED
+    return Document.annotation_count
+
+
+def _summary_columns(s: Session) -> tuple[ColumnElement[Any], ...]:
+    return (
+        Document.id,
+        Document.title,
+        Document.source,
+        Document.status,
+        Document.length,
+        _count_of(s),
+    )
+
+
 _STATUS_ORDER = case(
     {status.value: n for n, status in enumerate(model.DocumentStatus)},
     value=Document.status,
@@ -31,12 +51,12 @@ _STATUS_ORDER = case(
 )
 
 
-def _keys(order: DocumentOrder) -> Sequence[ColumnElement[Any]]:
+def _keys(s: Session, order: DocumentOrder) -> Sequence[ColumnElement[Any]]:
     """The sort key, made total by the list order and the id."""
     first: dict[DocumentOrder, Sequence[ColumnElement[Any]]] = {
         DocumentOrder.LIST: (),
         DocumentOrder.TITLE: (func.lower(Document.title),),
-        DocumentOrder.COUNT: (Document.annotation_count,),
+        DocumentOrder.COUNT: (_count_of(s),),
         DocumentOrder.STATUS: (_STATUS_ORDER,),
     }
     return (*first[order], Document.position, Document.id)
@@ -85,8 +105,8 @@ def _filtered(query: DocumentQuery, *columns: Any) -> Select[Any]:
     return select(*columns).select_from(Document).where(*_conditions(query.filter))
 
 
-def _ordered(statement: Select[Any], query: DocumentQuery) -> Select[Any]:
-    keys = _keys(query.order)
+def _ordered(s: Session, statement: Select[Any], query: DocumentQuery) -> Select[Any]:
+    keys = _keys(s, query.order)
     return statement.order_by(*(k.desc() if query.descending else k for k in keys))
 
 
@@ -102,7 +122,8 @@ def count(s: Session, query: DocumentQuery) -> int:
 def page(
     s: Session, query: DocumentQuery, offset: int, limit: int | None
 ) -> list[model.DocumentSummary]:
-    statement = _ordered(_filtered(query, *_SUMMARY), query).offset(offset).limit(limit)
+    columns = _summary_columns(s)
+    statement = _ordered(s, _filtered(query, *columns), query).offset(offset).limit(limit)
     return [_summary(row) for row in s.execute(statement)]
 
 
@@ -111,7 +132,7 @@ def _after(
 ) -> ColumnElement[bool] | None:
     """Rows after (or before) ``document_id`` in the query's order; None if there is no such
     document."""
-    keys = _keys(query.order)
+    keys = _keys(s, query.order)
     values = s.execute(select(*keys).where(Document.id == document_id)).first()
     if values is None:
         return None
@@ -136,14 +157,14 @@ def next_unfinished(s: Session, query: DocumentQuery, document_id: str | None) -
     )
     after = _after(s, query, document_id) if document_id else None
     if after is not None:
-        found = s.scalar(_ordered(unfinished.where(after), query).limit(1))
+        found = s.scalar(_ordered(s, unfinished.where(after), query).limit(1))
         if found is not None:
             return found
     others = unfinished if document_id is None else unfinished.where(Document.id != document_id)
-    return s.scalar(_ordered(others, query).limit(1))
+    return s.scalar(_ordered(s, others, query).limit(1))
 
 
 def summaries(s: Session, ids: Sequence[str]) -> list[model.DocumentSummary]:
     """These documents' rows (in list order), for a view that shows them already."""
-    statement = select(*_SUMMARY).where(Document.id.in_(ids)).order_by(Document.position)
+    statement = select(*_summary_columns(s)).where(Document.id.in_(ids)).order_by(Document.position)
     return [_summary(row) for row in s.execute(statement)]

@@ -84,7 +84,8 @@ class Document(Base):
     created: Mapped[str] = mapped_column(String)
     status: Mapped[str] = mapped_column(String, default="new")
     position: Mapped[int] = mapped_column(Integer)
-    #: kept by triggers on ``annotations`` (migration 0007): the list never counts them
+    #: kept by triggers on ``annotations`` in a file (migration 0007): the list never counts
+    #: them; 0 on a server, whose list counts the rows it shows
     annotation_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 

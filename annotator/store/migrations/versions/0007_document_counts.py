@@ -3,10 +3,16 @@
 The document list showed each document's count from a ``GROUP BY`` over every annotation of
 the project, at every open: seconds at 100k documents. Triggers on ``annotations`` now keep
 the count on every write (an edit, an undo, an import, a merge, a re-import, curation, a
-codebook change), whatever path makes it, on SQLite and PostgreSQL alike. The upgrade counts
-each document's annotations once. An index on ``documents.position`` lets the list read its
-first rows in list order without sorting every document, and one on ``annotations.annotator``
-lets the layers be listed with a seek per layer instead of reading every annotation.
+codebook change), whatever path makes it. The upgrade counts each document's annotations once.
+
+Not on a server (PostgreSQL): there a count kept in the document's row would lock that row for
+the whole of every labeller's transaction, and two people labelling one document would wait
+for each other. A server's list counts the annotations of the rows it shows (64 at a time, by
+the ``document_id`` index); the column stays 0 there and is never read.
+
+An index on ``documents.position`` lets the list read its first rows in list order without
+sorting every document, and one on ``annotations.annotator`` lets the layers be listed with a
+seek per layer instead of reading every annotation.
 
 Revision ID: 0007
 Revises: 0006
@@ -35,54 +41,28 @@ _SQLITE_TRIGGERS = (
     f"{_COUNT.format(sign='-', row='OLD')}; {_COUNT.format(sign='+', row='NEW')}; END",
 )
 
-_POSTGRESQL_TRIGGERS = (
-    f"""
-CREATE OR REPLACE FUNCTION annotator_count() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        {_COUNT.format(sign="-", row="OLD")};
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        {_COUNT.format(sign="+", row="NEW")};
-    END IF;
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql
-""",
-    "CREATE TRIGGER annotation_count_insert AFTER INSERT ON annotations "
-    "FOR EACH ROW EXECUTE FUNCTION annotator_count()",
-    "CREATE TRIGGER annotation_count_delete AFTER DELETE ON annotations "
-    "FOR EACH ROW EXECUTE FUNCTION annotator_count()",
-    "CREATE TRIGGER annotation_count_move AFTER UPDATE OF document_id ON annotations "
-    "FOR EACH ROW WHEN (OLD.document_id IS DISTINCT FROM NEW.document_id) "
-    "EXECUTE FUNCTION annotator_count()",
-)
-
 
 def upgrade() -> None:
     op.add_column(
         "documents",
         sa.Column("annotation_count", sa.Integer(), nullable=False, server_default="0"),
     )
+    op.create_index("ix_documents_position", "documents", ["position"])
+    op.create_index("ix_annotations_annotator", "annotations", ["annotator"])
+    if op.get_bind().dialect.name == "postgresql":
+        return  # counted per page of the list instead: see the module's docstring
     op.execute(
         "UPDATE documents SET annotation_count = "
         "(SELECT count(*) FROM annotations a WHERE a.document_id = documents.id)"
     )
-    op.create_index("ix_documents_position", "documents", ["position"])
-    op.create_index("ix_annotations_annotator", "annotations", ["annotator"])
-    postgresql = op.get_bind().dialect.name == "postgresql"
-    for statement in _POSTGRESQL_TRIGGERS if postgresql else _SQLITE_TRIGGERS:
+    for statement in _SQLITE_TRIGGERS:
         op.execute(statement)
 
 
 def downgrade() -> None:
-    for name in ("annotation_count_insert", "annotation_count_delete", "annotation_count_move"):
-        if op.get_bind().dialect.name == "postgresql":
-            op.execute(f"DROP TRIGGER IF EXISTS {name} ON annotations")
-        else:
+    if op.get_bind().dialect.name != "postgresql":
+        for name in ("annotation_count_insert", "annotation_count_delete", "annotation_count_move"):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS annotator_count()")
     op.drop_index("ix_annotations_annotator", "annotations")
     op.drop_index("ix_documents_position", "documents")
     op.drop_column("documents", "annotation_count")
