@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QStyle, QVBoxLayout, QWidget
 
 from annotator.core.document_query import DocumentFilter, DocumentQuery
 from annotator.core.model import Annotation, DocumentStatus
@@ -44,10 +44,12 @@ class DocumentList(QWidget):
         metrics = self.view.fontMetrics()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, metrics.horizontalAdvance("Spans 9999") + 12)
-        header.resizeSection(
-            2, metrics.horizontalAdvance(STATUS_MARK[DocumentStatus.IN_PROGRESS]) + 16
-        )
+        # as wide as their headers (and the sort arrow): the title keeps the rest of a narrow
+        # dock; "◐ in progress" is cut to "◐ in…", its tooltip says it whole
+        arrow = self.view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 16
+        spans = max(metrics.horizontalAdvance(t) for t in ("Spans", "9999"))
+        header.resizeSection(1, spans + arrow)
+        header.resizeSection(2, metrics.horizontalAdvance("Status") + arrow)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicatorClearable(True)  # a third click: back to the list order

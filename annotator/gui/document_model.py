@@ -149,5 +149,8 @@ class DocumentModel(RowsModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.title, row.annotation_count, STATUS_MARK[row.status])[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.title}\n{row.source}\n{row.length:,} characters"
+            return (
+                f"{row.title}\n{row.source}\n{row.length:,} characters, "
+                f"{row.annotation_count:,} annotations, {STATUS_MARK[row.status]}"
+            )
         return row.id
