@@ -386,6 +386,10 @@ class AgreementSums:
                 sums.counts[i] += len(own)
             for pair in self._pairs:
                 a, b = intervals[pair[0]], intervals[pair[1]]
+                if a == b:  # the same spans in the same order (agreement, mostly): each its own
+                    sums.exact[pair] += len(a)
+                    sums.overlap[pair] += len(a)
+                    continue
                 sums.exact[pair] += exact_matches(a, b)
                 sums.overlap[pair] += overlap_matches(a, b)
 

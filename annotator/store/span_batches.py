@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select, text
@@ -40,14 +42,9 @@ def _spans(connection: Connection, ids: Sequence[str]) -> dict[str, list[tuple[A
         f"JOIN labels l ON l.id = a.label_id WHERE a.document_id IN {_in(names)} "
         'ORDER BY a.document_id, a.start, a."end", a.id'
     )
-    found: dict[str, list[tuple[Any, ...]]] = {}
     with driver_rows(connection, statement, dict(zip(names, ids, strict=True))) as rows:
-        for row in rows:
-            spans = found.get(row[1])
-            if spans is None:
-                spans = found[row[1]] = []
-            spans.append(row)
-    return found
+        # ordered by document: each document's rows are one run
+        return {document: list(run) for document, run in groupby(rows, itemgetter(1))}
 
 
 def _named(connection: Connection, ids: Sequence[str]) -> list[tuple[Any, ...]]:
