@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, TextClause, text
@@ -30,12 +31,16 @@ __all__ = [
     "insert",
     "read",
     "read_of_documents",
+    "rows_of_ids",
     "to_orm",
 ]
 
 OF_DOCUMENT = text(records.OF_DOCUMENT)
 ALL = text(records.ALL)
 INSERT = text(records.INSERT)
+_OF_DOCUMENTS = (
+    records.SELECT + "WHERE a.document_id IN ({ids}) ORDER BY a.document_id, " + records.IN_TEXT
+)
 
 
 # -- ORM rows (one at a time) ----------------------------------------------------------------------
@@ -98,15 +103,7 @@ def read_of_documents(
     each document's in text order."""
     if not document_ids:
         return {}
-    names = [f"d{i}" for i in range(len(document_ids))]
-    statement = text(
-        records.SELECT
-        + "WHERE a.document_id IN ("
-        + ", ".join(f":{name}" for name in names)
-        + ") ORDER BY a.document_id, "
-        + records.IN_TEXT
-    )
-    with driver_rows(connection, statement, dict(zip(names, document_ids, strict=True))) as rows:
+    with rows_of_ids(connection, _OF_DOCUMENTS, document_ids) as rows:
         found: dict[str, list[model.Annotation]] = {}
         for annotation in records.records(rows):
             found.setdefault(annotation.document_id, []).append(annotation)
@@ -149,6 +146,25 @@ def driver_rows(
         yield cursor
     finally:
         cursor.close()
+
+
+@contextmanager
+def rows_of_ids(
+    connection: Connection, sql: str, ids: Sequence[str]
+) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """:func:`driver_rows` of ``sql`` whose ``{ids}`` (inside an ``IN (…)``) stands for ``ids``,
+    a batch of a bulk read, each its own bound parameter."""
+    parameters = {f"i{n}": id for n, id in enumerate(ids)}
+    with driver_rows(connection, _with_ids(sql, len(ids)), parameters) as rows:
+        yield rows
+
+
+@cache
+def _with_ids(sql: str, count: int) -> TextClause:
+    """``sql`` with ``{ids}`` made ``count`` parameters ``:i0, :i1, …``: made once for each
+    count (a walk in batches uses two, whole batches and the last one), as parsing a statement
+    of 900 parameters costs milliseconds."""
+    return text(sql.replace("{ids}", ", ".join(f":i{n}" for n in range(count))))
 
 
 _COMPILED: dict[tuple[str, str, str], Compiled] = {}

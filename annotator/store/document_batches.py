@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from functools import cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from annotator.core import model
 from annotator.store import annotation_records, relation_rows
-from annotator.store.annotation_rows import driver_rows
+from annotator.store.annotation_rows import rows_of_ids
 
 #: Documents per batch: big enough that a statement's cost is spread over many documents, small
 #: enough for the bound ids of one batch to stay under SQLite's old limit of 999 parameters.
@@ -33,15 +32,15 @@ Contents = tuple[model.Document, list[model.Annotation], list[model.Relation]]
 _IDS = text("SELECT id FROM documents ORDER BY position, id")
 _DOCUMENTS = (
     "SELECT d.id, d.title, d.source, d.metadata, t.text, d.sha256, d.created, d.status "
-    "FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id WHERE d.id IN ({})"
+    "FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id WHERE d.id IN ({ids})"
 )
 _ANNOTATIONS = (
     annotation_records.SELECT
-    + 'WHERE a.document_id IN ({}) ORDER BY a.document_id, a.start, a."end", a.id'
+    + 'WHERE a.document_id IN ({ids}) ORDER BY a.document_id, a.start, a."end", a.id'
 )
 _RELATIONS = (
     relation_rows.SELECT
-    + "WHERE r.document_id IN ({}) ORDER BY r.document_id, s.start, g.start, r.id"
+    + "WHERE r.document_id IN ({ids}) ORDER BY r.document_id, s.start, g.start, r.id"
 )
 
 
@@ -76,16 +75,15 @@ def _contents(
     related: bool,
 ) -> list[Contents]:
     connection = s.connection()
-    parameters = {f"i{n}": id for n, id in enumerate(ids)}
-    with driver_rows(connection, _statement(_DOCUMENTS, len(ids)), parameters) as rows:
+    with rows_of_ids(connection, _DOCUMENTS, ids) as rows:
         documents = {row[0]: _document(row) for row in rows}
-    with driver_rows(connection, _statement(_ANNOTATIONS, len(ids)), parameters) as rows:
+    with rows_of_ids(connection, _ANNOTATIONS, ids) as rows:
         annotations = {
             id: annotation_records.records(group) for id, group in groupby(rows, itemgetter(1))
         }
     relations: dict[str, list[model.Relation]] = {}
     if related:
-        with driver_rows(connection, _statement(_RELATIONS, len(ids)), parameters) as rows:
+        with rows_of_ids(connection, _RELATIONS, ids) as rows:
             relations = {
                 id: relation_rows.records(group, types)
                 for id, group in groupby(rows, itemgetter(1))
@@ -95,13 +93,6 @@ def _contents(
         for id in ids
         if id in documents  # deleted since the ids were read (another client, on a server)
     ]
-
-
-@cache
-def _statement(sql: str, count: int) -> TextClause:
-    """``sql`` with its ``IN ({})`` made of ``count`` parameters ``:i0``, ``:i1``…; made once
-    for each count (a walk uses two: whole batches and the last one)."""
-    return text(sql.format(", ".join(f":i{n}" for n in range(count))))
 
 
 def _document(row: tuple[Any, ...]) -> model.Document:

@@ -17,7 +17,7 @@ from annotator.core import model
 from annotator.core.errors import RelationError
 from annotator.core.labels import RelationTypeDef
 from annotator.store.annotation_records import attributes_from_row
-from annotator.store.annotation_rows import driver_rows
+from annotator.store.annotation_rows import driver_rows, rows_of_ids
 from annotator.store.convert import relation_type_from_row
 from annotator.store.models import Annotation, Label, Relation, RelationType
 
@@ -127,13 +127,9 @@ def read_of_documents(s: Session, document_ids: Sequence[str]) -> list[model.Rel
     """Relations of these documents (a batch of a bulk read), in one statement."""
     if not document_ids:
         return []
-    names = [f"d{i}" for i in range(len(document_ids))]
-    statement = text(
-        SELECT + "WHERE r.document_id IN (" + ", ".join(f":{n}" for n in names) + ") " + _IN_TEXT
-    )
     types = {t.name: t for t in relation_types(s)}
-    parameters = dict(zip(names, document_ids, strict=True))
-    with driver_rows(s.connection(), statement, parameters) as rows:
+    sql = SELECT + "WHERE r.document_id IN ({ids}) " + _IN_TEXT
+    with rows_of_ids(s.connection(), sql, document_ids) as rows:
         return records(rows, types)
 
 

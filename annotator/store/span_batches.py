@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, func, select, text
 
 from annotator.core.progress import Progress, tell
-from annotator.store.annotation_rows import driver_rows
+from annotator.store.annotation_rows import driver_rows, rows_of_ids
 from annotator.store.models import Annotation, Document
 
 if TYPE_CHECKING:
@@ -27,31 +27,25 @@ if TYPE_CHECKING:
 BATCH = 900
 
 _ORDER = text("SELECT id, length, status FROM documents ORDER BY position, id")
-
-
-def _in(names: Sequence[str]) -> str:
-    return "(" + ", ".join(f":{name}" for name in names) + ")"
+_NAMED = "SELECT id, length, status FROM documents WHERE id IN ({ids})"
+_SPANS = (
+    'SELECT a.annotator, a.document_id, l.name, a.start, a."end" FROM annotations a '
+    "JOIN labels l ON l.id = a.label_id WHERE a.document_id IN ({ids}) "
+    'ORDER BY a.document_id, a.start, a."end", a.id'
+)
 
 
 def _spans(connection: Connection, ids: Sequence[str]) -> dict[str, list[tuple[Any, ...]]]:
     """The spans of these documents by document, each a row of :class:`SpanRecord`'s fields in
     its order (made into no object of its own: there are millions)."""
-    names = [f"d{i}" for i in range(len(ids))]
-    statement = text(
-        'SELECT a.annotator, a.document_id, l.name, a.start, a."end" FROM annotations a '
-        f"JOIN labels l ON l.id = a.label_id WHERE a.document_id IN {_in(names)} "
-        'ORDER BY a.document_id, a.start, a."end", a.id'
-    )
-    with driver_rows(connection, statement, dict(zip(names, ids, strict=True))) as rows:
+    with rows_of_ids(connection, _SPANS, ids) as rows:
         # ordered by document: each document's rows are one run
         return {document: list(run) for document, run in groupby(rows, itemgetter(1))}
 
 
 def _named(connection: Connection, ids: Sequence[str]) -> list[tuple[Any, ...]]:
     """(id, length, status) of these documents, in the order of ``ids``."""
-    names = [f"d{i}" for i in range(len(ids))]
-    statement = text(f"SELECT id, length, status FROM documents WHERE id IN {_in(names)}")
-    with driver_rows(connection, statement, dict(zip(names, ids, strict=True))) as rows:
+    with rows_of_ids(connection, _NAMED, ids) as rows:
         by_id = {row[0]: tuple(row) for row in rows}
     return [by_id[id] for id in ids if id in by_id]
 
